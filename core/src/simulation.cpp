@@ -1,0 +1,58 @@
+#include "slsim/core/simulation.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace slsim {
+
+ComponentId Simulation::add(Component& c) {
+  components_.push_back(&c);
+  return static_cast<ComponentId>(components_.size() - 1);
+}
+
+void Simulation::schedule_at(TimePoint t, ComponentId target, std::uint32_t kind, std::uint64_t arg,
+                             std::uint32_t generation) {
+  if (t < now_) {
+    throw std::logic_error(fmt::format("Simulation: cannot schedule at {} us, before now ({} us)",
+                                       t.time_since_epoch().count(),
+                                       now_.time_since_epoch().count()));
+  }
+  if (target >= components_.size()) {
+    throw std::logic_error(fmt::format("Simulation: unknown component id {}", target));
+  }
+  Event ev;
+  ev.time = t;
+  ev.target = target;
+  ev.kind = kind;
+  ev.arg = arg;
+  ev.generation = generation;
+  queue_.push(ev);
+}
+
+void Simulation::dispatch(const Event& ev) {
+  now_ = ev.time;
+  ++processed_;
+  components_[ev.target]->handle(ev, *this);
+}
+
+bool Simulation::step() {
+  if (queue_.empty()) return false;
+  dispatch(queue_.pop());
+  return true;
+}
+
+void Simulation::run() {
+  stop_requested_ = false;
+  while (!stop_requested_ && !queue_.empty())
+    dispatch(queue_.pop());
+}
+
+void Simulation::run_until(TimePoint t) {
+  stop_requested_ = false;
+  while (!stop_requested_ && !queue_.empty() && queue_.top().time <= t)
+    dispatch(queue_.pop());
+  if (!stop_requested_ && now_ < t) now_ = t;
+}
+
+}  // namespace slsim
