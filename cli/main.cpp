@@ -1,0 +1,36 @@
+// slsim command-line tool: argument parsing and dispatch only; the work is in the library.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.hpp"
+#include "slsim/core/version.hpp"
+#include "slsim/models/scenario.hpp"
+#include "slsim/models/trace_error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "slsim: what a workload would cost and how it would perform on AWS Lambda, ECS "
+      "on EC2, Fargate and AWS Batch"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(slsim::version()));
+  slsim::cli::add_report_command(app);
+  slsim::cli::add_trace_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const slsim::TraceError& e) {
+    std::cerr << "slsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const slsim::ScenarioError& e) {
+    std::cerr << "slsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "slsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "slsim: internal error: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}

@@ -1,0 +1,95 @@
+// `slsim trace stats` and the workload summary shared with `slsim report`.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "output.hpp"
+#include "slsim/models/csv_trace.hpp"
+#include "slsim/models/trace_stats.hpp"
+#include "workload_summary.hpp"
+
+namespace slsim::cli {
+
+namespace {
+std::string num(double v, int digits = 2) {
+  return fmt::format("{:.{}f}", v, digits);
+}
+}  // namespace
+
+nlohmann::json summary_json(const TraceSummary& s) {
+  nlohmann::json top = nlohmann::json::array();
+  for (const auto& t : s.top_functions) {
+    top.push_back({{"function", t.function}, {"invocations", t.invocations}, {"share", t.share}});
+  }
+  return {{"source", s.source},
+          {"invocations", s.invocations},
+          {"functions", s.functions},
+          {"first_arrival_s", s.first_arrival_s},
+          {"last_arrival_s", s.last_arrival_s},
+          {"span_s", s.span_s},
+          {"mean_rate_per_s", s.mean_rate_per_s},
+          {"peak_rate_per_s", s.peak_rate_per_s},
+          {"peak_rate_per_min", s.peak_rate_per_min},
+          {"interarrival_cv", s.interarrival_cv},
+          {"invocation_types", {{"sync", s.sync}, {"async", s.async}, {"queue", s.queue}}},
+          {"duration_ms",
+           {{"mean", s.duration_ms_mean},
+            {"p50", s.duration_ms_p50},
+            {"p90", s.duration_ms_p90},
+            {"p99", s.duration_ms_p99},
+            {"max", s.duration_ms_max}}},
+          {"memory_mb", {{"p50", s.memory_mb_p50}, {"max", s.memory_mb_max}}},
+          {"top_functions", top}};
+}
+
+std::vector<Table> summary_tables(const TraceSummary& s) {
+  Table t{"Workload", {{"metric", "value"}}};
+  auto row = [&](std::string k, std::string v) { t.rows.push_back({std::move(k), std::move(v)}); };
+  row("source", s.source);
+  row("invocations", fmt::format("{}", s.invocations));
+  row("functions", fmt::format("{}", s.functions));
+  row("span (s)", num(s.span_s, 3));
+  row("mean rate (/s)", num(s.mean_rate_per_s, 3));
+  row("peak rate (/s, busiest second)", num(s.peak_rate_per_s, 0));
+  row("peak rate (/min, busiest minute)", num(s.peak_rate_per_min, 0));
+  row("inter-arrival CV", num(s.interarrival_cv, 3));
+  row("sync / async / queue", fmt::format("{} / {} / {}", s.sync, s.async, s.queue));
+  row("duration mean (ms)", num(s.duration_ms_mean));
+  row("duration p50 / p90 / p99 (ms)", fmt::format("{} / {} / {}", num(s.duration_ms_p50),
+                                                   num(s.duration_ms_p90), num(s.duration_ms_p99)));
+  row("duration max (ms)", num(s.duration_ms_max));
+  if (s.memory_mb_max > 0) {
+    row("memory p50 / max (MB)",
+        fmt::format("{} / {}", num(s.memory_mb_p50, 0), num(s.memory_mb_max, 0)));
+  }
+  Table top{"Top functions by volume", {{"function", "invocations", "share"}}};
+  for (const auto& f : s.top_functions) {
+    top.rows.push_back(
+        {f.function, fmt::format("{}", f.invocations), fmt::format("{:.1f}%", 100 * f.share)});
+  }
+  return {t, top};
+}
+
+void add_trace_command(CLI::App& app) {
+  auto* trace = app.add_subcommand("trace", "Inspect workload traces");
+  trace->require_subcommand(1);
+  auto* stats = trace->add_subcommand("stats", "Summarise a slsim CSV trace");
+  auto path = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
+  stats->add_option("trace", *path, "Trace file (slsim CSV)")->required();
+  stats->add_option("--format", *format, "Output format")
+      ->check(CLI::IsMember({"table", "json", "csv", "markdown"}));
+  stats->callback([path, format] {
+    CsvTraceReader reader(*path);
+    const auto s = summarize(reader);
+    const auto f = parse_format(*format);
+    if (f == Format::kJson) {
+      write_json(std::cout, summary_json(s));
+    } else {
+      write_tables(std::cout, summary_tables(s), f);
+    }
+  });
+}
+
+}  // namespace slsim::cli

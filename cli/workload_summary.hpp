@@ -1,0 +1,11 @@
+#pragma once
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "output.hpp"
+#include "slsim/models/trace_stats.hpp"
+
+namespace slsim::cli {
+nlohmann::json summary_json(const TraceSummary& s);
+std::vector<Table> summary_tables(const TraceSummary& s);
+}  // namespace slsim::cli

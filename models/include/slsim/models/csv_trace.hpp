@@ -1,0 +1,37 @@
+#pragma once
+/// Reader for slsim's own CSV trace format.
+///
+/// Format: a header row, then one row per invocation, sorted by arrival:
+///   arrival_s,function,duration_ms[,memory_mb][,invocation]
+/// `arrival_s` is seconds since the trace start (>= 0), `duration_ms` the execution time at the
+/// function's memory size (>= 0), `memory_mb` a positive integer, `invocation` sync|async|queue.
+/// Columns may come in any order; unknown columns are an error. LF or CRLF line ends.
+/// Every malformed row throws TraceError naming file, line, column and reason.
+
+#include <string>
+#include <vector>
+
+#include "slsim/models/workload.hpp"
+
+namespace slsim {
+
+struct CsvTraceOptions {
+  std::uint32_t default_memory_mb = 0;  ///< for rows without memory_mb (0 = scenario default)
+  InvocationType default_type = InvocationType::kSync;
+};
+
+class CsvTraceReader final : public WorkloadSource {
+ public:
+  explicit CsvTraceReader(std::string path, CsvTraceOptions options = {});
+  ~CsvTraceReader() override;
+  bool next(Invocation& out) override;
+  const FunctionTable& functions() const override { return functions_; }
+  std::string describe() const override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  FunctionTable functions_;
+};
+
+}  // namespace slsim

@@ -1,0 +1,53 @@
+#pragma once
+/// Scenario files (TOML): what to simulate, when (`as_of`), where (`region`) and with which seed.
+///
+/// ```toml
+/// name = "default"
+/// seed = 42
+/// as_of = "2026-11-01"
+/// region = "us-east-1"
+/// [workload]
+/// trace = "trace.csv"            # a slsim CSV trace, relative to this file, or:
+/// generator = "poisson"          # rate_per_s, duration_s, duration_ms, memory_mb, function
+/// ```
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "slsim/models/date.hpp"
+#include "slsim/models/generators.hpp"
+#include "slsim/models/workload.hpp"
+
+namespace slsim {
+
+/// A scenario file that cannot be used: names the file, the key (or line) and what is allowed.
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct WorkloadSpec {
+  enum class Kind { kCsv, kPoisson } kind = Kind::kPoisson;
+  std::string trace_path;  ///< kCsv: resolved path of the trace
+  PoissonOptions poisson;  ///< kPoisson
+};
+
+struct Scenario {
+  std::string file;  ///< where it was loaded from ("" when built in code)
+  std::string name = "scenario";
+  std::string description;
+  std::uint64_t seed = 1;
+  Date as_of;  ///< defaults to today when the file has none
+  std::string region = "us-east-1";
+  WorkloadSpec workload;
+};
+
+/// Loads and validates a scenario file. Throws ScenarioError.
+Scenario load_scenario(const std::string& path);
+
+/// Opens the scenario's workload as a stream.
+std::unique_ptr<WorkloadSource> open_workload(const Scenario& s);
+
+}  // namespace slsim
