@@ -1,0 +1,39 @@
+"""slsim — what a workload would cost and how it would perform on AWS Lambda, ECS on EC2,
+Fargate and AWS Batch.
+
+The public Python API. ``slsim._core`` is the compiled, private half.
+"""
+
+from . import _core
+from .distributions import (
+    BurrXII,
+    Constant,
+    Distribution,
+    Empirical,
+    Exponential,
+    Gamma,
+    LogNormal,
+    Normal,
+    Percentiles,
+    Uniform,
+    Weibull,
+    parse_distribution,
+)
+
+__version__ = _core.__version__
+
+__all__ = [
+    "BurrXII",
+    "Constant",
+    "Distribution",
+    "Empirical",
+    "Exponential",
+    "Gamma",
+    "LogNormal",
+    "Normal",
+    "Percentiles",
+    "Uniform",
+    "Weibull",
+    "parse_distribution",
+    "__version__",
+]

@@ -1,0 +1,193 @@
+"""Probability distributions with keyword-only constructors and eval-able reprs.
+
+Every distribution wraps the C++ ``slsim._core.Distribution``; sampling is seeded and gives the
+same values on every platform. Units are the caller's (slsim uses milliseconds for durations).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _core
+
+
+class Distribution:
+    """Base class. Build one of the subclasses, or parse a spec with :func:`parse_distribution`."""
+
+    _family = ""
+
+    def __init__(self, core: _core.Distribution, **params):
+        self._core = core
+        self._params = params
+
+    # -- evaluation ---------------------------------------------------------------------------
+    def sample(self, n: int, *, seed: int = 1, stream: int = 0) -> np.ndarray:
+        """Draw ``n`` values (NumPy float64 array). The same seed gives the same values."""
+        if n < 0:
+            raise ValueError(f"n must be >= 0, got {n}")
+        return self._core.sample(n, seed, stream)
+
+    def mean(self) -> float:
+        """Exact mean (``inf`` where it does not exist)."""
+        return self._core.mean()
+
+    def variance(self) -> float:
+        """Exact variance (``inf`` where it does not exist)."""
+        return self._core.variance()
+
+    def quantile(self, p: float) -> float:
+        """Value at cumulative probability ``p`` in [0, 1]."""
+        return self._core.quantile(p)
+
+    @property
+    def spec(self) -> str:
+        """Canonical text form, as the CLI and scenario files accept it."""
+        return self._core.spec
+
+    # -- protocol -----------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self._params.items())
+        return f"slsim.{type(self).__name__}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Distribution) and self._core == other._core
+
+    def __hash__(self) -> int:
+        return hash(self.spec)
+
+    def __reduce__(self):
+        return (_rebuild, (type(self).__name__, self._params))
+
+
+def _rebuild(name: str, params: dict) -> Distribution:
+    return globals()[name](**params)
+
+
+def _check(cond: bool, msg: str) -> None:
+    if not cond:
+        raise ValueError(msg)
+
+
+def _wrap(fn, *args):
+    try:
+        return fn(*args)
+    except ValueError:
+        raise
+    except Exception as e:  # C++ std::invalid_argument arrives as ValueError already
+        raise ValueError(str(e)) from None
+
+
+class Constant(Distribution):
+    """Always ``value``."""
+
+    def __init__(self, value: float):
+        super().__init__(_wrap(_core.Distribution, f"constant(value={float(value)!r})"), value=value)
+
+
+class Uniform(Distribution):
+    """Uniform on [low, high)."""
+
+    def __init__(self, *, low: float, high: float):
+        super().__init__(
+            _wrap(_core.Distribution, f"uniform(low={float(low)!r},high={float(high)!r})"),
+            low=low, high=high)
+
+
+class Exponential(Distribution):
+    """Exponential with the given ``mean`` (or ``rate`` = 1/mean)."""
+
+    def __init__(self, *, mean: float | None = None, rate: float | None = None):
+        _check((mean is None) != (rate is None), "Exponential: give exactly one of mean= or rate=")
+        if mean is not None:
+            spec, params = f"exponential(mean={float(mean)!r})", {"mean": mean}
+        else:
+            spec, params = f"exponential(rate={float(rate)!r})", {"rate": rate}
+        super().__init__(_wrap(_core.Distribution, spec), **params)
+
+
+class Normal(Distribution):
+    """Normal with ``mean`` and standard deviation ``sd``."""
+
+    def __init__(self, *, mean: float, sd: float):
+        super().__init__(_wrap(_core.Distribution, f"normal(mean={float(mean)!r},sd={float(sd)!r})"),
+                         mean=mean, sd=sd)
+
+
+class LogNormal(Distribution):
+    """Log-normal: ``mu``/``sigma`` of log X, or ``median`` with ``p99`` or ``sigma``."""
+
+    def __init__(self, *, mu: float | None = None, sigma: float | None = None,
+                 median: float | None = None, p99: float | None = None):
+        given = {k: v for k, v in dict(mu=mu, sigma=sigma, median=median, p99=p99).items()
+                 if v is not None}
+        _check(set(given) in ({"mu", "sigma"}, {"median", "p99"}, {"median", "sigma"}),
+               "LogNormal: give mu= and sigma=, median= and p99=, or median= and sigma=")
+        spec = "lognormal(" + ",".join(f"{k}={float(v)!r}" for k, v in given.items()) + ")"
+        super().__init__(_wrap(_core.Distribution, spec), **given)
+
+
+class Gamma(Distribution):
+    """Gamma with ``shape`` and ``scale`` (mean shape·scale)."""
+
+    def __init__(self, *, shape: float, scale: float):
+        super().__init__(
+            _wrap(_core.Distribution, f"gamma(shape={float(shape)!r},scale={float(scale)!r})"),
+            shape=shape, scale=scale)
+
+
+class Weibull(Distribution):
+    """Weibull with ``shape`` and ``scale``."""
+
+    def __init__(self, *, shape: float, scale: float):
+        super().__init__(
+            _wrap(_core.Distribution, f"weibull(shape={float(shape)!r},scale={float(scale)!r})"),
+            shape=shape, scale=scale)
+
+
+class BurrXII(Distribution):
+    """Burr type XII, F(x) = 1 - (1 + (x/lambda_)^c)^(-k)."""
+
+    def __init__(self, *, c: float, k: float, lambda_: float):
+        super().__init__(
+            _wrap(_core.Distribution,
+                  f"burr(c={float(c)!r},k={float(k)!r},lambda={float(lambda_)!r})"),
+            c=c, k=k, lambda_=lambda_)
+
+
+class Empirical(Distribution):
+    """Resamples the given observations (each equally likely)."""
+
+    def __init__(self, samples):
+        values = [float(x) for x in np.asarray(samples, dtype=float).ravel()]
+        super().__init__(_wrap(_core.Distribution.empirical, values), samples=values)
+
+
+class Percentiles(Distribution):
+    """Inverse CDF linear between percentiles: ``{0: min, 50: median, ..., 100: max}`` (percent)."""
+
+    def __init__(self, points: dict):
+        pts = sorted((float(p) / 100.0, float(v)) for p, v in dict(points).items())
+        super().__init__(_wrap(_core.Distribution.percentiles, pts),
+                         points={float(p): float(v) for p, v in dict(points).items()})
+
+
+def parse_distribution(spec: str | float) -> Distribution:
+    """Parse a spec such as ``"lognormal(median=120,p99=900)"`` or a plain number."""
+    if isinstance(spec, (int, float)):
+        return Constant(spec)
+    core = _wrap(_core.Distribution, spec)
+    d = Distribution(core)
+    d._params = {"spec": core.spec}
+    d.__class__ = _Parsed
+    return d
+
+
+class _Parsed(Distribution):
+    def __init__(self, spec: str):
+        super().__init__(_wrap(_core.Distribution, spec), spec=spec)
+
+    def __repr__(self) -> str:
+        return f"slsim.parse_distribution({self.spec!r})"
+
+    def __reduce__(self):
+        return (parse_distribution, (self.spec,))

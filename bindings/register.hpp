@@ -1,0 +1,6 @@
+#pragma once
+#include <pybind11/pybind11.h>
+
+namespace slsim::py {
+void register_distributions(pybind11::module_& m);
+}  // namespace slsim::py
