@@ -1,0 +1,153 @@
+#include "slsim/core/distribution.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <vector>
+
+#include "slsim/core/stats.hpp"
+
+using namespace slsim;
+
+namespace {
+
+constexpr int kSamples = 1'000'000;
+
+// Sample mean within 5 standard errors of the exact mean; sample variance within 5 standard
+// errors of the exact variance, using the fourth central moment estimated from the sample.
+void check_moments(const Distribution& d, std::uint64_t seed, bool check_variance = true) {
+  RngStream rng(seed, 99);
+  std::vector<double> xs(kSamples);
+  RunningStats s;
+  for (auto& x : xs) {
+    x = d.sample(rng);
+    s.add(x);
+  }
+  const double n = kSamples;
+  const double se_mean = std::sqrt(d.variance() / n);
+  INFO(d.spec() << ": sample mean " << s.mean() << " vs " << d.mean() << " (se " << se_mean << ")");
+  CHECK(std::fabs(s.mean() - d.mean()) <= 5 * se_mean + 1e-12);
+  if (check_variance) {
+    double m4 = 0;
+    for (double x : xs)
+      m4 += std::pow(x - s.mean(), 4);
+    m4 /= n;
+    const double var = d.variance();
+    const double se_var = std::sqrt(std::max(m4 - var * var, 0.0) / n);
+    INFO("sample variance " << s.variance() << " vs " << var << " (se " << se_var << ")");
+    CHECK(std::fabs(s.variance() - var) <= 5 * se_var + 1e-12);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Distribution: sample mean and variance match the closed forms", "[core][dist]") {
+  check_moments(Distribution::uniform(2, 10), 1);
+  check_moments(Distribution::exponential(1991), 2);
+  check_moments(Distribution::normal(100, 15), 3);
+  check_moments(Distribution::lognormal(-0.38, 0.8), 4);
+  check_moments(Distribution::lognormal_from_median_p99(120, 900), 5);
+  check_moments(Distribution::gamma(2.5, 40), 6);
+  check_moments(Distribution::gamma(0.4, 10), 7);
+  check_moments(Distribution::weibull(0.7, 50), 8);
+  check_moments(Distribution::weibull(3.0, 50), 9);
+  check_moments(Distribution::burr_xii(3.0, 2.0, 100.0), 10);  // c*k = 6 > 4: 4th moment exists
+  check_moments(Distribution::empirical({1, 2, 2, 3, 10, 50}), 11);
+  check_moments(Distribution::percentiles({{0, 10}, {0.25, 20}, {0.5, 40}, {0.99, 200}, {1, 400}}),
+                12);
+}
+
+TEST_CASE("Distribution: heavy-tailed Burr XII of the Azure memory fit", "[core][dist]") {
+  // Serverless in the Wild (ATC 2020) memory fit: c = 11.652, k = 0.221, lambda = 107.083 MB.
+  // c*k = 2.58: mean and variance exist, the 4th moment does not, so only the mean and the
+  // quantiles are checked.
+  const auto d = Distribution::burr_xii(11.652, 0.221, 107.083);
+  CHECK(std::isfinite(d.mean()));
+  CHECK(std::isfinite(d.variance()));
+  // Median from the closed form: lambda * (2^(1/k) - 1)^(1/c).
+  CHECK(d.quantile(0.5) == Approx(107.083 * std::pow(std::pow(2.0, 1 / 0.221) - 1, 1 / 11.652)));
+  RngStream rng(5);
+  std::vector<double> xs(kSamples);
+  for (auto& x : xs)
+    x = d.sample(rng);
+  std::sort(xs.begin(), xs.end());
+  for (double p : {0.1, 0.5, 0.9}) {
+    // Empirical CDF at the exact quantile within 5 binomial standard errors.
+    const double q = d.quantile(p);
+    const double ecdf =
+        static_cast<double>(std::upper_bound(xs.begin(), xs.end(), q) - xs.begin()) / kSamples;
+    CHECK(std::fabs(ecdf - p) < 5 * std::sqrt(p * (1 - p) / kSamples));
+  }
+  RunningStats s;
+  for (double x : xs)
+    s.add(x);
+  CHECK(s.mean() == Approx(d.mean()).epsilon(0.03));
+}
+
+TEST_CASE("Distribution: constant and quantile edges", "[core][dist]") {
+  RngStream rng(1);
+  const auto c = Distribution::constant(253);
+  CHECK(c.sample(rng) == 253);
+  CHECK(c.mean() == 253);
+  CHECK(c.variance() == 0);
+  const auto ln = Distribution::lognormal_from_median_p99(120, 900);
+  CHECK(ln.quantile(0.5) == Approx(120));
+  CHECK(ln.quantile(0.99) == Approx(900));
+  const auto pc = Distribution::percentiles({{0, 10}, {0.5, 100}, {1, 400}});
+  CHECK(pc.quantile(0.25) == Approx(55));
+  CHECK(pc.quantile(0.75) == Approx(250));
+  CHECK(pc.quantile(0) == 10);
+  CHECK(pc.quantile(1) == 400);
+  CHECK_THROWS_AS(pc.quantile(1.5), std::invalid_argument);
+}
+
+TEST_CASE("Distribution: parse reads every family and round-trips spec()", "[core][dist]") {
+  CHECK(Distribution::parse("120") == Distribution::constant(120));
+  CHECK(Distribution::parse("lognormal(median=120, p99=900)") ==
+        Distribution::lognormal_from_median_p99(120, 900));
+  CHECK(Distribution::parse("exponential(rate=0.5)") == Distribution::exponential(2));
+  CHECK(Distribution::parse("Gamma(shape=2,rate=4)") == Distribution::gamma(2, 0.25));
+  CHECK(Distribution::parse("percentiles(p0=1,p50=5,p100=9)") ==
+        Distribution::percentiles({{0, 1}, {0.5, 5}, {1, 9}}));
+  const std::vector<Distribution> all{Distribution::constant(3.5),
+                                      Distribution::uniform(1, 2),
+                                      Distribution::exponential(7),
+                                      Distribution::normal(1, 0.5),
+                                      Distribution::lognormal(-0.38, 2.36),
+                                      Distribution::gamma(2, 3),
+                                      Distribution::weibull(1.5, 2),
+                                      Distribution::burr_xii(11.652, 0.221, 107.083),
+                                      Distribution::empirical({3, 1, 2}),
+                                      Distribution::percentiles({{0, 1}, {0.999, 8}, {1, 9}})};
+  for (const auto& d : all) {
+    INFO(d.spec());
+    CHECK(Distribution::parse(d.spec()) == d);
+  }
+}
+
+TEST_CASE("Distribution: invalid parameters say what is allowed", "[core][dist]") {
+  auto msg = [](auto&& fn) {
+    try {
+      fn();
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(msg([] { Distribution::exponential(-1); }), Catch::Contains("mean must be > 0"));
+  CHECK_THAT(msg([] { Distribution::lognormal_from_median_p99(100, 50); }),
+             Catch::Contains("p99 must be > median"));
+  CHECK_THAT(msg([] { Distribution::parse("lognormal(median=1)"); }),
+             Catch::Contains("lognormal(median=M,p99=P)"));
+  CHECK_THAT(msg([] { Distribution::parse("zipf(s=1)"); }),
+             Catch::Contains("unknown family 'zipf'"));
+  CHECK_THAT(msg([] { Distribution::parse("normal(mean=1,sd=2,x=3)"); }),
+             Catch::Contains("unknown parameter 'x'"));
+  CHECK_THAT(msg([] { Distribution::parse("uniform(low=abc,high=2)"); }),
+             Catch::Contains("'abc' is not a number"));
+  CHECK_THAT(msg([] {
+               Distribution::percentiles({{0.1, 1}, {1, 2}});
+             }),
+             Catch::Contains("0th and the 100th"));
+  CHECK_THAT(msg([] { Distribution::parse("lognormal(median=1"); }), Catch::Contains("expected"));
+}
