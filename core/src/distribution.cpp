@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <boost/math/distributions/gamma.hpp>
-#include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/gamma.hpp>
@@ -14,6 +13,8 @@
 #include <map>
 #include <numeric>
 #include <stdexcept>
+
+#include "slsim/core/special.hpp"
 
 namespace slsim {
 namespace {
@@ -351,16 +352,10 @@ double Distribution::quantile(double p) const {
           [](const ConstantDist& d) { return d.value; },
           [p](const UniformDist& d) { return d.low + p * (d.high - d.low); },
           [p](const ExponentialDist& d) { return p >= 1.0 ? kInf : -d.mean * std::log1p(-p); },
-          [p](const NormalDist& d) {
-            if (p <= 0.0) return -kInf;
-            if (p >= 1.0) return kInf;
-            return boost::math::quantile(boost::math::normal_distribution<double>(d.mean, d.sd), p);
-          },
+          [p](const NormalDist& d) { return d.mean + d.sd * standard_normal_quantile(p); },
           [p](const LogNormalDist& d) {
             if (p <= 0.0) return 0.0;
-            if (p >= 1.0) return kInf;
-            return boost::math::quantile(boost::math::lognormal_distribution<double>(d.mu, d.sigma),
-                                         p);
+            return std::exp(d.mu + d.sigma * standard_normal_quantile(p));
           },
           [p](const GammaDist& d) {
             if (p <= 0.0) return 0.0;

@@ -151,3 +151,21 @@ TEST_CASE("Distribution: invalid parameters say what is allowed", "[core][dist]"
              Catch::Contains("0th and the 100th"));
   CHECK_THAT(msg([] { Distribution::parse("lognormal(median=1"); }), Catch::Contains("expected"));
 }
+
+#include <boost/math/distributions/normal.hpp>
+
+#include "slsim/core/special.hpp"
+
+TEST_CASE("standard_normal_quantile: AS 241 agrees with Boost.Math to 1e-14", "[core][dist]") {
+  const boost::math::normal_distribution<double> n01;
+  for (double p : {1e-300, 1e-100, 1e-20, 1e-10, 1e-5, 0.001, 0.01, 0.074, 0.075, 0.2, 0.5, 0.7,
+                   0.925, 0.926, 0.99, 0.999999, 1 - 1e-12}) {
+    const double want = boost::math::quantile(n01, p);
+    INFO("p = " << p);
+    CHECK(standard_normal_quantile(p) == Approx(want).epsilon(1e-14).margin(1e-15));
+  }
+  CHECK(standard_normal_quantile(0.5) == 0.0);
+  CHECK(std::isinf(standard_normal_quantile(0.0)));
+  CHECK(std::isinf(standard_normal_quantile(1.0)));
+  CHECK(std::isnan(standard_normal_quantile(1.5)));
+}
