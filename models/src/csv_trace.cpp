@@ -136,7 +136,7 @@ bool CsvTraceReader::next(Invocation& out) {
   out.function = m.last_id;
   out.memory_mb = m.options.default_memory_mb;
   out.type = m.options.default_type;
-  if (m.index[kMemory] >= 0) {
+  if (m.index[kMemory] >= 0 && !m.fields[static_cast<std::size_t>(m.index[kMemory])].empty()) {
     const double mem = m.number(kMemory, 1.0, kMaxMemoryMb, "MB,");
     if (mem != std::floor(mem)) {
       m.fail(static_cast<std::size_t>(m.index[kMemory]),
@@ -144,7 +144,8 @@ bool CsvTraceReader::next(Invocation& out) {
     }
     out.memory_mb = static_cast<std::uint32_t>(mem);
   }
-  if (m.index[kInvocation] >= 0) {
+  if (m.index[kInvocation] >= 0 &&
+      !m.fields[static_cast<std::size_t>(m.index[kInvocation])].empty()) {
     const auto ii = static_cast<std::size_t>(m.index[kInvocation]);
     const auto t = parse_invocation_type(m.fields[ii]);
     if (!t) {

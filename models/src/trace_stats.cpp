@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace slsim {
 
@@ -53,7 +54,8 @@ TraceSummary summarize(WorkloadSource& source, std::size_t top_n) {
         break;
     }
   }
-  s.functions = source.functions().size();
+  s.functions = static_cast<std::size_t>(std::count_if(per_function.begin(), per_function.end(),
+                                                       [](std::uint64_t n) { return n > 0; }));
   if (s.invocations == 0) return s;
   s.first_arrival_s = to_seconds(first);
   s.last_arrival_s = to_seconds(last);
@@ -81,6 +83,38 @@ TraceSummary summarize(WorkloadSource& source, std::size_t top_n) {
          static_cast<double>(per_function[id]) / static_cast<double>(s.invocations)});
   }
   return s;
+}
+
+}  // namespace slsim
+
+namespace slsim {
+
+std::string to_json(const TraceSummary& s) {
+  nlohmann::json top = nlohmann::json::array();
+  for (const auto& t : s.top_functions) {
+    top.push_back({{"function", t.function}, {"invocations", t.invocations}, {"share", t.share}});
+  }
+  const nlohmann::json j = {
+      {"source", s.source},
+      {"invocations", s.invocations},
+      {"functions", s.functions},
+      {"first_arrival_s", s.first_arrival_s},
+      {"last_arrival_s", s.last_arrival_s},
+      {"span_s", s.span_s},
+      {"mean_rate_per_s", s.mean_rate_per_s},
+      {"peak_rate_per_s", s.peak_rate_per_s},
+      {"peak_rate_per_min", s.peak_rate_per_min},
+      {"interarrival_cv", s.interarrival_cv},
+      {"invocation_types", {{"sync", s.sync}, {"async", s.async}, {"queue", s.queue}}},
+      {"duration_ms",
+       {{"mean", s.duration_ms_mean},
+        {"p50", s.duration_ms_p50},
+        {"p90", s.duration_ms_p90},
+        {"p99", s.duration_ms_p99},
+        {"max", s.duration_ms_max}}},
+      {"memory_mb", {{"p50", s.memory_mb_p50}, {"max", s.memory_mb_max}}},
+      {"top_functions", top}};
+  return j.dump();
 }
 
 }  // namespace slsim

@@ -4,7 +4,8 @@
 /// Format: a header row, then one row per invocation, sorted by arrival:
 ///   arrival_s,function,duration_ms[,memory_mb][,invocation]
 /// `arrival_s` is seconds since the trace start (>= 0), `duration_ms` the execution time at the
-/// function's memory size (>= 0), `memory_mb` a positive integer, `invocation` sync|async|queue.
+/// function's memory size (>= 0), `memory_mb` a positive integer, `invocation` sync|async|queue
+/// (both optional per row too: an empty cell means the default).
 /// Columns may come in any order; unknown columns are an error. LF or CRLF line ends.
 /// Every malformed row throws TraceError naming file, line, column and reason.
 

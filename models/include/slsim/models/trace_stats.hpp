@@ -37,4 +37,8 @@ struct TraceSummary {
 /// counters grow with the number of functions).
 TraceSummary summarize(WorkloadSource& source, std::size_t top_n = 10);
 
+/// The summary as a JSON object (the schema of `slsim trace stats --format json`, and of
+/// `Workload.stats()` in Python).
+std::string to_json(const TraceSummary& s);
+
 }  // namespace slsim
