@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include "slsim/models/csv_trace.hpp"
@@ -109,28 +110,73 @@ Scenario load_scenario(const std::string& path) {
   const toml::table* wl = root["workload"].as_table();
   if (!wl)
     top.fail("workload", "missing [workload] table (trace = \"file.csv\" or generator = ...)");
-  TableReader w(*wl, path, "workload.",
-                {"trace", "generator", "rate_per_s", "duration_s", "duration_ms", "memory_mb",
-                 "function", "invocation"});
+  TableReader w(
+      *wl, path, "workload.",
+      {"trace",        "format",         "durations",      "memory",      "sort_buffer_rows",
+       "functions",    "start_s",        "end_s",          "top_n",       "time_scale",
+       "generator",    "rate_per_s",     "duration_s",     "duration_ms", "memory_mb",
+       "function",     "invocation",     "peak_to_trough", "peak_hour",   "weekend_factor",
+       "burst_factor", "burst_fraction", "mean_burst_s",   "rate_sigma",  "duration_sigma"});
   if (w.has("trace") == w.has("generator")) {
     w.fail("trace", "give exactly one of trace = \"file.csv\" or generator = \"poisson\"");
   }
+  const auto dir = std::filesystem::path(path).parent_path();
+  auto resolve = [&](const std::string& p) {
+    std::filesystem::path fp = p;
+    if (fp.is_relative()) fp = dir / fp;
+    return fp.lexically_normal().string();
+  };
+  const auto memory_mb = static_cast<std::uint32_t>(w.integer("memory_mb", 0, 0, 1 << 20));
   if (w.has("trace")) {
-    s.workload.kind = WorkloadSpec::Kind::kCsv;
-    std::filesystem::path p = w.str("trace", "");
-    if (p.is_relative()) p = std::filesystem::path(path).parent_path() / p;
-    s.workload.trace_path = p.lexically_normal().string();
+    s.workload.kind = WorkloadSpec::Kind::kTrace;
+    s.workload.trace_path = resolve(w.str("trace", ""));
+    auto& t = s.workload.trace;
+    try {
+      t.format = parse_trace_format(w.str("format", "auto"));
+    } catch (const std::invalid_argument& e) {
+      w.fail("format", e.what());
+    }
+    if (w.has("durations")) t.durations_path = resolve(w.str("durations", ""));
+    if (w.has("memory")) t.memory_path = resolve(w.str("memory", ""));
+    t.memory_mb = memory_mb;
+    t.seed = s.seed;
+    if (w.has("duration_ms")) t.default_duration_ms = w.dist("duration_ms", Distribution());
+    t.sort_buffer_rows =
+        static_cast<std::size_t>(w.integer("sort_buffer_rows", 1'000'000, 1, INT64_MAX));
+    if (const auto* fl = wl->get_as<toml::array>("functions")) {
+      for (const auto& e : *fl) {
+        if (auto v = e.value<std::string>()) {
+          t.select.functions.push_back(*v);
+        } else {
+          w.fail("functions", "must be a list of function names");
+        }
+      }
+    } else if (w.has("functions")) {
+      w.fail("functions", "must be a list of function names");
+    }
+    t.select.start_s = w.num("start_s", 0);
+    t.select.end_s = w.num("end_s", std::numeric_limits<double>::infinity());
+    t.select.top_n = static_cast<std::size_t>(w.integer("top_n", 0, 0, INT64_MAX));
+    t.select.time_scale = w.num("time_scale", 1.0);
+    if (!(t.select.time_scale > 0)) w.fail("time_scale", "must be > 0");
+    if (!(t.select.start_s >= 0)) w.fail("start_s", "must be >= 0");
+    if (!(t.select.end_s > t.select.start_s)) w.fail("end_s", "must be > start_s");
   } else {
-    const std::string g = w.str("generator", "");
-    if (g != "poisson")
-      w.fail("generator", fmt::format("'{}' is not a known generator; known: poisson", g));
-    auto& o = s.workload.poisson;
+    auto& g = s.workload.generator;
+    g.pattern = w.str("generator", "");
+    if (g.pattern != "poisson" && g.pattern != "diurnal" && g.pattern != "bursty" &&
+        g.pattern != "azure-like") {
+      w.fail("generator", fmt::format("'{}' is not a known generator; known: poisson, diurnal, "
+                                      "bursty, azure-like",
+                                      g.pattern));
+    }
+    auto& o = g.common;
     o.rate_per_s = w.num("rate_per_s", o.rate_per_s);
     o.duration_s = w.num("duration_s", o.duration_s);
     if (!(o.rate_per_s > 0)) w.fail("rate_per_s", "must be > 0");
     if (!(o.duration_s > 0)) w.fail("duration_s", "must be > 0");
     o.duration_ms = w.dist("duration_ms", o.duration_ms);
-    o.memory_mb = static_cast<std::uint32_t>(w.integer("memory_mb", 0, 0, 1 << 20));
+    o.memory_mb = memory_mb;
     o.function = w.str("function", o.function);
     if (w.has("invocation")) {
       const auto t = parse_invocation_type(w.str("invocation", ""));
@@ -138,18 +184,33 @@ Scenario load_scenario(const std::string& path) {
       o.type = *t;
     }
     o.seed = s.seed;
+    g.peak_to_trough = w.num("peak_to_trough", g.peak_to_trough);
+    g.peak_hour = w.num("peak_hour", g.peak_hour);
+    g.weekend_factor = w.num("weekend_factor", g.weekend_factor);
+    g.burst_factor = w.num("burst_factor", g.burst_factor);
+    g.burst_fraction = w.num("burst_fraction", g.burst_fraction);
+    g.mean_burst_s = w.num("mean_burst_s", g.mean_burst_s);
+    g.functions = static_cast<std::uint32_t>(w.integer("functions", g.functions, 1, 10'000'000));
+    g.rate_sigma = w.num("rate_sigma", g.rate_sigma);
+    g.duration_sigma = w.num("duration_sigma", g.duration_sigma);
+    try {
+      make_generator(g);  // validates the pattern's own options now, with the file named
+    } catch (const std::invalid_argument& e) {
+      w.fail("generator", e.what());
+    }
   }
   return s;
 }
 
-std::unique_ptr<WorkloadSource> open_workload(const Scenario& s) {
-  switch (s.workload.kind) {
-    case WorkloadSpec::Kind::kCsv:
-      return std::make_unique<CsvTraceReader>(s.workload.trace_path);
-    case WorkloadSpec::Kind::kPoisson:
-      return std::make_unique<PoissonSource>(s.workload.poisson);
+SourceFactory workload_factory(const Scenario& s) {
+  if (s.workload.kind == WorkloadSpec::Kind::kTrace) {
+    return trace_factory(s.workload.trace_path, s.workload.trace);
   }
-  return nullptr;
+  return [g = s.workload.generator] { return make_generator(g); };
+}
+
+std::unique_ptr<WorkloadSource> open_workload(const Scenario& s) {
+  return workload_factory(s)();
 }
 
 }  // namespace slsim

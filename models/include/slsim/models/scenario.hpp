@@ -7,8 +7,8 @@
 /// as_of = "2026-11-01"
 /// region = "us-east-1"
 /// [workload]
-/// trace = "trace.csv"            # a slsim CSV trace, relative to this file, or:
-/// generator = "poisson"          # rate_per_s, duration_s, duration_ms, memory_mb, function
+/// trace = "trace.csv"            # a trace (slsim CSV, Azure 2019/2021), relative to this file
+/// generator = "poisson"          # or a generator: poisson, diurnal, bursty, azure-like
 /// ```
 
 #include <cstdint>
@@ -18,6 +18,7 @@
 
 #include "slsim/models/date.hpp"
 #include "slsim/models/generators.hpp"
+#include "slsim/models/trace_io.hpp"
 #include "slsim/models/workload.hpp"
 
 namespace slsim {
@@ -29,9 +30,10 @@ class ScenarioError : public std::runtime_error {
 };
 
 struct WorkloadSpec {
-  enum class Kind { kCsv, kPoisson } kind = Kind::kPoisson;
-  std::string trace_path;  ///< kCsv: resolved path of the trace
-  PoissonOptions poisson;  ///< kPoisson
+  enum class Kind { kTrace, kGenerator } kind = Kind::kGenerator;
+  std::string trace_path;   ///< kTrace: resolved path of the trace
+  TraceOptions trace;       ///< kTrace: format, companion files, selection
+  GeneratorSpec generator;  ///< kGenerator
 };
 
 struct Scenario {
@@ -46,6 +48,9 @@ struct Scenario {
 
 /// Loads and validates a scenario file. Throws ScenarioError.
 Scenario load_scenario(const std::string& path);
+
+/// A factory that opens the scenario's workload (each call gives a fresh stream).
+SourceFactory workload_factory(const Scenario& s);
 
 /// Opens the scenario's workload as a stream.
 std::unique_ptr<WorkloadSource> open_workload(const Scenario& s);
