@@ -8,4 +8,5 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "slsim compiled core (private; use the `slsim` package)";
   m.attr("__version__") = std::string(slsim::version());
   slsim::py::register_distributions(m);
+  slsim::py::register_workload(m);
 }

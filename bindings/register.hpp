@@ -3,4 +3,5 @@
 
 namespace slsim::py {
 void register_distributions(pybind11::module_& m);
+void register_workload(pybind11::module_& m);
 }  // namespace slsim::py

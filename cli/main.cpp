@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(slsim::version()));
   slsim::cli::add_report_command(app);
   slsim::cli::add_trace_command(app);
+  slsim::cli::add_generate_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,8 +5,8 @@
 
 #include "commands.hpp"
 #include "output.hpp"
-#include "slsim/models/csv_trace.hpp"
 #include "slsim/models/trace_stats.hpp"
+#include "trace_options.hpp"
 #include "workload_summary.hpp"
 
 namespace slsim::cli {
@@ -18,29 +18,7 @@ std::string num(double v, int digits = 2) {
 }  // namespace
 
 nlohmann::json summary_json(const TraceSummary& s) {
-  nlohmann::json top = nlohmann::json::array();
-  for (const auto& t : s.top_functions) {
-    top.push_back({{"function", t.function}, {"invocations", t.invocations}, {"share", t.share}});
-  }
-  return {{"source", s.source},
-          {"invocations", s.invocations},
-          {"functions", s.functions},
-          {"first_arrival_s", s.first_arrival_s},
-          {"last_arrival_s", s.last_arrival_s},
-          {"span_s", s.span_s},
-          {"mean_rate_per_s", s.mean_rate_per_s},
-          {"peak_rate_per_s", s.peak_rate_per_s},
-          {"peak_rate_per_min", s.peak_rate_per_min},
-          {"interarrival_cv", s.interarrival_cv},
-          {"invocation_types", {{"sync", s.sync}, {"async", s.async}, {"queue", s.queue}}},
-          {"duration_ms",
-           {{"mean", s.duration_ms_mean},
-            {"p50", s.duration_ms_p50},
-            {"p90", s.duration_ms_p90},
-            {"p99", s.duration_ms_p99},
-            {"max", s.duration_ms_max}}},
-          {"memory_mb", {{"p50", s.memory_mb_p50}, {"max", s.memory_mb_max}}},
-          {"top_functions", top}};
+  return nlohmann::json::parse(to_json(s));
 }
 
 std::vector<Table> summary_tables(const TraceSummary& s) {
@@ -74,15 +52,18 @@ std::vector<Table> summary_tables(const TraceSummary& s) {
 void add_trace_command(CLI::App& app) {
   auto* trace = app.add_subcommand("trace", "Inspect workload traces");
   trace->require_subcommand(1);
-  auto* stats = trace->add_subcommand("stats", "Summarise a slsim CSV trace");
-  auto path = std::make_shared<std::string>();
+  auto* stats = trace->add_subcommand(
+      "stats",
+      "Invocations, span, rates, inter-arrival CV, duration and memory percentiles, top "
+      "functions");
+  auto args = std::make_shared<TraceArgs>();
   auto format = std::make_shared<std::string>("table");
-  stats->add_option("trace", *path, "Trace file (slsim CSV)")->required();
+  add_trace_args(stats, *args);
   stats->add_option("--format", *format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}));
-  stats->callback([path, format] {
-    CsvTraceReader reader(*path);
-    const auto s = summarize(reader);
+  stats->callback([args, format] {
+    auto source = make_trace_factory(*args)();
+    const auto s = summarize(*source);
     const auto f = parse_format(*format);
     if (f == Format::kJson) {
       write_json(std::cout, summary_json(s));

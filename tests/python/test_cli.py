@@ -65,3 +65,59 @@ def test_bad_scenario_says_what_is_allowed(tmp_path):
     p = run("report", "--scenario", str(f), check=False)
     assert p.returncode == 2
     assert "workload.rate_per_s: must be > 0" in p.stderr
+
+
+def test_generate_then_stats(tmp_path):
+    out = tmp_path / "g.csv"
+    p = run("generate", "--pattern", "bursty", "--rate-per-s", "10", "--duration-s", "600",
+            "--duration-ms", "lognormal(median=120,p99=900)", "--seed", "5", "-o", str(out))
+    assert "wrote" in p.stderr
+    stats = json.loads(run("trace", "stats", str(out), "--format", "json").stdout)
+    with open(out) as f:
+        rows = f.read().splitlines()
+    assert rows[0] == "arrival_s,function,duration_ms,memory_mb,invocation"
+    assert stats["invocations"] == len(rows) - 1
+    # Same seed, same file.
+    out2 = tmp_path / "g2.csv"
+    run("generate", "--pattern", "bursty", "--rate-per-s", "10", "--duration-s", "600",
+        "--duration-ms", "lognormal(median=120,p99=900)", "--seed", "5", "-o", str(out2))
+    assert out.read_bytes() == out2.read_bytes()
+
+
+def test_generate_rejects_bad_options():
+    p = run("generate", "--pattern", "bursty", "--burst-fraction", "1.5", check=False)
+    assert p.returncode == 2
+    assert "burst_fraction must be in (0, 1)" in p.stderr
+    p = run("generate", "--duration-ms", "lognormal(median=5)", check=False)
+    assert p.returncode == 2
+    assert "lognormal(median=M,p99=P)" in p.stderr
+
+
+def test_trace_stats_azure_formats_and_selection():
+    a21 = str(SRC / "tests/data/azure2021/Azure2021_200.csv")
+    s = json.loads(run("trace", "stats", a21, "--format", "json").stdout)
+    assert s["invocations"] == 199 and s["functions"] == 31
+    top = json.loads(run("trace", "stats", a21, "--top", "2", "--format", "json").stdout)
+    assert top["invocations"] == 64
+    d = SRC / "tests/data/azure2019-format"
+    s19 = json.loads(run("trace", "stats", str(d / "invocations.csv"), "--durations",
+                         str(d / "durations.csv"), "--memory", str(d / "memory.csv"),
+                         "--format", "json").stdout)
+    assert s19["invocations"] == 4525
+    assert s19["invocation_types"] == {"sync": 0, "async": 1125, "queue": 3400}
+    p = run("trace", "stats", str(d / "invocations.csv"), check=False)
+    assert p.returncode == 2 and "needs its durations file" in p.stderr
+
+
+@pytest.mark.parametrize("content,expect", [
+    (b"", "empty file"),
+    (b"\x1f\x8b\x08\x00\x00", "gzip-compressed"),
+    (b"arrival_s,function,duration_ms\r\n1,a,5\r\n2,a,nan\r\n", ":3:3: duration_ms: NaN"),
+    (b"arrival_s,function,duration_ms\n1,a,5\narrival_s,function,duration_ms\n", ":3:1: duplicate header"),
+])
+def test_trace_stats_bad_input(tmp_path, content, expect):
+    f = tmp_path / "bad.csv"
+    f.write_bytes(content)
+    p = run("trace", "stats", str(f), check=False)
+    assert p.returncode == 2
+    assert expect in p.stderr

@@ -19,6 +19,9 @@ from .distributions import (
     Weibull,
     parse_distribution,
 )
+from .workload import Workload
+
+TraceError = _core.TraceError
 
 __version__ = _core.__version__
 
@@ -35,5 +38,7 @@ __all__ = [
     "Uniform",
     "Weibull",
     "parse_distribution",
+    "TraceError",
+    "Workload",
     "__version__",
 ]

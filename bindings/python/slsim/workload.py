@@ -1,0 +1,227 @@
+"""Workloads: streams of invocations from traces, generators or arrays.
+
+A :class:`Workload` is a recipe, not a loaded table: every operation (``len``, ``stats``,
+``to_pandas``, a simulation) opens a fresh stream, so a trace of any length is read in constant
+memory and the same workload can be used many times.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from typing import Iterable
+
+import numpy as np
+
+from . import _core
+from .distributions import Distribution, parse_distribution
+
+_INVOCATIONS = ("sync", "async", "queue")
+
+
+def _dist(value) -> _core.Distribution:
+    """A number, a spec string or a Distribution, as the core distribution."""
+    if isinstance(value, Distribution):
+        return value._core
+    return parse_distribution(value)._core
+
+
+def _select(functions, start_s, end_s, top_n, time_scale) -> _core.SelectOptions:
+    return _core.SelectOptions(
+        functions=list(functions or []),
+        start_s=float(start_s),
+        end_s=math.inf if end_s is None else float(end_s),
+        top_n=int(top_n),
+        time_scale=float(time_scale),
+    )
+
+
+_DEFAULTS = dict(memory=None, memory_mb=0, sort_buffer_rows=1_000_000, default_duration_ms=None,
+                 functions=None, start_s=0.0, end_s=None, top_n=0, time_scale=1.0)
+
+
+def _non_default(**kwargs) -> dict:
+    """The keyword arguments that differ from the readers' defaults (for reprs)."""
+    return {k: (list(v) if k == "functions" else v) for k, v in kwargs.items()
+            if v != _DEFAULTS[k]}
+
+
+def _kwargs_repr(kwargs: dict) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+
+
+class Workload:
+    """A stream of invocations sorted by arrival. Build one with a ``from_*`` or generator
+    class method."""
+
+    def __init__(self, core: _core.Workload, recipe: str):
+        self._core = core
+        self._recipe = recipe
+
+    # -- readers -------------------------------------------------------------------------------
+    @classmethod
+    def _trace(cls, name, path, fmt, shown, *, memory_mb=0, seed=1, durations="", memory="",
+               default_duration_ms=None, sort_buffer_rows=1_000_000, functions=None, start_s=0.0,
+               end_s=None, top_n=0, time_scale=1.0):
+        default = None if default_duration_ms is None else _dist(default_duration_ms)
+        core = _core._workload_from_trace(
+            path=os.fspath(path), format=fmt, memory_mb=int(memory_mb), seed=int(seed),
+            durations=os.fspath(durations), memory=os.fspath(memory),
+            default_duration_ms=default, sort_buffer_rows=int(sort_buffer_rows),
+            select=_select(functions, start_s, end_s, top_n, time_scale))
+        return cls(core, f"slsim.Workload.{name}({os.fspath(path)!r}"
+                         + (", " + _kwargs_repr(shown) if shown else "") + ")")
+
+    @classmethod
+    def from_csv(cls, path, *, memory_mb: int = 0, functions: Iterable[str] | None = None,
+                 start_s: float = 0.0, end_s: float | None = None, top_n: int = 0,
+                 time_scale: float = 1.0) -> "Workload":
+        """A slsim CSV trace: ``arrival_s,function,duration_ms[,memory_mb][,invocation]``."""
+        shown = _non_default(memory_mb=memory_mb, functions=functions, start_s=start_s,
+                             end_s=end_s, top_n=top_n, time_scale=time_scale)
+        return cls._trace("from_csv", path, "slsim", shown, memory_mb=memory_mb,
+                          functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
+                          time_scale=time_scale)
+
+    @classmethod
+    def from_azure2021(cls, path, *, memory_mb: int = 0, sort_buffer_rows: int = 1_000_000,
+                       functions: Iterable[str] | None = None, start_s: float = 0.0,
+                       end_s: float | None = None, top_n: int = 0,
+                       time_scale: float = 1.0) -> "Workload":
+        """The Azure Functions 2021 invocation trace (``app,func,end_timestamp,duration``)."""
+        shown = _non_default(memory_mb=memory_mb, sort_buffer_rows=sort_buffer_rows,
+                             functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
+                             time_scale=time_scale)
+        return cls._trace("from_azure2021", path, "azure2021", shown, memory_mb=memory_mb,
+                          sort_buffer_rows=sort_buffer_rows, functions=functions, start_s=start_s,
+                          end_s=end_s, top_n=top_n, time_scale=time_scale)
+
+    @classmethod
+    def from_azure2019(cls, invocations, *, durations, memory=None, seed: int = 1,
+                       memory_mb: int = 0, default_duration_ms=None,
+                       functions: Iterable[str] | None = None, start_s: float = 0.0,
+                       end_s: float | None = None, top_n: int = 0,
+                       time_scale: float = 1.0) -> "Workload":
+        """The Azure Functions 2019 trace: per-minute counts, duration percentiles and (optional)
+        memory percentiles. Counts expand into seeded uniform arrivals within each minute."""
+        shown = {"durations": os.fspath(durations), "seed": seed}
+        shown.update(_non_default(memory=None if memory is None else os.fspath(memory),
+                                  memory_mb=memory_mb, default_duration_ms=default_duration_ms,
+                                  functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
+                                  time_scale=time_scale))
+        return cls._trace("from_azure2019", invocations, "azure2019", shown, memory_mb=memory_mb,
+                          seed=seed, durations=durations, memory=memory or "",
+                          default_duration_ms=default_duration_ms, functions=functions,
+                          start_s=start_s, end_s=end_s, top_n=top_n, time_scale=time_scale)
+
+    @classmethod
+    def from_arrays(cls, *, arrival_s, duration_ms, function=None, memory_mb=None,
+                    invocation=None) -> "Workload":
+        """Columns (NumPy arrays, lists or pandas Series). ``function`` holds names (default
+        ``"fn"``); ``invocation`` holds ``"sync"``/``"async"``/``"queue"``. Rows are put in
+        arrival order."""
+        arrival = np.asarray(arrival_s, dtype=float)
+        n = arrival.shape[0]
+        if function is None:
+            codes, names = np.zeros(n, dtype=np.uint32), ["fn"]
+        else:
+            names_arr = np.asarray(function).astype(str)
+            uniq, codes = np.unique(names_arr, return_inverse=True)
+            names, codes = [str(x) for x in uniq], codes.astype(np.uint32)
+        mem = None if memory_mb is None else np.asarray(memory_mb, dtype=np.uint32)
+        inv = None
+        if invocation is not None:
+            values = np.asarray(invocation).astype(str)
+            bad = set(values) - set(_INVOCATIONS)
+            if bad:
+                raise ValueError(f"invocation values must be sync, async or queue; got {sorted(bad)}")
+            inv = np.array([_INVOCATIONS.index(v) for v in values], dtype=np.uint8)
+        core = _core._workload_from_columns(arrival, np.asarray(duration_ms, dtype=float), codes,
+                                            names, mem, inv)
+        return cls(core, f"slsim.Workload.from_arrays(<{n} invocations>)")
+
+    # -- generators ----------------------------------------------------------------------------
+    @classmethod
+    def _generate(cls, pattern, name, *, rate_per_s, duration_s, duration_ms=100, memory_mb=0,
+                  function="fn", invocation="sync", seed=1, **extra):
+        core = _core._workload_generator(
+            pattern=pattern, rate_per_s=float(rate_per_s), duration_s=float(duration_s),
+            duration_ms=_dist(duration_ms), memory_mb=int(memory_mb), function=function,
+            invocation=invocation, seed=int(seed), extra=extra)
+        kwargs = dict(rate_per_s=rate_per_s, duration_s=duration_s, duration_ms=duration_ms,
+                      memory_mb=memory_mb, function=function, invocation=invocation, seed=seed,
+                      **extra)
+        return cls(core, f"slsim.Workload.{name}({_kwargs_repr(kwargs)})")
+
+    @classmethod
+    def poisson(cls, *, rate_per_s: float, duration_s: float, duration_ms=100, memory_mb: int = 0,
+                function: str = "fn", invocation: str = "sync", seed: int = 1) -> "Workload":
+        """Poisson arrivals at ``rate_per_s`` for ``duration_s`` seconds."""
+        return cls._generate("poisson", "poisson", **locals_without_cls(locals()))
+
+    @classmethod
+    def diurnal(cls, *, rate_per_s: float, duration_s: float, duration_ms=100, memory_mb: int = 0,
+                function: str = "fn", invocation: str = "sync", seed: int = 1,
+                peak_to_trough: float = 4.0, peak_hour: float = 14.0,
+                weekend_factor: float = 0.6) -> "Workload":
+        """Non-homogeneous Poisson with a daily sinusoid and quieter weekends."""
+        return cls._generate("diurnal", "diurnal", **locals_without_cls(locals()))
+
+    @classmethod
+    def bursty(cls, *, rate_per_s: float, duration_s: float, duration_ms=100, memory_mb: int = 0,
+               function: str = "fn", invocation: str = "sync", seed: int = 1,
+               burst_factor: float = 10.0, burst_fraction: float = 0.1,
+               mean_burst_s: float = 30.0) -> "Workload":
+        """Two-state Markov-modulated Poisson process (calm / burst)."""
+        return cls._generate("bursty", "bursty", **locals_without_cls(locals()))
+
+    @classmethod
+    def azure_like(cls, *, rate_per_s: float, duration_s: float, functions: int = 100,
+                   invocation: str = "sync", seed: int = 1, rate_sigma: float = 3.0,
+                   duration_sigma: float = 0.5) -> "Workload":
+        """A population of functions with the Azure 2019 fits of Shahrad et al. (ATC 2020)."""
+        return cls._generate("azure-like", "azure_like", **locals_without_cls(locals()))
+
+    # -- use -----------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return int(self._core.count())
+
+    def stats(self, top_n: int = 10) -> dict:
+        """Invocations, span, rates, inter-arrival CV, duration and memory percentiles, top
+        functions (the schema of ``slsim trace stats --format json``)."""
+        return json.loads(self._core.stats_json(top_n))
+
+    def to_arrays(self) -> dict:
+        """The invocations as NumPy columns plus the list of function names."""
+        return self._core.columns()
+
+    def to_pandas(self):
+        """The invocations as a pandas DataFrame (one row per invocation)."""
+        import pandas as pd
+
+        c = self.to_arrays()
+        return pd.DataFrame({
+            "arrival_s": c["arrival_s"],
+            # Function names are unique in the workload's function table.
+            "function": pd.Categorical.from_codes(c["function"].astype(np.int64),
+                                                  categories=c["function_names"]),
+            "duration_ms": c["duration_ms"],
+            "memory_mb": c["memory_mb"],
+            "invocation": pd.Categorical.from_codes(c["invocation"].astype(np.int64),
+                                                    categories=list(_INVOCATIONS)),
+        })
+
+    def to_csv(self, path) -> int:
+        """Writes slsim CSV; returns the number of invocations."""
+        return int(self._core.to_csv(os.fspath(path)))
+
+    def describe(self) -> str:
+        return self._core.describe()
+
+    def __repr__(self) -> str:
+        return self._recipe
+
+
+def locals_without_cls(ns: dict) -> dict:
+    return {k: v for k, v in ns.items() if k not in ("cls", "__class__")}

@@ -1,0 +1,55 @@
+#include "trace_options.hpp"
+
+#include <limits>
+
+namespace slsim::cli {
+
+void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
+  auto* t = cmd->add_option("trace", a.path,
+                            "Trace file: slsim CSV, Azure 2021 (app,func,end_timestamp,duration) "
+                            "or Azure 2019 invocations_per_function");
+  if (trace_required) t->required();
+  cmd->add_option("--trace-format", a.format, "Trace format (default: from the header)")
+      ->check(CLI::IsMember({"auto", "slsim", "azure2021", "azure2019"}));
+  cmd->add_option("--durations", a.durations, "Azure 2019: function_durations_percentiles file");
+  cmd->add_option("--memory", a.memory, "Azure 2019: app_memory_percentiles file");
+  cmd->add_option("--default-duration-ms", a.default_duration_ms,
+                  "Azure 2019: duration for functions without percentiles (number or "
+                  "distribution)");
+  cmd->add_option("--trace-memory-mb", a.memory_mb, "Memory for invocations the trace gives none");
+  cmd->add_option("--trace-seed", a.seed, "Seed for expanding Azure 2019 counts")
+      ->capture_default_str();
+  cmd->add_option("--sort-buffer-rows", a.sort_buffer_rows,
+                  "Azure 2021: rows held to put arrivals in order")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--functions", a.functions, "Keep only these functions (comma-separated)")
+      ->delimiter(',');
+  cmd->add_option("--start-s", a.start_s, "Keep arrivals at or after this time (s)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--end-s", a.end_s, "Keep arrivals before this time (s)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--top", a.top, "Keep the N functions with most invocations");
+  cmd->add_option("--time-scale", a.time_scale, "Replay K times faster (K > 0)")
+      ->check(CLI::PositiveNumber);
+}
+
+SourceFactory make_trace_factory(const TraceArgs& a) {
+  TraceOptions o;
+  o.format = parse_trace_format(a.format);
+  o.durations_path = a.durations;
+  o.memory_path = a.memory;
+  o.memory_mb = a.memory_mb;
+  o.seed = a.seed;
+  o.sort_buffer_rows = a.sort_buffer_rows;
+  if (!a.default_duration_ms.empty())
+    o.default_duration_ms = Distribution::parse(a.default_duration_ms);
+  o.select.functions = a.functions;
+  o.select.start_s = a.start_s;
+  o.select.end_s = a.end_s < 0 ? std::numeric_limits<double>::infinity() : a.end_s;
+  o.select.top_n = a.top;
+  o.select.time_scale = a.time_scale;
+  return trace_factory(a.path, o);
+}
+
+}  // namespace slsim::cli

@@ -1,0 +1,32 @@
+#pragma once
+// Options every command that reads a trace shares: format, companion files, selection.
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "slsim/models/trace_io.hpp"
+
+namespace slsim::cli {
+
+struct TraceArgs {
+  std::string path;
+  std::string format = "auto";
+  std::string durations, memory;
+  std::string default_duration_ms;
+  std::uint32_t memory_mb = 0;
+  std::uint64_t seed = 1;
+  std::size_t sort_buffer_rows = 1'000'000;
+  std::vector<std::string> functions;
+  double start_s = 0, end_s = -1, time_scale = 1.0;
+  std::size_t top = 0;
+};
+
+/// Adds the positional TRACE and the trace options to `cmd`.
+void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required = true);
+
+/// The factory the options describe (validates them; throws std::invalid_argument).
+SourceFactory make_trace_factory(const TraceArgs& a);
+
+}  // namespace slsim::cli

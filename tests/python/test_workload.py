@@ -1,0 +1,120 @@
+"""slsim.Workload: readers, generators, arrays, stats and pandas export."""
+
+import csv
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import slsim
+
+SRC = Path(os.environ.get("SLSIM_SOURCE_DIR", "."))
+A21 = SRC / "tests/data/azure2021/Azure2021_200.csv"
+A19 = SRC / "tests/data/azure2019-format"
+
+
+def independent_azure2021():
+    """Counts computed with the csv module only (no slsim code)."""
+    with open(A21, newline="") as f:
+        rows = list(csv.DictReader(f))
+    starts = [float(r["end_timestamp"]) - float(r["duration"]) for r in rows]
+    return len(rows), {(r["app"], r["func"]) for r in rows}, min(starts), max(starts)
+
+
+def test_azure2021_sample_matches_an_independent_count():
+    n, functions, first, last = independent_azure2021()
+    w = slsim.Workload.from_azure2021(A21)
+    assert len(w) == n == 199
+    s = w.stats()
+    assert s["functions"] == len(functions) == 31
+    assert s["first_arrival_s"] == pytest.approx(first, abs=1e-6)
+    assert s["span_s"] == pytest.approx(last - first, abs=1e-6)
+    df = w.to_pandas()
+    assert list(df.columns) == ["arrival_s", "function", "duration_ms", "memory_mb", "invocation"]
+    assert len(df) == 199 and df["arrival_s"].is_monotonic_increasing
+    assert df["function"].nunique() == 31
+    assert (df["duration_ms"] == 0).sum() == 8
+
+
+def test_azure2021_selection_and_repr():
+    w = slsim.Workload.from_azure2021(A21, top_n=2)
+    assert len(w) == 64
+    assert repr(w) == f"slsim.Workload.from_azure2021({str(A21)!r}, top_n=2)"
+    again = eval(repr(w), {"slsim": slsim})
+    assert len(again) == 64
+    window = slsim.Workload.from_azure2021(A21, start_s=100, end_s=200)
+    arr = window.to_arrays()["arrival_s"]
+    assert arr.min() >= 100 and arr.max() < 200
+
+
+def test_azure2019_expansion():
+    w = slsim.Workload.from_azure2019(A19 / "invocations.csv", durations=A19 / "durations.csv",
+                                      memory=A19 / "memory.csv", seed=3)
+    df = w.to_pandas()
+    assert len(df) == 1150 + 3 * 1125
+    assert sorted(df.groupby("function", observed=True).size().tolist()) == [1125, 1125, 1125, 1150]
+    assert set(df["invocation"]) == {"queue", "async"}  # three queue triggers, one timer
+    assert df["arrival_s"].max() < 86400
+    again = eval(repr(w), {"slsim": slsim})
+    assert np.array_equal(again.to_arrays()["arrival_s"], w.to_arrays()["arrival_s"])
+
+
+def test_poisson_generator_as_in_the_docs():
+    wl = slsim.Workload.poisson(rate_per_s=0.9, duration_s=1e5,
+                                duration_ms=slsim.Exponential(mean=1991), seed=1)
+    n = len(wl)
+    assert abs(n - 90_000) < 5 * math.sqrt(90_000)
+    s = wl.stats()
+    assert s["duration_ms"]["mean"] == pytest.approx(1991, rel=0.03)
+    assert s["interarrival_cv"] == pytest.approx(1.0, abs=0.02)
+    assert len(eval(repr(wl), {"slsim": slsim})) == n
+
+
+@pytest.mark.parametrize("make", [
+    lambda: slsim.Workload.diurnal(rate_per_s=5, duration_s=86400, weekend_factor=1.0, seed=2),
+    lambda: slsim.Workload.bursty(rate_per_s=5, duration_s=20000, seed=2),
+    lambda: slsim.Workload.azure_like(rate_per_s=5, duration_s=20000, functions=50, seed=2),
+])
+def test_other_generators_hit_their_mean_rate(make):
+    w = make()
+    s = w.stats()
+    assert s["mean_rate_per_s"] == pytest.approx(5, rel=0.1)
+    assert len(make()) == s["invocations"]  # seeded: same again
+
+
+def test_from_arrays_sorts_and_validates():
+    w = slsim.Workload.from_arrays(arrival_s=np.array([3.0, 1.0, 2.0]), duration_ms=[10, 20, 30],
+                                   function=["b", "a", "b"], memory_mb=[128, 256, 128],
+                                   invocation=["sync", "async", "queue"])
+    df = w.to_pandas()
+    assert df["arrival_s"].tolist() == [1.0, 2.0, 3.0]
+    assert df["function"].tolist() == ["a", "b", "b"]
+    assert df["invocation"].tolist() == ["async", "queue", "sync"]
+    with pytest.raises(ValueError, match=r"duration_ms\[1\] = -1"):
+        slsim.Workload.from_arrays(arrival_s=[1, 2], duration_ms=[1, -1])
+    with pytest.raises(ValueError, match="duration_ms has 1 values but arrival_s has 2"):
+        slsim.Workload.from_arrays(arrival_s=[1, 2], duration_ms=[1])
+    with pytest.raises(ValueError, match="sync, async or queue"):
+        slsim.Workload.from_arrays(arrival_s=[1], duration_ms=[1], invocation=["later"])
+
+
+def test_bad_trace_raises_trace_error_with_location(tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("arrival_s,function,duration_ms\n1,a,x\n")
+    with pytest.raises(slsim.TraceError, match=r"bad.csv:2:3: duration_ms: 'x' is not a number"):
+        len(slsim.Workload.from_csv(f))
+    assert issubclass(slsim.TraceError, ValueError)
+
+
+def test_csv_round_trip(tmp_path):
+    w = slsim.Workload.bursty(rate_per_s=20, duration_s=100, duration_ms="lognormal(median=50,p99=400)",
+                              memory_mb=512, seed=4)
+    out = tmp_path / "t.csv"
+    assert w.to_csv(out) == len(w)
+    back = slsim.Workload.from_csv(out)
+    a, b = w.to_arrays(), back.to_arrays()
+    assert np.array_equal(a["arrival_s"], b["arrival_s"])
+    assert np.array_equal(a["duration_ms"], b["duration_ms"])
+    assert np.array_equal(b["memory_mb"], np.full(len(w), 512))
