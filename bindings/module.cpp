@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = std::string(slsim::version());
   slsim::py::register_distributions(m);
   slsim::py::register_workload(m);
+  slsim::py::register_pricing(m);
 }

@@ -8,5 +8,6 @@ namespace slsim::cli {
 void add_report_command(CLI::App& app);
 void add_trace_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
+void add_price_command(CLI::App& app);
 
 }  // namespace slsim::cli

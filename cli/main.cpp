@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   slsim::cli::add_report_command(app);
   slsim::cli::add_trace_command(app);
   slsim::cli::add_generate_command(app);
+  slsim::cli::add_price_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,13 +19,21 @@ from .distributions import (
     Weibull,
     parse_distribution,
 )
+from .pricing import Bill, RateCard, price_ec2, price_fargate, price_lambda
 from .workload import Workload
 
 TraceError = _core.TraceError
+PricingError = _core.PricingError
 
 __version__ = _core.__version__
 
 __all__ = [
+    "Bill",
+    "PricingError",
+    "RateCard",
+    "price_ec2",
+    "price_fargate",
+    "price_lambda",
     "BurrXII",
     "Constant",
     "Distribution",

@@ -1,0 +1,161 @@
+// `slsim price lambda|fargate|ec2`: a calculator over the rate card, no simulation.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "bill_output.hpp"
+#include "commands.hpp"
+#include "slsim/models/pricing.hpp"
+
+namespace slsim::cli {
+
+namespace {
+
+struct Common {
+  std::string as_of;  // default: today
+  std::string region = "us-east-1";
+  std::string format = "table";
+  std::string rates_dir;
+  double discount_pct = 0;
+};
+
+void add_common(CLI::App* cmd, Common& c) {
+  cmd->add_option("--as-of", c.as_of,
+                  "Date whose prices and rules apply (YYYY-MM-DD; default today)");
+  cmd->add_option("--region", c.region, "AWS region")->capture_default_str();
+  cmd->add_option("--format", c.format, "Output format")
+      ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
+      ->capture_default_str();
+  cmd->add_option(
+      "--rates", c.rates_dir,
+      "Directory with your own rates.csv, rules.csv, ec2_instances.csv, fargate_sizes.csv");
+  cmd->add_option("--discount-pct", c.discount_pct,
+                  "Your discount on this platform in percent (Savings Plans, enterprise agreement)")
+      ->check(CLI::Range(0.0, 100.0));
+}
+
+struct Context {
+  const RateCard* rc;
+  RateCard own;
+  PricingOptions options;
+};
+
+Context context(const Common& c) {
+  Context ctx;
+  if (!c.rates_dir.empty()) {
+    ctx.own = RateCard::load(c.rates_dir);
+    ctx.rc = &ctx.own;
+  } else {
+    ctx.rc = &RateCard::builtin();
+  }
+  ctx.options.as_of = c.as_of.empty() ? Date::today() : Date::parse(c.as_of);
+  ctx.options.region = c.region;
+  ctx.rc->check_as_of(ctx.options.as_of);
+  return ctx;
+}
+
+void finish(Context& ctx, const Common& c, const Usage& u, const std::string& platform) {
+  if (c.discount_pct > 0) ctx.options.discount_pct[platform] = c.discount_pct;
+  const Bill b = ctx.rc->price(u, ctx.options);
+  write_bill(std::cout, b, parse_format(c.format));
+}
+
+}  // namespace
+
+void add_price_command(CLI::App& app) {
+  auto* price = app.add_subcommand("price", "What a given usage costs (AWS billing rules by date)");
+  price->require_subcommand(1);
+
+  // ---- lambda ----
+  {
+    auto* cmd =
+        price->add_subcommand("lambda", "Lambda requests, duration, provisioned concurrency");
+    auto c = std::make_shared<Common>();
+    auto in = std::make_shared<LambdaPriceInput>();
+    auto arch = std::make_shared<std::string>("x86_64");
+    auto no_free = std::make_shared<bool>(false);
+    cmd->add_option("--memory-mb", in->memory_mb, "Configured memory (MB)")->required();
+    cmd->add_option("--requests", in->requests, "On-demand invocations")->capture_default_str();
+    cmd->add_option("--duration-ms", in->duration_ms, "Duration of each on-demand invocation (ms)")
+        ->capture_default_str();
+    cmd->add_option("--arch", *arch, "Architecture")
+        ->check(CLI::IsMember({"x86_64", "arm64"}))
+        ->capture_default_str();
+    cmd->add_option("--ephemeral-mb", in->ephemeral_mb, "Ephemeral storage (/tmp) in MB")
+        ->capture_default_str();
+    cmd->add_flag("--no-free-tier", *no_free, "Do not apply the monthly free tier");
+    cmd->add_option("--provisioned-concurrency", in->provisioned_concurrency,
+                    "Provisioned concurrency (environments)");
+    cmd->add_option("--provisioned-hours", in->provisioned_hours,
+                    "Hours provisioned concurrency is enabled (rounded up to 5 minutes)");
+    cmd->add_option("--provisioned-requests", in->provisioned_requests,
+                    "Invocations served by provisioned concurrency");
+    cmd->add_option("--provisioned-duration-ms", in->provisioned_duration_ms,
+                    "Duration of each of those invocations (ms)");
+    add_common(cmd, *c);
+    cmd->callback([c, in, arch, no_free] {
+      auto ctx = context(*c);
+      in->arch = parse_arch(*arch);
+      ctx.options.free_tier = !*no_free;
+      Usage u;
+      u.lambda.push_back(lambda_usage(*ctx.rc, *in, ctx.options.as_of));
+      finish(ctx, *c, u, "lambda");
+    });
+  }
+  // ---- fargate ----
+  {
+    auto* cmd = price->add_subcommand("fargate", "Fargate tasks (per second, one-minute minimum)");
+    auto c = std::make_shared<Common>();
+    auto in = std::make_shared<FargatePriceInput>();
+    auto arch = std::make_shared<std::string>("x86_64");
+    auto spot_pct = std::make_shared<double>(-1);
+    cmd->add_option("--vcpu", in->vcpu, "Task vCPU (0.25, 0.5, 1, 2, 4, 8, 16)")->required();
+    cmd->add_option("--memory-gb", in->memory_gb, "Task memory (GB)")->required();
+    cmd->add_option("--tasks", in->tasks, "Number of task runs")->capture_default_str();
+    cmd->add_option("--task-seconds", in->task_seconds, "Running time of each task (s)")
+        ->capture_default_str();
+    cmd->add_option("--storage-gb", in->storage_gb, "Ephemeral storage per task (GB; 20 included)")
+        ->capture_default_str();
+    cmd->add_option("--arch", *arch, "Architecture")
+        ->check(CLI::IsMember({"x86_64", "arm64"}))
+        ->capture_default_str();
+    cmd->add_flag("--spot", in->spot, "Fargate Spot");
+    cmd->add_option("--spot-discount-pct", *spot_pct, "Spot discount in percent (default 70)")
+        ->check(CLI::Range(0.0, 100.0));
+    add_common(cmd, *c);
+    cmd->callback([c, in, arch, spot_pct] {
+      auto ctx = context(*c);
+      in->arch = parse_arch(*arch);
+      if (*spot_pct >= 0) ctx.options.fargate_spot_discount_pct = *spot_pct;
+      Usage u;
+      u.fargate.push_back(fargate_usage(*ctx.rc, *in, ctx.options.as_of));
+      finish(ctx, *c, u, "fargate");
+    });
+  }
+  // ---- ec2 ----
+  {
+    auto* cmd = price->add_subcommand(
+        "ec2", "EC2 instances (ECS on EC2, AWS Batch; per second, 60 s minimum)");
+    auto c = std::make_shared<Common>();
+    auto in = std::make_shared<Ec2PriceInput>();
+    auto spot_pct = std::make_shared<double>(-1);
+    cmd->add_option("--instance-type", in->instance_type, "Instance type, e.g. m5.large")
+        ->required();
+    cmd->add_option("--instances", in->instances, "Number of instances")->capture_default_str();
+    cmd->add_option("--hours", in->hours, "Running time of each instance (hours)")
+        ->capture_default_str();
+    cmd->add_flag("--spot", in->spot, "Spot instances");
+    cmd->add_option("--spot-discount-pct", *spot_pct, "Spot discount in percent (default 70)")
+        ->check(CLI::Range(0.0, 100.0));
+    add_common(cmd, *c);
+    cmd->callback([c, in, spot_pct] {
+      auto ctx = context(*c);
+      if (*spot_pct >= 0) ctx.options.ec2_spot_discount_pct = *spot_pct;
+      Usage u;
+      u.ec2.push_back(ec2_usage(*ctx.rc, *in, ctx.options.as_of, ctx.options.region));
+      finish(ctx, *c, u, "ec2");
+    });
+  }
+}
+
+}  // namespace slsim::cli
