@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   slsim::py::register_distributions(m);
   slsim::py::register_workload(m);
   slsim::py::register_pricing(m);
+  slsim::py::register_lambda(m);
 }

@@ -5,4 +5,5 @@ namespace slsim::py {
 void register_distributions(pybind11::module_& m);
 void register_workload(pybind11::module_& m);
 void register_pricing(pybind11::module_& m);
+void register_lambda(pybind11::module_& m);
 }  // namespace slsim::py

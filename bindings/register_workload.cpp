@@ -14,12 +14,16 @@ namespace py = pybind11;
 
 namespace slsim::py {
 
-namespace {
-
 /// A re-openable workload: every operation opens a fresh stream.
 struct CoreWorkload {
   SourceFactory open;
 };
+
+SourceFactory workload_opener(const pybind11::object& workload) {
+  return workload.cast<const CoreWorkload&>().open;
+}
+
+namespace {
 
 SelectOptions make_select(const std::vector<std::string>& functions, double start_s, double end_s,
                           std::size_t top_n, double time_scale) {

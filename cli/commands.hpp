@@ -9,5 +9,6 @@ void add_report_command(CLI::App& app);
 void add_trace_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_price_command(CLI::App& app);
+void add_simulate_command(CLI::App& app);
 
 }  // namespace slsim::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   slsim::cli::add_trace_command(app);
   slsim::cli::add_generate_command(app);
   slsim::cli::add_price_command(app);
+  slsim::cli::add_simulate_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

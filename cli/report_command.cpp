@@ -1,10 +1,11 @@
-// `slsim report`: the main job on a scenario. Today it summarises the scenario's workload; the
-// platform comparison is added as the platform models land.
+// `slsim report`: the main job on a scenario: the workload summary and each platform's result
+// (today AWS Lambda; ECS on EC2, Fargate and Batch are added as their models land).
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "commands.hpp"
+#include "lambda_output.hpp"
 #include "output.hpp"
 #include "slsim/models/scenario.hpp"
 #include "workload_summary.hpp"
@@ -26,6 +27,8 @@ void add_report_command(CLI::App& app) {
     const Scenario s = load_scenario(*scenario);
     auto workload = open_workload(s);
     const TraceSummary summary = summarize(*workload);
+    auto again = open_workload(s);
+    const LambdaResult lambda = simulate_lambda(*again, s.lambda);
     const auto f = parse_format(*format);
     if (f == Format::kJson) {
       write_json(std::cout, {{"scenario",
@@ -34,7 +37,8 @@ void add_report_command(CLI::App& app) {
                                {"as_of", s.as_of.str()},
                                {"region", s.region},
                                {"seed", s.seed}}},
-                             {"workload", summary_json(summary)}});
+                             {"workload", summary_json(summary)},
+                             {"platforms", {{"lambda", nlohmann::json::parse(lambda.to_json())}}}});
       return;
     }
     Table head{fmt::format("slsim report: {}", s.name),
@@ -46,6 +50,8 @@ void add_report_command(CLI::App& app) {
     if (!s.description.empty()) head.rows.push_back({"description", s.description});
     auto tables = summary_tables(summary);
     tables.insert(tables.begin(), head);
+    for (auto& t : lambda_tables(lambda))
+      tables.push_back(std::move(t));
     write_tables(std::cout, tables, f);
   });
 }

@@ -74,6 +74,95 @@ class TableReader {
   std::set<std::string> allowed_;
 };
 
+// Keys of a Lambda function configuration ([lambda] and [lambda.functions."name"]).
+const std::set<std::string> kLambdaFunctionKeys{"memory_mb",
+                                                "arch",
+                                                "runtime",
+                                                "vpc",
+                                                "timeout_s",
+                                                "reserved_concurrency",
+                                                "provisioned_concurrency",
+                                                "provisioned",
+                                                "invocation",
+                                                "max_retry_attempts",
+                                                "max_event_age_s",
+                                                "error_probability",
+                                                "keep_alive_s",
+                                                "init_ms",
+                                                "reference_memory_mb",
+                                                "cpu_bound_fraction",
+                                                "parallel_fraction",
+                                                "ephemeral_mb",
+                                                "client_max_attempts",
+                                                "client_base_backoff_ms",
+                                                "client_max_backoff_ms",
+                                                "visibility_timeout_s",
+                                                "max_receive_count",
+                                                "message_retention_s"};
+
+void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConfig& c) {
+  auto u32 = [&](const char* k, std::uint32_t def, std::int64_t lo, std::int64_t hi) {
+    return static_cast<std::uint32_t>(r.integer(k, def, lo, hi));
+  };
+  c.memory_mb = u32("memory_mb", c.memory_mb, 0, 1 << 20);
+  try {
+    if (r.has("arch")) c.arch = parse_arch(r.str("arch", ""));
+    if (r.has("runtime")) c.runtime = parse_runtime(r.str("runtime", ""));
+  } catch (const std::invalid_argument& e) {
+    r.fail(r.has("runtime") ? "runtime" : "arch", e.what());
+  }
+  if (const auto* n = t.get("vpc")) {
+    if (auto b = n->value<bool>()) {
+      c.vpc = *b;
+    } else {
+      r.fail("vpc", "must be true or false");
+    }
+  }
+  c.timeout_s = r.num("timeout_s", c.timeout_s);
+  if (r.has("reserved_concurrency"))
+    c.reserved_concurrency = u32("reserved_concurrency", 0, 0, 1'000'000);
+  if (r.has("provisioned_concurrency")) {
+    c.provisioned = {{0, -1, u32("provisioned_concurrency", 0, 0, 1'000'000)}};
+  }
+  if (const auto* arr = t.get_as<toml::array>("provisioned")) {
+    c.provisioned.clear();
+    for (const auto& e : *arr) {
+      const auto* w = e.as_table();
+      if (!w) r.fail("provisioned", "must be a list of {start_s, end_s, count} tables");
+      ProvisionedWindow pw;
+      pw.start_s = w->get("start_s") ? w->get("start_s")->value<double>().value_or(0) : 0;
+      pw.end_s = w->get("end_s") ? w->get("end_s")->value<double>().value_or(-1) : -1;
+      pw.count =
+          w->get("count")
+              ? static_cast<std::uint32_t>(w->get("count")->value<std::int64_t>().value_or(0))
+              : 0;
+      if (pw.count == 0) r.fail("provisioned", "each window needs a count > 0");
+      c.provisioned.push_back(pw);
+    }
+  }
+  if (r.has("invocation")) {
+    const auto t2 = parse_invocation_type(r.str("invocation", ""));
+    if (!t2) r.fail("invocation", "must be one of sync, async, queue");
+    c.invocation = *t2;
+  }
+  c.max_retry_attempts = u32("max_retry_attempts", c.max_retry_attempts, 0, 2);
+  c.max_event_age_s = r.num("max_event_age_s", c.max_event_age_s);
+  c.error_probability = r.num("error_probability", c.error_probability);
+  if (r.has("keep_alive_s")) c.keep_alive_s = r.dist("keep_alive_s", Distribution());
+  if (r.has("init_ms")) c.init_ms = r.dist("init_ms", Distribution());
+  c.reference_memory_mb = u32("reference_memory_mb", c.reference_memory_mb, 0, 1 << 20);
+  c.cpu_bound_fraction = r.num("cpu_bound_fraction", c.cpu_bound_fraction);
+  c.parallel_fraction = r.num("parallel_fraction", c.parallel_fraction);
+  c.ephemeral_mb = u32("ephemeral_mb", c.ephemeral_mb, 512, 10240);
+  c.client_retry.max_attempts =
+      u32("client_max_attempts", c.client_retry.max_attempts, 1, 1'000'000);
+  c.client_retry.base_backoff_ms = r.num("client_base_backoff_ms", c.client_retry.base_backoff_ms);
+  c.client_retry.max_backoff_ms = r.num("client_max_backoff_ms", c.client_retry.max_backoff_ms);
+  c.visibility_timeout_s = r.num("visibility_timeout_s", c.visibility_timeout_s);
+  c.max_receive_count = u32("max_receive_count", c.max_receive_count, 0, 1000);
+  c.message_retention_s = r.num("message_retention_s", c.message_retention_s);
+}
+
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
@@ -197,6 +286,41 @@ Scenario load_scenario(const std::string& path) {
       make_generator(g);  // validates the pattern's own options now, with the file named
     } catch (const std::invalid_argument& e) {
       w.fail("generator", e.what());
+    }
+  }
+  s.lambda.as_of = s.as_of;
+  s.lambda.region = s.region;
+  s.lambda.seed = s.seed;
+  if (const toml::table* lt = root["lambda"].as_table()) {
+    std::set<std::string> keys = kLambdaFunctionKeys;
+    keys.insert({"functions", "account_concurrency", "burst", "free_tier", "discount_pct"});
+    TableReader l(*lt, path, "lambda.", keys);
+    apply_lambda(*lt, l, s.lambda.defaults);
+    if (s.lambda.defaults.reserved_concurrency) {
+      l.fail("reserved_concurrency", "is set per function, in [lambda.functions.\"name\"]");
+    }
+    s.lambda.account_concurrency =
+        static_cast<std::uint32_t>(l.integer("account_concurrency", 0, 0, 10'000'000));
+    if (l.has("burst"))
+      s.lambda.burst = static_cast<std::uint32_t>(l.integer("burst", 0, 1, 10'000'000));
+    if (const auto* n = lt->get("free_tier")) {
+      if (auto b = n->value<bool>()) {
+        s.lambda.free_tier = *b;
+      } else {
+        l.fail("free_tier", "must be true or false");
+      }
+    }
+    s.lambda.discount_pct = l.num("discount_pct", 0);
+    if (const toml::table* fns = (*lt)["functions"].as_table()) {
+      for (const auto& [name, node] : *fns) {
+        const auto* ft = node.as_table();
+        const std::string fname(name.str());
+        if (!ft) l.fail("functions." + fname, "must be a table of settings");
+        TableReader fr(*ft, path, "lambda.functions." + fname + ".", kLambdaFunctionKeys);
+        LambdaFunctionConfig c = s.lambda.defaults;
+        apply_lambda(*ft, fr, c);
+        s.lambda.functions[fname] = c;
+      }
     }
   }
   return s;

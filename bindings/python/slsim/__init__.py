@@ -19,6 +19,7 @@ from .distributions import (
     Weibull,
     parse_distribution,
 )
+from .platforms import Lambda, Result, simulate
 from .pricing import Bill, RateCard, price_ec2, price_fargate, price_lambda
 from .workload import Workload
 
@@ -28,6 +29,9 @@ PricingError = _core.PricingError
 __version__ = _core.__version__
 
 __all__ = [
+    "Lambda",
+    "Result",
+    "simulate",
     "Bill",
     "PricingError",
     "RateCard",

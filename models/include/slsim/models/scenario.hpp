@@ -18,6 +18,7 @@
 
 #include "slsim/models/date.hpp"
 #include "slsim/models/generators.hpp"
+#include "slsim/models/lambda.hpp"
 #include "slsim/models/trace_io.hpp"
 #include "slsim/models/workload.hpp"
 
@@ -44,6 +45,9 @@ struct Scenario {
   Date as_of;  ///< defaults to today when the file has none
   std::string region = "us-east-1";
   WorkloadSpec workload;
+  /// The [lambda] table: defaults, per-function overrides, account settings. as_of, region and
+  /// seed are copied from the scenario.
+  LambdaOptions lambda;
 };
 
 /// Loads and validates a scenario file. Throws ScenarioError.

@@ -1,0 +1,188 @@
+"""Platform configurations and ``simulate``.
+
+``slsim.Lambda(...)`` describes an AWS Lambda function (keyword arguments with unit suffixes,
+eval-able repr, picklable); ``slsim.simulate(workload, platform, ...)`` runs the model and
+returns a :class:`Result`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+
+from . import _core
+from .distributions import Distribution, parse_distribution
+from .pricing import Bill
+from .workload import Workload
+
+_OUTCOMES = ("completed", "failed_error", "failed_timeout", "dropped_throttled", "dropped_expired")
+
+
+def _dist_or_none(value):
+    if value is None:
+        return None
+    if isinstance(value, Distribution):
+        return value
+    return parse_distribution(value)
+
+
+class Lambda:
+    """An AWS Lambda function configuration. Every argument is optional; see docs/models.md.
+
+    memory_mb (0: the trace's memory), arch ("x86_64"|"arm64"), runtime ("python", "nodejs",
+    "java", "dotnet", "go", "custom", "container"), vpc, timeout_s (0: the maximum of the era),
+    reserved_concurrency, provisioned_concurrency (or provisioned=[(start_s, end_s, count)]),
+    invocation ("sync"|"async"|"queue", overrides the trace), max_retry_attempts, max_event_age_s,
+    error_probability, keep_alive_s and init_ms (numbers or distributions; default by date and
+    runtime), reference_memory_mb, cpu_bound_fraction, parallel_fraction, ephemeral_mb,
+    client_max_attempts, client_base_backoff_ms, client_max_backoff_ms, visibility_timeout_s,
+    max_receive_count, message_retention_s, and functions={name: Lambda(...)} for per-function
+    settings.
+    """
+
+    _FIELDS = ("memory_mb", "arch", "runtime", "vpc", "timeout_s", "reserved_concurrency",
+               "invocation", "max_retry_attempts", "max_event_age_s", "error_probability",
+               "reference_memory_mb", "cpu_bound_fraction", "parallel_fraction", "ephemeral_mb",
+               "client_max_attempts", "client_base_backoff_ms", "client_max_backoff_ms",
+               "visibility_timeout_s", "max_receive_count", "message_retention_s")
+
+    def __init__(self, *, provisioned_concurrency: int | None = None, provisioned=None,
+                 keep_alive_s=None, init_ms=None, functions: dict | None = None, **kwargs):
+        unknown = set(kwargs) - set(self._FIELDS)
+        if unknown:
+            raise TypeError(f"Lambda() got unknown arguments {sorted(unknown)}; "
+                            f"known: {sorted(self._FIELDS + ('provisioned_concurrency', 'provisioned', 'keep_alive_s', 'init_ms', 'functions'))}")
+        if provisioned_concurrency is not None and provisioned is not None:
+            raise ValueError("give provisioned_concurrency= or provisioned=, not both")
+        self._kwargs = dict(kwargs)
+        if provisioned_concurrency is not None:
+            self._kwargs["provisioned_concurrency"] = provisioned_concurrency
+        if provisioned is not None:
+            self._kwargs["provisioned"] = [tuple(w) for w in provisioned]
+        self._keep_alive = _dist_or_none(keep_alive_s)
+        self._init = _dist_or_none(init_ms)
+        if keep_alive_s is not None:
+            self._kwargs["keep_alive_s"] = keep_alive_s
+        if init_ms is not None:
+            self._kwargs["init_ms"] = init_ms
+        self._functions = dict(functions or {})
+        for name, f in self._functions.items():
+            if not isinstance(f, Lambda):
+                raise TypeError(f"functions[{name!r}] must be a slsim.Lambda")
+        if self._functions:
+            self._kwargs["functions"] = self._functions
+        self._core_config()  # validate names and types now
+
+    def _core_config(self) -> _core.LambdaConfig:
+        c = _core.LambdaConfig()
+        for k in self._FIELDS:
+            if k in self._kwargs:
+                try:
+                    setattr(c, k, self._kwargs[k])
+                except (TypeError, ValueError) as e:
+                    raise type(e)(f"Lambda({k}=...): {e}") from None
+        if "provisioned_concurrency" in self._kwargs:
+            n = int(self._kwargs["provisioned_concurrency"])
+            c.provisioned = [(0.0, -1.0, n)] if n > 0 else []
+        if "provisioned" in self._kwargs:
+            c.provisioned = [(float(a), float(b), int(n)) for a, b, n in self._kwargs["provisioned"]]
+        if self._keep_alive is not None:
+            c.keep_alive_s = self._keep_alive._core
+        if self._init is not None:
+            c.init_ms = self._init._core
+        return c
+
+    def _core_functions(self) -> dict:
+        out = {}
+        for name, f in self._functions.items():
+            merged = {k: v for k, v in self._kwargs.items() if k != "functions"}
+            merged.update({k: v for k, v in f._kwargs.items() if k != "functions"})
+            out[name] = Lambda(**merged)._core_config()
+        return out
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
+        return f"slsim.Lambda({args})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Lambda) and repr(self) == repr(other)
+
+    def __reduce__(self):
+        return (_make_lambda, (self._kwargs,))
+
+
+def _make_lambda(kwargs):
+    return Lambda(**kwargs)
+
+
+class Result:
+    """A simulation's result: ``summary()`` (the CLI's JSON), ``bill``, ``records`` and
+    ``timeseries`` (NumPy views, when requested), ``to_pandas()``."""
+
+    def __init__(self, core, platform: str):
+        self._core = core
+        self._platform = platform
+        self._summary = json.loads(core.summary_json())
+
+    def summary(self) -> dict:
+        return json.loads(json.dumps(self._summary))
+
+    @property
+    def bill(self) -> Bill:
+        return Bill(self._summary["cost"])
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self._core.notes)
+
+    @property
+    def records(self) -> dict:
+        """Per-invocation records as NumPy arrays that view the result's memory (simulate with
+        records=True): arrival_s, end_s, latency_ms, function, attempts, cold, outcome."""
+        return self._core.records()
+
+    @property
+    def timeseries(self) -> dict:
+        """Per-second samples (simulate with timeseries=True): busy_max, envs_max, arrivals,
+        throttles, cold_starts."""
+        return self._core.timeseries()
+
+    def latency_quantile(self, q: float) -> float:
+        return self._core.latency_quantile(q)
+
+    def to_pandas(self):
+        """One row per invocation (needs records=True); otherwise a one-row summary."""
+        import pandas as pd
+
+        rec = self.records
+        if len(rec["arrival_s"]) == 0 and self._summary["invocations"]["arrived"] > 0:
+            flat = pd.json_normalize(self._summary, sep=".")
+            return flat.drop(columns=[c for c in flat.columns if c.startswith("cost.line_items")])
+        df = pd.DataFrame({k: rec[k] for k in ("arrival_s", "end_s", "latency_ms", "function",
+                                                "attempts", "cold")})
+        df["outcome"] = pd.Categorical.from_codes(rec["outcome"].astype("int64"),
+                                                  categories=list(_OUTCOMES))
+        return df
+
+    def __repr__(self) -> str:
+        s = self._summary
+        return (f"<slsim.Result {self._platform}: {s['invocations']['arrived']} arrived, "
+                f"p99 {s['latency_ms']['p99']:.1f} ms, ${s['cost']['total_usd']:.2f}>")
+
+
+def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region: str = "us-east-1",
+             account_concurrency: int = 0, free_tier: bool = True, discount_pct: float = 0.0,
+             records: bool = False, timeseries: bool = False) -> Result:
+    """Simulate ``workload`` on ``platform`` (a :class:`Lambda`). The GIL is released while it
+    runs, so several simulations can run on threads."""
+    if not isinstance(workload, Workload):
+        raise TypeError("workload must be a slsim.Workload")
+    if isinstance(as_of, (_dt.date, _dt.datetime)):
+        as_of = as_of.strftime("%Y-%m-%d")
+    if isinstance(platform, Lambda):
+        core = _core._simulate_lambda(workload._core, platform._core_config(),
+                                      platform._core_functions(), as_of or "", region, int(seed),
+                                      int(account_concurrency), bool(free_tier),
+                                      float(discount_pct), bool(records), bool(timeseries))
+        return Result(core, "lambda")
+    raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda")

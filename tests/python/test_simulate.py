@@ -1,0 +1,149 @@
+"""slsim.simulate with slsim.Lambda, and `slsim simulate` on the command line."""
+
+import json
+import math
+import os
+import pickle
+import subprocess
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import slsim
+
+CLI = os.environ.get("SLSIM_CLI", "build/bin/slsim")
+SRC = Path(os.environ.get("SLSIM_SOURCE_DIR", "."))
+
+
+def test_the_issue_example_works_as_written():
+    wl = slsim.Workload.poisson(rate_per_s=0.9, duration_s=1e6,
+                                duration_ms=slsim.Exponential(mean=1991), seed=1)
+    fn = slsim.Lambda(memory_mb=128, keep_alive_s=600, init_ms=slsim.Constant(253))
+    s = slsim.simulate(wl, fn, seed=1).summary()
+    # SimFaaS's reference run of the same scenario: 0.0014, 7.66 servers.
+    assert s["cold_start_probability"] == pytest.approx(0.0014, abs=0.0004)
+    assert s["instances"]["mean"] == pytest.approx(7.66, rel=0.05)
+    assert s["latency_ms"]["p99"] > s["latency_ms"]["p50"] > 0
+    assert s["cost"]["total_usd"] >= 0
+    inv = s["invocations"]
+    assert inv["arrived"] == inv["completed"] + inv["failed"] + inv["dropped"]
+    assert set(s) >= {"platform", "invocations", "cold_start_probability", "latency_ms",
+                      "instances", "cost"}
+
+
+def test_records_are_numpy_views_and_to_pandas():
+    wl = slsim.Workload.poisson(rate_per_s=5, duration_s=200, duration_ms=100, seed=2)
+    r = slsim.simulate(wl, slsim.Lambda(memory_mb=256, error_probability=0.2),
+                       records=True, timeseries=True, as_of="2026-11-01")
+    rec = r.records
+    n = r.summary()["invocations"]["arrived"]
+    assert len(rec["arrival_s"]) == n
+    assert rec["latency_ms"].base is not None  # a view, not a copy
+    df = r.to_pandas()
+    assert len(df) == n
+    assert set(df["outcome"]) <= {"completed", "failed_error"}
+    assert (df["outcome"] == "failed_error").sum() == r.summary()["terminal"]["failed_error"]
+    ts = r.timeseries
+    assert ts["arrivals"].sum() == n
+    assert len(ts["busy_max"]) >= 200
+
+
+def test_lambda_config_repr_pickle_and_validation():
+    fn = slsim.Lambda(memory_mb=512, runtime="java", vpc=True, keep_alive_s="uniform(low=300,high=420)",
+                      provisioned_concurrency=2, functions={"hot": slsim.Lambda(reserved_concurrency=10)})
+    again = eval(repr(fn), {"slsim": slsim})
+    assert again == fn
+    assert pickle.loads(pickle.dumps(fn)) == fn
+    with pytest.raises(TypeError, match="unknown arguments"):
+        slsim.Lambda(memroy_mb=128)
+    with pytest.raises(ValueError, match="runtime 'cobol'"):
+        slsim.Lambda(runtime="cobol")
+    wl = slsim.Workload.poisson(rate_per_s=1, duration_s=10, seed=1)
+    with pytest.raises(ValueError, match="allowed are 128 to 10240 MB"):
+        slsim.simulate(wl, slsim.Lambda(memory_mb=20_000))
+    with pytest.raises(ValueError, match="allowed are 128 to 3008 MB in 64 MB steps"):
+        slsim.simulate(wl, slsim.Lambda(memory_mb=1000), as_of="2019-01-01")
+
+
+def test_memory_sweep_trades_cost_for_speed():
+    wl = slsim.Workload.poisson(rate_per_s=2, duration_s=3600, duration_ms=1000, memory_mb=1769, seed=3)
+    out = {}
+    for mem in (512, 1769, 3538):
+        s = slsim.simulate(wl, slsim.Lambda(memory_mb=mem, cpu_bound_fraction=1.0,
+                                            parallel_fraction=1.0), free_tier=False).summary()
+        out[mem] = s
+    assert out[512]["latency_ms"]["p50"] > 3 * out[1769]["latency_ms"]["p50"]
+    assert out[3538]["latency_ms"]["p50"] < 0.6 * out[1769]["latency_ms"]["p50"]
+
+
+def test_simulations_run_in_threads_with_the_same_results():
+    wl = slsim.Workload.bursty(rate_per_s=50, duration_s=500, duration_ms="lognormal(median=80,p99=700)", seed=4)
+    fn = slsim.Lambda(memory_mb=512)
+    ref = slsim.simulate(wl, fn, seed=7).summary()
+    got = [None] * 4
+
+    def work(i):
+        got[i] = slsim.simulate(wl, fn, seed=7).summary()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(g == ref for g in got)
+
+
+def run(*args, check=True):
+    p = subprocess.run([CLI, *args], capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise AssertionError(p.stderr)
+    return p
+
+
+def test_cli_simulate_json_has_the_documented_shape():
+    a21 = str(SRC / "tests/data/azure2021/Azure2021_200.csv")
+    out = json.loads(run("simulate", "--platform", "lambda", a21, "--trace-memory-mb", "256",
+                         "--as-of", "2024-01-01", "--format", "json").stdout)
+    assert out["platform"] == "lambda"
+    assert set(out["invocations"]) >= {"arrived", "completed", "failed", "throttled", "dropped",
+                                       "timed_out", "retries", "cold_starts"}
+    assert set(out["latency_ms"]) == {"mean", "p50", "p90", "p95", "p99", "max"}
+    assert set(out["instances"]) >= {"mean", "max", "mean_busy", "mean_idle"}
+    assert set(out["cost"]) == {"total_usd", "as_of", "region", "line_items"}
+    inv = out["invocations"]
+    assert inv["arrived"] == 199 == inv["completed"] + inv["failed"] + inv["dropped"]
+
+
+def test_cli_simulate_vpc_2018_versus_2020():
+    args = ["simulate", "--format", "json", "--vpc", "--keep-alive-s", "1"]
+    old = json.loads(run(*args, "--as-of", "2018-07-01").stdout)
+    new = json.loads(run(*args, "--as-of", "2020-06-01").stdout)
+    assert old["latency_ms"]["p99"] > 5000 > new["latency_ms"]["p99"]
+
+
+def test_cli_simulate_rejects_impossible_configurations(tmp_path):
+    p = run("simulate", "--memory-mb", "20000", check=False)
+    assert p.returncode == 2 and "allowed are 128 to 10240 MB" in p.stderr
+    f = tmp_path / "s.toml"
+    f.write_text('[workload]\ngenerator = "poisson"\n[lambda]\nmemory_mb = 512\nmax_retry_attempts = 5\n')
+    p = run("simulate", "--scenario", str(f), check=False)
+    assert p.returncode == 2 and "lambda.max_retry_attempts: 5 is out of range 0..2" in p.stderr
+    f.write_text('[workload]\ngenerator = "poisson"\n[lambda]\nmemroy_mb = 512\n')
+    p = run("simulate", "--scenario", str(f), check=False)
+    assert p.returncode == 2 and "lambda.memroy_mb: unknown key" in p.stderr
+
+
+def test_scenario_per_function_overrides(tmp_path):
+    trace = tmp_path / "t.csv"
+    trace.write_text("arrival_s,function,duration_ms\n" + "".join(
+        f"{i * 0.01:.2f},{'a' if i % 2 else 'b'},50\n" for i in range(2000)))
+    f = tmp_path / "s.toml"
+    f.write_text(f'as_of = 2026-01-01\n[workload]\ntrace = "{trace.name}"\n'
+                 '[lambda]\nmemory_mb = 256\n'
+                 '[lambda.functions.a]\nreserved_concurrency = 1\nmemory_mb = 1024\n')
+    out = json.loads(run("simulate", "--scenario", str(f), "--format", "json").stdout)
+    # Function a (1,000 invocations, 100/s x 50 ms) is capped at one environment: throttles.
+    assert out["invocations"]["throttled"] > 0
+    assert out["invocations"]["arrived"] == 2000
