@@ -5,7 +5,6 @@
 #include <deque>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <queue>
 
 #include "slsim/core/simulation.hpp"
 #include "slsim/models/lambda.hpp"
@@ -106,7 +105,7 @@ namespace {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-enum Kind : std::uint32_t { kArrival, kAttempt, kRequeue, kFinish, kPoll, kPcStart, kPcEnd };
+enum Kind : std::uint32_t { kAttempt, kRequeue, kFinish, kPoll, kPcStart, kPcEnd };
 
 enum Outcome : std::uint8_t {
   kCompleted,
@@ -130,16 +129,70 @@ struct Request {
 struct Env {
   FunctionId fn = 0;
   std::uint32_t request = kNone;
-  std::uint32_t gen = 0;  // bumped when the environment leaves the idle pool
+  std::uint32_t heap_pos = kNone;  // position in the idle-expiry heap, kNone when not idle
+  std::uint32_t gen = 0;           // bumped when the environment leaves the idle pool
   TimePoint busy_since{}, deadline{};
   bool alive = false, busy = false, pc = false, doomed = false;
   std::uint8_t result = 0;  // outcome of the running attempt: 0 ok, 1 error, 2 timeout
 };
 
-struct IdleRef {
-  TimePoint deadline;
-  std::uint32_t env, gen;
-  bool operator>(const IdleRef& o) const { return deadline > o.deadline; }
+// Min-heap of idle on-demand environments by expiry deadline, indexed so that an environment
+// that is reused leaves it at once (the heap holds exactly the idle environments).
+class IdleHeap {
+ public:
+  explicit IdleHeap(std::vector<Env>& envs) : envs_(envs) {}
+  bool empty() const { return heap_.empty(); }
+  std::uint32_t top() const { return heap_.front(); }
+  void push(std::uint32_t e) {
+    heap_.push_back(e);
+    envs_[e].heap_pos = static_cast<std::uint32_t>(heap_.size() - 1);
+    up(heap_.size() - 1);
+  }
+  void remove(std::uint32_t e) {
+    const std::size_t i = envs_[e].heap_pos;
+    envs_[e].heap_pos = kNone;
+    const std::uint32_t last = heap_.back();
+    heap_.pop_back();
+    if (i == heap_.size()) return;
+    heap_[i] = last;
+    envs_[last].heap_pos = static_cast<std::uint32_t>(i);
+    up(i);
+    down(envs_[last].heap_pos);
+  }
+
+ private:
+  bool less(std::uint32_t a, std::uint32_t b) const {
+    return envs_[a].deadline < envs_[b].deadline;
+  }
+  void set(std::size_t i, std::uint32_t e) {
+    heap_[i] = e;
+    envs_[e].heap_pos = static_cast<std::uint32_t>(i);
+  }
+  void up(std::size_t i) {
+    const std::uint32_t e = heap_[i];
+    while (i > 0) {
+      const std::size_t p = (i - 1) / 2;
+      if (!less(e, heap_[p])) break;
+      set(i, heap_[p]);
+      i = p;
+    }
+    set(i, e);
+  }
+  void down(std::size_t i) {
+    const std::uint32_t e = heap_[i];
+    const std::size_t n = heap_.size();
+    for (;;) {
+      std::size_t c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && less(heap_[c + 1], heap_[c])) ++c;
+      if (!less(heap_[c], e)) break;
+      set(i, heap_[c]);
+      i = c;
+    }
+    set(i, e);
+  }
+  std::vector<Env>& envs_;
+  std::vector<std::uint32_t> heap_;
 };
 
 struct Fn {
@@ -153,6 +206,7 @@ struct Fn {
   std::uint32_t busy = 0, pc_alive = 0, pc_busy = 0;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> mru;  // (env, gen), back = most recent
   std::vector<std::uint32_t> pc_idle;
+  std::size_t stale_mru = 0;  // expired environments still listed in mru
   double tokens = 0;
   TimePoint tokens_at{};
   std::deque<std::uint32_t> queue;  // SQS messages waiting
@@ -263,9 +317,6 @@ class LambdaModel final : public Component {
   void handle(const Event& ev, Simulation& sim) override {
     expire_until(sim.now());
     switch (static_cast<Kind>(ev.kind)) {
-      case kArrival:
-        on_arrival();
-        break;
       case kAttempt:
         attempt(static_cast<std::uint32_t>(ev.arg));
         break;
@@ -417,15 +468,28 @@ class LambdaModel final : public Component {
 
   // ---- arrivals
   // ----------------------------------------------------------------------------------
+  // Arrivals are not queued as events: the run loop compares the next arrival with the next
+  // event (events at the same time go first) and calls on_arrival directly.
   void pull_arrival() {
-    if (src_.next(pending_)) {
-      if (pending_.arrival < sim_.now()) {
-        throw std::logic_error("the workload is not sorted by arrival");
-      }
-      sim_.schedule_at(pending_.arrival, id_, kArrival);
+    has_pending_ = src_.next(pending_);
+    if (has_pending_ && pending_.arrival < last_arrival_) {
+      throw std::logic_error("the workload is not sorted by arrival");
     }
+    if (has_pending_) last_arrival_ = pending_.arrival;
   }
 
+ public:
+  /// Runs the simulation to the end.
+  void run() {
+    while (has_pending_) {
+      sim_.run_until(pending_.arrival);
+      expire_until(sim_.now());
+      on_arrival();
+    }
+    sim_.run();
+  }
+
+ private:
   void on_arrival() {
     const Invocation inv = pending_;
     pull_arrival();
@@ -651,8 +715,7 @@ class LambdaModel final : public Component {
       if (!f.reserved) --unreserved_used_;
       v.deadline = now + from_seconds(std::max(0.0, f.keep_alive.sample(keep_rng_)));
       f.mru.emplace_back(e, v.gen);
-      idle_heap_.push({v.deadline, e, v.gen});
-      ++idle_entries_;
+      idle_heap_.push(e);
     }
     const std::uint8_t result = v.result;
     if (q.type == InvocationType::kQueue) --f.queue_busy;
@@ -736,44 +799,37 @@ class LambdaModel final : public Component {
       const auto [e, gen] = f.mru.back();
       f.mru.pop_back();
       Env& v = envs_[e];
-      if (!v.alive || v.gen != gen || v.busy) continue;  // stale entry
-      ++v.gen;  // leaves the idle pool: its heap entry is stale now
-      --idle_entries_;
+      if (!v.alive || v.gen != gen || v.busy) {  // stale entry (the env expired)
+        if (f.stale_mru > 0) --f.stale_mru;
+        continue;
+      }
+      ++v.gen;
+      idle_heap_.remove(e);
       return e;
     }
     return kNone;
   }
 
   void expire_until(TimePoint now) {
-    while (!idle_heap_.empty() && idle_heap_.top().deadline <= now) {
-      const IdleRef top = idle_heap_.top();
-      idle_heap_.pop();
-      Env& v = envs_[top.env];
-      if (!v.alive || v.gen != top.gen || v.busy) continue;
-      --idle_entries_;
-      destroy_env(top.env);
-      envs_tw_.set(top.deadline, alive_);
+    while (!idle_heap_.empty() && envs_[idle_heap_.top()].deadline <= now) {
+      const std::uint32_t e = idle_heap_.top();
+      const TimePoint deadline = envs_[e].deadline;
+      idle_heap_.remove(e);
+      Fn& f = fns_[envs_[e].fn];
+      destroy_env(e);
+      envs_tw_.set(deadline, alive_);
+      // The expired environment's MRU entry is stale now; keep each MRU list proportional to
+      // the function's live idle environments.
+      if (++f.stale_mru > 64 && 2 * f.stale_mru > f.mru.size()) compact(f);
     }
-    // Keep the lazy structures proportional to the live idle environments.
-    if (idle_heap_.size() > 2 * idle_entries_ + 1024) compact();
   }
 
-  void compact() {
-    std::vector<IdleRef> live;
-    while (!idle_heap_.empty()) {
-      const auto ref = idle_heap_.top();
-      idle_heap_.pop();
-      const Env& v = envs_[ref.env];
-      if (v.alive && v.gen == ref.gen && !v.busy) live.push_back(ref);
-    }
-    for (const auto& ref : live)
-      idle_heap_.push(ref);
-    for (auto& f : fns_) {
-      std::erase_if(f.mru, [&](const auto& p) {
-        const Env& v = envs_[p.first];
-        return !v.alive || v.gen != p.second || v.busy;
-      });
-    }
+  void compact(Fn& f) {
+    std::erase_if(f.mru, [&](const auto& p) {
+      const Env& v = envs_[p.first];
+      return !v.alive || v.gen != p.second || v.busy;
+    });
+    f.stale_mru = 0;
   }
 
   // ---- SQS pollers
@@ -899,13 +955,14 @@ class LambdaModel final : public Component {
       Distribution::lognormal(std::log(6700.0), std::log(17000.0 / 6700.0) / 1.959963984540054);
 
   Invocation pending_;
+  bool has_pending_ = false;
+  TimePoint last_arrival_{};
   std::vector<Fn> fns_;
   std::vector<Request> reqs_;
   std::vector<std::uint32_t> free_reqs_;
   std::vector<Env> envs_;
   std::vector<std::uint32_t> free_envs_;
-  std::priority_queue<IdleRef, std::vector<IdleRef>, std::greater<>> idle_heap_;
-  std::size_t idle_entries_ = 0;
+  IdleHeap idle_heap_{envs_};
   std::uint32_t alive_ = 0, busy_ = 0, unreserved_used_ = 0, unreserved_cap_ = 0;
   std::uint32_t account_limit_ = 1000, unreserved_min_ = 100;
   Duration granularity_{1000};
@@ -927,7 +984,7 @@ LambdaResult simulate_lambda(WorkloadSource& workload, const LambdaOptions& opti
                              const RateCard& rates) {
   Simulation sim;
   LambdaModel model(sim, workload, options, rates);
-  sim.run();
+  model.run();
   return model.finish();
 }
 

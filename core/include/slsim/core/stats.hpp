@@ -59,6 +59,36 @@ class RunningStats {
   double max_ = -std::numeric_limits<double>::infinity();
 };
 
+/// Count, sum, mean, min and max without a division per value (for hot paths where the
+/// variance is not needed). The sum is a double: relative error about n·1e-16.
+class MeanAccumulator {
+ public:
+  void add(double x) {
+    ++n_;
+    sum_ += x;
+    min_ = x < min_ ? x : min_;
+    max_ = x > max_ ? x : max_;
+  }
+  void merge(const MeanAccumulator& o) {
+    n_ += o.n_;
+    sum_ += o.sum_;
+    min_ = std::min(min_, o.min_);
+    max_ = std::max(max_, o.max_);
+  }
+  std::uint64_t count() const { return n_; }
+  double sum() const { return sum_; }
+  /// Mean (0 when empty).
+  double mean() const { return n_ ? sum_ / static_cast<double>(n_) : 0.0; }
+  double min() const { return min_; }
+  double max() const { return max_; }
+
+ private:
+  std::uint64_t n_ = 0;
+  double sum_ = 0;
+  double min_ = std::numeric_limits<double>::infinity();
+  double max_ = -std::numeric_limits<double>::infinity();
+};
+
 /// Time-weighted mean and maximum of a piecewise-constant quantity (instance count,
 /// concurrency, queue length). Call `set(t, v)` whenever the value changes; times must not
 /// decrease.
