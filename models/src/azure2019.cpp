@@ -79,6 +79,21 @@ double number(const detail::LineReader& r, const std::vector<std::string_view>& 
   return v;
 }
 
+// The next data row of an Azure 2019 file, split into `f`. An empty line, a wrong number of
+// columns or a repeated header is an error. Returns false at the end of the file.
+bool next_row(detail::LineReader& r, std::vector<std::string_view>& f, std::size_t columns,
+              std::size_t owner_col) {
+  std::string_view line;
+  if (!r.next(line)) return false;
+  if (line.empty()) throw TraceError(r.path(), r.line_number(), 1, "empty line");
+  detail::split_csv(line, f);
+  check_columns(r, f, columns);
+  if (f[owner_col] == "HashOwner") {
+    throw TraceError(r.path(), r.line_number(), owner_col + 1, "duplicate header row");
+  }
+  return true;
+}
+
 std::string key3(std::string_view owner, std::string_view app, std::string_view fn) {
   std::string k;
   k.reserve(owner.size() + app.size() + fn.size() + 2);
@@ -119,12 +134,7 @@ Azure2019Reader::Azure2019Reader(std::string invocations_path, Azure2019Options 
           path_, 1, h.size(),
           fmt::format("expected 1440 minute columns (1..1440), found {}", h.size() - 4));
     }
-    std::string_view line;
-    while (r.next(line)) {
-      if (line.empty()) throw TraceError(path_, r.line_number(), 1, "empty line");
-      detail::split_csv(line, f);
-      check_columns(r, f, 4 + kMinutes);
-      if (f[0] == "HashOwner") throw TraceError(path_, r.line_number(), 1, "duplicate header row");
+    while (next_row(r, f, 4 + kMinutes, 0)) {
       const auto type = azure_trigger_type(f[3]);
       if (!type) {
         throw TraceError(path_, r.line_number(), 4,
@@ -176,13 +186,7 @@ Azure2019Reader::Azure2019Reader(std::string invocations_path, Azure2019Options 
     std::size_t cols[7];
     for (int i = 0; i < 7; ++i)
       cols[i] = h.at(kPct[i].second);
-    std::string_view line;
-    while (r.next(line)) {
-      if (line.empty()) throw TraceError(r.path(), r.line_number(), 1, "empty line");
-      detail::split_csv(line, f);
-      check_columns(r, f, h.size());
-      if (f[co] == "HashOwner")
-        throw TraceError(r.path(), r.line_number(), 1, "duplicate header row");
+    while (next_row(r, f, h.size(), co)) {
       auto it = by_key.find(key3(f[co], f[ca], f[cf]));
       if (it == by_key.end()) continue;  // a function never invoked in this day file
       std::vector<std::pair<double, double>> pts;
@@ -224,13 +228,7 @@ Azure2019Reader::Azure2019Reader(std::string invocations_path, Azure2019Options 
     std::unordered_map<std::string, std::vector<FunctionId>> by_app;
     for (FunctionId i = 0; i < rows.size(); ++i)
       by_app[rows[i].owner + "/" + rows[i].app].push_back(i);
-    std::string_view line;
-    while (r.next(line)) {
-      if (line.empty()) throw TraceError(r.path(), r.line_number(), 1, "empty line");
-      detail::split_csv(line, f);
-      check_columns(r, f, h.size());
-      if (f[co] == "HashOwner")
-        throw TraceError(r.path(), r.line_number(), 1, "duplicate header row");
+    while (next_row(r, f, h.size(), co)) {
       const double mb = number(r, f, cm, "AverageAllocatedMb");
       if (per_function) {
         auto it = by_key.find(key3(f[co], f[ca], f[cf]));

@@ -14,7 +14,7 @@ namespace slsim {
 
 namespace {
 
-using Int128 = __int128;
+__extension__ using Int128 = __int128;
 constexpr Int128 kZeptoPerPico = 1'000'000'000;                          // 1e-21 USD per 1e-12 USD
 constexpr Int128 kZeptoPerCent = Int128(10'000'000'000'000'000'000ULL);  // 1e19
 

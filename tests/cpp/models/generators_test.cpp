@@ -5,20 +5,13 @@
 #include <map>
 #include <vector>
 
+#include "read_all.hpp"
 #include "slsim/core/stats.hpp"
 #include "slsim/models/trace_stats.hpp"
 
 using namespace slsim;
 
-namespace {
-std::vector<Invocation> read_all(WorkloadSource& s) {
-  std::vector<Invocation> out;
-  Invocation inv;
-  while (s.next(inv))
-    out.push_back(inv);
-  return out;
-}
-}  // namespace
+using test::read_all;
 
 TEST_CASE("PoissonSource: count, gaps and durations match the closed forms", "[models][gen]") {
   PoissonOptions o;

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "read_all.hpp"
 #include "slsim/models/azure_trace.hpp"
 #include "slsim/models/csv_trace.hpp"
 #include "slsim/models/trace_error.hpp"
@@ -34,13 +35,7 @@ struct TempFile {
   std::string str() const { return path.string(); }
 };
 
-std::vector<Invocation> read_all(WorkloadSource& s) {
-  std::vector<Invocation> out;
-  Invocation inv;
-  while (s.next(inv))
-    out.push_back(inv);
-  return out;
-}
+using test::read_all;
 
 // Reads a CSV in slsim format to the end and returns the error (or "" if none).
 std::string csv_error(const std::string& content, std::uint64_t* line = nullptr,
