@@ -31,7 +31,8 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--platform", a->platform, "Platform to simulate")
       ->check(CLI::IsMember({"lambda"}))
       ->capture_default_str();
-  cmd->add_option("--scenario,-s", a->scenario, "Scenario file (TOML); default: the bundled one");
+  cmd->add_option("--scenario,-s", a->scenario,
+                  "Scenario file (TOML); default: the bundled one, or none when a TRACE is given");
   add_trace_args(cmd, a->trace, /*trace_required=*/false);
   cmd->add_option("--format", a->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
@@ -61,7 +62,15 @@ void add_simulate_command(CLI::App& app) {
                   "Account concurrency limit (default 1,000)");
   cmd->add_flag("--no-free-tier", a->no_free_tier, "Do not apply the monthly free tier");
   cmd->callback([a] {
-    Scenario s = load_scenario(a->scenario.empty() ? SLSIM_DEFAULT_SCENARIO : a->scenario);
+    // A trace on the command line without --scenario starts from slsim's defaults (today,
+    // us-east-1, seed 1), not from the bundled scenario's [lambda] settings.
+    Scenario s;
+    if (!a->scenario.empty() || a->trace.path.empty()) {
+      s = load_scenario(a->scenario.empty() ? SLSIM_DEFAULT_SCENARIO : a->scenario);
+    } else {
+      s.as_of = Date::today();
+      s.lambda.as_of = s.as_of;
+    }
     if (!a->as_of.empty()) s.as_of = Date::parse(a->as_of);
     if (!a->region.empty()) s.region = a->region;
     if (a->seed) s.seed = *a->seed;

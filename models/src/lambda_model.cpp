@@ -1020,6 +1020,7 @@ std::string LambdaResult::to_json() const {
                     {"max_busy", max_busy},
                     {"mean_idle", mean_idle}};
   j["span_s"] = span_s;
+  j["notes"] = notes;
   j["cost"] = nlohmann::ordered_json::parse(bill.to_json());
   return j.dump();
 }

@@ -147,3 +147,13 @@ def test_scenario_per_function_overrides(tmp_path):
     # Function a (1,000 invocations, 100/s x 50 ms) is capped at one environment: throttles.
     assert out["invocations"]["throttled"] > 0
     assert out["invocations"]["arrived"] == 2000
+
+
+def test_cli_trace_memory_above_the_limit_is_noted(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("arrival_s,function,duration_ms,memory_mb\n1,a,100,20000\n2,b,5,150\n")
+    out = json.loads(run("simulate", str(f), "--as-of", "2019-01-01", "--format", "json").stdout)
+    assert any("above the 3008 MB limit" in n for n in out["notes"])
+    # A trace given alone starts from slsim's defaults (free tier on), not the bundled scenario.
+    assert out["cost"]["total_usd"] == 0
+    assert out["invocations"]["completed"] == 2
