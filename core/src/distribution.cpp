@@ -386,8 +386,20 @@ double Distribution::sample(RngStream& rng) const {
   switch (v_.index()) {
     case 0:
       return std::get<ConstantDist>(v_).value;
+    case 1: {  // the common families skip quantile()'s checks and visit
+      const auto& d = *std::get_if<UniformDist>(&v_);
+      return d.low + (d.high - d.low) * rng.uniform();
+    }
     case 2:
       return rng.exponential(std::get<ExponentialDist>(v_).mean);
+    case 3: {
+      const auto& d = *std::get_if<NormalDist>(&v_);
+      return d.mean + d.sd * standard_normal_quantile(rng.uniform_open());
+    }
+    case 4: {
+      const auto& d = *std::get_if<LogNormalDist>(&v_);
+      return std::exp(d.mu + d.sigma * standard_normal_quantile(rng.uniform_open()));
+    }
     case 8: {
       const auto& s = std::get<EmpiricalDist>(v_).sorted;
       return s[rng.below(s.size())];

@@ -110,25 +110,28 @@ class TimeWeighted {
   double max() const { return max_; }
   /// Integral of the value over [start, t], in value·seconds.
   double integral(TimePoint t) const {
-    const double extra = t > last_ ? value_ * to_seconds(t - last_) : 0.0;
-    return area_s_ + extra;
+    const double extra = t > last_ ? value_ * static_cast<double>((t - last_).count()) : 0.0;
+    return (area_us_ + extra) * 1e-6;
   }
   /// Time-weighted mean over [start, end] (the current value when end == start).
   double mean(TimePoint end) const {
-    const double span = to_seconds(end - start_);
-    return span > 0 ? integral(end) / span : value_;
+    const auto span_us = (end - start_).count();
+    if (span_us <= 0) return value_;
+    const double extra = end > last_ ? value_ * static_cast<double>((end - last_).count()) : 0.0;
+    return (area_us_ + extra) / static_cast<double>(span_us);
   }
 
  private:
+  // The area is kept in value·microseconds: no division on the hot path.
   void advance(TimePoint t) {
     if (t > last_) {
-      area_s_ += value_ * to_seconds(t - last_);
+      area_us_ += value_ * static_cast<double>((t - last_).count());
       last_ = t;
     }
   }
   TimePoint start_, last_;
   double value_, max_;
-  double area_s_ = 0.0;
+  double area_us_ = 0.0;
 };
 
 }  // namespace slsim
