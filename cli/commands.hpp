@@ -3,6 +3,11 @@
 
 #include <CLI/CLI.hpp>
 
+// The bundled default scenario; CMake sets the absolute path of examples/default.toml.
+#ifndef SLSIM_DEFAULT_SCENARIO
+#define SLSIM_DEFAULT_SCENARIO "examples/default.toml"
+#endif
+
 namespace slsim::cli {
 
 void add_report_command(CLI::App& app);

@@ -10,10 +10,6 @@
 #include "slsim/models/scenario.hpp"
 #include "workload_summary.hpp"
 
-#ifndef SLSIM_DEFAULT_SCENARIO
-#define SLSIM_DEFAULT_SCENARIO "examples/default.toml"
-#endif
-
 namespace slsim::cli {
 
 void add_report_command(CLI::App& app) {

@@ -8,10 +8,6 @@
 #include "slsim/models/scenario.hpp"
 #include "trace_options.hpp"
 
-#ifndef SLSIM_DEFAULT_SCENARIO
-#define SLSIM_DEFAULT_SCENARIO "examples/default.toml"
-#endif
-
 namespace slsim::cli {
 
 void add_simulate_command(CLI::App& app) {
