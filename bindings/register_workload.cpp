@@ -39,7 +39,8 @@ SelectOptions make_select(const std::vector<std::string>& functions, double star
 CoreWorkload from_trace(const std::string& path, const std::string& format, std::uint32_t memory_mb,
                         std::uint64_t seed, const std::string& durations, const std::string& memory,
                         std::optional<Distribution> default_duration_ms,
-                        std::size_t sort_buffer_rows, const SelectOptions& select) {
+                        std::size_t sort_buffer_rows, bool skip_bad_rows,
+                        const SelectOptions& select) {
   TraceOptions o;
   o.format = parse_trace_format(format);
   o.memory_mb = memory_mb;
@@ -48,6 +49,7 @@ CoreWorkload from_trace(const std::string& path, const std::string& format, std:
   o.memory_path = memory;
   o.default_duration_ms = std::move(default_duration_ms);
   o.sort_buffer_rows = sort_buffer_rows;
+  o.skip_bad_rows = skip_bad_rows;
   o.select = select;
   auto f = trace_factory(path, o);
   f();  // open once now, so a bad file fails at construction
@@ -121,7 +123,8 @@ void register_workload(pybind11::module_& m) {
 
   m.def("_workload_from_trace", &from_trace, ::py::arg("path"), ::py::arg("format"),
         ::py::arg("memory_mb"), ::py::arg("seed"), ::py::arg("durations"), ::py::arg("memory"),
-        ::py::arg("default_duration_ms"), ::py::arg("sort_buffer_rows"), ::py::arg("select"));
+        ::py::arg("default_duration_ms"), ::py::arg("sort_buffer_rows"), ::py::arg("skip_bad_rows"),
+        ::py::arg("select"));
 
   ::py::class_<SelectOptions>(m, "SelectOptions")
       .def(::py::init(&make_select), ::py::arg("functions"), ::py::arg("start_s"),

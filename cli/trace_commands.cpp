@@ -41,6 +41,11 @@ std::vector<Table> summary_tables(const TraceSummary& s) {
     row("memory p50 / max (MB)",
         fmt::format("{} / {}", num(s.memory_mb_p50, 0), num(s.memory_mb_max, 0)));
   }
+  if (s.skipped_rows > 0) {
+    row("skipped malformed rows", fmt::format("{}", s.skipped_rows));
+    for (const auto& e : s.skipped_examples)
+      row("  e.g.", e);
+  }
   Table top{"Top functions by volume", {{"function", "invocations", "share"}}};
   for (const auto& f : s.top_functions) {
     top.rows.push_back(

@@ -30,6 +30,9 @@ void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
   cmd->add_option("--end-s", a.end_s, "Keep arrivals before this time (s)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--top", a.top, "Keep the N functions with most invocations");
+  cmd->add_flag(
+      "--skip-bad-rows", a.skip_bad_rows,
+      "Skip malformed rows (slsim CSV, Azure 2021) and report how many, instead of failing");
   cmd->add_option("--time-scale", a.time_scale, "Replay K times faster (K > 0)")
       ->check(CLI::PositiveNumber);
 }
@@ -42,6 +45,7 @@ SourceFactory make_trace_factory(const TraceArgs& a) {
   o.memory_mb = a.memory_mb;
   o.seed = a.seed;
   o.sort_buffer_rows = a.sort_buffer_rows;
+  o.skip_bad_rows = a.skip_bad_rows;
   if (!a.default_duration_ms.empty())
     o.default_duration_ms = Distribution::parse(a.default_duration_ms);
   o.select.functions = a.functions;

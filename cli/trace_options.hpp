@@ -21,6 +21,7 @@ struct TraceArgs {
   std::vector<std::string> functions;
   double start_s = 0, end_s = -1, time_scale = 1.0;
   std::size_t top = 0;
+  bool skip_bad_rows = false;
 };
 
 /// Adds the positional TRACE and the trace options to `cmd`.

@@ -46,8 +46,24 @@ std::string Azure2021Reader::describe() const {
 }
 
 bool Azure2021Reader::read_row() {
+  for (;;) {
+    bool have_row = false;
+    try {
+      return parse_row(have_row);
+    } catch (const TraceError& e) {
+      // Disorder beyond the sort buffer is not a bad row: it stays fatal.
+      if (!options_.skip_bad_rows || !have_row ||
+          e.reason().find("sort buffer") != std::string::npos)
+        throw;
+      skipped_.add(e.what());
+    }
+  }
+}
+
+bool Azure2021Reader::parse_row(bool& have_row) {
   std::string_view line;
   if (!lines_->next(line)) return false;
+  have_row = true;
   auto fail = [&](std::size_t col, const std::string& why) {
     throw TraceError(lines_->path(), lines_->line_number(), col, why);
   };

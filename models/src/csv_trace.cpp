@@ -106,9 +106,23 @@ std::string CsvTraceReader::describe() const {
 }
 
 bool CsvTraceReader::next(Invocation& out) {
+  for (;;) {
+    bool have_row = false;
+    try {
+      return parse_row(out, have_row);
+    } catch (const TraceError& e) {
+      // Only malformed rows are skipped: errors opening or reading the file stay fatal.
+      if (!impl_->options.skip_bad_rows || !have_row) throw;
+      skipped_.add(e.what());
+    }
+  }
+}
+
+bool CsvTraceReader::parse_row(Invocation& out, bool& have_row) {
   Impl& m = *impl_;
   std::string_view line;
   if (!m.lines.next(line)) return false;
+  have_row = true;
   if (line.empty()) m.fail(0, "empty line");
   if (line == m.header) m.fail(0, "duplicate header row");
   detail::split_csv(line, m.fields);

@@ -305,6 +305,11 @@ class LambdaModel final : public Component {
     po.free_tier = o_.free_tier;
     if (o_.discount_pct > 0) po.discount_pct["lambda"] = o_.discount_pct;
     res_.bill = rc_.price(res_.usage, po);
+    if (src_.skipped_rows() > 0) {
+      const auto ex = src_.skipped_examples();
+      note(fmt::format("{} malformed trace rows skipped{}", src_.skipped_rows(),
+                       ex.empty() ? "" : " (first: " + ex.front() + ")"));
+    }
     res_.notes = notes_;
     const auto& c = res_.counts;
     if (c.arrived != c.completed + c.failed() + c.dropped()) {

@@ -54,6 +54,8 @@ TraceSummary summarize(WorkloadSource& source, std::size_t top_n) {
         break;
     }
   }
+  s.skipped_rows = source.skipped_rows();
+  s.skipped_examples = source.skipped_examples();
   s.functions = static_cast<std::size_t>(std::count_if(per_function.begin(), per_function.end(),
                                                        [](std::uint64_t n) { return n > 0; }));
   if (s.invocations == 0) return s;
@@ -113,7 +115,9 @@ std::string to_json(const TraceSummary& s) {
         {"p99", s.duration_ms_p99},
         {"max", s.duration_ms_max}}},
       {"memory_mb", {{"p50", s.memory_mb_p50}, {"max", s.memory_mb_max}}},
-      {"top_functions", top}};
+      {"top_functions", top},
+      {"skipped_rows", s.skipped_rows},
+      {"skipped_examples", s.skipped_examples}};
   return j.dump();
 }
 

@@ -42,6 +42,7 @@ SourceFactory trace_factory(std::string path, TraceOptions o) {
       raw = [path, o]() -> std::unique_ptr<WorkloadSource> {
         CsvTraceOptions c;
         c.default_memory_mb = o.memory_mb;
+        c.skip_bad_rows = o.skip_bad_rows;
         return std::make_unique<CsvTraceReader>(path, c);
       };
       break;
@@ -50,6 +51,7 @@ SourceFactory trace_factory(std::string path, TraceOptions o) {
         Azure2021Options a;
         a.memory_mb = o.memory_mb;
         a.sort_buffer_rows = o.sort_buffer_rows;
+        a.skip_bad_rows = o.skip_bad_rows;
         return std::make_unique<Azure2021Reader>(path, a);
       };
       break;

@@ -43,6 +43,8 @@ class FilteredSource final : public WorkloadSource {
     return false;
   }
   const FunctionTable& functions() const override { return src_->functions(); }
+  std::uint64_t skipped_rows() const override { return src_->skipped_rows(); }
+  std::vector<std::string> skipped_examples() const override { return src_->skipped_examples(); }
   std::string describe() const override {
     std::string d = src_->describe();
     if (!keep_.empty()) d += fmt::format(", {} functions selected", keep_.size());

@@ -118,3 +118,18 @@ def test_csv_round_trip(tmp_path):
     assert np.array_equal(a["arrival_s"], b["arrival_s"])
     assert np.array_equal(a["duration_ms"], b["duration_ms"])
     assert np.array_equal(b["memory_mb"], np.full(len(w), 512))
+
+
+def test_skip_bad_rows_counts_and_reports(tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("arrival_s,function,duration_ms\n1,a,5\n2,a,x\n3,a,-1\n4,b,7\n5,c\n")
+    with pytest.raises(slsim.TraceError, match=":3:3:"):
+        len(slsim.Workload.from_csv(f))
+    w = slsim.Workload.from_csv(f, skip_bad_rows=True)
+    assert len(w) == 2
+    s = w.stats()
+    assert s["skipped_rows"] == 3
+    assert s["skipped_examples"][0].endswith("bad.csv:3:3: duration_ms: 'x' is not a number")
+    assert "skip_bad_rows=True" in repr(w)
+    r = slsim.simulate(w, slsim.Lambda(memory_mb=128))
+    assert any("3 malformed trace rows skipped" in n for n in r.notes)

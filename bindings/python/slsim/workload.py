@@ -37,7 +37,8 @@ def _select(functions, start_s, end_s, top_n, time_scale) -> _core.SelectOptions
     )
 
 
-_DEFAULTS = dict(memory=None, memory_mb=0, sort_buffer_rows=1_000_000, default_duration_ms=None,
+_DEFAULTS = dict(memory=None, memory_mb=0, sort_buffer_rows=1_000_000, skip_bad_rows=False,
+                 default_duration_ms=None,
                  functions=None, start_s=0.0, end_s=None, top_n=0, time_scale=1.0)
 
 
@@ -62,40 +63,47 @@ class Workload:
     # -- readers -------------------------------------------------------------------------------
     @classmethod
     def _trace(cls, name, path, fmt, shown, *, memory_mb=0, seed=1, durations="", memory="",
-               default_duration_ms=None, sort_buffer_rows=1_000_000, functions=None, start_s=0.0,
-               end_s=None, top_n=0, time_scale=1.0):
+               default_duration_ms=None, sort_buffer_rows=1_000_000, skip_bad_rows=False,
+               functions=None, start_s=0.0, end_s=None, top_n=0, time_scale=1.0):
         default = None if default_duration_ms is None else _dist(default_duration_ms)
         core = _core._workload_from_trace(
             path=os.fspath(path), format=fmt, memory_mb=int(memory_mb), seed=int(seed),
             durations=os.fspath(durations), memory=os.fspath(memory),
             default_duration_ms=default, sort_buffer_rows=int(sort_buffer_rows),
+            skip_bad_rows=bool(skip_bad_rows),
             select=_select(functions, start_s, end_s, top_n, time_scale))
         return cls(core, f"slsim.Workload.{name}({os.fspath(path)!r}"
                          + (", " + _kwargs_repr(shown) if shown else "") + ")")
 
     @classmethod
-    def from_csv(cls, path, *, memory_mb: int = 0, functions: Iterable[str] | None = None,
-                 start_s: float = 0.0, end_s: float | None = None, top_n: int = 0,
+    def from_csv(cls, path, *, memory_mb: int = 0, skip_bad_rows: bool = False,
+                 functions: Iterable[str] | None = None, start_s: float = 0.0,
+                 end_s: float | None = None, top_n: int = 0,
                  time_scale: float = 1.0) -> "Workload":
-        """A slsim CSV trace: ``arrival_s,function,duration_ms[,memory_mb][,invocation]``."""
-        shown = _non_default(memory_mb=memory_mb, functions=functions, start_s=start_s,
-                             end_s=end_s, top_n=top_n, time_scale=time_scale)
+        """A slsim CSV trace: ``arrival_s,function,duration_ms[,memory_mb][,invocation]``.
+        ``skip_bad_rows=True`` skips malformed rows and counts them (``stats()["skipped_rows"]``)
+        instead of raising :class:`slsim.TraceError`."""
+        shown = _non_default(memory_mb=memory_mb, skip_bad_rows=skip_bad_rows,
+                             functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
+                             time_scale=time_scale)
         return cls._trace("from_csv", path, "slsim", shown, memory_mb=memory_mb,
-                          functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
-                          time_scale=time_scale)
+                          skip_bad_rows=skip_bad_rows, functions=functions, start_s=start_s,
+                          end_s=end_s, top_n=top_n, time_scale=time_scale)
 
     @classmethod
     def from_azure2021(cls, path, *, memory_mb: int = 0, sort_buffer_rows: int = 1_000_000,
+                       skip_bad_rows: bool = False,
                        functions: Iterable[str] | None = None, start_s: float = 0.0,
                        end_s: float | None = None, top_n: int = 0,
                        time_scale: float = 1.0) -> "Workload":
         """The Azure Functions 2021 invocation trace (``app,func,end_timestamp,duration``)."""
         shown = _non_default(memory_mb=memory_mb, sort_buffer_rows=sort_buffer_rows,
-                             functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
-                             time_scale=time_scale)
+                             skip_bad_rows=skip_bad_rows, functions=functions, start_s=start_s,
+                             end_s=end_s, top_n=top_n, time_scale=time_scale)
         return cls._trace("from_azure2021", path, "azure2021", shown, memory_mb=memory_mb,
-                          sort_buffer_rows=sort_buffer_rows, functions=functions, start_s=start_s,
-                          end_s=end_s, top_n=top_n, time_scale=time_scale)
+                          sort_buffer_rows=sort_buffer_rows, skip_bad_rows=skip_bad_rows,
+                          functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
+                          time_scale=time_scale)
 
     @classmethod
     def from_azure2019(cls, invocations, *, durations, memory=None, seed: int = 1,

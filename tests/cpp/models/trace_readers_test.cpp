@@ -383,3 +383,28 @@ TEST_CASE("write_csv: round-trips through the reader exactly", "[models][trace]"
     CHECK(a[i].work == b[i].work);
   }
 }
+
+TEST_CASE("Readers: skip_bad_rows skips, counts and keeps the first errors", "[models][trace]") {
+  TempFile f("arrival_s,function,duration_ms\n1,a,5\n2,a,x\n3,a,-1\n4,b,7\n", "skip.csv");
+  CsvTraceOptions o;
+  o.skip_bad_rows = true;
+  CsvTraceReader r(f.str(), o);
+  CHECK(read_all(r).size() == 2);
+  CHECK(r.skipped_rows() == 2);
+  REQUIRE(r.skipped_examples().size() == 2);
+  CHECK_THAT(r.skipped_examples()[0], Catch::EndsWith(":3:3: duration_ms: 'x' is not a number"));
+  // A bad header is never skipped.
+  TempFile h("arrival,function,duration_ms\n1,a,5\n", "skiphead.csv");
+  CHECK_THROWS_AS(CsvTraceReader(h.str(), o), TraceError);
+  // Azure 2021: bad rows skipped; disorder beyond the sort buffer stays an error.
+  TempFile a("app,func,end_timestamp,duration\na,b,5,1\na,b,x,1\na,b,9,1\n", "skip21.csv");
+  Azure2021Options ao;
+  ao.skip_bad_rows = true;
+  Azure2021Reader ar(a.str(), ao);
+  CHECK(read_all(ar).size() == 2);
+  CHECK(ar.skipped_rows() == 1);
+  TempFile d("app,func,end_timestamp,duration\na,b,9,1\na,b,5,1\na,b,1,0\n", "skip21d.csv");
+  ao.sort_buffer_rows = 1;
+  Azure2021Reader dr(d.str(), ao);
+  CHECK_THROWS_WITH(read_all(dr), Catch::Contains("sort buffer"));
+}

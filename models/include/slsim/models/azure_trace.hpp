@@ -34,6 +34,7 @@ struct Azure2021Options {
   std::uint32_t memory_mb = 0;  ///< the trace has no memory column (invitro assumes 200 MB)
   InvocationType type = InvocationType::kSync;
   std::size_t sort_buffer_rows = 1'000'000;
+  bool skip_bad_rows = false;  ///< skip malformed rows (counted) instead of failing
 };
 
 class Azure2021Reader final : public WorkloadSource {
@@ -43,6 +44,8 @@ class Azure2021Reader final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  std::uint64_t skipped_rows() const override { return skipped_.count(); }
+  std::vector<std::string> skipped_examples() const override { return skipped_.examples(); }
 
  private:
   struct Pending {
@@ -55,6 +58,8 @@ class Azure2021Reader final : public WorkloadSource {
     }
   };
   bool read_row();
+  bool parse_row(bool& have_row);
+  SkippedRows skipped_;
 
   std::unique_ptr<detail::LineReader> lines_;
   Azure2021Options options_;

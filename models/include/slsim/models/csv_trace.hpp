@@ -19,6 +19,7 @@ namespace slsim {
 struct CsvTraceOptions {
   std::uint32_t default_memory_mb = 0;  ///< for rows without memory_mb (0 = scenario default)
   InvocationType default_type = InvocationType::kSync;
+  bool skip_bad_rows = false;  ///< skip malformed rows (counted, first few kept) instead of failing
 };
 
 class CsvTraceReader final : public WorkloadSource {
@@ -28,11 +29,15 @@ class CsvTraceReader final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  std::uint64_t skipped_rows() const override { return skipped_.count(); }
+  std::vector<std::string> skipped_examples() const override { return skipped_.examples(); }
 
  private:
+  bool parse_row(Invocation& out, bool& have_row);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   FunctionTable functions_;
+  SkippedRows skipped_;
 };
 
 }  // namespace slsim

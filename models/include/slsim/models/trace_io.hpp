@@ -25,7 +25,8 @@ struct TraceOptions {
   std::string durations_path, memory_path;          ///< Azure 2019 companion files
   std::optional<Distribution> default_duration_ms;  ///< Azure 2019: functions without durations
   std::size_t sort_buffer_rows = 1'000'000;         ///< Azure 2021 reorder buffer
-  SelectOptions select;                             ///< subset and time scaling
+  bool skip_bad_rows = false;  ///< slsim CSV and Azure 2021: skip (and count) malformed rows
+  SelectOptions select;        ///< subset and time scaling
 };
 
 /// A factory that opens the trace (with the selection applied) each time it is called.

@@ -31,6 +31,8 @@ struct TraceSummary {
     double share;
   };
   std::vector<Top> top_functions;  ///< by volume, at most 10
+  std::uint64_t skipped_rows = 0;  ///< malformed rows skipped (skip_bad_rows only)
+  std::vector<std::string> skipped_examples;
 };
 
 /// Consumes the whole source and summarises it (constant memory in the trace length; per-function

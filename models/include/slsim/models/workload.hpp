@@ -44,6 +44,26 @@ class WorkloadSource {
   virtual const FunctionTable& functions() const = 0;
   /// A one-line description for reports ("slsim CSV trace x.csv", "poisson 5/s for 3600 s").
   virtual std::string describe() const = 0;
+  /// Rows a reader skipped because they were malformed (only with skip_bad_rows), and the
+  /// errors of the first few (file:line:column: reason).
+  virtual std::uint64_t skipped_rows() const { return 0; }
+  virtual std::vector<std::string> skipped_examples() const { return {}; }
+};
+
+/// Counts and remembers the first few skipped rows (for readers with skip_bad_rows).
+class SkippedRows {
+ public:
+  static constexpr std::size_t kExamples = 5;
+  void add(const std::string& error) {
+    ++count_;
+    if (examples_.size() < kExamples) examples_.push_back(error);
+  }
+  std::uint64_t count() const { return count_; }
+  const std::vector<std::string>& examples() const { return examples_; }
+
+ private:
+  std::uint64_t count_ = 0;
+  std::vector<std::string> examples_;
 };
 
 }  // namespace slsim
