@@ -169,3 +169,39 @@ TEST_CASE("standard_normal_quantile: AS 241 agrees with Boost.Math to 1e-14", "[
   CHECK(std::isinf(standard_normal_quantile(1.0)));
   CHECK(std::isnan(standard_normal_quantile(1.5)));
 }
+
+TEST_CASE("Distribution: mutated specs parse or fail with invalid_argument", "[core][dist]") {
+  const std::vector<std::string> seeds{"lognormal(median=120,p99=900)",
+                                       "percentiles(p0=1,p50=5,p100=9)",
+                                       "burr(c=11.652,k=0.221,lambda=107.083)",
+                                       "empirical(1,2,3)",
+                                       "exponential(rate=0.5)",
+                                       "120"};
+  RngStream rng(7);
+  int ok = 0, bad = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::string s = seeds[rng.below(seeds.size())];
+    const int edits = 1 + static_cast<int>(rng.below(3));
+    for (int k = 0; k < edits && !s.empty(); ++k) {
+      const auto pos = rng.below(s.size());
+      const char c = "(),=.-+e0123456789pkx "[rng.below(22)];
+      if (rng.below(2)) {
+        s[pos] = c;
+      } else {
+        s.erase(pos, 1);
+      }
+    }
+    try {
+      const auto d = Distribution::parse(s);
+      RngStream r(1);
+      const double x = d.sample(r);
+      CHECK_FALSE(std::isnan(x));
+      ++ok;
+    } catch (const std::invalid_argument&) {
+      ++bad;
+    }
+  }
+  CHECK(ok + bad == 5000);
+  CHECK(ok > 100);
+  CHECK(bad > 100);
+}

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "read_all.hpp"
+#include "slsim/core/rng.hpp"
 #include "slsim/models/azure_trace.hpp"
 #include "slsim/models/csv_trace.hpp"
 #include "slsim/models/trace_error.hpp"
@@ -407,4 +408,51 @@ TEST_CASE("Readers: skip_bad_rows skips, counts and keeps the first errors", "[m
   ao.sort_buffer_rows = 1;
   Azure2021Reader dr(d.str(), ao);
   CHECK_THROWS_WITH(read_all(dr), Catch::Contains("sort buffer"));
+}
+
+TEST_CASE("Readers: mutated input either parses or fails with a TraceError, never crashes",
+          "[models][trace]") {
+  // Deterministic mutation fuzzing of each format: flip, insert and delete bytes of a valid
+  // file; every outcome must be a clean read or a TraceError (the sanitizer build runs this too).
+  const std::string csv =
+      "arrival_s,function,duration_ms,memory_mb,invocation\n0.5,a,10,128,sync\n1.5,b,20,256,"
+      "async\n";
+  const std::string a21 = "app,func,end_timestamp,duration\na,b,5,1\nc,d,7.5,0.25\n";
+  RngStream rng(2024);
+  int ok = 0, errors = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = i % 2 ? csv : a21;
+    const int edits = 1 + static_cast<int>(rng.below(4));
+    for (int k = 0; k < edits; ++k) {
+      const auto pos = rng.below(s.size());
+      const char c = "0123456789,.-+\n\r\0xe;"[rng.below(21)];
+      switch (rng.below(3)) {
+        case 0:
+          s[pos] = c;
+          break;
+        case 1:
+          s.insert(pos, 1, c);
+          break;
+        default:
+          s.erase(pos, 1);
+          break;
+      }
+    }
+    TempFile f(s, "fuzz.csv");
+    try {
+      if (i % 2) {
+        CsvTraceReader r(f.str());
+        read_all(r);
+      } else {
+        Azure2021Reader r(f.str(), {});
+        read_all(r);
+      }
+      ++ok;
+    } catch (const TraceError&) {
+      ++errors;
+    }
+  }
+  CHECK(ok + errors == 3000);
+  CHECK(errors > 100);  // the mutations do break files
+  CHECK(ok > 100);      // and some survive
 }
