@@ -21,10 +21,6 @@ QuantileSketch::QuantileSketch(double relative_accuracy, std::size_t max_buckets
   min_positive_ = std::numeric_limits<double>::min() * gamma_;
 }
 
-int QuantileSketch::key(double x) const {
-  return static_cast<int>(std::ceil(std::log(x) / log_gamma_));
-}
-
 double QuantileSketch::value_of(int k) const {
   return 2.0 * std::pow(gamma_, k) / (gamma_ + 1.0);
 }

@@ -10,6 +10,7 @@
 /// number of values. Zero (and values below `min_positive`) are counted apart.
 
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -21,7 +22,19 @@ class QuantileSketch {
   explicit QuantileSketch(double relative_accuracy = 0.005, std::size_t max_buckets = 4096);
 
   /// Adds a value >= 0 (throws std::invalid_argument for negative or non-finite values).
-  void add(double x) { add(x, 1); }
+  void add(double x) {
+    // Fast path: a positive value whose bucket already exists.
+    if (count_ > 0 && x >= min_positive_ && x <= max_) {
+      const int i = key(x) - offset_;
+      if (i >= 0 && i < static_cast<int>(counts_.size())) {
+        ++counts_[static_cast<std::size_t>(i)];
+        ++count_;
+        if (x < min_) min_ = x;
+        return;
+      }
+    }
+    add(x, 1);
+  }
   void add(double x, std::uint64_t count);
   /// Adds every value of another sketch with the same accuracy (throws otherwise).
   void merge(const QuantileSketch& other);
@@ -38,7 +51,9 @@ class QuantileSketch {
   std::size_t bucket_count() const { return counts_.size(); }
 
  private:
-  int key(double x) const;
+  int key(double x) const {
+    return static_cast<int>(std::ceil(std::log(x) / log_gamma_));
+  }
   double value_of(int k) const;
 
   double alpha_, gamma_, log_gamma_, min_positive_;
