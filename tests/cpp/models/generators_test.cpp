@@ -46,6 +46,12 @@ TEST_CASE("DiurnalSource: weekly mean rate and the daily shape", "[models][gen]"
   o.weekend_factor = 0.5;
   DiurnalSource src(o);
   CHECK(src.rate_at(14 * 3600) / src.rate_at(2 * 3600) == Approx(5.0));  // Monday peak/trough
+  // The intensity is the documented sinusoid at every time of day (to 1e-9 relative).
+  const double a = (5.0 - 1) / (5.0 + 1), w = 7.0 / (5.0 + 2 * 0.5);
+  for (double t = 0; t < 86400; t += 97.3) {
+    const double want = 10 * w * (1 + a * std::cos(2 * M_PI * (t / 3600 - 14) / 24));
+    REQUIRE(src.rate_at(t) == Approx(want).epsilon(1e-9));
+  }
   CHECK(src.rate_at(5 * 86400 + 14 * 3600) / src.rate_at(14 * 3600) == Approx(0.5));  // Saturday
   std::vector<double> per_hour(24, 0);
   std::uint64_t n = 0;

@@ -73,7 +73,9 @@ class DiurnalSource final : public WorkloadSource {
   FunctionId id_ = 0;
   RngStream arrivals_, thinning_, durations_;
   double amplitude_, weekday_level_, max_rate_;
-  double t_s_ = 0, slot_end_ = -1, slot_max_ = 0;
+  double t_s_ = 0;
+  // The current 15-minute slot of the thinning majorant.
+  double slot_end_ = 0, slot_max_ = 0, slot_mean_gap_ = 0, slot_base_ = 0, slot_day_start_ = 0;
 };
 
 struct BurstyOptions : GeneratorOptions {
