@@ -19,7 +19,7 @@ from .distributions import (
     Weibull,
     parse_distribution,
 )
-from .platforms import Lambda, Result, simulate
+from .platforms import Lambda, Result, simulate, sweep
 from .pricing import Bill, RateCard, price_ec2, price_fargate, price_lambda
 from .workload import Workload
 
@@ -32,6 +32,7 @@ __all__ = [
     "Lambda",
     "Result",
     "simulate",
+    "sweep",
     "Bill",
     "PricingError",
     "RateCard",

@@ -186,3 +186,39 @@ def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region:
                                       float(discount_pct), bool(records), bool(timeseries))
         return Result(core, "lambda")
     raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda")
+
+
+def _summary_task(workload: Workload, platform, kwargs: dict) -> dict:
+    return simulate(workload, platform, **kwargs).summary()
+
+
+def sweep(workload: Workload, platforms, *, client=None, max_workers: int | None = None,
+          **kwargs):
+    """Simulate ``workload`` on each configuration in ``platforms`` (a memory sweep, a keep-alive
+    sweep, ...) and return one row per configuration as a pandas DataFrame: the configuration's
+    repr, then the summary's numbers (``cost.total_usd``, ``latency_ms.p99``, ...).
+
+    Runs on a local thread pool (simulations release the GIL), or on a Dask
+    ``distributed.Client`` when ``client`` is given (workloads and configurations are pickled
+    to the workers). ``kwargs`` go to :func:`simulate` (seed, as_of, region, ...). Rows come in
+    the order of ``platforms`` whatever the scheduling, and the same seed gives the same rows.
+    """
+    import pandas as pd
+
+    platforms = list(platforms)
+    if client is not None:
+        futures = client.map(_summary_task, [workload] * len(platforms), platforms,
+                             [kwargs] * len(platforms), pure=False)
+        summaries = client.gather(futures)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max_workers) as pool:
+            summaries = list(pool.map(lambda p: _summary_task(workload, p, kwargs), platforms))
+    rows = []
+    for p, s in zip(platforms, summaries):
+        flat = pd.json_normalize({k: v for k, v in s.items() if k not in ("notes",)}, sep=".")
+        flat = flat.drop(columns=[c for c in flat.columns if c.startswith("cost.line_items")])
+        flat.insert(0, "config", repr(p))
+        rows.append(flat)
+    return pd.concat(rows, ignore_index=True)

@@ -56,15 +56,22 @@ class Workload:
     """A stream of invocations sorted by arrival. Build one with a ``from_*`` or generator
     class method."""
 
-    def __init__(self, core: _core.Workload, recipe: str):
+    def __init__(self, core: _core.Workload, recipe: str, rebuild: tuple | None = None):
         self._core = core
         self._recipe = recipe
+        self._rebuild = rebuild  # (classmethod name, kwargs): how to make it again (pickling)
+
+    def __reduce__(self):
+        if self._rebuild is None:
+            raise TypeError("this Workload cannot be pickled")
+        return (_rebuild_workload, self._rebuild)
 
     # -- readers -------------------------------------------------------------------------------
     @classmethod
-    def _trace(cls, name, path, fmt, shown, *, memory_mb=0, seed=1, durations="", memory="",
-               default_duration_ms=None, sort_buffer_rows=1_000_000, skip_bad_rows=False,
-               functions=None, start_s=0.0, end_s=None, top_n=0, time_scale=1.0):
+    def _trace(cls, name, path, fmt, shown, rebuild, *, memory_mb=0, seed=1, durations="",
+               memory="", default_duration_ms=None, sort_buffer_rows=1_000_000,
+               skip_bad_rows=False, functions=None, start_s=0.0, end_s=None, top_n=0,
+               time_scale=1.0):
         default = None if default_duration_ms is None else _dist(default_duration_ms)
         core = _core._workload_from_trace(
             path=os.fspath(path), format=fmt, memory_mb=int(memory_mb), seed=int(seed),
@@ -73,7 +80,7 @@ class Workload:
             skip_bad_rows=bool(skip_bad_rows),
             select=_select(functions, start_s, end_s, top_n, time_scale))
         return cls(core, f"slsim.Workload.{name}({os.fspath(path)!r}"
-                         + (", " + _kwargs_repr(shown) if shown else "") + ")")
+                         + (", " + _kwargs_repr(shown) if shown else "") + ")", rebuild)
 
     @classmethod
     def from_csv(cls, path, *, memory_mb: int = 0, skip_bad_rows: bool = False,
@@ -86,7 +93,8 @@ class Workload:
         shown = _non_default(memory_mb=memory_mb, skip_bad_rows=skip_bad_rows,
                              functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
                              time_scale=time_scale)
-        return cls._trace("from_csv", path, "slsim", shown, memory_mb=memory_mb,
+        rebuild = ("from_csv", dict(path=os.fspath(path), **shown))
+        return cls._trace("from_csv", path, "slsim", shown, rebuild, memory_mb=memory_mb,
                           skip_bad_rows=skip_bad_rows, functions=functions, start_s=start_s,
                           end_s=end_s, top_n=top_n, time_scale=time_scale)
 
@@ -100,7 +108,8 @@ class Workload:
         shown = _non_default(memory_mb=memory_mb, sort_buffer_rows=sort_buffer_rows,
                              skip_bad_rows=skip_bad_rows, functions=functions, start_s=start_s,
                              end_s=end_s, top_n=top_n, time_scale=time_scale)
-        return cls._trace("from_azure2021", path, "azure2021", shown, memory_mb=memory_mb,
+        rebuild = ("from_azure2021", dict(path=os.fspath(path), **shown))
+        return cls._trace("from_azure2021", path, "azure2021", shown, rebuild, memory_mb=memory_mb,
                           sort_buffer_rows=sort_buffer_rows, skip_bad_rows=skip_bad_rows,
                           functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
                           time_scale=time_scale)
@@ -118,7 +127,9 @@ class Workload:
                                   memory_mb=memory_mb, default_duration_ms=default_duration_ms,
                                   functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
                                   time_scale=time_scale))
-        return cls._trace("from_azure2019", invocations, "azure2019", shown, memory_mb=memory_mb,
+        rebuild = ("from_azure2019", dict(invocations=os.fspath(invocations), **shown))
+        return cls._trace("from_azure2019", invocations, "azure2019", shown, rebuild,
+                          memory_mb=memory_mb,
                           seed=seed, durations=durations, memory=memory or "",
                           default_duration_ms=default_duration_ms, functions=functions,
                           start_s=start_s, end_s=end_s, top_n=top_n, time_scale=time_scale)
@@ -147,7 +158,10 @@ class Workload:
             inv = np.array([_INVOCATIONS.index(v) for v in values], dtype=np.uint8)
         core = _core._workload_from_columns(arrival, np.asarray(duration_ms, dtype=float), codes,
                                             names, mem, inv)
-        return cls(core, f"slsim.Workload.from_arrays(<{n} invocations>)")
+        rebuild = ("from_arrays", dict(arrival_s=arrival, duration_ms=np.asarray(duration_ms, dtype=float),
+                                       function=None if function is None else np.asarray(function).astype(str),
+                                       memory_mb=mem, invocation=None if invocation is None else np.asarray(invocation).astype(str)))
+        return cls(core, f"slsim.Workload.from_arrays(<{n} invocations>)", rebuild)
 
     # -- generators ----------------------------------------------------------------------------
     @classmethod
@@ -160,7 +174,7 @@ class Workload:
         kwargs = dict(rate_per_s=rate_per_s, duration_s=duration_s, duration_ms=duration_ms,
                       memory_mb=memory_mb, function=function, invocation=invocation, seed=seed,
                       **extra)
-        return cls(core, f"slsim.Workload.{name}({_kwargs_repr(kwargs)})")
+        return cls(core, f"slsim.Workload.{name}({_kwargs_repr(kwargs)})", (name, kwargs))
 
     @classmethod
     def poisson(cls, *, rate_per_s: float, duration_s: float, duration_ms=100, memory_mb: int = 0,
@@ -229,6 +243,10 @@ class Workload:
 
     def __repr__(self) -> str:
         return self._recipe
+
+
+def _rebuild_workload(method: str, kwargs: dict) -> Workload:
+    return getattr(Workload, method)(**kwargs)
 
 
 def locals_without_cls(ns: dict) -> dict:
