@@ -38,8 +38,9 @@ std::vector<Table> summary_tables(const TraceSummary& s) {
                                                    num(s.duration_ms_p90), num(s.duration_ms_p99)));
   row("duration max (ms)", num(s.duration_ms_max));
   if (s.memory_mb_max > 0) {
-    row("memory p50 / max (MB)",
-        fmt::format("{} / {}", num(s.memory_mb_p50, 0), num(s.memory_mb_max, 0)));
+    row("memory p50 / p90 / p99 / max (MB)",
+        fmt::format("{} / {} / {} / {}", num(s.memory_mb_p50, 0), num(s.memory_mb_p90, 0),
+                    num(s.memory_mb_p99, 0), num(s.memory_mb_max, 0)));
   }
   if (s.skipped_rows > 0) {
     row("skipped malformed rows", fmt::format("{}", s.skipped_rows));

@@ -72,6 +72,8 @@ TraceSummary summarize(WorkloadSource& source, std::size_t top_n) {
   s.duration_ms_p99 = durations.quantile(0.99);
   s.duration_ms_max = durations.max();
   s.memory_mb_p50 = memory.quantile(0.5);
+  s.memory_mb_p90 = memory.quantile(0.9);
+  s.memory_mb_p99 = memory.quantile(0.99);
   s.memory_mb_max = memory.max();
   std::vector<FunctionId> order(per_function.size());
   for (FunctionId i = 0; i < order.size(); ++i)
@@ -114,7 +116,11 @@ std::string to_json(const TraceSummary& s) {
         {"p90", s.duration_ms_p90},
         {"p99", s.duration_ms_p99},
         {"max", s.duration_ms_max}}},
-      {"memory_mb", {{"p50", s.memory_mb_p50}, {"max", s.memory_mb_max}}},
+      {"memory_mb",
+       {{"p50", s.memory_mb_p50},
+        {"p90", s.memory_mb_p90},
+        {"p99", s.memory_mb_p99},
+        {"max", s.memory_mb_max}}},
       {"top_functions", top},
       {"skipped_rows", s.skipped_rows},
       {"skipped_examples", s.skipped_examples}};

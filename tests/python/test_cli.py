@@ -54,6 +54,9 @@ def test_trace_stats_counts_rows(tmp_path):
     assert out["span_s"] == pytest.approx(1.0)
     assert out["top_functions"][0] == {"function": "a", "invocations": 2,
                                        "share": pytest.approx(2 / 3)}
+    assert out["memory_mb"]["p50"] == pytest.approx(128, rel=0.01)
+    assert out["memory_mb"]["max"] == 256
+    assert set(out["memory_mb"]) == {"p50", "p90", "p99", "max"}
 
 
 def test_bad_trace_row_names_file_line_and_column(tmp_path):

@@ -24,7 +24,8 @@ struct TraceSummary {
   std::uint64_t sync = 0, async = 0, queue = 0;
   double duration_ms_mean = 0;
   double duration_ms_p50 = 0, duration_ms_p90 = 0, duration_ms_p99 = 0, duration_ms_max = 0;
-  double memory_mb_p50 = 0, memory_mb_max = 0;  ///< over invocations that state a memory
+  double memory_mb_p50 = 0, memory_mb_p90 = 0, memory_mb_p99 = 0,
+         memory_mb_max = 0;  ///< over invocations that state a memory
   struct Top {
     std::string function;
     std::uint64_t invocations;
