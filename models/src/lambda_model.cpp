@@ -243,6 +243,8 @@ class LambdaModel final : public Component {
     burst_ = o_.burst ? static_cast<double>(*o_.burst) : region_rule("lambda.burst");
     refill_per_s_ = rc_.rule("lambda.scale_per_min", o_.as_of) / 60.0;
     account_tokens_ = burst_;
+    request_rate_ = rc_.rule("lambda.request_rate_per_concurrency", o_.as_of) * account_limit_;
+    request_tokens_ = request_rate_;
     eni_era_ = region_rule_or("lambda.vpc_eni_cold_start", 0) != 0;
     init_billed_rule_ = rc_.rule("lambda.init_billed_zip_managed", o_.as_of) != 0;
     sqs_initial_ = rc_.rule("lambda.sqs_pollers_initial", o_.as_of);
@@ -552,6 +554,19 @@ class LambdaModel final : public Component {
     if (q.executions + q.throttled > 0) ++res_.counts.retries;
     std::uint32_t e = kNone;
     bool cold = false;
+    // The invoke API's request rate (sync and async; queue pollers are an AWS source): an
+    // account-wide bucket of one second's worth, refilled at 10 x the concurrency limit per s.
+    if (request_rate_ > 0 && q.type != InvocationType::kQueue) {
+      const TimePoint now = sim_.now();
+      request_tokens_ = std::min(
+          request_rate_, request_tokens_ + request_rate_ * to_seconds(now - request_tokens_at_));
+      request_tokens_at_ = now;
+      if (request_tokens_ < 1) {
+        throttle(r);
+        return;
+      }
+      request_tokens_ -= 1;
+    }
     if (!f.pc_idle.empty()) {
       e = f.pc_idle.back();
       f.pc_idle.pop_back();
@@ -973,6 +988,8 @@ class LambdaModel final : public Component {
   Duration granularity_{1000};
   double max_vcpu_ = 6, burst_ = 1000, refill_per_s_ = 100, account_tokens_ = 0;
   TimePoint account_tokens_at_{};
+  double request_rate_ = 0, request_tokens_ = 0;  // invoke requests per second (0: unlimited)
+  TimePoint request_tokens_at_{};
   bool per_function_burst_ = true, eni_era_ = false, init_billed_rule_ = false;
   double sqs_initial_ = 5, sqs_per_min_ = 300, sqs_max_ = 1000;
   Duration retry1_{}, retry2_{};

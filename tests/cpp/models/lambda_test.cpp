@@ -350,3 +350,20 @@ TEST_CASE("Lambda: the same seed gives the same result", "[models][lambda]") {
       run_poisson(50, 200, Distribution::exponential(300), o, 11, InvocationType::kAsync);
   CHECK(a.to_json() == b.to_json());
 }
+
+TEST_CASE("Lambda: the request rate is capped at 10 x the concurrency limit from 2019-11",
+          "[models][lambda]") {
+  auto run = [](const std::string& as_of) {
+    auto o = options(as_of);
+    o.account_concurrency = 200;  // cap: 2,000 requests/s
+    o.defaults.init_ms = Distribution::constant(0);
+    return run_poisson(5000, 20, Distribution::constant(1), o, 12);  // 5,000/s of 1 ms work
+  };
+  const auto now = run("2024-01-01");
+  check_conservation(now);
+  // Accepted rate is the cap (plus the initial one-second burst).
+  const double accepted = static_cast<double>(now.counts.completed) / 20.0;
+  CHECK(accepted == Approx(2000 + 2000 / 20.0).epsilon(0.03));
+  const auto before = run("2019-06-01");
+  CHECK(before.counts.throttles == 0);  // concurrency (~5 busy) never binds; no rate cap then
+}
