@@ -46,21 +46,27 @@ std::string Azure2021Reader::describe() const {
 }
 
 bool Azure2021Reader::read_row() {
-  for (;;) {
-    bool have_row = false;
-    try {
-      return parse_row(have_row);
-    } catch (const TraceError& e) {
-      // Disorder beyond the sort buffer is not a bad row: it stays fatal.
-      if (!options_.skip_bad_rows || !have_row ||
-          e.reason().find("sort buffer") != std::string::npos)
-        throw;
-      skipped_.add(e.what());
-    }
+  Pending p;
+  if (!skipped_.read(options_.skip_bad_rows,
+                     [&](bool& have_row) { return parse_row(p, have_row); })) {
+    return false;
   }
+  // Disorder beyond the sort buffer is not a bad row: it is checked outside the skipping.
+  if (p.arrival_us < last_emitted_us_) {
+    throw TraceError(
+        lines_->path(), p.row, 3,
+        fmt::format("this invocation starts at {} s, before one already emitted at "
+                    "{} s: the file is more out of order than the sort buffer of {} "
+                    "rows allows (raise sort_buffer_rows)",
+                    static_cast<double>(p.arrival_us) / 1e6,
+                    static_cast<double>(last_emitted_us_) / 1e6, options_.sort_buffer_rows));
+  }
+  buffer_.push(p);
+  ++rows_;
+  return true;
 }
 
-bool Azure2021Reader::parse_row(bool& have_row) {
+bool Azure2021Reader::parse_row(Pending& p, bool& have_row) {
   std::string_view line;
   if (!lines_->next(line)) return false;
   have_row = true;
@@ -102,20 +108,10 @@ bool Azure2021Reader::parse_row(bool& have_row) {
   key_.assign(fields_[0]);
   key_ += '/';
   key_ += fields_[1];
-  Pending p;
   p.arrival_us = from_seconds(arrival_s).count();
   p.work_us = from_seconds(dur_s).count();
   p.function = functions_.intern(key_, options_.memory_mb);
   p.row = lines_->line_number();
-  if (p.arrival_us < last_emitted_us_) {
-    fail(3, fmt::format("this invocation starts at {} s, before one already emitted at {} s: the "
-                        "file is more out of order than the sort buffer of {} rows allows "
-                        "(raise sort_buffer_rows)",
-                        arrival_s, static_cast<double>(last_emitted_us_) / 1e6,
-                        options_.sort_buffer_rows));
-  }
-  buffer_.push(p);
-  ++rows_;
   return true;
 }
 

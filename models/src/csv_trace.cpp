@@ -106,16 +106,8 @@ std::string CsvTraceReader::describe() const {
 }
 
 bool CsvTraceReader::next(Invocation& out) {
-  for (;;) {
-    bool have_row = false;
-    try {
-      return parse_row(out, have_row);
-    } catch (const TraceError& e) {
-      // Only malformed rows are skipped: errors opening or reading the file stay fatal.
-      if (!impl_->options.skip_bad_rows || !have_row) throw;
-      skipped_.add(e.what());
-    }
-  }
+  return skipped_.read(impl_->options.skip_bad_rows,
+                       [&](bool& have_row) { return parse_row(out, have_row); });
 }
 
 bool CsvTraceReader::parse_row(Invocation& out, bool& have_row) {

@@ -58,7 +58,7 @@ class Azure2021Reader final : public WorkloadSource {
     }
   };
   bool read_row();
-  bool parse_row(bool& have_row);
+  bool parse_row(Pending& p, bool& have_row);
   SkippedRows skipped_;
 
   std::unique_ptr<detail::LineReader> lines_;

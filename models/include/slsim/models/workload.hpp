@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "slsim/models/invocation.hpp"
+#include "slsim/models/trace_error.hpp"
 
 namespace slsim {
 
@@ -60,6 +61,22 @@ class SkippedRows {
   }
   std::uint64_t count() const { return count_; }
   const std::vector<std::string>& examples() const { return examples_; }
+
+  /// Calls `parse(have_row)` until it returns. A TraceError thrown after the row was read
+  /// (`have_row` set) is recorded and the next row tried when `skip` is on; any other error
+  /// (opening or reading the file, or with `skip` off) propagates.
+  template <class Parse>
+  bool read(bool skip, Parse&& parse) {
+    for (;;) {
+      bool have_row = false;
+      try {
+        return parse(have_row);
+      } catch (const TraceError& e) {
+        if (!skip || !have_row) throw;
+        add(e.what());
+      }
+    }
+  }
 
  private:
   std::uint64_t count_ = 0;
