@@ -1,8 +1,8 @@
 // BM_Lambda_*: invocations simulated per second on one core, statistics only (no records).
 #include <benchmark/benchmark.h>
 
-#include "slsim/models/generators.hpp"
-#include "slsim/models/lambda.hpp"
+#include "slsim/workload/generators.hpp"
+#include "slsim/lambda/lambda.hpp"
 
 namespace {
 

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <string>
 
-#include "slsim/models/csv_trace.hpp"
-#include "slsim/models/generators.hpp"
-#include "slsim/models/trace_io.hpp"
+#include "slsim/workload/csv_trace.hpp"
+#include "slsim/workload/generators.hpp"
+#include "slsim/workload/trace_io.hpp"
 
 namespace {
 

@@ -5,8 +5,8 @@
 #include <pybind11/stl.h>
 
 #include "register.hpp"
-#include "slsim/models/lambda.hpp"
-#include "slsim/models/trace_io.hpp"
+#include "slsim/lambda/lambda.hpp"
+#include "slsim/workload/trace_io.hpp"
 
 namespace py = pybind11;
 

@@ -3,7 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "register.hpp"
-#include "slsim/models/pricing.hpp"
+#include "slsim/pricing/pricing.hpp"
 
 namespace py = pybind11;
 

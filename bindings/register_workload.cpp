@@ -4,11 +4,11 @@
 #include <pybind11/stl.h>
 
 #include "register.hpp"
-#include "slsim/models/array_source.hpp"
-#include "slsim/models/generators.hpp"
-#include "slsim/models/trace_error.hpp"
-#include "slsim/models/trace_io.hpp"
-#include "slsim/models/trace_stats.hpp"
+#include "slsim/workload/array_source.hpp"
+#include "slsim/workload/generators.hpp"
+#include "slsim/workload/trace_error.hpp"
+#include "slsim/workload/trace_io.hpp"
+#include "slsim/workload/trace_stats.hpp"
 
 namespace py = pybind11;
 

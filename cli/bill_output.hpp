@@ -3,7 +3,7 @@
 #include <ostream>
 
 #include "output.hpp"
-#include "slsim/models/pricing.hpp"
+#include "slsim/pricing/pricing.hpp"
 
 namespace slsim::cli {
 

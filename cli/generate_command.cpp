@@ -3,9 +3,9 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "slsim/models/generators.hpp"
-#include "slsim/models/invocation.hpp"
-#include "slsim/models/trace_io.hpp"
+#include "slsim/workload/generators.hpp"
+#include "slsim/workload/invocation.hpp"
+#include "slsim/workload/trace_io.hpp"
 
 namespace slsim::cli {
 

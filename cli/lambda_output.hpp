@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "output.hpp"
-#include "slsim/models/lambda.hpp"
+#include "slsim/lambda/lambda.hpp"
 
 namespace slsim::cli {
 std::vector<Table> lambda_tables(const LambdaResult& r);

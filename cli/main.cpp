@@ -4,8 +4,8 @@
 
 #include "commands.hpp"
 #include "slsim/core/version.hpp"
-#include "slsim/models/scenario.hpp"
-#include "slsim/models/trace_error.hpp"
+#include "slsim/scenario/scenario.hpp"
+#include "slsim/workload/trace_error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{

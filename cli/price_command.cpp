@@ -5,7 +5,7 @@
 
 #include "bill_output.hpp"
 #include "commands.hpp"
-#include "slsim/models/pricing.hpp"
+#include "slsim/pricing/pricing.hpp"
 
 namespace slsim::cli {
 

@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "lambda_output.hpp"
 #include "output.hpp"
-#include "slsim/models/scenario.hpp"
+#include "slsim/scenario/scenario.hpp"
 #include "workload_summary.hpp"
 
 namespace slsim::cli {

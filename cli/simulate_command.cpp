@@ -5,7 +5,7 @@
 
 #include "commands.hpp"
 #include "lambda_output.hpp"
-#include "slsim/models/scenario.hpp"
+#include "slsim/scenario/scenario.hpp"
 #include "trace_options.hpp"
 
 namespace slsim::cli {

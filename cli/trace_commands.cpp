@@ -5,7 +5,7 @@
 
 #include "commands.hpp"
 #include "output.hpp"
-#include "slsim/models/trace_stats.hpp"
+#include "slsim/workload/trace_stats.hpp"
 #include "trace_options.hpp"
 #include "workload_summary.hpp"
 

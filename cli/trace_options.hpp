@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "slsim/models/trace_io.hpp"
+#include "slsim/workload/trace_io.hpp"
 
 namespace slsim::cli {
 

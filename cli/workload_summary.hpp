@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "output.hpp"
-#include "slsim/models/trace_stats.hpp"
+#include "slsim/workload/trace_stats.hpp"
 
 namespace slsim::cli {
 nlohmann::json summary_json(const TraceSummary& s);

@@ -2,8 +2,8 @@
 #include <cstdio>
 #include <slsim/core/simulation.hpp>
 #include <slsim/core/version.hpp>
-#include <slsim/models/generators.hpp>
-#include <slsim/models/trace_stats.hpp>
+#include <slsim/workload/generators.hpp>
+#include <slsim/workload/trace_stats.hpp>
 
 struct Counter : slsim::Component {
   int n = 0;

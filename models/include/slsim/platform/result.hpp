@@ -1,0 +1,78 @@
+#pragma once
+/// The one result shape every platform returns (Lambda, ECS on EC2, Fargate, AWS Batch), so a
+/// report, the JSON and Python's `compare()` treat them alike.
+///
+/// Design notes: every arrival ends in exactly one terminal state, counted in `Outcomes`:
+/// completed, failed (a function or job error after the retries its platform allows),
+/// timed_out (stopped at a timeout: Lambda's function timeout, a load balancer's, a Batch
+/// attempt's), refused (turned away for capacity: Lambda throttles not retried, a container
+/// queue that is full), expired (too old: an async event past its maximum age, a queue message
+/// past its retention) or unfinished (still queued or running when the simulation ended).
+/// `arrived == outcomes.total()` always. Platform-specific figures are `extra` (name, value)
+/// pairs, not a second schema.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "slsim/core/quantile_sketch.hpp"
+#include "slsim/core/stats.hpp"
+#include "slsim/pricing/pricing.hpp"
+
+namespace slsim {
+
+/// Terminal states; each arrival is counted in exactly one.
+struct Outcomes {
+  std::uint64_t completed = 0, failed = 0, timed_out = 0, refused = 0, expired = 0, unfinished = 0;
+  std::uint64_t total() const {
+    return completed + failed + timed_out + refused + expired + unfinished;
+  }
+};
+
+/// One point of a scaling timeline (on request): desired and running tasks (or environments),
+/// and instances on EC2.
+struct ScalingSample {
+  double time_s = 0;
+  std::uint32_t desired = 0, running = 0, instances = 0;
+};
+
+struct PlatformResult {
+  std::string platform;  ///< "lambda", "ecs", "fargate", "batch"
+  std::uint64_t arrived = 0;
+  Outcomes outcomes;
+  std::uint64_t attempts = 0;     ///< executions started (retries included)
+  std::uint64_t retries = 0;      ///< attempts after the first
+  std::uint64_t cold_starts = 0;  ///< attempts that waited for a new environment, task or instance
+  QuantileSketch latency_ms;      ///< arrival to end, every invocation that ended (not unfinished)
+  RunningStats latency_stats;     ///< same, for the mean
+  QuantileSketch latency_completed_ms;  ///< arrival to end, completed invocations only
+  RunningStats latency_completed_stats;
+  QuantileSketch queue_wait_ms;  ///< arrival to the start of the (last) execution
+  /// Environments (Lambda), tasks (ECS, Fargate) or jobs running (Batch): time-weighted mean, max.
+  double instances_mean = 0, instances_max = 0;
+  /// EC2 instances (ECS on EC2, Batch on EC2): time-weighted mean and max; 0 elsewhere.
+  double hosts_mean = 0, hosts_max = 0;
+  /// Mean CPU utilisation in [0, 1]: of tasks (Fargate), of instances (ECS on EC2, Batch on EC2),
+  /// of environments' allocated time (Lambda: busy / alive).
+  double utilisation = 0;
+  double span_s = 0;  ///< simulated span: first arrival's window start to the last event
+  Usage usage;
+  Bill bill;
+  std::vector<std::string> notes;  ///< adjustments, impossibilities and warnings, for people
+  std::vector<std::pair<std::string, double>> extra;  ///< platform-specific figures
+  std::vector<ScalingSample> timeline;                ///< on request only
+
+  /// Share of arrivals whose (last) attempt started cold.
+  double cold_start_invocation_fraction() const {
+    return arrived ? static_cast<double>(cold_starts) / static_cast<double>(arrived) : 0.0;
+  }
+  /// The summary object of `slsim simulate --format json` (and of each platform in the report):
+  /// {"platform", "invocations": {arrived, completed, failed, timed_out, refused, expired,
+  /// unfinished, attempts, retries, cold_starts}, "latency_ms", "latency_completed_ms",
+  /// "queue_wait_ms" (mean, p50, p90, p95, p99, max; null when empty), "instances", "hosts",
+  /// "utilisation", "span_s", "extra", "notes", "cost"}.
+  std::string to_json() const;
+};
+
+}  // namespace slsim

@@ -1,0 +1,228 @@
+#pragma once
+/// Pricing: AWS rate cards and billing rules as dated data, and exact bills.
+///
+/// Design notes: usage is metered as integers after each platform's per-unit rounding (MB·ms for
+/// Lambda, milli-vCPU·s and MB·s for Fargate, instance·s for EC2). Prices are exact decimals
+/// (integer pico-dollars per unit) applied once, tier by tier; amounts are exact integers of
+/// 1e-21 USD until each line item is rounded to cents (half up, as AWS's examples do), and the
+/// total is the sum of the rounded line items. No price is ever accumulated per invocation in
+/// floating point. Which prices and rules apply is chosen by date (`as_of`) from the data files
+/// in models/pricing/ (embedded in the library; a user can load their own).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slsim/core/time.hpp"
+#include "slsim/pricing/date.hpp"
+
+namespace slsim {
+
+/// A price, rule or configuration that cannot be used: the message says what is allowed.
+class PricingError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+enum class Arch : std::uint8_t { kX86_64, kArm64 };
+std::string_view to_string(Arch a);
+/// "x86_64" (also "x86") or "arm64" (also "arm"); throws PricingError otherwise.
+Arch parse_arch(std::string_view s);
+
+/// Lambda usage of one architecture, after per-invocation rounding.
+struct LambdaUsage {
+  Arch arch = Arch::kX86_64;
+  std::uint64_t requests = 0;           ///< on-demand requests (free tier applies)
+  std::uint64_t duration_mb_ms = 0;     ///< on-demand billed duration x memory
+  std::uint64_t pc_requests = 0;        ///< requests served by provisioned concurrency
+  std::uint64_t pc_duration_mb_ms = 0;  ///< their billed duration x memory
+  std::uint64_t pc_capacity_mb_ms = 0;  ///< provisioned memory x enabled time (5-min rounded)
+  std::uint64_t ephemeral_mb_ms = 0;    ///< /tmp above the included 512 MB x billed duration
+};
+
+/// Fargate usage of one architecture and capacity type, after per-task rounding.
+struct FargateUsage {
+  Arch arch = Arch::kX86_64;
+  bool spot = false;
+  std::uint64_t tasks = 0;
+  std::uint64_t vcpu_milli_s = 0;  ///< milli-vCPU x billed seconds
+  std::uint64_t memory_mb_s = 0;   ///< MB x billed seconds
+  std::uint64_t storage_gb_s = 0;  ///< ephemeral GB above the included 20 GB x billed seconds
+};
+
+/// EC2 usage of one instance type, after per-instance rounding (ECS on EC2 and Batch).
+struct Ec2Usage {
+  std::string instance_type;
+  bool spot = false;
+  std::uint64_t instances = 0;
+  std::uint64_t instance_s = 0;  ///< billed instance-seconds
+};
+
+struct Usage {
+  std::vector<LambdaUsage> lambda;
+  std::vector<FargateUsage> fargate;
+  std::vector<Ec2Usage> ec2;
+};
+
+struct LineItem {
+  std::string platform;  ///< lambda, fargate, ec2
+  std::string name;
+  double quantity = 0;  ///< billable quantity in `unit` (for display)
+  std::string unit;
+  std::int64_t cents = 0;  ///< rounded amount (negative for discounts)
+  double usd() const { return static_cast<double>(cents) / 100.0; }
+};
+
+struct Bill {
+  Date as_of;
+  std::string region;
+  std::vector<LineItem> items;
+  std::int64_t total_cents() const;
+  double total_usd() const { return static_cast<double>(total_cents()) / 100.0; }
+  /// {"total_usd": .., "as_of": .., "region": .., "line_items": [{"name", "quantity", "unit",
+  /// "usd"}]}
+  std::string to_json() const;
+};
+
+struct PricingOptions {
+  Date as_of;
+  std::string region = "us-east-1";
+  bool free_tier = true;  ///< Lambda's monthly free tier (on-demand only)
+  /// Discount in percent per platform ("lambda", "fargate", "ec2"): Savings Plans, enterprise
+  /// discounts. Applied to that platform's charges as a line item of its own.
+  std::map<std::string, double> discount_pct;
+  std::optional<double> fargate_spot_discount_pct;  ///< default: the rule fargate.spot_discount_pct
+  std::optional<double> ec2_spot_discount_pct;      ///< default: the rule ec2.spot_discount_pct
+};
+
+struct Ec2Instance {
+  std::string type;
+  Arch arch;
+  double vcpu = 0;
+  double memory_gib = 0;
+};
+
+struct FargateSize {
+  double vcpu;
+  std::vector<double> memory_gb;  ///< allowed memory values
+};
+
+class RateCard {
+ public:
+  /// The rate card built into the library (models/pricing/*.csv at build time).
+  static const RateCard& builtin();
+  /// Loads rates.csv, rules.csv, ec2_instances.csv and fargate_sizes.csv from a directory.
+  /// Throws TraceError (file, line, column) for malformed rows.
+  static RateCard load(const std::string& directory);
+  /// Parses the four files' contents (names are used in error messages).
+  static RateCard parse(const std::string& rates_csv, const std::string& rules_csv,
+                        const std::string& ec2_csv, const std::string& fargate_csv,
+                        const std::string& origin = "<builtin>");
+
+  /// Prices usage. Throws PricingError when a needed price does not exist at as_of (for
+  /// example arm64 Lambda before 2021-09-29) or as_of is before slsim's data begins.
+  Bill price(const Usage& usage, const PricingOptions& options) const;
+
+  /// A numeric rule in force at `as_of` (e.g. "lambda.memory_max_mb"). Throws PricingError.
+  double rule(std::string_view name, Date as_of) const;
+  /// Throws PricingError if slsim has no prices for `as_of` (before Lambda's launch).
+  void check_as_of(Date as_of) const;
+  Date earliest_as_of() const { return earliest_; }
+
+  /// The instance type's shape and price check; throws PricingError listing known types.
+  Ec2Instance instance(std::string_view type, Date as_of, std::string_view region) const;
+  std::vector<std::string> instance_types(Date as_of, std::string_view region) const;
+  /// Valid Fargate task sizes at `as_of`.
+  std::vector<FargateSize> fargate_sizes(Date as_of) const;
+
+  /// One price row of rates.csv.
+  struct Rate {
+    std::string service, item, region, arch, unit;
+    double tier_from = 0;           ///< in `unit`
+    std::optional<double> tier_to;  ///< in `unit`; none = no upper bound
+    std::int64_t price_pico = 0;    ///< 1e-12 USD per unit
+    Date from;
+    std::optional<Date> to;
+    bool in_force(Date d) const { return from <= d && (!to || d < *to); }
+  };
+  /// One row of rules.csv.
+  struct Rule {
+    std::string name, value;
+    Date from;
+    std::optional<Date> to;
+    bool in_force(Date d) const { return from <= d && (!to || d < *to); }
+  };
+  /// One row of ec2_instances.csv.
+  struct Instance {
+    Ec2Instance shape;
+    std::string region;
+    std::int64_t price_pico = 0;  ///< per instance-hour
+    Date from;
+    std::optional<Date> to;
+    bool in_force(Date d) const { return from <= d && (!to || d < *to); }
+  };
+  /// One row of fargate_sizes.csv.
+  struct Size {
+    double vcpu, mem_min, mem_max, mem_step;
+    Date from;
+    std::optional<Date> to;
+    bool in_force(Date d) const { return from <= d && (!to || d < *to); }
+  };
+
+ private:
+  std::vector<Rate> rates_;
+  std::vector<Rule> rules_;
+  std::vector<Instance> instances_;
+  std::vector<Size> sizes_;
+  Date earliest_;
+};
+
+// ---- billing rules applied to one configuration (what `slsim price` and the models use) ----
+
+/// Checks a Lambda memory size against the limits in force (128–3,008 MB in 64 MB steps before
+/// 2020-12-01, 128–10,240 MB in 1 MB steps after). Throws PricingError saying what is allowed.
+void validate_lambda_memory(const RateCard& rc, std::uint32_t memory_mb, Date as_of);
+/// Billed duration of one Lambda invocation: rounded up to 100 ms or 1 ms by date.
+Duration lambda_billed_duration(const RateCard& rc, Duration d, Date as_of);
+
+struct LambdaPriceInput {
+  std::uint32_t memory_mb = 128;
+  std::uint64_t requests = 0;  ///< on-demand invocations
+  double duration_ms = 0;      ///< each, before rounding
+  Arch arch = Arch::kX86_64;
+  std::uint32_t ephemeral_mb = 512;
+  std::uint32_t provisioned_concurrency = 0;
+  double provisioned_hours = 0;            ///< time enabled (rounded up to 5 minutes)
+  std::uint64_t provisioned_requests = 0;  ///< invocations served by provisioned concurrency
+  double provisioned_duration_ms = 0;      ///< each, before rounding
+};
+LambdaUsage lambda_usage(const RateCard& rc, const LambdaPriceInput& in, Date as_of);
+
+/// Checks a Fargate task size (vCPU, memory GB) against the valid combinations in force.
+void validate_fargate_size(const RateCard& rc, double vcpu, double memory_gb, Date as_of);
+
+struct FargatePriceInput {
+  double vcpu = 0.25;
+  double memory_gb = 0.5;
+  std::uint64_t tasks = 1;
+  double task_seconds = 60;  ///< each task's running time (billed per second, 1-minute minimum)
+  double storage_gb = 20;    ///< ephemeral storage (20 GB included)
+  Arch arch = Arch::kX86_64;
+  bool spot = false;
+};
+FargateUsage fargate_usage(const RateCard& rc, const FargatePriceInput& in, Date as_of);
+
+struct Ec2PriceInput {
+  std::string instance_type;
+  std::uint64_t instances = 1;
+  double hours = 1;  ///< each instance's running time (per second, 60 s minimum)
+  bool spot = false;
+};
+Ec2Usage ec2_usage(const RateCard& rc, const Ec2PriceInput& in, Date as_of,
+                   std::string_view region);
+
+}  // namespace slsim

@@ -1,0 +1,62 @@
+#pragma once
+/// Scenario files (TOML): what to simulate, when (`as_of`), where (`region`) and with which seed.
+///
+/// ```toml
+/// name = "default"
+/// seed = 42
+/// as_of = "2026-11-01"
+/// region = "us-east-1"
+/// [workload]
+/// trace = "trace.csv"            # a trace (slsim CSV, Azure 2019/2021), relative to this file
+/// generator = "poisson"          # or a generator: poisson, diurnal, bursty, azure-like
+/// ```
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "slsim/pricing/date.hpp"
+#include "slsim/workload/generators.hpp"
+#include "slsim/lambda/lambda.hpp"
+#include "slsim/workload/trace_io.hpp"
+#include "slsim/workload/workload.hpp"
+
+namespace slsim {
+
+/// A scenario file that cannot be used: names the file, the key (or line) and what is allowed.
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct WorkloadSpec {
+  enum class Kind { kTrace, kGenerator } kind = Kind::kGenerator;
+  std::string trace_path;   ///< kTrace: resolved path of the trace
+  TraceOptions trace;       ///< kTrace: format, companion files, selection
+  GeneratorSpec generator;  ///< kGenerator
+};
+
+struct Scenario {
+  std::string file;  ///< where it was loaded from ("" when built in code)
+  std::string name = "scenario";
+  std::string description;
+  std::uint64_t seed = 1;
+  Date as_of;  ///< defaults to today when the file has none
+  std::string region = "us-east-1";
+  WorkloadSpec workload;
+  /// The [lambda] table: defaults, per-function overrides, account settings. as_of, region and
+  /// seed are copied from the scenario.
+  LambdaOptions lambda;
+};
+
+/// Loads and validates a scenario file. Throws ScenarioError.
+Scenario load_scenario(const std::string& path);
+
+/// A factory that opens the scenario's workload (each call gives a fresh stream).
+SourceFactory workload_factory(const Scenario& s);
+
+/// Opens the scenario's workload as a stream.
+std::unique_ptr<WorkloadSource> open_workload(const Scenario& s);
+
+}  // namespace slsim

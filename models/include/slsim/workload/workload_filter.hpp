@@ -1,0 +1,36 @@
+#pragma once
+/// Selecting part of a workload (functions, a time window, the top-N functions by volume) and
+/// replaying it faster or slower. Works on any source, streaming.
+
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "slsim/workload/workload.hpp"
+
+namespace slsim {
+
+/// Opens a fresh stream over the same workload (a source can be read more than once this way).
+using SourceFactory = std::function<std::unique_ptr<WorkloadSource>()>;
+
+struct SelectOptions {
+  std::vector<std::string> functions;                      ///< keep only these (empty = all)
+  double start_s = 0;                                      ///< keep arrivals at or after this time
+  double end_s = std::numeric_limits<double>::infinity();  ///< ...and before this time
+  std::size_t top_n = 0;    ///< keep the N functions with most invocations in the window (0 = all)
+  double time_scale = 1.0;  ///< replay k times faster: arrival' = start + (arrival - start) / k
+  bool rebase = false;      ///< shift arrivals so the window starts at 0
+
+  bool is_identity() const {
+    return functions.empty() && start_s == 0 && end_s == std::numeric_limits<double>::infinity() &&
+           top_n == 0 && time_scale == 1.0 && !rebase;
+  }
+};
+
+/// Applies `options` to the workload `open` produces. Top-N needs one counting pass over the
+/// source first (so `open` is called twice). Throws std::invalid_argument for bad options.
+std::unique_ptr<WorkloadSource> select(const SourceFactory& open, const SelectOptions& options);
+
+}  // namespace slsim

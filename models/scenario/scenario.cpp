@@ -1,0 +1,340 @@
+#include "slsim/scenario/scenario.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <limits>
+#include <set>
+
+#include "slsim/workload/csv_trace.hpp"
+
+namespace slsim {
+
+namespace {
+
+class TableReader {
+ public:
+  TableReader(const toml::table& t, std::string file, std::string prefix,
+              std::set<std::string> allowed)
+      : t_(t), file_(std::move(file)), prefix_(std::move(prefix)), allowed_(std::move(allowed)) {
+    for (const auto& [k, v] : t_) {
+      const std::string key(k.str());
+      if (!allowed_.count(key)) {
+        fail(key, fmt::format("unknown key; allowed here: {}", fmt::join(allowed_, ", ")));
+      }
+    }
+  }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& why) const {
+    throw ScenarioError(fmt::format("{}: {}{}: {}", file_, prefix_, key, why));
+  }
+
+  bool has(const std::string& key) const { return t_.contains(key); }
+
+  std::string str(const std::string& key, std::string def) const {
+    const auto* n = t_.get(key);
+    if (!n) return def;
+    if (auto v = n->value<std::string>()) return *v;
+    fail(key, "must be a string");
+  }
+
+  double num(const std::string& key, double def) const {
+    const auto* n = t_.get(key);
+    if (!n) return def;
+    if (auto v = n->value<double>()) return *v;
+    fail(key, "must be a number");
+  }
+
+  std::int64_t integer(const std::string& key, std::int64_t def, std::int64_t lo,
+                       std::int64_t hi) const {
+    const auto* n = t_.get(key);
+    if (!n) return def;
+    const auto v = n->value<std::int64_t>();
+    if (!v || !n->is_integer()) fail(key, "must be a whole number");
+    if (*v < lo || *v > hi) fail(key, fmt::format("{} is out of range {}..{}", *v, lo, hi));
+    return *v;
+  }
+
+  Distribution dist(const std::string& key, Distribution def) const {
+    const auto* n = t_.get(key);
+    if (!n) return def;
+    try {
+      if (n->is_number()) return Distribution::constant(*n->value<double>());
+      if (auto s = n->value<std::string>()) return Distribution::parse(*s);
+    } catch (const std::invalid_argument& e) {
+      fail(key, e.what());
+    }
+    fail(key, "must be a number or a distribution such as \"lognormal(median=120,p99=900)\"");
+  }
+
+ private:
+  const toml::table& t_;
+  std::string file_, prefix_;
+  std::set<std::string> allowed_;
+};
+
+// Keys of a Lambda function configuration ([lambda] and [lambda.functions."name"]).
+const std::set<std::string> kLambdaFunctionKeys{"memory_mb",
+                                                "arch",
+                                                "runtime",
+                                                "vpc",
+                                                "timeout_s",
+                                                "reserved_concurrency",
+                                                "provisioned_concurrency",
+                                                "provisioned",
+                                                "invocation",
+                                                "max_retry_attempts",
+                                                "max_event_age_s",
+                                                "error_probability",
+                                                "keep_alive_s",
+                                                "init_ms",
+                                                "reference_memory_mb",
+                                                "cpu_bound_fraction",
+                                                "parallel_fraction",
+                                                "ephemeral_mb",
+                                                "client_max_attempts",
+                                                "client_base_backoff_ms",
+                                                "client_max_backoff_ms",
+                                                "visibility_timeout_s",
+                                                "max_receive_count",
+                                                "message_retention_s"};
+
+void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConfig& c) {
+  auto u32 = [&](const char* k, std::uint32_t def, std::int64_t lo, std::int64_t hi) {
+    return static_cast<std::uint32_t>(r.integer(k, def, lo, hi));
+  };
+  c.memory_mb = u32("memory_mb", c.memory_mb, 0, 1 << 20);
+  try {
+    if (r.has("arch")) c.arch = parse_arch(r.str("arch", ""));
+    if (r.has("runtime")) c.runtime = parse_runtime(r.str("runtime", ""));
+  } catch (const std::invalid_argument& e) {
+    r.fail(r.has("runtime") ? "runtime" : "arch", e.what());
+  }
+  if (const auto* n = t.get("vpc")) {
+    if (auto b = n->value<bool>()) {
+      c.vpc = *b;
+    } else {
+      r.fail("vpc", "must be true or false");
+    }
+  }
+  c.timeout_s = r.num("timeout_s", c.timeout_s);
+  if (r.has("reserved_concurrency"))
+    c.reserved_concurrency = u32("reserved_concurrency", 0, 0, 1'000'000);
+  if (r.has("provisioned_concurrency")) {
+    c.provisioned = {{0, -1, u32("provisioned_concurrency", 0, 0, 1'000'000)}};
+  }
+  if (const auto* arr = t.get_as<toml::array>("provisioned")) {
+    c.provisioned.clear();
+    for (const auto& e : *arr) {
+      const auto* w = e.as_table();
+      if (!w) r.fail("provisioned", "must be a list of {start_s, end_s, count} tables");
+      ProvisionedWindow pw;
+      pw.start_s = w->get("start_s") ? w->get("start_s")->value<double>().value_or(0) : 0;
+      pw.end_s = w->get("end_s") ? w->get("end_s")->value<double>().value_or(-1) : -1;
+      pw.count =
+          w->get("count")
+              ? static_cast<std::uint32_t>(w->get("count")->value<std::int64_t>().value_or(0))
+              : 0;
+      if (pw.count == 0) r.fail("provisioned", "each window needs a count > 0");
+      c.provisioned.push_back(pw);
+    }
+  }
+  if (r.has("invocation")) {
+    const auto t2 = parse_invocation_type(r.str("invocation", ""));
+    if (!t2) r.fail("invocation", "must be one of sync, async, queue");
+    c.invocation = *t2;
+  }
+  c.max_retry_attempts = u32("max_retry_attempts", c.max_retry_attempts, 0, 2);
+  c.max_event_age_s = r.num("max_event_age_s", c.max_event_age_s);
+  c.error_probability = r.num("error_probability", c.error_probability);
+  if (r.has("keep_alive_s")) c.keep_alive_s = r.dist("keep_alive_s", Distribution());
+  if (r.has("init_ms")) c.init_ms = r.dist("init_ms", Distribution());
+  c.reference_memory_mb = u32("reference_memory_mb", c.reference_memory_mb, 0, 1 << 20);
+  c.cpu_bound_fraction = r.num("cpu_bound_fraction", c.cpu_bound_fraction);
+  c.parallel_fraction = r.num("parallel_fraction", c.parallel_fraction);
+  c.ephemeral_mb = u32("ephemeral_mb", c.ephemeral_mb, 512, 10240);
+  c.client_retry.max_attempts =
+      u32("client_max_attempts", c.client_retry.max_attempts, 1, 1'000'000);
+  c.client_retry.base_backoff_ms = r.num("client_base_backoff_ms", c.client_retry.base_backoff_ms);
+  c.client_retry.max_backoff_ms = r.num("client_max_backoff_ms", c.client_retry.max_backoff_ms);
+  c.visibility_timeout_s = r.num("visibility_timeout_s", c.visibility_timeout_s);
+  c.max_receive_count = u32("max_receive_count", c.max_receive_count, 0, 1000);
+  c.message_retention_s = r.num("message_retention_s", c.message_retention_s);
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    throw ScenarioError(fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
+  }
+  Scenario s;
+  s.file = path;
+  TableReader top(root, path, "",
+                  {"name", "description", "seed", "as_of", "region", "workload", "lambda",
+                   "fargate", "ecs", "batch", "pricing"});
+  s.name = top.str("name", s.name);
+  s.description = top.str("description", "");
+  s.seed = static_cast<std::uint64_t>(top.integer("seed", 1, 0, INT64_MAX));
+  s.region = top.str("region", s.region);
+  if (top.has("as_of")) {
+    const auto* n = root.get("as_of");
+    if (auto d = n->value<toml::date>()) {
+      s.as_of = Date(d->year, d->month, d->day);
+    } else {
+      try {
+        s.as_of = Date::parse(top.str("as_of", ""));
+      } catch (const std::invalid_argument& e) {
+        top.fail("as_of", e.what());
+      }
+    }
+  } else {
+    s.as_of = Date::today();
+  }
+  const toml::table* wl = root["workload"].as_table();
+  if (!wl)
+    top.fail("workload", "missing [workload] table (trace = \"file.csv\" or generator = ...)");
+  TableReader w(
+      *wl, path, "workload.",
+      {"trace",        "format",         "durations",      "memory",      "sort_buffer_rows",
+       "functions",    "start_s",        "end_s",          "top_n",       "time_scale",
+       "generator",    "rate_per_s",     "duration_s",     "duration_ms", "memory_mb",
+       "function",     "invocation",     "peak_to_trough", "peak_hour",   "weekend_factor",
+       "burst_factor", "burst_fraction", "mean_burst_s",   "rate_sigma",  "duration_sigma"});
+  if (w.has("trace") == w.has("generator")) {
+    w.fail("trace", "give exactly one of trace = \"file.csv\" or generator = \"poisson\"");
+  }
+  const auto dir = std::filesystem::path(path).parent_path();
+  auto resolve = [&](const std::string& p) {
+    std::filesystem::path fp = p;
+    if (fp.is_relative()) fp = dir / fp;
+    return fp.lexically_normal().string();
+  };
+  const auto memory_mb = static_cast<std::uint32_t>(w.integer("memory_mb", 0, 0, 1 << 20));
+  if (w.has("trace")) {
+    s.workload.kind = WorkloadSpec::Kind::kTrace;
+    s.workload.trace_path = resolve(w.str("trace", ""));
+    auto& t = s.workload.trace;
+    try {
+      t.format = parse_trace_format(w.str("format", "auto"));
+    } catch (const std::invalid_argument& e) {
+      w.fail("format", e.what());
+    }
+    if (w.has("durations")) t.durations_path = resolve(w.str("durations", ""));
+    if (w.has("memory")) t.memory_path = resolve(w.str("memory", ""));
+    t.memory_mb = memory_mb;
+    t.seed = s.seed;
+    if (w.has("duration_ms")) t.default_duration_ms = w.dist("duration_ms", Distribution());
+    t.sort_buffer_rows =
+        static_cast<std::size_t>(w.integer("sort_buffer_rows", 1'000'000, 1, INT64_MAX));
+    if (const auto* fl = wl->get_as<toml::array>("functions")) {
+      for (const auto& e : *fl) {
+        if (auto v = e.value<std::string>()) {
+          t.select.functions.push_back(*v);
+        } else {
+          w.fail("functions", "must be a list of function names");
+        }
+      }
+    } else if (w.has("functions")) {
+      w.fail("functions", "must be a list of function names");
+    }
+    t.select.start_s = w.num("start_s", 0);
+    t.select.end_s = w.num("end_s", std::numeric_limits<double>::infinity());
+    t.select.top_n = static_cast<std::size_t>(w.integer("top_n", 0, 0, INT64_MAX));
+    t.select.time_scale = w.num("time_scale", 1.0);
+    if (!(t.select.time_scale > 0)) w.fail("time_scale", "must be > 0");
+    if (!(t.select.start_s >= 0)) w.fail("start_s", "must be >= 0");
+    if (!(t.select.end_s > t.select.start_s)) w.fail("end_s", "must be > start_s");
+  } else {
+    auto& g = s.workload.generator;
+    g.pattern = w.str("generator", "");
+    if (g.pattern != "poisson" && g.pattern != "diurnal" && g.pattern != "bursty" &&
+        g.pattern != "azure-like") {
+      w.fail("generator", fmt::format("'{}' is not a known generator; known: poisson, diurnal, "
+                                      "bursty, azure-like",
+                                      g.pattern));
+    }
+    auto& o = g.common;
+    o.rate_per_s = w.num("rate_per_s", o.rate_per_s);
+    o.duration_s = w.num("duration_s", o.duration_s);
+    if (!(o.rate_per_s > 0)) w.fail("rate_per_s", "must be > 0");
+    if (!(o.duration_s > 0)) w.fail("duration_s", "must be > 0");
+    o.duration_ms = w.dist("duration_ms", o.duration_ms);
+    o.memory_mb = memory_mb;
+    o.function = w.str("function", o.function);
+    if (w.has("invocation")) {
+      const auto t = parse_invocation_type(w.str("invocation", ""));
+      if (!t) w.fail("invocation", "must be one of sync, async, queue");
+      o.type = *t;
+    }
+    o.seed = s.seed;
+    g.peak_to_trough = w.num("peak_to_trough", g.peak_to_trough);
+    g.peak_hour = w.num("peak_hour", g.peak_hour);
+    g.weekend_factor = w.num("weekend_factor", g.weekend_factor);
+    g.burst_factor = w.num("burst_factor", g.burst_factor);
+    g.burst_fraction = w.num("burst_fraction", g.burst_fraction);
+    g.mean_burst_s = w.num("mean_burst_s", g.mean_burst_s);
+    g.functions = static_cast<std::uint32_t>(w.integer("functions", g.functions, 1, 10'000'000));
+    g.rate_sigma = w.num("rate_sigma", g.rate_sigma);
+    g.duration_sigma = w.num("duration_sigma", g.duration_sigma);
+    try {
+      make_generator(g);  // validates the pattern's own options now, with the file named
+    } catch (const std::invalid_argument& e) {
+      w.fail("generator", e.what());
+    }
+  }
+  s.lambda.as_of = s.as_of;
+  s.lambda.region = s.region;
+  s.lambda.seed = s.seed;
+  if (const toml::table* lt = root["lambda"].as_table()) {
+    std::set<std::string> keys = kLambdaFunctionKeys;
+    keys.insert({"functions", "account_concurrency", "burst", "free_tier", "discount_pct"});
+    TableReader l(*lt, path, "lambda.", keys);
+    apply_lambda(*lt, l, s.lambda.defaults);
+    if (s.lambda.defaults.reserved_concurrency) {
+      l.fail("reserved_concurrency", "is set per function, in [lambda.functions.\"name\"]");
+    }
+    s.lambda.account_concurrency =
+        static_cast<std::uint32_t>(l.integer("account_concurrency", 0, 0, 10'000'000));
+    if (l.has("burst"))
+      s.lambda.burst = static_cast<std::uint32_t>(l.integer("burst", 0, 1, 10'000'000));
+    if (const auto* n = lt->get("free_tier")) {
+      if (auto b = n->value<bool>()) {
+        s.lambda.free_tier = *b;
+      } else {
+        l.fail("free_tier", "must be true or false");
+      }
+    }
+    s.lambda.discount_pct = l.num("discount_pct", 0);
+    if (const toml::table* fns = (*lt)["functions"].as_table()) {
+      for (const auto& [name, node] : *fns) {
+        const auto* ft = node.as_table();
+        const std::string fname(name.str());
+        if (!ft) l.fail("functions." + fname, "must be a table of settings");
+        TableReader fr(*ft, path, "lambda.functions." + fname + ".", kLambdaFunctionKeys);
+        LambdaFunctionConfig c = s.lambda.defaults;
+        apply_lambda(*ft, fr, c);
+        s.lambda.functions[fname] = c;
+      }
+    }
+  }
+  return s;
+}
+
+SourceFactory workload_factory(const Scenario& s) {
+  if (s.workload.kind == WorkloadSpec::Kind::kTrace) {
+    return trace_factory(s.workload.trace_path, s.workload.trace);
+  }
+  return [g = s.workload.generator] { return make_generator(g); };
+}
+
+std::unique_ptr<WorkloadSource> open_workload(const Scenario& s) {
+  return workload_factory(s)();
+}
+
+}  // namespace slsim

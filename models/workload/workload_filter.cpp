@@ -1,0 +1,112 @@
+#include "slsim/workload/workload_filter.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <unordered_set>
+
+namespace slsim {
+
+namespace {
+
+class FilteredSource final : public WorkloadSource {
+ public:
+  FilteredSource(std::unique_ptr<WorkloadSource> src, SelectOptions o,
+                 std::unordered_set<std::string> keep)
+      : src_(std::move(src)),
+        o_(std::move(o)),
+        keep_(std::move(keep)),
+        start_(from_seconds(o_.start_s)),
+        end_(std::isinf(o_.end_s) ? Duration::max() : from_seconds(o_.end_s)) {}
+
+  bool next(Invocation& out) override {
+    while (!done_ && src_->next(out)) {
+      const Duration t = out.arrival.time_since_epoch();
+      if (t < start_) continue;
+      if (t >= end_) {
+        done_ = true;  // sorted input: nothing later can be in the window
+        break;
+      }
+      if (!keep_.empty()) {
+        if (out.function >= allowed_.size()) grow();
+        if (!allowed_[out.function]) continue;
+      }
+      if (o_.time_scale != 1.0 || o_.rebase) {
+        const double rel = static_cast<double>((t - start_).count()) / o_.time_scale;
+        const Duration base = o_.rebase ? Duration{0} : start_;
+        out.arrival = TimePoint{base + Duration{static_cast<std::int64_t>(std::llround(rel))}};
+      }
+      return true;
+    }
+    return false;
+  }
+  const FunctionTable& functions() const override { return src_->functions(); }
+  std::uint64_t skipped_rows() const override { return src_->skipped_rows(); }
+  std::vector<std::string> skipped_examples() const override { return src_->skipped_examples(); }
+  std::string describe() const override {
+    std::string d = src_->describe();
+    if (!keep_.empty()) d += fmt::format(", {} functions selected", keep_.size());
+    if (o_.start_s != 0 || !std::isinf(o_.end_s))
+      d += fmt::format(", window [{}, {}) s", o_.start_s, o_.end_s);
+    if (o_.time_scale != 1.0) d += fmt::format(", replayed at {}x", o_.time_scale);
+    return d;
+  }
+
+ private:
+  void grow() {
+    const auto& fns = src_->functions();
+    for (std::size_t i = allowed_.size(); i < fns.size(); ++i) {
+      allowed_.push_back(keep_.count(fns[static_cast<FunctionId>(i)].name) != 0);
+    }
+  }
+  std::unique_ptr<WorkloadSource> src_;
+  SelectOptions o_;
+  std::unordered_set<std::string> keep_;
+  std::vector<bool> allowed_;
+  Duration start_, end_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<WorkloadSource> select(const SourceFactory& open, const SelectOptions& options) {
+  if (!(options.time_scale > 0) || !std::isfinite(options.time_scale)) {
+    throw std::invalid_argument(
+        fmt::format("time_scale must be a finite number > 0, got {}", options.time_scale));
+  }
+  if (!(options.start_s >= 0) || !(options.end_s > options.start_s)) {
+    throw std::invalid_argument(
+        fmt::format("the window must satisfy 0 <= start_s < end_s, got [{}, {})", options.start_s,
+                    options.end_s));
+  }
+  if (options.is_identity()) return open();
+  std::unordered_set<std::string> keep(options.functions.begin(), options.functions.end());
+  if (options.top_n > 0) {
+    // Counting pass over the window (and the function list, when given).
+    SelectOptions window = options;
+    window.top_n = 0;
+    window.time_scale = 1.0;
+    auto counting = select(open, window);
+    std::vector<std::uint64_t> n;
+    Invocation inv;
+    while (counting->next(inv)) {
+      if (inv.function >= n.size()) n.resize(inv.function + 1, 0);
+      ++n[inv.function];
+    }
+    std::vector<FunctionId> order;
+    for (FunctionId i = 0; i < n.size(); ++i)
+      if (n[i] > 0) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](FunctionId a, FunctionId b) { return n[a] > n[b]; });
+    order.resize(std::min(order.size(), options.top_n));
+    keep.clear();
+    for (FunctionId id : order)
+      keep.insert(counting->functions()[id].name);
+    if (keep.empty()) keep.insert(std::string("\0none", 5));  // nothing in the window: keep nothing
+  }
+  return std::make_unique<FilteredSource>(open(), options, std::move(keep));
+}
+
+}  // namespace slsim
