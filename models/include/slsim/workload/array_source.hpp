@@ -30,6 +30,7 @@ class ArraySource final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return table_; }
   std::string describe() const override;
+  bool memory_is_lambda_setting() const override { return true; }  ///< the caller's memory
 
  private:
   std::shared_ptr<const std::vector<Invocation>> rows_;

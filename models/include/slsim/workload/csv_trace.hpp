@@ -31,6 +31,7 @@ class CsvTraceReader final : public WorkloadSource {
   std::string describe() const override;
   std::uint64_t skipped_rows() const override { return skipped_.count(); }
   std::vector<std::string> skipped_examples() const override { return skipped_.examples(); }
+  bool memory_is_lambda_setting() const override { return true; }  ///< memory_mb is Lambda's
 
  private:
   bool parse_row(Invocation& out, bool& have_row);

@@ -49,6 +49,10 @@ class WorkloadSource {
   /// errors of the first few (file:line:column: reason).
   virtual std::uint64_t skipped_rows() const { return 0; }
   virtual std::vector<std::string> skipped_examples() const { return {}; }
+  /// True when the invocations' `memory_mb` is the Lambda memory their durations were measured
+  /// at (slsim CSV, Lambda logs), so durations may be rescaled from it. Azure traces give a
+  /// memory footprint, which says nothing about CPU: false.
+  virtual bool memory_is_lambda_setting() const { return false; }
 };
 
 /// Counts and remembers the first few skipped rows (for readers with skip_bad_rows).
