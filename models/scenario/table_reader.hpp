@@ -1,0 +1,79 @@
+#pragma once
+// Reading one table of a scenario file: every key is read or refused, and every error names the
+// file, the key and what is allowed. Private to models/scenario/ (each platform's table loader
+// uses it).
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "slsim/core/distribution.hpp"
+#include "slsim/scenario/scenario.hpp"
+
+namespace slsim::scenario_detail {
+
+class TableReader {
+ public:
+  TableReader(const toml::table& t, std::string file, std::string prefix,
+              std::set<std::string> allowed)
+      : t_(t), file_(std::move(file)), prefix_(std::move(prefix)), allowed_(std::move(allowed)) {
+    for (const auto& [k, v] : t_) {
+      const std::string key(k.str());
+      if (!allowed_.count(key)) {
+        fail(key, fmt::format("unknown key; allowed here: {}", fmt::join(allowed_, ", ")));
+      }
+    }
+  }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& why) const {
+    throw ScenarioError(fmt::format("{}: {}{}: {}", file_, prefix_, key, why));
+  }
+
+  bool has(const std::string& key) const { return t_.contains(key); }
+
+  std::string str(const std::string& key, std::string def) const {
+    const auto* n = t_.get(key);
+    if (!n) return def;
+    if (auto v = n->value<std::string>()) return *v;
+    fail(key, "must be a string");
+  }
+
+  double num(const std::string& key, double def) const {
+    const auto* n = t_.get(key);
+    if (!n) return def;
+    if (auto v = n->value<double>()) return *v;
+    fail(key, "must be a number");
+  }
+
+  std::int64_t integer(const std::string& key, std::int64_t def, std::int64_t lo,
+                       std::int64_t hi) const {
+    const auto* n = t_.get(key);
+    if (!n) return def;
+    const auto v = n->value<std::int64_t>();
+    if (!v || !n->is_integer()) fail(key, "must be a whole number");
+    if (*v < lo || *v > hi) fail(key, fmt::format("{} is out of range {}..{}", *v, lo, hi));
+    return *v;
+  }
+
+  Distribution dist(const std::string& key, Distribution def) const {
+    const auto* n = t_.get(key);
+    if (!n) return def;
+    try {
+      if (n->is_number()) return Distribution::constant(*n->value<double>());
+      if (auto s = n->value<std::string>()) return Distribution::parse(*s);
+    } catch (const std::invalid_argument& e) {
+      fail(key, e.what());
+    }
+    fail(key, "must be a number or a distribution such as \"lognormal(median=120,p99=900)\"");
+  }
+
+ private:
+  const toml::table& t_;
+  std::string file_, prefix_;
+  std::set<std::string> allowed_;
+};
+
+}  // namespace slsim::scenario_detail
