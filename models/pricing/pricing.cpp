@@ -256,6 +256,29 @@ double RateCard::rule(std::string_view name, Date as_of) const {
   throw PricingError(fmt::format("no rule '{}' is in force on {}", name, as_of.str()));
 }
 
+bool RateCard::has_rule(std::string_view name) const {
+  for (const auto& r : rules_)
+    if (r.name == name) return true;
+  return false;
+}
+
+double RateCard::rule_or(std::string_view name, Date as_of, double fallback) const {
+  check_as_of(as_of);
+  for (const auto& r : rules_) {
+    if (r.name == name && r.in_force(as_of)) return std::stod(r.value);
+  }
+  return fallback;
+}
+
+std::optional<Date> RateCard::first_in_force(std::string_view name, double value) const {
+  std::optional<Date> first;
+  for (const auto& r : rules_) {
+    if (r.name == name && std::stod(r.value) == value && (!first || r.from < *first))
+      first = r.from;
+  }
+  return first;
+}
+
 Ec2Instance RateCard::instance(std::string_view type, Date as_of, std::string_view region) const {
   check_as_of(as_of);
   for (const auto& i : instances_) {
@@ -300,10 +323,16 @@ struct Priced {
 
 // Applies the tiers of (service, item, arch) in force to `qty` sub-units (qty / divisor = units),
 // skipping the first `free` sub-units (taken from the lowest tier).
+// Months of usage a bill covers, as the exact ratio num / den (1 / 1 when no span is given).
+struct Months {
+  Int128 num = 1, den = 1;
+};
+
 template <class Rates>
 Priced apply_tiers(const Rates& rates, std::string_view service, std::string_view item,
                    std::string_view arch, std::string_view region, Date as_of, std::uint64_t qty,
-                   std::uint64_t free, std::int64_t divisor, std::string_view what) {
+                   std::uint64_t free, std::int64_t divisor, std::string_view what,
+                   Months months = {}) {
   std::vector<const RateCard::Rate*> tiers;
   for (const auto& r : rates) {
     if (r.service == service && r.item == item && (r.arch == arch || r.arch == "any") &&
@@ -334,8 +363,11 @@ Priced apply_tiers(const Rates& rates, std::string_view service, std::string_vie
   const std::uint64_t billable = qty > free ? qty - free : 0;
   p.quantity = static_cast<double>(billable) / static_cast<double>(divisor);
   for (const auto* t : tiers) {
-    const auto lo = static_cast<Int128>(std::llround(t->tier_from)) * divisor;
-    const Int128 hi = t->tier_to ? static_cast<Int128>(std::llround(*t->tier_to)) * divisor
+    // Monthly breakpoints, once per month of the span (prorated).
+    const Int128 lo =
+        static_cast<Int128>(std::llround(t->tier_from)) * divisor * months.num / months.den;
+    const Int128 hi = t->tier_to ? static_cast<Int128>(std::llround(*t->tier_to)) * divisor *
+                                       months.num / months.den
                                  : static_cast<Int128>(qty) + 1;
     // Portion of [free, qty) inside [lo, hi).
     const Int128 a = std::max<Int128>(lo, free), b = std::min<Int128>(hi, qty);
@@ -345,6 +377,21 @@ Priced apply_tiers(const Rates& rates, std::string_view service, std::string_vie
 }
 
 constexpr std::int64_t kMbMsPerGbS = 1024LL * 1000;  // Lambda GB = 1,024 MB
+constexpr std::int64_t kMonthUs = 730LL * 3600 * 1'000'000;
+
+std::int64_t span_us(double span_s) {
+  if (!(span_s > 0) || !std::isfinite(span_s) || span_s > 1e12) {
+    throw PricingError(fmt::format(
+        "the span the usage was metered over must be a positive number of seconds, got {}",
+        span_s));
+  }
+  return std::max<std::int64_t>(1, std::llround(span_s * 1e6));
+}
+
+// q x num / den, rounded to the nearest integer.
+std::uint64_t scaled(std::uint64_t q, Int128 num, Int128 den) {
+  return static_cast<std::uint64_t>((static_cast<Int128>(q) * num + den / 2) / den);
+}
 constexpr std::int64_t kMilliVcpuSPerHour = 1000LL * 3600;
 constexpr std::int64_t kMbSPerGbHour = 1024LL * 3600;
 
@@ -362,6 +409,13 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
         {std::move(platform), std::move(name), qty, std::move(unit), round_cents(z)});
   };
 
+  // Monthly allowances and tier breakpoints: once per 730-hour month of the span, prorated.
+  Months months;
+  if (o.span_s) {
+    months.num = span_us(*o.span_s);
+    months.den = kMonthUs;
+  }
+
   // Lambda: aggregate per architecture (tiers aggregate monthly usage per architecture).
   if (!usage.lambda.empty()) {
     std::map<Arch, LambdaUsage> by_arch;
@@ -377,8 +431,13 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
     }
     std::uint64_t free_requests = 0, free_mb_ms = 0;
     if (o.free_tier) {
-      free_requests = static_cast<std::uint64_t>(rule("lambda.free_requests", o.as_of));
-      free_mb_ms = static_cast<std::uint64_t>(rule("lambda.free_gb_s", o.as_of)) * kMbMsPerGbS;
+      // Rounded down: a partial month never gets more than its share.
+      free_requests = static_cast<std::uint64_t>(
+          static_cast<Int128>(std::llround(rule("lambda.free_requests", o.as_of))) * months.num /
+          months.den);
+      free_mb_ms = static_cast<std::uint64_t>(
+          static_cast<Int128>(std::llround(rule("lambda.free_gb_s", o.as_of))) * kMbMsPerGbS *
+          months.num / months.den);
     }
     // Requests: one price for both architectures; the free tier covers on-demand requests only.
     std::uint64_t on_demand = 0, provisioned = 0;
@@ -401,7 +460,7 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
         free_left -= free_used;
         const auto p =
             apply_tiers(rates_, "lambda", "duration", an, o.region, o.as_of, a.duration_mb_ms,
-                        free_used, kMbMsPerGbS, fmt::format("Lambda on {}", an));
+                        free_used, kMbMsPerGbS, fmt::format("Lambda on {}", an), months);
         add("lambda", fmt::format("Lambda duration ({})", an), p.quantity, "GB-s", p.zepto);
       }
       if (a.pc_capacity_mb_ms > 0) {
@@ -489,6 +548,27 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
         -percent_of(it->second, pct));
   }
   return bill;
+}
+
+Bill RateCard::price_monthly(const Usage& usage, double span_s, const PricingOptions& o) const {
+  const Int128 num = kMonthUs, den = span_us(span_s);
+  Usage m = usage;
+  for (auto& u : m.lambda) {
+    for (auto* q : {&u.requests, &u.duration_mb_ms, &u.pc_requests, &u.pc_duration_mb_ms,
+                    &u.pc_capacity_mb_ms, &u.ephemeral_mb_ms})
+      *q = scaled(*q, num, den);
+  }
+  for (auto& u : m.fargate) {
+    for (auto* q : {&u.tasks, &u.vcpu_milli_s, &u.memory_mb_s, &u.storage_gb_s})
+      *q = scaled(*q, num, den);
+  }
+  for (auto& u : m.ec2) {
+    for (auto* q : {&u.instances, &u.instance_s})
+      *q = scaled(*q, num, den);
+  }
+  PricingOptions month = o;
+  month.span_s.reset();
+  return price(m, month);
 }
 
 // ---- billing rules for one configuration ------------------------------------------------------

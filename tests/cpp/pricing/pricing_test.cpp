@@ -1,6 +1,7 @@
 #include "slsim/pricing/pricing.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <functional>
 #include <string>
 
@@ -342,4 +343,87 @@ TEST_CASE("Pricing: Bill JSON has the documented shape", "[models][pricing]") {
   const auto j = price_lambda(in, "2018-07-19").to_json();
   CHECK_THAT(j, Catch::StartsWith("{\"total_usd\":18.74,\"as_of\":\"2018-07-19\",\"region\":\"us-"
                                   "east-1\",\"line_items\":["));
+}
+
+// ---- monthly allowances and tiers over a simulated span (issue 11, item 2) --------------------
+
+namespace {
+
+Usage lambda_gb_s(std::uint64_t requests, std::uint64_t gb_s) {
+  LambdaUsage l;
+  l.requests = requests;
+  l.duration_mb_ms = gb_s * 1024 * 1000;
+  Usage u;
+  u.lambda.push_back(l);
+  return u;
+}
+
+const LineItem* item(const Bill& b, const std::string& prefix) {
+  for (const auto& i : b.items)
+    if (i.name.rfind(prefix, 0) == 0) return &i;
+  return nullptr;
+}
+
+constexpr double kDay = 86'400;
+
+}  // namespace
+
+TEST_CASE("RateCard: the free tier is prorated to the span, 730 hours a month", "[pricing]") {
+  // One day = 24 / 730 of a month: floor(1,000,000 x 24 / 730) = 32,876 free requests, so
+  // 831,124 billed x $0.20 per million = $0.166 -> $0.17; 13,150 GB-s free covers 10,800.
+  PricingOptions o;
+  o.as_of = Date::parse("2024-06-01");
+  o.span_s = kDay;
+  const Bill b = rc().price(lambda_gb_s(864'000, 10'800), o);
+  REQUIRE(item(b, "Lambda requests"));
+  CHECK(item(b, "Lambda requests")->quantity == 831'124);
+  CHECK(item(b, "Lambda requests")->cents == 17);
+  CHECK(item(b, "Lambda duration")->cents == 0);
+  // Without a span the usage is one month's: all of it is free.
+  o.span_s.reset();
+  CHECK(rc().price(lambda_gb_s(864'000, 10'800), o).total_cents() == 0);
+  // A span must be a positive time.
+  o.span_s = -1;
+  CHECK_THROWS_AS(rc().price(lambda_gb_s(1, 1), o), PricingError);
+}
+
+TEST_CASE("RateCard: duration tier breakpoints apply once per month of the span", "[pricing]") {
+  // 12 billion GB-s in two months: 6 billion a month, all in the first tier (x86, 2024):
+  // 12e9 x $0.0000166667 = $200,000.40. As one month it would cross into the second tier.
+  PricingOptions o;
+  o.as_of = Date::parse("2024-06-01");
+  o.free_tier = false;
+  o.span_s = 2 * kBillingMonthS;
+  CHECK(rc().price(lambda_gb_s(0, 12'000'000'000ULL), o).total_cents() == 20'000'040);
+  o.span_s.reset();
+  CHECK(rc().price(lambda_gb_s(0, 12'000'000'000ULL), o).total_cents() == 10'000'020 + 9'000'000);
+}
+
+TEST_CASE("RateCard: a span cut into runs costs the same as the whole, beyond rounding",
+          "[pricing]") {
+  // 90 days of 300 M requests and 20 billion GB-s (over the 6-billion tier each month), against
+  // three 30-day runs of a third each.
+  PricingOptions whole, part;
+  whole.as_of = part.as_of = Date::parse("2024-06-01");
+  whole.span_s = 90 * kDay;
+  part.span_s = 30 * kDay;
+  const auto all = rc().price(lambda_gb_s(300'000'000, 20'000'000'001ULL), whole);
+  const auto third = rc().price(lambda_gb_s(100'000'000, 6'666'666'667ULL), part);
+  CHECK(std::llabs(all.total_cents() - 3 * third.total_cents()) <= 3);
+  CHECK(all.total_cents() > 0);
+}
+
+TEST_CASE("RateCard: price_monthly scales a span's usage to 730 hours, allowances once",
+          "[pricing]") {
+  // One day of 864,000 requests and 10,800 GB-s is 26,280,000 requests and 328,500 GB-s a
+  // month: 25,280,000 requests billed ($5.056 -> $5.06), the GB-s all free.
+  PricingOptions o;
+  o.as_of = Date::parse("2024-06-01");
+  const Bill b = rc().price_monthly(lambda_gb_s(864'000, 10'800), kDay, o);
+  CHECK(item(b, "Lambda requests")->quantity == 25'280'000);
+  CHECK(b.total_cents() == 506);
+  // A month's usage over a month is priced as it is.
+  o.span_s.reset();
+  CHECK(rc().price_monthly(lambda_gb_s(5'000'000, 500'000), kBillingMonthS, o).total_cents() ==
+        rc().price(lambda_gb_s(5'000'000, 500'000), o).total_cents());
 }

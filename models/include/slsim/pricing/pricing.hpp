@@ -88,10 +88,20 @@ struct Bill {
   std::string to_json() const;
 };
 
+/// The length of a billing month for prorating monthly allowances: 730 hours (AWS's own
+/// convention on its pricing pages; 1/30.4 of it per day). See docs/pricing.md.
+inline constexpr double kBillingMonthS = 730.0 * 3600.0;
+
 struct PricingOptions {
   Date as_of;
   std::string region = "us-east-1";
   bool free_tier = true;  ///< Lambda's monthly free tier (on-demand only)
+  /// The span the usage was metered over, in seconds (> 0). When set, each monthly allowance
+  /// (Lambda's free tier) and each monthly tier breakpoint (Lambda's duration tiers) is applied
+  /// span_s / 2,628,000 times: once per 730-hour month of the span, prorated for a partial
+  /// month, with the usage taken as spread evenly over the span. Unset: once (the usage is one
+  /// month's).
+  std::optional<double> span_s;
   /// Discount in percent per platform ("lambda", "fargate", "ec2"): Savings Plans, enterprise
   /// discounts. Applied to that platform's charges as a line item of its own.
   std::map<std::string, double> discount_pct;
@@ -126,9 +136,19 @@ class RateCard {
   /// Prices usage. Throws PricingError when a needed price does not exist at as_of (for
   /// example arm64 Lambda before 2021-09-29) or as_of is before slsim's data begins.
   Bill price(const Usage& usage, const PricingOptions& options) const;
+  /// Prices `usage` metered over `span_s` seconds as a 730-hour month: every quantity scaled by
+  /// 2,628,000 / span_s (rounded to the nearest unit), each monthly allowance and tier applied
+  /// once (`options.span_s` is ignored). The "projected to a month" figure of a report.
+  Bill price_monthly(const Usage& usage, double span_s, const PricingOptions& options) const;
 
   /// A numeric rule in force at `as_of` (e.g. "lambda.memory_max_mb"). Throws PricingError.
   double rule(std::string_view name, Date as_of) const;
+  /// True when the table has a rule `name` at any date (in force at as_of or not).
+  bool has_rule(std::string_view name) const;
+  /// The rule `name` in force at `as_of`, or `fallback` when no row of that name is in force.
+  double rule_or(std::string_view name, Date as_of, double fallback) const;
+  /// The first date from which a row `name` with value `value` is in force (none: no such row).
+  std::optional<Date> first_in_force(std::string_view name, double value) const;
   /// Throws PricingError if slsim has no prices for `as_of` (before Lambda's launch).
   void check_as_of(Date as_of) const;
   Date earliest_as_of() const { return earliest_; }
