@@ -23,7 +23,7 @@ std::vector<Table> lambda_tables(const LambdaResult& r) {
       fmt::format("{:.1f} / {:.1f} / {:.1f}", r.latency_ms.quantile(0.5),
                   r.latency_ms.quantile(0.9), r.latency_ms.quantile(0.99)));
   row("latency max (ms)", fmt::format("{:.1f}", r.latency_ms.count() ? r.latency_ms.max() : 0.0));
-  row("environments mean / max", fmt::format("{:.2f} / {:.0f}", r.mean_envs, r.max_envs));
+  row("environments mean / max", fmt::format("{:.2f} / {:.0f}", r.instances_mean, r.instances_max));
   row("busy mean / max (concurrency)", fmt::format("{:.2f} / {:.0f}", r.mean_busy, r.max_busy));
   row("idle mean", fmt::format("{:.2f}", r.mean_idle));
   for (const auto& n : r.notes)

@@ -93,7 +93,16 @@ namespace {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-enum Kind : std::uint32_t { kAttempt, kRequeue, kFinish, kPoll, kPcStart, kPcEnd };
+enum Kind : std::uint32_t {
+  kAttempt,
+  kPollerFree,
+  kFinish,
+  kPoll,
+  kPcStart,
+  kPcEnd,
+  kVisible,
+  kExpire
+};
 
 enum Outcome : std::uint8_t {
   kCompleted,
@@ -105,17 +114,25 @@ enum Outcome : std::uint8_t {
 
 struct Request {
   TimePoint arrival{};
+  TimePoint started{};  // start of the last attempt that ran
   Duration work{};
-  FunctionId fn = 0;
+  std::uint32_t fn = 0;  // the function's slot
   std::uint32_t ref_mb = 0;
+  std::uint32_t vis_gen = 0;  // bumped at each SQS receive and when the slot is reused
   InvocationType type = InvocationType::kSync;
   std::uint16_t executions = 0;  // attempts that ran
   std::uint16_t throttled = 0;   // throttled attempts
+  std::uint16_t receives = 0;    // SQS receives (throttled ones included)
+  std::uint16_t inflight = 0;    // executions running now (SQS may run a message twice)
+  std::uint8_t last_fail = 0;  // SQS: result of the last execution that failed (1 error, 2 timeout)
   bool cold = false;
+  bool accepted = false;  // async: accepted by the invoke API (Lambda retries it from now on)
+  bool ended = false;     // reached its terminal state
+  bool queued = false;    // SQS: in its function's queue (visible)
 };
 
 struct Env {
-  FunctionId fn = 0;
+  std::uint32_t fn = 0;  // the function's slot
   std::uint32_t request = kNone;
   std::uint32_t heap_pos = kNone;  // position in the idle-expiry heap, kNone when not idle
   std::uint32_t gen = 0;           // bumped when the environment leaves the idle pool
@@ -183,8 +200,12 @@ class IdleHeap {
   std::vector<std::uint32_t> heap_;
 };
 
+// One function's state. Functions live in slots: a slot is made when a function is first
+// invoked, or at the start for a function with provisioned concurrency (which exists whatever
+// the traffic).
 struct Fn {
   bool ready = false;
+  std::string name;
   LambdaFunctionConfig cfg;
   std::uint32_t memory_mb = 128;
   Duration timeout{};
@@ -192,17 +213,21 @@ struct Fn {
   bool eni = false, init_billed = false, reserved = false;
   std::uint32_t cap = 0;  // reserved concurrency (if reserved)
   std::uint32_t busy = 0, pc_alive = 0, pc_busy = 0;
+  std::uint32_t alive = 0;  // environments (on-demand and provisioned)
+  std::uint32_t enis = 0;   // VPC era: ENIs attached for the function's environments
+  TimePoint eni_ready_at{};
   std::vector<std::pair<std::uint32_t, std::uint32_t>> mru;  // (env, gen), back = most recent
   std::vector<std::uint32_t> pc_idle;
   std::size_t stale_mru = 0;  // expired environments still listed in mru
   double tokens = 0;
   TimePoint tokens_at{};
   std::deque<std::uint32_t> queue;  // SQS messages waiting
-  std::uint32_t queue_busy = 0;
+  std::uint32_t queue_busy = 0;     // pollers holding a message (or backing off a throttle)
   std::optional<TimePoint> backlog_since;
   bool poll_scheduled = false;
+  std::uint64_t expired_after_failing = 0;  // SQS messages that failed until retention ran out
   LambdaUsage usage;
-  FunctionId id = 0;
+  FunctionId id = kNone;  // kNone: not met in the workload yet
 };
 
 class LambdaModel final : public Component {
@@ -227,6 +252,9 @@ class LambdaModel final : public Component {
     granularity_ = Duration{
         static_cast<std::int64_t>(rc_.rule("lambda.duration_granularity_ms", o_.as_of)) * 1000};
     max_vcpu_ = rc_.rule("lambda.max_vcpu", o_.as_of);
+    mb_per_vcpu_ = rc_.rule("lambda.mb_per_vcpu", o_.as_of);
+    ephemeral_included_mb_ =
+        static_cast<std::uint32_t>(rc_.rule("lambda.ephemeral_included_mb", o_.as_of));
     per_function_burst_ = rc_.rule("lambda.burst_per_function", o_.as_of) != 0;
     burst_ = o_.burst ? static_cast<double>(*o_.burst) : region_rule("lambda.burst");
     refill_per_s_ = rc_.rule("lambda.scale_per_min", o_.as_of) / 60.0;
@@ -234,6 +262,16 @@ class LambdaModel final : public Component {
     request_rate_ = rc_.rule("lambda.request_rate_per_concurrency", o_.as_of) * account_limit_;
     request_tokens_ = request_rate_;
     eni_era_ = region_rule_or("lambda.vpc_eni_cold_start", 0) != 0;
+    if (eni_era_) {
+      // The ENI attachment of the era before Hyperplane, and how many environments shared one.
+      const double median = rc_.rule("lambda.vpc_eni_median_ms", o_.as_of);
+      const double p975 = rc_.rule("lambda.vpc_eni_p975_ms", o_.as_of);
+      eni_penalty_ = p975 > median
+                         ? Distribution::lognormal(std::log(median),
+                                                   std::log(p975 / median) / 1.959963984540054)
+                         : Distribution::constant(median);
+      eni_mb_ = rc_.rule("lambda.vpc_eni_gb_per_eni", o_.as_of) * 1024.0;
+    }
     init_billed_rule_ = rc_.rule("lambda.init_billed_zip_managed", o_.as_of) != 0;
     sqs_initial_ = rc_.rule("lambda.sqs_pollers_initial", o_.as_of);
     sqs_per_min_ = rc_.rule("lambda.sqs_pollers_per_min", o_.as_of);
@@ -244,6 +282,7 @@ class LambdaModel final : public Component {
     backoff_max_s_ = rc_.rule("lambda.async_throttle_backoff_max_s", o_.as_of);
     keep_min_ = rc_.rule("lambda.keep_alive_min_s", o_.as_of);
     keep_max_ = rc_.rule("lambda.keep_alive_max_s", o_.as_of);
+    memory_is_cpu_reference_ = src_.memory_is_lambda_setting();
     std::uint64_t reserved_sum = 0;
     for (const auto& [name, cfg] : o_.functions) {
       validate(name, cfg);
@@ -261,31 +300,56 @@ class LambdaModel final : public Component {
     }
     unreserved_cap_ = account_limit_ - static_cast<std::uint32_t>(reserved_sum);
     if (o_.record_timeseries) res_.timeseries.emplace_back();
+    // The simulated span starts at the first arrival: shifting every arrival by a constant
+    // changes nothing but absolute times.
     pull_arrival();
+    origin_ = has_pending_ ? pending_.arrival : TimePoint{};
+    envs_tw_ = TimeWeighted(origin_);
+    busy_tw_ = TimeWeighted(origin_);
+    // Provisioned concurrency exists from its window's start whatever the traffic: set up the
+    // functions that have it now (the named ones, and every function the workload lists so far
+    // when the defaults have it).
+    for (const auto& [name, cfg] : o_.functions) {
+      if (!cfg.provisioned.empty()) named_slots_[name] = make_slot(name, cfg, 0);
+    }
+    if (!o_.defaults.provisioned.empty()) {
+      const auto& table = src_.functions();
+      for (FunctionId id = 0; id < table.size(); ++id)
+        slot(id, nullptr);
+    }
   }
 
   LambdaResult finish() {
-    const TimePoint end = sim_.now();
-    res_.span_s = to_seconds(end);
+    const TimePoint end = std::max(last_event_, origin_);
+    res_.platform = "lambda";
+    res_.span_s = to_seconds(end - origin_);
     expire_until(end);
-    res_.mean_envs = envs_tw_.mean(end);
-    res_.max_envs = envs_tw_.max();
+    res_.instances_mean = envs_tw_.mean(end);
+    res_.instances_max = envs_tw_.max();
     res_.mean_busy = busy_tw_.mean(end);
     res_.max_busy = busy_tw_.max();
-    res_.mean_idle = res_.mean_envs - res_.mean_busy;
+    res_.mean_idle = res_.instances_mean - res_.mean_busy;
+    const double alive_s = envs_tw_.integral(end);
+    res_.utilisation = alive_s > 0 ? busy_tw_.integral(end) / alive_s : 0.0;
     for (auto& f : fns_) {
       if (!f.ready) continue;
-      // Provisioned capacity is billed for the time each window is enabled, 5-minute rounded.
-      const auto g = Duration{
-          static_cast<std::int64_t>(
-              f.cfg.provisioned.empty() ? 300 : rc_.rule("lambda.pc_granularity_s", o_.as_of)) *
-          1'000'000};
-      for (const auto& w : f.cfg.provisioned) {
-        const Duration start = from_seconds(w.start_s);
-        const Duration stop = w.end_s < 0 ? end.time_since_epoch() : from_seconds(w.end_s);
-        if (stop <= start || w.count == 0) continue;
-        const auto ms = static_cast<std::uint64_t>(ceil_to(stop - start, g).count() / 1000);
-        f.usage.pc_capacity_mb_ms += static_cast<std::uint64_t>(w.count) * f.memory_mb * ms;
+      // Provisioned capacity is billed for the time each window is enabled within the span,
+      // 5-minute rounded.
+      if (!f.cfg.provisioned.empty()) {
+        const Duration g{static_cast<std::int64_t>(rc_.rule("lambda.pc_granularity_s", o_.as_of)) *
+                         1'000'000};
+        for (const auto& w : f.cfg.provisioned) {
+          const auto [start, stop] = pc_window(w, end);
+          if (stop <= start || w.count == 0) continue;
+          const auto ms = static_cast<std::uint64_t>(ceil_to(stop - start, g).count() / 1000);
+          f.usage.pc_capacity_mb_ms += static_cast<std::uint64_t>(w.count) * f.memory_mb * ms;
+        }
+      }
+      if (f.expired_after_failing > 0) {
+        note(fmt::format(
+            "function {}: {} queue messages failed on every receive and, with no dead-letter "
+            "queue (max_receive_count 0), were retried until the {} s retention period expired",
+            f.name, f.expired_after_failing, f.cfg.message_retention_s));
       }
       res_.usage.lambda.push_back(f.usage);
     }
@@ -293,6 +357,8 @@ class LambdaModel final : public Component {
     po.as_of = o_.as_of;
     po.region = o_.region;
     po.free_tier = o_.free_tier;
+    // Monthly allowances and tiers apply per month of the simulated span (prorated).
+    if (res_.span_s > 0) po.span_s = res_.span_s;
     if (o_.discount_pct > 0) po.discount_pct["lambda"] = o_.discount_pct;
     res_.bill = rc_.price(res_.usage, po);
     if (src_.skipped_rows() > 0) {
@@ -301,56 +367,85 @@ class LambdaModel final : public Component {
                        ex.empty() ? "" : " (first: " + ex.front() + ")"));
     }
     res_.notes = notes_;
-    const auto& c = res_.counts;
-    if (c.arrived != c.completed + c.failed() + c.dropped()) {
+    auto& c = res_.counts;
+    res_.arrived = c.arrived;
+    res_.outcomes.completed = c.completed;
+    res_.outcomes.failed = c.failed_error;
+    res_.outcomes.timed_out = c.failed_timeout;
+    res_.outcomes.refused = c.dropped_throttled;
+    res_.outcomes.expired = c.dropped_expired;
+    res_.attempts = c.attempts;
+    res_.retries = c.retries;
+    res_.cold_starts = c.cold_starts;
+    res_.extra = {{"cold_start_probability", res_.cold_start_probability()},
+                  {"throttles", static_cast<double>(c.throttles)},
+                  {"timeouts", static_cast<double>(c.timeouts)},
+                  {"errors", static_cast<double>(c.errors)},
+                  {"to_destination", static_cast<double>(c.to_destination)},
+                  {"provisioned_served", static_cast<double>(c.provisioned_served)},
+                  {"busy_mean", res_.mean_busy},
+                  {"busy_max", res_.max_busy},
+                  {"idle_mean", res_.mean_idle}};
+    if (c.arrived != res_.outcomes.total()) {
       throw std::logic_error(fmt::format("Lambda model lost invocations: {} arrived, {} ended",
-                                         c.arrived, c.completed + c.failed() + c.dropped()));
+                                         c.arrived, res_.outcomes.total()));
     }
     return std::move(res_);
   }
 
   void handle(const Event& ev, Simulation& sim) override {
+    // Events that find nothing to do (a visibility timeout of a deleted message, a poll of an
+    // empty queue) change no state: they neither touch the statistics nor extend the span.
+    if (ev.kind == kVisible) {
+      const Request& q = reqs_[static_cast<std::uint32_t>(ev.arg)];
+      if (q.vis_gen != static_cast<std::uint32_t>(ev.arg >> 32) || q.ended) return;
+    } else if (ev.kind == kPoll || ev.kind == kPollerFree) {
+      Fn& f = fns_[ev.arg];
+      if (ev.kind == kPoll) f.poll_scheduled = false;
+      if (ev.kind == kPollerFree) --f.queue_busy;
+      if (f.queue.empty()) return;
+    }
+    last_event_ = sim.now();
     expire_until(sim.now());
     switch (static_cast<Kind>(ev.kind)) {
       case kAttempt:
         attempt(static_cast<std::uint32_t>(ev.arg));
         break;
-      case kRequeue:
-        requeue(static_cast<std::uint32_t>(ev.arg));
+      case kPollerFree:
+      case kPoll:
+        drain(fns_[ev.arg]);
         break;
       case kFinish:
         on_finish(static_cast<std::uint32_t>(ev.arg));
         break;
-      case kPoll: {
-        Fn& f = fns_[ev.arg];
-        f.poll_scheduled = false;
-        drain(f);
-        break;
-      }
       case kPcStart:
-        pc_start(static_cast<FunctionId>(ev.arg >> 32), static_cast<std::uint32_t>(ev.arg));
+        pc_start(static_cast<std::uint32_t>(ev.arg >> 32), static_cast<std::uint32_t>(ev.arg));
         break;
       case kPcEnd:
-        pc_end(static_cast<FunctionId>(ev.arg >> 32), static_cast<std::uint32_t>(ev.arg));
+        pc_end(static_cast<std::uint32_t>(ev.arg >> 32), static_cast<std::uint32_t>(ev.arg));
+        break;
+      case kVisible:
+        visible(static_cast<std::uint32_t>(ev.arg), static_cast<std::uint32_t>(ev.arg >> 32));
+        break;
+      case kExpire:
+        end(static_cast<std::uint32_t>(ev.arg), kDroppedExpired);
         break;
     }
   }
 
  private:
   // ---- configuration ---------------------------------------------------------------------------
+  // A rule by region: the region's own rows when it has any (at any date), else the default's.
+  // A region whose own rule has expired does not fall back to the default.
+  std::string region_rule_name(const std::string& base) const {
+    const std::string own = base + "." + o_.region;
+    return rc_.has_rule(own) ? own : base + ".default";
+  }
   double region_rule(const std::string& base) const {
-    try {
-      return rc_.rule(base + "." + o_.region, o_.as_of);
-    } catch (const PricingError&) {
-      return rc_.rule(base + ".default", o_.as_of);
-    }
+    return rc_.rule(region_rule_name(base), o_.as_of);
   }
   double region_rule_or(const std::string& base, double fallback) const {
-    try {
-      return region_rule(base);
-    } catch (const PricingError&) {
-      return fallback;
-    }
+    return rc_.rule_or(region_rule_name(base), o_.as_of, fallback);
   }
 
   void validate(const std::string& name, const LambdaFunctionConfig& c) const {
@@ -358,8 +453,10 @@ class LambdaModel final : public Component {
       throw PricingError(fmt::format("function {}: {}", name, why));
     };
     if (c.memory_mb) validate_lambda_memory(rc_, c.memory_mb, o_.as_of);
-    if (c.arch == Arch::kArm64 && o_.as_of < Date(2021, 9, 29)) {
-      bad("arm64 Lambda functions exist from 2021-09-29");
+    if (c.arch == Arch::kArm64 && rc_.rule_or("lambda.arm64_available", o_.as_of, 0) == 0) {
+      const auto from = rc_.first_in_force("lambda.arm64_available", 1);
+      bad(from ? fmt::format("arm64 Lambda functions exist from {}", from->str())
+               : std::string("arm64 Lambda functions do not exist in this rate card"));
     }
     const double max_timeout = rc_.rule("lambda.timeout_max_s", o_.as_of);
     if (c.timeout_s < 0 || c.timeout_s > max_timeout) {
@@ -380,9 +477,23 @@ class LambdaModel final : public Component {
     if (c.client_retry.max_attempts < 1) bad("client_retry.max_attempts must be >= 1");
     if (!(c.visibility_timeout_s >= 0 && c.visibility_timeout_s <= 43'200))
       bad("visibility_timeout_s must be 0 to 43,200 s");
-    if (c.ephemeral_mb < 512 || c.ephemeral_mb > rc_.rule("lambda.ephemeral_max_mb", o_.as_of)) {
-      bad(fmt::format("ephemeral storage {} MB is not allowed on {}", c.ephemeral_mb,
-                      o_.as_of.str()));
+    if (c.queue_max_concurrency) {
+      if (rc_.rule_or("lambda.sqs_max_concurrency_available", o_.as_of, 0) == 0) {
+        const auto from = rc_.first_in_force("lambda.sqs_max_concurrency_available", 1);
+        bad(
+            fmt::format("queue_max_concurrency (the SQS event source's maximum concurrency) "
+                        "exists from {}",
+                        from ? from->str() : std::string("a date this rate card does not have")));
+      }
+      if (*c.queue_max_concurrency < 2 || *c.queue_max_concurrency > 1000)
+        bad(fmt::format("queue_max_concurrency {} is not allowed: 2 to 1,000",
+                        *c.queue_max_concurrency));
+    }
+    if (c.ephemeral_mb < ephemeral_included_mb_ ||
+        c.ephemeral_mb > rc_.rule("lambda.ephemeral_max_mb", o_.as_of)) {
+      bad(fmt::format("ephemeral storage {} MB is not allowed on {}: allowed are {} to {} MB",
+                      c.ephemeral_mb, o_.as_of.str(), ephemeral_included_mb_,
+                      rc_.rule("lambda.ephemeral_max_mb", o_.as_of)));
     }
     std::uint32_t pc_max = 0;
     for (const auto& w : c.provisioned)
@@ -397,21 +508,38 @@ class LambdaModel final : public Component {
     if (c.keep_alive_s && c.keep_alive_s->min_value() < 0) bad("keep_alive_s must not be negative");
   }
 
-  Fn& fn(FunctionId id, const Invocation* first) {
-    if (id >= fns_.size()) fns_.resize(id + 1);
-    Fn& f = fns_[id];
-    if (f.ready) return f;
-    f.ready = true;
-    f.id = id;
+  // The slot of function `id`, made (with the first invocation's memory) when new.
+  Fn& slot(FunctionId id, const Invocation* first) {
+    if (id < slot_of_.size() && slot_of_[id] != kNone) return fns_[slot_of_[id]];
+    if (id >= slot_of_.size()) slot_of_.resize(id + 1, kNone);
     const auto& table = src_.functions();
     const std::string& name = table[id].name;
-    const auto it = o_.functions.find(name);
-    f.cfg = it != o_.functions.end() ? it->second : o_.defaults;
+    std::uint32_t s = kNone;
+    if (const auto it = named_slots_.find(name); it != named_slots_.end()) {
+      s = it->second;  // set up at the start for its provisioned concurrency
+      named_slots_.erase(it);
+    } else {
+      const auto it2 = o_.functions.find(name);
+      const std::uint32_t trace_mb =
+          first && first->memory_mb ? first->memory_mb : table[id].memory_mb;
+      s = make_slot(name, it2 != o_.functions.end() ? it2->second : o_.defaults, trace_mb);
+    }
+    slot_of_[id] = s;
+    fns_[s].id = id;
+    return fns_[s];
+  }
+
+  std::uint32_t make_slot(const std::string& name, const LambdaFunctionConfig& cfg,
+                          std::uint32_t trace_mb) {
+    const auto s = static_cast<std::uint32_t>(fns_.size());
+    fns_.emplace_back();
+    Fn& f = fns_.back();
+    f.ready = true;
+    f.name = name;
+    f.cfg = cfg;
     // Memory: configured, else the trace's, rounded up to a size allowed at as_of.
     std::uint32_t mem = f.cfg.memory_mb;
     if (mem == 0) {
-      const std::uint32_t trace_mb =
-          first && first->memory_mb ? first->memory_mb : table[id].memory_mb;
       mem = trace_mb ? trace_mb : 128;
       const auto lo = static_cast<std::uint32_t>(rc_.rule("lambda.memory_min_mb", o_.as_of));
       const auto hi = static_cast<std::uint32_t>(rc_.rule("lambda.memory_max_mb", o_.as_of));
@@ -439,22 +567,28 @@ class LambdaModel final : public Component {
     f.tokens = burst_;
     f.tokens_at = sim_.now();
     f.usage.arch = f.cfg.arch;
+    // Provisioned environments are set up at their window's start (clipped to the start of the
+    // span); they are warm and never expire.
+    const TimePoint far{Duration{std::numeric_limits<std::int64_t>::max()}};
     for (std::uint32_t w = 0; w < f.cfg.provisioned.size(); ++w) {
-      const auto& win = f.cfg.provisioned[w];
-      const TimePoint start{from_seconds(win.start_s)};
-      // Provisioned environments are set up when the function is first seen, or at the start
-      // of their window if that is later; they are warm and never expire.
-      if (start <= sim_.now()) {
-        pc_start(id, w);
-      } else {
-        sim_.schedule_at(start, id_, kPcStart, (std::uint64_t{id} << 32) | w);
-      }
-      if (win.end_s >= 0) {
-        sim_.schedule_at(std::max(TimePoint{from_seconds(win.end_s)}, sim_.now()), id_, kPcEnd,
-                         (std::uint64_t{id} << 32) | w);
-      }
+      const auto [start, stop] = pc_window(f.cfg.provisioned[w], far);
+      if (stop <= start) continue;
+      const std::uint64_t arg = (std::uint64_t{s} << 32) | w;
+      sim_.schedule_at(std::max(TimePoint{start}, sim_.now()), id_, kPcStart, arg);
+      if (f.cfg.provisioned[w].end_s >= 0)
+        sim_.schedule_at(std::max(TimePoint{stop}, sim_.now()), id_, kPcEnd, arg);
     }
-    return f;
+    return s;
+  }
+
+  // A provisioned window's [start, stop) in simulated time, clipped to [origin, end].
+  std::pair<Duration, Duration> pc_window(const ProvisionedWindow& w, TimePoint end) const {
+    const Duration o = origin_.time_since_epoch();
+    const Duration start = std::max(from_seconds(w.start_s), o);
+    const Duration stop =
+        w.end_s < 0 ? end.time_since_epoch()
+                    : std::min(std::max(from_seconds(w.end_s), o), end.time_since_epoch());
+    return {start, stop};
   }
 
   void note(std::string s) {
@@ -487,19 +621,25 @@ class LambdaModel final : public Component {
  private:
   void on_arrival() {
     const Invocation inv = pending_;
+    last_event_ = inv.arrival;
     pull_arrival();
-    Fn& f = fn(inv.function, &inv);
+    const std::uint32_t s = slot_index(inv);
+    Fn& f = fns_[s];
     ++res_.counts.arrived;
     sample().arrivals++;
     const std::uint32_t r = new_request();
     Request& q = reqs_[r];
     q.arrival = inv.arrival;
     q.work = inv.work;
-    q.fn = inv.function;
-    q.ref_mb = f.cfg.reference_memory_mb ? f.cfg.reference_memory_mb
-                                         : (inv.memory_mb ? inv.memory_mb : f.memory_mb);
+    q.fn = s;
+    // Durations are rescaled only from a memory they were measured at on Lambda (or the
+    // reference the user gives); a memory footprint (Azure traces) says nothing about CPU.
+    q.ref_mb = f.cfg.reference_memory_mb                     ? f.cfg.reference_memory_mb
+               : (memory_is_cpu_reference_ && inv.memory_mb) ? inv.memory_mb
+                                                             : f.memory_mb;
     q.type = f.cfg.invocation.value_or(inv.type);
     if (q.type == InvocationType::kQueue) {
+      q.queued = true;
       f.queue.push_back(r);
       drain(f);
     } else {
@@ -507,11 +647,21 @@ class LambdaModel final : public Component {
     }
   }
 
+  std::uint32_t slot_index(const Invocation& inv) {
+    if (inv.function < slot_of_.size() && slot_of_[inv.function] != kNone)
+      return slot_of_[inv.function];
+    slot(inv.function, &inv);
+    return slot_of_[inv.function];
+  }
+
   std::uint32_t new_request() {
     if (!free_reqs_.empty()) {
       const auto r = free_reqs_.back();
       free_reqs_.pop_back();
+      // Keep the generation growing, so events of the slot's previous request are stale.
+      const std::uint32_t gen = reqs_[r].vis_gen + 1;
       reqs_[r] = Request{};
+      reqs_[r].vis_gen = gen;
       return r;
     }
     reqs_.emplace_back();
@@ -533,8 +683,8 @@ class LambdaModel final : public Component {
   }
 
   // ---- attempts
-  // ---------------------------------------------------------------------------------- Tries to run
-  // request r now; on a throttle applies the invocation type's rule.
+  // ----------------------------------------------------------------------------------
+  // Tries to run request r now; on a throttle applies the invocation type's rule.
   void attempt(std::uint32_t r) {
     Request& q = reqs_[r];
     Fn& f = fns_[q.fn];
@@ -542,19 +692,24 @@ class LambdaModel final : public Component {
     if (q.executions + q.throttled > 0) ++res_.counts.retries;
     std::uint32_t e = kNone;
     bool cold = false;
-    // The invoke API's request rate (sync and async; queue pollers are an AWS source): an
-    // account-wide bucket of one second's worth, refilled at 10 x the concurrency limit per s.
-    if (request_rate_ > 0 && q.type != InvocationType::kQueue) {
+    // The invoke API's request rate: an account-wide bucket of one second's worth, refilled at
+    // 10 x the concurrency limit per second. It meters the callers' requests: sync invocations
+    // and async ones until Lambda accepts them. Lambda's own retries of an accepted async event
+    // and the SQS pollers (an AWS source) do not draw from it.
+    const bool from_caller =
+        q.type == InvocationType::kSync || (q.type == InvocationType::kAsync && !q.accepted);
+    if (request_rate_ > 0 && from_caller) {
       const TimePoint now = sim_.now();
       request_tokens_ = std::min(
           request_rate_, request_tokens_ + request_rate_ * to_seconds(now - request_tokens_at_));
       request_tokens_at_ = now;
       if (request_tokens_ < 1) {
-        throttle(r);
+        throttle(r, true);
         return;
       }
       request_tokens_ -= 1;
     }
+    if (q.type == InvocationType::kAsync) q.accepted = true;
     if (!f.pc_idle.empty()) {
       e = f.pc_idle.back();
       f.pc_idle.pop_back();
@@ -574,50 +729,56 @@ class LambdaModel final : public Component {
       if (e != kNone && !f.reserved) ++unreserved_used_;
     }
     if (e == kNone) {
-      throttle(r);
+      throttle(r, false);
       return;
     }
     run(r, e, cold);
   }
 
-  void throttle(std::uint32_t r) {
+  // A throttled attempt: `by_rate` when the invoke API's request rate refused it.
+  void throttle(std::uint32_t r, bool by_rate) {
     Request& q = reqs_[r];
     Fn& f = fns_[q.fn];
     ++res_.counts.throttles;
     ++q.throttled;
     sample().throttles++;
     const TimePoint now = sim_.now();
-    switch (q.type) {
-      case InvocationType::kSync: {
-        const auto& cr = f.cfg.client_retry;
-        if (q.throttled < cr.max_attempts) {
-          const double cap_ms =
-              std::min(cr.max_backoff_ms, cr.base_backoff_ms * std::ldexp(1.0, q.throttled - 1));
-          sim_.schedule_in(from_millis(backoff_rng_.uniform() * cap_ms), id_, kAttempt, r);
-        } else {
-          end(r, kDroppedThrottled);
-        }
-        break;
+    // An async request the invoke API refused goes back to its caller, as a sync one does.
+    const bool to_caller =
+        q.type == InvocationType::kSync || (q.type == InvocationType::kAsync && by_rate);
+    if (to_caller) {
+      const auto& cr = f.cfg.client_retry;
+      if (q.throttled < cr.max_attempts) {
+        const double cap_ms =
+            std::min(cr.max_backoff_ms, cr.base_backoff_ms * std::ldexp(1.0, q.throttled - 1));
+        sim_.schedule_in(from_millis(backoff_rng_.uniform() * cap_ms), id_, kAttempt, r);
+      } else {
+        end(r, kDroppedThrottled);
       }
+      return;
+    }
+    switch (q.type) {
+      case InvocationType::kSync:
+        break;  // handled above
       case InvocationType::kAsync: {
         // Lambda retries throttled events with exponential backoff (1 s doubling to 5 min)
-        // until the maximum event age.
+        // until the event is older than its maximum age; it expires then.
         const double delay_s = std::min(
             backoff_max_s_, backoff_min_s_ * std::ldexp(1.0, std::min<int>(q.throttled - 1, 30)));
         const TimePoint next = now + from_seconds(delay_s);
-        if (to_seconds(next - q.arrival) > f.cfg.max_event_age_s) {
+        const TimePoint deadline = q.arrival + from_seconds(f.cfg.max_event_age_s);
+        if (next > deadline) {
           ++res_.counts.to_destination;
-          end(r, kDroppedExpired);
+          sim_.schedule_at(std::max(deadline, now), id_, kExpire, r);
         } else {
           sim_.schedule_at(next, id_, kAttempt, r);
         }
         break;
       }
       case InvocationType::kQueue:
-        // The poller could not invoke: the message stays at the head of the queue.
-        f.queue.push_front(r);
-        --f.queue_busy;
-        schedule_poll(f, now + kSecond);
+        // The poller received the message and could not invoke: the message stays invisible
+        // until its visibility timeout (the receive counts), and the poller backs off 1 s.
+        sim_.schedule_in(kSecond, id_, kPollerFree, q.fn);
         break;
     }
   }
@@ -635,8 +796,9 @@ class LambdaModel final : public Component {
     const auto gen = v.gen + 1;
     v = Env{};
     v.gen = gen;
-    v.fn = f.id;
+    v.fn = static_cast<std::uint32_t>(&f - fns_.data());
     v.alive = true;
+    ++f.alive;
     ++alive_;
     envs_tw_.set(sim_.now(), alive_);
     sample_envs();
@@ -645,33 +807,57 @@ class LambdaModel final : public Component {
 
   void destroy_env(std::uint32_t e) {
     Env& v = envs_[e];
+    Fn& f = fns_[v.fn];
     v.alive = false;
     ++v.gen;
     --alive_;
+    --f.alive;
+    // VPC era: ENIs no longer needed by the function's environments are released.
+    if (f.eni) f.enis = std::min(f.enis, enis_needed(f));
     free_envs_.push_back(e);
+  }
+
+  // ENIs the function's environments need: one per `eni_mb_` of their memory (rounded up).
+  std::uint32_t enis_needed(const Fn& f) const {
+    return static_cast<std::uint32_t>(
+        std::ceil(static_cast<double>(f.alive) * f.memory_mb / eni_mb_ - 1e-9));
   }
 
   void run(std::uint32_t r, std::uint32_t e, bool cold) {
     Request& q = reqs_[r];
     Fn& f = fns_[q.fn];
     Env& v = envs_[e];
+    const TimePoint now = sim_.now();
     v.busy = true;
     v.request = r;
-    v.busy_since = sim_.now();
+    v.busy_since = now;
     ++f.busy;
     ++busy_;
-    busy_tw_.set(sim_.now(), busy_);
+    busy_tw_.set(now, busy_);
     ++q.executions;
+    ++q.inflight;
     q.cold = cold;
+    q.started = now;
     Duration init{0}, eni{0};
     if (cold) {
       ++res_.counts.cold_starts;
       sample().cold_starts++;
       init = from_millis(std::max(0.0, f.init.sample(init_rng_)));
-      if (f.eni) eni = from_millis(eni_penalty_.sample(eni_rng_));
+      if (f.eni) {
+        // One ENI served several environments of the function (about eni_mb_ of their memory
+        // each): a cold start attaches a new one only when the function needs more, and
+        // otherwise waits for the one being attached, if any.
+        if (enis_needed(f) > f.enis) {
+          ++f.enis;
+          eni = from_millis(std::max(0.0, eni_penalty_.sample(eni_rng_)));
+          f.eni_ready_at = std::max(f.eni_ready_at, now + eni);
+        } else if (f.eni_ready_at > now) {
+          eni = f.eni_ready_at - now;
+        }
+      }
     }
     const Duration exec = scale_duration(q.work, q.ref_mb, f.memory_mb, f.cfg.cpu_bound_fraction,
-                                         f.cfg.parallel_fraction, max_vcpu_);
+                                         f.cfg.parallel_fraction, max_vcpu_, mb_per_vcpu_);
     Duration ran = exec;
     v.result = 0;
     if (exec > f.timeout) {
@@ -693,7 +879,8 @@ class LambdaModel final : public Component {
       ++f.usage.requests;
       f.usage.duration_mb_ms += billed_ms * f.memory_mb;
     }
-    f.usage.ephemeral_mb_ms += billed_ms * (f.cfg.ephemeral_mb - 512);
+    if (f.cfg.ephemeral_mb > ephemeral_included_mb_)
+      f.usage.ephemeral_mb_ms += billed_ms * (f.cfg.ephemeral_mb - ephemeral_included_mb_);
     sim_.schedule_in(eni + init + ran, id_, kFinish, e);
     sample_envs();
   }
@@ -709,11 +896,14 @@ class LambdaModel final : public Component {
     v.request = kNone;
     --f.busy;
     --busy_;
+    --q.inflight;
     busy_tw_.set(now, busy_);
     if (v.pc) {
       --f.pc_busy;
       if (v.doomed) {
+        // Its window ended while it was busy: it goes now, and returns its concurrency.
         --f.pc_alive;
+        if (!f.reserved) --unreserved_used_;
         destroy_env(e);
         envs_tw_.set(now, alive_);
       } else {
@@ -726,41 +916,38 @@ class LambdaModel final : public Component {
       idle_heap_.push(e);
     }
     const std::uint8_t result = v.result;
-    if (q.type == InvocationType::kQueue) --f.queue_busy;
-    if (result == 0) {
-      end(r, kCompleted);
-    } else {
+    if (result != 0) {
       ++res_.counts.errors;
       if (result == 2) ++res_.counts.timeouts;
+    }
+    if (q.type == InvocationType::kQueue) {
+      --f.queue_busy;
+      // Success deletes the message (a duplicate still running finds it deleted); a failure
+      // leaves it to reappear when its visibility timeout, counted from the receive, ends.
+      if (q.ended) {
+        if (q.inflight == 0 && !q.queued) free_reqs_.push_back(r);
+      } else if (result == 0) {
+        end(r, kCompleted);
+      } else {
+        q.last_fail = result;
+      }
+    } else if (result == 0) {
+      end(r, kCompleted);
+    } else {
       const Outcome fail = result == 2 ? kFailedTimeout : kFailedError;
-      switch (q.type) {
-        case InvocationType::kSync:
+      if (q.type == InvocationType::kSync) {
+        end(r, fail);
+      } else {
+        // Async function errors (and timeouts) are retried up to max_retry_attempts: one
+        // minute, then two minutes later; what still fails goes to the on-failure destination.
+        const std::uint32_t done_retries = q.executions - 1u;
+        const TimePoint next = now + (done_retries == 0 ? retry1_ : retry2_);
+        if (done_retries < f.cfg.max_retry_attempts &&
+            to_seconds(next - q.arrival) <= f.cfg.max_event_age_s) {
+          sim_.schedule_at(next, id_, kAttempt, r);
+        } else {
+          ++res_.counts.to_destination;
           end(r, fail);
-          break;
-        case InvocationType::kAsync: {
-          // Function errors (and timeouts) are retried up to max_retry_attempts: one minute,
-          // then two minutes later; what still fails goes to the on-failure destination.
-          const std::uint32_t done_retries = q.executions - 1u;
-          const TimePoint next = now + (done_retries == 0 ? retry1_ : retry2_);
-          if (done_retries < f.cfg.max_retry_attempts &&
-              to_seconds(next - q.arrival) <= f.cfg.max_event_age_s) {
-            sim_.schedule_at(next, id_, kAttempt, r);
-          } else {
-            ++res_.counts.to_destination;
-            end(r, fail);
-          }
-          break;
-        }
-        case InvocationType::kQueue: {
-          // The message reappears after the visibility timeout; after max_receive_count
-          // receives it goes to the dead-letter queue.
-          if (f.cfg.max_receive_count > 0 && q.executions >= f.cfg.max_receive_count) {
-            ++res_.counts.to_destination;
-            end(r, fail);
-          } else {
-            sim_.schedule_at(now + from_seconds(f.cfg.visibility_timeout_s), id_, kRequeue, r);
-          }
-          break;
         }
       }
     }
@@ -772,14 +959,16 @@ class LambdaModel final : public Component {
     Request& q = reqs_[r];
     auto& c = res_.counts;
     const TimePoint now = sim_.now();
+    const double ms = to_millis(now - q.arrival);
+    res_.latency_ms.add(ms);
+    res_.latency_stats.add(ms);
+    if (q.executions > 0) res_.queue_wait_ms.add(to_millis(q.started - q.arrival));
     switch (o) {
-      case kCompleted: {
+      case kCompleted:
         ++c.completed;
-        const double ms = to_millis(now - q.arrival);
-        res_.latency_ms.add(ms);
-        res_.latency_stats.add(ms);
+        res_.latency_completed_ms.add(ms);
+        res_.latency_completed_stats.add(ms);
         break;
-      }
       case kFailedError:
         ++c.failed_error;
         break;
@@ -794,11 +983,12 @@ class LambdaModel final : public Component {
         break;
     }
     if (o_.record_invocations) {
-      res_.records.push_back({to_seconds(q.arrival), to_seconds(now), to_millis(now - q.arrival),
-                              q.fn, static_cast<std::uint16_t>(q.executions + q.throttled), q.cold,
+      res_.records.push_back({to_seconds(q.arrival), to_seconds(now), ms, fns_[q.fn].id,
+                              static_cast<std::uint16_t>(q.executions + q.throttled), q.cold,
                               static_cast<std::uint8_t>(o)});
     }
-    free_reqs_.push_back(r);
+    q.ended = true;
+    if (q.inflight == 0 && !q.queued) free_reqs_.push_back(r);
   }
 
   // ---- idle pool (lazy but exact expiry) -------------------------------------------------------
@@ -840,44 +1030,74 @@ class LambdaModel final : public Component {
     f.stale_mru = 0;
   }
 
-  // ---- SQS pollers
-  // -------------------------------------------------------------------------------
+  // ---- SQS event source
+  // --------------------------------------------------------------------------
   void drain(Fn& f) {
     const TimePoint now = sim_.now();
     while (!f.queue.empty()) {
       const std::uint32_t r = f.queue.front();
       Request& q = reqs_[r];
+      if (q.ended) {  // deleted by a run that finished while the message was visible again
+        f.queue.pop_front();
+        q.queued = false;
+        if (q.inflight == 0) free_reqs_.push_back(r);
+        continue;
+      }
       if (to_seconds(now - q.arrival) > f.cfg.message_retention_s) {
         f.queue.pop_front();
+        q.queued = false;
+        if (q.receives > 0 && f.cfg.max_receive_count == 0) ++f.expired_after_failing;
         end(r, kDroppedExpired);
         continue;
       }
       if (!f.backlog_since) f.backlog_since = now;
       // Pollers: the initial number plus sqs_per_min per minute of backlog (integer arithmetic,
-      // so the next increase is never scheduled at the current time by rounding).
+      // so the next increase is never scheduled at the current time by rounding), at most the
+      // event source's maximum concurrency when it is set.
       const std::int64_t per_min = static_cast<std::int64_t>(sqs_per_min_);
       const std::int64_t elapsed_us = (now - *f.backlog_since).count();
       const std::int64_t added = elapsed_us * per_min / kMinute.count();
-      const auto pollers = static_cast<std::uint32_t>(std::min<std::int64_t>(
+      auto pollers = static_cast<std::uint32_t>(std::min<std::int64_t>(
           static_cast<std::int64_t>(sqs_max_), static_cast<std::int64_t>(sqs_initial_) + added));
+      const bool capped = f.cfg.queue_max_concurrency && pollers >= *f.cfg.queue_max_concurrency;
+      if (capped) pollers = *f.cfg.queue_max_concurrency;
       if (f.queue_busy >= pollers) {
         // Wait for a poller: one finishing, or the next one added by scaling.
-        if (pollers < sqs_max_) {
+        if (pollers < sqs_max_ && !capped) {
           const std::int64_t next_us = ((added + 1) * kMinute.count() + per_min - 1) / per_min;
           schedule_poll(f, *f.backlog_since + Duration{next_us});
         }
         return;
       }
       f.queue.pop_front();
+      q.queued = false;
       ++f.queue_busy;
-      attempt(r);  // a throttle puts the message back and schedules a poll
-      if (!f.queue.empty() && f.queue.front() == r) return;
+      // A receive: the message is invisible for the visibility timeout from now.
+      ++q.receives;
+      ++q.vis_gen;
+      sim_.schedule_at(now + from_seconds(f.cfg.visibility_timeout_s), id_, kVisible,
+                       (std::uint64_t{q.vis_gen} << 32) | r);
+      attempt(r);
     }
     f.backlog_since.reset();
   }
 
-  void requeue(std::uint32_t r) {
-    Fn& f = fns_[reqs_[r].fn];
+  // The visibility timeout of receive `gen` of message r ended.
+  void visible(std::uint32_t r, std::uint32_t gen) {
+    Request& q = reqs_[r];
+    if (q.vis_gen != gen || q.ended) return;  // deleted, or received again since
+    Fn& f = fns_[q.fn];
+    if (f.cfg.max_receive_count > 0 && q.receives >= f.cfg.max_receive_count) {
+      // Received max_receive_count times without being deleted: to the dead-letter queue.
+      ++res_.counts.to_destination;
+      // Its outcome: a timeout if the last run that ended timed out, throttled if it never
+      // ran, else failed.
+      end(r, q.last_fail == 2    ? kFailedTimeout
+             : q.executions == 0 ? kDroppedThrottled
+                                 : kFailedError);
+      return;
+    }
+    q.queued = true;
     f.queue.push_back(r);
     drain(f);
   }
@@ -885,19 +1105,20 @@ class LambdaModel final : public Component {
   void schedule_poll(Fn& f, TimePoint at) {
     if (f.poll_scheduled) return;
     f.poll_scheduled = true;
-    sim_.schedule_at(std::max(at, sim_.now()), id_, kPoll, f.id);
+    sim_.schedule_at(std::max(at, sim_.now()), id_, kPoll,
+                     static_cast<std::uint64_t>(&f - fns_.data()));
   }
 
   // ---- provisioned concurrency
   // -------------------------------------------------------------------
-  void pc_start(FunctionId id, std::uint32_t w) {
-    Fn& f = fns_[id];
+  void pc_start(std::uint32_t s, std::uint32_t w) {
+    Fn& f = fns_[s];
     const std::uint32_t want = f.cfg.provisioned[w].count;
     // Provisioned environments are taken from the function's reserved or the unreserved pool.
     for (std::uint32_t i = 0; i < want; ++i) {
       if (!f.reserved && unreserved_used_ >= unreserved_cap_) {
         note(fmt::format("function {}: provisioned concurrency limited by the account concurrency",
-                         src_.functions()[id].name));
+                         f.name));
         break;
       }
       const auto e = new_env(f);
@@ -906,10 +1127,12 @@ class LambdaModel final : public Component {
       if (!f.reserved) ++unreserved_used_;
       f.pc_idle.push_back(e);
     }
+    // Their ENIs are attached while they are provisioned, before they take invocations.
+    if (f.eni) f.enis = std::max(f.enis, enis_needed(f));
   }
 
-  void pc_end(FunctionId id, std::uint32_t w) {
-    Fn& f = fns_[id];
+  void pc_end(std::uint32_t s, std::uint32_t w) {
+    Fn& f = fns_[s];
     std::uint32_t drop = f.cfg.provisioned[w].count;
     while (drop > 0 && !f.pc_idle.empty()) {
       const auto e = f.pc_idle.back();
@@ -922,7 +1145,7 @@ class LambdaModel final : public Component {
     envs_tw_.set(sim_.now(), alive_);
     for (auto& v : envs_) {
       if (drop == 0) break;
-      if (v.alive && v.pc && v.busy && !v.doomed && v.fn == id) {
+      if (v.alive && v.pc && v.busy && !v.doomed && v.fn == s) {
         v.doomed = true;
         --drop;
       }
@@ -957,28 +1180,32 @@ class LambdaModel final : public Component {
   const RateCard& rc_;
   ComponentId id_ = 0;
   RngStream init_rng_, keep_rng_, error_rng_, backoff_rng_, eni_rng_;
-  // VPC ENI attachment at cold start before Hyperplane: median 6.7 s (Shilkov, April 2019),
-  // "can get up to 17 seconds" (taken as the 97.5th percentile).
-  Distribution eni_penalty_ =
-      Distribution::lognormal(std::log(6700.0), std::log(17000.0 / 6700.0) / 1.959963984540054);
+  // VPC ENI attachment before Hyperplane (rules lambda.vpc_eni_median_ms and _p975_ms).
+  Distribution eni_penalty_ = Distribution::constant(0);
+  double eni_mb_ = 3072;  // memory of environments one ENI serves (rule lambda.vpc_eni_gb_per_eni)
 
   Invocation pending_;
   bool has_pending_ = false;
-  TimePoint last_arrival_{};
-  std::vector<Fn> fns_;
+  TimePoint last_arrival_{}, origin_{};
+  TimePoint last_event_{};              // the last event that changed state: the end of the span
+  std::vector<Fn> fns_;                 // by slot
+  std::vector<std::uint32_t> slot_of_;  // FunctionId -> slot (kNone: none yet)
+  std::map<std::string, std::uint32_t> named_slots_;  // set up at the start, not yet invoked
   std::vector<Request> reqs_;
   std::vector<std::uint32_t> free_reqs_;
   std::vector<Env> envs_;
   std::vector<std::uint32_t> free_envs_;
   IdleHeap idle_heap_{envs_};
   std::uint32_t alive_ = 0, busy_ = 0, unreserved_used_ = 0, unreserved_cap_ = 0;
-  std::uint32_t account_limit_ = 1000, unreserved_min_ = 100;
+  std::uint32_t account_limit_ = 1000, unreserved_min_ = 100, ephemeral_included_mb_ = 512;
   Duration granularity_{1000};
-  double max_vcpu_ = 6, burst_ = 1000, refill_per_s_ = 100, account_tokens_ = 0;
+  double max_vcpu_ = 6, mb_per_vcpu_ = 1769, burst_ = 1000, refill_per_s_ = 100,
+         account_tokens_ = 0;
   TimePoint account_tokens_at_{};
   double request_rate_ = 0, request_tokens_ = 0;  // invoke requests per second (0: unlimited)
   TimePoint request_tokens_at_{};
   bool per_function_burst_ = true, eni_era_ = false, init_billed_rule_ = false;
+  bool memory_is_cpu_reference_ = false;
   double sqs_initial_ = 5, sqs_per_min_ = 300, sqs_max_ = 1000;
   Duration retry1_{}, retry2_{};
   double backoff_min_s_ = 1, backoff_max_s_ = 300, keep_min_ = 300, keep_max_ = 420;
@@ -996,43 +1223,6 @@ LambdaResult simulate_lambda(WorkloadSource& workload, const LambdaOptions& opti
   LambdaModel model(sim, workload, options, rates);
   model.run();
   return model.finish();
-}
-
-std::string LambdaResult::to_json() const {
-  const auto& c = counts;
-  nlohmann::ordered_json j;
-  j["platform"] = "lambda";
-  j["invocations"] = {{"arrived", c.arrived},
-                      {"completed", c.completed},
-                      {"failed", c.failed()},
-                      {"throttled", c.throttles},
-                      {"dropped", c.dropped()},
-                      {"timed_out", c.timeouts},
-                      {"retries", c.retries},
-                      {"cold_starts", c.cold_starts},
-                      {"attempts", c.attempts},
-                      {"errors", c.errors},
-                      {"to_destination", c.to_destination},
-                      {"provisioned_served", c.provisioned_served}};
-  j["terminal"] = {{"completed", c.completed},
-                   {"failed_error", c.failed_error},
-                   {"failed_timeout", c.failed_timeout},
-                   {"dropped_throttled", c.dropped_throttled},
-                   {"dropped_expired", c.dropped_expired}};
-  j["cold_start_probability"] = cold_start_probability();
-  j["latency_ms"] = {
-      {"mean", latency_stats.mean()},     {"p50", latency_ms.quantile(0.5)},
-      {"p90", latency_ms.quantile(0.9)},  {"p95", latency_ms.quantile(0.95)},
-      {"p99", latency_ms.quantile(0.99)}, {"max", latency_ms.count() ? latency_ms.max() : 0.0}};
-  j["instances"] = {{"mean", mean_envs},
-                    {"max", max_envs},
-                    {"mean_busy", mean_busy},
-                    {"max_busy", max_busy},
-                    {"mean_idle", mean_idle}};
-  j["span_s"] = span_s;
-  j["notes"] = notes;
-  j["cost"] = nlohmann::ordered_json::parse(bill.to_json());
-  return j.dump();
 }
 
 }  // namespace slsim

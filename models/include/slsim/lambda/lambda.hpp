@@ -10,6 +10,9 @@
 /// one at a time, so memory does not depend on the trace's length. Every arrival ends in exactly
 /// one terminal state: completed, failed (function error or timeout after the retries the
 /// semantics allow), or dropped (throttled and not retried, or expired in a queue).
+/// The simulated span starts at the first arrival (so shifting a trace changes nothing but
+/// absolute times); provisioned windows are in trace time, clipped to the span. The result is
+/// the shared `PlatformResult` shape with Lambda's own counters beside it.
 
 #include <cstdint>
 #include <map>
@@ -21,6 +24,7 @@
 #include "slsim/core/quantile_sketch.hpp"
 #include "slsim/core/stats.hpp"
 #include "slsim/platform/duration_model.hpp"
+#include "slsim/platform/result.hpp"
 #include "slsim/pricing/pricing.hpp"
 #include "slsim/workload/workload.hpp"
 
@@ -39,7 +43,9 @@ struct ClientRetry {
   double max_backoff_ms = 20'000;
 };
 
-/// A provisioned-concurrency window: `count` environments from start_s to end_s (simulated time).
+/// A provisioned-concurrency window: `count` environments from start_s to end_s (trace time;
+/// clipped to the simulated span, which starts at the first arrival). Billed for the whole
+/// window (5-minute rounded) whatever the traffic; its environments exist from its start.
 struct ProvisionedWindow {
   double start_s = 0;
   double end_s = -1;  ///< < 0: to the end of the simulation
@@ -61,15 +67,22 @@ struct LambdaFunctionConfig {
   double error_probability = 0;                ///< per attempt, in [0, 1]
   std::optional<Distribution> keep_alive_s;    ///< idle time before reclaim; default by as_of
   std::optional<Distribution> init_ms;         ///< cold-start duration; default by runtime
-  std::uint32_t reference_memory_mb =
-      0;  ///< memory the trace durations were measured at (0: the trace's, else the function's)
+  /// Lambda memory the trace's durations were measured at. 0: the trace's memory when it is a
+  /// Lambda setting (slsim CSV, arrays; `WorkloadSource::memory_is_lambda_setting`), else the
+  /// function's own memory (no rescaling: an Azure memory footprint is not a CPU setting).
+  std::uint32_t reference_memory_mb = 0;
   double cpu_bound_fraction = 0.5;  ///< share of the reference duration that scales with CPU
   double parallel_fraction = 0.0;   ///< Amdahl parallel share of the CPU-bound part
   std::uint32_t ephemeral_mb = 512;
   ClientRetry client_retry;              ///< sync only
-  double visibility_timeout_s = 30;      ///< queue: a failed message reappears after this
+  double visibility_timeout_s = 30;      ///< queue: a received message reappears this long after
+                                         ///< its receive unless a run deleted it (succeeded)
   std::uint32_t max_receive_count = 0;   ///< queue: receives before the DLQ (0 = no DLQ)
   double message_retention_s = 345'600;  ///< queue: SQS default 4 days
+  /// queue: the SQS event source's maximum concurrency (2 to 1,000; from 2023-01-12). Unset:
+  /// the pollers' own limit, and messages received while the function is throttled return
+  /// after the visibility timeout and count as receives.
+  std::optional<std::uint32_t> queue_max_concurrency;
 };
 
 struct LambdaOptions {
@@ -115,24 +128,24 @@ struct LambdaCounts {
   std::uint64_t dropped() const { return dropped_throttled + dropped_expired; }
 };
 
-struct LambdaResult {
+/// Lambda's result: the shared shape (`PlatformResult`: outcomes, latency of every ended
+/// invocation and of completed ones, environments as `instances_*`, utilisation = busy / alive
+/// environment time, usage, bill, notes; Lambda-only figures in `extra`) and Lambda's own
+/// counters. Outcomes: failed = function errors, timed_out = timeouts, refused = throttled and
+/// dropped, expired = async events past their maximum age and SQS messages past retention.
+/// `to_json()` is the shared JSON (PlatformResult::to_json).
+struct LambdaResult : PlatformResult {
   LambdaCounts counts;
-  double span_s = 0;
-  QuantileSketch latency_ms;   ///< end to end, completed invocations
-  RunningStats latency_stats;  ///< same, for the mean
-  RunningStats env_time_s;     ///< time an attempt holds an environment (init + execution)
-  double mean_envs = 0, max_envs = 0, mean_busy = 0, max_busy = 0, mean_idle = 0;
-  Usage usage;
-  Bill bill;
+  RunningStats env_time_s;  ///< time an attempt holds an environment (ENI + init + execution)
+  double mean_busy = 0, max_busy = 0, mean_idle = 0;  ///< busy (concurrency) and idle envs
   std::vector<InvocationRecord> records;
   std::vector<SecondSample> timeseries;
-  std::vector<std::string> notes;  ///< adjustments made to the configuration (at most 10)
+  /// Cold starts per attempt that ran (an invocation retried may start cold more than once);
+  /// `cold_start_invocation_fraction()` is per arrived invocation.
   double cold_start_probability() const {
     const auto ran = counts.attempts - counts.throttles;
     return ran ? static_cast<double>(counts.cold_starts) / static_cast<double>(ran) : 0.0;
   }
-  /// The summary object of `slsim simulate --format json` and `Result.summary()`.
-  std::string to_json() const;
 };
 
 /// Simulates `workload` on Lambda. Throws PricingError for configurations impossible at as_of
