@@ -102,7 +102,8 @@ void register_lambda(pybind11::module_& m) {
           [](LambdaFunctionConfig& c, double v) { c.client_retry.max_backoff_ms = v; })
       .def_readwrite("visibility_timeout_s", &LambdaFunctionConfig::visibility_timeout_s)
       .def_readwrite("max_receive_count", &LambdaFunctionConfig::max_receive_count)
-      .def_readwrite("message_retention_s", &LambdaFunctionConfig::message_retention_s);
+      .def_readwrite("message_retention_s", &LambdaFunctionConfig::message_retention_s)
+      .def_readwrite("queue_max_concurrency", &LambdaFunctionConfig::queue_max_concurrency);
 
   ::py::class_<LambdaResult>(m, "LambdaResult")
       .def("summary_json", &LambdaResult::to_json)

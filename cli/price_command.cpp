@@ -74,6 +74,7 @@ void add_price_command(CLI::App& app) {
     auto in = std::make_shared<LambdaPriceInput>();
     auto arch = std::make_shared<std::string>("x86_64");
     auto no_free = std::make_shared<bool>(false);
+    auto span_days = std::make_shared<double>(0);
     cmd->add_option("--memory-mb", in->memory_mb, "Configured memory (MB)")->required();
     cmd->add_option("--requests", in->requests, "On-demand invocations")->capture_default_str();
     cmd->add_option("--duration-ms", in->duration_ms, "Duration of each on-demand invocation (ms)")
@@ -84,6 +85,10 @@ void add_price_command(CLI::App& app) {
     cmd->add_option("--ephemeral-mb", in->ephemeral_mb, "Ephemeral storage (/tmp) in MB")
         ->capture_default_str();
     cmd->add_flag("--no-free-tier", *no_free, "Do not apply the monthly free tier");
+    cmd->add_option("--span-days", *span_days,
+                    "Days the usage is over: the monthly free tier and duration tiers apply per "
+                    "730-hour month of it, prorated (default: the usage is one month's)")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--provisioned-concurrency", in->provisioned_concurrency,
                     "Provisioned concurrency (environments)");
     cmd->add_option("--provisioned-hours", in->provisioned_hours,
@@ -93,10 +98,11 @@ void add_price_command(CLI::App& app) {
     cmd->add_option("--provisioned-duration-ms", in->provisioned_duration_ms,
                     "Duration of each of those invocations (ms)");
     add_common(cmd, *c);
-    cmd->callback([c, in, arch, no_free] {
+    cmd->callback([c, in, arch, no_free, span_days] {
       auto ctx = context(*c);
       in->arch = parse_arch(*arch);
       ctx.options.free_tier = !*no_free;
+      if (*span_days > 0) ctx.options.span_s = *span_days * 86'400;
       Usage u;
       u.lambda.push_back(lambda_usage(*ctx.rc, *in, ctx.options.as_of));
       finish(ctx, *c, u, "lambda");

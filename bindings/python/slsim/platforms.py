@@ -36,7 +36,8 @@ class Lambda:
     error_probability, keep_alive_s and init_ms (numbers or distributions; default by date and
     runtime), reference_memory_mb, cpu_bound_fraction, parallel_fraction, ephemeral_mb,
     client_max_attempts, client_base_backoff_ms, client_max_backoff_ms, visibility_timeout_s,
-    max_receive_count, message_retention_s, and functions={name: Lambda(...)} for per-function
+    max_receive_count, message_retention_s, queue_max_concurrency (the SQS event source's
+    maximum concurrency, from 2023-01-12), and functions={name: Lambda(...)} for per-function
     settings.
     """
 
@@ -44,7 +45,8 @@ class Lambda:
                "invocation", "max_retry_attempts", "max_event_age_s", "error_probability",
                "reference_memory_mb", "cpu_bound_fraction", "parallel_fraction", "ephemeral_mb",
                "client_max_attempts", "client_base_backoff_ms", "client_max_backoff_ms",
-               "visibility_timeout_s", "max_receive_count", "message_retention_s")
+               "visibility_timeout_s", "max_receive_count", "message_retention_s",
+               "queue_max_concurrency")
 
     def __init__(self, *, provisioned_concurrency: int | None = None, provisioned=None,
                  keep_alive_s=None, init_ms=None, functions: dict | None = None, **kwargs):
@@ -166,8 +168,9 @@ class Result:
 
     def __repr__(self) -> str:
         s = self._summary
+        p99 = "n/a" if s["latency_ms"] is None else f"{s['latency_ms']['p99']:.1f} ms"
         return (f"<slsim.Result {self._platform}: {s['invocations']['arrived']} arrived, "
-                f"p99 {s['latency_ms']['p99']:.1f} ms, ${s['cost']['total_usd']:.2f}>")
+                f"p99 {p99}, ${s['cost']['total_usd']:.2f}>")
 
 
 def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region: str = "us-east-1",

@@ -2,6 +2,7 @@
 // and the model-path tests that were missing.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -145,6 +146,31 @@ TEST_CASE("LambdaModel: a one-day run gets a day's share of the monthly free tie
   const auto r = simulate_lambda(src, o);
   CHECK(r.span_s == Approx(86'400));
   CHECK(r.bill.total_cents() == 17);
+}
+
+TEST_CASE("LambdaModel: a two-day run costs two one-day runs, beyond rounding",
+          "[lambda][fidelity][pricing]") {
+  auto bill = [](int days) {
+    auto o = options();
+    o.defaults.memory_mb = 128;
+    o.defaults.ephemeral_mb = 1024;
+    WorkloadColumns c;
+    c.function_names = {"fn"};
+    for (int i = 0; i < days * 864'000; ++i) {
+      c.arrival_s.push_back(i * 0.1);
+      c.duration_ms.push_back(150);
+      c.function.push_back(0);
+    }
+    FunctionTable table;
+    auto rows = ArraySource::prepare(c, table);
+    ArraySource src(rows, table);
+    return simulate_lambda(src, o).bill;
+  };
+  const Bill one = bill(1), two = bill(2);
+  CHECK(one.total_cents() > 0);
+  // One cent of rounding per line item at most.
+  CHECK(std::llabs(two.total_cents() - 2 * one.total_cents()) <=
+        static_cast<long long>(one.items.size()));
 }
 
 // ---- 3. provisioned concurrency without traffic ----------------------------------------------
