@@ -329,6 +329,8 @@ class LambdaModel final : public Component {
     res_.mean_busy = busy_tw_.mean(end);
     res_.max_busy = busy_tw_.max();
     res_.mean_idle = res_.instances_mean - res_.mean_busy;
+    res_.latency_ms = res_.latency_completed_ms;
+    res_.latency_ms.merge(latency_not_completed_);
     const double alive_s = envs_tw_.integral(end);
     res_.utilisation = alive_s > 0 ? busy_tw_.integral(end) / alive_s : 0.0;
     for (auto& f : fns_) {
@@ -960,9 +962,11 @@ class LambdaModel final : public Component {
     auto& c = res_.counts;
     const TimePoint now = sim_.now();
     const double ms = to_millis(now - q.arrival);
-    res_.latency_ms.add(ms);
+    // latency_ms (every ended invocation) is latency_completed_ms merged with the others' at
+    // the end: one sketch insertion per invocation.
     res_.latency_stats.add(ms);
     if (q.executions > 0) res_.queue_wait_ms.add(to_millis(q.started - q.arrival));
+    if (o != kCompleted) latency_not_completed_.add(ms);
     switch (o) {
       case kCompleted:
         ++c.completed;
@@ -1212,6 +1216,7 @@ class LambdaModel final : public Component {
   TimeWeighted envs_tw_, busy_tw_;
   SecondSample sink_;  // written when no time series is recorded; never read
   LambdaResult res_;
+  QuantileSketch latency_not_completed_;  // merged into res_.latency_ms at the end
   std::vector<std::string> notes_;
 };
 
