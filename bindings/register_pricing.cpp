@@ -44,8 +44,10 @@ void register_pricing(pybind11::module_& m) {
       [](const RateCard& rc, std::uint32_t memory_mb, std::uint64_t requests, double duration_ms,
          const std::string& arch, std::uint32_t ephemeral_mb, bool free_tier,
          const std::string& as_of, const std::string& region, std::uint32_t pc, double pc_hours,
-         std::uint64_t pc_requests, double pc_duration_ms, double discount_pct) {
-        const auto o = options(rc, as_of, region, free_tier, "lambda", discount_pct);
+         std::uint64_t pc_requests, double pc_duration_ms, double discount_pct,
+         std::optional<double> span_days) {
+        auto o = options(rc, as_of, region, free_tier, "lambda", discount_pct);
+        if (span_days) o.span_s = *span_days * 86'400;
         LambdaPriceInput in;
         in.memory_mb = memory_mb;
         in.requests = requests;
@@ -65,7 +67,7 @@ void register_pricing(pybind11::module_& m) {
       ::py::arg("free_tier"), ::py::arg("as_of"), ::py::arg("region"),
       ::py::arg("provisioned_concurrency"), ::py::arg("provisioned_hours"),
       ::py::arg("provisioned_requests"), ::py::arg("provisioned_duration_ms"),
-      ::py::arg("discount_pct"));
+      ::py::arg("discount_pct"), ::py::arg("span_days") = std::nullopt);
 
   m.def(
       "_price_fargate",

@@ -64,3 +64,11 @@ def test_queue_max_concurrency_is_a_keyword():
     s = slsim.simulate(wl, fn, as_of="2024-06-01").summary()
     assert s["invocations"]["completed"] == 10
     assert s["extra"]["throttles"] == 0
+
+
+def test_python_price_lambda_takes_a_span():
+    kw = dict(memory_mb=128, requests=864_000, duration_ms=100, as_of="2026-11-01")
+    assert slsim.price_lambda(**kw).total_usd == 0
+    assert slsim.price_lambda(**kw, span_days=1).total_usd == pytest.approx(0.17)
+    with pytest.raises(ValueError, match="span_days"):
+        slsim.price_lambda(**kw, span_days=0)

@@ -98,12 +98,17 @@ def price_lambda(*, memory_mb: int, requests: int = 0, duration_ms: float = 0.0,
                  as_of=None, region: str = "us-east-1", provisioned_concurrency: int = 0,
                  provisioned_hours: float = 0.0, provisioned_requests: int = 0,
                  provisioned_duration_ms: float = 0.0, discount_pct: float = 0.0,
-                 rate_card: RateCard | None = None) -> Bill:
-    """What Lambda usage costs on ``as_of`` (default: today). Same names as ``slsim price lambda``."""
+                 span_days: float | None = None, rate_card: RateCard | None = None) -> Bill:
+    """What Lambda usage costs on ``as_of`` (default: today). Same names as ``slsim price lambda``.
+    ``span_days``: the days the usage is over; the monthly free tier and duration tiers then apply
+    per 730-hour month of it, prorated (default: the usage is one month's)."""
+    if span_days is not None and not (isinstance(span_days, (int, float)) and span_days > 0):
+        raise ValueError(f"span_days must be a positive number of days, got {span_days!r}")
     return Bill._from_json(_core._price_lambda(
         _card(rate_card), memory_mb, requests, float(duration_ms), arch, ephemeral_mb, free_tier,
         _as_of(as_of), region, provisioned_concurrency, float(provisioned_hours),
-        provisioned_requests, float(provisioned_duration_ms), float(discount_pct)))
+        provisioned_requests, float(provisioned_duration_ms), float(discount_pct),
+        None if span_days is None else float(span_days)))
 
 
 def price_fargate(*, vcpu: float, memory_gb: float, tasks: int = 1, task_seconds: float = 60.0,
