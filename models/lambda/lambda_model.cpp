@@ -8,6 +8,7 @@
 
 #include "slsim/core/simulation.hpp"
 #include "slsim/lambda/lambda.hpp"
+#include "slsim/platform/config_error.hpp"
 
 namespace slsim {
 
@@ -482,14 +483,16 @@ class LambdaModel final : public Component {
     if (c.queue_max_concurrency) {
       if (rc_.rule_or("lambda.sqs_max_concurrency_available", o_.as_of, 0) == 0) {
         const auto from = rc_.first_in_force("lambda.sqs_max_concurrency_available", 1);
-        bad(
-            fmt::format("queue_max_concurrency (the SQS event source's maximum concurrency) "
-                        "exists from {}",
-                        from ? from->str() : std::string("a date this rate card does not have")));
+        throw ConfigError(
+            "queue_max_concurrency",
+            fmt::format("the SQS event source's maximum concurrency exists from {}, "
+                        "not on {}",
+                        from ? from->str() : std::string("a later date"), o_.as_of.str()));
       }
-      if (*c.queue_max_concurrency < 2 || *c.queue_max_concurrency > 1000)
-        bad(fmt::format("queue_max_concurrency {} is not allowed: 2 to 1,000",
-                        *c.queue_max_concurrency));
+      if (*c.queue_max_concurrency < 2 || *c.queue_max_concurrency > 1000) {
+        throw ConfigError("queue_max_concurrency",
+                          fmt::format("{} is not allowed: 2 to 1,000", *c.queue_max_concurrency));
+      }
     }
     if (c.ephemeral_mb < ephemeral_included_mb_ ||
         c.ephemeral_mb > rc_.rule("lambda.ephemeral_max_mb", o_.as_of)) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "slsim/lambda/lambda.hpp"
+#include "slsim/platform/config_error.hpp"
 #include "slsim/workload/array_source.hpp"
 #include "slsim/workload/generators.hpp"
 
@@ -525,6 +526,15 @@ TEST_CASE("LambdaModel: the SQS event source's maximum concurrency ends the over
   // The setting exists from 2023-01-12.
   o.as_of = Date::parse("2022-12-01");
   CHECK_THROWS_WITH(run(t, o), Catch::Contains("exists from 2023-01-12"));
+  o.as_of = Date::parse("2024-06-01");
+  o.functions["fn"].queue_max_concurrency = 1;
+  try {
+    run(t, o);
+    FAIL("queue_max_concurrency 1 accepted");
+  } catch (const ConfigError& e) {
+    CHECK(e.key() == "queue_max_concurrency");
+    CHECK_THAT(e.message(), Catch::Contains("2 to 1,000"));
+  }
 }
 
 TEST_CASE(
