@@ -42,7 +42,7 @@ Ec2Capacity::Ec2Capacity(const BatchComputeEnvironment& ce, const RateCard& rc, 
     Ec2Usage one;
     one.instance_type = n;
     one.instances = 1;
-    one.instance_s = 3600 * 1'000'000;  // a million hours: exact to 1e-8 $/h after cents
+    one.instance_s = std::uint64_t{3600} * 1'000'000;  // a million hours: exact after cents
     Usage u;
     u.ec2.push_back(one);
     PricingOptions po;
