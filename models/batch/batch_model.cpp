@@ -375,8 +375,13 @@ class BatchModel final : public Component {
           largest = &l;
       }
       if (!fits) {
+        // Name the resource that does not fit (vCPUs first).
+        std::uint32_t most_vcpu = 0;
+        for (const auto e : q.envs)
+          for (const auto& t : envs_[e].ec2->types())
+            most_vcpu = std::max(most_vcpu, t.vcpu_milli);
         throw ConfigError(
-            s.def.vcpu > 0 || s.def.memory_gb == 0 ? "job_vcpu" : "job_memory_gb",
+            s.vcpu_milli > most_vcpu ? "job_vcpu" : "job_memory_gb",
             fmt::format("function '{}' needs {:g} vCPU and {:g} GB per job, which no instance type "
                         "of job queue '{}' can hold; the largest available is {} ({:g} vCPU, "
                         "{:g} GiB, of which {} MiB for jobs)",

@@ -380,6 +380,16 @@ TEST_CASE("BatchModel: a job no instance type can hold stops the run with a clea
     CHECK(m.find("8 vCPU") != std::string::npos);
     CHECK(m.find("c5.xlarge") != std::string::npos);
   }
+  // Too much memory: the error names job_memory_gb.
+  o.job.vcpu = 2;
+  o.job.memory_gb = 16;
+  try {
+    run(r, o);
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK(e.key() == "job_memory_gb");
+    CHECK(e.message().find("16 GB") != std::string::npos);
+  }
 }
 
 TEST_CASE("BatchOptions: validation names the public key and what is allowed", "[batch]") {
