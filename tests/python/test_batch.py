@@ -76,6 +76,16 @@ def test_simulate_ec2_and_fargate_give_the_shared_summary():
     df = r.to_pandas()
     assert list(df["outcome"]) == ["completed"] * 3
     assert (df["end_s"] > df["start_s"]).all()
+    assert repr(r).startswith("<slsim.BatchResult: 3 jobs, 3 completed")
+
+
+def test_a_run_where_nothing_could_run_reports_unfinished_jobs():
+    # Fargate capped at 0.5 vCPU cannot place 1-vCPU jobs: they stay RUNNABLE, counted, noted.
+    b = slsim.Batch(compute="fargate", job_vcpu=1, job_memory_gb=2, max_vcpus=0.5)
+    r = slsim.simulate(workload(), b, as_of=AS_OF)
+    assert r.summary()["invocations"]["unfinished"] == 3
+    assert any("RUNNABLE" in n for n in r.notes)
+    assert "no job ended" in repr(r)
 
 
 def test_fargate_before_it_existed_on_batch_is_refused_at_simulate():

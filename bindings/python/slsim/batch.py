@@ -104,3 +104,11 @@ class BatchResult(Result):
         df["outcome"] = pd.Categorical.from_codes(rec["outcome"].astype("int64"),
                                                   categories=list(_OUTCOMES))
         return df
+
+    def __repr__(self) -> str:
+        s = self._summary
+        inv = s["invocations"]
+        p99 = (s["latency_ms"] or {}).get("p99")
+        lat = f"p99 {p99 / 1000:.1f} s" if p99 is not None else "no job ended"
+        return (f"<slsim.BatchResult: {inv['arrived']} jobs, {inv['completed']} completed, {lat}, "
+                f"${s['cost']['total_usd']:.2f}>")
