@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "batch_options.hpp"
 #include "commands.hpp"
 #include "lambda_output.hpp"
 #include "slsim/scenario/scenario.hpp"
@@ -22,10 +23,11 @@ void add_simulate_command(CLI::App& app) {
     std::optional<std::uint64_t> seed;
     double timeout_s = -1, error_probability = -1;
     bool vpc = false, no_vpc = false, no_free_tier = false;
+    BatchArgs batch;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--platform", a->platform, "Platform to simulate")
-      ->check(CLI::IsMember({"lambda"}))
+      ->check(CLI::IsMember({"lambda", "batch"}))
       ->capture_default_str();
   cmd->add_option("--scenario,-s", a->scenario,
                   "Scenario file (TOML); default: the bundled one, or none when a TRACE is given");
@@ -57,6 +59,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--account-concurrency", a->account_concurrency,
                   "Account concurrency limit (default 1,000)");
   cmd->add_flag("--no-free-tier", a->no_free_tier, "Do not apply the monthly free tier");
+  add_batch_args(cmd, a->batch);
   cmd->callback([a] {
     // A trace on the command line without --scenario starts from slsim's defaults (today,
     // us-east-1, seed 1), not from the bundled scenario's [lambda] settings.
@@ -106,6 +109,10 @@ void add_simulate_command(CLI::App& app) {
       wl = make_trace_factory(a->trace)();
     } else {
       wl = open_workload(s);
+    }
+    if (a->platform == "batch") {
+      run_batch(s, a->batch, a->timeout_s, a->error_probability, *wl, parse_format(a->format));
+      return;
     }
     const LambdaResult r = simulate_lambda(*wl, o);
     const auto f = parse_format(a->format);

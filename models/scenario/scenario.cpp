@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 
+#include "batch_table.hpp"
 #include "slsim/workload/csv_trace.hpp"
 #include "table_reader.hpp"
 
@@ -265,6 +266,7 @@ Scenario load_scenario(const std::string& path) {
       }
     }
   }
+  scenario_detail::load_batch_table(root, path, s);
   return s;
 }
 

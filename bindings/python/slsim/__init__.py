@@ -20,6 +20,7 @@ from .distributions import (
     parse_distribution,
 )
 from .platforms import Lambda, Result, simulate, sweep
+from .batch import Batch, BatchResult
 from .pricing import Bill, RateCard, price_ec2, price_fargate, price_lambda
 from .workload import Workload
 
@@ -30,6 +31,8 @@ __version__ = _core.__version__
 
 __all__ = [
     "Lambda",
+    "Batch",
+    "BatchResult",
     "Result",
     "simulate",
     "sweep",

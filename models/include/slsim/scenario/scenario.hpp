@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "slsim/batch/batch_options.hpp"
 #include "slsim/pricing/date.hpp"
 #include "slsim/workload/generators.hpp"
 #include "slsim/lambda/lambda.hpp"
@@ -48,6 +49,9 @@ struct Scenario {
   /// The [lambda] table: defaults, per-function overrides, account settings. as_of, region and
   /// seed are copied from the scenario.
   LambdaOptions lambda;
+  /// The [batch] table (AWS Batch): job definitions, queues, compute environments. as_of, region
+  /// and seed are copied from the scenario.
+  BatchOptions batch;
 };
 
 /// Loads and validates a scenario file. Throws ScenarioError.

@@ -1,0 +1,167 @@
+#include "batch_options.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <set>
+#include <stdexcept>
+
+#include "bill_output.hpp"
+#include "slsim/batch/batch.hpp"
+#include "slsim/platform/config_error.hpp"
+
+namespace slsim::cli {
+
+void add_batch_args(CLI::App* cmd, BatchArgs& a) {
+  const std::string g = "AWS Batch (--platform batch)";
+  cmd->add_option("--compute", a.compute, "Batch: ec2, spot, fargate or fargate_spot")->group(g);
+  cmd->add_option("--instance-types,--instance-type", a.instance_types,
+                  "Batch: EC2 instance types (or optimal)")
+      ->group(g)
+      ->delimiter(',');
+  cmd->add_option("--min-vcpus", a.min_vcpus, "Batch: minvCpus")->group(g);
+  cmd->add_option("--desired-vcpus", a.desired_vcpus, "Batch: desiredvCpus")->group(g);
+  cmd->add_option("--max-vcpus", a.max_vcpus, "Batch: maxvCpus")->group(g);
+  cmd->add_option("--job-vcpu", a.job_vcpu, "Batch: vCPUs per job")->group(g);
+  cmd->add_option("--job-memory-gb", a.job_memory_gb, "Batch: memory per job (GB)")->group(g);
+  cmd->add_option("--attempts", a.attempts, "Batch: retry strategy attempts (1-10)")->group(g);
+  cmd->add_option("--array-size", a.array_size, "Batch: invocations per array job")->group(g);
+  cmd->add_option("--array-window-s", a.array_window_s, "Batch: array job time window (s)")
+      ->group(g);
+  cmd->add_option("--scheduler-interval-s", a.scheduler_interval_s, "Batch: scheduler interval (s)")
+      ->group(g);
+  cmd->add_option("--starting-s", a.starting_s, "Batch: STARTING phase (s)")->group(g);
+  cmd->add_option("--container-start-s", a.container_start_s, "Batch: container start (s)")
+      ->group(g);
+  cmd->add_option("--instance-launch-s", a.instance_launch_s,
+                  "Batch: EC2 launch and registration (s)")
+      ->group(g);
+  cmd->add_option("--fargate-start-s", a.fargate_start_s, "Batch: Fargate task provisioning (s)")
+      ->group(g);
+  cmd->add_option("--scale-down-delay-s", a.scale_down_delay_s,
+                  "Batch: idle time before an instance is terminated (s)")
+      ->group(g);
+  cmd->add_option("--spot-interruptions-per-hour", a.spot_interruptions_per_hour,
+                  "Batch: Spot reclaims per instance- or task-hour")
+      ->group(g);
+  cmd->add_option("--spot-discount-pct", a.spot_discount_pct, "Batch: Spot discount (%)")->group(g);
+}
+
+namespace {
+
+std::vector<Table> batch_tables(const BatchResult& r) {
+  Table t{"AWS Batch", {{"metric", "value"}}};
+  auto row = [&](std::string k, std::string v) { t.rows.push_back({std::move(k), std::move(v)}); };
+  const auto& o = r.outcomes;
+  row("jobs", fmt::format("{}", r.arrived));
+  row("completed / failed / timed out / unfinished",
+      fmt::format("{} / {} / {} / {}", o.completed, o.failed, o.timed_out, o.unfinished));
+  row("attempts / retries", fmt::format("{} / {}", r.attempts, r.retries));
+  auto ms = [](const QuantileSketch& q, double p) { return q.count() ? q.quantile(p) : 0.0; };
+  row("latency (submit to end) mean (s)", fmt::format("{:.1f}", r.latency_stats.mean() / 1000));
+  row("latency p50 / p90 / p99 (s)",
+      fmt::format("{:.1f} / {:.1f} / {:.1f}", ms(r.latency_ms, 0.5) / 1000,
+                  ms(r.latency_ms, 0.9) / 1000, ms(r.latency_ms, 0.99) / 1000));
+  row("queue wait p50 / p99 (s)", fmt::format("{:.1f} / {:.1f}", ms(r.queue_wait_ms, 0.5) / 1000,
+                                              ms(r.queue_wait_ms, 0.99) / 1000));
+  row("jobs running mean / max", fmt::format("{:.2f} / {:.0f}", r.instances_mean, r.instances_max));
+  row("EC2 instances mean / max", fmt::format("{:.2f} / {:.0f}", r.hosts_mean, r.hosts_max));
+  row("vCPU utilisation", fmt::format("{:.1f}%", 100 * r.utilisation));
+  for (const auto& [k, v] : r.extra)
+    row(k, fmt::format("{:g}", v));
+  for (const auto& n : r.notes)
+    row("note", n);
+  return {t, bill_table(r.bill, "AWS Batch bill")};
+}
+
+}  // namespace
+
+void run_batch(const Scenario& s, const BatchArgs& a, double timeout_s, double error_probability,
+               WorkloadSource& wl, Format f) {
+  BatchOptions o = s.batch;
+  o.as_of = s.as_of;
+  o.region = s.region;
+  o.seed = s.seed;
+  std::set<std::string> given;  // public keys set by a flag
+  auto set = [&](const char* key, auto& target, const auto& value) {
+    if (value) {
+      target = *value;
+      given.insert(key);
+    }
+  };
+  try {
+    if (a.compute) {
+      given.insert("compute");
+      const BatchCompute c = parse_batch_compute(*a.compute);
+      for (auto& ce : o.compute_environments) {
+        const bool fargate = c == BatchCompute::kFargate || c == BatchCompute::kFargateSpot;
+        const bool was_fargate =
+            ce.compute == BatchCompute::kFargate || ce.compute == BatchCompute::kFargateSpot;
+        if (fargate && !was_fargate) {  // what only EC2 environments have no longer applies
+          ce.instance_types.clear();
+          ce.min_vcpus = ce.desired_vcpus = 0;
+        }
+        ce.compute = c;
+      }
+    }
+    for (auto& ce : o.compute_environments) {
+      if (!a.instance_types.empty()) {
+        ce.instance_types = a.instance_types;
+        given.insert("instance_types");
+      }
+      set("min_vcpus", ce.min_vcpus, a.min_vcpus);
+      set("desired_vcpus", ce.desired_vcpus, a.desired_vcpus);
+      set("max_vcpus", ce.max_vcpus, a.max_vcpus);
+    }
+    auto job = [&](BatchJobDefinition& j) {
+      set("job_vcpu", j.vcpu, a.job_vcpu);
+      set("job_memory_gb", j.memory_gb, a.job_memory_gb);
+      set("attempts", j.attempts, a.attempts);
+      set("array_size", j.array_size, a.array_size);
+      set("array_window_s", j.array_window_s, a.array_window_s);
+      if (timeout_s >= 0) {
+        j.timeout_s = timeout_s;
+        given.insert("timeout_s");
+      }
+      if (error_probability >= 0) {
+        j.error_probability = error_probability;
+        given.insert("error_probability");
+      }
+    };
+    job(o.job);
+    for (auto& [name, j] : o.functions)
+      job(j);
+    set("scheduler_interval_s", o.scheduler_interval_s, a.scheduler_interval_s);
+    set("starting_s", o.starting_s, a.starting_s);
+    set("container_start_s", o.container_start_s, a.container_start_s);
+    set("instance_launch_s", o.instance_launch_s, a.instance_launch_s);
+    set("fargate_start_s", o.fargate_start_s, a.fargate_start_s);
+    set("scale_down_delay_s", o.scale_down_delay_s, a.scale_down_delay_s);
+    set("spot_interruptions_per_hour", o.spot_interruptions_per_hour,
+        a.spot_interruptions_per_hour);
+    if (a.spot_discount_pct) {
+      o.spot_discount_pct = *a.spot_discount_pct;
+      given.insert("spot_discount_pct");
+    }
+    const BatchResult r = simulate_batch(wl, o);
+    if (f == Format::kJson) {
+      std::cout << r.to_json() << "\n";
+    } else {
+      write_tables(std::cout, batch_tables(r), f);
+    }
+  } catch (const ConfigError& e) {
+    std::string where;
+    if (given.count(e.key())) {
+      where = "--" + e.key();
+      for (auto& ch : where)
+        if (ch == '_') ch = '-';
+    } else if (!s.file.empty() && !e.key().empty()) {
+      where = fmt::format("{}: batch.{}", s.file, e.key());
+    } else {
+      where = e.key();
+    }
+    throw std::invalid_argument(where.empty() ? e.message() : where + ": " + e.message());
+  }
+}
+
+}  // namespace slsim::cli

@@ -1,0 +1,719 @@
+// The AWS Batch model: the component that owns jobs, job queues, the scheduler and attempts, on
+// top of the EC2 pool (ec2_capacity.hpp), the Fargate task meter (fargate_tasks.hpp) and the job
+// definitions (job_definitions.hpp). See slsim/batch/batch.hpp and docs/models.md ("AWS Batch").
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <stdexcept>
+
+#include "ec2_capacity.hpp"
+#include "fargate_tasks.hpp"
+#include "job_definitions.hpp"
+#include "slsim/batch/batch.hpp"
+#include "slsim/core/rng.hpp"
+#include "slsim/core/simulation.hpp"
+#include "slsim/platform/config_error.hpp"
+
+namespace slsim {
+
+namespace {
+
+using batch_detail::Ec2Capacity;
+using batch_detail::FargateTasks;
+using batch_detail::JobSpec;
+using batch_detail::kNone;
+
+enum Kind : std::uint32_t { kTick, kAttemptEnd, kIdleCheck, kInterrupt, kArrayFlush };
+enum Result : std::uint8_t { kOk, kError, kTimeout, kInterrupted };
+
+struct Job {
+  TimePoint arrival{}, task_start{}, run_start{};
+  Duration run{};
+  FunctionId fn = 0;
+  std::uint32_t env = kNone;   // compute environment of the current attempt
+  std::uint32_t inst = kNone;  // EC2 instance of the current attempt
+  std::uint32_t gen = 0;       // bumped when a pending end is cancelled (Spot interruption)
+  std::uint16_t attempts = 0;
+  std::uint8_t result = kOk;
+  bool end_pending = false;
+};
+
+struct Env {
+  std::string name;
+  bool spot = false;
+  std::unique_ptr<Ec2Capacity> ec2;       // EC2 and Spot
+  std::unique_ptr<FargateTasks> fargate;  // Fargate and Fargate Spot
+};
+
+struct Queue {
+  std::string name;
+  std::int64_t priority = 1;
+  std::vector<std::uint32_t> envs;
+  bool fargate = false;
+  std::deque<std::uint32_t> jobs;  // RUNNABLE, first in first out
+};
+
+struct ArrayGroup {
+  std::vector<std::uint32_t> jobs;
+  std::uint32_t gen = 0;
+  bool flush_pending = false;
+};
+
+std::uint64_t pack(std::uint32_t env, std::uint32_t inst) {
+  return (static_cast<std::uint64_t>(env) << 32) | inst;
+}
+
+class BatchModel final : public Component {
+ public:
+  BatchModel(Simulation& sim, WorkloadSource& src, const BatchOptions& o, const RateCard& rc)
+      : sim_(sim),
+        src_(src),
+        o_(o),
+        rc_(rc),
+        err_rng_(o.seed, 0xBA7C01),
+        spot_rng_(o.seed, 0xBA7C02) {
+    validate_batch_options(o_, rc_);
+    id_ = sim_.add(*this);
+    const Date d = o_.as_of;
+    const Duration ec2_g = from_seconds(rc_.rule("ec2.granularity_s", d));
+    const Duration ec2_m = from_seconds(rc_.rule("ec2.minimum_s", d));
+    const auto reserved = static_cast<std::uint32_t>(rc_.rule("batch.reserved_memory_mib", d));
+    max_lambda_vcpu_ = rc_.rule("lambda.max_vcpu", d);
+    for (const auto& ce : o_.compute_environments) {
+      Env e;
+      e.name = ce.name;
+      e.spot = ce.compute == BatchCompute::kSpot || ce.compute == BatchCompute::kFargateSpot;
+      if (ce.compute == BatchCompute::kEc2 || ce.compute == BatchCompute::kSpot) {
+        e.ec2 = std::make_unique<Ec2Capacity>(ce, rc_, d, o_.region, reserved, ec2_g, ec2_m);
+      } else {
+        e.fargate = std::make_unique<FargateTasks>(
+            ce.max_vcpus, e.spot, from_seconds(rc_.rule("fargate.granularity_s", d)),
+            from_seconds(rc_.rule("fargate.minimum_s", d)));
+      }
+      envs_.push_back(std::move(e));
+    }
+    auto env_index = [&](const std::string& n) {
+      for (std::uint32_t i = 0; i < envs_.size(); ++i)
+        if (envs_[i].name == n) return i;
+      return kNone;  // unreachable after validation
+    };
+    std::vector<BatchJobQueue> qs = o_.queues;
+    if (qs.empty()) qs.push_back(BatchJobQueue{});
+    for (const auto& q : qs) {
+      Queue x;
+      x.name = q.name;
+      x.priority = q.priority;
+      if (q.compute_environments.empty()) {
+        for (std::uint32_t i = 0; i < envs_.size(); ++i)
+          x.envs.push_back(i);
+      } else {
+        for (const auto& n : q.compute_environments)
+          x.envs.push_back(env_index(n));
+      }
+      x.fargate = !x.envs.empty() && envs_[x.envs.front()].fargate != nullptr;
+      queues_.push_back(std::move(x));
+    }
+    for (std::uint32_t i = 0; i < queues_.size(); ++i)
+      order_.push_back(i);
+    // Higher priority first; equal priorities in the order they were given.
+    std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return queues_[a].priority > queues_[b].priority;
+    });
+    tick_ = from_seconds(o_.scheduler_interval_s);
+    starting_ = from_seconds(o_.starting_s);
+    container_start_ = from_seconds(o_.container_start_s);
+    launch_ = from_seconds(o_.instance_launch_s);
+    fargate_start_ = from_seconds(o_.fargate_start_s);
+    scale_down_ = from_seconds(o_.scale_down_delay_s);
+    spot_rate_ = o_.spot_interruptions_per_hour < 0 ? kBatchDefaultSpotInterruptionsPerHour
+                                                    : o_.spot_interruptions_per_hour;
+    res_.platform = "batch";
+    // minvCpus and desiredvCpus: instances running from the start, of the cheapest type.
+    for (std::uint32_t e = 0; e < envs_.size(); ++e) {
+      if (!envs_[e].ec2) continue;
+      const auto& ce = o_.compute_environments[e];
+      const auto want =
+          static_cast<std::uint64_t>(std::llround(std::max(ce.min_vcpus, ce.desired_vcpus) * 1000));
+      while (envs_[e].ec2->alive_vcpu_milli() < want) {
+        const std::uint32_t i = envs_[e].ec2->launch_ready(TimePoint{});
+        launched(e, i, TimePoint{});
+        idle(e, i, TimePoint{});
+      }
+    }
+  }
+
+  void run() {
+    pull();
+    while (has_pending_) {
+      sim_.run_until(pending_.arrival);
+      on_arrival();
+      if (!has_pending_) flush_partial_arrays();
+    }
+    if (live_ > 0) sim_.run();
+  }
+
+  BatchResult finish() {
+    const TimePoint end = last_;
+    for (std::uint32_t e = 0; e < envs_.size(); ++e) {
+      if (!envs_[e].ec2) continue;
+      for (const auto i : envs_[e].ec2->alive())
+        terminate(e, i, end);
+    }
+    // RUNNABLE jobs the run could not place: reported, not lost.
+    std::uint64_t runnable = 0;
+    for (const auto& q : queues_) {
+      runnable += q.jobs.size();
+      if (!o_.record_jobs) continue;
+      for (const auto j : q.jobs)
+        res_.jobs.push_back(
+            {to_seconds(jobs_[j].arrival), -1, -1, jobs_[j].fn, jobs_[j].attempts, 3});
+    }
+    res_.outcomes.unfinished = runnable;
+    if (runnable > 0) {
+      note(
+          fmt::format("{} job(s) still RUNNABLE at the end: no compute environment of their queue "
+                      "could place them (min_vcpus filling max_vcpus, or a job larger than a "
+                      "Fargate environment's max_vcpus)",
+                      runnable));
+    }
+    res_.span_s = to_seconds(end);
+    res_.instances_mean = jobs_tw_.mean(end);
+    res_.instances_max = jobs_tw_.max();
+    res_.hosts_mean = hosts_tw_.mean(end);
+    res_.hosts_max = hosts_tw_.max();
+    const double cap = cap_tw_.integral(end) + fargate_task_vcpu_s_;
+    res_.utilisation = cap > 0 ? (busy_tw_.integral(end) + fargate_run_vcpu_s_) / cap : 0.0;
+    // Usage: EC2 per (instance type, Spot), Fargate per capacity type; priced once.
+    double instance_s = 0;
+    std::uint64_t launches = 0, tasks = 0;
+    for (const auto& e : envs_) {
+      if (e.ec2) {
+        instance_s += e.ec2->billed_instance_s();
+        launches += e.ec2->launches();
+        for (const auto& u : e.ec2->usage(e.spot)) {
+          auto it =
+              std::find_if(res_.usage.ec2.begin(), res_.usage.ec2.end(), [&](const Ec2Usage& x) {
+                return x.instance_type == u.instance_type && x.spot == u.spot;
+              });
+          if (it == res_.usage.ec2.end()) {
+            res_.usage.ec2.push_back(u);
+          } else {
+            it->instances += u.instances;
+            it->instance_s += u.instance_s;
+          }
+        }
+      } else {
+        const FargateUsage& u = e.fargate->usage();
+        tasks += u.tasks;
+        if (u.tasks == 0) continue;
+        auto it = std::find_if(res_.usage.fargate.begin(), res_.usage.fargate.end(),
+                               [&](const FargateUsage& x) { return x.spot == u.spot; });
+        if (it == res_.usage.fargate.end()) {
+          res_.usage.fargate.push_back(u);
+        } else {
+          it->tasks += u.tasks;
+          it->vcpu_milli_s += u.vcpu_milli_s;
+          it->memory_mb_s += u.memory_mb_s;
+        }
+      }
+    }
+    PricingOptions po;
+    po.as_of = o_.as_of;
+    po.region = o_.region;
+    if (o_.discount_pct > 0) {
+      po.discount_pct["ec2"] = o_.discount_pct;
+      po.discount_pct["fargate"] = o_.discount_pct;
+    }
+    if (o_.spot_discount_pct) {
+      po.ec2_spot_discount_pct = o_.spot_discount_pct;
+      po.fargate_spot_discount_pct = o_.spot_discount_pct;
+    }
+    res_.bill = rc_.price(res_.usage, po);
+    // AWS Batch itself is free: "There is no additional charge for AWS Batch. You pay for AWS
+    // resources (e.g. EC2 instances or Fargate jobs) you create"
+    // (https://aws.amazon.com/batch/pricing/).
+    res_.bill.items.push_back(LineItem{"batch", "AWS Batch (no additional charge)", 0, "", 0});
+    note(
+        "AWS Batch adds no charge of its own; the bill is the EC2 instances or Fargate tasks it "
+        "ran (https://aws.amazon.com/batch/pricing/)");
+    if (src_.skipped_rows() > 0) {
+      note(fmt::format("{} malformed trace rows skipped", src_.skipped_rows()));
+    }
+    res_.extra = {{"makespan_s", any_end_ ? to_seconds(last_end_ - first_arrival_) : 0.0},
+                  {"interruptions", static_cast<double>(interruptions_)},
+                  {"instances_interrupted", static_cast<double>(instances_interrupted_)},
+                  {"errors", static_cast<double>(errors_)},
+                  {"array_jobs", static_cast<double>(array_jobs_)},
+                  {"instance_launches", static_cast<double>(launches)},
+                  {"instance_hours", instance_s / 3600.0},
+                  {"fargate_tasks", static_cast<double>(tasks)},
+                  {"run_time_mean_s", run_time_s_.mean()},
+                  {"runnable_max", static_cast<double>(runnable_max_)}};
+    res_.notes = notes_;
+    if (res_.arrived != res_.outcomes.total()) {
+      throw std::logic_error(fmt::format("Batch model lost jobs: {} arrived, {} accounted for",
+                                         res_.arrived, res_.outcomes.total()));
+    }
+    return std::move(res_);
+  }
+
+  void handle(const Event& ev, Simulation& sim) override {
+    switch (static_cast<Kind>(ev.kind)) {
+      case kTick:
+        tick_pending_ = false;
+        --live_;
+        last_ = sim.now();
+        schedule_jobs(sim.now());
+        break;
+      case kAttemptEnd: {
+        Job& j = jobs_[ev.arg];
+        if (!j.end_pending || j.gen != ev.generation) return;  // cancelled
+        j.end_pending = false;
+        --live_;
+        last_ = sim.now();
+        end_attempt(static_cast<std::uint32_t>(ev.arg), static_cast<Result>(j.result), sim.now());
+        break;
+      }
+      case kIdleCheck: {
+        const auto e = static_cast<std::uint32_t>(ev.arg >> 32);
+        const auto i = static_cast<std::uint32_t>(ev.arg);
+        auto& in = envs_[e].ec2->instance(i);
+        if (!in.alive || !in.idle_check_pending || in.idle_gen != ev.generation) return;
+        in.idle_check_pending = false;
+        --live_;
+        last_ = sim.now();
+        if (in.jobs.empty() && envs_[e].ec2->above_min_without(i)) {
+          terminate(e, i, sim.now());
+          request_tick(sim.now());  // room under max_vcpus for a job that waited
+        }
+        break;
+      }
+      case kInterrupt: {
+        const auto e = static_cast<std::uint32_t>(ev.arg >> 32);
+        const auto i = static_cast<std::uint32_t>(ev.arg);
+        auto& in = envs_[e].ec2->instance(i);
+        if (!in.alive || in.life != ev.generation) return;
+        last_ = sim.now();
+        ++instances_interrupted_;
+        const std::vector<std::uint32_t> on = in.jobs;
+        for (const auto j : on) {
+          Job& b = jobs_[j];
+          if (b.end_pending) {
+            b.end_pending = false;
+            ++b.gen;
+            --live_;
+          }
+          end_attempt(j, kInterrupted, sim.now());
+        }
+        if (in.idle_check_pending) {
+          in.idle_check_pending = false;
+          --live_;
+        }
+        terminate(e, i, sim.now());
+        request_tick(sim.now());
+        break;
+      }
+      case kArrayFlush: {
+        ArrayGroup& g = groups_[ev.arg];
+        if (!g.flush_pending || g.gen != ev.generation) return;
+        last_ = sim.now();
+        flush(static_cast<FunctionId>(ev.arg), sim.now());
+        break;
+      }
+    }
+    if (!has_pending_ && live_ == 0) sim.stop();
+  }
+
+ private:
+  void note(std::string s) {
+    if (notes_.size() < 10) notes_.push_back(std::move(s));
+  }
+
+  // ---- arrivals and array jobs ---------------------------------------------------------------
+
+  void pull() {
+    has_pending_ = src_.next(pending_);
+    if (has_pending_ && pending_.arrival < last_arrival_) {
+      throw std::logic_error("the workload is not sorted by arrival");
+    }
+    if (has_pending_) last_arrival_ = pending_.arrival;
+  }
+
+  JobSpec& spec(const Invocation& inv) {
+    if (inv.function >= specs_.size()) {
+      specs_.resize(inv.function + 1);
+      groups_.resize(inv.function + 1);
+    }
+    JobSpec& s = specs_[inv.function];
+    if (s.ready) return s;
+    const auto& table = src_.functions();
+    const std::string name =
+        inv.function < table.size() ? table[inv.function].name : fmt::format("#{}", inv.function);
+    const auto it = o_.functions.find(name);
+    s.def = it != o_.functions.end() ? it->second : o_.job;
+    s.queue = 0;
+    for (std::uint32_t q = 0; q < queues_.size(); ++q)
+      if (queues_[q].name == s.def.queue) s.queue = q;
+    const Queue& q = queues_[s.queue];
+    const std::uint32_t fn_mb =
+        inv.memory_mb ? inv.memory_mb
+                      : (inv.function < table.size() ? table[inv.function].memory_mb : 0);
+    batch_detail::resolve_size(s, name, fn_mb, q.fargate, rc_, o_.as_of);
+    s.timeout = from_seconds(s.def.timeout_s);
+    s.max_lambda_vcpu = max_lambda_vcpu_;
+    if (!q.fargate) {
+      bool fits = false;
+      const batch_detail::InstanceType* largest = nullptr;
+      for (const auto e : q.envs) {
+        if (envs_[e].ec2->can_hold(s.vcpu_milli, s.mib)) fits = true;
+        const auto& l = envs_[e].ec2->largest();
+        if (!largest || l.vcpu_milli > largest->vcpu_milli ||
+            (l.vcpu_milli == largest->vcpu_milli && l.memory_mib > largest->memory_mib))
+          largest = &l;
+      }
+      if (!fits) {
+        // Name the resource that does not fit (vCPUs first).
+        std::uint32_t most_vcpu = 0;
+        for (const auto e : q.envs)
+          for (const auto& t : envs_[e].ec2->types())
+            most_vcpu = std::max(most_vcpu, t.vcpu_milli);
+        throw ConfigError(
+            s.vcpu_milli > most_vcpu ? "job_vcpu" : "job_memory_gb",
+            fmt::format("function '{}' needs {:g} vCPU and {:g} GB per job, which no instance type "
+                        "of job queue '{}' can hold; the largest available is {} ({:g} vCPU, "
+                        "{:g} GiB, of which {} MiB for jobs)",
+                        name, s.vcpu_milli / 1000.0, s.mib / 1024.0, q.name, largest->name,
+                        largest->vcpu_milli / 1000.0, largest->memory_gib, largest->memory_mib));
+      }
+    }
+    if (s.def.vcpu == 0 || s.def.memory_gb == 0) {
+      note(fmt::format("function '{}': jobs of {:g} vCPU and {:g} GB (sized from its {} MB)", name,
+                       s.vcpu_milli / 1000.0, s.mib / 1024.0, fn_mb ? fn_mb : 2048));
+    }
+    s.ready = true;
+    return s;
+  }
+
+  void on_arrival() {
+    const Invocation inv = pending_;
+    pull();
+    const TimePoint now = sim_.now();
+    last_ = now;
+    JobSpec& s = spec(inv);
+    ++res_.arrived;
+    if (!any_arrival_) {
+      first_arrival_ = inv.arrival;
+      any_arrival_ = true;
+    }
+    const std::uint32_t j = new_job();
+    Job& b = jobs_[j];
+    b.arrival = inv.arrival;
+    b.fn = inv.function;
+    const auto& table = src_.functions();
+    std::uint32_t ref_mb = s.def.reference_memory_mb;
+    if (ref_mb == 0 && src_.memory_is_lambda_setting()) {
+      ref_mb = inv.memory_mb ? inv.memory_mb
+                             : (inv.function < table.size() ? table[inv.function].memory_mb : 0);
+    }
+    b.run = batch_detail::run_time(s, inv.work, ref_mb);
+    if (s.def.array_size == 0 && s.def.array_window_s == 0) {
+      submit(j, now);
+      return;
+    }
+    ArrayGroup& g = groups_[inv.function];
+    if (g.jobs.empty() && s.def.array_window_s > 0) {
+      g.flush_pending = true;
+      ++live_;
+      sim_.schedule_at(now + from_seconds(s.def.array_window_s), id_, kArrayFlush, inv.function,
+                       g.gen);
+    }
+    g.jobs.push_back(j);
+    if (s.def.array_size > 0 && g.jobs.size() >= s.def.array_size) flush(inv.function, now);
+  }
+
+  void flush(FunctionId fn, TimePoint now) {
+    ArrayGroup& g = groups_[fn];
+    if (g.flush_pending) {
+      g.flush_pending = false;
+      ++g.gen;
+      --live_;
+    }
+    if (g.jobs.empty()) return;
+    ++array_jobs_;
+    for (const auto j : g.jobs)
+      submit(j, now);
+    g.jobs.clear();
+  }
+
+  void flush_partial_arrays() {
+    std::uint64_t partial = 0;
+    for (FunctionId f = 0; f < groups_.size(); ++f) {
+      if (groups_[f].jobs.empty() || groups_[f].flush_pending) continue;  // windows flush alone
+      ++partial;
+      flush(f, sim_.now());
+    }
+    if (partial > 0) {
+      note(fmt::format("{} array job(s) smaller than array_size submitted at the end of the trace",
+                       partial));
+    }
+  }
+
+  std::uint32_t new_job() {
+    if (!free_jobs_.empty()) {
+      const std::uint32_t j = free_jobs_.back();
+      free_jobs_.pop_back();
+      const std::uint32_t gen = jobs_[j].gen + 1;
+      jobs_[j] = Job{};
+      jobs_[j].gen = gen;
+      return j;
+    }
+    jobs_.emplace_back();
+    return static_cast<std::uint32_t>(jobs_.size() - 1);
+  }
+
+  void submit(std::uint32_t j, TimePoint now) {
+    Queue& q = queues_[specs_[jobs_[j].fn].queue];
+    q.jobs.push_back(j);
+    ++runnable_;
+    runnable_max_ = std::max(runnable_max_, runnable_);
+    request_tick(now);
+  }
+
+  // ---- the scheduler ---------------------------------------------------------------------------
+
+  void request_tick(TimePoint now) {
+    if (tick_pending_) return;
+    bool waiting = false;
+    for (const auto& q : queues_)
+      waiting = waiting || !q.jobs.empty();
+    if (!waiting) return;
+    const TimePoint t = tick_.count() > 0 ? TimePoint{ceil_to(now.time_since_epoch(), tick_)} : now;
+    tick_pending_ = true;
+    ++live_;
+    sim_.schedule_at(t, id_, kTick);
+  }
+
+  void schedule_jobs(TimePoint now) {
+    for (const auto qi : order_) {
+      Queue& q = queues_[qi];
+      while (!q.jobs.empty()) {
+        const std::uint32_t j = q.jobs.front();
+        bool placed = false;
+        for (const auto e : q.envs) {
+          if (try_place(j, e, now)) {
+            placed = true;
+            break;
+          }
+        }
+        if (!placed) break;  // first in, first out: the head waits, and so does the queue
+        q.jobs.pop_front();
+        --runnable_;
+      }
+    }
+  }
+
+  bool try_place(std::uint32_t j, std::uint32_t e, TimePoint now) {
+    Job& b = jobs_[j];
+    const JobSpec& s = specs_[b.fn];
+    Env& env = envs_[e];
+    if (env.fargate) {
+      if (!env.fargate->has_room(s.vcpu_milli)) return false;
+      env.fargate->start(s.vcpu_milli);
+      b.env = e;
+      b.inst = kNone;
+      b.task_start = now + starting_ + fargate_start_;
+      ++res_.cold_starts;  // every Fargate attempt is a new task
+      begin_attempt(j, b.task_start, now);
+      return true;
+    }
+    Ec2Capacity& cap = *env.ec2;
+    std::uint32_t i = cap.find_room(s.vcpu_milli, s.mib);
+    if (i == kNone) {
+      i = cap.launch_for(s.vcpu_milli, s.mib, now, launch_);
+      if (i == kNone) return false;
+      launched(e, i, now);
+    }
+    auto& in = cap.instance(i);
+    if (in.idle_check_pending) {  // taking a job cancels the scale-down
+      in.idle_check_pending = false;
+      --live_;
+    }
+    cap.assign(i, j, s.vcpu_milli, s.mib);
+    busy_tw_.add(now, s.vcpu_milli / 1000.0);
+    b.env = e;
+    b.inst = i;
+    const TimePoint started = std::max(now + starting_, in.ready);
+    if (in.ready > now + starting_) ++res_.cold_starts;  // waited for a new instance
+    b.task_start = started;
+    begin_attempt(j, started, now);
+    return true;
+  }
+
+  void begin_attempt(std::uint32_t j, TimePoint container_start, TimePoint now) {
+    Job& b = jobs_[j];
+    const JobSpec& s = specs_[b.fn];
+    ++b.attempts;
+    ++res_.attempts;
+    if (b.attempts > 1) ++res_.retries;
+    b.run_start = container_start + container_start_;
+    TimePoint end;
+    if (s.timeout.count() > 0 && b.run > s.timeout) {
+      end = b.run_start + s.timeout;
+      b.result = kTimeout;
+    } else {
+      end = b.run_start + b.run;
+      b.result =
+          s.def.error_probability > 0 && err_rng_.bernoulli(s.def.error_probability) ? kError : kOk;
+    }
+    const Env& env = envs_[b.env];
+    if (env.fargate && env.spot && spot_rate_ > 0) {
+      const TimePoint cut = b.task_start + from_seconds(spot_rng_.exponential(3600.0 / spot_rate_));
+      if (cut < end) {
+        end = cut;
+        b.result = kInterrupted;
+      }
+    }
+    b.end_pending = true;
+    ++live_;
+    sim_.schedule_at(end, id_, kAttemptEnd, j, b.gen);
+    jobs_tw_.add(now, 1);
+  }
+
+  void end_attempt(std::uint32_t j, Result r, TimePoint now) {
+    Job& b = jobs_[j];
+    const JobSpec& s = specs_[b.fn];
+    Env& env = envs_[b.env];
+    if (env.fargate) {
+      const Duration alive = now > b.task_start ? now - b.task_start : Duration{0};
+      env.fargate->stop(s.vcpu_milli, s.mib, alive);
+      const double v = s.vcpu_milli / 1000.0;
+      fargate_task_vcpu_s_ += v * to_seconds(alive);
+      if (now > b.run_start) fargate_run_vcpu_s_ += v * to_seconds(now - b.run_start);
+      if (r == kInterrupted) ++instances_interrupted_;  // a Fargate Spot task reclaimed
+    } else {
+      Ec2Capacity& cap = *env.ec2;
+      cap.release(b.inst, j, s.vcpu_milli, s.mib);
+      busy_tw_.add(now, -(s.vcpu_milli / 1000.0));
+      if (cap.instance(b.inst).jobs.empty() && cap.instance(b.inst).alive && r != kInterrupted) {
+        idle(b.env, b.inst, now);
+      }
+    }
+    jobs_tw_.add(now, -1);
+    if (b.run_start > now) b.run_start = now;  // stopped before it ran
+    const bool retry = (r == kError || r == kInterrupted) && b.attempts < s.def.attempts;
+    if (r == kError) ++errors_;
+    if (r == kInterrupted) ++interruptions_;
+    if (retry) {
+      Queue& q = queues_[s.queue];  // back to RUNNABLE, at the tail of its queue
+      q.jobs.push_back(j);
+      ++runnable_;
+      runnable_max_ = std::max(runnable_max_, runnable_);
+    } else {
+      const double latency_ms = to_millis(now - b.arrival);
+      res_.latency_ms.add(latency_ms);
+      res_.latency_stats.add(latency_ms);
+      res_.queue_wait_ms.add(to_millis(b.run_start - b.arrival));
+      switch (r) {
+        case kOk:
+          ++res_.outcomes.completed;
+          res_.latency_completed_ms.add(latency_ms);
+          res_.latency_completed_stats.add(latency_ms);
+          run_time_s_.add(to_seconds(now - b.run_start));
+          break;
+        case kTimeout:
+          ++res_.outcomes.timed_out;  // AWS does not retry an attempt stopped at its timeout
+          break;
+        case kError:
+        case kInterrupted:
+          ++res_.outcomes.failed;
+          break;
+      }
+      last_end_ = std::max(last_end_, now);
+      any_end_ = true;
+      if (o_.record_jobs) {
+        res_.jobs.push_back({to_seconds(b.arrival), to_seconds(b.run_start), to_seconds(now), b.fn,
+                             b.attempts,
+                             static_cast<std::uint8_t>(r == kOk        ? 0
+                                                       : r == kTimeout ? 2
+                                                                       : 1)});
+      }
+      free_jobs_.push_back(j);
+    }
+    request_tick(now);
+  }
+
+  // ---- instances
+  // ---------------------------------------------------------------------------------
+
+  void launched(std::uint32_t e, std::uint32_t i, TimePoint now) {
+    const auto& in = envs_[e].ec2->instance(i);
+    hosts_tw_.add(now, 1);
+    cap_tw_.add(now, envs_[e].ec2->types()[in.type].vcpu_milli / 1000.0);
+    if (envs_[e].spot && spot_rate_ > 0) {
+      const TimePoint at = now + from_seconds(spot_rng_.exponential(3600.0 / spot_rate_));
+      sim_.schedule_at(at, id_, kInterrupt, pack(e, i), in.life);  // not "live": may never fire
+    }
+  }
+
+  void idle(std::uint32_t e, std::uint32_t i, TimePoint now) {
+    auto& in = envs_[e].ec2->instance(i);
+    if (in.idle_check_pending) return;
+    in.idle_check_pending = true;
+    ++live_;
+    sim_.schedule_at(now + scale_down_, id_, kIdleCheck, pack(e, i), in.idle_gen);
+  }
+
+  void terminate(std::uint32_t e, std::uint32_t i, TimePoint now) {
+    Ec2Capacity& cap = *envs_[e].ec2;
+    auto& in = cap.instance(i);
+    if (in.idle_check_pending) {
+      in.idle_check_pending = false;
+      --live_;
+    }
+    hosts_tw_.add(now, -1);
+    cap_tw_.add(now, -(cap.types()[in.type].vcpu_milli / 1000.0));
+    cap.terminate(i, now);
+  }
+
+  Simulation& sim_;
+  WorkloadSource& src_;
+  const BatchOptions& o_;
+  const RateCard& rc_;
+  RngStream err_rng_, spot_rng_;
+  ComponentId id_ = 0;
+  std::vector<Env> envs_;
+  std::vector<Queue> queues_;
+  std::vector<std::uint32_t> order_;
+  std::vector<JobSpec> specs_;
+  std::vector<ArrayGroup> groups_;
+  std::vector<Job> jobs_;
+  std::vector<std::uint32_t> free_jobs_;
+  Invocation pending_{};
+  bool has_pending_ = false, tick_pending_ = false, any_arrival_ = false, any_end_ = false;
+  TimePoint last_arrival_{}, last_{}, first_arrival_{}, last_end_{};
+  std::uint64_t live_ = 0;  // pending events that matter (not Spot interruptions far ahead)
+  Duration tick_{}, starting_{}, container_start_{}, launch_{}, fargate_start_{}, scale_down_{};
+  double spot_rate_ = 0, max_lambda_vcpu_ = 6;
+  TimeWeighted jobs_tw_, hosts_tw_, cap_tw_, busy_tw_;
+  double fargate_task_vcpu_s_ = 0, fargate_run_vcpu_s_ = 0;
+  RunningStats run_time_s_;
+  std::uint64_t interruptions_ = 0, instances_interrupted_ = 0, errors_ = 0, array_jobs_ = 0;
+  std::uint64_t runnable_ = 0, runnable_max_ = 0;
+  BatchResult res_;
+  std::vector<std::string> notes_;
+};
+
+}  // namespace
+
+BatchResult simulate_batch(WorkloadSource& workload, const BatchOptions& options,
+                           const RateCard& rates) {
+  Simulation sim;
+  BatchModel model(sim, workload, options, rates);
+  model.run();
+  return model.finish();
+}
+
+}  // namespace slsim

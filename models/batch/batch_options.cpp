@@ -1,0 +1,281 @@
+// Validation of a Batch configuration: the one gate for the scenario file, the CLI flags and
+// the Python keywords. Every error is a ConfigError naming the public key.
+
+#include "slsim/batch/batch_options.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+#include "slsim/platform/config_error.hpp"
+
+namespace slsim {
+
+std::string_view to_string(BatchCompute c) {
+  switch (c) {
+    case BatchCompute::kEc2:
+      return "ec2";
+    case BatchCompute::kSpot:
+      return "spot";
+    case BatchCompute::kFargate:
+      return "fargate";
+    case BatchCompute::kFargateSpot:
+      return "fargate_spot";
+  }
+  return "ec2";
+}
+
+BatchCompute parse_batch_compute(std::string_view s) {
+  std::string n(s);
+  for (auto& ch : n)
+    ch = ch == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (auto c : {BatchCompute::kEc2, BatchCompute::kSpot, BatchCompute::kFargate,
+                 BatchCompute::kFargateSpot})
+    if (to_string(c) == n) return c;
+  throw ConfigError("compute",
+                    fmt::format("'{}' is not one of ec2, spot, fargate, fargate_spot", s));
+}
+
+namespace {
+
+std::string num(double v) {
+  return fmt::format("{:g}", v);
+}
+
+void finite_at_least(const std::string& key, double v, double lo, const std::string& where = "") {
+  if (!std::isfinite(v) || v < lo) {
+    throw ConfigError(key, fmt::format("{}must be a number >= {}, got {}", where, num(lo), num(v)));
+  }
+}
+
+void fraction(const std::string& key, double v, const std::string& where) {
+  if (!(v >= 0 && v <= 1)) {
+    throw ConfigError(key, fmt::format("{}must be between 0 and 1, got {}", where, num(v)));
+  }
+}
+
+bool is_fargate(BatchCompute c) {
+  return c == BatchCompute::kFargate || c == BatchCompute::kFargateSpot;
+}
+
+void validate_job(const BatchJobDefinition& j, const std::string& who, const BatchOptions& o,
+                  const RateCard& rc) {
+  const std::string where = who.empty() ? "" : fmt::format("function '{}': ", who);
+  const Date d = o.as_of;
+  finite_at_least("job_vcpu", j.vcpu, 0, where);
+  finite_at_least("job_memory_gb", j.memory_gb, 0, where);
+  if (j.memory_gb > 0 && j.memory_gb * 1024 < 4) {
+    throw ConfigError("job_memory_gb",
+                      where + "a job needs at least 4 MiB of memory (AWS Batch's minimum)");
+  }
+  const auto max_attempts = static_cast<std::uint32_t>(rc.rule("batch.attempts_max", d));
+  if (j.attempts < 1 || j.attempts > max_attempts) {
+    throw ConfigError("attempts",
+                      fmt::format("{}must be 1 to {}, got {}", where, max_attempts, j.attempts));
+  }
+  fraction("error_probability", j.error_probability, where);
+  const double tmin = rc.rule("batch.timeout_min_s", d);
+  if (!std::isfinite(j.timeout_s) || j.timeout_s < 0 || (j.timeout_s > 0 && j.timeout_s < tmin)) {
+    throw ConfigError("timeout_s", fmt::format("{}must be 0 (no timeout) or at least {} s, got {}",
+                                               where, num(tmin), num(j.timeout_s)));
+  }
+  const auto amin = static_cast<std::uint32_t>(rc.rule("batch.array_size_min", d));
+  const auto amax = static_cast<std::uint32_t>(rc.rule("batch.array_size_max", d));
+  if (j.array_size != 0 && (j.array_size < amin || j.array_size > amax)) {
+    throw ConfigError("array_size", fmt::format("{}must be 0 (no array jobs) or {} to {}, got {}",
+                                                where, amin, amax, j.array_size));
+  }
+  finite_at_least("array_window_s", j.array_window_s, 0, where);
+  if (j.reference_memory_mb != 0) {
+    try {
+      validate_lambda_memory(rc, j.reference_memory_mb, d);
+    } catch (const PricingError& e) {
+      throw ConfigError("reference_memory_mb", where + e.what());
+    }
+  }
+  fraction("cpu_bound_fraction", j.cpu_bound_fraction, where);
+  fraction("parallel_fraction", j.parallel_fraction, where);
+  // The queue must exist, and its environments decide what sizes are valid.
+  std::vector<std::string> names;
+  const BatchJobQueue* queue = nullptr;
+  for (const auto& q : o.queues) {
+    names.push_back(q.name);
+    if (q.name == j.queue) queue = &q;
+  }
+  if (!j.queue.empty() && !queue) {
+    throw ConfigError(
+        "queue",
+        fmt::format("{}there is no job queue '{}'; queues: {}", where, j.queue,
+                    o.queues.empty() ? "default" : fmt::format("{}", fmt::join(names, ", "))));
+  }
+  if (!queue && !o.queues.empty()) queue = &o.queues.front();
+  bool fargate = false;
+  for (const auto& ce : o.compute_environments) {
+    const bool in_queue =
+        !queue || queue->compute_environments.empty() ||
+        std::find(queue->compute_environments.begin(), queue->compute_environments.end(),
+                  ce.name) != queue->compute_environments.end();
+    if (in_queue && is_fargate(ce.compute)) fargate = true;
+  }
+  if (fargate) {
+    if (j.vcpu > 0 && j.memory_gb > 0) {
+      try {
+        validate_fargate_size(rc, j.vcpu, j.memory_gb, d);
+      } catch (const PricingError& e) {
+        throw ConfigError("job_vcpu", where + e.what());
+      }
+    }
+  } else if (j.vcpu > 0 && j.vcpu != std::floor(j.vcpu)) {
+    throw ConfigError("job_vcpu", fmt::format("{}jobs on EC2 take whole vCPUs (1 or more), got {}",
+                                              where, num(j.vcpu)));
+  }
+}
+
+}  // namespace
+
+void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
+  const Date d = o.as_of;
+  try {
+    rc.check_as_of(d);
+    rc.rule("batch.available", d);
+  } catch (const PricingError&) {
+    throw ConfigError("as_of", fmt::format("AWS Batch did not exist on {}: use a date from "
+                                           "2017-01-05 (its general availability) on",
+                                           d.str()));
+  }
+  if (o.compute_environments.empty()) {
+    throw ConfigError("compute_environments", "give at least one compute environment");
+  }
+  std::set<std::string> ce_names;
+  const auto known = rc.instance_types(d, o.region);
+  for (const auto& ce : o.compute_environments) {
+    const std::string where = o.compute_environments.size() > 1
+                                  ? fmt::format("compute environment '{}': ", ce.name)
+                                  : std::string();
+    if (ce.name.empty()) throw ConfigError("name", "a compute environment needs a name");
+    if (!ce_names.insert(ce.name).second) {
+      throw ConfigError("name", fmt::format("two compute environments are named '{}'", ce.name));
+    }
+    if (is_fargate(ce.compute)) {
+      bool ok = true;
+      try {
+        ok = rc.rule("batch.fargate_available", d) > 0;
+      } catch (const PricingError&) {
+        ok = false;
+      }
+      if (!ok) {
+        throw ConfigError("compute", fmt::format("{}AWS Batch on Fargate did not exist on {}: "
+                                                 "it started on 2020-12-03; use ec2 or spot",
+                                                 where, d.str()));
+      }
+      if (!ce.instance_types.empty()) {
+        throw ConfigError("instance_types",
+                          where + "Fargate compute environments have no instance types");
+      }
+      if (ce.min_vcpus != 0 || ce.desired_vcpus != 0) {
+        throw ConfigError(ce.min_vcpus != 0 ? "min_vcpus" : "desired_vcpus",
+                          where + "does not apply to Fargate compute environments; leave it 0");
+      }
+    } else {
+      for (const auto& t : ce.instance_types) {
+        if (t == "optimal") continue;
+        if (std::find(known.begin(), known.end(), t) == known.end()) {
+          throw ConfigError("instance_types",
+                            fmt::format("{}no EC2 instance type '{}' in {} on {}; known: optimal, "
+                                        "{}",
+                                        where, t, o.region, d.str(), fmt::join(known, ", ")));
+        }
+      }
+      if (known.empty()) {
+        throw ConfigError("region",
+                          fmt::format("slsim has no EC2 prices for {} on {}", o.region, d.str()));
+      }
+    }
+    finite_at_least("min_vcpus", ce.min_vcpus, 0, where);
+    finite_at_least("desired_vcpus", ce.desired_vcpus, 0, where);
+    if (!std::isfinite(ce.max_vcpus) || ce.max_vcpus <= 0) {
+      throw ConfigError("max_vcpus",
+                        fmt::format("{}must be > 0, got {}", where, num(ce.max_vcpus)));
+    }
+    if (ce.desired_vcpus < ce.min_vcpus) {
+      throw ConfigError("desired_vcpus", fmt::format("{}must be >= min_vcpus ({}), got {}", where,
+                                                     num(ce.min_vcpus), num(ce.desired_vcpus)));
+    }
+    if (ce.max_vcpus < ce.desired_vcpus) {
+      throw ConfigError("max_vcpus", fmt::format("{}must be >= desired_vcpus ({}), got {}", where,
+                                                 num(ce.desired_vcpus), num(ce.max_vcpus)));
+    }
+  }
+  const auto ce_max =
+      static_cast<std::size_t>(rc.rule("batch.compute_environments_per_queue_max", d));
+  std::set<std::string> q_names;
+  for (const auto& q : o.queues) {
+    if (q.name.empty()) throw ConfigError("queues", "a job queue needs a name");
+    if (!q_names.insert(q.name).second) {
+      throw ConfigError("queues", fmt::format("two job queues are named '{}'", q.name));
+    }
+    if (q.compute_environments.size() > ce_max) {
+      throw ConfigError("compute_environments",
+                        fmt::format("job queue '{}' has {} compute environments; at most {}",
+                                    q.name, q.compute_environments.size(), ce_max));
+    }
+    int kinds = 0;
+    for (const auto& n : q.compute_environments) {
+      auto it = std::find_if(o.compute_environments.begin(), o.compute_environments.end(),
+                             [&](const BatchComputeEnvironment& c) { return c.name == n; });
+      if (it == o.compute_environments.end()) {
+        throw ConfigError("compute_environments",
+                          fmt::format("job queue '{}' names compute environment '{}', which is "
+                                      "not defined; defined: {}",
+                                      q.name, n, fmt::join(ce_names, ", ")));
+      }
+      kinds |= is_fargate(it->compute) ? 2 : 1;
+    }
+    if (q.compute_environments.empty()) {
+      for (const auto& c : o.compute_environments)
+        kinds |= is_fargate(c.compute) ? 2 : 1;
+    }
+    if (kinds == 3) {
+      throw ConfigError("compute_environments",
+                        fmt::format("job queue '{}' mixes EC2/Spot and Fargate compute "
+                                    "environments; AWS Batch allows one kind per queue",
+                                    q.name));
+    }
+  }
+  if (o.queues.empty()) {
+    int kinds = 0;
+    for (const auto& c : o.compute_environments)
+      kinds |= is_fargate(c.compute) ? 2 : 1;
+    if (kinds == 3) {
+      throw ConfigError("compute_environments",
+                        "the default job queue would mix EC2/Spot and Fargate compute "
+                        "environments; define queues, one kind each");
+    }
+  }
+  validate_job(o.job, "", o, rc);
+  for (const auto& [name, j] : o.functions)
+    validate_job(j, name, o, rc);
+  finite_at_least("scheduler_interval_s", o.scheduler_interval_s, 0);
+  finite_at_least("starting_s", o.starting_s, 0);
+  finite_at_least("container_start_s", o.container_start_s, 0);
+  finite_at_least("instance_launch_s", o.instance_launch_s, 0);
+  finite_at_least("fargate_start_s", o.fargate_start_s, 0);
+  finite_at_least("scale_down_delay_s", o.scale_down_delay_s, 0);
+  if (!(o.spot_interruptions_per_hour < 0) || !std::isfinite(o.spot_interruptions_per_hour)) {
+    finite_at_least("spot_interruptions_per_hour", o.spot_interruptions_per_hour, 0);
+  }
+  if (o.spot_discount_pct && !(*o.spot_discount_pct >= 0 && *o.spot_discount_pct <= 100)) {
+    throw ConfigError("spot_discount_pct",
+                      fmt::format("must be between 0 and 100, got {}", num(*o.spot_discount_pct)));
+  }
+  if (!(o.discount_pct >= 0 && o.discount_pct <= 100)) {
+    throw ConfigError("discount_pct",
+                      fmt::format("must be between 0 and 100, got {}", num(o.discount_pct)));
+  }
+}
+
+}  // namespace slsim
