@@ -158,6 +158,7 @@ bool LineReader::rest_is_blank() {
 bool LineReader::next(std::string_view& line) {
   if (ungot_) {
     ungot_ = false;
+    can_unget_ = true;
     ++line_no_;
     line = last_;
     return true;

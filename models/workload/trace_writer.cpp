@@ -174,25 +174,27 @@ SourceFactory trace_factory(std::string path, TraceOptions o) {
 std::uint64_t read_trace_from_memory(std::string_view data, const TraceOptions& options,
                                      std::string_view durations, std::string_view memory) {
   TraceOptions o = options;
+  // Detected and handed over as standard input is: the first reader gets the probed stream.
+  auto first = std::make_shared<Lines>(detail::LineReader::from_memory("<memory>", data));
   if (o.format == TraceFormat::kAuto) {
-    auto probe = detail::LineReader::from_memory("<memory>", data);
-    std::string_view first;
-    if (!probe->next(first)) {
+    std::string_view line;
+    if (!(*first)->next(line)) {
       throw TraceError("<memory>", 1, 1, "empty file: no header to tell the format from");
     }
-    o.format = detect_trace_format_from_line(first);
+    o.format = detect_trace_format_from_line(line);
+    (*first)->unget();
   }
   if (o.format == TraceFormat::kAzure2019 && o.durations_path.empty()) {
     o.durations_path = "<durations>";  // read from memory below
   }
-  SourceFactory raw = [data, durations, memory, o]() -> std::unique_ptr<WorkloadSource> {
+  SourceFactory raw = [data, durations, memory, o, first]() -> std::unique_ptr<WorkloadSource> {
     Lines d, m;
     if (o.format == TraceFormat::kAzure2019) {
       d = detail::LineReader::from_memory("<durations>", durations);
       if (!memory.empty()) m = detail::LineReader::from_memory("<memory-file>", memory);
     }
-    return open_reader(detail::LineReader::from_memory("<memory>", data), o, std::move(d),
-                       std::move(m));
+    Lines lines = *first ? std::move(*first) : detail::LineReader::from_memory("<memory>", data);
+    return open_reader(std::move(lines), o, std::move(d), std::move(m));
   };
   auto source = o.select.is_identity() ? raw() : select(raw, o.select);
   std::uint64_t n = 0;

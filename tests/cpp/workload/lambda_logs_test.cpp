@@ -170,6 +170,10 @@ TEST_CASE("LambdaLogsReader: the committed samples, both export forms, agree",
     CHECK(r->billed_totals().cold_starts == 2);
     CHECK(r->billed_totals().timeouts == 1);
   }
+  // As from standard input: the format detected on the stream the reader then reads.
+  std::ifstream in(kLogs + "/filter-log-events.json", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(read_trace_from_memory(text, TraceOptions{}) == 36);
   CHECK(detect_trace_format(kLogs + "/filter-log-events.json") == TraceFormat::kLambdaLogs);
   CHECK(detect_trace_format(kLogs + "/s3-export.txt") == TraceFormat::kLambdaLogs);
 }
