@@ -95,7 +95,9 @@ std::unique_ptr<LineReader> LineReader::from_memory(std::string name, std::strin
 }
 
 void LineReader::check_start() {
-  buf_.resize(kChunk + kMaxLine);
+  // In memory the whole input fits in a buffer one byte larger (cheap for fuzzing's small
+  // inputs); a file reads chunk by chunk behind the longest line.
+  buf_.resize(file_ ? kChunk + kMaxLine : std::min(kChunk + kMaxLine, mem_.size() + 1));
   fill();
   const auto* b = reinterpret_cast<const unsigned char*>(buf_.data());
   const std::size_t n = end_ - begin_;

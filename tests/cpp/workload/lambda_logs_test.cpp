@@ -6,6 +6,8 @@
 #include <string>
 
 #include "read_all.hpp"
+#include "slsim/core/rng.hpp"
+#include "slsim/scenario/scenario.hpp"
 #include "slsim/workload/trace_error.hpp"
 #include "slsim/workload/trace_io.hpp"
 #include "slsim/workload/trace_stats.hpp"
@@ -294,4 +296,64 @@ TEST_CASE("Lambda logs: trace_factory, selection and trace stats", "[models][tra
   TraceOptions csv;
   auto other = trace_factory(std::string(SLSIM_TEST_DATA) + "/azure2021/Azure2021_200.csv", csv)();
   CHECK_FALSE(summarize(*other).lambda_logs.has_value());
+}
+
+TEST_CASE("Readers from memory: mutated Lambda logs and quoted CSV parse or fail cleanly",
+          "[models][trace][lambda-logs]") {
+  // Deterministic mutation fuzzing (the fuzz targets run the same entry point for longer):
+  // every outcome is a clean read, a TraceError or an invalid_argument, never a crash.
+  const std::string inputs[] = {
+      "{\"events\": [{\"timestamp\": 1500, \"message\": \"REPORT RequestId: a\\tDuration: 400.00 "
+      "ms\\tBilled Duration: 400 ms\\tMemory Size: 256 MB\\tInit Duration: 1.5 ms\\t\\u00e9\"}, "
+      "{\"timestamp\": 9, \"message\": \"START\"}], \"x\": [1, {\"y\": null}]}\n",
+      "2024-05-01T12:00:01.000Z REPORT RequestId: a Duration: 1.00 ms Billed Duration: 1 ms "
+      "Memory Size: 128 MB\nXRAY TraceId: 1\n2024-05-01T12:00:00.500Z END\n",
+      "arrival_s,function,duration_ms\n0,\"a,\"\"b\"\"\nc\",1\n1, x ,2\n\n",
+      "2024-05-01T12:00:02.000Z {\"type\":\"platform.report\",\"record\":{\"metrics\":{"
+      "\"durationMs\":1,\"billedDurationMs\":1,\"memorySizeMB\":128}}}\n"};
+  RngStream rng(11);
+  int ok = 0, errors = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::string s = inputs[i % 4];
+    const int edits = 1 + static_cast<int>(rng.below(4));
+    for (int k = 0; k < edits; ++k) {
+      const auto pos = rng.below(s.size());
+      const char c = "0123456789,.-:\"{}[]\\ \n\tRe"[rng.below(26)];
+      switch (rng.below(3)) {
+        case 0:
+          s[pos] = c;
+          break;
+        case 1:
+          s.insert(pos, 1, c);
+          break;
+        default:
+          s.erase(pos, 1);
+          break;
+      }
+    }
+    try {
+      read_trace_from_memory(s, TraceOptions{});
+      ++ok;
+    } catch (const TraceError&) {
+      ++errors;
+    } catch (const std::invalid_argument&) {
+      ++errors;
+    }
+  }
+  CHECK(ok + errors == 4000);
+  CHECK(errors > 100);
+  CHECK(ok > 100);
+}
+
+TEST_CASE("Lambda logs in a scenario: trace, log_group, function", "[models][trace][lambda-logs]") {
+  TempLog f("[workload]\ntrace = \"" + kLogs +
+                "/s3-export.txt\"\nlog_group = \"/aws/lambda/orders-api\"\n",
+            "logs.toml");
+  const Scenario s = load_scenario(f.str());
+  auto w = open_workload(s);
+  const TraceSummary sum = summarize(*w);
+  CHECK(sum.invocations == 36);
+  CHECK(sum.top_functions.at(0).function == "orders-api");
+  REQUIRE(sum.lambda_logs.has_value());
+  CHECK(sum.lambda_logs->billed.billed_ms == 7123);
 }
