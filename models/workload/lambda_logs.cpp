@@ -112,8 +112,11 @@ struct ReportError {
 
 // Parses the text REPORT message `msg` (starting with "REPORT"): "Key: value [unit]" pairs,
 // separated by tabs or spaces, keys of one or more words.
-std::optional<ReportError> parse_report_text(std::string_view msg, LambdaObservation& o) {
-  std::vector<std::string_view> words;
+std::optional<ReportError> parse_report_text(std::string_view msg, LambdaObservation& o,
+                                             std::vector<std::string_view>& words,
+                                             std::string& key) {
+  words.clear();
+  key.clear();
   for (std::size_t p = 6; p < msg.size();) {  // after "REPORT"
     while (p < msg.size() && is_space(msg[p]))
       ++p;
@@ -123,7 +126,6 @@ std::optional<ReportError> parse_report_text(std::string_view msg, LambdaObserva
     if (p > from) words.push_back(msg.substr(from, p - from));
   }
   bool have_duration = false, have_billed = false, have_memory = false;
-  std::string key;
   auto offset = [&](std::string_view w) { return static_cast<std::size_t>(w.data() - msg.data()); };
   for (std::size_t i = 0; i < words.size(); ++i) {
     std::string_view w = words[i];
@@ -133,18 +135,20 @@ std::optional<ReportError> parse_report_text(std::string_view msg, LambdaObserva
     }
     w.remove_suffix(1);
     key.append(key.empty() ? "" : " ").append(w);
-    const std::string k = std::move(key);
-    key.clear();
+    const std::string_view k = key;
     const bool ms = k == "Duration" || k == "Billed Duration" || k == "Init Duration" ||
                     k == "Restore Duration";
     const bool mb = k == "Memory Size" || k == "Max Memory Used";
     if (!ms && !mb) {
       if (k == "Status" && i + 1 < words.size()) o.timed_out = words[i + 1] == "timeout";
       if (i + 1 < words.size() && words[i + 1].back() != ':') ++i;  // the value
+      key.clear();
       continue;
     }
     const char* unit = ms ? "ms" : "MB";
-    if (i + 1 >= words.size()) return ReportError{offset(words[i]), k + ": no value"};
+    if (i + 1 >= words.size()) {
+      return ReportError{offset(words[i]), fmt::format("{}: no value", k)};
+    }
     const std::string_view v = words[++i];
     double x;
     if (!detail::parse_double(v, x) || !std::isfinite(x)) {
@@ -179,6 +183,7 @@ std::optional<ReportError> parse_report_text(std::string_view msg, LambdaObserva
     } else {
       o.max_memory_used_mb = static_cast<std::uint32_t>(x);
     }
+    key.clear();
   }
   const char* missing = !have_duration ? "Duration"
                         : !have_billed ? "Billed Duration"
@@ -282,6 +287,8 @@ struct LambdaLogsReader::Parser {
   enum class State { kTop, kTopObject, kEvents } state = State::kTop;
   bool events_top_level = false, obj_first = true, arr_first = true;
   std::string key, scratch;
+  std::vector<std::string_view> words;  // scratch for REPORT lines
+  std::string report_key;
 
   [[noreturn]] void fail(const std::string& why) const {
     throw TraceError(lines->path(), lines->line_number(), pos + 1, why);
@@ -672,7 +679,8 @@ bool LambdaLogsReader::read_row() {
                              : ps.timestamp_problem);
       }
       LambdaObservation o;
-      const auto err = text_report ? parse_report_text(msg, o) : parse_report_json(j, o);
+      const auto err = text_report ? parse_report_text(msg, o, ps.words, ps.report_key)
+                                   : parse_report_json(j, o);
       if (err) {
         throw TraceError(path, ps.line, ps.message_col + lead + err->offset + 1, err->reason);
       }
