@@ -56,6 +56,21 @@ CoreWorkload from_trace(const std::string& path, const std::string& format, std:
   return {f};
 }
 
+CoreWorkload from_lambda_logs(const std::string& path, const std::string& function,
+                              const std::string& log_group, std::size_t sort_buffer_rows,
+                              bool skip_bad_rows, const SelectOptions& select) {
+  TraceOptions o;
+  o.format = TraceFormat::kLambdaLogs;
+  o.function = function;
+  o.log_group = log_group;
+  o.sort_buffer_rows = sort_buffer_rows;
+  o.skip_bad_rows = skip_bad_rows;
+  o.select = select;
+  auto f = trace_factory(path, o);
+  f();  // open once now, so a bad file fails at construction
+  return {f};
+}
+
 }  // namespace
 
 void register_workload(pybind11::module_& m) {
@@ -124,6 +139,10 @@ void register_workload(pybind11::module_& m) {
   m.def("_workload_from_trace", &from_trace, ::py::arg("path"), ::py::arg("format"),
         ::py::arg("memory_mb"), ::py::arg("seed"), ::py::arg("durations"), ::py::arg("memory"),
         ::py::arg("default_duration_ms"), ::py::arg("sort_buffer_rows"), ::py::arg("skip_bad_rows"),
+        ::py::arg("select"));
+
+  m.def("_workload_from_lambda_logs", &from_lambda_logs, ::py::arg("path"), ::py::arg("function"),
+        ::py::arg("log_group"), ::py::arg("sort_buffer_rows"), ::py::arg("skip_bad_rows"),
         ::py::arg("select"));
 
   ::py::class_<SelectOptions>(m, "SelectOptions")

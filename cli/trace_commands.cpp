@@ -42,6 +42,24 @@ std::vector<Table> summary_tables(const TraceSummary& s) {
         fmt::format("{} / {} / {} / {}", num(s.memory_mb_p50, 0), num(s.memory_mb_p90, 0),
                     num(s.memory_mb_p99, 0), num(s.memory_mb_max, 0)));
   }
+  if (s.lambda_logs) {
+    const auto& l = *s.lambda_logs;
+    row("observed cold starts",
+        fmt::format("{} ({:.2f}% of invocations)", l.billed.cold_starts, 100 * l.cold_start_rate));
+    if (l.billed.cold_starts > 0) {
+      row("init duration mean / p50 / p90 / p99 / max (ms)",
+          fmt::format("{} / {} / {} / {} / {}", num(l.init_ms_mean), num(l.init_ms_p50),
+                      num(l.init_ms_p90), num(l.init_ms_p99), num(l.init_ms_max)));
+    }
+    if (l.billed.timeouts > 0)
+      row("timed out (Status: timeout)", fmt::format("{}", l.billed.timeouts));
+    if (l.max_memory_used_mb_max > 0) {
+      row("max memory used p50 / max (MB)", fmt::format("{} / {}", num(l.max_memory_used_mb_p50, 0),
+                                                        num(l.max_memory_used_mb_max, 0)));
+    }
+    row("billed duration (s)", num(static_cast<double>(l.billed.billed_ms) / 1000, 3));
+    row("billed compute (GB-s)", num(l.billed.billed_gb_s(), 3));
+  }
   if (s.skipped_rows > 0) {
     row("skipped malformed rows", fmt::format("{}", s.skipped_rows));
     for (const auto& e : s.skipped_examples)

@@ -6,11 +6,18 @@ namespace slsim::cli {
 
 void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
   auto* t = cmd->add_option("trace", a.path,
-                            "Trace file: slsim CSV, Azure 2021 (app,func,end_timestamp,duration) "
-                            "or Azure 2019 invocations_per_function");
+                            "Trace file ('-' = standard input): slsim CSV, Azure 2021 "
+                            "(app,func,end_timestamp,duration), Azure 2019 "
+                            "invocations_per_function, or Lambda logs (REPORT lines)");
   if (trace_required) t->required();
   cmd->add_option("--trace-format", a.format, "Trace format (default: from the header)")
-      ->check(CLI::IsMember({"auto", "slsim", "azure2021", "azure2019"}));
+      ->check(CLI::IsMember({"auto", "slsim", "azure2021", "azure2019", "lambda-logs"}));
+  cmd->add_option(
+      "--log-group", a.log_group,
+      "Lambda logs: the log group they came from (/aws/lambda/NAME names the function)");
+  cmd->add_option("--function-name", a.function_name,
+                  "Lambda logs: the function's name (default: from --log-group, else the file "
+                  "name)");
   cmd->add_option("--durations", a.durations, "Azure 2019: function_durations_percentiles file");
   cmd->add_option("--memory", a.memory, "Azure 2019: app_memory_percentiles file");
   cmd->add_option("--default-duration-ms", a.default_duration_ms,
@@ -20,7 +27,7 @@ void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
   cmd->add_option("--trace-seed", a.seed, "Seed for expanding Azure 2019 counts")
       ->capture_default_str();
   cmd->add_option("--sort-buffer-rows", a.sort_buffer_rows,
-                  "Azure 2021: rows held to put arrivals in order")
+                  "Azure 2021, Lambda logs: rows held to put arrivals in order")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--functions", a.functions, "Keep only these functions (comma-separated)")
@@ -32,7 +39,8 @@ void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
   cmd->add_option("--top", a.top, "Keep the N functions with most invocations");
   cmd->add_flag(
       "--skip-bad-rows", a.skip_bad_rows,
-      "Skip malformed rows (slsim CSV, Azure 2021) and report how many, instead of failing");
+      "Skip malformed rows (slsim CSV, Azure 2021, Lambda logs) and report how many, instead of "
+      "failing");
   cmd->add_option("--time-scale", a.time_scale, "Replay K times faster (K > 0)")
       ->check(CLI::PositiveNumber);
 }
@@ -46,6 +54,8 @@ SourceFactory make_trace_factory(const TraceArgs& a) {
   o.seed = a.seed;
   o.sort_buffer_rows = a.sort_buffer_rows;
   o.skip_bad_rows = a.skip_bad_rows;
+  o.function = a.function_name;
+  o.log_group = a.log_group;
   if (!a.default_duration_ms.empty())
     o.default_duration_ms = Distribution::parse(a.default_duration_ms);
   o.select.functions = a.functions;

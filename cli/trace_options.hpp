@@ -15,6 +15,7 @@ struct TraceArgs {
   std::string format = "auto";
   std::string durations, memory;
   std::string default_duration_ms;
+  std::string function_name, log_group;  // Lambda logs
   std::uint32_t memory_mb = 0;
   std::uint64_t seed = 1;
   std::size_t sort_buffer_rows = 1'000'000;

@@ -148,7 +148,8 @@ Scenario load_scenario(const std::string& path) {
        "functions",    "start_s",        "end_s",          "top_n",       "time_scale",
        "generator",    "rate_per_s",     "duration_s",     "duration_ms", "memory_mb",
        "function",     "invocation",     "peak_to_trough", "peak_hour",   "weekend_factor",
-       "burst_factor", "burst_fraction", "mean_burst_s",   "rate_sigma",  "duration_sigma"});
+       "burst_factor", "burst_fraction", "mean_burst_s",   "rate_sigma",  "duration_sigma",
+       "log_group"});
   if (w.has("trace") == w.has("generator")) {
     w.fail("trace", "give exactly one of trace = \"file.csv\" or generator = \"poisson\"");
   }
@@ -172,6 +173,8 @@ Scenario load_scenario(const std::string& path) {
     if (w.has("memory")) t.memory_path = resolve(w.str("memory", ""));
     t.memory_mb = memory_mb;
     t.seed = s.seed;
+    t.function = w.str("function", "");    // Lambda logs: the function's name
+    t.log_group = w.str("log_group", "");  // Lambda logs: /aws/lambda/NAME
     if (w.has("duration_ms")) t.default_duration_ms = w.dist("duration_ms", Distribution());
     t.sort_buffer_rows =
         static_cast<std::size_t>(w.integer("sort_buffer_rows", 1'000'000, 1, INT64_MAX));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <unordered_map>
 
 #include "line_reader.hpp"
@@ -28,11 +30,12 @@ constexpr int kMinutes = 1440;
 // Column positions by name in a header row; throws if a required one is missing.
 class Header {
  public:
-  Header(detail::LineReader& r, std::vector<std::string_view>& fields, const char* what) {
+  Header(detail::LineReader& r, detail::CsvSplitter& split, std::vector<std::string_view>& fields,
+         const char* what) {
     std::string_view line;
     if (!r.next(line))
       throw TraceError(r.path(), 1, 1, fmt::format("empty file: expected the {} header", what));
-    detail::split_csv(line, fields);
+    split.split(r, line, fields);
     for (std::size_t i = 0; i < fields.size(); ++i)
       names_.emplace_back(fields[i]);
     path_ = r.path();
@@ -81,12 +84,15 @@ double number(const detail::LineReader& r, const std::vector<std::string_view>& 
 
 // The next data row of an Azure 2019 file, split into `f`. An empty line, a wrong number of
 // columns or a repeated header is an error. Returns false at the end of the file.
-bool next_row(detail::LineReader& r, std::vector<std::string_view>& f, std::size_t columns,
-              std::size_t owner_col) {
+bool next_row(detail::LineReader& r, detail::CsvSplitter& split, std::vector<std::string_view>& f,
+              std::size_t columns, std::size_t owner_col) {
   std::string_view line;
   if (!r.next(line)) return false;
-  if (line.empty()) throw TraceError(r.path(), r.line_number(), 1, "empty line");
-  detail::split_csv(line, f);
+  if (line.empty()) {
+    throw TraceError(r.path(), r.line_number(), 1,
+                     "empty line (blank lines are allowed only at the end of the file)");
+  }
+  split.split(r, line, f);
   check_columns(r, f, columns);
   if (f[owner_col] == "HashOwner") {
     throw TraceError(r.path(), r.line_number(), owner_col + 1, "duplicate header row");
@@ -104,11 +110,19 @@ std::string key3(std::string_view owner, std::string_view app, std::string_view 
 }  // namespace
 
 Azure2019Reader::Azure2019Reader(std::string invocations_path, Azure2019Options options)
-    : path_(std::move(invocations_path)),
+    : Azure2019Reader(std::make_unique<detail::LineReader>(std::move(invocations_path)), nullptr,
+                      nullptr, std::move(options)) {}
+
+Azure2019Reader::Azure2019Reader(std::unique_ptr<detail::LineReader> invocations,
+                                 std::unique_ptr<detail::LineReader> durations,
+                                 std::unique_ptr<detail::LineReader> memory_file,
+                                 Azure2019Options options)
+    : path_(invocations->path()),
       options_(std::move(options)),
       arrival_rng_(options_.seed, 31),
       duration_rng_(options_.seed, 32) {
   std::vector<std::string_view> f;
+  detail::CsvSplitter split;
 
   // 1. Invocation counts: function table, triggers, per-minute counts.
   struct Row {
@@ -117,8 +131,9 @@ Azure2019Reader::Azure2019Reader(std::string invocations_path, Azure2019Options 
   std::vector<Row> rows;
   std::vector<std::vector<std::pair<std::uint16_t, std::uint32_t>>> counts;
   {
-    detail::LineReader r(path_);
-    Header h(r, f, "Azure 2019 invocations (HashOwner,HashApp,HashFunction,Trigger,1..1440)");
+    detail::LineReader& r = *invocations;
+    Header h(r, split, f,
+             "Azure 2019 invocations (HashOwner,HashApp,HashFunction,Trigger,1..1440)");
     static constexpr std::string_view kFirst[] = {"HashOwner", "HashApp", "HashFunction",
                                                   "Trigger"};
     for (std::size_t i = 0; i < 4; ++i) {
@@ -134,7 +149,7 @@ Azure2019Reader::Azure2019Reader(std::string invocations_path, Azure2019Options 
           path_, 1, h.size(),
           fmt::format("expected 1440 minute columns (1..1440), found {}", h.size() - 4));
     }
-    while (next_row(r, f, 4 + kMinutes, 0)) {
+    while (next_row(r, split, f, 4 + kMinutes, 0)) {
       const auto type = azure_trigger_type(f[3]);
       if (!type) {
         throw TraceError(path_, r.line_number(), 4,
@@ -170,13 +185,15 @@ Azure2019Reader::Azure2019Reader(std::string invocations_path, Azure2019Options 
     by_key.emplace(rows[i].key, i);
   durations_.assign(functions_.size(), Distribution());
   std::vector<bool> have_duration(functions_.size(), false);
-  if (options_.durations_path.empty()) {
+  if (!durations && options_.durations_path.empty()) {
     throw std::invalid_argument(
         "Azure 2019 reader: the durations file (function_durations_percentiles) is required");
   }
+  if (!durations) durations = std::make_unique<detail::LineReader>(options_.durations_path);
+  const std::string durations_name = durations->path();
   {
-    detail::LineReader r(options_.durations_path);
-    Header h(r, f, "Azure 2019 durations");
+    detail::LineReader& r = *durations;
+    Header h(r, split, f, "Azure 2019 durations");
     const std::size_t co = h.at("HashOwner"), ca = h.at("HashApp"), cf = h.at("HashFunction");
     static constexpr std::pair<double, std::string_view> kPct[] = {
         {0.0, "percentile_Average_0"},   {0.01, "percentile_Average_1"},
@@ -186,7 +203,7 @@ Azure2019Reader::Azure2019Reader(std::string invocations_path, Azure2019Options 
     std::size_t cols[7];
     for (int i = 0; i < 7; ++i)
       cols[i] = h.at(kPct[i].second);
-    while (next_row(r, f, h.size(), co)) {
+    while (next_row(r, split, f, h.size(), co)) {
       auto it = by_key.find(key3(f[co], f[ca], f[cf]));
       if (it == by_key.end()) continue;  // a function never invoked in this day file
       std::vector<std::pair<double, double>> pts;
@@ -209,7 +226,7 @@ Azure2019Reader::Azure2019Reader(std::string invocations_path, Azure2019Options 
   for (FunctionId i = 0; i < functions_.size(); ++i) {
     if (have_duration[i]) continue;
     if (!options_.default_duration_ms) {
-      throw TraceError(options_.durations_path, 0, 0,
+      throw TraceError(durations_name, 0, 0,
                        fmt::format("no duration percentiles for function {} (give a default "
                                    "duration to use for such functions)",
                                    functions_[i].name));
@@ -219,16 +236,18 @@ Azure2019Reader::Azure2019Reader(std::string invocations_path, Azure2019Options 
 
   // 3. Memory: per app (split evenly across the app's functions) or per function (invitro).
   std::vector<std::uint32_t> memory(functions_.size(), options_.default_memory_mb);
-  if (!options_.memory_path.empty()) {
-    detail::LineReader r(options_.memory_path);
-    Header h(r, f, "Azure 2019 memory");
+  if (!memory_file && !options_.memory_path.empty())
+    memory_file = std::make_unique<detail::LineReader>(options_.memory_path);
+  if (memory_file) {
+    detail::LineReader& r = *memory_file;
+    Header h(r, split, f, "Azure 2019 memory");
     const bool per_function = h.has("HashFunction");
     const std::size_t co = h.at("HashOwner"), ca = h.at("HashApp"), cm = h.at("AverageAllocatedMb");
     const std::size_t cf = per_function ? h.at("HashFunction") : 0;
     std::unordered_map<std::string, std::vector<FunctionId>> by_app;
     for (FunctionId i = 0; i < rows.size(); ++i)
       by_app[rows[i].owner + "/" + rows[i].app].push_back(i);
-    while (next_row(r, f, h.size(), co)) {
+    while (next_row(r, split, f, h.size(), co)) {
       const double mb = number(r, f, cm, "AverageAllocatedMb");
       if (per_function) {
         auto it = by_key.find(key3(f[co], f[ca], f[cf]));
@@ -267,39 +286,55 @@ std::string Azure2019Reader::describe() const {
   return fmt::format("Azure Functions 2019 trace {} (day {})", path_, options_.day);
 }
 
-void Azure2019Reader::fill_minute() {
-  current_.clear();
-  pos_ = 0;
-  while (current_.empty() && next_minute_ < kMinutes) {
+// Each (function, minute) count n expands into n arrivals uniform on the minute, generated in
+// increasing order as uniform order statistics: after position u with k arrivals left, the next
+// is the minimum of k uniforms on [u, 1), u + (1 - u)(1 - V^(1/k)) for V uniform on (0, 1)
+// (Devroye, Non-Uniform Random Variate Generation, 1986, V.3). The functions of a minute are
+// merged through a heap holding one pending arrival each, so memory is bounded by the number
+// of functions invoked in the minute, whatever their counts.
+void Azure2019Reader::advance(Cursor& c) {
+  const double v = arrival_rng_.uniform_open();
+  c.u += (1.0 - c.u) * -std::expm1(std::log(v) / static_cast<double>(c.left));
+  --c.left;
+  const std::int64_t minute_us = kMinute.count();
+  const auto offset =
+      std::min(static_cast<std::int64_t>(c.u * static_cast<double>(minute_us)), minute_us - 1);
+  c.arrival_us = minute_start_us_ + offset;
+}
+
+void Azure2019Reader::start_minute() {
+  heap_.clear();
+  while (heap_.empty() && next_minute_ < kMinutes) {
     const std::uint32_t m = next_minute_++;
-    const Duration minute_start =
-        kMinute * (static_cast<std::int64_t>(options_.day) * kMinutes + m);
+    minute_start_us_ = (kMinute * (static_cast<std::int64_t>(options_.day) * kMinutes + m)).count();
     for (std::uint32_t e = minute_begin_[m]; e < minute_begin_[m + 1]; ++e) {
-      const auto& [id, n] = entries_[e];
-      for (std::uint32_t k = 0; k < n; ++k) {
-        Invocation inv;
-        inv.arrival =
-            TimePoint{minute_start +
-                      Duration{static_cast<std::int64_t>(arrival_rng_.below(kMinute.count()))}};
-        inv.work = from_millis(std::max(0.0, durations_[id].sample(duration_rng_)));
-        inv.function = id;
-        inv.memory_mb = functions_[id].memory_mb;
-        inv.type = types_[id];
-        current_.push_back(inv);
-      }
+      Cursor c{0, e, entries_[e].count, 0.0};
+      advance(c);
+      heap_.push_back(c);
     }
-    std::stable_sort(
-        current_.begin(), current_.end(),
-        [](const Invocation& a, const Invocation& b) { return a.arrival < b.arrival; });
+    std::make_heap(heap_.begin(), heap_.end(), std::greater<>());
   }
 }
 
 bool Azure2019Reader::next(Invocation& out) {
-  if (pos_ >= current_.size()) {
-    fill_minute();
-    if (current_.empty()) return false;
+  if (heap_.empty()) {
+    start_minute();
+    if (heap_.empty()) return false;
   }
-  out = current_[pos_++];
+  std::pop_heap(heap_.begin(), heap_.end(), std::greater<>());
+  Cursor& c = heap_.back();
+  const FunctionId id = entries_[c.entry].function;
+  out.arrival = TimePoint{Duration{c.arrival_us}};
+  out.work = from_millis(std::max(0.0, durations_[id].sample(duration_rng_)));
+  out.function = id;
+  out.memory_mb = functions_[id].memory_mb;
+  out.type = types_[id];
+  if (c.left > 0) {
+    advance(c);
+    std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
+  } else {
+    heap_.pop_back();
+  }
   return true;
 }
 

@@ -13,7 +13,11 @@ constexpr double kMaxSeconds = 1e10;
 }
 
 Azure2021Reader::Azure2021Reader(std::string path, Azure2021Options options)
-    : lines_(std::make_unique<detail::LineReader>(std::move(path))), options_(options) {
+    : Azure2021Reader(std::make_unique<detail::LineReader>(std::move(path)), options) {}
+
+Azure2021Reader::Azure2021Reader(std::unique_ptr<detail::LineReader> lines,
+                                 Azure2021Options options)
+    : lines_(std::move(lines)), split_(std::make_unique<detail::CsvSplitter>()), options_(options) {
   if (options_.sort_buffer_rows == 0) {
     throw std::invalid_argument("Azure 2021 reader: sort_buffer_rows must be >= 1");
   }
@@ -22,7 +26,7 @@ Azure2021Reader::Azure2021Reader(std::string path, Azure2021Options options)
     throw TraceError(lines_->path(), 1, 1,
                      "empty file: expected the header app,func,end_timestamp,duration");
   }
-  detail::split_csv(header, fields_);
+  split_->split(*lines_, header, fields_);
   static constexpr std::string_view kCols[] = {"app", "func", "end_timestamp", "duration"};
   for (std::size_t i = 0; i < 4; ++i) {
     if (fields_.size() <= i || fields_[i] != kCols[i]) {
@@ -71,10 +75,13 @@ bool Azure2021Reader::parse_row(Pending& p, bool& have_row) {
   if (!lines_->next(line)) return false;
   have_row = true;
   auto fail = [&](std::size_t col, const std::string& why) {
-    throw TraceError(lines_->path(), lines_->line_number(), col, why);
+    throw TraceError(lines_->path(), split_->record_line(), col, why);
   };
-  if (line.empty()) fail(1, "empty line");
-  detail::split_csv(line, fields_);
+  if (line.empty()) {
+    throw TraceError(lines_->path(), lines_->line_number(), 1,
+                     "empty line (blank lines are allowed only at the end of the file)");
+  }
+  split_->split(*lines_, line, fields_);
   if (fields_.size() != 4) {
     fail(std::min<std::size_t>(fields_.size(), 4) + (fields_.size() < 4 ? 1 : 0),
          fmt::format("expected 4 columns, found {}", fields_.size()));
@@ -111,7 +118,7 @@ bool Azure2021Reader::parse_row(Pending& p, bool& have_row) {
   p.arrival_us = from_seconds(arrival_s).count();
   p.work_us = from_seconds(dur_s).count();
   p.function = functions_.intern(key_, options_.memory_mb);
-  p.row = lines_->line_number();
+  p.row = split_->record_line();
   return true;
 }
 

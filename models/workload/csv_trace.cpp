@@ -20,7 +20,9 @@ constexpr double kMaxMemoryMb = 1 << 20;  // 1 TiB
 }  // namespace
 
 struct CsvTraceReader::Impl {
-  detail::LineReader lines;
+  std::unique_ptr<detail::LineReader> owned;
+  detail::LineReader& lines;
+  detail::CsvSplitter splitter;
   CsvTraceOptions options;
   std::array<int, kColumnCount> index{-1, -1, -1, -1, -1};  // field index of each column
   std::size_t field_count = 0;
@@ -31,10 +33,11 @@ struct CsvTraceReader::Impl {
   FunctionId last_id = 0;
   bool have_last = false;
 
-  Impl(std::string path, CsvTraceOptions o) : lines(std::move(path)), options(o) {}
+  Impl(std::unique_ptr<detail::LineReader> r, CsvTraceOptions o)
+      : owned(std::move(r)), lines(*owned), options(o) {}
 
   [[noreturn]] void fail(std::size_t field, std::string reason) const {
-    throw TraceError(lines.path(), lines.line_number(), field + 1, std::move(reason));
+    throw TraceError(lines.path(), splitter.record_line(), field + 1, std::move(reason));
   }
 
   void read_header() {
@@ -45,14 +48,10 @@ struct CsvTraceReader::Impl {
                        "[,invocation]");
     }
     header = std::string(line);
-    detail::split_csv(line, fields);
+    splitter.split(lines, line, fields);
     field_count = fields.size();
     for (std::size_t i = 0; i < fields.size(); ++i) {
-      std::string_view name = fields[i];
-      while (!name.empty() && name.front() == ' ')
-        name.remove_prefix(1);
-      while (!name.empty() && name.back() == ' ')
-        name.remove_suffix(1);
+      const std::string_view name = fields[i];
       int col = -1;
       for (int c = 0; c < kColumnCount; ++c)
         if (kNames[c] == name) col = c;
@@ -95,7 +94,10 @@ struct CsvTraceReader::Impl {
 };
 
 CsvTraceReader::CsvTraceReader(std::string path, CsvTraceOptions options)
-    : impl_(std::make_unique<Impl>(std::move(path), options)) {
+    : CsvTraceReader(std::make_unique<detail::LineReader>(std::move(path)), options) {}
+
+CsvTraceReader::CsvTraceReader(std::unique_ptr<detail::LineReader> lines, CsvTraceOptions options)
+    : impl_(std::make_unique<Impl>(std::move(lines), options)) {
   impl_->read_header();
 }
 
@@ -115,9 +117,14 @@ bool CsvTraceReader::parse_row(Invocation& out, bool& have_row) {
   std::string_view line;
   if (!m.lines.next(line)) return false;
   have_row = true;
-  if (line.empty()) m.fail(0, "empty line");
-  if (line == m.header) m.fail(0, "duplicate header row");
-  detail::split_csv(line, m.fields);
+  if (line.empty()) {
+    throw TraceError(m.lines.path(), m.lines.line_number(), 1,
+                     "empty line (blank lines are allowed only at the end of the file)");
+  }
+  if (line == m.header) {
+    throw TraceError(m.lines.path(), m.lines.line_number(), 1, "duplicate header row");
+  }
+  m.splitter.split(m.lines, line, m.fields);
   if (m.fields.size() != m.field_count) {
     m.fail(std::min(m.fields.size(), m.field_count),
            fmt::format("expected {} columns, found {}", m.field_count, m.fields.size()));

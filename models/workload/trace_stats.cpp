@@ -16,7 +16,20 @@ TraceSummary summarize(WorkloadSource& source, std::size_t top_n) {
   std::int64_t cur_sec = -1, cur_min = -1;
   std::uint64_t in_sec = 0, in_min = 0, peak_sec = 0, peak_min = 0;
   TimePoint first{}, last{};
+  TraceSummary::LambdaLogs logs;
+  QuantileSketch init_ms, used_mb;
+  RunningStats init_stats;
+  bool have_logs = false;
   while (source.next(inv)) {
+    if (const LambdaObservation* o = source.observation()) {
+      have_logs = true;
+      logs.billed.add(*o);
+      if (o->cold_start) {
+        init_ms.add(to_millis(o->init));
+        init_stats.add(to_millis(o->init));
+      }
+      if (o->max_memory_used_mb > 0) used_mb.add(o->max_memory_used_mb);
+    }
     if (s.invocations == 0) {
       first = inv.arrival;
     } else {
@@ -58,6 +71,22 @@ TraceSummary summarize(WorkloadSource& source, std::size_t top_n) {
   s.skipped_examples = source.skipped_examples();
   s.functions = static_cast<std::size_t>(std::count_if(per_function.begin(), per_function.end(),
                                                        [](std::uint64_t n) { return n > 0; }));
+  if (have_logs) {
+    logs.cold_start_rate = static_cast<double>(logs.billed.cold_starts) /
+                           static_cast<double>(std::max<std::uint64_t>(1, logs.billed.requests));
+    if (init_stats.count() > 0) {
+      logs.init_ms_mean = init_stats.mean();
+      logs.init_ms_p50 = init_ms.quantile(0.5);
+      logs.init_ms_p90 = init_ms.quantile(0.9);
+      logs.init_ms_p99 = init_ms.quantile(0.99);
+      logs.init_ms_max = init_ms.max();
+    }
+    if (used_mb.count() > 0) {
+      logs.max_memory_used_mb_p50 = used_mb.quantile(0.5);
+      logs.max_memory_used_mb_max = used_mb.max();
+    }
+    s.lambda_logs = logs;
+  }
   if (s.invocations == 0) return s;
   s.first_arrival_s = to_seconds(first);
   s.last_arrival_s = to_seconds(last);
@@ -98,7 +127,7 @@ std::string to_json(const TraceSummary& s) {
   for (const auto& t : s.top_functions) {
     top.push_back({{"function", t.function}, {"invocations", t.invocations}, {"share", t.share}});
   }
-  const nlohmann::json j = {
+  nlohmann::json j = {
       {"source", s.source},
       {"invocations", s.invocations},
       {"functions", s.functions},
@@ -124,6 +153,24 @@ std::string to_json(const TraceSummary& s) {
       {"top_functions", top},
       {"skipped_rows", s.skipped_rows},
       {"skipped_examples", s.skipped_examples}};
+  if (s.lambda_logs) {
+    const auto& l = *s.lambda_logs;
+    j["lambda_logs"] = {{"requests", l.billed.requests},
+                        {"cold_starts", l.billed.cold_starts},
+                        {"cold_start_rate", l.cold_start_rate},
+                        {"timeouts", l.billed.timeouts},
+                        {"init_ms",
+                         {{"mean", l.init_ms_mean},
+                          {"p50", l.init_ms_p50},
+                          {"p90", l.init_ms_p90},
+                          {"p99", l.init_ms_p99},
+                          {"max", l.init_ms_max}}},
+                        {"max_memory_used_mb",
+                         {{"p50", l.max_memory_used_mb_p50}, {"max", l.max_memory_used_mb_max}}},
+                        {"billed_ms", l.billed.billed_ms},
+                        {"billed_mb_ms", l.billed.billed_mb_ms},
+                        {"billed_gb_s", l.billed.billed_gb_s()}};
+  }
   return j.dump();
 }
 

@@ -46,6 +46,7 @@ class FilteredSource final : public WorkloadSource {
   std::uint64_t skipped_rows() const override { return src_->skipped_rows(); }
   std::vector<std::string> skipped_examples() const override { return src_->skipped_examples(); }
   bool memory_is_lambda_setting() const override { return src_->memory_is_lambda_setting(); }
+  const LambdaObservation* observation() const override { return src_->observation(); }
   std::string describe() const override {
     std::string d = src_->describe();
     if (!keep_.empty()) d += fmt::format(", {} functions selected", keep_.size());

@@ -1,6 +1,7 @@
 """slsim.Workload: readers, generators, arrays, stats and pandas export."""
 
 import csv
+import json
 import math
 import os
 from pathlib import Path
@@ -133,3 +134,109 @@ def test_skip_bad_rows_counts_and_reports(tmp_path):
     assert "skip_bad_rows=True" in repr(w)
     r = slsim.simulate(w, slsim.Lambda(memory_mb=128))
     assert any("3 malformed trace rows skipped" in n for n in r.notes)
+
+
+# -- Lambda logs, RFC 4180 CSV and standard input ------------------------------------------------
+LOGS = SRC / "tests/data/lambda-logs"
+CLI = os.environ.get("SLSIM_CLI", "build/bin/slsim")
+
+
+def independent_lambda_logs():
+    """The sample's REPORT figures read with json and re only (no slsim code)."""
+    import re
+
+    events = json.loads((LOGS / "filter-log-events.json").read_text())["events"]
+    rows = []
+    for e in events:
+        m = e["message"]
+        if not m.startswith("REPORT "):
+            continue
+        dur = float(re.search(r"\tDuration: ([\d.]+) ms", m).group(1))
+        billed = int(re.search(r"Billed Duration: (\d+) ms", m).group(1))
+        mem = int(re.search(r"Memory Size: (\d+) MB", m).group(1))
+        init = re.search(r"Init Duration: ([\d.]+) ms", m)
+        init_ms = float(init.group(1)) if init else 0.0
+        rows.append((e["timestamp"] / 1e3 - dur / 1e3 - init_ms / 1e3, dur, billed, mem, init_ms))
+    rows.sort()
+    return rows
+
+
+@pytest.mark.parametrize("name", ["filter-log-events.json", "s3-export.txt"])
+def test_lambda_logs_match_an_independent_reading(name):
+    rows = independent_lambda_logs()
+    w = slsim.Workload.from_lambda_logs(LOGS / name, log_group="/aws/lambda/orders-api")
+    df = w.to_pandas()
+    assert len(df) == len(rows) == 36
+    assert set(df["function"]) == {"orders-api"}
+    t0 = rows[0][0]
+    assert df["arrival_s"].to_numpy() == pytest.approx([r[0] - t0 for r in rows], abs=2e-6)
+    assert df["duration_ms"].to_numpy() == pytest.approx([r[1] for r in rows], abs=1e-9)
+    assert set(df["memory_mb"]) == {512}
+    logs = w.stats()["lambda_logs"]
+    assert logs["requests"] == 36
+    assert logs["cold_starts"] == sum(1 for r in rows if r[4] > 0) == 2
+    assert logs["billed_ms"] == sum(r[2] for r in rows)
+    assert logs["billed_gb_s"] == pytest.approx(sum(r[2] * r[3] for r in rows) / 1024 / 1000)
+    assert logs["timeouts"] == 1
+    again = eval(repr(w), {"slsim": slsim})
+    assert repr(again) == repr(w) and len(again) == 36
+
+
+def test_lambda_logs_bad_line_names_file_and_line(tmp_path):
+    f = tmp_path / "fn.log"
+    f.write_text("2024-05-01T12:00:01.000Z REPORT RequestId: a Duration: 1.00 ms Billed Duration: "
+                 "1 ms Memory Size: 128 MB\n"
+                 "2024-05-01T12:00:02.000Z REPORT RequestId: b Duration: fast ms Billed Duration: "
+                 "1 ms Memory Size: 128 MB\n")
+    with pytest.raises(slsim.TraceError, match=r"fn.log:2:\d+: Duration: 'fast' is not a number"):
+        len(slsim.Workload.from_lambda_logs(f))
+    w = slsim.Workload.from_lambda_logs(f, skip_bad_rows=True, function="checkout")
+    assert len(w) == 1 and w.stats()["skipped_rows"] == 1
+    assert w.to_pandas()["function"].tolist() == ["checkout"]
+
+
+def test_csv_with_awkward_names_round_trips_and_reads_with_the_csv_module(tmp_path):
+    names = ["a,b", 'say "hi"', " padded ", "two\nlines", "plain"]
+    w = slsim.Workload.from_arrays(arrival_s=[0, 1, 2, 3, 4], duration_ms=[1, 2, 3, 4, 5],
+                                   function=names)
+    out = tmp_path / "awkward.csv"
+    w.to_csv(out)
+    with open(out, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted(r["function"] for r in rows) == sorted(names)
+    back = slsim.Workload.from_csv(out).to_pandas()
+    assert sorted(back["function"].astype(str)) == sorted(names)
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text("arrival_s, function ,duration_ms\n0, fn ,1\n1,\" fn\",2\n\n\n")
+    df = slsim.Workload.from_csv(spaced).to_pandas()
+    assert df["function"].astype(str).tolist() == ["fn", " fn"]
+
+
+def test_cli_reads_a_trace_from_standard_input():
+    import subprocess
+
+    def stats(path, stdin_file, *extra):
+        with open(stdin_file, "rb") as f:
+            p = subprocess.run([CLI, "trace", "stats", path, "--format", "json", *extra],
+                               stdin=f, capture_output=True, text=True)
+        return p
+
+    via_file = stats(str(A21), os.devnull)
+    via_stdin = stats("-", A21)
+    assert via_file.returncode == 0 and via_stdin.returncode == 0, via_stdin.stderr
+    a, b = json.loads(via_file.stdout), json.loads(via_stdin.stdout)
+    assert a["invocations"] == b["invocations"] == 199
+    assert a["span_s"] == b["span_s"]
+    logs = stats("-", LOGS / "filter-log-events.json", "--log-group", "/aws/lambda/orders-api")
+    assert logs.returncode == 0, logs.stderr
+    j = json.loads(logs.stdout)
+    assert j["invocations"] == 36 and j["lambda_logs"]["cold_starts"] == 2
+    assert j["top_functions"][0]["function"] == "orders-api"
+    # A second pass over standard input is refused with a clear message, exit 2.
+    twice = stats("-", A21, "--top", "3")
+    assert twice.returncode == 2
+    assert "standard input can be read only once" in twice.stderr
+    with open(os.devnull, "rb") as f:
+        empty = subprocess.run([CLI, "trace", "stats", "-"], stdin=f, capture_output=True,
+                               text=True)
+    assert empty.returncode == 2 and "empty input" in empty.stderr

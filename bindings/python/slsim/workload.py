@@ -38,7 +38,7 @@ def _select(functions, start_s, end_s, top_n, time_scale) -> _core.SelectOptions
 
 
 _DEFAULTS = dict(memory=None, memory_mb=0, sort_buffer_rows=1_000_000, skip_bad_rows=False,
-                 default_duration_ms=None,
+                 default_duration_ms=None, function=None, log_group=None,
                  functions=None, start_s=0.0, end_s=None, top_n=0, time_scale=1.0)
 
 
@@ -133,6 +133,30 @@ class Workload:
                           seed=seed, durations=durations, memory=memory or "",
                           default_duration_ms=default_duration_ms, functions=functions,
                           start_s=start_s, end_s=end_s, top_n=top_n, time_scale=time_scale)
+
+    @classmethod
+    def from_lambda_logs(cls, path, *, function: str | None = None, log_group: str | None = None,
+                         sort_buffer_rows: int = 1_000_000, skip_bad_rows: bool = False,
+                         functions: Iterable[str] | None = None, start_s: float = 0.0,
+                         end_s: float | None = None, top_n: int = 0,
+                         time_scale: float = 1.0) -> "Workload":
+        """Your own Lambda function's logs: the ``REPORT`` lines of CloudWatch Logs, as JSON from
+        ``aws logs filter-log-events`` or as text exported to S3 (gunzipped). Arrival =
+        timestamp - Duration - Init Duration; the work is the measured Duration at the logged
+        Memory Size. The function is named ``function``, else after ``log_group``
+        (``/aws/lambda/NAME``), else after the file. ``stats()["lambda_logs"]`` gives the
+        observed cold starts, init durations and billed GB-s."""
+        shown = _non_default(function=function, log_group=log_group,
+                             sort_buffer_rows=sort_buffer_rows, skip_bad_rows=skip_bad_rows,
+                             functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
+                             time_scale=time_scale)
+        rebuild = ("from_lambda_logs", dict(path=os.fspath(path), **shown))
+        core = _core._workload_from_lambda_logs(
+            path=os.fspath(path), function=function or "", log_group=log_group or "",
+            sort_buffer_rows=int(sort_buffer_rows), skip_bad_rows=bool(skip_bad_rows),
+            select=_select(functions, start_s, end_s, top_n, time_scale))
+        return cls(core, f"slsim.Workload.from_lambda_logs({os.fspath(path)!r}"
+                         + (", " + _kwargs_repr(shown) if shown else "") + ")", rebuild)
 
     @classmethod
     def from_arrays(cls, *, arrival_s, duration_ms, function=None, memory_mb=None,

@@ -11,6 +11,7 @@
 
 #include "read_all.hpp"
 #include "slsim/core/rng.hpp"
+#include "slsim/workload/array_source.hpp"
 #include "slsim/workload/azure_trace.hpp"
 #include "slsim/workload/csv_trace.hpp"
 #include "slsim/workload/trace_error.hpp"
@@ -455,4 +456,187 @@ TEST_CASE("Readers: mutated input either parses or fails with a TraceError, neve
   CHECK(ok + errors == 3000);
   CHECK(errors > 100);  // the mutations do break files
   CHECK(ok > 100);      // and some survive
+}
+
+TEST_CASE("CsvTraceReader: RFC 4180 quoted fields, trimmed spaces", "[models][trace][csv]") {
+  TempFile f(
+      "arrival_s,function,duration_ms\n"
+      "0,\"a,b\",1\n"
+      "1,\"say \"\"hi\"\"\",2\n"
+      "2,  spaced  ,3\n"
+      "3,\"  kept  \",4\n"
+      "4, \"quoted, padded\" ,5\n"
+      "5,\"two\nlines\",6\n"
+      "6,plain,7\n");
+  CsvTraceReader r(f.str());
+  const auto v = read_all(r);
+  REQUIRE(v.size() == 7);
+  auto name = [&](std::size_t i) { return r.functions()[v[i].function].name; };
+  CHECK(name(0) == "a,b");
+  CHECK(name(1) == "say \"hi\"");
+  CHECK(name(2) == "spaced");  // spaces around an unquoted field are trimmed
+  CHECK(name(3) == "  kept  ");
+  CHECK(name(4) == "quoted, padded");
+  CHECK(name(5) == "two\nlines");
+  CHECK(name(6) == "plain");
+  CHECK(v[6].work == Duration{7000});
+
+  std::uint64_t line = 0, col = 0;
+  CHECK_THAT(csv_error("arrival_s,function,duration_ms\n0,a\"b,1\n", &line, &col),
+             Catch::Contains("quote inside an unquoted field"));
+  CHECK(line == 2);
+  CHECK(col == 4);
+  CHECK_THAT(csv_error("arrival_s,function,duration_ms\n0,\"ab\"c,1\n", &line, &col),
+             Catch::Contains("after a closing quote"));
+  CHECK(col == 7);
+  CHECK_THAT(csv_error("arrival_s,function,duration_ms\n0,\"open,1\n1,b,2\n", &line),
+             Catch::Contains("not closed before the end of the file"));
+  CHECK(line == 2);
+  // A number in quotes is still a number.
+  CHECK(csv_error("arrival_s,function,duration_ms\n\"0.5\",a,\"10\"\n") == "");
+}
+
+TEST_CASE("write_csv: awkward function names round-trip through the reader",
+          "[models][trace][csv]") {
+  const std::vector<std::string> names = {
+      "a,b", "say \"hi\"", " padded ", "two\nlines", "tab\tinside", "\"", ",", "ünïcode", "x"};
+  WorkloadColumns c;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    c.arrival_s.push_back(static_cast<double>(i));
+    c.duration_ms.push_back(1.5);
+    c.function.push_back(static_cast<std::uint32_t>(i));
+  }
+  c.function_names = names;
+  FunctionTable table;
+  auto rows = ArraySource::prepare(c, table);
+  ArraySource src(rows, table);
+  TempFile out("", "awkward.csv");
+  CHECK(write_csv(src, out.str()) == names.size());
+  CsvTraceReader back(out.str());
+  const auto v = read_all(back);
+  REQUIRE(v.size() == names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    CHECK(back.functions()[v[i].function].name == names[i]);
+    CHECK(v[i].arrival == TimePoint{from_seconds(static_cast<double>(i))});
+  }
+}
+
+TEST_CASE("Readers: trailing blank lines are fine, a blank line inside is named",
+          "[models][trace]") {
+  CHECK(csv_error("arrival_s,function,duration_ms\n0,a,1\n1,a,2\n\n\r\n\n") == "");
+  std::uint64_t line = 0;
+  CHECK_THAT(csv_error("arrival_s,function,duration_ms\n0,a,1\n\n\n1,a,2\n\n", &line),
+             Catch::Contains("empty line"));
+  CHECK(line == 3);
+  TempFile a("app,func,end_timestamp,duration\na,b,5,1\n\n\n", "blank21.csv");
+  Azure2021Reader ar(a.str(), {});
+  CHECK(read_all(ar).size() == 1);
+  // With skip_bad_rows, each blank line inside is one skipped row; the rows after are read.
+  TempFile s("arrival_s,function,duration_ms\n0,a,1\n\n\n1,a,2\n", "blankskip.csv");
+  CsvTraceOptions o;
+  o.skip_bad_rows = true;
+  CsvTraceReader r(s.str(), o);
+  CHECK(read_all(r).size() == 2);
+  CHECK(r.skipped_rows() == 2);
+}
+
+namespace {
+std::string azure2019_invocations(const std::vector<std::pair<int, std::uint64_t>>& fn_counts) {
+  // One function per entry: (minute 1..1440, count in that minute).
+  std::string s = "HashOwner,HashApp,HashFunction,Trigger";
+  for (int m = 1; m <= 1440; ++m)
+    s += "," + std::to_string(m);
+  s += "\n";
+  for (std::size_t i = 0; i < fn_counts.size(); ++i) {
+    s += "o,a,f" + std::to_string(i) + ",http";
+    for (int m = 1; m <= 1440; ++m)
+      s += "," + std::to_string(m == fn_counts[i].first ? fn_counts[i].second : 0);
+    s += "\n";
+  }
+  return s;
+}
+}  // namespace
+
+TEST_CASE("Azure2019Reader: a huge per-minute count streams in bounded memory",
+          "[models][trace][azure]") {
+  // 1e8 invocations of f0 in minute 2 (4.7 GB when a minute was expanded whole), with f1 and
+  // f2 in the same minute and f3 in minute 1. Only the first 300,000 are read: enough to show
+  // that what the reader holds does not grow with the count.
+  TempFile inv(azure2019_invocations({{2, 100'000'000}, {2, 3}, {2, 1000}, {1, 5}}), "big.csv");
+  TempFile dur(
+      "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,percentile_Average_0,"
+      "percentile_Average_1,percentile_Average_25,percentile_Average_50,percentile_Average_75,"
+      "percentile_Average_99,percentile_Average_100\n"
+      "o,a,f0,1,1,1,1,1,1,1,1,1,1,1\no,a,f1,1,1,1,1,1,1,1,1,1,1,1\n"
+      "o,a,f2,1,1,1,1,1,1,1,1,1,1,1\no,a,f3,1,1,1,1,1,1,1,1,1,1,1\n",
+      "bigdur.csv");
+  Azure2019Options o;
+  o.durations_path = dur.str();
+  Azure2019Reader r(inv.str(), o);
+  Invocation x, prev;
+  std::size_t max_buffered = 0, f1 = 0, f2 = 0;
+  for (int i = 0; i < 300'000; ++i) {
+    REQUIRE(r.next(x));
+    max_buffered = std::max(max_buffered, r.buffered());
+    if (i < 5) {
+      CHECK(r.functions()[x.function].name == "a/f3");
+      CHECK(x.arrival < TimePoint{kMinute});
+    } else {
+      REQUIRE(x.arrival >= TimePoint{kMinute});
+      REQUIRE(x.arrival < TimePoint{2 * kMinute});
+    }
+    if (i > 0) REQUIRE(prev.arrival <= x.arrival);
+    f1 += x.function == 1 ? 1 : 0;
+    f2 += x.function == 2 ? 1 : 0;
+    prev = x;
+  }
+  CHECK(max_buffered <= 3);  // one pending arrival per function of the minute
+  // 300,000 of 100,001,003 calls span the first ~0.18 s of minute 2, where f2's 1,000 calls
+  // spread over 60 s put about 3 (and f1's 3 calls almost surely none).
+  CHECK(f2 < 20);
+  CHECK(x.arrival < TimePoint{kMinute + std::chrono::seconds(1)});
+}
+
+TEST_CASE("Azure2019Reader: arrivals within a minute are uniform (Kolmogorov-Smirnov)",
+          "[models][trace][azure]") {
+  const std::uint64_t n = 20'000;
+  TempFile inv(azure2019_invocations({{10, n}}), "ks.csv");
+  TempFile dur(
+      "HashOwner,HashApp,HashFunction,percentile_Average_0,percentile_Average_1,"
+      "percentile_Average_25,percentile_Average_50,percentile_Average_75,percentile_Average_99,"
+      "percentile_Average_100\no,a,f0,1,2,3,4,5,6,7\n",
+      "ksdur.csv");
+  Azure2019Options o;
+  o.durations_path = dur.str();
+  Azure2019Reader r(inv.str(), o);
+  const auto v = read_all(r);
+  REQUIRE(v.size() == n);
+  double d = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double u = to_seconds(v[i].arrival - TimePoint{9 * kMinute}) / 60.0;
+    REQUIRE(u >= 0);
+    REQUIRE(u < 1);
+    d = std::max({d, u - static_cast<double>(i) / n, static_cast<double>(i + 1) / n - u});
+  }
+  // The KS statistic's 1% critical value is 1.63 / sqrt(n).
+  CHECK(d < 1.63 / std::sqrt(static_cast<double>(n)));
+}
+
+TEST_CASE("read_trace_from_memory: every format from a string, errors as from a file",
+          "[models][trace]") {
+  TraceOptions o;
+  CHECK(read_trace_from_memory("arrival_s,function,duration_ms\n0,a,1\n1,\"b,c\",2\n", o) == 2);
+  CHECK(read_trace_from_memory("app,func,end_timestamp,duration\na,b,5,1\n", o) == 1);
+  CHECK(read_trace_from_memory("2024-05-01T12:00:01.000Z REPORT RequestId: a Duration: 1.00 ms "
+                               "Billed Duration: 1 ms Memory Size: 128 MB\n",
+                               o) == 1);
+  CHECK(read_trace_from_memory(azure2019_invocations({{1, 3}}), o,
+                               "HashOwner,HashApp,HashFunction,percentile_Average_0,"
+                               "percentile_Average_1,percentile_Average_25,percentile_Average_50,"
+                               "percentile_Average_75,percentile_Average_99,"
+                               "percentile_Average_100\no,a,f0,1,2,3,4,5,6,7\n") == 3);
+  CHECK_THROWS_AS(read_trace_from_memory("", o), TraceError);
+  CHECK_THROWS_AS(read_trace_from_memory("arrival_s,function,duration_ms\nx,a,1\n", o), TraceError);
+  o.format = TraceFormat::kLambdaLogs;
+  CHECK_THROWS_AS(read_trace_from_memory("{\"events\": [", o), TraceError);
 }

@@ -10,7 +10,9 @@
 /// Azure 2019 (Shahrad et al., ATC 2020): per-minute invocation counts per function
 /// (`HashOwner,HashApp,HashFunction,Trigger,1..1440`), per-function duration percentiles and
 /// per-app memory percentiles. Counts are expanded into arrivals uniformly at random within each
-/// minute (seeded); durations are drawn from a piecewise-linear inverse CDF through the published
+/// minute (seeded), generated in increasing order (uniform order statistics) and merged across
+/// functions, so memory does not grow with a count (1e8 calls in a minute stream like 10);
+/// durations are drawn from a piecewise-linear inverse CDF through the published
 /// percentiles (0, 1, 25, 50, 75, 99, 100); an app's average memory is split evenly across its
 /// functions (invitro's per-function memory file is used as is). Triggers map to invocation
 /// types as documented in docs/models.md.
@@ -28,7 +30,8 @@ namespace slsim {
 
 namespace detail {
 class LineReader;
-}
+class CsvSplitter;
+}  // namespace detail
 
 struct Azure2021Options {
   std::uint32_t memory_mb = 0;  ///< the trace has no memory column (invitro assumes 200 MB)
@@ -40,6 +43,8 @@ struct Azure2021Options {
 class Azure2021Reader final : public WorkloadSource {
  public:
   explicit Azure2021Reader(std::string path, Azure2021Options options = {});
+  /// Reads from an already opened input (standard input after format detection, memory).
+  Azure2021Reader(std::unique_ptr<detail::LineReader> lines, Azure2021Options options);
   ~Azure2021Reader() override;
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
@@ -62,6 +67,7 @@ class Azure2021Reader final : public WorkloadSource {
   SkippedRows skipped_;
 
   std::unique_ptr<detail::LineReader> lines_;
+  std::unique_ptr<detail::CsvSplitter> split_;
   Azure2021Options options_;
   FunctionTable functions_;
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> buffer_;
@@ -89,19 +95,36 @@ struct Azure2019Options {
 class Azure2019Reader final : public WorkloadSource {
  public:
   Azure2019Reader(std::string invocations_path, Azure2019Options options);
+  /// Reads from already opened inputs; a null `durations` or `memory` opens the options' path.
+  Azure2019Reader(std::unique_ptr<detail::LineReader> invocations,
+                  std::unique_ptr<detail::LineReader> durations,
+                  std::unique_ptr<detail::LineReader> memory, Azure2019Options options);
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
   /// Duration rows whose percentiles decreased somewhere and were made non-decreasing
   /// (cumulative maximum), as the Azure data occasionally needs.
   std::size_t adjusted_duration_rows() const { return adjusted_rows_; }
+  /// Arrivals generated but not yet returned: one per function invoked in the current minute,
+  /// however large its count.
+  std::size_t buffered() const { return heap_.size(); }
 
  private:
   struct Minute {
     FunctionId function;
     std::uint32_t count;
   };
-  void fill_minute();
+  struct Cursor {  // one (function, minute) count being expanded
+    std::int64_t arrival_us;
+    std::uint32_t entry;  // index into entries_
+    std::uint32_t left;   // arrivals still to draw after this one
+    double u;             // position of this arrival in the minute, [0, 1)
+    bool operator>(const Cursor& o) const {
+      return arrival_us != o.arrival_us ? arrival_us > o.arrival_us : entry > o.entry;
+    }
+  };
+  void start_minute();
+  void advance(Cursor& c);
 
   std::string path_;
   Azure2019Options options_;
@@ -111,8 +134,8 @@ class Azure2019Reader final : public WorkloadSource {
   std::vector<std::uint32_t> minute_begin_;  // CSR over minutes: entries [begin[m], begin[m+1])
   std::vector<Minute> entries_;
   RngStream arrival_rng_, duration_rng_;
-  std::vector<Invocation> current_;
-  std::size_t pos_ = 0;
+  std::vector<Cursor> heap_;
+  std::int64_t minute_start_us_ = 0;
   std::uint32_t next_minute_ = 0;
   std::size_t adjusted_rows_ = 0;
 };

@@ -6,7 +6,10 @@
 /// `arrival_s` is seconds since the trace start (>= 0), `duration_ms` the execution time at the
 /// function's memory size (>= 0), `memory_mb` a positive integer, `invocation` sync|async|queue
 /// (both optional per row too: an empty cell means the default).
-/// Columns may come in any order; unknown columns are an error. LF or CRLF line ends.
+/// Columns may come in any order; unknown columns are an error. LF or CRLF line ends; blank
+/// lines at the end of the file are ignored. Fields follow RFC 4180: a field in double quotes
+/// may hold commas, line ends and doubled quotes (`"say ""hi"", twice"`); spaces around an
+/// unquoted field are trimmed (quote a name whose spaces matter). Path "-" reads standard input.
 /// Every malformed row throws TraceError naming file, line, column and reason.
 
 #include <string>
@@ -15,6 +18,10 @@
 #include "slsim/workload/workload.hpp"
 
 namespace slsim {
+
+namespace detail {
+class LineReader;
+}
 
 struct CsvTraceOptions {
   std::uint32_t default_memory_mb = 0;  ///< for rows without memory_mb (0 = scenario default)
@@ -25,6 +32,8 @@ struct CsvTraceOptions {
 class CsvTraceReader final : public WorkloadSource {
  public:
   explicit CsvTraceReader(std::string path, CsvTraceOptions options = {});
+  /// Reads from an already opened input (standard input after format detection, memory).
+  CsvTraceReader(std::unique_ptr<detail::LineReader> lines, CsvTraceOptions options);
   ~CsvTraceReader() override;
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }

@@ -31,4 +31,16 @@ struct Invocation {
   InvocationType type = InvocationType::kSync;
 };
 
+/// What Lambda's own logs say about one invocation (its CloudWatch Logs `REPORT` line). Traces
+/// other than Lambda logs have no observation.
+struct LambdaObservation {
+  Duration duration{};                   ///< `Duration`: the handler's run, INIT excluded
+  Duration billed{};                     ///< `Billed Duration` (whole milliseconds)
+  Duration init{};                       ///< `Init Duration` (plus any `Restore Duration`); 0 warm
+  std::uint32_t memory_mb = 0;           ///< `Memory Size`
+  std::uint32_t max_memory_used_mb = 0;  ///< `Max Memory Used` (0 when absent)
+  bool cold_start = false;               ///< the line had an `Init Duration` (or a restore)
+  bool timed_out = false;                ///< `Status: timeout`
+};
+
 }  // namespace slsim

@@ -2,11 +2,13 @@
 /// Summary statistics of a workload, computed in one streaming pass.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "slsim/core/quantile_sketch.hpp"
 #include "slsim/core/stats.hpp"
+#include "slsim/workload/lambda_logs.hpp"
 #include "slsim/workload/workload.hpp"
 
 namespace slsim {
@@ -34,6 +36,18 @@ struct TraceSummary {
   std::vector<Top> top_functions;  ///< by volume, at most 10
   std::uint64_t skipped_rows = 0;  ///< malformed rows skipped (skip_bad_rows only)
   std::vector<std::string> skipped_examples;
+
+  /// What Lambda logs observed over the invocations summarised (present for Lambda logs only):
+  /// the cold starts Lambda actually had, their init durations, and what was billed, for
+  /// comparing with a simulation of the same workload.
+  struct LambdaLogs {
+    LambdaBilledTotals billed;   ///< requests, billed ms, billed MB-ms, cold starts
+    double cold_start_rate = 0;  ///< cold starts / invocations
+    double init_ms_mean = 0, init_ms_p50 = 0, init_ms_p90 = 0, init_ms_p99 = 0,
+           init_ms_max = 0;  ///< over cold starts
+    double max_memory_used_mb_p50 = 0, max_memory_used_mb_max = 0;
+  };
+  std::optional<LambdaLogs> lambda_logs;
 };
 
 /// Consumes the whole source and summarises it (constant memory in the trace length; per-function

@@ -53,6 +53,9 @@ class WorkloadSource {
   /// at (slsim CSV, Lambda logs), so durations may be rescaled from it. Azure traces give a
   /// memory footprint, which says nothing about CPU: false.
   virtual bool memory_is_lambda_setting() const { return false; }
+  /// What the trace observed on Lambda about the invocation last returned by next() (Lambda
+  /// logs: billed duration, init duration, cold start), or null when the trace says nothing.
+  virtual const LambdaObservation* observation() const { return nullptr; }
 };
 
 /// Counts and remembers the first few skipped rows (for readers with skip_bad_rows).
