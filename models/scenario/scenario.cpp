@@ -8,6 +8,7 @@
 #include <set>
 
 #include "slsim/workload/csv_trace.hpp"
+#include "containers_table.hpp"
 #include "table_reader.hpp"
 
 namespace slsim {
@@ -265,6 +266,7 @@ Scenario load_scenario(const std::string& path) {
       }
     }
   }
+  scenario_detail::load_container_tables(root, path, s);  // [ecs], [fargate]
   return s;
 }
 

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "slsim/containers/service.hpp"
 #include "slsim/pricing/date.hpp"
 #include "slsim/workload/generators.hpp"
 #include "slsim/lambda/lambda.hpp"
@@ -48,6 +49,9 @@ struct Scenario {
   /// The [lambda] table: defaults, per-function overrides, account settings. as_of, region and
   /// seed are copied from the scenario.
   LambdaOptions lambda;
+  /// The [ecs] and [fargate] tables (defaults when absent); as_of, region and seed copied.
+  EcsOptions ecs;
+  FargateOptions fargate;
 };
 
 /// Loads and validates a scenario file. Throws ScenarioError.
