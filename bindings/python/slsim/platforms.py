@@ -185,7 +185,11 @@ def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region:
                                       int(account_concurrency), bool(free_tier),
                                       float(discount_pct), bool(records), bool(timeseries))
         return Result(core, "lambda")
-    raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda")
+    if hasattr(platform, "_simulate"):  # slsim.Ecs, slsim.Fargate (containers.py)
+        return platform._simulate(workload, seed=seed, as_of=as_of, region=region,
+                                  discount_pct=discount_pct, timeseries=timeseries)
+    raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda, slsim.Ecs, "
+                    "slsim.Fargate")
 
 
 def _summary_task(workload: Workload, platform, kwargs: dict) -> dict:
