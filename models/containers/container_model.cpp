@@ -269,7 +269,9 @@ class ContainerModel final : public Component {
     std::uint32_t gen = 0;       // life events (ready, drain end, Spot)
     std::uint32_t done_gen = 0;  // completion events
     std::uint32_t svc_pos = 0;   // index in its service's task list
-    bool queued = false;         // in a launch queue or waiting for a place
+    TimePoint due{};             // time of the pending completion event (when has_due)
+    bool has_due = false;
+    bool queued = false;  // in a launch queue or waiting for a place
   };
 
   // ---- services -----------------------------------------------------------------------------
@@ -399,17 +401,25 @@ class ContainerModel final : public Component {
     set_cpu(s, s.table.cpu_used[n + 1] - s.table.cpu_used[n]);
   }
 
+  /// Keeps the task's next-completion event right. A pending event that is not later than the
+  /// new completion time is kept (it re-checks when it fires), so an arrival that only stretches
+  /// the others' work schedules nothing.
   void reschedule(std::uint32_t t) {
     TaskRec& k = tasks_[t];
-    ++k.done_gen;
     if (k.slots.empty()) return;
     const Service& s = svcs_[k.service];
-    sim_.schedule_at(k.next_finish(sim_.now(), s.table), id_, kDone, t, k.done_gen);
+    const TimePoint at = k.next_finish(sim_.now(), s.table);
+    if (k.has_due && k.due <= at) return;
+    ++k.done_gen;
+    k.due = at;
+    k.has_due = true;
+    sim_.schedule_at(at, id_, kDone, t, k.done_gen);
   }
 
   void on_done(std::uint32_t t) {
     const TimePoint now = sim_.now();
     TaskRec& k = tasks_[t];
+    k.has_due = false;
     Service& s = svcs_[k.service];
     k.advance(now, s.table);
     const auto before = k.n();
@@ -820,6 +830,7 @@ class ContainerModel final : public Component {
     k.state = TaskState::kStopped;
     ++k.gen;
     ++k.done_gen;
+    k.has_due = false;
     // Leave the service's task list.
     const auto last = s.tasks.back();
     s.tasks[k.svc_pos] = last;
