@@ -1126,6 +1126,12 @@ ContainerResult ContainerModel::finish() {
   x.emplace_back("spot_interruptions", static_cast<double>(spot_interruptions_));
   if (cluster_) x.emplace_back("instances_launched", static_cast<double>(instances_launched_));
   x.emplace_back("queue_wait_mean_ms", wait_mean_.mean());
+  // The load balancer's billable quantities (not priced here: the rate card has no
+  // load-balancer meter yet). One ALB for the deployment, "each partial hour ... billed as a
+  // full hour"; LCUs on the new-connections dimension (25 per second per LCU), one connection per
+  // request: LCU-hours = requests / (25 x 3,600). docs/models.md, "Load balancer".
+  x.emplace_back("alb_hours", std::ceil(res_.span_s / 3600));
+  x.emplace_back("alb_lcu_hours", static_cast<double>(res_.arrived) / (25.0 * 3600));
   if (src_.skipped_rows() > 0) {
     const auto ex = src_.skipped_examples();
     note(fmt::format("{} malformed trace rows skipped{}", src_.skipped_rows(),

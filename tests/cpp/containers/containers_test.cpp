@@ -409,6 +409,60 @@ TEST_CASE("Containers: nothing is lost over randomised scenarios", "[containers]
   }
 }
 
+TEST_CASE("Containers: Spot interruptions drain, replace, and retry or fail", "[containers]") {
+  // 4 erlangs of 2 s requests for 200 hours: at 99.99% a month (a hazard of 0.0126 per hour),
+  // 6 tasks see about 15 interruptions, 3 instances about 7.5.
+  Trace t;
+  for (int i = 0; i < 200 * 7200; ++i)
+    t.add(i * 0.5, 2000);
+  for (const auto mode : {SpotInFlight::kRetry, SpotInFlight::kFail}) {
+    FargateOptions o = fixed_fargate(6);
+    o.defaults.spot = true;
+    o.defaults.spot_interruption_pct = 99.99;  // about one interruption per task every 80 h
+    o.defaults.spot_in_flight = mode;
+    o.defaults.stop_timeout_s = 1;  // shorter than a request: some are cut off
+    o.seed = 11;
+    auto src = t.source();
+    const auto r = simulate_fargate(*src, o);
+    INFO(r.to_json());
+    CHECK(r.arrived == r.outcomes.total());
+    // Every interruption starts a replacement.
+    CHECK(r.figure("spot_interruptions") >= 5);
+    CHECK(r.figure("tasks_started") == 6 + r.figure("spot_interruptions"));
+    if (mode == SpotInFlight::kRetry) {
+      CHECK(r.retries > 0);
+      CHECK(r.outcomes.failed == 0);
+    } else {
+      CHECK(r.retries == 0);
+      CHECK(r.outcomes.failed > 0);
+    }
+    REQUIRE(r.usage.fargate.size() == 1);
+    CHECK(r.usage.fargate[0].spot);
+  }
+  // EC2 Spot: the instance's tasks move to a new instance.
+  EcsOptions e;
+  e.as_of = kAsOf;
+  e.defaults.tasks = 5;
+  e.defaults.vcpu = 1;
+  e.defaults.memory_gb = 2;
+  e.defaults.lb_timeout_s = 4000;
+  e.defaults.queue_size = 1'000'000;
+  e.cluster.spot = true;
+  e.cluster.spot_interruption_pct = 99.99;
+  e.cluster.instance_types = {"m5.large"};
+  e.seed = 5;
+  auto src = t.source();
+  const auto r = simulate_ecs(*src, e);
+  INFO(r.to_json());
+  CHECK(r.arrived == r.outcomes.completed + r.outcomes.failed);
+  CHECK(r.figure("spot_interruptions") >= 2);
+  CHECK(r.figure("instances_launched") >= 3 + r.figure("spot_interruptions"));
+  // Two minutes of notice drain 2 s requests completely: nothing is cut off.
+  CHECK(r.retries == 0);
+  CHECK(r.outcomes.failed == 0);
+  CHECK(r.usage.ec2.at(0).spot);
+}
+
 TEST_CASE("Containers: same seed, same result", "[containers]") {
   FargateOptions o;
   o.as_of = kAsOf;
