@@ -391,7 +391,11 @@ class ContainerModel final : public Component {
     Service& s = svcs_[k.service];
     Request& q = reqs_[r];
     const double wait_ms = to_millis(now - q.arrival);
-    res_.queue_wait_ms.add(wait_ms);
+    if (wait_ms > 0) {
+      res_.queue_wait_ms.add(wait_ms);
+    } else {
+      ++zero_waits_;  // added to the sketch at once at the end
+    }
     wait_mean_.add(wait_ms);
     if (k.in_service_at > q.arrival) ++res_.cold_starts;
     k.advance(now, s.table);
@@ -496,9 +500,10 @@ class ContainerModel final : public Component {
         ++out.unfinished;
         break;
     }
-    if (o != Outcome::kUnfinished) {
-      res_.latency_ms.add(ms);
-      res_.latency_stats.add(ms);
+    if (o != Outcome::kUnfinished && o != Outcome::kCompleted) {
+      // Merged with the completed ones at the end (one sketch update per request).
+      latency_other_.add(ms);
+      latency_other_stats_.add(ms);
     }
     --in_system_;
     free_reqs_.push_back(r);
@@ -1061,6 +1066,9 @@ class ContainerModel final : public Component {
 
   Level tasks_alive_, hosts_, cpu_, hosts_cpu_;  // hosts_cpu_: vCPU capacity (tasks or hosts)
   MeanAccumulator wait_mean_;
+  std::uint64_t zero_waits_ = 0;
+  QuantileSketch latency_other_;  // requests that ended but did not complete
+  RunningStats latency_other_stats_;
   std::uint64_t spot_interruptions_ = 0, instances_launched_ = 0;
   std::vector<FargateUsage> fargate_usage_;
   std::vector<Ec2Usage> ec2_usage_;
@@ -1097,6 +1105,11 @@ ContainerResult ContainerModel::finish() {
     }
   }
   res_.span_s = to_seconds(end);
+  if (zero_waits_ > 0) res_.queue_wait_ms.add(0.0, zero_waits_);
+  res_.latency_ms = res_.latency_completed_ms;
+  res_.latency_ms.merge(latency_other_);
+  res_.latency_stats = res_.latency_completed_stats;
+  res_.latency_stats.merge(latency_other_stats_);
   res_.instances_mean = tasks_alive_.mean(end);
   res_.instances_max = tasks_alive_.max;
   res_.hosts_mean = hosts_.mean(end);
