@@ -1,5 +1,6 @@
 // ECS on EC2 and Fargate: settings by public name (the same setter and validator as the scenario
 // file and the CLI), simulation with the GIL released, and the shared result shape.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -86,11 +87,16 @@ void register_containers(pybind11::module_& m) {
           running.push_back(x.running);
           instances.push_back(x.instances);
         }
+        // NumPy arrays (copies: the timeline is small, one sample per simulated minute).
+        const auto arr = [](const auto& v) {
+          using T = typename std::decay_t<decltype(v)>::value_type;
+          return ::py::array_t<T>(static_cast<::py::ssize_t>(v.size()), v.data());
+        };
         ::py::dict d;
-        d["time_s"] = t;
-        d["desired"] = desired;
-        d["running"] = running;
-        d["instances"] = instances;
+        d["time_s"] = arr(t);
+        d["desired"] = arr(desired);
+        d["running"] = arr(running);
+        d["instances"] = arr(instances);
         return d;
       });
 

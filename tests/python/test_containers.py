@@ -110,6 +110,9 @@ def test_timeline_on_request():
     assert len(tl["time_s"]) >= 19
     assert max(tl["desired"]) > 1  # it scaled out
     assert tl["time_s"][0] == 60
+    assert tl["desired"].dtype.kind == "u" and tl["time_s"].dtype.kind == "f"
+    df = r.to_pandas()  # no per-request records for containers: a one-row summary
+    assert len(df) == 1 and df["platform"][0] == "fargate"
 
 
 def test_cli_fixed_fargate_service_matches_slsim_price(tmp_path):
