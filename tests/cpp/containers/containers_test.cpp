@@ -6,9 +6,11 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <vector>
 
+#include "slsim/containers/options_io.hpp"
 #include "slsim/core/confidence.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/workload/array_source.hpp"
@@ -480,4 +482,45 @@ TEST_CASE("Containers: same seed, same result", "[containers]") {
   };
   const auto a = run(), b = run();
   CHECK(a.to_json() == b.to_json());
+}
+
+TEST_CASE("Containers: settings round-trip through their text form", "[containers]") {
+  ServiceConfig s;
+  s.functions = {"a", "b"};
+  s.vcpu = 2;
+  s.memory_gb = 4;
+  s.arch = Arch::kArm64;
+  s.concurrency = 12;
+  s.min_tasks = 2;
+  s.max_tasks = 40;
+  s.step_scaling = {{0, 20, -1}, {70, std::numeric_limits<double>::infinity(), 3}};
+  s.schedule = {{28'800, 3, 40}};
+  s.startup_s = Distribution::lognormal_from_median_p99(20, 60);
+  s.spot = true;
+  s.spot_in_flight = SpotInFlight::kFail;
+  s.cpu_bound_fraction = 0.8;
+  ContainerOptions o;
+  ServiceConfig back;
+  for (const auto& [k, v] : changed_service_options(s))
+    set_container_option(o, back, k, v);
+  CHECK(back == s);
+  CHECK(changed_service_options(ServiceConfig{}).empty());
+  // Unknown keys and malformed values name the key.
+  try {
+    set_container_option(o, back, "vcpus", "1");
+    FAIL("accepted an unknown key");
+  } catch (const ConfigError& e) {
+    CHECK(e.key() == "vcpus");
+    CHECK_THAT(e.message(), Catch::Contains("vcpu"));
+  }
+  CHECK_THROWS_AS(set_container_option(o, back, "step_scaling", "1:2"), ConfigError);
+  CHECK_THROWS_AS(set_container_option(o, back, "tasks", "-1"), ConfigError);
+  // On EC2, cluster keys go to the cluster, and are refused in a service table.
+  EcsOptions e;
+  set_container_option(e, e.defaults, "instance_type", "m5.large, c5.large");
+  CHECK(e.cluster.instance_types == std::vector<std::string>{"m5.large", "c5.large"});
+  set_container_option(e, e.defaults, "spot", "true");
+  CHECK(e.cluster.spot);
+  CHECK_FALSE(e.defaults.spot);
+  CHECK_THROWS_AS(set_container_option(e, back, "instances", "3", true), ConfigError);
 }
