@@ -38,6 +38,14 @@ std::vector<std::pair<std::string, std::string>> ContainerArgs::given() const {
   return out;
 }
 
+std::string ContainerArgs::container_only_flag() const {
+  for (const auto& [key, opt] : options) {
+    if (opt->count() == 0) continue;
+    if (std::find(shared.begin(), shared.end(), key) == shared.end()) return dashed(key);
+  }
+  return timeline ? "--timeline" : "";
+}
+
 void add_container_options(CLI::App* cmd, ContainerArgs& a) {
   std::vector<std::string> keys = container_service_keys();
   for (const auto& k : container_cluster_keys())
@@ -47,6 +55,7 @@ void add_container_options(CLI::App* cmd, ContainerArgs& a) {
     const auto name = dashed(k);
     if (auto* existing = cmd->get_option_no_throw(name)) {
       a.options.emplace_back(k, existing);
+      a.shared.push_back(k);
       continue;
     }
     const auto help = fmt::format("ecs/fargate: {} (scenario key {})", k, k);

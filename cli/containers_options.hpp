@@ -19,8 +19,11 @@ struct ContainerArgs {
   std::map<std::string, bool> flags;                          // booleans
   std::vector<std::pair<std::string, CLI::Option*>> options;  // key -> its option
   bool timeline = false;
+  std::vector<std::string> shared;  // keys whose flag another platform also has (--arch)
   /// The settings given on the command line, as (key, text), in flag order.
   std::vector<std::pair<std::string, std::string>> given() const;
+  /// The first container-only flag given ("" when none): for other platforms to refuse.
+  std::string container_only_flag() const;
 };
 
 /// Adds a flag for every container setting to `cmd` (a flag that already exists, such as

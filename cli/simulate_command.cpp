@@ -79,6 +79,9 @@ void add_simulate_command(CLI::App& app) {
       run_container_simulation(a->platform, s, *wl, *ca, a->format);
       return;
     }
+    if (const auto flag = ca->container_only_flag(); !flag.empty()) {
+      throw std::invalid_argument(flag + " applies to --platform ecs or fargate, not lambda");
+    }
     LambdaOptions o = s.lambda;
     o.as_of = s.as_of;
     o.region = s.region;
