@@ -412,11 +412,11 @@ TEST_CASE("Containers: nothing is lost over randomised scenarios", "[containers]
 }
 
 TEST_CASE("Containers: Spot interruptions drain, replace, and retry or fail", "[containers]") {
-  // 4 erlangs of 2 s requests for 200 hours: at 99.99% a month (a hazard of 0.0126 per hour),
+  // 4 erlangs of 8 s requests for 200 hours: at 99.99% a month (a hazard of 0.0126 per hour),
   // 6 tasks see about 15 interruptions, 3 instances about 7.5.
   Trace t;
-  for (int i = 0; i < 200 * 7200; ++i)
-    t.add(i * 0.5, 2000);
+  for (int i = 0; i < 200 * 1800; ++i)
+    t.add(i * 2.0, 8000);
   for (const auto mode : {SpotInFlight::kRetry, SpotInFlight::kFail}) {
     FargateOptions o = fixed_fargate(6);
     o.defaults.spot = true;
@@ -459,7 +459,7 @@ TEST_CASE("Containers: Spot interruptions drain, replace, and retry or fail", "[
   CHECK(r.arrived == r.outcomes.completed + r.outcomes.failed);
   CHECK(r.figure("spot_interruptions") >= 2);
   CHECK(r.figure("instances_launched") >= 3 + r.figure("spot_interruptions"));
-  // Two minutes of notice drain 2 s requests completely: nothing is cut off.
+  // Two minutes of notice drain 8 s requests completely: nothing is cut off.
   CHECK(r.retries == 0);
   CHECK(r.outcomes.failed == 0);
   CHECK(r.usage.ec2.at(0).spot);
