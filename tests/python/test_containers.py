@@ -83,6 +83,10 @@ def test_bad_values_are_value_errors_naming_the_keyword():
     # Valid today, not in 2020: checked again at the simulation's as_of.
     with pytest.raises(ValueError, match="arm64"):
         slsim.simulate(wl, slsim.Fargate(arch="arm64"), as_of="2020-06-01")
+    with pytest.raises(ValueError, match="records"):
+        slsim.simulate(wl, slsim.Fargate(), records=True)
+    with pytest.raises(ValueError, match="functions belong to a service"):
+        slsim.simulate(wl, slsim.Fargate(functions=["a"]))
 
 
 def test_sweep_over_fargate_sizes():

@@ -83,8 +83,15 @@ class _ContainerPlatform:
         return {name: s._settings() for name, s in self._services.items()}
 
     def _simulate(self, workload, *, seed: int, as_of, region: str, discount_pct: float,
-                  timeseries: bool):
+                  timeseries: bool, records: bool = False, account_concurrency: int = 0,
+                  free_tier: bool = True):
         from .platforms import Result
+
+        if records:
+            raise ValueError("records=True: per-request records are kept for Lambda only; "
+                             "timeseries=True gives the containers' scaling timeline")
+        if account_concurrency or not free_tier:
+            raise ValueError("account_concurrency and free_tier are Lambda settings")
 
         if "functions" in self._kwargs:
             raise ValueError(f"{self._NAME}(functions=...): functions belong to a service: "

@@ -187,7 +187,9 @@ def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region:
         return Result(core, "lambda")
     if hasattr(platform, "_simulate"):  # slsim.Ecs, slsim.Fargate (containers.py)
         return platform._simulate(workload, seed=seed, as_of=as_of, region=region,
-                                  discount_pct=discount_pct, timeseries=timeseries)
+                                  discount_pct=discount_pct, timeseries=timeseries,
+                                  records=records, account_concurrency=account_concurrency,
+                                  free_tier=free_tier)
     raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda, slsim.Ecs, "
                     "slsim.Fargate")
 
