@@ -524,3 +524,43 @@ TEST_CASE("Containers: settings round-trip through their text form", "[container
   CHECK_FALSE(e.defaults.spot);
   CHECK_THROWS_AS(set_container_option(e, back, "instances", "3", true), ConfigError);
 }
+
+TEST_CASE("Containers: requests-per-target tracking and managed scaling of the cluster",
+          "[containers]") {
+  // 10 requests a second = 600 a minute; a target of 60 per task needs 10 tasks. On EC2 two
+  // (1 vCPU, 2 GB) tasks fill an m5.large: managed scaling at 100% settles at 5 instances.
+  Trace t;
+  for (int i = 0; i < 10 * 3600; ++i)
+    t.add(i * 0.1, 100);
+  EcsOptions o;
+  o.as_of = kAsOf;
+  o.record_timeline = true;
+  auto& d = o.defaults;
+  d.vcpu = 1;
+  d.memory_gb = 2;
+  d.concurrency = 10;
+  d.min_tasks = 1;
+  d.max_tasks = 30;
+  d.target_requests_per_task = 60;
+  o.cluster.instance_types = {"m5.large"};
+  auto src = t.source();
+  const auto r = simulate_ecs(*src, o);
+  REQUIRE(r.arrived == r.outcomes.total());
+  REQUIRE(!r.timeline.empty());
+  const auto& last = r.timeline.back();
+  CHECK(last.desired == 10);
+  CHECK(last.running == 10);
+  CHECK(last.instances == 5);
+  CHECK(r.hosts_max == 5);
+  CHECK(r.outcomes.completed == r.arrived);
+  // The same on Fargate: 10 tasks, no instances.
+  FargateOptions f;
+  f.as_of = kAsOf;
+  f.record_timeline = true;
+  f.defaults = d;
+  auto src2 = t.source();
+  const auto rf = simulate_fargate(*src2, f);
+  CHECK(rf.timeline.back().desired == 10);
+  CHECK(rf.timeline.back().instances == 0);
+  CHECK(rf.hosts_max == 0);
+}
