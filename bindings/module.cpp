@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   slsim::py::register_pricing(m);
   slsim::py::register_lambda(m);
   slsim::py::register_batch(m);
+  slsim::py::register_containers(m);
 }

@@ -7,4 +7,5 @@ void register_workload(pybind11::module_& m);
 void register_pricing(pybind11::module_& m);
 void register_lambda(pybind11::module_& m);
 void register_batch(pybind11::module_& m);
+void register_containers(pybind11::module_& m);
 }  // namespace slsim::py

@@ -5,6 +5,7 @@
 
 #include "batch_options.hpp"
 #include "commands.hpp"
+#include "containers_options.hpp"
 #include "lambda_output.hpp"
 #include "slsim/scenario/scenario.hpp"
 #include "trace_options.hpp"
@@ -27,7 +28,7 @@ void add_simulate_command(CLI::App& app) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--platform", a->platform, "Platform to simulate")
-      ->check(CLI::IsMember({"lambda", "batch"}))
+      ->check(CLI::IsMember({"lambda", "ecs", "fargate", "batch"}))
       ->capture_default_str();
   cmd->add_option("--scenario,-s", a->scenario,
                   "Scenario file (TOML); default: the bundled one, or none when a TRACE is given");
@@ -60,7 +61,9 @@ void add_simulate_command(CLI::App& app) {
                   "Account concurrency limit (default 1,000)");
   cmd->add_flag("--no-free-tier", a->no_free_tier, "Do not apply the monthly free tier");
   add_batch_args(cmd, a->batch);
-  cmd->callback([a] {
+  auto ca = std::make_shared<ContainerArgs>();
+  add_container_options(cmd, *ca);
+  cmd->callback([a, ca] {
     // A trace on the command line without --scenario starts from slsim's defaults (today,
     // us-east-1, seed 1), not from the bundled scenario's [lambda] settings.
     Scenario s;
@@ -73,6 +76,15 @@ void add_simulate_command(CLI::App& app) {
     if (!a->as_of.empty()) s.as_of = Date::parse(a->as_of);
     if (!a->region.empty()) s.region = a->region;
     if (a->seed) s.seed = *a->seed;
+    if (a->platform == "ecs" || a->platform == "fargate") {
+      if (!a->trace.path.empty()) a->trace.seed = s.seed;
+      auto wl = a->trace.path.empty() ? open_workload(s) : make_trace_factory(a->trace)();
+      run_container_simulation(a->platform, s, *wl, *ca, a->format);
+      return;
+    }
+    if (const auto flag = ca->container_only_flag(); !flag.empty()) {
+      throw std::invalid_argument(flag + " applies to --platform ecs or fargate, not " + a->platform);
+    }
     LambdaOptions o = s.lambda;
     o.as_of = s.as_of;
     o.region = s.region;

@@ -9,6 +9,7 @@
 
 #include "batch_table.hpp"
 #include "slsim/workload/csv_trace.hpp"
+#include "containers_table.hpp"
 #include "table_reader.hpp"
 
 namespace slsim {
@@ -270,6 +271,7 @@ Scenario load_scenario(const std::string& path) {
     }
   }
   scenario_detail::load_batch_table(root, path, s);
+  scenario_detail::load_container_tables(root, path, s);  // [ecs], [fargate]
   return s;
 }
 

@@ -19,6 +19,7 @@ from .distributions import (
     Weibull,
     parse_distribution,
 )
+from .containers import Ecs, Fargate
 from .platforms import Lambda, Result, simulate, sweep
 from .batch import Batch, BatchResult
 from .pricing import Bill, RateCard, price_ec2, price_fargate, price_lambda
@@ -30,6 +31,8 @@ PricingError = _core.PricingError
 __version__ = _core.__version__
 
 __all__ = [
+    "Ecs",
+    "Fargate",
     "Lambda",
     "Batch",
     "BatchResult",

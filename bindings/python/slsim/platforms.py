@@ -188,10 +188,13 @@ def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region:
                                       int(account_concurrency), bool(free_tier),
                                       float(discount_pct), bool(records), bool(timeseries))
         return Result(core, "lambda")
-    if hasattr(platform, "_simulate"):  # slsim.Batch (and other platforms' configurations)
+    if hasattr(platform, "_simulate"):  # slsim.Ecs, slsim.Fargate, slsim.Batch
         return platform._simulate(workload, seed=seed, as_of=as_of, region=region,
-                                  discount_pct=discount_pct, records=records)
-    raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda, slsim.Batch")
+                                  discount_pct=discount_pct, timeseries=timeseries,
+                                  records=records, account_concurrency=account_concurrency,
+                                  free_tier=free_tier)
+    raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda, slsim.Ecs, "
+                    "slsim.Fargate, slsim.Batch")
 
 
 def _summary_task(workload: Workload, platform, kwargs: dict) -> dict:

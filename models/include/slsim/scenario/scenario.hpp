@@ -17,6 +17,7 @@
 #include <string>
 
 #include "slsim/batch/batch_options.hpp"
+#include "slsim/containers/service.hpp"
 #include "slsim/pricing/date.hpp"
 #include "slsim/workload/generators.hpp"
 #include "slsim/lambda/lambda.hpp"
@@ -52,6 +53,9 @@ struct Scenario {
   /// The [batch] table (AWS Batch): job definitions, queues, compute environments. as_of, region
   /// and seed are copied from the scenario.
   BatchOptions batch;
+  /// The [ecs] and [fargate] tables (defaults when absent); as_of, region and seed copied.
+  EcsOptions ecs;
+  FargateOptions fargate;
 };
 
 /// Loads and validates a scenario file. Throws ScenarioError.

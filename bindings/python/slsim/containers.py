@@ -1,0 +1,158 @@
+"""Container platforms: ``slsim.Fargate(...)`` and ``slsim.Ecs(...)`` (ECS on EC2).
+
+Keyword-only, with the scenario file's key names (``vcpu``, ``memory_gb``, ``concurrency``,
+``min_tasks``, ``max_tasks``, ``target_cpu_pct``, ``tasks``, ...); eval-able repr, equality,
+pickling; a bad value is a ``ValueError`` naming the keyword and what is allowed. Both are
+accepted by :func:`slsim.simulate` and :func:`slsim.sweep`. See docs/models.md.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from . import _core
+from .distributions import Distribution
+
+
+def _text(key: str, value) -> str:
+    """A keyword's value in the text form the C++ setter reads (options_io.hpp)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Distribution):
+        return value.spec
+    if key in ("step_scaling", "schedule"):
+        items = []
+        for item in value:
+            if isinstance(item, str):
+                items.append(item)
+                continue
+            if len(item) != 3:
+                raise ValueError(f"{key}: each item is a 3-tuple")
+            items.append(":".join("inf" if (isinstance(x, float) and x == float("inf"))
+                                  else repr(x) if isinstance(x, float) else str(x)
+                                  for x in item))
+        return ";".join(items)
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(x) for x in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _repr(value) -> str:
+    """An eval-able repr (infinity as float('inf'))."""
+    if isinstance(value, float) and value == float("inf"):
+        return "float('inf')"
+    if isinstance(value, list):
+        return "[" + ", ".join(_repr(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        inner = ", ".join(_repr(v) for v in value)
+        return "(" + inner + ("," if len(value) == 1 else "") + ")"
+    return repr(value)
+
+
+class _ContainerPlatform:
+    _LAUNCH = ""
+    _NAME = ""
+
+    def __init__(self, *, services: dict | None = None, **kwargs):
+        keys = set(_core.container_service_keys())
+        if self._LAUNCH == "ecs":
+            keys |= set(_core.container_cluster_keys())
+        unknown = set(kwargs) - keys
+        if unknown:
+            raise TypeError(f"{self._NAME}() got unknown arguments {sorted(unknown)}; "
+                            f"known: {sorted(keys | {'services'})}")
+        self._kwargs = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}
+        self._services = dict(services or {})
+        for name, s in self._services.items():
+            if not isinstance(s, type(self)):
+                raise TypeError(f"services[{name!r}] must be a slsim.{self._NAME}")
+        try:
+            self._settings()
+            self._service_settings()
+        except ValueError as e:
+            raise ValueError(f"{self._NAME}: {e}") from None
+        # Checked now against today's rules; simulate() checks again at its as_of.
+        _core._check_containers(self._LAUNCH, self._settings(), self._service_settings(), "")
+
+    def _settings(self) -> list:
+        return [(k, _text(k, v)) for k, v in self._kwargs.items()]
+
+    def _service_settings(self) -> dict:
+        return {name: s._settings() for name, s in self._services.items()}
+
+    def _simulate(self, workload, *, seed: int, as_of, region: str, discount_pct: float,
+                  timeseries: bool, records: bool = False, account_concurrency: int = 0,
+                  free_tier: bool = True):
+        from .platforms import Result
+
+        if records:
+            raise ValueError("records=True: per-request records are kept for Lambda only; "
+                             "timeseries=True gives the containers' scaling timeline")
+        if account_concurrency or not free_tier:
+            raise ValueError("account_concurrency and free_tier are Lambda settings")
+
+        if "functions" in self._kwargs:
+            raise ValueError(f"{self._NAME}(functions=...): functions belong to a service: "
+                             f"services={{name: slsim.{self._NAME}(functions=[...])}}")
+        if isinstance(as_of, (_dt.date, _dt.datetime)):
+            as_of = as_of.strftime("%Y-%m-%d")
+        core = _core._simulate_containers(workload._core, self._LAUNCH, self._settings(),
+                                          self._service_settings(), as_of or "", region,
+                                          int(seed), float(discount_pct), bool(timeseries))
+        return Result(core, self._LAUNCH)
+
+    def __repr__(self) -> str:
+        args = [f"{k}={_repr(v)}" for k, v in self._kwargs.items()]
+        if self._services:
+            args.append(f"services={self._services!r}")
+        return f"slsim.{self._NAME}({', '.join(args)})"
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+    def __reduce__(self):
+        kwargs = dict(self._kwargs)
+        if self._services:
+            kwargs["services"] = self._services
+        return (_make, (type(self), kwargs))
+
+
+def _make(cls, kwargs):
+    return cls(**kwargs)
+
+
+class Fargate(_ContainerPlatform):
+    """ECS services on AWS Fargate. Every argument is optional (docs/models.md, "Fargate"):
+
+    vcpu, memory_gb (a Fargate size valid at as_of), arch, concurrency (requests a task serves
+    at once), tasks (a fixed count) or min_tasks/max_tasks/initial_tasks with target_cpu_pct or
+    target_requests_per_task (target tracking), step_scaling=[(lower_pct, upper_pct, change)],
+    schedule=[(at_s, min_tasks, max_tasks)], scale_out_cooldown_s, scale_in_cooldown_s,
+    start_from_zero, queue_size, lb_timeout_s, deregistration_delay_s, health_check_interval_s,
+    healthy_threshold, provisioning_s/startup_s (numbers or distributions, seconds),
+    cpu_bound_fraction, parallel_fraction, reference_memory_mb, storage_gb, spot,
+    spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), and
+    services={name: Fargate(functions=[...], ...)} for services grouping functions.
+    """
+
+    _LAUNCH = "fargate"
+    _NAME = "Fargate"
+
+
+class Ecs(_ContainerPlatform):
+    """ECS services on EC2 instances. The service arguments of :class:`Fargate` (vcpu from
+    0.125, image_pull_s for hosts without the image) plus the cluster's (docs/models.md,
+    "ECS on EC2"): instance_type (a name or a list, in preference), instances (a fixed cluster)
+    or min_instances/max_instances with target_capacity_pct, instance_warmup_s,
+    min_scaling_step, max_scaling_step, instance_launch_s, managed_scaling (default: capacity
+    providers from December 2019), reserved_memory_mb, registered_memory_pct, and EC2 Spot:
+    spot, spot_interruption_pct, spot_in_flight.
+    """
+
+    _LAUNCH = "ecs"
+    _NAME = "Ecs"

@@ -1,0 +1,46 @@
+#pragma once
+// `slsim simulate --platform ecs|fargate`: the container flags (one per scenario key, `_` as
+// `-`), the run, and the result's tables.
+
+#include <CLI/CLI.hpp>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "output.hpp"
+#include "slsim/containers/containers.hpp"
+#include "slsim/scenario/scenario.hpp"
+
+namespace slsim::cli {
+
+struct ContainerArgs {
+  std::map<std::string, std::string> text;                    // values of the flags this file added
+  std::map<std::string, bool> flags;                          // booleans
+  std::vector<std::pair<std::string, CLI::Option*>> options;  // key -> its option
+  bool timeline = false;
+  std::vector<std::string> shared;  // keys whose flag another platform also has (--arch)
+  /// The settings given on the command line, as (key, text), in flag order.
+  std::vector<std::pair<std::string, std::string>> given() const;
+  /// The first container-only flag given ("" when none): for other platforms to refuse.
+  std::string container_only_flag() const;
+};
+
+/// Adds a flag for every container setting to `cmd` (a flag that already exists, such as
+/// --arch, is shared).
+void add_container_options(CLI::App* cmd, ContainerArgs& args);
+
+/// The options of `platform` ("ecs" or "fargate"): the scenario's table, then the flags given
+/// (a flag not given never overrides the file). Throws ConfigError naming the flag.
+ContainerOptions container_options(const std::string& platform, const Scenario& s,
+                                   const ContainerArgs& args);
+
+/// The result as the CLI's tables (summary, extra figures, bill).
+std::vector<Table> container_tables(const ContainerResult& r);
+
+/// Simulates and prints (table/csv/markdown, or json: the shared summary shape).
+void run_container_simulation(const std::string& platform, const Scenario& s,
+                              WorkloadSource& workload, const ContainerArgs& args,
+                              const std::string& format);
+
+}  // namespace slsim::cli

@@ -1,0 +1,104 @@
+#include "autoscaler.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace slsim::containers {
+
+// Alarm lengths of the target-tracking policies Application Auto Scaling creates for ECS
+// services: AlarmHigh "3 datapoints within 3 minutes" above the target, AlarmLow
+// "15 datapoints within 15 minutes" below 90% of it (docs/models.md, "ECS autoscaling").
+constexpr std::uint32_t kHighDatapoints = 3;
+constexpr std::uint32_t kLowDatapoints = 15;
+constexpr double kLowFraction = 0.9;
+
+Autoscaler::Autoscaler(const ServiceConfig& cfg)
+    : cfg_(cfg),
+      min_(cfg.tasks > 0 ? cfg.tasks : cfg.min_tasks),
+      max_(cfg.tasks > 0 ? cfg.tasks : cfg.max_tasks) {}
+
+std::uint32_t Autoscaler::initial_desired() const {
+  if (cfg_.tasks > 0) return cfg_.tasks;
+  return cfg_.initial_tasks > 0 ? cfg_.initial_tasks : cfg_.min_tasks;
+}
+
+std::uint32_t Autoscaler::clamp(std::int64_t n) const {
+  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(n, min_, max_));
+}
+
+std::uint32_t Autoscaler::evaluate(const Datapoint& d, std::uint32_t desired) {
+  if (cfg_.tasks > 0) return desired;
+  // Scheduled actions whose time of day falls in (last evaluation, now].
+  const std::int64_t day = 86'400'000'000;
+  const std::int64_t from = evaluated_ ? last_eval_.time_since_epoch().count() : -1;
+  const std::int64_t to = d.at.time_since_epoch().count();
+  for (const auto& a : cfg_.schedule) {
+    const auto at = from_seconds(a.at_s).count();
+    // The first occurrence after `from`.
+    std::int64_t k = from < at ? 0 : (from - at) / day + 1;
+    if (at + k * day <= to) {
+      min_ = a.min_tasks;
+      max_ = a.max_tasks;
+    }
+  }
+  last_eval_ = d.at;
+  evaluated_ = true;
+  std::uint32_t next = clamp(desired);
+  if (cfg_.target_cpu_pct > 0 || cfg_.target_requests_per_task > 0) {
+    next = tracking(d, next);
+  } else if (!cfg_.step_scaling.empty()) {
+    next = stepping(d, next);
+  }
+  return next;
+}
+
+std::uint32_t Autoscaler::tracking(const Datapoint& d, std::uint32_t desired) {
+  const bool cpu = cfg_.target_cpu_pct > 0;
+  const double target = cpu ? cfg_.target_cpu_pct : cfg_.target_requests_per_task;
+  if (cpu && !d.has_cpu) return desired;  // missing data: the alarms do not move
+  const double metric = cpu ? d.cpu_pct : d.requests_per_task;
+  high_run_ = metric > target ? high_run_ + 1 : 0;
+  low_run_ = metric < kLowFraction * target ? low_run_ + 1 : 0;
+  const double basis = std::max<std::uint32_t>(d.in_service, cpu ? 0 : 1);
+  const auto wanted = static_cast<std::int64_t>(std::ceil(basis * metric / target - 1e-9));
+  const auto cooling = [&](const std::optional<TimePoint>& last, double s) {
+    return last && d.at - *last < from_seconds(s);
+  };
+  if (high_run_ >= kHighDatapoints) {
+    const auto next = clamp(std::max<std::int64_t>(wanted, desired));
+    if (next > desired) {
+      last_out_ = d.at;
+      ++scale_outs_;
+      return next;
+    }
+    return desired;
+  }
+  if (low_run_ >= kLowDatapoints && !cooling(last_in_, cfg_.scale_in_cooldown_s) &&
+      !cooling(last_out_, cfg_.scale_out_cooldown_s)) {
+    const auto next = clamp(std::min<std::int64_t>(wanted, desired));
+    if (next < desired) {
+      last_in_ = d.at;
+      ++scale_ins_;
+      return next;
+    }
+  }
+  return desired;
+}
+
+std::uint32_t Autoscaler::stepping(const Datapoint& d, std::uint32_t desired) {
+  if (!d.has_cpu) return desired;
+  if (last_step_ && d.at - *last_step_ < from_seconds(cfg_.scale_out_cooldown_s)) return desired;
+  for (const auto& st : cfg_.step_scaling) {
+    if (d.cpu_pct >= st.lower_pct && d.cpu_pct < st.upper_pct) {
+      const auto next = clamp(static_cast<std::int64_t>(desired) + st.change);
+      if (next != desired) {
+        last_step_ = d.at;
+        ++(next > desired ? scale_outs_ : scale_ins_);
+      }
+      return next;
+    }
+  }
+  return desired;
+}
+
+}  // namespace slsim::containers

@@ -1,0 +1,109 @@
+// Bills (per task on Fargate, per instance on EC2) and the result.
+
+#include <fmt/format.h>
+
+#include "container_model.hpp"
+
+namespace slsim::containers {
+
+void ContainerModel::bill_task(const TaskRec& k, TimePoint now) {
+  if (!fargate_ || !k.billing || now <= k.bill_from) return;
+  const Service& s = svcs_[k.service];
+  const auto secs = static_cast<std::uint64_t>(
+      billable(now - k.bill_from, granularity_, minimum_).count() / kSecond.count());
+  FargateUsage& u = fargate_usage_[s.fargate_usage];
+  ++u.tasks;
+  u.vcpu_milli_s += secs * static_cast<std::uint64_t>(std::llround(s.cfg->vcpu * 1000));
+  u.memory_mb_s += secs * static_cast<std::uint64_t>(std::llround(s.cfg->memory_gb * 1024));
+  u.storage_gb_s += secs * static_cast<std::uint64_t>(s.cfg->storage_gb - 20);
+}
+
+void ContainerModel::bill_instance(const Instance& in, TimePoint now) {
+  const auto secs = static_cast<std::uint64_t>(
+      billable(now - in.launched, granularity_, minimum_).count() / kSecond.count());
+  Ec2Usage& u = ec2_usage_[in.type];
+  ++u.instances;
+  u.instance_s += secs;
+}
+
+ContainerResult ContainerModel::finish() {
+  const TimePoint end = sim_.now();
+  // What is left: queued requests time out or are unfinished; tasks and instances stop.
+  for (auto& s : svcs_) {
+    while (!s.lb.queue.empty()) {
+      const auto r = s.lb.queue.front();
+      s.lb.queue.pop_front();
+      const bool late = end - reqs_[r].arrival >= s.timeout;
+      end_request(r, late ? Outcome::kTimedOut : Outcome::kUnfinished, end);
+    }
+  }
+  for (std::uint32_t t = 0; t < tasks_.size(); ++t) {
+    TaskRec& k = tasks_[t];
+    if (k.state == TaskState::kStopped) continue;
+    for (const auto& sl : k.slots)
+      end_request(sl.request, Outcome::kUnfinished, end);
+    k.slots.clear();
+    if (k.state != TaskState::kWaiting) bill_task(k, end);
+  }
+  if (cluster_) {
+    for (std::uint32_t i = 0; i < cluster_->instances().size(); ++i) {
+      const auto& in = cluster_->instances()[i];
+      if (in.state != InstanceState::kTerminated) bill_instance(in, end);
+    }
+  }
+  res_.span_s = to_seconds(end);
+  if (zero_waits_ > 0) res_.queue_wait_ms.add(0.0, zero_waits_);
+  res_.latency_ms = res_.latency_completed_ms;
+  res_.latency_ms.merge(latency_other_);
+  res_.latency_stats = res_.latency_completed_stats;
+  res_.latency_stats.merge(latency_other_stats_);
+  res_.instances_mean = tasks_alive_.mean(end);
+  res_.instances_max = tasks_alive_.max;
+  res_.hosts_mean = hosts_.mean(end);
+  res_.hosts_max = hosts_.max;
+  const double capacity = hosts_cpu_.integral(end);
+  res_.utilisation = capacity > 0 ? std::min(1.0, cpu_.integral(end) / capacity) : 0;
+  for (const auto& u : fargate_usage_)
+    if (u.tasks > 0) res_.usage.fargate.push_back(u);
+  for (const auto& u : ec2_usage_)
+    if (u.instances > 0) res_.usage.ec2.push_back(u);
+  PricingOptions po;
+  po.as_of = o_.as_of;
+  po.region = o_.region;
+  if (o_.discount_pct > 0) po.discount_pct[fargate_ ? "fargate" : "ec2"] = o_.discount_pct;
+  res_.bill = rc_.price(res_.usage, po);
+  std::uint64_t outs = 0, ins = 0;
+  for (const auto& s : svcs_) {
+    outs += s.scaler->scale_outs();
+    ins += s.scaler->scale_ins();
+  }
+  auto& x = res_.extra;
+  x.emplace_back("services", static_cast<double>(svcs_.size()));
+  x.emplace_back("tasks_started", static_cast<double>(res_.extra_tasks_started));
+  x.emplace_back("tasks_stopped", static_cast<double>(res_.extra_tasks_stopped));
+  x.emplace_back("scale_outs", static_cast<double>(outs));
+  x.emplace_back("scale_ins", static_cast<double>(ins));
+  x.emplace_back("spot_interruptions", static_cast<double>(spot_interruptions_));
+  if (cluster_) x.emplace_back("instances_launched", static_cast<double>(instances_launched_));
+  x.emplace_back("queue_wait_mean_ms", wait_mean_.mean());
+  // The load balancer's billable quantities (not priced here: the rate card has no
+  // load-balancer meter yet). One ALB for the deployment, "each partial hour ... billed as a
+  // full hour"; LCUs on the new-connections dimension (25 per second per LCU), one connection per
+  // request: LCU-hours = requests / (25 x 3,600). docs/models.md, "Load balancer".
+  x.emplace_back("alb_hours", std::ceil(res_.span_s / 3600));
+  x.emplace_back("alb_lcu_hours", static_cast<double>(res_.arrived) / (25.0 * 3600));
+  if (src_.skipped_rows() > 0) {
+    const auto ex = src_.skipped_examples();
+    note(fmt::format("{} malformed trace rows skipped{}", src_.skipped_rows(),
+                     ex.empty() ? "" : " (first: " + ex.front() + ")"));
+  }
+  res_.notes = notes_;
+  if (res_.arrived != res_.outcomes.total()) {
+    throw std::logic_error(fmt::format("container model lost requests: {} arrived, {} ended",
+                                       res_.arrived, res_.outcomes.total()));
+  }
+  ContainerResult out = std::move(static_cast<ContainerResult&>(res_));
+  return out;
+}
+
+}  // namespace slsim::containers

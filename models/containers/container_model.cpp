@@ -1,0 +1,467 @@
+// The container model's events, arrivals, routing, processor sharing and one-minute tick.
+
+#include "container_model.hpp"
+
+#include <fmt/format.h>
+
+namespace slsim::containers {
+
+ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const ContainerOptions& o,
+                               const RateCard& rc)
+    : sim_(sim),
+      src_(src),
+      o_(o),
+      rc_(rc),
+      fargate_(o.launch_type == LaunchType::kFargate),
+      start_rng_(o.seed, 201),
+      health_rng_(o.seed, 202),
+      spot_rng_(o.seed, 203),
+      instance_rng_(o.seed, 204) {
+  validate_containers(o_, rc_);
+  id_ = sim_.add(*this);
+  res_.platform = std::string(to_string(o.launch_type));
+  const auto g = static_cast<std::int64_t>(
+      rc_.rule(fargate_ ? "fargate.granularity_s" : "ec2.granularity_s", o_.as_of));
+  const auto m = static_cast<std::int64_t>(
+      rc_.rule(fargate_ ? "fargate.minimum_s" : "ec2.minimum_s", o_.as_of));
+  granularity_ = g * kSecond;
+  minimum_ = m * kSecond;
+  early_dereg_ = rc_.rule("elb.early_deregistration", o_.as_of) != 0;
+  mb_per_vcpu_ = rc_.rule("lambda.mb_per_vcpu", o_.as_of);
+  lambda_max_vcpu_ = rc_.rule("lambda.max_vcpu", o_.as_of);
+  svc_per_min_ = rc_.rule(
+      fargate_ ? "ecs.service_launch_per_min_fargate" : "ecs.service_launch_per_min_ec2", o_.as_of);
+  if (fargate_) {
+    acct_burst_ = rc_.rule("fargate.launch_burst", o_.as_of);
+    acct_per_s_ = rc_.rule("fargate.launch_per_s", o_.as_of);
+    acct_tokens_ = acct_burst_;
+  } else {
+    std::vector<InstanceType> types;
+    for (const auto& t : o_.cluster.instance_types) {
+      const auto shape = rc_.instance(t, o_.as_of, o_.region);
+      InstanceType it;
+      it.name = t;
+      it.vcpu = shape.vcpu;
+      it.cpu_units = static_cast<std::uint32_t>(std::llround(shape.vcpu * 1024));
+      it.mem_mib = static_cast<std::uint32_t>(
+          std::floor(shape.memory_gib * 1024 * o_.cluster.registered_memory_pct / 100) -
+          o_.cluster.reserved_memory_mb);
+      types.push_back(it);
+      ec2_usage_.push_back(Ec2Usage{t, o_.cluster.spot, 0, 0});
+    }
+    const bool managed =
+        o_.cluster.managed_scaling.value_or(rc_.rule("ecs.capacity_providers", o_.as_of) != 0);
+    cluster_ = std::make_unique<Cluster>(o_.cluster, std::move(types), managed);
+    if (o_.cluster.instances > 0 || o_.cluster.min_instances > 0) {
+      const auto n = std::max(o_.cluster.instances, o_.cluster.min_instances);
+      for (std::uint32_t i = 0; i < n; ++i)
+        new_instance(0, !o_.defaults.start_from_zero);
+    }
+  }
+  for (const auto& [name, cfg] : o_.services) {
+    const auto s = add_service(name, cfg);
+    for (const auto& f : cfg.functions)
+      by_name_[f] = s;
+  }
+  if (!src_.memory_is_lambda_setting()) {
+    bool all_ref = o_.defaults.reference_memory_mb > 0;
+    for (const auto& [n, c] : o_.services)
+      all_ref = all_ref && c.reference_memory_mb > 0;
+    if (!all_ref) {
+      note(
+          "the trace's memory is not a Lambda setting: durations are taken as measured on "
+          "one task alone (set reference_memory_mb to rescale them)");
+    }
+  }
+  pull_arrival();
+}
+
+void ContainerModel::run() {
+  while (has_pending_) {
+    sim_.run_until(pending_.arrival);
+    on_arrival();
+  }
+  if (in_system_ > 0) sim_.run();
+}
+
+void ContainerModel::handle(const Event& ev, Simulation&) {
+  switch (static_cast<Kind>(ev.kind)) {
+    case kDone: {
+      const auto t = static_cast<std::uint32_t>(ev.arg);
+      if (tasks_[t].done_gen == ev.generation) on_done(t);
+      break;
+    }
+    case kReady: {
+      const auto t = static_cast<std::uint32_t>(ev.arg);
+      if (tasks_[t].gen == ev.generation) on_ready(t);
+      break;
+    }
+    case kDrainEnd: {
+      const auto t = static_cast<std::uint32_t>(ev.arg);
+      if (tasks_[t].gen == ev.generation) stop_task(t, false);
+      break;
+    }
+    case kTick:
+      tick_scheduled_ = false;
+      on_tick();
+      break;
+    case kInstanceReady: {
+      const auto i = static_cast<std::uint32_t>(ev.arg);
+      if ((*cluster_)[i].generation == ev.generation) {
+        cluster_->activate(i);
+        hosts_cpu_.set(sim_.now(), cluster_->active_vcpu());
+        try_place();
+      }
+      break;
+    }
+    case kSpotNotice:
+      if (ev.arg & kInstanceBit) {
+        const auto i = static_cast<std::uint32_t>(ev.arg & (kInstanceBit - 1));
+        if ((*cluster_)[i].generation == ev.generation) instance_notice(i);
+      } else {
+        const auto t = static_cast<std::uint32_t>(ev.arg);
+        if (tasks_[t].gen == ev.generation) task_notice(t);
+      }
+      break;
+    case kSpotEnd:
+      if (ev.arg & kInstanceBit) {
+        const auto i = static_cast<std::uint32_t>(ev.arg & (kInstanceBit - 1));
+        if ((*cluster_)[i].generation == ev.generation) instance_end(i);
+      } else {
+        const auto t = static_cast<std::uint32_t>(ev.arg);
+        if (tasks_[t].gen == ev.generation) stop_task(t, true);
+      }
+      break;
+    case kLaunch: {
+      Service& s = svcs_[ev.arg];
+      s.launch_scheduled = false;
+      try_launch(static_cast<std::uint32_t>(ev.arg));
+      break;
+    }
+  }
+}
+
+std::uint32_t ContainerModel::add_service(const std::string& name, const ServiceConfig& cfg) {
+  const auto si = static_cast<std::uint32_t>(svcs_.size());
+  svcs_.emplace_back();
+  Service& s = svcs_.back();
+  s.name = name;
+  s.cfg = &cfg;
+  s.table = SharingTable(cfg.vcpu, cfg.concurrency, cfg.cpu_bound_fraction, cfg.parallel_fraction);
+  s.scaler = std::make_unique<Autoscaler>(cfg);
+  s.need = {static_cast<std::uint32_t>(std::llround(cfg.vcpu * 1024)),
+            static_cast<std::uint32_t>(std::llround(cfg.memory_gb * 1024))};
+  s.timeout = from_seconds(cfg.lb_timeout_s);
+  if (cfg.reference_memory_mb > 0) s.ref_vcpu = ref_vcpu(cfg.reference_memory_mb);
+  s.provisioning =
+      cfg.provisioning_s.value_or(fargate_ ? fargate_provisioning() : ec2_provisioning());
+  s.startup = cfg.startup_s.value_or(fargate_ ? fargate_startup() : ec2_startup());
+  s.pull = cfg.image_pull_s.value_or(ec2_image_pull());
+  s.per_s = svc_per_min_ / 60.0;
+  s.burst = svc_per_min_;
+  s.tokens = s.burst;
+  s.metric_at = sim_.now();
+  if (fargate_) {
+    FargateUsage u;
+    u.arch = cfg.arch;
+    u.spot = cfg.spot;
+    std::uint32_t k = 0;
+    for (; k < fargate_usage_.size(); ++k)
+      if (fargate_usage_[k].arch == u.arch && fargate_usage_[k].spot == u.spot) break;
+    if (k == fargate_usage_.size()) fargate_usage_.push_back(u);
+    s.fargate_usage = k;
+  }
+  // The deployed service: its initial tasks run (and are healthy) from time 0, unless it
+  // starts from zero.
+  s.desired = s.scaler->initial_desired();
+  if (cfg.start_from_zero) {
+    reconcile(si);
+  } else {
+    for (std::uint32_t k = 0; k < s.desired; ++k)
+      deploy_task(si);
+  }
+  return si;
+}
+
+double ContainerModel::ref_vcpu(std::uint32_t mb) const {
+  return std::min(mb / mb_per_vcpu_, lambda_max_vcpu_);
+}
+
+std::uint32_t ContainerModel::service_of(const Invocation& inv) {
+  if (inv.function < fn_service_.size() && fn_service_[inv.function] != UINT32_MAX) {
+    return fn_service_[inv.function];
+  }
+  if (inv.function >= fn_service_.size()) fn_service_.resize(inv.function + 1, UINT32_MAX);
+  const auto& name = src_.functions()[inv.function].name;
+  const auto it = by_name_.find(name);
+  const auto s = it != by_name_.end() ? it->second : add_service(name, o_.defaults);
+  fn_service_[inv.function] = s;
+  return s;
+}
+
+void ContainerModel::pull_arrival() {
+  has_pending_ = src_.next(pending_);
+  if (has_pending_ && pending_.arrival < last_arrival_) {
+    throw std::logic_error("the workload is not sorted by arrival");
+  }
+  if (has_pending_) last_arrival_ = pending_.arrival;
+}
+
+void ContainerModel::on_arrival() {
+  const Invocation inv = pending_;
+  pull_arrival();
+  const auto si = service_of(inv);
+  Service& s = svcs_[si];
+  ++res_.arrived;
+  ++res_.attempts;
+  const auto r = new_request();
+  Request& q = reqs_[r];
+  q.arrival = inv.arrival;
+  q.service = si;
+  q.solo = inv.work;
+  const ServiceConfig& cfg = *s.cfg;
+  double ref = s.ref_vcpu;
+  if (ref == 0 && src_.memory_is_lambda_setting()) {
+    const auto mb = inv.memory_mb ? inv.memory_mb : src_.functions()[inv.function].memory_mb;
+    if (mb) ref = ref_vcpu(mb);
+  }
+  if (ref > 0) {
+    q.solo = scale_to_vcpu(inv.work, ref, cfg.vcpu, cfg.cpu_bound_fraction, cfg.parallel_fraction);
+  }
+  ++in_system_;
+  route(r);
+  if (!tick_scheduled_) {
+    const auto m = kMinute.count();
+    schedule_tick(TimePoint{Duration{(sim_.now().time_since_epoch().count() / m + 1) * m}});
+  }
+}
+
+void ContainerModel::route(std::uint32_t r) {
+  Service& s = svcs_[reqs_[r].service];
+  ++s.requests_minute;
+  const auto t = s.lb.pick(s.cfg->concurrency);
+  if (t != UINT32_MAX) {
+    admit(r, t);
+    reschedule(t);
+  } else if (s.lb.queue.size() < s.cfg->queue_size) {
+    s.lb.queue.push_back(r);
+  } else {
+    end_request(r, Outcome::kRefused, sim_.now());
+  }
+}
+
+void ContainerModel::admit(std::uint32_t r, std::uint32_t t) {
+  const TimePoint now = sim_.now();
+  TaskRec& k = tasks_[t];
+  Service& s = svcs_[k.service];
+  Request& q = reqs_[r];
+  const double wait_ms = to_millis(now - q.arrival);
+  if (wait_ms > 0) {
+    res_.queue_wait_ms.add(wait_ms);
+  } else {
+    ++zero_waits_;  // added to the sketch at once at the end
+  }
+  wait_mean_.add(wait_ms);
+  if (k.in_service_at > q.arrival) ++res_.cold_starts;
+  k.advance(now, s.table);
+  const auto n = k.n();
+  k.slots.push_back({k.v + static_cast<double>(q.solo.count()), r});
+  s.lb.set_load(k.lb_pos, n + 1);
+  set_cpu(s, s.table.cpu_used[n + 1] - s.table.cpu_used[n]);
+}
+
+void ContainerModel::reschedule(std::uint32_t t) {
+  TaskRec& k = tasks_[t];
+  if (k.slots.empty()) return;
+  const Service& s = svcs_[k.service];
+  const TimePoint at = k.next_finish(sim_.now(), s.table);
+  if (k.has_due && k.due <= at) return;
+  ++k.done_gen;
+  k.due = at;
+  k.has_due = true;
+  sim_.schedule_at(at, id_, kDone, t, k.done_gen);
+}
+
+void ContainerModel::on_done(std::uint32_t t) {
+  const TimePoint now = sim_.now();
+  TaskRec& k = tasks_[t];
+  k.has_due = false;
+  Service& s = svcs_[k.service];
+  k.advance(now, s.table);
+  const auto before = k.n();
+  for (std::size_t i = 0; i < k.slots.size();) {
+    if (k.slots[i].finish_v <= k.v + 0.5) {
+      const auto r = k.slots[i].request;
+      k.slots[i] = k.slots.back();
+      k.slots.pop_back();
+      const auto& q = reqs_[r];
+      end_request(r, now - q.arrival > s.timeout ? Outcome::kTimedOut : Outcome::kCompleted, now);
+    } else {
+      ++i;
+    }
+  }
+  const auto n = k.n();
+  set_cpu(s, s.table.cpu_used[n] - s.table.cpu_used[before]);
+  if (k.state == TaskState::kInService) {
+    s.lb.set_load(k.lb_pos, n);
+    serve_queue(t);
+  } else if (k.state == TaskState::kDraining && n == 0 && (early_dereg_ || k.spot_doomed)) {
+    stop_task(t, false);
+    return;
+  }
+  reschedule(t);
+}
+
+void ContainerModel::serve_queue(std::uint32_t t) {
+  Service& s = svcs_[tasks_[t].service];
+  while (tasks_[t].n() < s.cfg->concurrency && !s.lb.queue.empty()) {
+    const auto r = s.lb.queue.front();
+    s.lb.queue.pop_front();
+    if (sim_.now() - reqs_[r].arrival >= s.timeout) {
+      end_request(r, Outcome::kTimedOut, reqs_[r].arrival + s.timeout);
+      continue;
+    }
+    admit(r, t);
+  }
+}
+
+void ContainerModel::expire_queue(Service& s) {
+  while (!s.lb.queue.empty()) {
+    const auto r = s.lb.queue.front();
+    if (sim_.now() - reqs_[r].arrival < s.timeout) break;
+    s.lb.queue.pop_front();
+    end_request(r, Outcome::kTimedOut, reqs_[r].arrival + s.timeout);
+  }
+}
+
+void ContainerModel::end_request(std::uint32_t r, Outcome o, TimePoint end) {
+  const Request& q = reqs_[r];
+  const Service& s = svcs_[q.service];
+  auto& out = res_.outcomes;
+  if (o == Outcome::kTimedOut) end = std::min(end, q.arrival + s.timeout);
+  const double ms = to_millis(end - q.arrival);
+  switch (o) {
+    case Outcome::kCompleted:
+      ++out.completed;
+      res_.latency_completed_ms.add(ms);
+      res_.latency_completed_stats.add(ms);
+      break;
+    case Outcome::kFailed:
+      ++out.failed;
+      break;
+    case Outcome::kTimedOut:
+      ++out.timed_out;
+      break;
+    case Outcome::kRefused:
+      ++out.refused;
+      break;
+    case Outcome::kUnfinished:
+      ++out.unfinished;
+      break;
+  }
+  if (o != Outcome::kUnfinished && o != Outcome::kCompleted) {
+    // Merged with the completed ones at the end (one sketch update per request).
+    latency_other_.add(ms);
+    latency_other_stats_.add(ms);
+  }
+  --in_system_;
+  free_reqs_.push_back(r);
+  if (in_system_ == 0 && !has_pending_) sim_.stop();
+}
+
+std::uint32_t ContainerModel::new_request() {
+  if (!free_reqs_.empty()) {
+    const auto r = free_reqs_.back();
+    free_reqs_.pop_back();
+    return r;
+  }
+  reqs_.emplace_back();
+  return static_cast<std::uint32_t>(reqs_.size() - 1);
+}
+
+void ContainerModel::touch(Service& s) {
+  const TimePoint now = sim_.now();
+  const auto dt = static_cast<double>((now - s.metric_at).count());
+  s.cpu_area += s.cpu_now * dt;
+  s.reserved_area += s.reserved_now * dt;
+  s.metric_at = now;
+}
+
+void ContainerModel::set_cpu(Service& s, double delta) {
+  if (delta == 0) return;
+  touch(s);
+  s.cpu_now += delta;
+  cpu_.add(sim_.now(), delta);
+}
+
+void ContainerModel::set_reserved(Service& s, double delta) {
+  touch(s);
+  s.reserved_now += delta;
+  if (fargate_) hosts_cpu_.add(sim_.now(), delta);
+}
+
+void ContainerModel::schedule_tick(TimePoint at) {
+  if (tick_scheduled_) return;
+  tick_scheduled_ = true;
+  sim_.schedule_at(at, id_, kTick);
+}
+
+void ContainerModel::on_tick() {
+  const TimePoint now = sim_.now();
+  std::uint32_t desired = 0, running = 0;
+  for (std::uint32_t si = 0; si < svcs_.size(); ++si) {
+    Service& s = svcs_[si];
+    touch(s);
+    Datapoint d;
+    d.at = now;
+    d.has_cpu = s.reserved_area > 0;
+    d.cpu_pct = d.has_cpu ? 100 * s.cpu_area / s.reserved_area : 0;
+    d.in_service = s.in_service;
+    d.requests_per_task =
+        static_cast<double>(s.requests_minute) / std::max<std::uint32_t>(1, s.in_service);
+    s.cpu_area = s.reserved_area = 0;
+    s.requests_minute = 0;
+    expire_queue(s);
+    const auto next = s.scaler->evaluate(d, s.desired);
+    if (next != s.desired) {
+      s.desired = next;
+    }
+    reconcile(si);
+    desired += s.desired;
+    running += s.in_service;
+  }
+  if (cluster_) {
+    std::vector<Need> waiting;
+    for (const auto t : unplaced_)
+      if (tasks_[t].state == TaskState::kWaiting) waiting.push_back(svcs_[tasks_[t].service].need);
+    const auto d = cluster_->evaluate(waiting, now);
+    for (const auto i : d.terminate)
+      end_instance(i);
+    const std::uint16_t type = waiting.empty() ? 0 : cluster_->type_for(waiting.front());
+    for (std::uint32_t k = 0; k < d.launch; ++k)
+      new_instance(type, false);
+  }
+  if (o_.record_timeline) {
+    res_.timeline.push_back(
+        {to_seconds(now), desired, running, cluster_ ? cluster_->running() : 0});
+  }
+  if (has_pending_ || in_system_ > 0) schedule_tick(now + kMinute);
+}
+
+void ContainerModel::note(std::string text) {
+  if (notes_.size() < 10) notes_.push_back(std::move(text));
+}
+
+}  // namespace slsim::containers
+
+namespace slsim {
+
+ContainerResult simulate_containers(WorkloadSource& workload, const ContainerOptions& options,
+                                    const RateCard& rates) {
+  Simulation sim;
+  containers::ContainerModel model(sim, workload, options, rates);
+  model.run();
+  return model.finish();
+}
+
+}  // namespace slsim

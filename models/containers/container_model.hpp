@@ -1,0 +1,268 @@
+#pragma once
+// The container model: ECS services on EC2 or Fargate on the discrete-event engine. It owns the
+// parts (load balancers, task pool, autoscalers, cluster) and handles their events. Private to
+// models/containers/; its members are defined by area: container_model.cpp (events, arrivals,
+// routing, processor sharing, the one-minute tick), task_lifecycle.cpp (launch, placement,
+// start-up, drain, stop), instances_and_spot.cpp (EC2 instances, Spot), billing.cpp (bills and
+// the result).
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "autoscaler.hpp"
+#include "cluster.hpp"
+#include "load_balancer.hpp"
+#include "slsim/containers/containers.hpp"
+#include "slsim/core/simulation.hpp"
+#include "task_pool.hpp"
+
+namespace slsim::containers {
+
+enum Kind : std::uint32_t {
+  kDone,           // a task's next request completion (arg task, generation done_gen)
+  kReady,          // a task passed its health checks (arg task)
+  kDrainEnd,       // a draining task's deregistration delay is over (arg task)
+  kTick,           // one-minute datapoint: metrics, autoscaling, cluster scaling
+  kInstanceReady,  // an EC2 instance registered with the cluster (arg instance)
+  kSpotNotice,     // a Spot interruption warning (arg task, or instance | kInstanceBit)
+  kSpotEnd,        // the interrupted capacity stops
+  kLaunch,         // a service may launch tasks again (launch-rate tokens)
+};
+constexpr std::uint64_t kInstanceBit = std::uint64_t{1} << 40;
+
+// ---- cited defaults (docs/models.md, "ECS on EC2" and "Fargate") ----
+// Fargate: ENI provisioning "adds an overhead of several seconds" (ECS task recommendations);
+// image pull and start with no image cache, 20-40 s in a VPC and about a minute for larger
+// images (aws/containers-roadmap #358, #696): median 30 s, 99th percentile 75 s.
+inline Distribution fargate_provisioning() {
+  return Distribution::lognormal_from_median_p99(5, 15);
+}
+inline Distribution fargate_startup() {
+  return Distribution::lognormal_from_median_p99(30, 75);
+}
+// EC2 with the image cached on the host: "launch times ... ~1-3 seconds" (containers-roadmap
+// #696); a host without the image pulls it, "10-20 seconds" for larger images (ECS best
+// practices, image pull behaviour).
+inline Distribution ec2_provisioning() {
+  return Distribution::lognormal_from_median_p99(0.5, 2);
+}
+inline Distribution ec2_startup() {
+  return Distribution::lognormal_from_median_p99(1, 3);
+}
+inline Distribution ec2_image_pull() {
+  return Distribution::uniform(10, 20);
+}
+// EC2 launch, boot and ECS agent registration: about 30 s to SSH (Percival, "EC2 boot time
+// benchmarking", 2021), "one to two minutes" to first availability (ADMIN 65/2021):
+// median 60 s, 99th percentile 150 s.
+inline Distribution instance_launch() {
+  return Distribution::lognormal_from_median_p99(60, 150);
+}
+// Spot notice: two minutes (EC2 Spot interruption notices; Fargate capacity providers).
+constexpr Duration kSpotWarning = 120 * kSecond;
+constexpr double kHoursPerMonth = 730;
+
+/// A time-weighted quantity whose past can be amended (for services found late in the trace
+/// whose initial tasks ran from time 0).
+struct Level {
+  double value = 0, max = 0, area = 0;  // area in value x microseconds
+  TimePoint last{};
+  void set(TimePoint t, double v) {
+    area += value * static_cast<double>((t - last).count());
+    last = t;
+    value = v;
+    max = std::max(max, v);
+  }
+  void add(TimePoint t, double d) { set(t, value + d); }
+  void add_since(TimePoint since, TimePoint t, double d) {
+    add(t, d);
+    area += d * static_cast<double>((t - since).count());
+  }
+  double integral(TimePoint t) const {
+    return area + value * static_cast<double>((t - last).count());
+  }
+  double mean(TimePoint t) const {
+    const auto span = t.time_since_epoch().count();
+    return span > 0 ? integral(t) / static_cast<double>(span) : value;
+  }
+};
+
+struct Request {
+  TimePoint arrival{};
+  Duration solo{};
+  std::uint32_t service = 0;
+};
+
+struct Service {
+  std::string name;
+  const ServiceConfig* cfg = nullptr;
+  SharingTable table;
+  std::unique_ptr<Autoscaler> scaler;
+  LoadBalancer lb;
+  Need need;
+  Duration timeout{};
+  double ref_vcpu = 0;  // > 0: every request's reference CPU (reference_memory_mb set)
+  Distribution provisioning, startup, pull;
+  std::uint32_t desired = 0, active = 0, in_service = 0;
+  std::vector<std::uint32_t> tasks;  // alive tasks (any state but stopped)
+  std::deque<std::uint32_t> launch_queue;
+  bool launch_scheduled = false;
+  double tokens = 0, per_s = 0, burst = 0;  // per-service launch rate (0: none)
+  TimePoint tokens_at{};
+  // One-minute metrics.
+  double cpu_now = 0, cpu_area = 0, reserved_now = 0, reserved_area = 0;
+  TimePoint metric_at{};
+  std::uint64_t requests_minute = 0;
+  std::uint32_t fargate_usage = 0;  // index into usage.fargate
+};
+
+class ContainerModel final : public Component {
+ public:
+  ContainerModel(Simulation& sim, WorkloadSource& src, const ContainerOptions& o,
+                 const RateCard& rc);
+
+  /// Runs until the last request has ended: the simulation ends with the workload, so tasks and
+  /// instances are billed until then.
+  void run();
+  ContainerResult finish();
+  void handle(const Event& ev, Simulation&) override;
+
+ private:
+  struct TaskRec : Task {
+    std::uint32_t gen = 0;       // life events (ready, drain end, Spot)
+    std::uint32_t done_gen = 0;  // completion events
+    std::uint32_t svc_pos = 0;   // index in its service's task list
+    TimePoint due{};             // time of the pending completion event (when has_due)
+    bool has_due = false;
+    bool queued = false;  // in a launch queue or waiting for a place
+  };
+
+  // ---- services -----------------------------------------------------------------------------
+  std::uint32_t add_service(const std::string& name, const ServiceConfig& cfg);
+  double ref_vcpu(std::uint32_t mb) const;
+  std::uint32_t service_of(const Invocation& inv);
+
+  // ---- arrivals and routing -----------------------------------------------------------------
+  void pull_arrival();
+  void on_arrival();
+  void route(std::uint32_t r);
+  void admit(std::uint32_t r, std::uint32_t t);
+
+  /// Keeps the task's next-completion event right. A pending event that is not later than the
+  /// new completion time is kept (it re-checks when it fires), so an arrival that only stretches
+  /// the others' work schedules nothing.
+  void reschedule(std::uint32_t t);
+  void on_done(std::uint32_t t);
+
+  /// Gives queued requests to task `t` while it has free slots.
+  void serve_queue(std::uint32_t t);
+  void expire_queue(Service& s);
+
+  enum class Outcome { kCompleted, kFailed, kTimedOut, kRefused, kUnfinished };
+
+  void end_request(std::uint32_t r, Outcome o, TimePoint end);
+  std::uint32_t new_request();
+
+  // ---- metrics ------------------------------------------------------------------------------
+  void touch(Service& s);
+  void set_cpu(Service& s, double delta);
+  void set_reserved(Service& s, double delta);
+
+  // ---- task life cycle ----------------------------------------------------------------------
+  std::uint32_t new_task(std::uint32_t si);
+
+  /// A task of the deployed service at time 0 (in service since 0, its instance too).
+  void deploy_task(std::uint32_t si);
+
+  /// Makes the number of active tasks match the desired count.
+  void reconcile(std::uint32_t si);
+  void scale_in(std::uint32_t si, std::uint32_t count);
+  void try_launch(std::uint32_t si);
+  static void refill(double& tokens, TimePoint& at, double per_s, double burst, TimePoint now);
+
+  /// Places waiting tasks on registered instances (binpack), in order; those that fit nowhere
+  /// keep waiting.
+  void try_place();
+  void start_task(std::uint32_t t);
+  void on_ready(std::uint32_t t);
+  void go_in_service(std::uint32_t t);
+  void deregister(std::uint32_t t);
+
+  /// Scale-in or Spot: the task leaves the load balancer and finishes its requests.
+  void drain(std::uint32_t t, bool spot);
+
+  /// Stops a task: its requests still in flight fail (or, after a Spot interruption, are
+  /// retried when so configured); its bill and its instance's room are settled.
+  void stop_task(std::uint32_t t, bool spot_end);
+
+  /// Frees a task that was cancelled while queued, once it leaves its queue.
+  void release_task(std::uint32_t t);
+  void bill_task(const TaskRec& k, TimePoint now);
+
+  // ---- Spot -----------------------------------------------------------------------------------
+  /// Time to the next interruption of one unit of Spot capacity: exponential, with the monthly
+  /// reclaimed share `pct` (the Spot Instance Advisor's "frequency of interruption").
+  std::optional<Duration> spot_delay(double pct);
+  void schedule_spot(std::uint32_t t);
+  void task_notice(std::uint32_t t);
+  void instance_notice(std::uint32_t i);
+  void instance_end(std::uint32_t i);
+
+  // ---- instances ------------------------------------------------------------------------------
+  std::uint32_t new_instance(std::uint16_t type, bool active, bool since_zero = false);
+  void end_instance(std::uint32_t i);
+  void bill_instance(const Instance& in, TimePoint now);
+
+  // ---- the one-minute tick ------------------------------------------------------------------
+  void schedule_tick(TimePoint at);
+  void on_tick();
+  void note(std::string text);
+
+  Simulation& sim_;
+  WorkloadSource& src_;
+  const ContainerOptions& o_;
+  const RateCard& rc_;
+  bool fargate_;
+  ComponentId id_ = 0;
+  RngStream start_rng_, health_rng_, spot_rng_, instance_rng_;
+  Duration granularity_{kSecond}, minimum_{kMinute};
+  bool early_dereg_ = true;
+  double mb_per_vcpu_ = 1769, lambda_max_vcpu_ = 6, svc_per_min_ = 0;
+  double acct_tokens_ = 0, acct_per_s_ = 0, acct_burst_ = 0;
+  TimePoint acct_at_{};
+
+  Invocation pending_;
+  bool has_pending_ = false, tick_scheduled_ = false;
+  TimePoint last_arrival_{};
+  std::vector<Service> svcs_;
+  std::unordered_map<std::string, std::uint32_t> by_name_;
+  std::vector<std::uint32_t> fn_service_;
+  std::vector<Request> reqs_;
+  std::vector<std::uint32_t> free_reqs_;
+  std::vector<TaskRec> tasks_;
+  std::vector<std::uint32_t> free_tasks_;
+  std::vector<std::uint32_t> unplaced_;
+  std::unique_ptr<Cluster> cluster_;
+  std::uint64_t in_system_ = 0;
+
+  Level tasks_alive_, hosts_, cpu_, hosts_cpu_;  // hosts_cpu_: vCPU capacity (tasks or hosts)
+  MeanAccumulator wait_mean_;
+  std::uint64_t zero_waits_ = 0;
+  QuantileSketch latency_other_;  // requests that ended but did not complete
+  RunningStats latency_other_stats_;
+  std::uint64_t spot_interruptions_ = 0, instances_launched_ = 0;
+  std::vector<FargateUsage> fargate_usage_;
+  std::vector<Ec2Usage> ec2_usage_;
+  std::vector<std::string> notes_;
+
+  struct Res : ContainerResult {
+    std::uint64_t extra_tasks_started = 0, extra_tasks_stopped = 0;
+  } res_;
+};
+
+}  // namespace slsim::containers

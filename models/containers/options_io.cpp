@@ -1,0 +1,333 @@
+// Container settings by public name, from text (scenario tables, CLI flags, Python keywords).
+
+#include "slsim/containers/options_io.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "slsim/platform/config_error.hpp"
+
+namespace slsim {
+
+namespace {
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  if (trim(s).empty()) return out;
+  std::size_t start = 0;
+  for (;;) {
+    const auto p = s.find(sep, start);
+    out.push_back(
+        trim(s.substr(start, p == std::string_view::npos ? s.size() - start : p - start)));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+double number(std::string_view key, std::string_view text) {
+  const auto t = trim(text);
+  if (t == "inf") return std::numeric_limits<double>::infinity();
+  double v = 0;
+  const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || p != t.data() + t.size() || t.empty()) {
+    throw ConfigError(std::string(key), fmt::format("'{}' is not a number", text));
+  }
+  return v;
+}
+
+std::uint32_t whole(std::string_view key, std::string_view text) {
+  const double v = number(key, text);
+  if (!(v >= 0 && v <= 4'294'967'295.0) || v != std::floor(v)) {
+    throw ConfigError(std::string(key),
+                      fmt::format("'{}' is not allowed: use a whole number >= 0", text));
+  }
+  return static_cast<std::uint32_t>(v);
+}
+
+bool boolean(std::string_view key, std::string_view text) {
+  const auto t = trim(text);
+  if (t == "true" || t == "1") return true;
+  if (t == "false" || t == "0") return false;
+  throw ConfigError(std::string(key), fmt::format("'{}' is not allowed: use true or false", text));
+}
+
+Distribution dist(std::string_view key, std::string_view text) {
+  try {
+    return Distribution::parse(trim(text));
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string(key), e.what());
+  }
+}
+
+std::string num_text(double v) {
+  return std::isinf(v) ? "inf" : fmt::format("{}", v);
+}
+
+}  // namespace
+
+const std::vector<std::string>& container_service_keys() {
+  static const std::vector<std::string> keys{"functions",
+                                             "vcpu",
+                                             "memory_gb",
+                                             "arch",
+                                             "concurrency",
+                                             "tasks",
+                                             "min_tasks",
+                                             "max_tasks",
+                                             "initial_tasks",
+                                             "start_from_zero",
+                                             "target_cpu_pct",
+                                             "target_requests_per_task",
+                                             "scale_out_cooldown_s",
+                                             "scale_in_cooldown_s",
+                                             "step_scaling",
+                                             "schedule",
+                                             "queue_size",
+                                             "lb_timeout_s",
+                                             "deregistration_delay_s",
+                                             "health_check_interval_s",
+                                             "healthy_threshold",
+                                             "provisioning_s",
+                                             "startup_s",
+                                             "image_pull_s",
+                                             "cpu_bound_fraction",
+                                             "parallel_fraction",
+                                             "reference_memory_mb",
+                                             "storage_gb",
+                                             "spot",
+                                             "spot_interruption_pct",
+                                             "stop_timeout_s",
+                                             "spot_in_flight"};
+  return keys;
+}
+
+const std::vector<std::string>& container_cluster_keys() {
+  static const std::vector<std::string> keys{"instance_type",
+                                             "instances",
+                                             "min_instances",
+                                             "max_instances",
+                                             "target_capacity_pct",
+                                             "instance_warmup_s",
+                                             "min_scaling_step",
+                                             "max_scaling_step",
+                                             "instance_launch_s",
+                                             "reserved_memory_mb",
+                                             "registered_memory_pct",
+                                             "managed_scaling",
+                                             "spot",
+                                             "spot_interruption_pct",
+                                             "spot_in_flight"};
+  return keys;
+}
+
+void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_view key,
+                          std::string_view v, bool service_only) {
+  const std::string k(key);
+  const bool ec2 = o.launch_type == LaunchType::kEc2;
+  const auto is_cluster = [&] {
+    for (const auto& c : container_cluster_keys())
+      if (c == k) return true;
+    return false;
+  };
+  if (ec2 && is_cluster()) {
+    if (service_only) {
+      throw ConfigError(k, "is a setting of the cluster: set it in [ecs], not in a service");
+    }
+    ClusterConfig& c = o.cluster;
+    if (k == "instance_type") {
+      c.instance_types = split(v, ',');
+    } else if (k == "instances") {
+      c.instances = whole(k, v);
+    } else if (k == "min_instances") {
+      c.min_instances = whole(k, v);
+    } else if (k == "max_instances") {
+      c.max_instances = whole(k, v);
+    } else if (k == "target_capacity_pct") {
+      c.target_capacity_pct = number(k, v);
+    } else if (k == "instance_warmup_s") {
+      c.instance_warmup_s = number(k, v);
+    } else if (k == "min_scaling_step") {
+      c.min_scaling_step = whole(k, v);
+    } else if (k == "max_scaling_step") {
+      c.max_scaling_step = whole(k, v);
+    } else if (k == "instance_launch_s") {
+      c.instance_launch_s = dist(k, v);
+    } else if (k == "reserved_memory_mb") {
+      c.reserved_memory_mb = whole(k, v);
+    } else if (k == "registered_memory_pct") {
+      c.registered_memory_pct = number(k, v);
+    } else if (k == "managed_scaling") {
+      c.managed_scaling = boolean(k, v);
+    } else if (k == "spot") {
+      c.spot = boolean(k, v);
+    } else if (k == "spot_interruption_pct") {
+      c.spot_interruption_pct = number(k, v);
+    } else if (k == "spot_in_flight") {
+      c.spot_in_flight = parse_spot_in_flight(trim(v));
+    }
+    return;
+  }
+  if (k == "functions") {
+    s.functions = split(v, ',');
+  } else if (k == "vcpu") {
+    s.vcpu = number(k, v);
+  } else if (k == "memory_gb") {
+    s.memory_gb = number(k, v);
+  } else if (k == "arch") {
+    try {
+      s.arch = parse_arch(trim(v));
+    } catch (const PricingError& e) {
+      throw ConfigError(k, e.what());
+    }
+  } else if (k == "concurrency") {
+    s.concurrency = whole(k, v);
+  } else if (k == "tasks") {
+    s.tasks = whole(k, v);
+  } else if (k == "min_tasks") {
+    s.min_tasks = whole(k, v);
+  } else if (k == "max_tasks") {
+    s.max_tasks = whole(k, v);
+  } else if (k == "initial_tasks") {
+    s.initial_tasks = whole(k, v);
+  } else if (k == "start_from_zero") {
+    s.start_from_zero = boolean(k, v);
+  } else if (k == "target_cpu_pct") {
+    s.target_cpu_pct = number(k, v);
+  } else if (k == "target_requests_per_task") {
+    s.target_requests_per_task = number(k, v);
+  } else if (k == "scale_out_cooldown_s") {
+    s.scale_out_cooldown_s = number(k, v);
+  } else if (k == "scale_in_cooldown_s") {
+    s.scale_in_cooldown_s = number(k, v);
+  } else if (k == "step_scaling") {
+    s.step_scaling.clear();
+    for (const auto& item : split(v, ';')) {
+      const auto f = split(item, ':');
+      if (f.size() != 3) {
+        throw ConfigError(k, fmt::format("'{}' is not lower:upper:change (CPU %, CPU % or inf, "
+                                         "tasks)",
+                                         item));
+      }
+      const double ch = number(k, f[2]);
+      if (ch != std::floor(ch) || std::fabs(ch) > 10'000) {
+        throw ConfigError(k, fmt::format("change '{}' is not a whole number of tasks", f[2]));
+      }
+      s.step_scaling.push_back({number(k, f[0]), number(k, f[1]), static_cast<std::int32_t>(ch)});
+    }
+  } else if (k == "schedule") {
+    s.schedule.clear();
+    for (const auto& item : split(v, ';')) {
+      const auto f = split(item, ':');
+      if (f.size() != 3) {
+        throw ConfigError(k, fmt::format("'{}' is not at_s:min_tasks:max_tasks", item));
+      }
+      s.schedule.push_back({number(k, f[0]), whole(k, f[1]), whole(k, f[2])});
+    }
+  } else if (k == "queue_size") {
+    s.queue_size = whole(k, v);
+  } else if (k == "lb_timeout_s") {
+    s.lb_timeout_s = number(k, v);
+  } else if (k == "deregistration_delay_s") {
+    s.deregistration_delay_s = number(k, v);
+  } else if (k == "health_check_interval_s") {
+    s.health_check_interval_s = number(k, v);
+  } else if (k == "healthy_threshold") {
+    s.healthy_threshold = whole(k, v);
+  } else if (k == "provisioning_s") {
+    s.provisioning_s = dist(k, v);
+  } else if (k == "startup_s") {
+    s.startup_s = dist(k, v);
+  } else if (k == "image_pull_s") {
+    s.image_pull_s = dist(k, v);
+  } else if (k == "cpu_bound_fraction") {
+    s.cpu_bound_fraction = number(k, v);
+  } else if (k == "parallel_fraction") {
+    s.parallel_fraction = number(k, v);
+  } else if (k == "reference_memory_mb") {
+    s.reference_memory_mb = whole(k, v);
+  } else if (k == "storage_gb") {
+    s.storage_gb = number(k, v);
+  } else if (k == "spot") {
+    s.spot = boolean(k, v);
+  } else if (k == "spot_interruption_pct") {
+    s.spot_interruption_pct = number(k, v);
+  } else if (k == "stop_timeout_s") {
+    s.stop_timeout_s = number(k, v);
+  } else if (k == "spot_in_flight") {
+    s.spot_in_flight = parse_spot_in_flight(trim(v));
+  } else {
+    std::vector<std::string> all = container_service_keys();
+    if (ec2)
+      all.insert(all.end(), container_cluster_keys().begin(), container_cluster_keys().end());
+    throw ConfigError(k, fmt::format("unknown setting; known: {}", fmt::join(all, ", ")));
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> changed_service_options(const ServiceConfig& s) {
+  const ServiceConfig d;
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto n = [&](const char* k, double a, double b) {
+    if (a != b) out.emplace_back(k, num_text(a));
+  };
+  if (s.functions != d.functions)
+    out.emplace_back("functions", fmt::format("{}", fmt::join(s.functions, ",")));
+  n("vcpu", s.vcpu, d.vcpu);
+  n("memory_gb", s.memory_gb, d.memory_gb);
+  if (s.arch != d.arch) out.emplace_back("arch", std::string(to_string(s.arch)));
+  n("concurrency", s.concurrency, d.concurrency);
+  n("tasks", s.tasks, d.tasks);
+  n("min_tasks", s.min_tasks, d.min_tasks);
+  n("max_tasks", s.max_tasks, d.max_tasks);
+  n("initial_tasks", s.initial_tasks, d.initial_tasks);
+  if (s.start_from_zero) out.emplace_back("start_from_zero", "true");
+  n("target_cpu_pct", s.target_cpu_pct, d.target_cpu_pct);
+  n("target_requests_per_task", s.target_requests_per_task, d.target_requests_per_task);
+  n("scale_out_cooldown_s", s.scale_out_cooldown_s, d.scale_out_cooldown_s);
+  n("scale_in_cooldown_s", s.scale_in_cooldown_s, d.scale_in_cooldown_s);
+  if (!s.step_scaling.empty()) {
+    std::vector<std::string> items;
+    for (const auto& st : s.step_scaling)
+      items.push_back(
+          fmt::format("{}:{}:{}", num_text(st.lower_pct), num_text(st.upper_pct), st.change));
+    out.emplace_back("step_scaling", fmt::format("{}", fmt::join(items, ";")));
+  }
+  if (!s.schedule.empty()) {
+    std::vector<std::string> items;
+    for (const auto& a : s.schedule)
+      items.push_back(fmt::format("{}:{}:{}", num_text(a.at_s), a.min_tasks, a.max_tasks));
+    out.emplace_back("schedule", fmt::format("{}", fmt::join(items, ";")));
+  }
+  n("queue_size", s.queue_size, d.queue_size);
+  n("lb_timeout_s", s.lb_timeout_s, d.lb_timeout_s);
+  n("deregistration_delay_s", s.deregistration_delay_s, d.deregistration_delay_s);
+  n("health_check_interval_s", s.health_check_interval_s, d.health_check_interval_s);
+  n("healthy_threshold", s.healthy_threshold, d.healthy_threshold);
+  if (s.provisioning_s) out.emplace_back("provisioning_s", s.provisioning_s->spec());
+  if (s.startup_s) out.emplace_back("startup_s", s.startup_s->spec());
+  if (s.image_pull_s) out.emplace_back("image_pull_s", s.image_pull_s->spec());
+  n("cpu_bound_fraction", s.cpu_bound_fraction, d.cpu_bound_fraction);
+  n("parallel_fraction", s.parallel_fraction, d.parallel_fraction);
+  n("reference_memory_mb", s.reference_memory_mb, d.reference_memory_mb);
+  n("storage_gb", s.storage_gb, d.storage_gb);
+  if (s.spot) out.emplace_back("spot", "true");
+  n("spot_interruption_pct", s.spot_interruption_pct, d.spot_interruption_pct);
+  n("stop_timeout_s", s.stop_timeout_s, d.stop_timeout_s);
+  if (s.spot_in_flight != d.spot_in_flight)
+    out.emplace_back("spot_in_flight", std::string(to_string(s.spot_in_flight)));
+  return out;
+}
+
+}  // namespace slsim

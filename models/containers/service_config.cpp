@@ -1,0 +1,271 @@
+// Validation of container services and clusters: the one gate every front end goes through.
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <set>
+
+#include "slsim/containers/service.hpp"
+#include "slsim/platform/config_error.hpp"
+
+namespace slsim {
+
+std::string_view to_string(LaunchType t) {
+  return t == LaunchType::kEc2 ? "ecs" : "fargate";
+}
+
+std::string_view to_string(SpotInFlight s) {
+  return s == SpotInFlight::kRetry ? "retry" : "fail";
+}
+
+SpotInFlight parse_spot_in_flight(std::string_view s) {
+  if (s == "retry") return SpotInFlight::kRetry;
+  if (s == "fail") return SpotInFlight::kFail;
+  throw ConfigError("spot_in_flight", fmt::format("'{}' is not allowed: use retry or fail", s));
+}
+
+namespace {
+
+std::string num(double v) {
+  return fmt::format("{}", v);
+}
+
+void require(bool ok, const char* key, const std::string& message) {
+  if (!ok) throw ConfigError(key, message);
+}
+
+void finite_range(double v, double lo, double hi, const char* key, const char* unit = "") {
+  require(std::isfinite(v) && v >= lo && v <= hi, key,
+          fmt::format("{}{} is not allowed: use {} to {}{}", num(v), unit, num(lo), num(hi), unit));
+}
+
+void check_distribution(const std::optional<Distribution>& d, const char* key) {
+  if (!d) return;
+  require(d->min_value() >= 0, key,
+          fmt::format("{} can be negative: a delay must be a distribution of values >= 0 s",
+                      d->spec()));
+}
+
+}  // namespace
+
+void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const RateCard& rc) {
+  const bool fargate = lt == LaunchType::kFargate;
+  if (fargate) {
+    try {
+      validate_fargate_size(rc, s.vcpu, s.memory_gb, as_of);
+    } catch (const PricingError& e) {
+      bool vcpu_ok = false;
+      for (const auto& size : rc.fargate_sizes(as_of))
+        vcpu_ok = vcpu_ok || std::fabs(size.vcpu - s.vcpu) < 1e-9;
+      throw ConfigError(vcpu_ok ? "memory_gb" : "vcpu", e.what());
+    }
+    if (s.arch == Arch::kArm64) {
+      Usage probe;
+      probe.fargate.push_back(FargateUsage{Arch::kArm64, false, 1, 1000, 1024, 0});
+      PricingOptions po;
+      po.as_of = as_of;
+      try {
+        rc.price(probe, po);
+      } catch (const PricingError&) {
+        throw ConfigError("arch", fmt::format("Fargate on arm64 is not available on {} (launched "
+                                              "2021-11-23): use x86_64",
+                                              as_of.str()));
+      }
+    }
+    const double inc = rc.rule("fargate.ephemeral_included_gb", as_of);
+    const double max = rc.rule("fargate.ephemeral_max_gb", as_of);
+    require(std::isfinite(s.storage_gb) && s.storage_gb >= inc && s.storage_gb <= max &&
+                s.storage_gb == std::floor(s.storage_gb),
+            "storage_gb",
+            fmt::format("{} GB is not allowed on {}: use {} to {} GB in whole GB",
+                        num(s.storage_gb), as_of.str(), num(inc), num(max)));
+    if (s.spot) {
+      bool available = false;
+      try {
+        available = rc.rule("fargate.spot_available", as_of) != 0;
+      } catch (const PricingError&) {
+      }
+      require(
+          available, "spot",
+          fmt::format("Fargate Spot is not available on {} (launched 2019-12-03)", as_of.str()));
+    }
+    finite_range(s.spot_interruption_pct, 0, 100, "spot_interruption_pct", "%");
+    finite_range(s.stop_timeout_s, 0, 120, "stop_timeout_s", " s");
+  } else {
+    // Task CPU on EC2: 128 to 10,240 CPU units (0.125 to 10 vCPU), 1,024 units per vCPU.
+    require(std::isfinite(s.vcpu) && s.vcpu >= 0.125 && s.vcpu <= 10 &&
+                std::fabs(s.vcpu * 1024 - std::round(s.vcpu * 1024)) < 1e-6,
+            "vcpu",
+            fmt::format("{} is not allowed on EC2: use 0.125 to 10 vCPU (whole CPU units of "
+                        "1/1024 vCPU)",
+                        num(s.vcpu)));
+    require(std::isfinite(s.memory_gb) && s.memory_gb > 0 && s.memory_gb <= 24576, "memory_gb",
+            fmt::format("{} is not allowed: use a memory above 0 GB", num(s.memory_gb)));
+    require(!s.spot, "spot", "Spot on EC2 is a setting of the cluster ([ecs] spot), not a service");
+  }
+  require(s.concurrency >= 1 && s.concurrency <= 10'000, "concurrency",
+          fmt::format("{} is not allowed: use 1 to 10000 requests per task", s.concurrency));
+  require(s.tasks <= 5'000, "tasks",
+          fmt::format("{} is not allowed: use 0 (autoscaling) to 5000 tasks", s.tasks));
+  require(s.max_tasks >= 1 && s.max_tasks <= 5'000, "max_tasks",
+          fmt::format("{} is not allowed: use 1 to 5000 tasks", s.max_tasks));
+  require(s.min_tasks <= s.max_tasks, "min_tasks",
+          fmt::format("{} is more than max_tasks ({})", s.min_tasks, s.max_tasks));
+  if (s.initial_tasks > 0 && s.tasks == 0) {
+    require(s.initial_tasks >= s.min_tasks && s.initial_tasks <= s.max_tasks, "initial_tasks",
+            fmt::format("{} is outside min_tasks..max_tasks ({}..{})", s.initial_tasks, s.min_tasks,
+                        s.max_tasks));
+  }
+  finite_range(s.target_cpu_pct, 0, 100, "target_cpu_pct", "%");
+  require(std::isfinite(s.target_requests_per_task) && s.target_requests_per_task >= 0 &&
+              s.target_requests_per_task <= 1e9,
+          "target_requests_per_task",
+          fmt::format("{} is not allowed: use a number of requests per task per minute >= 0",
+                      num(s.target_requests_per_task)));
+  require(!(s.target_cpu_pct > 0 && s.target_requests_per_task > 0), "target_requests_per_task",
+          "track one metric: set target_cpu_pct or target_requests_per_task, not both");
+  if (s.tasks > 0) {
+    require(s.target_cpu_pct == 0 && s.target_requests_per_task == 0 && s.step_scaling.empty() &&
+                s.schedule.empty(),
+            "tasks",
+            "a fixed task count has no autoscaling: remove target_cpu_pct, "
+            "target_requests_per_task, step_scaling and schedule, or set tasks = 0");
+  }
+  finite_range(s.scale_out_cooldown_s, 0, 86'400, "scale_out_cooldown_s", " s");
+  finite_range(s.scale_in_cooldown_s, 0, 86'400, "scale_in_cooldown_s", " s");
+  for (const auto& st : s.step_scaling) {
+    require(std::isfinite(st.lower_pct) && st.lower_pct >= 0 && st.upper_pct > st.lower_pct &&
+                st.change != 0,
+            "step_scaling",
+            fmt::format("step [{}, {}) change {} is not allowed: bounds are CPU % with lower < "
+                        "upper, and the change is a non-zero number of tasks",
+                        num(st.lower_pct), num(st.upper_pct), st.change));
+  }
+  for (std::size_t i = 0; i < s.step_scaling.size(); ++i)
+    for (std::size_t j = i + 1; j < s.step_scaling.size(); ++j) {
+      const auto& a = s.step_scaling[i];
+      const auto& b = s.step_scaling[j];
+      require(a.upper_pct <= b.lower_pct || b.upper_pct <= a.lower_pct, "step_scaling",
+              "steps overlap: each CPU % may fall in one step only");
+    }
+  for (const auto& a : s.schedule) {
+    require(std::isfinite(a.at_s) && a.at_s >= 0 && a.at_s < 86'400, "schedule",
+            fmt::format("at_s {} is not allowed: use a time of day, 0 to 86399 s", num(a.at_s)));
+    require(a.min_tasks <= a.max_tasks && a.max_tasks <= 5'000, "schedule",
+            fmt::format("min_tasks {} / max_tasks {} are not allowed: min <= max <= 5000",
+                        a.min_tasks, a.max_tasks));
+  }
+  require(s.queue_size <= 100'000'000, "queue_size",
+          fmt::format("{} is not allowed: use 0 to 100000000 requests", s.queue_size));
+  finite_range(s.lb_timeout_s, 1, 4000, "lb_timeout_s", " s");  // ALB idle timeout 1-4000 s
+  finite_range(s.deregistration_delay_s, 0, 3600, "deregistration_delay_s", " s");
+  finite_range(s.health_check_interval_s, 5, 300, "health_check_interval_s", " s");
+  require(s.healthy_threshold >= 2 && s.healthy_threshold <= 10, "healthy_threshold",
+          fmt::format("{} is not allowed: use 2 to 10 checks", s.healthy_threshold));
+  check_distribution(s.provisioning_s, "provisioning_s");
+  check_distribution(s.startup_s, "startup_s");
+  check_distribution(s.image_pull_s, "image_pull_s");
+  finite_range(s.cpu_bound_fraction, 0, 1, "cpu_bound_fraction");
+  finite_range(s.parallel_fraction, 0, 1, "parallel_fraction");
+  require(s.reference_memory_mb <= 10'240, "reference_memory_mb",
+          fmt::format("{} is not allowed: use 0 (the trace's) or 128 to 10240 MB",
+                      s.reference_memory_mb));
+  require(s.reference_memory_mb == 0 || s.reference_memory_mb >= 128, "reference_memory_mb",
+          fmt::format("{} is not allowed: use 0 (the trace's) or 128 to 10240 MB",
+                      s.reference_memory_mb));
+}
+
+void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view region,
+                      const RateCard& rc) {
+  require(!c.instance_types.empty(), "instance_type", "name at least one EC2 instance type");
+  for (const auto& t : c.instance_types) {
+    try {
+      rc.instance(t, as_of, region);
+    } catch (const PricingError& e) {
+      throw ConfigError("instance_type", e.what());
+    }
+  }
+  require(c.max_instances >= 1 && c.max_instances <= 10'000, "max_instances",
+          fmt::format("{} is not allowed: use 1 to 10000 instances", c.max_instances));
+  require(c.min_instances <= c.max_instances, "min_instances",
+          fmt::format("{} is more than max_instances ({})", c.min_instances, c.max_instances));
+  require(c.instances <= 10'000, "instances",
+          fmt::format("{} is not allowed: use 0 (managed) to 10000 instances", c.instances));
+  finite_range(c.target_capacity_pct, 1, 100, "target_capacity_pct", "%");
+  finite_range(c.instance_warmup_s, 0, 10'000, "instance_warmup_s", " s");
+  require(c.min_scaling_step >= 1 && c.min_scaling_step <= 10'000, "min_scaling_step",
+          fmt::format("{} is not allowed: use 1 to 10000 instances", c.min_scaling_step));
+  require(c.max_scaling_step >= c.min_scaling_step && c.max_scaling_step <= 10'000,
+          "max_scaling_step",
+          fmt::format("{} is not allowed: use min_scaling_step ({}) to 10000 instances",
+                      c.max_scaling_step, c.min_scaling_step));
+  check_distribution(c.instance_launch_s, "instance_launch_s");
+  require(c.reserved_memory_mb <= 65'536, "reserved_memory_mb",
+          fmt::format("{} is not allowed: use 0 to 65536 MiB", c.reserved_memory_mb));
+  finite_range(c.registered_memory_pct, 50, 100, "registered_memory_pct", "%");
+  finite_range(c.spot_interruption_pct, 0, 100, "spot_interruption_pct", "%");
+  if (c.managed_scaling.value_or(false)) {
+    require(rc.rule("ecs.capacity_providers", as_of) != 0, "managed_scaling",
+            fmt::format("capacity providers (managed scaling) arrived on 2019-12-03, after {}: "
+                        "leave managed_scaling unset or false",
+                        as_of.str()));
+  }
+}
+
+void validate_containers(const ContainerOptions& o, const RateCard& rc) {
+  try {
+    rc.check_as_of(o.as_of);
+  } catch (const PricingError& e) {
+    throw ConfigError("as_of", e.what());
+  }
+  if (o.launch_type == LaunchType::kFargate) {
+    require(!(o.as_of < Date(2017, 11, 29)), "as_of",
+            fmt::format("Fargate did not exist on {} (launched 2017-11-29)", o.as_of.str()));
+  }
+  require(std::isfinite(o.discount_pct) && o.discount_pct >= 0 && o.discount_pct < 100,
+          "discount_pct", fmt::format("{} is not allowed: use 0 to 99.99 %", num(o.discount_pct)));
+  const auto check = [&](const std::string& name, const ServiceConfig& s) {
+    try {
+      validate_service(s, o.launch_type, o.as_of, rc);
+    } catch (const ConfigError& e) {
+      if (name.empty()) throw;
+      throw ConfigError(e.key(), fmt::format("service {}: {}", name, e.message()));
+    }
+  };
+  check("", o.defaults);
+  std::set<std::string> seen;
+  for (const auto& [name, s] : o.services) {
+    check(name, s);
+    for (const auto& f : s.functions) {
+      require(seen.insert(f).second, "functions",
+              fmt::format("service {}: function {} is already served by another service", name, f));
+    }
+  }
+  if (o.launch_type != LaunchType::kEc2) return;
+  validate_cluster(o.cluster, o.as_of, o.region, rc);
+  // Every task must fit on some instance type (vCPU and registered memory).
+  const auto fits = [&](const ServiceConfig& s) {
+    for (const auto& t : o.cluster.instance_types) {
+      const auto shape = rc.instance(t, o.as_of, o.region);
+      const double mem_mib =
+          std::floor(shape.memory_gib * 1024 * o.cluster.registered_memory_pct / 100) -
+          o.cluster.reserved_memory_mb;
+      if (s.vcpu <= shape.vcpu + 1e-9 && s.memory_gb * 1024 <= mem_mib + 1e-9) return true;
+    }
+    return false;
+  };
+  const auto must_fit = [&](const std::string& name, const ServiceConfig& s) {
+    require(fits(s), "memory_gb",
+            fmt::format("{}a task of {} vCPU and {} GB fits on none of the instance types ({}): "
+                        "each registers {}% of its memory minus reserved_memory_mb",
+                        name.empty() ? "" : "service " + name + ": ", num(s.vcpu), num(s.memory_gb),
+                        fmt::join(o.cluster.instance_types, ", "),
+                        num(o.cluster.registered_memory_pct)));
+  };
+  must_fit("", o.defaults);
+  for (const auto& [name, s] : o.services)
+    must_fit(name, s);
+}
+
+}  // namespace slsim

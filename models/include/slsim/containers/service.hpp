@@ -1,0 +1,161 @@
+#pragma once
+/// Configuration of container services: ECS services on EC2 (with their cluster's capacity
+/// provider) and on Fargate.
+///
+/// Design notes: a configuration is a plain struct; `validate_containers` is the one gate every
+/// front end goes through (scenario file, CLI flags, Python keywords). It checks the values
+/// against the rules in force at `as_of` and throws `ConfigError(key, message)` with the
+/// setting's public name (the scenario key, the Python keyword, the flag with `-` for `_`).
+/// Every default is documented in docs/models.md ("ECS on EC2", "Fargate") with its source.
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slsim/core/distribution.hpp"
+#include "slsim/pricing/pricing.hpp"
+
+namespace slsim {
+
+/// Where a service's tasks run.
+enum class LaunchType : std::uint8_t { kEc2, kFargate };
+/// "ecs" (ECS on EC2) or "fargate".
+std::string_view to_string(LaunchType t);
+
+/// What happens to the requests still in flight on a task when a Spot interruption stops it.
+enum class SpotInFlight : std::uint8_t {
+  kRetry,  ///< the load balancer's client retries them on another task (counted in `retries`)
+  kFail,   ///< they fail (counted in `failed`)
+};
+std::string_view to_string(SpotInFlight s);
+/// "retry" or "fail"; throws ConfigError("spot_in_flight", ...) otherwise.
+SpotInFlight parse_spot_in_flight(std::string_view s);
+
+/// One step of a step-scaling policy on the service's average CPU utilisation: when the
+/// minute's CPU % is in [lower_pct, upper_pct), the desired count changes by `change` tasks.
+struct StepAdjustment {
+  double lower_pct = 0;
+  double upper_pct = std::numeric_limits<double>::infinity();
+  std::int32_t change = 0;
+  bool operator==(const StepAdjustment&) const = default;
+};
+
+/// A scheduled action: at `at_s` seconds into every simulated day, the service's minimum and
+/// maximum task counts become `min_tasks` and `max_tasks` (Application Auto Scaling scheduled
+/// actions set MinCapacity/MaxCapacity).
+struct ScheduledAction {
+  double at_s = 0;
+  std::uint32_t min_tasks = 0, max_tasks = 0;
+  bool operator==(const ScheduledAction&) const = default;
+};
+
+/// One ECS service (a task definition and its scaling), on EC2 or Fargate.
+struct ServiceConfig {
+  /// Functions of the trace this service serves. Empty in the defaults: every function not
+  /// named by a service becomes a service of its own with the defaults.
+  std::vector<std::string> functions;
+  double vcpu = 0.25;      ///< task vCPU (Fargate: a valid size at as_of; EC2: 0.125..10)
+  double memory_gb = 0.5;  ///< task memory, GB (1 GB = 1,024 MiB)
+  Arch arch = Arch::kX86_64;
+  std::uint32_t concurrency = 1;  ///< requests a task serves at once (its workers)
+
+  // ---- how many tasks
+  std::uint32_t tasks = 0;  ///< > 0: a fixed task count (no autoscaling)
+  std::uint32_t min_tasks = 1, max_tasks = 10;
+  std::uint32_t initial_tasks = 0;  ///< tasks at time 0 (0: min_tasks, or tasks when fixed)
+  bool start_from_zero = false;     ///< true: the initial tasks (and instances) start at time 0
+                                    ///< with their start-up delays (a cold deployment)
+
+  // ---- autoscaling (Application Auto Scaling)
+  double target_cpu_pct = 0;            ///< > 0: target tracking on ECSServiceAverageCPUUtilization
+  double target_requests_per_task = 0;  ///< > 0: target tracking on ALBRequestCountPerTarget
+                                        ///< (requests per task per minute)
+  double scale_out_cooldown_s = 300;    ///< default for ECS services (Application Auto Scaling)
+  double scale_in_cooldown_s = 300;
+  std::vector<StepAdjustment> step_scaling;  ///< step scaling on CPU %, one datapoint
+  std::vector<ScheduledAction> schedule;     ///< scheduled actions (time of the simulated day)
+
+  // ---- load balancer (ALB, least outstanding requests)
+  std::uint32_t queue_size = 1000;      ///< requests that may wait when every task is full
+  double lb_timeout_s = 60;             ///< ALB idle timeout: a request older than this times out
+  double deregistration_delay_s = 300;  ///< a draining task's longest wait for its requests
+  double health_check_interval_s = 30;
+  std::uint32_t healthy_threshold = 5;  ///< passing checks before a new task gets requests
+
+  // ---- start-up (seconds); unset = the launch type's cited default
+  std::optional<Distribution> provisioning_s;  ///< placement and ENI, before the image pull
+  std::optional<Distribution> startup_s;       ///< image pull (Fargate) and container start
+  std::optional<Distribution> image_pull_s;    ///< EC2: pull on a host without the image
+
+  // ---- duration model (slsim/platform/duration_model.hpp)
+  double cpu_bound_fraction = 0.5;
+  double parallel_fraction = 0.0;
+  std::uint32_t reference_memory_mb = 0;  ///< Lambda memory the trace was measured at (0: the
+                                          ///< trace's when it is a Lambda setting)
+
+  // ---- Fargate only
+  double storage_gb = 20;            ///< ephemeral storage (20 GB included)
+  bool spot = false;                 ///< Fargate Spot
+  double spot_interruption_pct = 5;  ///< % of Spot capacity reclaimed per month
+  double stop_timeout_s = 30;        ///< SIGTERM to SIGKILL after a Fargate Spot warning
+  SpotInFlight spot_in_flight = SpotInFlight::kRetry;
+
+  bool operator==(const ServiceConfig&) const = default;
+};
+
+/// The cluster of an ECS-on-EC2 deployment: an Auto Scaling group behind a capacity provider.
+struct ClusterConfig {
+  std::vector<std::string> instance_types{"m5.large"};  ///< from the rate card, in preference
+  std::uint32_t instances = 0;  ///< > 0: a fixed cluster size (no managed scaling)
+  std::uint32_t min_instances = 0, max_instances = 100;
+  double target_capacity_pct = 100;  ///< managed scaling target (ECS default 100)
+  double instance_warmup_s = 300;    ///< ECS default
+  std::uint32_t min_scaling_step = 1, max_scaling_step = 10'000;  ///< ECS defaults
+  std::optional<Distribution> instance_launch_s;  ///< launch, boot and agent registration
+  std::uint32_t reserved_memory_mb = 0;           ///< ECS_RESERVED_MEMORY (agent default 0)
+  double registered_memory_pct = 97.5;            ///< memory the agent registers, % of nominal
+  std::optional<bool> managed_scaling;            ///< unset: capacity providers when as_of allows
+  bool spot = false;
+  double spot_interruption_pct = 5;  ///< % of Spot capacity reclaimed per month
+  SpotInFlight spot_in_flight = SpotInFlight::kRetry;
+  bool operator==(const ClusterConfig&) const = default;
+};
+
+/// Options of a container simulation (ECS on EC2 or Fargate).
+struct ContainerOptions {
+  LaunchType launch_type = LaunchType::kFargate;
+  ServiceConfig defaults;                         ///< for functions no service names
+  std::map<std::string, ServiceConfig> services;  ///< named services (full configs)
+  ClusterConfig cluster;                          ///< EC2 only
+  Date as_of;
+  std::string region = "us-east-1";
+  std::uint64_t seed = 1;
+  double discount_pct = 0;       ///< applied to the platform's charges (Savings Plans)
+  bool record_timeline = false;  ///< one ScalingSample per simulated minute
+};
+
+/// ECS services on EC2 instances.
+struct EcsOptions : ContainerOptions {
+  EcsOptions() { launch_type = LaunchType::kEc2; }
+};
+/// ECS services on Fargate.
+struct FargateOptions : ContainerOptions {
+  FargateOptions() { launch_type = LaunchType::kFargate; }
+};
+
+/// Checks one service at `as_of` (Fargate sizes, ranges, scaling settings). `launch_type` says
+/// which rules apply. Throws ConfigError(key, what is allowed).
+void validate_service(const ServiceConfig& s, LaunchType launch_type, Date as_of,
+                      const RateCard& rates = RateCard::builtin());
+/// Checks a cluster at `as_of` (instance types known in the region, ranges).
+void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view region,
+                      const RateCard& rates = RateCard::builtin());
+/// Checks everything (defaults, every service, the cluster on EC2; as_of within slsim's data;
+/// no function in two services; every task fits an instance type).
+void validate_containers(const ContainerOptions& o, const RateCard& rates = RateCard::builtin());
+
+}  // namespace slsim
