@@ -8,6 +8,7 @@
 
 #include "slsim/core/simulation.hpp"
 #include "slsim/lambda/lambda.hpp"
+#include "slsim/lambda/lambda_config.hpp"
 
 namespace slsim {
 
@@ -218,6 +219,7 @@ class LambdaModel final : public Component {
         backoff_rng_(o.seed, 104),
         eni_rng_(o.seed, 105) {
     id_ = sim_.add(*this);
+    validate_lambda(o_, rc_);  // the one validator (lambda_config.cpp); throws ConfigError
     rc_.check_as_of(o_.as_of);
     account_limit_ =
         o_.account_concurrency
@@ -246,18 +248,7 @@ class LambdaModel final : public Component {
     keep_max_ = rc_.rule("lambda.keep_alive_max_s", o_.as_of);
     std::uint64_t reserved_sum = 0;
     for (const auto& [name, cfg] : o_.functions) {
-      validate(name, cfg);
       if (cfg.reserved_concurrency) reserved_sum += *cfg.reserved_concurrency;
-    }
-    validate("(defaults)", o_.defaults);
-    if (o_.defaults.reserved_concurrency) {
-      throw PricingError("reserved concurrency is set per function, not in the defaults");
-    }
-    if (reserved_sum + unreserved_min_ > account_limit_) {
-      throw PricingError(fmt::format(
-          "reserved concurrency adds up to {}, but at least {} of the account's {} must stay "
-          "unreserved: reserve at most {}",
-          reserved_sum, unreserved_min_, account_limit_, account_limit_ - unreserved_min_));
     }
     unreserved_cap_ = account_limit_ - static_cast<std::uint32_t>(reserved_sum);
     if (o_.record_timeseries) res_.timeseries.emplace_back();
@@ -351,50 +342,6 @@ class LambdaModel final : public Component {
     } catch (const PricingError&) {
       return fallback;
     }
-  }
-
-  void validate(const std::string& name, const LambdaFunctionConfig& c) const {
-    auto bad = [&](const std::string& why) {
-      throw PricingError(fmt::format("function {}: {}", name, why));
-    };
-    if (c.memory_mb) validate_lambda_memory(rc_, c.memory_mb, o_.as_of);
-    if (c.arch == Arch::kArm64 && o_.as_of < Date(2021, 9, 29)) {
-      bad("arm64 Lambda functions exist from 2021-09-29");
-    }
-    const double max_timeout = rc_.rule("lambda.timeout_max_s", o_.as_of);
-    if (c.timeout_s < 0 || c.timeout_s > max_timeout) {
-      bad(fmt::format("timeout {} s is not allowed on {}: allowed are 1 to {} s", c.timeout_s,
-                      o_.as_of.str(), max_timeout));
-    }
-    if (c.max_retry_attempts > 2)
-      bad(fmt::format("max_retry_attempts {} is not allowed: 0, 1 or 2", c.max_retry_attempts));
-    if (c.max_event_age_s < 60 || c.max_event_age_s > 21'600) {
-      bad(fmt::format("max_event_age_s {} is not allowed: 60 to 21,600 s", c.max_event_age_s));
-    }
-    if (!(c.error_probability >= 0 && c.error_probability <= 1))
-      bad("error_probability must be in [0, 1]");
-    if (!(c.cpu_bound_fraction >= 0 && c.cpu_bound_fraction <= 1))
-      bad("cpu_bound_fraction must be in [0, 1]");
-    if (!(c.parallel_fraction >= 0 && c.parallel_fraction <= 1))
-      bad("parallel_fraction must be in [0, 1]");
-    if (c.client_retry.max_attempts < 1) bad("client_retry.max_attempts must be >= 1");
-    if (!(c.visibility_timeout_s >= 0 && c.visibility_timeout_s <= 43'200))
-      bad("visibility_timeout_s must be 0 to 43,200 s");
-    if (c.ephemeral_mb < 512 || c.ephemeral_mb > rc_.rule("lambda.ephemeral_max_mb", o_.as_of)) {
-      bad(fmt::format("ephemeral storage {} MB is not allowed on {}", c.ephemeral_mb,
-                      o_.as_of.str()));
-    }
-    std::uint32_t pc_max = 0;
-    for (const auto& w : c.provisioned)
-      pc_max = std::max(pc_max, w.count);
-    if (pc_max > 0) {
-      rc_.rule("lambda.pc_granularity_s", o_.as_of);  // throws before 2019-12-03
-      if (c.reserved_concurrency && pc_max > *c.reserved_concurrency) {
-        bad(fmt::format("provisioned concurrency {} exceeds the reserved concurrency {}", pc_max,
-                        *c.reserved_concurrency));
-      }
-    }
-    if (c.keep_alive_s && c.keep_alive_s->min_value() < 0) bad("keep_alive_s must not be negative");
   }
 
   Fn& fn(FunctionId id, const Invocation* first) {
