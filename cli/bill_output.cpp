@@ -35,7 +35,11 @@ std::string quantity(double q) {
     const auto v = static_cast<std::int64_t>(q);
     return (v < 0 ? "-" : "") + grouped(static_cast<std::uint64_t>(v < 0 ? -v : v));
   }
-  if (std::fabs(q) >= 1000) return fmt::format("{:.1f}", q);
+  if (std::fabs(q) >= 1000 && std::fabs(q) < 1e15) {
+    const auto tenths = static_cast<std::int64_t>(std::llround(std::fabs(q) * 10));
+    return fmt::format("{}{}.{}", q < 0 ? "-" : "",
+                       grouped(static_cast<std::uint64_t>(tenths / 10)), tenths % 10);
+  }
   if (std::fabs(q) >= 1) return fmt::format("{:.4g}", q);
   return fmt::format("{:.4g}", q);
 }
