@@ -46,7 +46,7 @@ void add_simulate_command(CLI::App& app) {
     TraceArgs trace;
     std::optional<std::uint32_t> memory_mb, account_concurrency, provisioned, max_retry, reserved;
     std::optional<std::uint64_t> seed;
-    std::optional<double> timeout_s, error_probability;
+    std::optional<double> timeout_s, error_probability, visibility_timeout_s;
     bool vpc = false, no_vpc = false, no_free_tier = false;
   };
   auto a = std::make_shared<Args>();
@@ -80,6 +80,8 @@ void add_simulate_command(CLI::App& app) {
       ->check(CLI::IsMember({"sync", "async", "queue"}));
   cmd->add_option("--error-probability", a->error_probability,
                   "Function error probability per attempt (0 to 1)");
+  cmd->add_option("--visibility-timeout-s", a->visibility_timeout_s,
+                  "Queue: SQS visibility timeout (s, 0 to 43,200; at least the function timeout)");
   cmd->add_option("--max-retry-attempts", a->max_retry, "Async retries (0, 1 or 2; default 2)")
       ->check(whole(0, 1'000'000));
   cmd->add_option("--reserved-concurrency", a->reserved,
@@ -133,6 +135,7 @@ void add_simulate_command(CLI::App& app) {
       if (a->invocation) c.invocation = parse_invocation_type(*a->invocation);
       if (a->error_probability) c.error_probability = *a->error_probability;
       if (a->max_retry) c.max_retry_attempts = *a->max_retry;
+      if (a->visibility_timeout_s) c.visibility_timeout_s = *a->visibility_timeout_s;
       if (a->provisioned) {
         c.provisioned.clear();
         if (*a->provisioned > 0) c.provisioned = {{0, -1, *a->provisioned}};

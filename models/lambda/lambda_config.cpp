@@ -205,7 +205,8 @@ void validate_lambda_function(const LambdaFunctionConfig& c, const RateCard& rc,
     if (c.visibility_timeout_s < t) {
       k.fail("visibility_timeout_s",
              fmt::format("{} s is shorter than the function timeout {} s{}: AWS refuses such a "
-                         "queue event source; give visibility_timeout_s >= timeout_s",
+                         "queue event source; give a visibility timeout of at least the function "
+                         "timeout",
                          num(c.visibility_timeout_s), num(t),
                          c.timeout_s > 0 ? "" : " (timeout_s 0 = the maximum)"));
     }

@@ -166,6 +166,10 @@ def scenario(tmp_path, text, name="s.toml"):
     (["generate", "--duration-ms", "-5"], "--duration-ms"),
     (["simulate", "--reserved-concurrency", "950"], "--reserved-concurrency"),
     (["simulate", "--provisioned-concurrency", "950"], "--provisioned-concurrency"),
+    (["simulate", "--invocation", "queue", "--timeout-s", "60", "--visibility-timeout-s", "30"],
+     "--visibility-timeout-s"),
+    (["simulate", "--as-of", "2020-06-01", "--runtime", "container"], "--runtime"),
+    (["simulate", "--as-of", "2019-01-01", "--max-retry-attempts", "1"], "--max-retry-attempts"),
 ])
 def test_bad_values_are_refused_naming_the_flag(args, flag):
     p = run(*args, check=False)
