@@ -108,6 +108,8 @@ void register_lambda(pybind11::module_& m) {
   ::py::class_<LambdaResult>(m, "LambdaResult")
       .def("summary_json", &LambdaResult::to_json)
       .def_property_readonly("notes", [](const LambdaResult& r) { return r.notes; })
+      .def_property_readonly("latency_count",
+                             [](const LambdaResult& r) { return r.latency_ms.count(); })
       .def("latency_quantile",
            [](const LambdaResult& r, double q) { return r.latency_ms.quantile(q); })
       .def("records",

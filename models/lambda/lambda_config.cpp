@@ -42,6 +42,10 @@ constexpr std::uint32_t kMaxReceiveCount = 1000;
 // Lambda developer guide).
 constexpr double kMinEventAgeS = 60, kMaxEventAgeS = 21'600;
 
+// The longest simulated time slsim accepts (times are integer microseconds; 100 years keeps
+// every sum far from overflow).
+constexpr double kMaxSimulatedS = 100 * 365.25 * 86'400;
+
 std::string num(double v) {
   // Short, never a 309-digit number.
   if (!std::isfinite(v)) return fmt::format("{}", v);
@@ -77,11 +81,15 @@ class Checker {
   }
   // A time distribution: no negative values (a normal distribution, unbounded below, is
   // clamped at 0 when sampled; one whose median is negative is refused).
-  void times(const std::string& key, const std::optional<Distribution>& d) const {
+  void times(const std::string& key, const std::optional<Distribution>& d, double max,
+             const char* max_text) const {
     if (!d) return;
     const double lo = d->min_value();
     if ((std::isfinite(lo) && lo < 0) || d->quantile(0.5) < 0) {
       fail(key, fmt::format("{} gives negative times: times must be >= 0", d->text()));
+    }
+    if (!(d->quantile(0.5) <= max)) {
+      fail(key, fmt::format("{} is longer than slsim simulates: at most {}", d->text(), max_text));
     }
   }
 
@@ -222,8 +230,8 @@ void validate_lambda_function(const LambdaFunctionConfig& c, const RateCard& rc,
                                : fmt::format("{} MB is not allowed on {}: {} to {} MB",
                                              c.ephemeral_mb, on, eph_lo, group(eph_hi)));
   }
-  k.times("keep_alive_s", c.keep_alive_s);
-  k.times("init_ms", c.init_ms);
+  k.times("keep_alive_s", c.keep_alive_s, kMaxSimulatedS, "100 years");
+  k.times("init_ms", c.init_ms, kMaxSimulatedS * 1000, "100 years");
   if (!c.provisioned.empty()) {
     const char* pk = provisioned_key(c);
     if (as_of < kProvisionedFrom) {
@@ -231,9 +239,13 @@ void validate_lambda_function(const LambdaFunctionConfig& c, const RateCard& rc,
                              kProvisionedFrom.str(), on));
     }
     for (const auto& w : c.provisioned) {
-      if (!(std::isfinite(w.start_s) && w.start_s >= 0)) {
+      if (!(std::isfinite(w.start_s) && w.start_s >= 0 && w.start_s <= kMaxSimulatedS)) {
+        k.fail(pk, fmt::format("a window's start_s {} is not allowed: a time from 0 s to 100 years",
+                               num(w.start_s)));
+      }
+      if (w.end_s > kMaxSimulatedS) {
         k.fail(pk,
-               fmt::format("a window's start_s {} is not allowed: a time >= 0 s", num(w.start_s)));
+               fmt::format("a window's end_s {} is not allowed: at most 100 years", num(w.end_s)));
       }
       if (!std::isfinite(w.end_s) || (w.end_s >= 0 && w.end_s <= w.start_s)) {
         k.fail(pk, fmt::format("the window from {} s to {} s ends before it starts: end_s must "

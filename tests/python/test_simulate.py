@@ -244,3 +244,12 @@ def test_to_pandas_gives_function_names():
                                     function=["api", "worker", "api"])
     df = slsim.simulate(wl, slsim.Lambda(memory_mb=256), records=True).to_pandas()
     assert sorted(df["function"].astype(str)) == ["api", "api", "worker"]
+
+
+def test_latency_is_none_when_nothing_completed():
+    wl = slsim.Workload.poisson(rate_per_s=2, duration_s=30, function="api")
+    r = slsim.simulate(wl, slsim.Lambda(functions={"api": slsim.Lambda(reserved_concurrency=0)}))
+    s = r.summary()
+    assert s["invocations"]["completed"] == 0
+    assert s["latency_ms"]["p99"] is None
+    assert "n/a" in repr(r)

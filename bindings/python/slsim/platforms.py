@@ -190,6 +190,12 @@ class Result:
         self._platform = platform
         self._function_names = list(function_names)
         self._summary = json.loads(core.summary_json())
+        # Latency of nothing is unknown (None), never 0.0, as in `slsim simulate --format json`.
+        for key, none in (("latency_ms", core.latency_count == 0),
+                          ("latency_completed_ms",
+                           self._summary.get("invocations", {}).get("completed", 1) == 0)):
+            if none and isinstance(self._summary.get(key), dict):
+                self._summary[key] = {k: None for k in self._summary[key]}
 
     def summary(self) -> dict:
         return json.loads(json.dumps(self._summary))

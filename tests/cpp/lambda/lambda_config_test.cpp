@@ -78,6 +78,11 @@ TEST_CASE("validate_lambda: probabilities, times and counts", "[lambda][config]"
   CHECK(error_key(o).empty());
   o.defaults.keep_alive_s = Distribution::parse("uniform(low=-5,high=10)");
   CHECK(error_key(o) == "keep_alive_s");
+  o.defaults.keep_alive_s = Distribution::constant(1e20);  // no internal overflow message
+  CHECK(error_key(o) == "keep_alive_s");
+  o.defaults.keep_alive_s.reset();
+  o.defaults.provisioned = {{1e20, -1, 1}};
+  CHECK(error_key(o) == "provisioned");
   o = at("2026-11-01");
   o.defaults.max_retry_attempts = 3;
   CHECK_THAT(error_message(o), Catch::Contains("0, 1 or 2"));
