@@ -22,6 +22,7 @@ void register_distributions(pybind11::module_& m) {
       .def_property_readonly("family",
                              [](const Distribution& d) { return std::string(d.family()); })
       .def_property_readonly("spec", &Distribution::spec)
+      .def_property_readonly("text", &Distribution::text)
       .def("mean", &Distribution::mean)
       .def("variance", &Distribution::variance)
       .def("quantile", &Distribution::quantile, ::py::arg("p"))

@@ -6,6 +6,7 @@
 
 #include "register.hpp"
 #include "slsim/lambda/lambda.hpp"
+#include "slsim/lambda/lambda_config.hpp"
 #include "slsim/workload/trace_io.hpp"
 
 namespace py = pybind11;
@@ -108,6 +109,8 @@ void register_lambda(pybind11::module_& m) {
   ::py::class_<LambdaResult>(m, "LambdaResult")
       .def("summary_json", &LambdaResult::to_json)
       .def_property_readonly("notes", [](const LambdaResult& r) { return r.notes; })
+      .def_property_readonly("latency_count",
+                             [](const LambdaResult& r) { return r.latency_ms.count(); })
       .def("latency_quantile",
            [](const LambdaResult& r, double q) { return r.latency_ms.quantile(q); })
       .def("records",
@@ -134,6 +137,25 @@ void register_lambda(pybind11::module_& m) {
         return d;
       });
 
+  // The one validator (lambda_config.hpp); a ConfigError arrives in Python as ValueError
+  // "key: message".
+  m.def(
+      "_validate_lambda",
+      [](const LambdaFunctionConfig& defaults,
+         const std::map<std::string, LambdaFunctionConfig>& functions, const std::string& as_of,
+         std::uint32_t account_concurrency, double discount_pct) {
+        LambdaOptions o;
+        o.defaults = defaults;
+        o.functions = functions;
+        o.as_of = as_of.empty() ? Date::today() : Date::parse(as_of);
+        o.account_concurrency = account_concurrency;
+        o.discount_pct = discount_pct;
+        validate_lambda(o);
+      },
+      ::py::arg("defaults"), ::py::arg("functions"), ::py::arg("as_of"),
+      ::py::arg("account_concurrency"), ::py::arg("discount_pct"));
+
+  // Returns (result, function names by id).
   m.def(
       "_simulate_lambda",
       [](const ::py::object& workload, const LambdaFunctionConfig& defaults,
@@ -151,10 +173,46 @@ void register_lambda(pybind11::module_& m) {
         o.discount_pct = discount_pct;
         o.record_invocations = records;
         o.record_timeseries = timeseries;
+        {
+          LambdaOptions check = o;  // before reading the workload
+          check.defaults.reserved_concurrency.reset();
+          validate_lambda(check);
+        }
         const SourceFactory open = workload_opener(workload);
-        ::py::gil_scoped_release release;
-        auto src = open();
-        return simulate_lambda(*src, o);
+        std::vector<std::string> names;
+        LambdaResult r;
+        {
+          ::py::gil_scoped_release release;
+          if (!o.functions.empty() || o.defaults.reserved_concurrency) {
+            // Every configured function must be one the workload invokes; a reservation on the
+            // top-level Lambda applies to each of them (as --reserved-concurrency does).
+            auto scan = open();
+            Invocation inv;
+            std::vector<bool> seen;
+            while (scan->next(inv)) {
+              if (inv.function >= seen.size()) seen.resize(inv.function + 1, false);
+              seen[inv.function] = true;
+            }
+            std::vector<std::string> present;
+            for (FunctionId id = 0; id < seen.size(); ++id)
+              if (seen[id]) present.push_back(scan->functions()[id].name);
+            check_lambda_functions_exist(o, present);
+            if (const auto reserved = o.defaults.reserved_concurrency) {
+              for (const auto& name : present) {
+                auto it = o.functions.find(name);
+                if (it == o.functions.end()) it = o.functions.emplace(name, o.defaults).first;
+                it->second.reserved_concurrency = reserved;
+              }
+              o.defaults.reserved_concurrency.reset();
+              validate_lambda(o);
+            }
+          }
+          auto src = open();
+          r = simulate_lambda(*src, o);
+          for (const auto& f : src->functions().all())
+            names.push_back(f.name);
+        }
+        return ::py::make_tuple(::py::cast(std::move(r)), names);
       },
       ::py::arg("workload"), ::py::arg("defaults"), ::py::arg("functions"), ::py::arg("as_of"),
       ::py::arg("region"), ::py::arg("seed"), ::py::arg("account_concurrency"),

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace slsim::cli {
 
 namespace {
@@ -10,29 +12,62 @@ std::string money(std::int64_t cents) {
   const std::int64_t a = cents < 0 ? -cents : cents;
   return fmt::format("{}{}.{:02}", sign, a / 100, a % 100);
 }
-std::string quantity(double q) {
-  if (q == 0) return "";
-  if (q == static_cast<double>(static_cast<std::int64_t>(q)))
-    return fmt::format("{}", static_cast<std::int64_t>(q));
-  return fmt::format("{:.4f}", q);
+
+std::string grouped(std::uint64_t v) {
+  std::string s = std::to_string(v), out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out;
+}
+
+const LineItem* find_item(const Bill& b, const LineItem& like) {
+  for (const auto& i : b.items)
+    if (i.platform == like.platform && i.name == like.name && i.unit == like.unit) return &i;
+  return nullptr;
 }
 }  // namespace
 
-Table bill_table(const Bill& b, const std::string& title) {
+std::string quantity(double q) {
+  if (!std::isfinite(q)) return "n/a";
+  if (q == std::floor(q) && std::fabs(q) < 1e15) {
+    const auto v = static_cast<std::int64_t>(q);
+    return (v < 0 ? "-" : "") + grouped(static_cast<std::uint64_t>(v < 0 ? -v : v));
+  }
+  if (std::fabs(q) >= 1000 && std::fabs(q) < 1e15) {
+    const auto tenths = static_cast<std::int64_t>(std::llround(std::fabs(q) * 10));
+    return fmt::format("{}{}.{}", q < 0 ? "-" : "",
+                       grouped(static_cast<std::uint64_t>(tenths / 10)), tenths % 10);
+  }
+  if (std::fabs(q) >= 1) return fmt::format("{:.4g}", q);
+  return fmt::format("{:.4g}", q);
+}
+
+Table bill_table(const Bill& b, const std::string& title, const Bill* without_free_tier) {
   Table t{fmt::format("{} (as of {}, {})", title, b.as_of.str(), b.region),
           {{"line item", "quantity", "unit", "usd"}}};
-  for (const auto& i : b.items)
-    t.rows.push_back({i.name, quantity(i.quantity), i.unit, money(i.cents)});
+  for (const auto& i : b.items) {
+    const LineItem* whole = without_free_tier ? find_item(*without_free_tier, i) : nullptr;
+    if (whole && whole->quantity > i.quantity) {
+      t.rows.push_back({i.name, quantity(whole->quantity), i.unit, money(whole->cents)});
+      t.rows.push_back({"free tier: " + i.name, quantity(whole->quantity - i.quantity), i.unit,
+                        money(i.cents - whole->cents)});
+    } else {
+      t.rows.push_back({i.name, quantity(i.quantity), i.unit, money(i.cents)});
+    }
+  }
   t.rows.push_back({"total", "", "", money(b.total_cents())});
+  t.id = "bill";
   return t;
 }
 
-void write_bill(std::ostream& os, const Bill& b, Format f) {
+void write_bill(std::ostream& os, const Bill& b, Format f, const Bill* without_free_tier) {
   if (f == Format::kJson) {
-    os << b.to_json() << "\n";
+    os << nlohmann::ordered_json::parse(b.to_json()).dump(2) << "\n";
     return;
   }
-  write_tables(os, {bill_table(b)}, f);
+  write_tables(os, {bill_table(b, "Bill", without_free_tier)}, f);
 }
 
 }  // namespace slsim::cli

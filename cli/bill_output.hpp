@@ -1,5 +1,5 @@
 #pragma once
-// A Bill in the CLI's output formats (shared by `slsim price` and, later, `slsim simulate`).
+// A Bill in the CLI's output formats (shared by `slsim price`, `simulate` and `report`).
 #include <ostream>
 
 #include "output.hpp"
@@ -7,9 +7,16 @@
 
 namespace slsim::cli {
 
-/// The bill as a table of line items plus a total row.
-Table bill_table(const Bill& b, const std::string& title = "Bill");
+/// The bill as a table of line items plus a total row. With `without_free_tier` (the same usage
+/// priced without the free tier), each item shows its whole quantity and a "free tier" line shows
+/// what the free tier covered, so a usage the free tier covers entirely is not a blank line.
+Table bill_table(const Bill& b, const std::string& title = "Bill",
+                 const Bill* without_free_tier = nullptr);
 /// Prints the bill in the chosen format (json: Bill::to_json()).
-void write_bill(std::ostream& os, const Bill& b, Format f);
+void write_bill(std::ostream& os, const Bill& b, Format f, const Bill* without_free_tier = nullptr);
+
+/// A quantity with sensible precision: whole numbers with thousands separators, else 4
+/// significant decimals.
+std::string quantity(double q);
 
 }  // namespace slsim::cli

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "slsim/workload/generators.hpp"
 #include "slsim/workload/invocation.hpp"
@@ -20,20 +21,23 @@ void add_generate_command(CLI::App& app) {
       ->check(CLI::IsMember({"poisson", "diurnal", "bursty", "azure-like"}))
       ->capture_default_str();
   cmd->add_option("--rate-per-s", c.rate_per_s, "Mean arrivals per second")
-      ->check(CLI::PositiveNumber)
+      ->check(positive(1e9))
       ->capture_default_str();
   cmd->add_option("--duration-s", c.duration_s, "Length of the trace (s)")
-      ->check(CLI::PositiveNumber)
+      ->check(positive(3.2e9))
       ->capture_default_str();
   cmd->add_option("--duration-ms", *duration,
                   "Work per invocation (ms): a number or e.g. 'lognormal(median=120,p99=900)'")
       ->capture_default_str();
-  cmd->add_option("--memory-mb", c.memory_mb, "Memory per invocation (MB; 0 = platform default)");
+  cmd->add_option("--memory-mb", c.memory_mb, "Memory per invocation (MB; 0 = platform default)")
+      ->check(whole(0, 1 << 20));
   cmd->add_option("--function", c.function, "Function name")->capture_default_str();
   cmd->add_option("--invocation", *invocation, "Invocation type")
       ->check(CLI::IsMember({"sync", "async", "queue"}))
       ->capture_default_str();
-  cmd->add_option("--seed", c.seed, "Random seed")->capture_default_str();
+  cmd->add_option("--seed", c.seed, "Random seed (0 to 9,223,372,036,854,775,807)")
+      ->capture_default_str()
+      ->check(whole(0, 9'223'372'036'854'775'807ULL));
   cmd->add_option("--peak-to-trough", spec->peak_to_trough, "diurnal: peak rate / trough rate")
       ->capture_default_str();
   cmd->add_option("--peak-hour", spec->peak_hour, "diurnal: hour of the daily peak")
@@ -47,7 +51,8 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("--mean-burst-s", spec->mean_burst_s, "bursty: mean burst length (s)")
       ->capture_default_str();
   cmd->add_option("--functions", spec->functions, "azure-like: number of functions")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole(1, 10'000'000));
   cmd->add_option("--rate-sigma", spec->rate_sigma, "azure-like: log-normal spread of rates")
       ->capture_default_str();
   cmd->add_option("--duration-sigma", spec->duration_sigma,
@@ -56,15 +61,34 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("-o,--output", *out, "Output file ('-' = standard output)")
       ->capture_default_str();
   cmd->callback([spec, duration, invocation, out] {
-    spec->common.duration_ms = Distribution::parse(*duration);
+    try {
+      spec->common.duration_ms = Distribution::parse(*duration);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--duration-ms: ") + e.what());
+    }
     spec->common.type = *parse_invocation_type(*invocation);
-    auto source = make_generator(*spec);
+    std::unique_ptr<WorkloadSource> source;
+    try {
+      source = make_generator(*spec);
+    } catch (const std::invalid_argument& e) {
+      // The generator names the setting first ("duration_ms ...", "peak_hour must ...").
+      std::string what = e.what();
+      const auto sp = what.find(' ');
+      std::string key = what.substr(0, sp);
+      for (auto& ch : key)
+        if (ch == '_') ch = '-';
+      if (sp != std::string::npos &&
+          key.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string::npos)
+        throw UsageError("--" + key + ": " + what.substr(sp + 1));
+      throw UsageError(what);
+    }
     std::uint64_t n = 0;
     if (*out == "-") {
       n = write_csv(*source, stdout);
       std::fflush(stdout);
+      if (std::ferror(stdout)) throw OutputError("cannot write to standard output");
     } else {
-      n = write_csv(*source, *out);
+      write_via_temp(*out, [&](const std::string& tmp) { n = write_csv(*source, tmp); });
       std::cerr << "slsim: wrote " << n << " invocations to " << *out << "\n";
     }
   });

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "bill_output.hpp"
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "slsim/pricing/pricing.hpp"
 
@@ -11,12 +12,16 @@ namespace slsim::cli {
 
 namespace {
 
+// Counts (requests, tasks, instances): at most a trillion, so that usage meters cannot overflow.
+constexpr std::uint64_t kMaxCount = 1'000'000'000'000ULL;
+
 struct Common {
   std::string as_of;  // default: today
   std::string region = "us-east-1";
   std::string format = "table";
   std::string rates_dir;
   double discount_pct = 0;
+  std::string output;
 };
 
 void add_common(CLI::App* cmd, Common& c) {
@@ -31,7 +36,8 @@ void add_common(CLI::App* cmd, Common& c) {
       "Directory with your own rates.csv, rules.csv, ec2_instances.csv, fargate_sizes.csv");
   cmd->add_option("--discount-pct", c.discount_pct,
                   "Your discount on this platform in percent (Savings Plans, enterprise agreement)")
-      ->check(CLI::Range(0.0, 100.0));
+      ->check(real(0, 100));
+  add_output_option(cmd, c.output);
 }
 
 struct Context {
@@ -48,7 +54,11 @@ Context context(const Common& c) {
   } else {
     ctx.rc = &RateCard::builtin();
   }
-  ctx.options.as_of = c.as_of.empty() ? Date::today() : Date::parse(c.as_of);
+  try {
+    ctx.options.as_of = c.as_of.empty() ? Date::today() : Date::parse(c.as_of);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--as-of: ") + e.what());
+  }
   ctx.options.region = c.region;
   ctx.rc->check_as_of(ctx.options.as_of);
   return ctx;
@@ -57,7 +67,16 @@ Context context(const Common& c) {
 void finish(Context& ctx, const Common& c, const Usage& u, const std::string& platform) {
   if (c.discount_pct > 0) ctx.options.discount_pct[platform] = c.discount_pct;
   const Bill b = ctx.rc->price(u, ctx.options);
-  write_bill(std::cout, b, parse_format(c.format));
+  // The same usage without the free tier shows what the free tier covered.
+  std::optional<Bill> whole_bill;
+  if (ctx.options.free_tier) {
+    PricingOptions no_free = ctx.options;
+    no_free.free_tier = false;
+    whole_bill = ctx.rc->price(u, no_free);
+  }
+  write_result(c.output, [&](std::ostream& os) {
+    write_bill(os, b, parse_format(c.format), whole_bill ? &*whole_bill : nullptr);
+  });
 }
 
 }  // namespace
@@ -75,28 +94,38 @@ void add_price_command(CLI::App& app) {
     auto arch = std::make_shared<std::string>("x86_64");
     auto no_free = std::make_shared<bool>(false);
     auto span_days = std::make_shared<double>(0);
-    cmd->add_option("--memory-mb", in->memory_mb, "Configured memory (MB)")->required();
-    cmd->add_option("--requests", in->requests, "On-demand invocations")->capture_default_str();
+    cmd->add_option("--memory-mb", in->memory_mb, "Configured memory (MB)")
+        ->required()
+        ->check(whole(1, 1 << 20));
+    cmd->add_option("--requests", in->requests, "On-demand invocations")
+        ->capture_default_str()
+        ->check(whole(0, kMaxCount));
     cmd->add_option("--duration-ms", in->duration_ms, "Duration of each on-demand invocation (ms)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(real(0, 1e9));
     cmd->add_option("--arch", *arch, "Architecture")
         ->check(CLI::IsMember({"x86_64", "arm64"}))
         ->capture_default_str();
     cmd->add_option("--ephemeral-mb", in->ephemeral_mb, "Ephemeral storage (/tmp) in MB")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole(0, 1 << 20));
     cmd->add_flag("--no-free-tier", *no_free, "Do not apply the monthly free tier");
     cmd->add_option("--span-days", *span_days,
                     "Days the usage is over: the monthly free tier and duration tiers apply per "
                     "730-hour month of it, prorated (default: the usage is one month's)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive(1e6));
     cmd->add_option("--provisioned-concurrency", in->provisioned_concurrency,
-                    "Provisioned concurrency (environments)");
+                    "Provisioned concurrency (environments)")
+        ->check(whole(0, 10'000'000));
     cmd->add_option("--provisioned-hours", in->provisioned_hours,
-                    "Hours provisioned concurrency is enabled (rounded up to 5 minutes)");
+                    "Hours provisioned concurrency is enabled (rounded up to 5 minutes)")
+        ->check(real(0, 1e6));
     cmd->add_option("--provisioned-requests", in->provisioned_requests,
-                    "Invocations served by provisioned concurrency");
+                    "Invocations served by provisioned concurrency")
+        ->check(whole(0, kMaxCount));
     cmd->add_option("--provisioned-duration-ms", in->provisioned_duration_ms,
-                    "Duration of each of those invocations (ms)");
+                    "Duration of each of those invocations (ms)")
+        ->check(real(0, 1e9));
     add_common(cmd, *c);
     cmd->callback([c, in, arch, no_free, span_days] {
       auto ctx = context(*c);
@@ -115,19 +144,27 @@ void add_price_command(CLI::App& app) {
     auto in = std::make_shared<FargatePriceInput>();
     auto arch = std::make_shared<std::string>("x86_64");
     auto spot_pct = std::make_shared<double>(-1);
-    cmd->add_option("--vcpu", in->vcpu, "Task vCPU (0.25, 0.5, 1, 2, 4, 8, 16)")->required();
-    cmd->add_option("--memory-gb", in->memory_gb, "Task memory (GB)")->required();
-    cmd->add_option("--tasks", in->tasks, "Number of task runs")->capture_default_str();
+    cmd->add_option("--vcpu", in->vcpu, "Task vCPU (0.25, 0.5, 1, 2, 4, 8, 16)")
+        ->required()
+        ->check(positive(1024));
+    cmd->add_option("--memory-gb", in->memory_gb, "Task memory (GB)")
+        ->required()
+        ->check(positive(1e6));
+    cmd->add_option("--tasks", in->tasks, "Number of task runs")
+        ->capture_default_str()
+        ->check(whole(0, kMaxCount));
     cmd->add_option("--task-seconds", in->task_seconds, "Running time of each task (s)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(real(0, 1e9));
     cmd->add_option("--storage-gb", in->storage_gb, "Ephemeral storage per task (GB; 20 included)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(real(0, 1e6));
     cmd->add_option("--arch", *arch, "Architecture")
         ->check(CLI::IsMember({"x86_64", "arm64"}))
         ->capture_default_str();
     cmd->add_flag("--spot", in->spot, "Fargate Spot");
     cmd->add_option("--spot-discount-pct", *spot_pct, "Spot discount in percent (default 70)")
-        ->check(CLI::Range(0.0, 100.0));
+        ->check(real(0, 100));
     add_common(cmd, *c);
     cmd->callback([c, in, arch, spot_pct] {
       auto ctx = context(*c);
@@ -147,12 +184,15 @@ void add_price_command(CLI::App& app) {
     auto spot_pct = std::make_shared<double>(-1);
     cmd->add_option("--instance-type", in->instance_type, "Instance type, e.g. m5.large")
         ->required();
-    cmd->add_option("--instances", in->instances, "Number of instances")->capture_default_str();
+    cmd->add_option("--instances", in->instances, "Number of instances")
+        ->capture_default_str()
+        ->check(whole(0, kMaxCount));
     cmd->add_option("--hours", in->hours, "Running time of each instance (hours)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(real(0, 1e6));
     cmd->add_flag("--spot", in->spot, "Spot instances");
     cmd->add_option("--spot-discount-pct", *spot_pct, "Spot discount in percent (default 70)")
-        ->check(CLI::Range(0.0, 100.0));
+        ->check(real(0, 100));
     add_common(cmd, *c);
     cmd->callback([c, in, spot_pct] {
       auto ctx = context(*c);

@@ -1,28 +1,54 @@
 // `slsim simulate --platform lambda`: one platform, one workload, the full result.
+//
+// Settings come from the scenario file (or slsim's defaults) and then from the flags the user
+// gave: a flag the user did not give never overrides the file. The result passes the same
+// validator as a scenario file, and an error names the flag (or the file and key) it came from.
 #include <fmt/format.h>
 
 #include <iostream>
+#include <optional>
 
 #include "batch_options.hpp"
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "containers_options.hpp"
 #include "lambda_output.hpp"
+#include "slsim/lambda/lambda_config.hpp"
 #include "slsim/scenario/scenario.hpp"
 #include "trace_options.hpp"
 
 namespace slsim::cli {
 
+namespace {
+
+constexpr std::uint64_t kMaxSeed = 9'223'372'036'854'775'807ULL;  // as in a scenario file
+
+// Names of the functions the workload invokes (one streaming pass).
+std::vector<std::string> function_names(const SourceFactory& open) {
+  auto src = open();
+  std::vector<bool> seen;
+  Invocation inv;
+  while (src->next(inv)) {
+    if (inv.function >= seen.size()) seen.resize(inv.function + 1, false);
+    seen[inv.function] = true;
+  }
+  std::vector<std::string> names;
+  for (FunctionId id = 0; id < seen.size(); ++id)
+    if (seen[id]) names.push_back(src->functions()[id].name);
+  return names;
+}
+
+}  // namespace
+
 void add_simulate_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("simulate", "Simulate a workload on one platform");
   struct Args {
-    std::string platform = "lambda", scenario, format = "table", as_of, region, arch, runtime,
-                keep_alive;
-    std::string init_ms, invocation;
+    std::string platform = "lambda", scenario, format = "table", output;
+    std::optional<std::string> as_of, region, arch, runtime, keep_alive, init_ms, invocation;
     TraceArgs trace;
-    std::uint32_t memory_mb = 0, account_concurrency = 0, provisioned = 0, max_retry = 2;
-    std::optional<std::uint32_t> reserved;
+    std::optional<std::uint32_t> memory_mb, account_concurrency, provisioned, max_retry, reserved;
     std::optional<std::uint64_t> seed;
-    double timeout_s = -1, error_probability = -1;
+    std::optional<double> timeout_s, error_probability, visibility_timeout_s;
     bool vpc = false, no_vpc = false, no_free_tier = false;
     BatchArgs batch;
   };
@@ -36,45 +62,61 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--format", a->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
       ->capture_default_str();
+  add_output_option(cmd, a->output);
   cmd->add_option("--as-of", a->as_of, "Date whose AWS behaviour and prices apply (YYYY-MM-DD)");
   cmd->add_option("--region", a->region, "AWS region");
-  cmd->add_option("--seed", a->seed, "Random seed");
-  cmd->add_option("--memory-mb", a->memory_mb, "Lambda memory for every function (MB)");
+  cmd->add_option("--seed", a->seed, "Random seed (0 to 9,223,372,036,854,775,807)")
+      ->check(whole(0, kMaxSeed));
+  cmd->add_option("--memory-mb", a->memory_mb, "Lambda memory for every function (MB)")
+      ->check(whole(1, 1 << 20));
   cmd->add_option("--arch", a->arch, "x86_64 or arm64")->check(CLI::IsMember({"x86_64", "arm64"}));
-  cmd->add_option("--runtime", a->runtime, "python, nodejs, java, dotnet, go, custom, container");
+  cmd->add_option("--runtime", a->runtime, "python, nodejs, java, dotnet, go, custom, container")
+      ->check(CLI::IsMember({"python", "nodejs", "java", "dotnet", "go", "custom", "container"}));
   cmd->add_flag("--vpc", a->vpc, "Functions are attached to a VPC");
-  cmd->add_flag("--no-vpc", a->no_vpc, "Functions are not attached to a VPC");
-  cmd->add_option("--timeout-s", a->timeout_s, "Function timeout (s)");
+  cmd->add_flag("--no-vpc", a->no_vpc, "Functions are not attached to a VPC")->excludes("--vpc");
+  cmd->add_option("--timeout-s", a->timeout_s,
+                  "Function timeout: whole seconds from 1 to the era's maximum (0 = the maximum)");
   cmd->add_option("--keep-alive-s", a->keep_alive,
-                  "Idle time before reclaim: number or distribution");
-  cmd->add_option("--init-ms", a->init_ms, "Cold-start duration: number or distribution");
+                  "Idle time before reclaim (s): number or distribution");
+  cmd->add_option("--init-ms", a->init_ms, "Cold-start duration (ms): number or distribution");
   cmd->add_option("--invocation", a->invocation, "Override the trace's invocation type")
       ->check(CLI::IsMember({"sync", "async", "queue"}));
   cmd->add_option("--error-probability", a->error_probability,
-                  "Function error probability per attempt");
-  cmd->add_option("--max-retry-attempts", a->max_retry, "Async retries (0-2)")
-      ->capture_default_str();
-  cmd->add_option("--reserved-concurrency", a->reserved, "Reserved concurrency of every function");
+                  "Function error probability per attempt (0 to 1)");
+  cmd->add_option("--visibility-timeout-s", a->visibility_timeout_s,
+                  "Queue: SQS visibility timeout (s, 0 to 43,200; at least the function timeout)");
+  cmd->add_option("--max-retry-attempts", a->max_retry, "Async retries (0, 1 or 2; default 2)")
+      ->check(whole(0, 1'000'000));
+  cmd->add_option("--reserved-concurrency", a->reserved,
+                  "Reserved concurrency of every function of the workload (0 = disabled)")
+      ->check(whole(0, 10'000'000));
   cmd->add_option("--provisioned-concurrency", a->provisioned,
-                  "Provisioned concurrency of every function");
+                  "Provisioned concurrency of every function (0 = none)")
+      ->check(whole(0, 10'000'000));
   cmd->add_option("--account-concurrency", a->account_concurrency,
-                  "Account concurrency limit (default 1,000)");
+                  "Account concurrency limit (default: the era's, 1,000)")
+      ->check(whole(1, 10'000'000));
   cmd->add_flag("--no-free-tier", a->no_free_tier, "Do not apply the monthly free tier");
   add_batch_args(cmd, a->batch);
   auto ca = std::make_shared<ContainerArgs>();
   add_container_options(cmd, *ca);
-  cmd->callback([a, ca] {
+  cmd->callback([a, ca, cmd] {
     // A trace on the command line without --scenario starts from slsim's defaults (today,
     // us-east-1, seed 1), not from the bundled scenario's [lambda] settings.
     Scenario s;
-    if (!a->scenario.empty() || a->trace.path.empty()) {
-      s = load_scenario(a->scenario.empty() ? SLSIM_DEFAULT_SCENARIO : a->scenario);
+    const bool from_file = !a->scenario.empty() || a->trace.path.empty();
+    const std::string file = a->scenario.empty() ? default_scenario() : a->scenario;
+    if (from_file) {
+      s = load_scenario(file);
     } else {
       s.as_of = Date::today();
-      s.lambda.as_of = s.as_of;
     }
-    if (!a->as_of.empty()) s.as_of = Date::parse(a->as_of);
-    if (!a->region.empty()) s.region = a->region;
+    try {
+      if (a->as_of) s.as_of = Date::parse(*a->as_of);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--as-of: ") + e.what());
+    }
+    if (a->region) s.region = *a->region;
     if (a->seed) s.seed = *a->seed;
     if (a->platform == "ecs" || a->platform == "fargate") {
       if (!a->trace.path.empty()) a->trace.seed = s.seed;
@@ -83,56 +125,102 @@ void add_simulate_command(CLI::App& app) {
       return;
     }
     if (const auto flag = ca->container_only_flag(); !flag.empty()) {
-      throw std::invalid_argument(flag + " applies to --platform ecs or fargate, not " + a->platform);
+      throw std::invalid_argument(flag + " applies to --platform ecs or fargate, not " +
+                                  a->platform);
     }
     LambdaOptions o = s.lambda;
     o.as_of = s.as_of;
     o.region = s.region;
     o.seed = s.seed;
+    auto dist = [](const char* flag, const std::string& text) {
+      try {
+        return Distribution::parse(text);
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(fmt::format("{}: {}", flag, e.what()));
+      }
+    };
     auto apply = [&](LambdaFunctionConfig& c) {
-      if (a->memory_mb) c.memory_mb = a->memory_mb;
-      if (!a->arch.empty()) c.arch = parse_arch(a->arch);
-      if (!a->runtime.empty()) c.runtime = parse_runtime(a->runtime);
+      if (a->memory_mb) c.memory_mb = *a->memory_mb;
+      if (a->arch) c.arch = parse_arch(*a->arch);
+      if (a->runtime) c.runtime = parse_runtime(*a->runtime);
       if (a->vpc) c.vpc = true;
       if (a->no_vpc) c.vpc = false;
-      if (a->timeout_s >= 0) c.timeout_s = a->timeout_s;
-      if (!a->keep_alive.empty()) c.keep_alive_s = Distribution::parse(a->keep_alive);
-      if (!a->init_ms.empty()) c.init_ms = Distribution::parse(a->init_ms);
-      if (!a->invocation.empty()) c.invocation = parse_invocation_type(a->invocation);
-      if (a->error_probability >= 0) c.error_probability = a->error_probability;
-      c.max_retry_attempts = a->max_retry;
-      if (a->provisioned) c.provisioned = {{0, -1, a->provisioned}};
+      if (a->timeout_s) c.timeout_s = *a->timeout_s;
+      if (a->keep_alive) c.keep_alive_s = dist("--keep-alive-s", *a->keep_alive);
+      if (a->init_ms) c.init_ms = dist("--init-ms", *a->init_ms);
+      if (a->invocation) c.invocation = parse_invocation_type(*a->invocation);
+      if (a->error_probability) c.error_probability = *a->error_probability;
+      if (a->max_retry) c.max_retry_attempts = *a->max_retry;
+      if (a->visibility_timeout_s) c.visibility_timeout_s = *a->visibility_timeout_s;
+      if (a->provisioned) {
+        c.provisioned.clear();
+        if (*a->provisioned > 0) c.provisioned = {{0, -1, *a->provisioned}};
+      }
     };
     apply(o.defaults);
     for (auto& [name, c] : o.functions)
       apply(c);
-    if (a->account_concurrency) o.account_concurrency = a->account_concurrency;
+    if (a->account_concurrency) o.account_concurrency = *a->account_concurrency;
     if (a->no_free_tier) o.free_tier = false;
-    if (a->reserved) {
-      // Reserved concurrency is per function: it needs the function names, so it applies to
-      // the functions named in the scenario and to "fn"-style single-function workloads.
-      o.defaults.reserved_concurrency.reset();
-      for (auto& [name, c] : o.functions)
-        c.reserved_concurrency = a->reserved;
-    }
-    std::unique_ptr<WorkloadSource> wl;
+
+    SourceFactory open;
     if (!a->trace.path.empty()) {
       a->trace.seed = s.seed;
-      wl = make_trace_factory(a->trace)();
+      open = make_trace_factory(a->trace);
     } else {
-      wl = open_workload(s);
+      open = workload_factory(s);
     }
     if (a->platform == "batch") {
-      run_batch(s, a->batch, a->timeout_s, a->error_probability, *wl, parse_format(a->format));
+      auto wl = open();
+      run_batch(s, a->batch, a->timeout_s.value_or(-1), a->error_probability.value_or(-1), *wl,
+                parse_format(a->format));
       return;
     }
+    // The workload's function names are needed to reserve concurrency for each of them and to
+    // check the functions the configuration and --functions name (one extra streaming pass).
+    const bool need_names = a->reserved || !o.functions.empty() || !a->trace.functions.empty();
+    // An error: from a flag the user gave, else from the scenario file.
+    auto report = [&](const ConfigError& e) -> std::string {
+      const std::string& key = e.key();
+      const bool names_function =
+          key.rfind("functions.", 0) == 0 && key.find('.', 10) == std::string::npos;
+      const std::string flag = flag_of(key);
+      const auto* opt = names_function ? nullptr : cmd->get_option_no_throw(flag);
+      if (opt && opt->count() > 0) return fmt::format("{}: {}", flag, e.message());
+      if (from_file) return config_error_in_file(e, file);
+      return e.what();
+    };
+    try {
+      validate_lambda(o);  // the flags' values, before reading the workload
+      if (need_names) {
+        const auto names = function_names(open);
+        check_selected_functions(a->trace, names);
+        check_lambda_functions_exist(o, names);
+        if (a->reserved) {
+          for (const auto& name : names) {
+            auto it = o.functions.find(name);
+            if (it == o.functions.end()) it = o.functions.emplace(name, o.defaults).first;
+            it->second.reserved_concurrency = *a->reserved;
+          }
+        }
+        validate_lambda(o);
+      }
+    } catch (const ConfigError& e) {
+      throw UsageError(report(e));
+    }
+    auto wl = with_progress(open());
     const LambdaResult r = simulate_lambda(*wl, o);
     const auto f = parse_format(a->format);
-    if (f == Format::kJson) {
-      std::cout << r.to_json() << "\n";
-    } else {
-      write_tables(std::cout, lambda_tables(r), f);
-    }
+    write_result(a->output, [&](std::ostream& os) {
+      if (f == Format::kJson) {
+        write_json(os, lambda_json(r, o));
+      } else {
+        auto tables = lambda_config_tables(o);
+        for (auto& t : lambda_tables(r, o))
+          tables.push_back(std::move(t));
+        write_tables(os, tables, f);
+      }
+    });
   });
 }
 

@@ -1,6 +1,11 @@
 #include "trace_options.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <limits>
+
+#include "cli_support.hpp"
 
 namespace slsim::cli {
 
@@ -23,26 +28,29 @@ void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
   cmd->add_option("--default-duration-ms", a.default_duration_ms,
                   "Azure 2019: duration for functions without percentiles (number or "
                   "distribution)");
-  cmd->add_option("--trace-memory-mb", a.memory_mb, "Memory for invocations the trace gives none");
+  cmd->add_option("--trace-memory-mb", a.memory_mb, "Memory for invocations the trace gives none")
+      ->check(whole(0, 1 << 20));
   cmd->add_option("--trace-seed", a.seed, "Seed for expanding Azure 2019 counts")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole(0, 9'223'372'036'854'775'807ULL));
   cmd->add_option("--sort-buffer-rows", a.sort_buffer_rows,
                   "Azure 2021, Lambda logs: rows held to put arrivals in order")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(whole(1, 1'000'000'000));
   cmd->add_option("--functions", a.functions, "Keep only these functions (comma-separated)")
       ->delimiter(',');
   cmd->add_option("--start-s", a.start_s, "Keep arrivals at or after this time (s)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--end-s", a.end_s, "Keep arrivals before this time (s)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--top", a.top, "Keep the N functions with most invocations");
+      ->check(real(0, 9e12));
+  cmd->add_option("--end-s", a.end_s, "Keep arrivals before this time (s)")->check(positive(9e12));
+  cmd->add_option("--top", a.top, "Keep the N functions with most invocations")
+      ->check(whole(0, 1'000'000'000));
   cmd->add_flag(
       "--skip-bad-rows", a.skip_bad_rows,
       "Skip malformed rows (slsim CSV, Azure 2021, Lambda logs) and report how many, instead of "
       "failing");
-  cmd->add_option("--time-scale", a.time_scale, "Replay K times faster (K > 0)")
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("--time-scale", a.time_scale,
+                  "Replay K times faster (K > 0; times must stay within 100 years)")
+      ->check(positive(1e9));
 }
 
 SourceFactory make_trace_factory(const TraceArgs& a) {
@@ -64,6 +72,17 @@ SourceFactory make_trace_factory(const TraceArgs& a) {
   o.select.top_n = a.top;
   o.select.time_scale = a.time_scale;
   return trace_factory(a.path, o);
+}
+
+void check_selected_functions(const TraceArgs& a, const std::vector<std::string>& names) {
+  for (const auto& f : a.functions) {
+    if (std::find(names.begin(), names.end(), f) == names.end()) {
+      throw UsageError(
+          fmt::format("--functions: the workload has no function '{}' in the "
+                      "selected window",
+                      f));
+    }
+  }
 }
 
 }  // namespace slsim::cli

@@ -31,4 +31,8 @@ void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required = true);
 /// The factory the options describe (validates them; throws std::invalid_argument).
 SourceFactory make_trace_factory(const TraceArgs& a);
 
+/// Throws UsageError naming the first function of --functions that is not in `names` (the
+/// functions the selected workload invokes).
+void check_selected_functions(const TraceArgs& a, const std::vector<std::string>& names);
+
 }  // namespace slsim::cli

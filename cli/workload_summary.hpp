@@ -6,6 +6,6 @@
 #include "slsim/workload/trace_stats.hpp"
 
 namespace slsim::cli {
-nlohmann::json summary_json(const TraceSummary& s);
+nlohmann::ordered_json summary_json(const TraceSummary& s);
 std::vector<Table> summary_tables(const TraceSummary& s);
 }  // namespace slsim::cli

@@ -260,6 +260,12 @@ Distribution Distribution::percentiles(std::vector<std::pair<double, double>> po
 }
 
 Distribution Distribution::parse(std::string_view spec_text) {
+  Distribution d = parse_spec(spec_text);
+  d.text_ = trim(spec_text);
+  return d;
+}
+
+Distribution Distribution::parse_spec(std::string_view spec_text) {
   const std::string s = trim(spec_text);
   if (s.empty()) bad("distribution", "empty specification");
   if (s.find('(') == std::string::npos) return constant(parse_number("constant", s));

@@ -9,6 +9,7 @@
 #include "slsim/core/simulation.hpp"
 #include "slsim/lambda/lambda.hpp"
 #include "slsim/platform/config_error.hpp"
+#include "slsim/lambda/lambda_config.hpp"
 
 namespace slsim {
 
@@ -244,6 +245,7 @@ class LambdaModel final : public Component {
         backoff_rng_(o.seed, 104),
         eni_rng_(o.seed, 105) {
     id_ = sim_.add(*this);
+    validate_lambda(o_, rc_);  // the one validator (lambda_config.cpp); throws ConfigError
     rc_.check_as_of(o_.as_of);
     account_limit_ =
         o_.account_concurrency
@@ -286,18 +288,7 @@ class LambdaModel final : public Component {
     memory_is_cpu_reference_ = src_.memory_is_lambda_setting();
     std::uint64_t reserved_sum = 0;
     for (const auto& [name, cfg] : o_.functions) {
-      validate(name, cfg);
       if (cfg.reserved_concurrency) reserved_sum += *cfg.reserved_concurrency;
-    }
-    validate("(defaults)", o_.defaults);
-    if (o_.defaults.reserved_concurrency) {
-      throw PricingError("reserved concurrency is set per function, not in the defaults");
-    }
-    if (reserved_sum + unreserved_min_ > account_limit_) {
-      throw PricingError(fmt::format(
-          "reserved concurrency adds up to {}, but at least {} of the account's {} must stay "
-          "unreserved: reserve at most {}",
-          reserved_sum, unreserved_min_, account_limit_, account_limit_ - unreserved_min_));
     }
     unreserved_cap_ = account_limit_ - static_cast<std::uint32_t>(reserved_sum);
     if (o_.record_timeseries) res_.timeseries.emplace_back();
@@ -449,68 +440,6 @@ class LambdaModel final : public Component {
   }
   double region_rule_or(const std::string& base, double fallback) const {
     return rc_.rule_or(region_rule_name(base), o_.as_of, fallback);
-  }
-
-  void validate(const std::string& name, const LambdaFunctionConfig& c) const {
-    auto bad = [&](const std::string& why) {
-      throw PricingError(fmt::format("function {}: {}", name, why));
-    };
-    if (c.memory_mb) validate_lambda_memory(rc_, c.memory_mb, o_.as_of);
-    if (c.arch == Arch::kArm64 && rc_.rule_or("lambda.arm64_available", o_.as_of, 0) == 0) {
-      const auto from = rc_.first_in_force("lambda.arm64_available", 1);
-      bad(from ? fmt::format("arm64 Lambda functions exist from {}", from->str())
-               : std::string("arm64 Lambda functions do not exist in this rate card"));
-    }
-    const double max_timeout = rc_.rule("lambda.timeout_max_s", o_.as_of);
-    if (c.timeout_s < 0 || c.timeout_s > max_timeout) {
-      bad(fmt::format("timeout {} s is not allowed on {}: allowed are 1 to {} s", c.timeout_s,
-                      o_.as_of.str(), max_timeout));
-    }
-    if (c.max_retry_attempts > 2)
-      bad(fmt::format("max_retry_attempts {} is not allowed: 0, 1 or 2", c.max_retry_attempts));
-    if (c.max_event_age_s < 60 || c.max_event_age_s > 21'600) {
-      bad(fmt::format("max_event_age_s {} is not allowed: 60 to 21,600 s", c.max_event_age_s));
-    }
-    if (!(c.error_probability >= 0 && c.error_probability <= 1))
-      bad("error_probability must be in [0, 1]");
-    if (!(c.cpu_bound_fraction >= 0 && c.cpu_bound_fraction <= 1))
-      bad("cpu_bound_fraction must be in [0, 1]");
-    if (!(c.parallel_fraction >= 0 && c.parallel_fraction <= 1))
-      bad("parallel_fraction must be in [0, 1]");
-    if (c.client_retry.max_attempts < 1) bad("client_retry.max_attempts must be >= 1");
-    if (!(c.visibility_timeout_s >= 0 && c.visibility_timeout_s <= 43'200))
-      bad("visibility_timeout_s must be 0 to 43,200 s");
-    if (c.queue_max_concurrency) {
-      if (rc_.rule_or("lambda.sqs_max_concurrency_available", o_.as_of, 0) == 0) {
-        const auto from = rc_.first_in_force("lambda.sqs_max_concurrency_available", 1);
-        throw ConfigError(
-            "queue_max_concurrency",
-            fmt::format("the SQS event source's maximum concurrency exists from {}, "
-                        "not on {}",
-                        from ? from->str() : std::string("a later date"), o_.as_of.str()));
-      }
-      if (*c.queue_max_concurrency < 2 || *c.queue_max_concurrency > 1000) {
-        throw ConfigError("queue_max_concurrency",
-                          fmt::format("{} is not allowed: 2 to 1,000", *c.queue_max_concurrency));
-      }
-    }
-    if (c.ephemeral_mb < ephemeral_included_mb_ ||
-        c.ephemeral_mb > rc_.rule("lambda.ephemeral_max_mb", o_.as_of)) {
-      bad(fmt::format("ephemeral storage {} MB is not allowed on {}: allowed are {} to {} MB",
-                      c.ephemeral_mb, o_.as_of.str(), ephemeral_included_mb_,
-                      rc_.rule("lambda.ephemeral_max_mb", o_.as_of)));
-    }
-    std::uint32_t pc_max = 0;
-    for (const auto& w : c.provisioned)
-      pc_max = std::max(pc_max, w.count);
-    if (pc_max > 0) {
-      rc_.rule("lambda.pc_granularity_s", o_.as_of);  // throws before 2019-12-03
-      if (c.reserved_concurrency && pc_max > *c.reserved_concurrency) {
-        bad(fmt::format("provisioned concurrency {} exceeds the reserved concurrency {}", pc_max,
-                        *c.reserved_concurrency));
-      }
-    }
-    if (c.keep_alive_s && c.keep_alive_s->min_value() < 0) bad("keep_alive_s must not be negative");
   }
 
   // The slot of function `id`, made (with the first invocation's memory) when new.

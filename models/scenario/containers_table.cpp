@@ -128,7 +128,7 @@ void load_one(const toml::table& root, const std::string& name, const std::strin
       where += "services." + msg.substr(8, colon - 8) + ".";
       msg = msg.substr(colon + 2);
     }
-    throw ScenarioError(fmt::format("{}: {}{}: {}", path, where, e.key(), msg));
+    throw ScenarioError(TableReader::where(path, where, e.key()) + ": " + msg);
   }
 }
 

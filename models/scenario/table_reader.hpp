@@ -28,8 +28,16 @@ class TableReader {
     }
   }
 
+  /// Throws ScenarioError "FILE: [TABLE] KEY: WHY" (top-level keys: "FILE: KEY: WHY").
   [[noreturn]] void fail(const std::string& key, const std::string& why) const {
-    throw ScenarioError(fmt::format("{}: {}{}: {}", file_, prefix_, key, why));
+    throw ScenarioError(where(file_, prefix_, key) + ": " + why);
+  }
+
+  /// "FILE: [TABLE] KEY" for a key of the table `prefix` ("lambda.functions.api." or "").
+  static std::string where(const std::string& file, const std::string& prefix,
+                           const std::string& key) {
+    if (prefix.empty()) return fmt::format("{}: {}", file, key);
+    return fmt::format("{}: [{}] {}", file, prefix.substr(0, prefix.size() - 1), key);
   }
 
   bool has(const std::string& key) const { return t_.contains(key); }

@@ -22,6 +22,13 @@ void check_positive(const char* what, double v) {
 void check_common(const GeneratorOptions& o) {
   check_positive("rate_per_s", o.rate_per_s);
   check_positive("duration_s", o.duration_s);
+  // Work per invocation is a time: refuse a distribution that gives negative times (a normal,
+  // unbounded below, is clamped at 0 when sampled unless its median is negative).
+  const double lo = o.duration_ms.min_value();
+  if ((std::isfinite(lo) && lo < 0) || o.duration_ms.quantile(0.5) < 0) {
+    throw std::invalid_argument(fmt::format(
+        "duration_ms {} gives negative times: times must be >= 0", o.duration_ms.text()));
+  }
 }
 
 // Fills `out` with the next arrival at t_s (seconds), or returns false past the end.

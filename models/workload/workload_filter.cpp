@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "slsim/platform/config_error.hpp"
+
 namespace slsim {
 
 namespace {
@@ -35,6 +37,14 @@ class FilteredSource final : public WorkloadSource {
       }
       if (o_.time_scale != 1.0 || o_.rebase) {
         const double rel = static_cast<double>((t - start_).count()) / o_.time_scale;
+        // Times must stay representable (and sensible): at most 100 years of simulated time.
+        constexpr double kMaxUs = 100 * 365.25 * 86400 * 1e6;
+        if (!(rel <= kMaxUs)) {
+          throw ConfigError("time_scale",
+                            fmt::format("{:g} stretches the arrivals beyond 100 years of "
+                                        "simulated time; use a larger time_scale",
+                                        o_.time_scale));
+        }
         const Duration base = o_.rebase ? Duration{0} : start_;
         out.arrival = TimePoint{base + Duration{static_cast<std::int64_t>(std::llround(rel))}};
       }

@@ -169,15 +169,15 @@ def test_scenario_errors_name_the_file_table_and_key(tmp_path):
                    "[fargate.services.web]\nvcpu = 1\nmemory_gb = 1\n")
     p = run("simulate", "--scenario", str(bad), "--platform", "fargate", check=False)
     assert p.returncode == 2
-    assert "bad.toml" in p.stderr and "fargate.services.web.memory_gb" in p.stderr
+    assert "bad.toml" in p.stderr and "[fargate.services.web] memory_gb" in p.stderr
     bad.write_text('as_of = 2026-11-01\n[workload]\ngenerator = "poisson"\n'
                    "[ecs.services.web]\ninstance_type = \"m5.large\"\n")
     p = run("simulate", "--scenario", str(bad), "--platform", "ecs", check=False)
-    assert p.returncode == 2 and "ecs.services.web.instance_type" in p.stderr
+    assert p.returncode == 2 and "[ecs.services.web] instance_type" in p.stderr
     bad.write_text('as_of = 2026-11-01\n[workload]\ngenerator = "poisson"\n'
                    "[fargate]\nconcurrenccy = 3\n")
     p = run("simulate", "--scenario", str(bad), "--platform", "fargate", check=False)
-    assert p.returncode == 2 and "fargate.concurrenccy" in p.stderr and "unknown key" in p.stderr
+    assert p.returncode == 2 and "[fargate] concurrenccy" in p.stderr and "unknown key" in p.stderr
 
 
 def test_a_flag_not_given_keeps_the_files_value(tmp_path):

@@ -119,3 +119,18 @@ def test_cli_price_errors_and_formats():
         out = subprocess.run([CLI, "price", "ec2", "--instance-type", "c5.large", "--format", fmt,
                               "--as-of", "2026-01-01"], capture_output=True, text=True, check=True).stdout
         assert "0.09" in out and "total" in out
+
+
+def test_wrong_types_and_values_name_the_argument():
+    # Never a pybind11 signature dump of a private function.
+    with pytest.raises(TypeError, match="requests must be a whole number") as e:
+        slsim.price_lambda(memory_mb=128, requests="many")
+    assert "incompatible function arguments" not in str(e.value)
+    with pytest.raises(ValueError, match="requests: -5 is not allowed"):
+        slsim.price_lambda(memory_mb=128, requests=-5)
+    with pytest.raises(TypeError, match="spot must be True or False"):
+        slsim.price_fargate(vcpu=1, memory_gb=2, spot="yes")
+    with pytest.raises(ValueError, match="instances: -1 is not allowed"):
+        slsim.price_ec2(instance_type="m5.large", instances=-1)
+    with pytest.raises(TypeError, match="as_of must be a date"):
+        slsim.price_lambda(memory_mb=128, as_of=2024)

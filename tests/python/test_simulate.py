@@ -60,12 +60,12 @@ def test_lambda_config_repr_pickle_and_validation():
     assert pickle.loads(pickle.dumps(fn)) == fn
     with pytest.raises(TypeError, match="unknown arguments"):
         slsim.Lambda(memroy_mb=128)
-    with pytest.raises(ValueError, match="runtime 'cobol'"):
+    with pytest.raises(ValueError, match="runtime: 'cobol' is not allowed"):
         slsim.Lambda(runtime="cobol")
     wl = slsim.Workload.poisson(rate_per_s=1, duration_s=10, seed=1)
-    with pytest.raises(ValueError, match="allowed are 128 to 10240 MB"):
+    with pytest.raises(ValueError, match="memory_mb: 20000 MB is not allowed .*128 to 10240 MB"):
         slsim.simulate(wl, slsim.Lambda(memory_mb=20_000))
-    with pytest.raises(ValueError, match="allowed are 128 to 3008 MB in 64 MB steps"):
+    with pytest.raises(ValueError, match="128 to 3008 MB in 64 MB steps"):
         slsim.simulate(wl, slsim.Lambda(memory_mb=1000), as_of="2019-01-01")
 
 
@@ -141,10 +141,10 @@ def test_cli_simulate_rejects_impossible_configurations(tmp_path):
     f = tmp_path / "s.toml"
     f.write_text('[workload]\ngenerator = "poisson"\n[lambda]\nmemory_mb = 512\nmax_retry_attempts = 5\n')
     p = run("simulate", "--scenario", str(f), check=False)
-    assert p.returncode == 2 and "lambda.max_retry_attempts: 5 is out of range 0..2" in p.stderr
+    assert p.returncode == 2 and f"{f}: [lambda] max_retry_attempts: 5 is out of range 0..2" in p.stderr
     f.write_text('[workload]\ngenerator = "poisson"\n[lambda]\nmemroy_mb = 512\n')
     p = run("simulate", "--scenario", str(f), check=False)
-    assert p.returncode == 2 and "lambda.memroy_mb: unknown key" in p.stderr
+    assert p.returncode == 2 and f"{f}: [lambda] memroy_mb: unknown key" in p.stderr
 
 
 def test_scenario_per_function_overrides(tmp_path):
@@ -169,3 +169,99 @@ def test_cli_trace_memory_above_the_limit_is_noted(tmp_path):
     # A trace given alone starts from slsim's defaults (free tier on), not the bundled scenario.
     assert out["cost"]["total_usd"] == 0
     assert out["invocations"]["completed"] == 2
+
+
+# ---- issue 12: Python errors name the public argument; reprs evaluate back --------------------
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(timeout_s=math.nan), "timeout_s: nan is not allowed"),
+    (dict(timeout_s=0.5), "timeout_s: 0.5 is not allowed"),
+    (dict(timeout_s=-1), "timeout_s: -1 is not allowed"),
+    (dict(error_probability=-0.1), "error_probability: -0.1 is not allowed"),
+    (dict(init_ms=-100), "init_ms: "),
+    (dict(memory_mb=-5), "memory_mb: -5 is not allowed"),
+    (dict(reserved_concurrency=-1), "reserved_concurrency: -1 is not allowed"),
+    (dict(invocation="queue", timeout_s=60, visibility_timeout_s=30), "visibility_timeout_s: 30 s"),
+])
+def test_lambda_bad_values_raise_value_error_naming_the_keyword(kwargs, match):
+    with pytest.raises(ValueError, match=match) as e:
+        slsim.Lambda(**kwargs)
+    assert not isinstance(e.value, slsim.PricingError)
+    assert "incompatible function arguments" not in str(e.value)
+    assert "_core" not in str(e.value) and "lambda." not in str(e.value)
+
+
+@pytest.mark.parametrize("kwargs", [dict(memory_mb="big"), dict(vpc="yes"), dict(timeout_s="30"),
+                                    dict(functions=[1, 2]), dict(keep_alive_s=[1])])
+def test_lambda_wrong_types_raise_type_error_naming_the_keyword(kwargs):
+    with pytest.raises(TypeError) as e:
+        slsim.Lambda(**kwargs)
+    name = next(iter(kwargs))
+    assert name in str(e.value)
+    assert "incompatible function arguments" not in str(e.value)
+
+
+def test_simulate_arguments_are_checked_with_their_names():
+    wl = slsim.Workload.poisson(rate_per_s=1, duration_s=10)
+    with pytest.raises(ValueError, match="seed: -1 is not allowed"):
+        slsim.simulate(wl, slsim.Lambda(), seed=-1)
+    with pytest.raises(TypeError, match="seed must be a whole number"):
+        slsim.simulate(wl, slsim.Lambda(), seed="x")
+    with pytest.raises(TypeError, match="platform must be a slsim.Lambda"):
+        slsim.simulate(wl, "lambda")
+    with pytest.raises(ValueError, match="discount_pct: 200 is not allowed"):
+        slsim.simulate(wl, slsim.Lambda(), discount_pct=200)
+    # Date-dependent rules are checked at the simulation's as_of, as ValueError.
+    with pytest.raises(ValueError, match="provisioned concurrency exists from 2019-12-03") as e:
+        slsim.simulate(wl, slsim.Lambda(provisioned_concurrency=1), as_of="2019-01-01")
+    assert not isinstance(e.value, slsim.PricingError)
+    with pytest.raises(ValueError, match="functions.nosuch: the workload has no function"):
+        slsim.simulate(wl, slsim.Lambda(functions={"nosuch": slsim.Lambda(memory_mb=256)}))
+
+
+def test_account_concurrency_below_100_simulates_in_python():
+    wl = slsim.Workload.poisson(rate_per_s=5, duration_s=60, seed=2)
+    r = slsim.simulate(wl, slsim.Lambda(memory_mb=512), account_concurrency=10)
+    assert r.summary()["invocations"]["arrived"] == len(wl)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: slsim.Workload.azure_like(rate_per_s=5, duration_s=60, functions=7, seed=3),
+    lambda: slsim.Workload.poisson(rate_per_s=2, duration_s=30,
+                                   duration_ms=slsim.LogNormal(median=120, p99=900)),
+    lambda: slsim.Workload.diurnal(rate_per_s=2, duration_s=30, duration_ms="lognormal(median=120,p99=900)"),
+    lambda: slsim.Workload.bursty(rate_per_s=2, duration_s=30, burst_factor=5.0),
+    lambda: slsim.Lambda(memory_mb=256, init_ms="lognormal(median=200,p99=900)"),
+    lambda: slsim.parse_distribution("lognormal(median=120,p99=900)"),
+    lambda: slsim.Constant(5),
+])
+def test_repr_evaluates_to_an_equal_object(make):
+    obj = make()
+    again = eval(repr(obj), {"slsim": slsim})
+    assert again == obj
+    assert repr(again) == repr(obj)
+
+
+def test_workload_generators_refuse_negative_durations():
+    with pytest.raises(ValueError, match="value: -5.0 is not allowed|value: -5 is not allowed"):
+        slsim.Constant(-5)
+    with pytest.raises(ValueError, match="duration_ms"):
+        slsim.Workload.poisson(rate_per_s=1, duration_s=10, duration_ms=-5)
+    with pytest.raises(TypeError, match="rate_per_s must be a number"):
+        slsim.Workload.poisson(rate_per_s="fast", duration_s=10)
+
+
+def test_to_pandas_gives_function_names():
+    wl = slsim.Workload.from_arrays(arrival_s=[0.0, 1.0, 2.0], duration_ms=[10, 20, 30],
+                                    function=["api", "worker", "api"])
+    df = slsim.simulate(wl, slsim.Lambda(memory_mb=256), records=True).to_pandas()
+    assert sorted(df["function"].astype(str)) == ["api", "api", "worker"]
+
+
+def test_latency_is_none_when_nothing_completed():
+    wl = slsim.Workload.poisson(rate_per_s=2, duration_s=30, function="api")
+    r = slsim.simulate(wl, slsim.Lambda(functions={"api": slsim.Lambda(reserved_concurrency=0)}))
+    s = r.summary()
+    assert s["invocations"]["completed"] == 0
+    assert s["latency_ms"]["p99"] is None
+    assert "n/a" in repr(r)

@@ -6,6 +6,9 @@ same values on every platform. Units are the caller's (slsim uses milliseconds f
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 
 from . import _core
@@ -63,6 +66,53 @@ def _rebuild(name: str, params: dict) -> Distribution:
     return globals()[name](**params)
 
 
+# -- argument checks shared by the public API: the public name and what is allowed ------------
+
+def _int_arg(name: str, value, lo: int = 0, hi: int | None = None) -> int:
+    """``value`` as an int in [lo, hi]; TypeError for a non-number, ValueError out of range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
+    if not isinstance(value, numbers.Integral):
+        if not (math.isfinite(value) and float(value).is_integer()):
+            raise ValueError(f"{name}: {value!r} is not allowed: a whole number"
+                             + (f" from {lo:,} to {hi:,}" if hi is not None else f" >= {lo:,}"))
+    v = int(value)
+    if v < lo or (hi is not None and v > hi):
+        allowed = f"from {lo:,} to {hi:,}" if hi is not None else f">= {lo:,}"
+        raise ValueError(f"{name}: {v:,} is not allowed: a whole number {allowed}")
+    return v
+
+
+def _float_arg(name: str, value, lo: float | None = None, hi: float | None = None) -> float:
+    """``value`` as a finite float in [lo, hi]; TypeError for a non-number, ValueError else."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    v = float(value)
+    if not math.isfinite(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
+        if lo is not None and hi is not None:
+            allowed = f"a number from {lo:g} to {hi:g}"
+        elif lo is not None:
+            allowed = f"a finite number >= {lo:g}"
+        else:
+            allowed = "a finite number"
+        raise ValueError(f"{name}: {value!r} is not allowed: {allowed}")
+    return v
+
+
+def _str_arg(name: str, value, choices=None) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}")
+    if choices is not None and value not in choices:
+        raise ValueError(f"{name}: {value!r} is not allowed: one of {', '.join(choices)}")
+    return value
+
+
+def _bool_arg(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
 def _check(cond: bool, msg: str) -> None:
     if not cond:
         raise ValueError(msg)
@@ -81,16 +131,19 @@ class Constant(Distribution):
     """Always ``value``."""
 
     def __init__(self, value: float):
-        super().__init__(_wrap(_core.Distribution, f"constant(value={float(value)!r})"), value=value)
+        # slsim's distributions are times (durations, keep-alive, init): never negative.
+        v = _float_arg("value", value, lo=0.0)
+        super().__init__(_wrap(_core.Distribution, f"constant(value={v!r})"), value=value)
 
 
 class Uniform(Distribution):
     """Uniform on [low, high)."""
 
     def __init__(self, *, low: float, high: float):
-        super().__init__(
-            _wrap(_core.Distribution, f"uniform(low={float(low)!r},high={float(high)!r})"),
-            low=low, high=high)
+        lo = _float_arg("low", low, lo=0.0)
+        hi = _float_arg("high", high)
+        super().__init__(_wrap(_core.Distribution, f"uniform(low={lo!r},high={hi!r})"),
+                         low=low, high=high)
 
 
 class Exponential(Distribution):
@@ -175,9 +228,14 @@ def parse_distribution(spec: str | float) -> Distribution:
     """Parse a spec such as ``"lognormal(median=120,p99=900)"`` or a plain number."""
     if isinstance(spec, (int, float)):
         return Constant(spec)
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be a number or a string such as "
+                        f"'lognormal(median=120,p99=900)', got {type(spec).__name__}")
     core = _wrap(_core.Distribution, spec)
+    if core.family in ("constant", "uniform") and core.quantile(0.0) < 0:
+        raise ValueError(f"spec: {spec!r} gives negative times: times must be >= 0")
     d = Distribution(core)
-    d._params = {"spec": core.spec}
+    d._params = {"spec": core.text}
     d.__class__ = _Parsed
     return d
 
@@ -187,7 +245,8 @@ class _Parsed(Distribution):
         super().__init__(_wrap(_core.Distribution, spec), spec=spec)
 
     def __repr__(self) -> str:
-        return f"slsim.parse_distribution({self.spec!r})"
+        # The user's own spelling, e.g. lognormal(median=120,p99=900), not the fitted mu/sigma.
+        return f"slsim.parse_distribution({self._params['spec']!r})"
 
     def __reduce__(self):
-        return (parse_distribution, (self.spec,))
+        return (parse_distribution, (self._params["spec"],))

@@ -11,19 +11,63 @@ import datetime as _dt
 import json
 
 from . import _core
-from .distributions import Distribution, parse_distribution
+from .distributions import (Distribution, _bool_arg, _float_arg, _int_arg, _str_arg,
+                            parse_distribution)
 from .pricing import Bill
 from .workload import Workload
 
 _OUTCOMES = ("completed", "failed_error", "failed_timeout", "dropped_throttled", "dropped_expired")
 
 
-def _dist_or_none(value):
+def _dist_or_none(name, value):
     if value is None:
         return None
     if isinstance(value, Distribution):
         return value
-    return parse_distribution(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"{name} must be a number, a distribution spec string or a "
+                        f"slsim distribution, got {type(value).__name__}")
+    try:
+        return parse_distribution(value)
+    except ValueError as e:
+        raise ValueError(f"{name}: {e}") from None
+
+
+_MAX_U32 = 4_294_967_295
+
+# Each keyword's type check (value -> value for the core config); ranges that depend on the date
+# are checked by the one validator (slsim._core._validate_lambda).
+_FIELD_CHECKS = {
+    "memory_mb": lambda k, v: _int_arg(k, v, 0, 1 << 20),
+    "arch": lambda k, v: _str_arg(k, v, ("x86_64", "arm64")),
+    "runtime": lambda k, v: _str_arg(k, v, ("python", "nodejs", "java", "dotnet", "go", "custom",
+                                            "container")),
+    "vpc": _bool_arg,
+    "timeout_s": lambda k, v: _float_arg_any(k, v),
+    "reserved_concurrency": lambda k, v: None if v is None else _int_arg(k, v, 0, 10_000_000),
+    "invocation": lambda k, v: None if v is None else _str_arg(k, v, ("sync", "async", "queue")),
+    "max_retry_attempts": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
+    "max_event_age_s": lambda k, v: _float_arg_any(k, v),
+    "error_probability": lambda k, v: _float_arg_any(k, v),
+    "reference_memory_mb": lambda k, v: _int_arg(k, v, 0, 1 << 20),
+    "cpu_bound_fraction": lambda k, v: _float_arg_any(k, v),
+    "parallel_fraction": lambda k, v: _float_arg_any(k, v),
+    "ephemeral_mb": lambda k, v: _int_arg(k, v, 0, 1 << 20),
+    "client_max_attempts": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
+    "client_base_backoff_ms": lambda k, v: _float_arg_any(k, v),
+    "client_max_backoff_ms": lambda k, v: _float_arg_any(k, v),
+    "visibility_timeout_s": lambda k, v: _float_arg_any(k, v),
+    "max_receive_count": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
+    "message_retention_s": lambda k, v: _float_arg_any(k, v),
+    "queue_max_concurrency": lambda k, v: None if v is None else _int_arg(k, v, 0, _MAX_U32),
+}
+
+
+def _float_arg_any(name, value):
+    """A number (NaN and infinities pass through to the validator, which names what is allowed)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)
 
 
 class Lambda:
@@ -56,33 +100,56 @@ class Lambda:
                             f"known: {sorted(self._FIELDS + ('provisioned_concurrency', 'provisioned', 'keep_alive_s', 'init_ms', 'functions'))}")
         if provisioned_concurrency is not None and provisioned is not None:
             raise ValueError("give provisioned_concurrency= or provisioned=, not both")
+        for k, v in kwargs.items():
+            _FIELD_CHECKS[k](k, v)
         self._kwargs = dict(kwargs)
         if provisioned_concurrency is not None:
+            _int_arg("provisioned_concurrency", provisioned_concurrency, 0, 10_000_000)
             self._kwargs["provisioned_concurrency"] = provisioned_concurrency
         if provisioned is not None:
+            windows = []
+            for w in provisioned:
+                if not isinstance(w, (tuple, list)) or len(w) != 3:
+                    raise TypeError("provisioned must be a list of (start_s, end_s, count) "
+                                    f"tuples, got {w!r}")
+                windows.append((_float_arg("provisioned start_s", w[0]),
+                                _float_arg("provisioned end_s", w[1]),
+                                _int_arg("provisioned count", w[2], 1, 10_000_000)))
             self._kwargs["provisioned"] = [tuple(w) for w in provisioned]
-        self._keep_alive = _dist_or_none(keep_alive_s)
-        self._init = _dist_or_none(init_ms)
+        self._keep_alive = _dist_or_none("keep_alive_s", keep_alive_s)
+        self._init = _dist_or_none("init_ms", init_ms)
         if keep_alive_s is not None:
             self._kwargs["keep_alive_s"] = keep_alive_s
         if init_ms is not None:
             self._kwargs["init_ms"] = init_ms
+        if functions is not None and not isinstance(functions, dict):
+            raise TypeError(f"functions must be a dict of name -> slsim.Lambda, got "
+                            f"{type(functions).__name__}")
         self._functions = dict(functions or {})
         for name, f in self._functions.items():
+            if not isinstance(name, str):
+                raise TypeError(f"functions: names must be strings, got {name!r}")
             if not isinstance(f, Lambda):
                 raise TypeError(f"functions[{name!r}] must be a slsim.Lambda")
         if self._functions:
             self._kwargs["functions"] = self._functions
-        self._core_config()  # validate names and types now
+        # The one validator, at today's rules (simulate() checks again at its as_of).
+        self._validate("")
+
+    def _validate(self, as_of: str, account_concurrency: int = 0, discount_pct: float = 0.0):
+        # reserved_concurrency on the top-level Lambda applies to every function of the
+        # workload (as `slsim simulate --reserved-concurrency`): checked per function by
+        # simulate(), which knows the workload's functions.
+        c = self._core_config()
+        c.reserved_concurrency = None
+        _core._validate_lambda(c, self._core_functions(), as_of, account_concurrency,
+                               discount_pct)
 
     def _core_config(self) -> _core.LambdaConfig:
         c = _core.LambdaConfig()
         for k in self._FIELDS:
             if k in self._kwargs:
-                try:
-                    setattr(c, k, self._kwargs[k])
-                except (TypeError, ValueError) as e:
-                    raise type(e)(f"Lambda({k}=...): {e}") from None
+                setattr(c, k, _FIELD_CHECKS[k](k, self._kwargs[k]))
         if "provisioned_concurrency" in self._kwargs:
             n = int(self._kwargs["provisioned_concurrency"])
             c.provisioned = [(0.0, -1.0, n)] if n > 0 else []
@@ -121,10 +188,17 @@ class Result:
     """A simulation's result: ``summary()`` (the CLI's JSON), ``bill``, ``records`` and
     ``timeseries`` (NumPy views, when requested), ``to_pandas()``."""
 
-    def __init__(self, core, platform: str):
+    def __init__(self, core, platform: str, function_names=()):
         self._core = core
         self._platform = platform
+        self._function_names = list(function_names)
         self._summary = json.loads(core.summary_json())
+        # Latency of nothing is unknown (None), never 0.0, as in `slsim simulate --format json`.
+        for key, none in (("latency_ms", getattr(core, "latency_count", 1) == 0),
+                          ("latency_completed_ms",
+                           self._summary.get("invocations", {}).get("completed", 1) == 0)):
+            if none and isinstance(self._summary.get(key), dict):
+                self._summary[key] = {k: None for k in self._summary[key]}
 
     def summary(self) -> dict:
         return json.loads(json.dumps(self._summary))
@@ -160,8 +234,12 @@ class Result:
         if len(rec["arrival_s"]) == 0 and self._summary["invocations"]["arrived"] > 0:
             flat = pd.json_normalize(self._summary, sep=".")
             return flat.drop(columns=[c for c in flat.columns if c.startswith("cost.line_items")])
-        df = pd.DataFrame({k: rec[k] for k in ("arrival_s", "end_s", "latency_ms", "function",
-                                                "attempts", "cold")})
+        df = pd.DataFrame({k: rec[k] for k in ("arrival_s", "end_s", "latency_ms", "attempts",
+                                                "cold")})
+        # Function names, not ids (a categorical over the workload's function table).
+        df.insert(3, "function", pd.Categorical.from_codes(
+            rec["function"].astype("int64"), categories=self._function_names)
+            if self._function_names else rec["function"])
         df["outcome"] = pd.Categorical.from_codes(rec["outcome"].astype("int64"),
                                                   categories=list(_OUTCOMES))
         return df
@@ -176,25 +254,35 @@ class Result:
 def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region: str = "us-east-1",
              account_concurrency: int = 0, free_tier: bool = True, discount_pct: float = 0.0,
              records: bool = False, timeseries: bool = False) -> Result:
-    """Simulate ``workload`` on ``platform`` (a :class:`Lambda`). The GIL is released while it
+    """Simulate ``workload`` on ``platform`` (a :class:`Lambda`, :class:`Ecs`, :class:`Fargate` or
+    :class:`Batch`). The GIL is released while it
     runs, so several simulations can run on threads."""
     if not isinstance(workload, Workload):
-        raise TypeError("workload must be a slsim.Workload")
+        raise TypeError(f"workload must be a slsim.Workload, got {type(workload).__name__}")
+    if not isinstance(platform, Lambda) and not hasattr(platform, "_simulate"):
+        raise TypeError("platform must be a slsim.Lambda, slsim.Ecs, slsim.Fargate or "
+                        f"slsim.Batch, got {type(platform).__name__}")
+    seed = _int_arg("seed", seed, 0, 9_223_372_036_854_775_807)
     if isinstance(as_of, (_dt.date, _dt.datetime)):
         as_of = as_of.strftime("%Y-%m-%d")
+    elif as_of is not None:
+        _str_arg("as_of", as_of)
+    region = _str_arg("region", region)
+    account_concurrency = _int_arg("account_concurrency", account_concurrency, 0, 10_000_000)
+    free_tier = _bool_arg("free_tier", free_tier)
+    discount_pct = _float_arg("discount_pct", discount_pct, 0.0, 100.0)
+    records = _bool_arg("records", records)
+    timeseries = _bool_arg("timeseries", timeseries)
     if isinstance(platform, Lambda):
-        core = _core._simulate_lambda(workload._core, platform._core_config(),
-                                      platform._core_functions(), as_of or "", region, int(seed),
-                                      int(account_concurrency), bool(free_tier),
-                                      float(discount_pct), bool(records), bool(timeseries))
-        return Result(core, "lambda")
-    if hasattr(platform, "_simulate"):  # slsim.Ecs, slsim.Fargate, slsim.Batch
-        return platform._simulate(workload, seed=seed, as_of=as_of, region=region,
-                                  discount_pct=discount_pct, timeseries=timeseries,
-                                  records=records, account_concurrency=account_concurrency,
-                                  free_tier=free_tier)
-    raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda, slsim.Ecs, "
-                    "slsim.Fargate, slsim.Batch")
+        core, names = _core._simulate_lambda(workload._core, platform._core_config(),
+                                             platform._core_functions(), as_of or "", region,
+                                             seed, account_concurrency, free_tier, discount_pct,
+                                             records, timeseries)
+        return Result(core, "lambda", names)
+    # slsim.Ecs, slsim.Fargate (containers.py) and slsim.Batch (batch.py)
+    return platform._simulate(workload, seed=seed, as_of=as_of, region=region,
+                              discount_pct=discount_pct, timeseries=timeseries, records=records,
+                              account_concurrency=account_concurrency, free_tier=free_tier)
 
 
 def _summary_task(workload: Workload, platform, kwargs: dict) -> dict:

@@ -11,6 +11,20 @@ import json
 import os
 
 from . import _core
+from .distributions import _bool_arg, _float_arg, _int_arg, _str_arg
+
+_MAX_COUNT = 1_000_000_000_000  # as `slsim price`: usage meters cannot overflow
+_ARCHS = ("x86_64", "arm64")
+
+
+def _opt_pct(name, value):
+    return None if value is None else _float_arg(name, value, 0.0, 100.0)
+
+
+def _card_arg(rate_card):
+    if rate_card is not None and not isinstance(rate_card, RateCard):
+        raise TypeError(f"rate_card must be a slsim.RateCard, got {type(rate_card).__name__}")
+    return _card(rate_card)
 
 
 def _as_of(value) -> str:
@@ -18,7 +32,10 @@ def _as_of(value) -> str:
         return ""
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.strftime("%Y-%m-%d")
-    return str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"as_of must be a date or a 'YYYY-MM-DD' string, got "
+                        f"{type(value).__name__} {value!r}")
+    return value
 
 
 class RateCard:
@@ -105,10 +122,17 @@ def price_lambda(*, memory_mb: int, requests: int = 0, duration_ms: float = 0.0,
     if span_days is not None and not (isinstance(span_days, (int, float)) and span_days > 0):
         raise ValueError(f"span_days must be a positive number of days, got {span_days!r}")
     return Bill._from_json(_core._price_lambda(
-        _card(rate_card), memory_mb, requests, float(duration_ms), arch, ephemeral_mb, free_tier,
-        _as_of(as_of), region, provisioned_concurrency, float(provisioned_hours),
-        provisioned_requests, float(provisioned_duration_ms), float(discount_pct),
-        None if span_days is None else float(span_days)))
+        _card_arg(rate_card), _int_arg("memory_mb", memory_mb, 1, 1 << 20),
+        _int_arg("requests", requests, 0, _MAX_COUNT),
+        _float_arg("duration_ms", duration_ms, 0.0), _str_arg("arch", arch, _ARCHS),
+        _int_arg("ephemeral_mb", ephemeral_mb, 0, 1 << 20), _bool_arg("free_tier", free_tier),
+        _as_of(as_of), _str_arg("region", region),
+        _int_arg("provisioned_concurrency", provisioned_concurrency, 0, 10_000_000),
+        _float_arg("provisioned_hours", provisioned_hours, 0.0),
+        _int_arg("provisioned_requests", provisioned_requests, 0, _MAX_COUNT),
+        _float_arg("provisioned_duration_ms", provisioned_duration_ms, 0.0),
+        _float_arg("discount_pct", discount_pct, 0.0, 100.0),
+        None if span_days is None else _float_arg("span_days", span_days, 0.0)))
 
 
 def price_fargate(*, vcpu: float, memory_gb: float, tasks: int = 1, task_seconds: float = 60.0,
@@ -117,9 +141,12 @@ def price_fargate(*, vcpu: float, memory_gb: float, tasks: int = 1, task_seconds
                   discount_pct: float = 0.0, rate_card: RateCard | None = None) -> Bill:
     """What Fargate tasks cost (per second, one-minute minimum). Same names as ``slsim price fargate``."""
     return Bill._from_json(_core._price_fargate(
-        _card(rate_card), float(vcpu), float(memory_gb), tasks, float(task_seconds),
-        float(storage_gb), arch, spot, spot_discount_pct, _as_of(as_of), region,
-        float(discount_pct)))
+        _card_arg(rate_card), _float_arg("vcpu", vcpu, 0.0), _float_arg("memory_gb", memory_gb, 0.0),
+        _int_arg("tasks", tasks, 0, _MAX_COUNT), _float_arg("task_seconds", task_seconds, 0.0),
+        _float_arg("storage_gb", storage_gb, 0.0), _str_arg("arch", arch, _ARCHS),
+        _bool_arg("spot", spot), _opt_pct("spot_discount_pct", spot_discount_pct),
+        _as_of(as_of), _str_arg("region", region),
+        _float_arg("discount_pct", discount_pct, 0.0, 100.0)))
 
 
 def price_ec2(*, instance_type: str, instances: int = 1, hours: float = 1.0, spot: bool = False,
@@ -127,5 +154,8 @@ def price_ec2(*, instance_type: str, instances: int = 1, hours: float = 1.0, spo
               discount_pct: float = 0.0, rate_card: RateCard | None = None) -> Bill:
     """What EC2 instances cost (ECS on EC2, AWS Batch). Same names as ``slsim price ec2``."""
     return Bill._from_json(_core._price_ec2(
-        _card(rate_card), instance_type, instances, float(hours), spot, spot_discount_pct,
-        _as_of(as_of), region, float(discount_pct)))
+        _card_arg(rate_card), _str_arg("instance_type", instance_type),
+        _int_arg("instances", instances, 0, _MAX_COUNT), _float_arg("hours", hours, 0.0),
+        _bool_arg("spot", spot), _opt_pct("spot_discount_pct", spot_discount_pct),
+        _as_of(as_of), _str_arg("region", region),
+        _float_arg("discount_pct", discount_pct, 0.0, 100.0)))

@@ -15,7 +15,7 @@ from typing import Iterable
 import numpy as np
 
 from . import _core
-from .distributions import Distribution, parse_distribution
+from .distributions import Distribution, _float_arg, _int_arg, parse_distribution
 
 _INVOCATIONS = ("sync", "async", "queue")
 
@@ -189,16 +189,34 @@ class Workload:
 
     # -- generators ----------------------------------------------------------------------------
     @classmethod
-    def _generate(cls, pattern, name, *, rate_per_s, duration_s, duration_ms=100, memory_mb=0,
-                  function="fn", invocation="sync", seed=1, **extra):
+    def _generate(cls, pattern, name, **given):
+        # The repr shows exactly the public keywords of the class method, so it evaluates back.
+        extra = {k: v for k, v in given.items()
+                 if k not in ("rate_per_s", "duration_s", "duration_ms", "memory_mb", "function",
+                              "invocation", "seed")}
+        for k, v in extra.items():
+            if k == "functions":
+                _int_arg("functions", v, 1, 10_000_000)
+            else:
+                _float_arg(k, v)
+        function = given.get("function", "fn")
+        if not isinstance(function, str):
+            raise TypeError(f"function must be a string, got {type(function).__name__}")
+        invocation = given.get("invocation", "sync")
+        if not isinstance(invocation, str) or invocation not in _INVOCATIONS:
+            raise ValueError(f"invocation: {invocation!r} is not allowed: one of sync, async, queue")
+        try:
+            duration = _dist(given.get("duration_ms", 100))
+        except ValueError as e:
+            raise ValueError(f"duration_ms: {e}") from None
         core = _core._workload_generator(
-            pattern=pattern, rate_per_s=float(rate_per_s), duration_s=float(duration_s),
-            duration_ms=_dist(duration_ms), memory_mb=int(memory_mb), function=function,
-            invocation=invocation, seed=int(seed), extra=extra)
-        kwargs = dict(rate_per_s=rate_per_s, duration_s=duration_s, duration_ms=duration_ms,
-                      memory_mb=memory_mb, function=function, invocation=invocation, seed=seed,
-                      **extra)
-        return cls(core, f"slsim.Workload.{name}({_kwargs_repr(kwargs)})", (name, kwargs))
+            pattern=pattern, rate_per_s=_float_arg("rate_per_s", given["rate_per_s"]),
+            duration_s=_float_arg("duration_s", given["duration_s"]), duration_ms=duration,
+            memory_mb=_int_arg("memory_mb", given.get("memory_mb", 0), 0, 1 << 20),
+            function=function, invocation=invocation,
+            seed=_int_arg("seed", given.get("seed", 1), 0, 9_223_372_036_854_775_807),
+            extra=extra)
+        return cls(core, f"slsim.Workload.{name}({_kwargs_repr(given)})", (name, given))
 
     @classmethod
     def poisson(cls, *, rate_per_s: float, duration_s: float, duration_ms=100, memory_mb: int = 0,
@@ -267,6 +285,14 @@ class Workload:
 
     def __repr__(self) -> str:
         return self._recipe
+
+    def __eq__(self, other) -> bool:
+        """Workloads are equal when they are made the same way (same recipe)."""
+        return isinstance(other, Workload) and self._recipe == other._recipe \
+            and not self._recipe.endswith("invocations>)")
+
+    def __hash__(self) -> int:
+        return hash(self._recipe)
 
 
 def _rebuild_workload(method: str, kwargs: dict) -> Workload:

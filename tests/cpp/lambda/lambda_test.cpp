@@ -335,7 +335,7 @@ TEST_CASE("Lambda: impossible configurations say what is allowed", "[models][lam
                     Catch::Contains("reserve at most 900"));
   o = options("2019-06-01");
   o.defaults.provisioned.push_back({0, -1, 2});
-  CHECK_THROWS_AS(run_poisson(1, 10, Distribution::constant(1), o), PricingError);
+  CHECK_THROWS_AS(run_poisson(1, 10, Distribution::constant(1), o), std::invalid_argument);
   o = options("2020-06-01");
   o.defaults.arch = Arch::kArm64;
   CHECK_THROWS_WITH(run_poisson(1, 10, Distribution::constant(1), o),

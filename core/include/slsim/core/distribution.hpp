@@ -110,13 +110,18 @@ class Distribution {
   std::string_view family() const;
   /// Canonical spec that parse() reads back to an equal distribution.
   std::string spec() const;
+  /// The user's own spelling when the distribution was parsed from text (for display, e.g.
+  /// "lognormal(median=120,p99=900)"), else spec().
+  std::string text() const { return text_.empty() ? spec() : text_; }
 
   const Variant& variant() const { return v_; }
   bool operator==(const Distribution& other) const;
 
  private:
   explicit Distribution(Variant v) : v_(std::move(v)) {}
+  static Distribution parse_spec(std::string_view spec);
   Variant v_;
+  std::string text_;  ///< as the user wrote it ("" when built in code); not part of equality
 };
 
 }  // namespace slsim

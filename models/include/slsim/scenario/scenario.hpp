@@ -18,9 +18,10 @@
 
 #include "slsim/batch/batch_options.hpp"
 #include "slsim/containers/service.hpp"
+#include "slsim/lambda/lambda.hpp"
+#include "slsim/platform/config_error.hpp"
 #include "slsim/pricing/date.hpp"
 #include "slsim/workload/generators.hpp"
-#include "slsim/lambda/lambda.hpp"
 #include "slsim/workload/trace_io.hpp"
 #include "slsim/workload/workload.hpp"
 
@@ -58,8 +59,14 @@ struct Scenario {
   FargateOptions fargate;
 };
 
-/// Loads and validates a scenario file. Throws ScenarioError.
+/// Loads and validates a scenario file (every platform configuration through its one validator).
+/// Throws ScenarioError naming the file, the table and the key.
 Scenario load_scenario(const std::string& path);
+
+/// The message of a configuration error found in the scenario file `path`:
+/// "FILE: [TABLE.functions.api] reserved_concurrency: ..." (`table`: the platform's table).
+std::string config_error_in_file(const ConfigError& e, const std::string& path,
+                                 const std::string& table = "lambda");
 
 /// A factory that opens the scenario's workload (each call gives a fresh stream).
 SourceFactory workload_factory(const Scenario& s);

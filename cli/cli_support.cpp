@@ -1,0 +1,226 @@
+#include "cli_support.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <system_error>
+
+#include "commands.hpp"
+
+namespace slsim::cli {
+
+namespace {
+
+// The user's input, shortened: messages never echo hundreds of digits.
+std::string shown(const std::string& s) {
+  return s.size() <= 24 ? s : s.substr(0, 20) + "...";
+}
+
+std::string grouped(std::uint64_t v) {
+  std::string s = std::to_string(v), out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out;
+}
+
+std::string short_num(double v) {
+  if (std::fabs(v) >= 1e9) return fmt::format("{:.3g}", v);
+  return fmt::format("{:g}", v);
+}
+
+}  // namespace
+
+CLI::Validator whole(std::uint64_t lo, std::uint64_t hi) {
+  const std::string allowed = fmt::format("a whole number from {} to {}", grouped(lo), grouped(hi));
+  return CLI::Validator(
+      [lo, hi, allowed](std::string& s) -> std::string {
+        const bool digits =
+            !s.empty() && s.size() <= 20 && s.find_first_not_of("0123456789") == std::string::npos;
+        if (digits) {
+          errno = 0;
+          const unsigned long long v = std::strtoull(s.c_str(), nullptr, 10);
+          if (errno == 0 && v >= lo && v <= hi) {
+            s = std::to_string(v);  // no octal reading of a leading 0
+            return {};
+          }
+        }
+        return fmt::format("{} is not allowed: {}", shown(s), allowed);
+      },
+      "WHOLE");
+}
+
+CLI::Validator real(double lo, double hi) {
+  const std::string allowed = fmt::format("a number from {} to {}", short_num(lo), short_num(hi));
+  return CLI::Validator(
+      [lo, hi, allowed](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(v) && v >= lo && v <= hi)
+          return {};
+        return fmt::format("{} is not allowed: {}", shown(s), allowed);
+      },
+      "NUMBER");
+}
+
+CLI::Validator positive(double hi) {
+  const std::string allowed = fmt::format("a number > 0 and at most {}", short_num(hi));
+  return CLI::Validator(
+      [hi, allowed](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(v) && v > 0 && v <= hi)
+          return {};
+        return fmt::format("{} is not allowed: {}", shown(s), allowed);
+      },
+      "NUMBER>0");
+}
+
+void write_result(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  if (path.empty() || path == "-") {
+    write(std::cout);
+    std::cout.flush();
+    if (!std::cout) throw OutputError("cannot write to standard output");
+    return;
+  }
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  std::random_device rd;
+  const fs::path tmp =
+      target.parent_path() / fmt::format(".{}.{:08x}.tmp", target.filename().string(), rd());
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    throw OutputError(fmt::format("cannot write {}: {}", path,
+                                  std::error_code(errno, std::generic_category()).message()));
+  }
+  try {
+    write(out);
+    out.flush();
+    if (!out) throw OutputError(fmt::format("cannot write {}: write failed", path));
+    out.close();
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) throw OutputError(fmt::format("cannot write {}: {}", path, ec.message()));
+  } catch (...) {
+    out.close();
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  }
+}
+
+void write_via_temp(const std::string& path, const std::function<void(const std::string&)>& write) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  std::random_device rd;
+  const fs::path tmp =
+      target.parent_path() / fmt::format(".{}.{:08x}.tmp", target.filename().string(), rd());
+  try {
+    write(tmp.string());
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) throw OutputError(fmt::format("cannot write {}: {}", path, ec.message()));
+  } catch (const std::invalid_argument&) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  } catch (const OutputError&) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  } catch (const TraceError&) {  // bad input, not a failed write
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  } catch (const std::runtime_error& e) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    std::string what = e.what();
+    const std::string t = tmp.string();
+    for (auto at = what.find(t); at != std::string::npos; at = what.find(t))
+      what.replace(at, t.size(), path);
+    throw OutputError(what);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  }
+}
+
+void add_output_option(CLI::App* cmd, std::string& path) {
+  cmd->add_option("-o,--output", path,
+                  "Write the result to FILE instead of standard output ('-' = standard output)");
+}
+
+namespace {
+
+class ProgressSource final : public WorkloadSource {
+ public:
+  explicit ProgressSource(std::unique_ptr<WorkloadSource> src)
+      : src_(std::move(src)), last_(std::chrono::steady_clock::now()) {}
+  ~ProgressSource() override {
+    if (shown_) std::fputs("\r\033[K", stderr);
+  }
+  bool next(Invocation& out) override {
+    const bool more = src_->next(out);
+    if (more && (++n_ & 0xFFFF) == 0) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_ >= std::chrono::seconds(2)) {
+        last_ = now;
+        shown_ = true;
+        std::fprintf(stderr, "\r\033[Kslsim: %s invocations read, simulated time %.0f s",
+                     grouped(n_).c_str(),
+                     std::chrono::duration<double>(out.arrival.time_since_epoch()).count());
+        std::fflush(stderr);
+      }
+    }
+    return more;
+  }
+  const FunctionTable& functions() const override { return src_->functions(); }
+  std::string describe() const override { return src_->describe(); }
+  std::uint64_t skipped_rows() const override { return src_->skipped_rows(); }
+  std::vector<std::string> skipped_examples() const override { return src_->skipped_examples(); }
+  bool memory_is_lambda_setting() const override { return src_->memory_is_lambda_setting(); }
+
+ private:
+  std::unique_ptr<WorkloadSource> src_;
+  std::uint64_t n_ = 0;
+  std::chrono::steady_clock::time_point last_;
+  bool shown_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<WorkloadSource> with_progress(std::unique_ptr<WorkloadSource> src) {
+  if (!::isatty(STDERR_FILENO)) return src;
+  return std::make_unique<ProgressSource>(std::move(src));
+}
+
+std::string default_scenario() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "slsim" / "default.toml";
+    if (fs::exists(installed, ec)) return installed.lexically_normal().string();
+  }
+  return SLSIM_DEFAULT_SCENARIO;
+}
+
+std::string flag_of(const std::string& key) {
+  const auto dot = key.rfind('.');
+  std::string k = dot == std::string::npos ? key : key.substr(dot + 1);
+  for (auto& ch : k)
+    if (ch == '_') ch = '-';
+  return "--" + k;
+}
+
+}  // namespace slsim::cli
