@@ -239,6 +239,8 @@ void ContainerModel::on_arrival() {
 void ContainerModel::route(std::uint32_t r) {
   Service& s = svcs_[reqs_[r].service];
   ++s.requests_minute;
+  // Requests whose wait has passed the timeout left the queue then (504): they hold no place.
+  expire_queue(s);
   const auto t = s.lb.pick(s.cfg->concurrency);
   if (t != UINT32_MAX) {
     admit(r, t);
