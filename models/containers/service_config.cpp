@@ -45,6 +45,13 @@ void check_distribution(const std::optional<Distribution>& d, const char* key) {
   require(d->min_value() >= 0, key,
           fmt::format("{} can be negative: a delay must be a distribution of values >= 0 s",
                       d->spec()));
+  // Start-up and launch delays are seconds to minutes; a bound keeps every sampled delay within
+  // the simulation's time (draws beyond it are capped at it, see kMaxStartDelay_s).
+  const double p9999 = d->quantile(0.9999);
+  require(std::isfinite(p9999) && p9999 <= kMaxStartDelay_s, key,
+          fmt::format("{} is not allowed: a delay's 99.99th percentile must be at most 86400 s "
+                      "(one day); this one's is {} s",
+                      d->spec(), num(p9999)));
 }
 
 }  // namespace
