@@ -43,62 +43,81 @@ std::uint32_t Autoscaler::evaluate(const Datapoint& d, std::uint32_t desired) {
   }
   last_eval_ = d.at;
   evaluated_ = true;
-  std::uint32_t next = clamp(desired);
-  if (cfg_.target_cpu_pct > 0 || cfg_.target_requests_per_task > 0) {
-    next = tracking(d, next);
-  } else if (!cfg_.step_scaling.empty()) {
-    next = stepping(d, next);
+  const std::uint32_t now_desired = clamp(desired);
+  // Several policies: each one that triggers proposes a count; the largest wins, for scale-out
+  // and scale-in alike (Application Auto Scaling, API_PutScalingPolicy).
+  std::optional<std::uint32_t> proposed;
+  const auto propose = [&](std::optional<std::uint32_t> p) {
+    if (p) proposed = proposed ? std::max(*proposed, *p) : *p;
+  };
+  if (cfg_.target_cpu_pct > 0 || cfg_.target_requests_per_task > 0)
+    propose(tracking(d, now_desired));
+  if (!cfg_.step_scaling.empty()) propose(stepping(d, now_desired));
+  const std::uint32_t next = proposed.value_or(now_desired);
+  if (next > now_desired) {
+    ++scale_outs_;
+    last_in_.reset();  // a scale-out ends the scale-in cooldowns
+    step_last_in_.reset();
+  } else if (next < now_desired) {
+    ++scale_ins_;
   }
   return next;
 }
 
-std::uint32_t Autoscaler::tracking(const Datapoint& d, std::uint32_t desired) {
+std::optional<std::uint32_t> Autoscaler::tracking(const Datapoint& d, std::uint32_t desired) {
   const bool cpu = cfg_.target_cpu_pct > 0;
   const double target = cpu ? cfg_.target_cpu_pct : cfg_.target_requests_per_task;
-  if (cpu && !d.has_cpu) return desired;  // missing data: the alarms do not move
+  if (cpu && !d.has_cpu) return std::nullopt;  // missing data: the alarms do not move
   const double metric = cpu ? d.cpu_pct : d.requests_per_task;
   high_run_ = metric > target ? high_run_ + 1 : 0;
   low_run_ = metric < kLowFraction * target ? low_run_ + 1 : 0;
   const double basis = std::max<std::uint32_t>(d.in_service, cpu ? 0 : 1);
   const auto wanted = static_cast<std::int64_t>(std::ceil(basis * metric / target - 1e-9));
-  const auto cooling = [&](const std::optional<TimePoint>& last, double s) {
-    return last && d.at - *last < from_seconds(s);
-  };
   if (high_run_ >= kHighDatapoints) {
     const auto next = clamp(std::max<std::int64_t>(wanted, desired));
-    if (next > desired) {
-      last_out_ = d.at;
-      ++scale_outs_;
-      return next;
-    }
-    return desired;
+    if (next > desired) return next;
+    return std::nullopt;
   }
-  if (low_run_ >= kLowDatapoints && !cooling(last_in_, cfg_.scale_in_cooldown_s) &&
-      !cooling(last_out_, cfg_.scale_out_cooldown_s)) {
+  const bool cooling = last_in_ && d.at - *last_in_ < from_seconds(cfg_.scale_in_cooldown_s);
+  if (low_run_ >= kLowDatapoints && !cooling) {
     const auto next = clamp(std::min<std::int64_t>(wanted, desired));
     if (next < desired) {
       last_in_ = d.at;
-      ++scale_ins_;
       return next;
     }
   }
-  return desired;
+  return std::nullopt;
 }
 
-std::uint32_t Autoscaler::stepping(const Datapoint& d, std::uint32_t desired) {
-  if (!d.has_cpu) return desired;
-  if (last_step_ && d.at - *last_step_ < from_seconds(cfg_.scale_out_cooldown_s)) return desired;
+std::optional<std::uint32_t> Autoscaler::stepping(const Datapoint& d, std::uint32_t desired) {
+  if (!d.has_cpu) return std::nullopt;
   for (const auto& st : cfg_.step_scaling) {
-    if (d.cpu_pct >= st.lower_pct && d.cpu_pct < st.upper_pct) {
-      const auto next = clamp(static_cast<std::int64_t>(desired) + st.change);
-      if (next != desired) {
-        last_step_ = d.at;
-        ++(next > desired ? scale_outs_ : scale_ins_);
+    if (!(d.cpu_pct >= st.lower_pct && d.cpu_pct < st.upper_pct)) continue;
+    if (st.change > 0) {
+      const bool cooling =
+          step_last_out_ && d.at - *step_last_out_ < from_seconds(cfg_.scale_out_cooldown_s);
+      // In the cooldown, the tasks its scale-out added count towards this step.
+      const std::int64_t extra = cooling ? st.change - step_added_ : st.change;
+      if (extra <= 0) return std::nullopt;
+      const auto next = clamp(static_cast<std::int64_t>(desired) + extra);
+      if (next <= desired) return std::nullopt;
+      if (cooling) {
+        step_added_ += next - desired;
+      } else {
+        step_last_out_ = d.at;
+        step_added_ = next - desired;
       }
       return next;
     }
+    if (step_last_in_ && d.at - *step_last_in_ < from_seconds(cfg_.scale_in_cooldown_s)) {
+      return std::nullopt;
+    }
+    const auto next = clamp(static_cast<std::int64_t>(desired) + st.change);
+    if (next >= desired) return std::nullopt;
+    step_last_in_ = d.at;
+    return next;
   }
-  return desired;
+  return std::nullopt;
 }
 
 }  // namespace slsim::containers

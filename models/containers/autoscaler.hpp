@@ -4,10 +4,15 @@
 // Design notes: target tracking follows the alarms Application Auto Scaling creates for ECS
 // services: scale out after 3 consecutive datapoints above the target, to
 // ceil(in-service tasks x metric / target) (never below the current desired count, so capacity
-// still starting is not asked for twice); scale in after 15 consecutive datapoints below 90% of
-// the target, to the same formula, at most once per scale-in cooldown and not within a
-// scale-out cooldown. Step scaling acts on one datapoint with one cooldown. Scheduled actions
-// set the minimum and maximum at a time of the simulated day. A fixed service never changes.
+// still starting is not asked for twice: the scale-out cooldown's "capacity added ... is part of
+// the desired capacity for the next scale out"); scale in after 15 consecutive datapoints below
+// 90% of the target, to the same formula, at most once per scale-in cooldown. Step scaling acts on
+// one datapoint: a scale-out step during the scale-out cooldown adds only what it asks beyond
+// the tasks the cooldown's scale-out added; a scale-in step waits for the scale-in cooldown; a
+// scale-out ends a scale-in cooldown (API_StepScalingPolicyConfiguration, Cooldown). With both
+// a target-tracking policy and steps, the policy giving the most capacity wins
+// (API_PutScalingPolicy). Scheduled actions set the minimum and maximum at a time of the simulated
+// day. A fixed service never changes.
 
 #include <cstdint>
 #include <optional>
@@ -43,13 +48,16 @@ class Autoscaler {
 
  private:
   std::uint32_t clamp(std::int64_t n) const;
-  std::uint32_t tracking(const Datapoint& d, std::uint32_t desired);
-  std::uint32_t stepping(const Datapoint& d, std::uint32_t desired);
+  /// The count a policy asks for when it triggers (nullopt: it does not).
+  std::optional<std::uint32_t> tracking(const Datapoint& d, std::uint32_t desired);
+  std::optional<std::uint32_t> stepping(const Datapoint& d, std::uint32_t desired);
 
   const ServiceConfig& cfg_;
   std::uint32_t min_, max_;
   std::uint32_t high_run_ = 0, low_run_ = 0;
-  std::optional<TimePoint> last_out_, last_in_, last_step_;
+  std::optional<TimePoint> last_in_;                       // target tracking's last scale-in
+  std::optional<TimePoint> step_last_out_, step_last_in_;  // step scaling's cooldowns
+  std::int64_t step_added_ = 0;  // tasks added by step scale-outs in the current cooldown
   TimePoint last_eval_{};
   bool evaluated_ = false;
   std::uint64_t scale_outs_ = 0, scale_ins_ = 0;

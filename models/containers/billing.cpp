@@ -18,6 +18,10 @@ void ContainerModel::bill_task(const TaskRec& k, TimePoint now) {
   u.storage_gb_s += secs * static_cast<std::uint64_t>(s.cfg->storage_gb - 20);
 }
 
+// An instance is billed from its launch request to its termination. AWS bills from the running
+// state (pending is "Not billed", EC2 guide "Instance state changes"): the model includes the
+// pending seconds, a small overstatement kept because slsim has no sourced pending time
+// (docs/models.md, "ECS on EC2").
 void ContainerModel::bill_instance(const Instance& in, TimePoint now) {
   const auto secs = static_cast<std::uint64_t>(
       billable(now - in.launched, granularity_, minimum_).count() / kSecond.count());

@@ -63,6 +63,11 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
     for (const auto& f : cfg.functions)
       by_name_[f] = s;
   }
+  if (!fargate_ && o_.cluster.instance_warmup_s != ClusterConfig{}.instance_warmup_s) {
+    note(
+        "instance_warmup_s is not modelled: launching instances count as capacity for the "
+        "waiting tasks until they register, whatever the warm-up");
+  }
   if (!src_.memory_is_lambda_setting()) {
     bool all_ref = o_.defaults.reference_memory_mb > 0;
     for (const auto& [n, c] : o_.services)
@@ -239,6 +244,8 @@ void ContainerModel::on_arrival() {
 void ContainerModel::route(std::uint32_t r) {
   Service& s = svcs_[reqs_[r].service];
   ++s.requests_minute;
+  // Requests whose wait has passed the timeout left the queue then (504): they hold no place.
+  expire_queue(s);
   const auto t = s.lb.pick(s.cfg->concurrency);
   if (t != UINT32_MAX) {
     admit(r, t);

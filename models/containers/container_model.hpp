@@ -63,6 +63,12 @@ inline Distribution ec2_image_pull() {
 inline Distribution instance_launch() {
   return Distribution::lognormal_from_median_p99(60, 150);
 }
+/// A start-up or launch delay drawn from `d`, capped at kMaxStartDelay_s (validation holds the
+/// 99.99th percentile within it; the cap keeps rarer draws from overflowing time).
+inline Duration start_delay(const Distribution& d, RngStream& rng) {
+  const double s = d.sample(rng);
+  return from_seconds(std::isfinite(s) ? std::clamp(s, 0.0, kMaxStartDelay_s) : kMaxStartDelay_s);
+}
 // Spot notice: two minutes (EC2 Spot interruption notices; Fargate capacity providers).
 constexpr Duration kSpotWarning = 120 * kSecond;
 constexpr double kHoursPerMonth = 730;

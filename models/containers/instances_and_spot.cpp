@@ -90,7 +90,7 @@ std::uint32_t ContainerModel::new_instance(std::uint16_t type, bool active, bool
   auto& in = (*cluster_)[i];
   if (!active) {
     const auto d = o_.cluster.instance_launch_s.value_or(instance_launch());
-    sim_.schedule_in(from_seconds(d.sample(instance_rng_)), id_, kInstanceReady, i, in.generation);
+    sim_.schedule_in(start_delay(d, instance_rng_), id_, kInstanceReady, i, in.generation);
   }
   if (o_.cluster.spot) {
     if (const auto d = spot_delay(o_.cluster.spot_interruption_pct)) {

@@ -45,6 +45,13 @@ void check_distribution(const std::optional<Distribution>& d, const char* key) {
   require(d->min_value() >= 0, key,
           fmt::format("{} can be negative: a delay must be a distribution of values >= 0 s",
                       d->spec()));
+  // Start-up and launch delays are seconds to minutes; a bound keeps every sampled delay within
+  // the simulation's time (draws beyond it are capped at it, see kMaxStartDelay_s).
+  const double p9999 = d->quantile(0.9999);
+  require(std::isfinite(p9999) && p9999 <= kMaxStartDelay_s, key,
+          fmt::format("{} is not allowed: a delay's 99.99th percentile must be at most 86400 s "
+                      "(one day); this one's is {} s",
+                      d->spec(), num(p9999)));
 }
 
 }  // namespace
@@ -92,6 +99,9 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
     }
     finite_range(s.spot_interruption_pct, 0, 100, "spot_interruption_pct", "%");
     finite_range(s.stop_timeout_s, 0, 120, "stop_timeout_s", " s");
+    require(!s.image_pull_s, "image_pull_s",
+            "image_pull_s is an EC2 setting (a host without the image): on Fargate every task "
+            "pulls its image within startup_s; remove image_pull_s");
   } else {
     // Task CPU on EC2: 128 to 10,240 CPU units (0.125 to 10 vCPU), 1,024 units per vCPU.
     require(std::isfinite(s.vcpu) && s.vcpu >= 0.125 && s.vcpu <= 10 &&
@@ -101,8 +111,30 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
                         "1/1024 vCPU)",
                         num(s.vcpu)));
     require(std::isfinite(s.memory_gb) && s.memory_gb > 0 && s.memory_gb <= 24576, "memory_gb",
-            fmt::format("{} is not allowed: use a memory above 0 GB", num(s.memory_gb)));
+            fmt::format("{} is not allowed on EC2: use more than 0 and at most 24576 GB (and no "
+                        "more than an instance type registers)",
+                        num(s.memory_gb)));
     require(!s.spot, "spot", "Spot on EC2 is a setting of the cluster ([ecs] spot), not a service");
+    // Fargate-only task settings would have no effect on EC2: refused unless left at their
+    // defaults.
+    const ServiceConfig d;
+    require(
+        s.storage_gb == d.storage_gb, "storage_gb",
+        fmt::format("{} GB is not allowed on EC2: ephemeral storage is a Fargate setting (tasks "
+                    "on EC2 use the instance's volume); leave storage_gb at {}",
+                    num(s.storage_gb), num(d.storage_gb)));
+    require(s.stop_timeout_s == d.stop_timeout_s, "stop_timeout_s",
+            fmt::format("{} s is not allowed on EC2: stop_timeout_s is the Fargate Spot grace "
+                        "period (on EC2 Spot the instance's two-minute notice applies); leave it "
+                        "at {}",
+                        num(s.stop_timeout_s), num(d.stop_timeout_s)));
+    require(s.spot_interruption_pct == d.spot_interruption_pct, "spot_interruption_pct",
+            fmt::format("{}% is not allowed on a service on EC2: Spot on EC2 is a setting of the "
+                        "cluster ([ecs] spot_interruption_pct)",
+                        num(s.spot_interruption_pct)));
+    require(s.spot_in_flight == d.spot_in_flight, "spot_in_flight",
+            "spot_in_flight on a service is a Fargate setting: on EC2 set it on the cluster "
+            "([ecs] spot_in_flight)");
   }
   require(s.concurrency >= 1 && s.concurrency <= 10'000, "concurrency",
           fmt::format("{} is not allowed: use 1 to 10000 requests per task", s.concurrency));
@@ -112,6 +144,10 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
           fmt::format("{} is not allowed: use 1 to 5000 tasks", s.max_tasks));
   require(s.min_tasks <= s.max_tasks, "min_tasks",
           fmt::format("{} is more than max_tasks ({})", s.min_tasks, s.max_tasks));
+  require(s.tasks == 0 || s.initial_tasks == 0 || s.initial_tasks == s.tasks, "initial_tasks",
+          fmt::format("{} is not allowed with a fixed count of {} tasks: leave initial_tasks at 0 "
+                      "or set tasks = 0 to autoscale",
+                      s.initial_tasks, s.tasks));
   if (s.initial_tasks > 0 && s.tasks == 0) {
     require(s.initial_tasks >= s.min_tasks && s.initial_tasks <= s.max_tasks, "initial_tasks",
             fmt::format("{} is outside min_tasks..max_tasks ({}..{})", s.initial_tasks, s.min_tasks,
@@ -179,6 +215,9 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
 void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view region,
                       const RateCard& rc) {
   require(!c.instance_types.empty(), "instance_type", "name at least one EC2 instance type");
+  require(!rc.instance_types(as_of, region).empty(), "region",
+          fmt::format("slsim has no EC2 instance types in '{}' on {}: use us-east-1", region,
+                      as_of.str()));
   for (const auto& t : c.instance_types) {
     try {
       rc.instance(t, as_of, region);
@@ -192,6 +231,11 @@ void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view regio
           fmt::format("{} is more than max_instances ({})", c.min_instances, c.max_instances));
   require(c.instances <= 10'000, "instances",
           fmt::format("{} is not allowed: use 0 (managed) to 10000 instances", c.instances));
+  require(c.instances == 0 || (c.instances >= c.min_instances && c.instances <= c.max_instances),
+          "instances",
+          fmt::format("{} is outside min_instances..max_instances ({}..{}): an Auto Scaling "
+                      "group's desired capacity lies within its minimum and maximum",
+                      c.instances, c.min_instances, c.max_instances));
   finite_range(c.target_capacity_pct, 1, 100, "target_capacity_pct", "%");
   finite_range(c.instance_warmup_s, 0, 10'000, "instance_warmup_s", " s");
   require(c.min_scaling_step >= 1 && c.min_scaling_step <= 10'000, "min_scaling_step",
@@ -242,26 +286,60 @@ void validate_containers(const ContainerOptions& o, const RateCard& rc) {
               fmt::format("service {}: function {} is already served by another service", name, f));
     }
   }
-  if (o.launch_type != LaunchType::kEc2) return;
+  if (o.launch_type == LaunchType::kFargate) {
+    // The region must have Fargate prices at as_of (else the bill would fail after the run).
+    Usage probe;
+    probe.fargate.push_back(FargateUsage{Arch::kX86_64, false, 1, 1000, 1024, 0});
+    PricingOptions po;
+    po.as_of = o.as_of;
+    po.region = o.region;
+    try {
+      rc.price(probe, po);
+    } catch (const PricingError& e) {
+      throw ConfigError("region", e.what());
+    }
+    return;
+  }
   validate_cluster(o.cluster, o.as_of, o.region, rc);
-  // Every task must fit on some instance type (vCPU and registered memory).
-  const auto fits = [&](const ServiceConfig& s) {
+  // Every task must fit on some instance type of its architecture (vCPU and registered memory).
+  // ECS places a task only on an instance of its architecture; the model's binpack does not
+  // look at it, so every instance type must be of the task's architecture.
+  const auto must_fit = [&](const std::string& name, const ServiceConfig& s) {
+    const std::string who = name.empty() ? "" : "service " + name + ": ";
+    double max_vcpu = 0, max_mem = 0, max_mem_unreserved = 0;
     for (const auto& t : o.cluster.instance_types) {
       const auto shape = rc.instance(t, o.as_of, o.region);
-      const double mem_mib =
-          std::floor(shape.memory_gib * 1024 * o.cluster.registered_memory_pct / 100) -
-          o.cluster.reserved_memory_mb;
-      if (s.vcpu <= shape.vcpu + 1e-9 && s.memory_gb * 1024 <= mem_mib + 1e-9) return true;
+      require(shape.arch == s.arch, "arch",
+              fmt::format("{}a {} task cannot run on {} ({}): use instance types of the task's "
+                          "architecture, or set arch to match",
+                          who, to_string(s.arch), t, to_string(shape.arch)));
+      const double registered =
+          std::floor(shape.memory_gib * 1024 * o.cluster.registered_memory_pct / 100);
+      const double mem_mib = registered - o.cluster.reserved_memory_mb;
+      if (s.vcpu <= shape.vcpu + 1e-9 && s.memory_gb * 1024 <= mem_mib + 1e-9) return;
+      max_vcpu = std::max(max_vcpu, shape.vcpu);
+      if (s.vcpu <= shape.vcpu + 1e-9) {
+        max_mem = std::max(max_mem, mem_mib);
+        max_mem_unreserved = std::max(max_mem_unreserved, registered);
+      }
     }
-    return false;
-  };
-  const auto must_fit = [&](const std::string& name, const ServiceConfig& s) {
-    require(fits(s), "memory_gb",
-            fmt::format("{}a task of {} vCPU and {} GB fits on none of the instance types ({}): "
-                        "each registers {}% of its memory minus reserved_memory_mb",
-                        name.empty() ? "" : "service " + name + ": ", num(s.vcpu), num(s.memory_gb),
-                        fmt::join(o.cluster.instance_types, ", "),
-                        num(o.cluster.registered_memory_pct)));
+    const auto types = fmt::format("{}", fmt::join(o.cluster.instance_types, ", "));
+    require(s.vcpu <= max_vcpu + 1e-9, "vcpu",
+            fmt::format("{}{} vCPU is more than any instance type has ({}: at most {} vCPU): use "
+                        "at most {} vCPU or a larger instance_type",
+                        who, num(s.vcpu), types, num(max_vcpu), num(max_vcpu)));
+    require(s.memory_gb * 1024 > max_mem_unreserved + 1e-9, "reserved_memory_mb",
+            fmt::format("{}reserved_memory_mb {} leaves {} MiB on the largest instance type with "
+                        "{} vCPU ({}), less than the task's {} GB: lower reserved_memory_mb",
+                        who, o.cluster.reserved_memory_mb, num(max_mem), num(s.vcpu), types,
+                        num(s.memory_gb)));
+    throw ConfigError(
+        "memory_gb",
+        fmt::format("{}a task of {} vCPU and {} GB fits on none of the instance types ({}): "
+                    "at most {} MiB is registered ({}% of an instance's memory minus "
+                    "reserved_memory_mb)",
+                    who, num(s.vcpu), num(s.memory_gb), types, num(max_mem),
+                    num(o.cluster.registered_memory_pct)));
   };
   must_fit("", o.defaults);
   for (const auto& [name, s] : o.services)

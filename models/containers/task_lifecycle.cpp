@@ -183,12 +183,12 @@ void ContainerModel::start_task(std::uint32_t t) {
   const ServiceConfig& cfg = *s.cfg;
   const TimePoint now = sim_.now();
   k.state = TaskState::kStarting;
-  const Duration prov = from_seconds(s.provisioning.sample(start_rng_));
-  Duration up = from_seconds(s.startup.sample(start_rng_));
+  const Duration prov = start_delay(s.provisioning, start_rng_);
+  Duration up = start_delay(s.startup, start_rng_);
   if (!fargate_) {
     auto& in = (*cluster_)[k.instance];
     if (!in.has_image(k.service)) {
-      up += from_seconds(s.pull.sample(start_rng_));
+      up += start_delay(s.pull, start_rng_);
       in.images.push_back(k.service);
     }
   }

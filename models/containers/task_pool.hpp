@@ -34,9 +34,10 @@ struct SharingTable {
       const double share = vcpu / n;
       const double cpu_part = c * solo / cpu_speed(share, p);  // wall time of the CPU part
       factor[n] = (1 - c) + cpu_part;
-      // Each request spends cpu_part / factor of its time on CPU, using its share (at most one
-      // vCPU when the work is serial).
-      const double per_request = p > 0 ? share : std::min(share, 1.0);
+      // Each request spends cpu_part / factor of its time on CPU, keeping cpu_speed(share, p)
+      // vCPUs busy (Amdahl: one vCPU when the work is serial, its whole share when fully
+      // parallel, in between otherwise).
+      const double per_request = cpu_speed(share, p);
       cpu_used[n] = std::min(vcpu, n * per_request * (factor[n] > 0 ? cpu_part / factor[n] : 0));
     }
   }

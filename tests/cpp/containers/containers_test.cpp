@@ -4,6 +4,7 @@
 
 #include "slsim/containers/containers.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
@@ -381,7 +382,10 @@ TEST_CASE("Containers: nothing is lost over randomised scenarios", "[containers]
     if (ec2) {
       o.cluster.instance_types = {"c5.large", "m5.xlarge"};
       o.cluster.max_instances = 1 + static_cast<std::uint32_t>(rng.below(6));
-      if (rng.bernoulli(0.3)) o.cluster.instances = 1 + static_cast<std::uint32_t>(rng.below(3));
+      if (rng.bernoulli(0.3)) {
+        o.cluster.instances = 1 + static_cast<std::uint32_t>(rng.below(3));
+        o.cluster.max_instances = std::max(o.cluster.max_instances, o.cluster.instances);
+      }
       o.cluster.spot = rng.bernoulli(0.3);
       o.cluster.spot_interruption_pct = 99;  // often, to exercise it
       o.cluster.spot_in_flight = rng.bernoulli(0.5) ? SpotInFlight::kRetry : SpotInFlight::kFail;

@@ -21,6 +21,11 @@
 
 namespace slsim {
 
+/// The longest start-up or launch delay, seconds (one day): a delay distribution
+/// (provisioning_s, startup_s, image_pull_s, instance_launch_s) must have its 99.99th percentile
+/// within it, and the model caps rarer draws at it.
+inline constexpr double kMaxStartDelay_s = 86'400;
+
 /// Where a service's tasks run.
 enum class LaunchType : std::uint8_t { kEc2, kFargate };
 /// "ecs" (ECS on EC2) or "fargate".
