@@ -43,7 +43,7 @@ BatchCompute parse_batch_compute(std::string_view s) {
 namespace {
 
 std::string num(double v) {
-  return fmt::format("{:g}", v);
+  return fmt::format("{:.15g}", v);
 }
 
 void finite_at_least(const std::string& key, double v, double lo, const std::string& where = "") {
@@ -58,6 +58,20 @@ void fraction(const std::string& key, double v, const std::string& where) {
   }
 }
 
+// Largest job sizes slsim takes: far above any EC2 instance type or Fargate size, and small
+// enough that milli-vCPUs and MiB stay exact in 32 bits (slsim bounds, not AWS limits; a job
+// larger than every instance type of its queue is refused when its function first runs).
+constexpr double kMaxJobVcpu = 100'000;
+constexpr double kMaxJobMemoryGb = 1'000'000;
+
+void at_most(const std::string& key, double v, double hi, const std::string& where,
+             const std::string& why) {
+  if (v > hi) {
+    throw ConfigError(
+        key, fmt::format("{}must be at most {} ({}), got {}", where, num(hi), why, num(v)));
+  }
+}
+
 bool is_fargate(BatchCompute c) {
   return c == BatchCompute::kFargate || c == BatchCompute::kFargateSpot;
 }
@@ -68,6 +82,9 @@ void validate_job(const BatchJobDefinition& j, const std::string& who, const Bat
   const Date d = o.as_of;
   finite_at_least("job_vcpu", j.vcpu, 0, where);
   finite_at_least("job_memory_gb", j.memory_gb, 0, where);
+  at_most("job_vcpu", j.vcpu, kMaxJobVcpu, where, "slsim's bound, above any instance type");
+  at_most("job_memory_gb", j.memory_gb, kMaxJobMemoryGb, where,
+          "slsim's bound, above any instance type");
   if (j.memory_gb > 0 && j.memory_gb * 1024 < 4) {
     throw ConfigError("job_memory_gb",
                       where + "a job needs at least 4 MiB of memory (AWS Batch's minimum)");
