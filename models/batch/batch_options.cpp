@@ -64,6 +64,12 @@ void fraction(const std::string& key, double v, const std::string& where) {
 constexpr double kMaxJobVcpu = 100'000;
 constexpr double kMaxJobMemoryGb = 1'000'000;
 
+// maxvCpus is an Integer (Int32) in the AWS Batch API:
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html
+// min/desired vCPUs start as instances, so slsim bounds them lower.
+constexpr double kMaxVcpus = 2'147'483'647;
+constexpr double kMaxStartVcpus = 1'000'000;
+
 void at_most(const std::string& key, double v, double hi, const std::string& where,
              const std::string& why) {
   if (v > hi) {
@@ -218,6 +224,13 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
       throw ConfigError("max_vcpus",
                         fmt::format("{}must be > 0, got {}", where, num(ce.max_vcpus)));
     }
+    // AWS Batch takes maxvCpus as an Int32 (API ComputeResource); slsim starts the instances
+    // for min/desired vCPUs at once, each simulated, so it bounds those lower.
+    at_most("min_vcpus", ce.min_vcpus, kMaxStartVcpus, where,
+            "slsim's bound: every instance is simulated");
+    at_most("desired_vcpus", ce.desired_vcpus, kMaxStartVcpus, where,
+            "slsim's bound: every instance is simulated");
+    at_most("max_vcpus", ce.max_vcpus, kMaxVcpus, where, "AWS Batch takes a 32-bit integer");
     if (ce.desired_vcpus < ce.min_vcpus) {
       throw ConfigError("desired_vcpus", fmt::format("{}must be >= min_vcpus ({}), got {}", where,
                                                      num(ce.min_vcpus), num(ce.desired_vcpus)));
