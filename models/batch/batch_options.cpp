@@ -52,6 +52,9 @@ void finite_at_least(const std::string& key, double v, double lo, const std::str
   }
 }
 
+// A time in seconds: 0 to a year (see kMaxSeconds).
+void seconds(const std::string& key, double v, const std::string& where = "");
+
 void fraction(const std::string& key, double v, const std::string& where) {
   if (!(v >= 0 && v <= 1)) {
     throw ConfigError(key, fmt::format("{}must be between 0 and 1, got {}", where, num(v)));
@@ -70,11 +73,26 @@ constexpr double kMaxJobMemoryGb = 1'000'000;
 constexpr double kMaxVcpus = 2'147'483'647;
 constexpr double kMaxStartVcpus = 1'000'000;
 
+// Times (timeouts, delays, windows) at most a year: slsim's bound, far beyond any Batch job or
+// delay, and well inside the simulation clock's range.
+constexpr double kMaxSeconds = 365.0 * 24 * 3600;
+// Spot reclaims per hour: 0 (none) or 1e-6 (a mean of 114 years between reclaims) to 3,600 (one
+// a second); outside these the time to a reclaim leaves the clock's range or is nil. slsim bounds.
+constexpr double kMinSpotRate = 1e-6;
+constexpr double kMaxSpotRate = 3600;
+
 void at_most(const std::string& key, double v, double hi, const std::string& where,
              const std::string& why) {
   if (v > hi) {
     throw ConfigError(
         key, fmt::format("{}must be at most {} ({}), got {}", where, num(hi), why, num(v)));
+  }
+}
+
+void seconds(const std::string& key, double v, const std::string& where) {
+  if (!std::isfinite(v) || v < 0 || v > kMaxSeconds) {
+    throw ConfigError(
+        key, fmt::format("{}must be 0 to {} s (a year), got {}", where, num(kMaxSeconds), num(v)));
   }
 }
 
@@ -106,13 +124,14 @@ void validate_job(const BatchJobDefinition& j, const std::string& who, const Bat
     throw ConfigError("timeout_s", fmt::format("{}must be 0 (no timeout) or at least {} s, got {}",
                                                where, num(tmin), num(j.timeout_s)));
   }
+  seconds("timeout_s", j.timeout_s, where);
   const auto amin = static_cast<std::uint32_t>(rc.rule("batch.array_size_min", d));
   const auto amax = static_cast<std::uint32_t>(rc.rule("batch.array_size_max", d));
   if (j.array_size != 0 && (j.array_size < amin || j.array_size > amax)) {
     throw ConfigError("array_size", fmt::format("{}must be 0 (no array jobs) or {} to {}, got {}",
                                                 where, amin, amax, j.array_size));
   }
-  finite_at_least("array_window_s", j.array_window_s, 0, where);
+  seconds("array_window_s", j.array_window_s, where);
   if (j.reference_memory_mb != 0) {
     try {
       validate_lambda_memory(rc, j.reference_memory_mb, d);
@@ -289,14 +308,19 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
   validate_job(o.job, "", o, rc);
   for (const auto& [name, j] : o.functions)
     validate_job(j, name, o, rc);
-  finite_at_least("scheduler_interval_s", o.scheduler_interval_s, 0);
-  finite_at_least("starting_s", o.starting_s, 0);
-  finite_at_least("container_start_s", o.container_start_s, 0);
-  finite_at_least("instance_launch_s", o.instance_launch_s, 0);
-  finite_at_least("fargate_start_s", o.fargate_start_s, 0);
-  finite_at_least("scale_down_delay_s", o.scale_down_delay_s, 0);
+  seconds("scheduler_interval_s", o.scheduler_interval_s);
+  seconds("starting_s", o.starting_s);
+  seconds("container_start_s", o.container_start_s);
+  seconds("instance_launch_s", o.instance_launch_s);
+  seconds("fargate_start_s", o.fargate_start_s);
+  seconds("scale_down_delay_s", o.scale_down_delay_s);
   if (!(o.spot_interruptions_per_hour < 0) || !std::isfinite(o.spot_interruptions_per_hour)) {
-    finite_at_least("spot_interruptions_per_hour", o.spot_interruptions_per_hour, 0);
+    const double r = o.spot_interruptions_per_hour;
+    if (!(r == 0 || (r >= kMinSpotRate && r <= kMaxSpotRate))) {
+      throw ConfigError("spot_interruptions_per_hour",
+                        fmt::format("must be 0 (no reclaims) or from {} to {} per hour, got {}",
+                                    num(kMinSpotRate), num(kMaxSpotRate), num(r)));
+    }
   }
   if (o.spot_discount_pct && !(*o.spot_discount_pct >= 0 && *o.spot_discount_pct <= 100)) {
     throw ConfigError("spot_discount_pct",
