@@ -76,8 +76,8 @@ std::vector<Table> batch_tables(const BatchResult& r) {
 
 }  // namespace
 
-void run_batch(const Scenario& s, const BatchArgs& a, double timeout_s, double error_probability,
-               WorkloadSource& wl, Format f) {
+void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> timeout_s,
+               std::optional<double> error_probability, WorkloadSource& wl, Format f) {
   BatchOptions o = s.batch;
   o.as_of = s.as_of;
   o.region = s.region;
@@ -119,14 +119,8 @@ void run_batch(const Scenario& s, const BatchArgs& a, double timeout_s, double e
       set("attempts", j.attempts, a.attempts);
       set("array_size", j.array_size, a.array_size);
       set("array_window_s", j.array_window_s, a.array_window_s);
-      if (timeout_s >= 0) {
-        j.timeout_s = timeout_s;
-        given.insert("timeout_s");
-      }
-      if (error_probability >= 0) {
-        j.error_probability = error_probability;
-        given.insert("error_probability");
-      }
+      set("timeout_s", j.timeout_s, timeout_s);
+      set("error_probability", j.error_probability, error_probability);
     };
     job(o.job);
     for (auto& [name, j] : o.functions)

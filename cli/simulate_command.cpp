@@ -21,7 +21,7 @@ void add_simulate_command(CLI::App& app) {
     std::uint32_t memory_mb = 0, account_concurrency = 0, provisioned = 0, max_retry = 2;
     std::optional<std::uint32_t> reserved;
     std::optional<std::uint64_t> seed;
-    double timeout_s = -1, error_probability = -1;
+    std::optional<double> timeout_s, error_probability;  // not given: the scenario's
     bool vpc = false, no_vpc = false, no_free_tier = false;
     BatchArgs batch;
   };
@@ -83,11 +83,11 @@ void add_simulate_command(CLI::App& app) {
       if (!a->runtime.empty()) c.runtime = parse_runtime(a->runtime);
       if (a->vpc) c.vpc = true;
       if (a->no_vpc) c.vpc = false;
-      if (a->timeout_s >= 0) c.timeout_s = a->timeout_s;
+      if (a->timeout_s) c.timeout_s = *a->timeout_s;
       if (!a->keep_alive.empty()) c.keep_alive_s = Distribution::parse(a->keep_alive);
       if (!a->init_ms.empty()) c.init_ms = Distribution::parse(a->init_ms);
       if (!a->invocation.empty()) c.invocation = parse_invocation_type(a->invocation);
-      if (a->error_probability >= 0) c.error_probability = a->error_probability;
+      if (a->error_probability) c.error_probability = *a->error_probability;
       c.max_retry_attempts = a->max_retry;
       if (a->provisioned) c.provisioned = {{0, -1, a->provisioned}};
     };

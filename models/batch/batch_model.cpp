@@ -128,8 +128,7 @@ class BatchModel final : public Component {
     launch_ = from_seconds(o_.instance_launch_s);
     fargate_start_ = from_seconds(o_.fargate_start_s);
     scale_down_ = from_seconds(o_.scale_down_delay_s);
-    spot_rate_ = o_.spot_interruptions_per_hour < 0 ? kBatchDefaultSpotInterruptionsPerHour
-                                                    : o_.spot_interruptions_per_hour;
+    spot_rate_ = o_.spot_interruptions_per_hour.value_or(kBatchDefaultSpotInterruptionsPerHour);
     res_.platform = "batch";
     // minvCpus and desiredvCpus: instances running from the start, of the cheapest type.
     for (std::uint32_t e = 0; e < envs_.size(); ++e) {

@@ -91,8 +91,9 @@ void load_batch_table(const toml::table& root, const std::string& path, Scenario
   o.instance_launch_s = b.num("instance_launch_s", o.instance_launch_s);
   o.fargate_start_s = b.num("fargate_start_s", o.fargate_start_s);
   o.scale_down_delay_s = b.num("scale_down_delay_s", o.scale_down_delay_s);
-  o.spot_interruptions_per_hour =
-      b.num("spot_interruptions_per_hour", o.spot_interruptions_per_hour);
+  if (b.has("spot_interruptions_per_hour")) {
+    o.spot_interruptions_per_hour = b.num("spot_interruptions_per_hour", 0);
+  }
   if (b.has("spot_discount_pct")) o.spot_discount_pct = b.num("spot_discount_pct", 0);
   o.discount_pct = b.num("discount_pct", o.discount_pct);
   if (const auto* ces = bt->get_as<toml::array>("compute_environments")) {

@@ -88,9 +88,10 @@ struct BatchOptions {
   double instance_launch_s = 90;     ///< EC2 launch + boot + ECS registration
   double fargate_start_s = 30;       ///< Fargate task provisioning ("about 30 seconds")
   double scale_down_delay_s = 300;   ///< an idle instance is terminated after this
-  /// Spot reclaims per instance-hour (EC2 Spot) or per task-hour (Fargate Spot); < 0: the
-  /// default, 5% of instances per month (the Spot Instance Advisor's lowest band, "< 5%").
-  double spot_interruptions_per_hour = -1;
+  /// Spot reclaims per instance-hour (EC2 Spot) or per task-hour (Fargate Spot): 0 (none) or
+  /// 1e-6 to 3,600; not given: the default, 5% of instances per month (the Spot Instance
+  /// Advisor's lowest band, "< 5%").
+  std::optional<double> spot_interruptions_per_hour;
   std::optional<double> spot_discount_pct;  ///< default: the rate card's rule for EC2/Fargate Spot
 
   Date as_of;
