@@ -99,7 +99,8 @@ void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> time
             ce.compute == BatchCompute::kFargate || ce.compute == BatchCompute::kFargateSpot;
         if (fargate && !was_fargate) {  // what only EC2 environments have no longer applies
           ce.instance_types.clear();
-          ce.min_vcpus = ce.desired_vcpus = 0;
+          ce.min_vcpus = 0;
+          ce.desired_vcpus.reset();
         }
         ce.compute = c;
       }

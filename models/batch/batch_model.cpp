@@ -135,7 +135,7 @@ class BatchModel final : public Component {
       if (!envs_[e].ec2) continue;
       const auto& ce = o_.compute_environments[e];
       const auto want =
-          static_cast<std::uint64_t>(std::llround(std::max(ce.min_vcpus, ce.desired_vcpus) * 1000));
+          static_cast<std::uint64_t>(std::llround(ce.desired_vcpus.value_or(ce.min_vcpus) * 1000));
       while (envs_[e].ec2->alive_vcpu_milli() < want) {
         const std::uint32_t i = envs_[e].ec2->launch_ready(TimePoint{});
         launched(e, i, TimePoint{});

@@ -218,7 +218,7 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
         throw ConfigError("instance_types",
                           where + "Fargate compute environments have no instance types");
       }
-      if (ce.min_vcpus != 0 || ce.desired_vcpus != 0) {
+      if (ce.min_vcpus != 0 || ce.desired_vcpus.value_or(0) != 0) {
         throw ConfigError(ce.min_vcpus != 0 ? "min_vcpus" : "desired_vcpus",
                           where + "does not apply to Fargate compute environments; leave it 0");
       }
@@ -238,7 +238,8 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
       }
     }
     finite_at_least("min_vcpus", ce.min_vcpus, 0, where);
-    finite_at_least("desired_vcpus", ce.desired_vcpus, 0, where);
+    const double desired = ce.desired_vcpus.value_or(ce.min_vcpus);
+    finite_at_least("desired_vcpus", desired, 0, where);
     if (!std::isfinite(ce.max_vcpus) || ce.max_vcpus <= 0) {
       throw ConfigError("max_vcpus",
                         fmt::format("{}must be > 0, got {}", where, num(ce.max_vcpus)));
@@ -247,16 +248,18 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
     // for min/desired vCPUs at once, each simulated, so it bounds those lower.
     at_most("min_vcpus", ce.min_vcpus, kMaxStartVcpus, where,
             "slsim's bound: every instance is simulated");
-    at_most("desired_vcpus", ce.desired_vcpus, kMaxStartVcpus, where,
+    at_most("desired_vcpus", desired, kMaxStartVcpus, where,
             "slsim's bound: every instance is simulated");
     at_most("max_vcpus", ce.max_vcpus, kMaxVcpus, where, "AWS Batch takes a 32-bit integer");
-    if (ce.desired_vcpus < ce.min_vcpus) {
-      throw ConfigError("desired_vcpus", fmt::format("{}must be >= min_vcpus ({}), got {}", where,
-                                                     num(ce.min_vcpus), num(ce.desired_vcpus)));
+    // AWS: minvCpus <= desiredvCpus <= maxvCpus, desiredvCpus optional (then min_vcpus).
+    if (ce.max_vcpus < ce.min_vcpus) {
+      throw ConfigError("max_vcpus", fmt::format("{}must be >= min_vcpus ({}), got {}", where,
+                                                 num(ce.min_vcpus), num(ce.max_vcpus)));
     }
-    if (ce.max_vcpus < ce.desired_vcpus) {
-      throw ConfigError("max_vcpus", fmt::format("{}must be >= desired_vcpus ({}), got {}", where,
-                                                 num(ce.desired_vcpus), num(ce.max_vcpus)));
+    if (desired < ce.min_vcpus || desired > ce.max_vcpus) {
+      throw ConfigError("desired_vcpus",
+                        fmt::format("{}must be from min_vcpus ({}) to max_vcpus ({}), got {}",
+                                    where, num(ce.min_vcpus), num(ce.max_vcpus), num(desired)));
     }
   }
   const auto ce_max =

@@ -66,7 +66,7 @@ void apply_env(const toml::table& t, const TableReader& r, BatchComputeEnvironme
   }
   if (r.has("instance_types")) c.instance_types = strings(t, r, "instance_types");
   c.min_vcpus = r.num("min_vcpus", c.min_vcpus);
-  c.desired_vcpus = r.num("desired_vcpus", c.desired_vcpus);
+  if (r.has("desired_vcpus")) c.desired_vcpus = r.num("desired_vcpus", 0);
   c.max_vcpus = r.num("max_vcpus", c.max_vcpus);
 }
 

@@ -208,7 +208,7 @@ TEST_CASE("BatchModel: Spot capacity kept for min_vcpus is replaced after an int
   auto o = ec2();
   auto& ce = o.compute_environments[0];
   ce.compute = BatchCompute::kSpot;
-  ce.min_vcpus = ce.desired_vcpus = ce.max_vcpus = 8;
+  ce.desired_vcpus = ce.min_vcpus = ce.max_vcpus = 8;
   o.spot_interruptions_per_hour = 1;
   o.job.attempts = 10;
   o.seed = 3;

@@ -197,7 +197,7 @@ TEST_CASE("BatchModel: the higher-priority queue's jobs start first", "[batch]")
     r.add(1, 100, 1);
   BatchOptions o = ec2_options();
   auto& ce = o.compute_environments[0];
-  ce.min_vcpus = ce.desired_vcpus = ce.max_vcpus = 4;
+  ce.desired_vcpus = ce.min_vcpus = ce.max_vcpus = 4;
   o.job.vcpu = 4;
   o.job.memory_gb = 4;
   o.queues = {BatchJobQueue{"low", 1, {"default"}}, BatchJobQueue{"high", 10, {"default"}}};
@@ -349,7 +349,7 @@ TEST_CASE("BatchModel: jobs that can never be placed are reported unfinished", "
   BatchOptions o = ec2_options();
   auto& ce = o.compute_environments[0];
   ce.instance_types = {"c5.large", "c5.xlarge"};
-  ce.min_vcpus = ce.desired_vcpus = ce.max_vcpus = 2;
+  ce.desired_vcpus = ce.min_vcpus = ce.max_vcpus = 2;
   o.job.vcpu = 4;
   o.job.memory_gb = 2;
   const auto res = run(r, o);
@@ -432,7 +432,9 @@ TEST_CASE("BatchOptions: validation names the public key and what is allowed", "
   b.compute_environments[0].max_vcpus = 0;
   CHECK(key_of(b) == "max_vcpus");
   b = o;
-  b.compute_environments[0].min_vcpus = 8;
+  b.compute_environments[0].min_vcpus = 8;  // desired_vcpus not given: min_vcpus (AWS)
+  CHECK(key_of(b) == "(none)");
+  b.compute_environments[0].desired_vcpus = 4;
   CHECK(key_of(b) == "desired_vcpus");
   b = o;
   b.as_of = Date::parse("2016-06-01");

@@ -61,9 +61,10 @@ struct BatchComputeEnvironment {
   /// EC2 instance types from the rate card; empty or {"optimal"}: every x86_64 c, m and r type
   /// the rate card has at as_of (Batch's "optimal" picks from the C, M and R families).
   std::vector<std::string> instance_types;
-  double min_vcpus = 0;      ///< `minvCpus`: kept running even when idle (EC2/Spot only)
-  double desired_vcpus = 0;  ///< `desiredvCpus`: running at the start (EC2/Spot only)
-  double max_vcpus = 256;    ///< `maxvCpus`: cap (EC2/Spot: exceeded by at most one instance)
+  double min_vcpus = 0;  ///< `minvCpus`: kept running even when idle (EC2/Spot only)
+  /// `desiredvCpus`: running at the start (EC2/Spot only); not given: min_vcpus (AWS: optional).
+  std::optional<double> desired_vcpus;
+  double max_vcpus = 256;  ///< `maxvCpus`: cap (EC2/Spot: exceeded by at most one instance)
 };
 
 /// A job queue: higher `priority` is scheduled first; jobs try the environments in order.
