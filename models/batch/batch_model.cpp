@@ -312,6 +312,12 @@ class BatchModel final : public Component {
           --live_;
         }
         terminate(e, i, sim.now());
+        // AWS keeps minvCpus: a reclaimed instance below it is replaced (with the launch delay).
+        while (envs_[e].ec2->below_min()) {
+          const std::uint32_t k = envs_[e].ec2->launch_ready(sim.now(), launch_);
+          launched(e, k, sim.now());
+          idle(e, k, sim.now());
+        }
         request_tick(sim.now());
         break;
       }

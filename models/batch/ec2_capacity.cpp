@@ -135,8 +135,8 @@ std::uint32_t Ec2Capacity::launch_for(std::uint32_t vcpu_milli, std::uint32_t mi
   return add_instance(t, now, now + launch_delay);
 }
 
-std::uint32_t Ec2Capacity::launch_ready(TimePoint now) {
-  return add_instance(pick(0, 0), now, now);
+std::uint32_t Ec2Capacity::launch_ready(TimePoint now, Duration delay) {
+  return add_instance(pick(0, 0), now, now + delay);
 }
 
 void Ec2Capacity::room_add(std::uint32_t i) {

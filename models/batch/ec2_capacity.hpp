@@ -65,8 +65,11 @@ class Ec2Capacity {
   /// Returns the instance or kNone.
   std::uint32_t launch_for(std::uint32_t vcpu_milli, std::uint32_t mib, TimePoint now,
                            Duration launch_delay);
-  /// Launches an instance of the cheapest type (per vCPU), ready at `now` (min/desired vCPUs).
-  std::uint32_t launch_ready(TimePoint now);
+  /// Launches an instance of the cheapest type (per vCPU), ready `delay` after `now`
+  /// (min/desired vCPUs: at the start, and to replace a reclaimed Spot instance).
+  std::uint32_t launch_ready(TimePoint now, Duration delay = Duration{0});
+  /// Fewer vCPUs alive than min_vcpus?
+  bool below_min() const { return alive_milli_ < min_milli_; }
 
   /// Takes or gives back a job's resources on instance `i`.
   void assign(std::uint32_t i, std::uint32_t job, std::uint32_t vcpu_milli, std::uint32_t mib);
