@@ -174,8 +174,8 @@ class BatchModel final : public Component {
     if (runnable > 0) {
       note(
           fmt::format("{} job(s) still RUNNABLE at the end: no compute environment of their queue "
-                      "could place them (min_vcpus filling max_vcpus, or a job larger than a "
-                      "Fargate environment's max_vcpus)",
+                      "could place them (min_vcpus filling max_vcpus with instances too small "
+                      "for them)",
                       runnable));
     }
     res_.span_s = to_seconds(end);
@@ -369,7 +369,22 @@ class BatchModel final : public Component {
     batch_detail::resolve_size(s, name, fn_mb, q.fargate, rc_, o_.as_of);
     s.timeout = from_seconds(s.def.timeout_s);
     s.max_lambda_vcpu = max_lambda_vcpu_;
-    if (!q.fargate) {
+    if (q.fargate) {
+      // A task larger than every environment's max_vcpus could never start: an error, as on EC2.
+      bool fits = false;
+      double most = 0;
+      for (const auto e : q.envs) {
+        fits = fits || envs_[e].fargate->can_hold(s.vcpu_milli);
+        most = std::max(most, envs_[e].fargate->max_vcpus());
+      }
+      if (!fits) {
+        throw ConfigError(
+            "job_vcpu", fmt::format("function '{}' needs {:g} vCPU per job, more than the "
+                                    "max_vcpus of every Fargate compute environment of job queue "
+                                    "'{}' (the largest is {:g}); raise max_vcpus or lower job_vcpu",
+                                    name, s.vcpu_milli / 1000.0, q.name, most));
+      }
+    } else {
       bool fits = false;
       const batch_detail::InstanceType* largest = nullptr;
       for (const auto e : q.envs) {

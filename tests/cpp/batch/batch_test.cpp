@@ -564,6 +564,7 @@ TEST_CASE("BatchModel: nothing is lost over 1,000 randomised scenarios", "[batch
       ce.max_vcpus = 0.25 + static_cast<double>(rng.below(8));
       o.job.vcpu = rng.bernoulli(0.5) ? 0.5 : 1;
       o.job.memory_gb = 2;
+      ce.max_vcpus = std::max(ce.max_vcpus, o.job.vcpu);  // a larger job is an error
     }
     o.job.attempts = 1 + static_cast<std::uint32_t>(rng.below(10));
     o.job.error_probability = rng.bernoulli(0.5) ? rng.uniform(0, 0.6) : 0;
