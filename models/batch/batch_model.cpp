@@ -451,7 +451,8 @@ class BatchModel final : public Component {
                        g.gen);
     }
     g.jobs.push_back(j);
-    if (s.def.array_size > 0 && g.jobs.size() >= s.def.array_size) flush(inv.function, now);
+    if (s.def.array_size > 0 && g.jobs.size() >= static_cast<std::size_t>(s.def.array_size))
+      flush(inv.function, now);
   }
 
   void flush(FunctionId fn, TimePoint now) {

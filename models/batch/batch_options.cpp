@@ -113,7 +113,7 @@ void validate_job(const BatchJobDefinition& j, const std::string& who, const Bat
     throw ConfigError("job_memory_gb",
                       where + "a job needs at least 4 MiB of memory (AWS Batch's minimum)");
   }
-  const auto max_attempts = static_cast<std::uint32_t>(rc.rule("batch.attempts_max", d));
+  const auto max_attempts = static_cast<std::int64_t>(rc.rule("batch.attempts_max", d));
   if (j.attempts < 1 || j.attempts > max_attempts) {
     throw ConfigError("attempts",
                       fmt::format("{}must be 1 to {}, got {}", where, max_attempts, j.attempts));
@@ -125,8 +125,13 @@ void validate_job(const BatchJobDefinition& j, const std::string& who, const Bat
                                                where, num(tmin), num(j.timeout_s)));
   }
   seconds("timeout_s", j.timeout_s, where);
-  const auto amin = static_cast<std::uint32_t>(rc.rule("batch.array_size_min", d));
-  const auto amax = static_cast<std::uint32_t>(rc.rule("batch.array_size_max", d));
+  if (j.timeout_s != std::floor(j.timeout_s)) {  // attemptDurationSeconds is an Integer
+    throw ConfigError("timeout_s", fmt::format("{}must be a whole number of seconds "
+                                               "(attemptDurationSeconds), got {}",
+                                               where, num(j.timeout_s)));
+  }
+  const auto amin = static_cast<std::int64_t>(rc.rule("batch.array_size_min", d));
+  const auto amax = static_cast<std::int64_t>(rc.rule("batch.array_size_max", d));
   if (j.array_size != 0 && (j.array_size < amin || j.array_size > amax)) {
     throw ConfigError("array_size", fmt::format("{}must be 0 (no array jobs) or {} to {}, got {}",
                                                 where, amin, amax, j.array_size));
@@ -164,6 +169,18 @@ void validate_job(const BatchJobDefinition& j, const std::string& who, const Bat
     if (in_queue && is_fargate(ce.compute)) fargate = true;
   }
   if (fargate) {
+    if (j.vcpu > 0 && j.memory_gb == 0) {  // memory from the function: the vCPU must be a size
+      std::vector<double> vcpus;
+      for (const auto& z : rc.fargate_sizes(d))
+        vcpus.push_back(z.vcpu);
+      std::sort(vcpus.begin(), vcpus.end());
+      if (std::none_of(vcpus.begin(), vcpus.end(),
+                       [&](double v) { return std::fabs(v - j.vcpu) <= 1e-9; })) {
+        throw ConfigError(
+            "job_vcpu", fmt::format("{}{} is not a Fargate task vCPU size on {}; sizes: {}", where,
+                                    num(j.vcpu), d.str(), fmt::join(vcpus, ", ")));
+      }
+    }
     if (j.vcpu > 0 && j.memory_gb > 0) {
       try {
         validate_fargate_size(rc, j.vcpu, j.memory_gb, d);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <set>
 
 #include "slsim/platform/config_error.hpp"
@@ -43,11 +44,13 @@ std::vector<std::string> strings(const toml::table& t, const TableReader& r,
 void apply_job(const TableReader& r, BatchJobDefinition& j) {
   j.vcpu = r.num("job_vcpu", j.vcpu);
   j.memory_gb = r.num("job_memory_gb", j.memory_gb);
-  j.attempts = static_cast<std::uint32_t>(r.integer("attempts", j.attempts, 0, 1'000'000));
+  // Whole numbers of any size: validate_batch_options says what AWS allows (1-10, 0 or 2-10,000).
+  constexpr auto lo = std::numeric_limits<std::int64_t>::min();
+  constexpr auto hi = std::numeric_limits<std::int64_t>::max();
+  j.attempts = r.integer("attempts", j.attempts, lo, hi);
   j.error_probability = r.num("error_probability", j.error_probability);
   j.timeout_s = r.num("timeout_s", j.timeout_s);
-  j.array_size =
-      static_cast<std::uint32_t>(r.integer("array_size", j.array_size, 0, 1'000'000'000));
+  j.array_size = r.integer("array_size", j.array_size, lo, hi);
   j.array_window_s = r.num("array_window_s", j.array_window_s);
   j.queue = r.str("queue", j.queue);
   j.reference_memory_mb = static_cast<std::uint32_t>(

@@ -568,7 +568,7 @@ TEST_CASE("BatchModel: nothing is lost over 1,000 randomised scenarios", "[batch
     }
     o.job.attempts = 1 + static_cast<std::uint32_t>(rng.below(10));
     o.job.error_probability = rng.bernoulli(0.5) ? rng.uniform(0, 0.6) : 0;
-    o.job.timeout_s = rng.bernoulli(0.3) ? 60 + rng.uniform(0, 600) : 0;
+    o.job.timeout_s = rng.bernoulli(0.3) ? std::floor(60 + rng.uniform(0, 600)) : 0;  // whole s
     if (rng.bernoulli(0.2)) o.job.array_size = 2 + static_cast<std::uint32_t>(rng.below(5));
     if (rng.bernoulli(0.2)) o.job.array_window_s = rng.uniform(0, 100);
     o.scheduler_interval_s = rng.bernoulli(0.2) ? 0 : rng.uniform(1, 30);

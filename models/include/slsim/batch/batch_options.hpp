@@ -34,14 +34,15 @@ struct BatchJobDefinition {
   /// (the trace's, else 2,048 MB).
   double memory_gb = 0;
   /// Retry strategy `attempts`, 1–10 (AWS default 1).
-  std::uint32_t attempts = 1;
+  std::int64_t attempts = 1;
   /// Probability that an attempt ends in a job error (non-zero exit), in [0, 1].
   double error_probability = 0;
-  /// `attemptDurationSeconds` (`timeout_s`): 0 = no timeout (AWS default), else >= 60 s.
+  /// `attemptDurationSeconds` (`timeout_s`): 0 = no timeout (AWS default), else whole seconds
+  /// >= 60.
   double timeout_s = 0;
   /// Array jobs: group this many consecutive invocations of the function (0 = no arrays;
   /// else 2–10,000).
-  std::uint32_t array_size = 0;
+  std::int64_t array_size = 0;
   /// Array jobs: group the invocations of the function that arrive within this window of the
   /// first (0 = no window). With array_size too, an array closes at whichever comes first.
   double array_window_s = 0;
