@@ -76,8 +76,8 @@ std::vector<Table> batch_tables(const BatchResult& r) {
 
 }  // namespace
 
-void run_batch(const Scenario& s, const BatchArgs& a, double timeout_s, double error_probability,
-               WorkloadSource& wl, Format f) {
+void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> timeout_s,
+               std::optional<double> error_probability, WorkloadSource& wl, Format f) {
   BatchOptions o = s.batch;
   o.as_of = s.as_of;
   o.region = s.region;
@@ -99,7 +99,8 @@ void run_batch(const Scenario& s, const BatchArgs& a, double timeout_s, double e
             ce.compute == BatchCompute::kFargate || ce.compute == BatchCompute::kFargateSpot;
         if (fargate && !was_fargate) {  // what only EC2 environments have no longer applies
           ce.instance_types.clear();
-          ce.min_vcpus = ce.desired_vcpus = 0;
+          ce.min_vcpus = 0;
+          ce.desired_vcpus.reset();
         }
         ce.compute = c;
       }
@@ -119,14 +120,8 @@ void run_batch(const Scenario& s, const BatchArgs& a, double timeout_s, double e
       set("attempts", j.attempts, a.attempts);
       set("array_size", j.array_size, a.array_size);
       set("array_window_s", j.array_window_s, a.array_window_s);
-      if (timeout_s >= 0) {
-        j.timeout_s = timeout_s;
-        given.insert("timeout_s");
-      }
-      if (error_probability >= 0) {
-        j.error_probability = error_probability;
-        given.insert("error_probability");
-      }
+      set("timeout_s", j.timeout_s, timeout_s);
+      set("error_probability", j.error_probability, error_probability);
     };
     job(o.job);
     for (auto& [name, j] : o.functions)

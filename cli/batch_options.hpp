@@ -24,10 +24,10 @@ struct BatchArgs {
 void add_batch_args(CLI::App* cmd, BatchArgs& a);
 
 /// Builds the options from the scenario's [batch] table and the flags given (`timeout_s` and
-/// `error_probability` are the shared --timeout-s / --error-probability flags, < 0 when not
+/// `error_probability` are the shared --timeout-s / --error-probability flags, empty when not
 /// given), runs the model on `wl` and prints the result. ConfigErrors name the flag (when it was
 /// given) or the scenario key.
-void run_batch(const Scenario& s, const BatchArgs& a, double timeout_s, double error_probability,
-               WorkloadSource& wl, Format f);
+void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> timeout_s,
+               std::optional<double> error_probability, WorkloadSource& wl, Format f);
 
 }  // namespace slsim::cli

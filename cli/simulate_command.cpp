@@ -172,7 +172,7 @@ void add_simulate_command(CLI::App& app) {
     }
     if (a->platform == "batch") {
       auto wl = open();
-      run_batch(s, a->batch, a->timeout_s.value_or(-1), a->error_probability.value_or(-1), *wl,
+      run_batch(s, a->batch, a->timeout_s, a->error_probability, *wl,
                 parse_format(a->format));
       return;
     }

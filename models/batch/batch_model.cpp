@@ -128,15 +128,14 @@ class BatchModel final : public Component {
     launch_ = from_seconds(o_.instance_launch_s);
     fargate_start_ = from_seconds(o_.fargate_start_s);
     scale_down_ = from_seconds(o_.scale_down_delay_s);
-    spot_rate_ = o_.spot_interruptions_per_hour < 0 ? kBatchDefaultSpotInterruptionsPerHour
-                                                    : o_.spot_interruptions_per_hour;
+    spot_rate_ = o_.spot_interruptions_per_hour.value_or(kBatchDefaultSpotInterruptionsPerHour);
     res_.platform = "batch";
     // minvCpus and desiredvCpus: instances running from the start, of the cheapest type.
     for (std::uint32_t e = 0; e < envs_.size(); ++e) {
       if (!envs_[e].ec2) continue;
       const auto& ce = o_.compute_environments[e];
       const auto want =
-          static_cast<std::uint64_t>(std::llround(std::max(ce.min_vcpus, ce.desired_vcpus) * 1000));
+          static_cast<std::uint64_t>(std::llround(ce.desired_vcpus.value_or(ce.min_vcpus) * 1000));
       while (envs_[e].ec2->alive_vcpu_milli() < want) {
         const std::uint32_t i = envs_[e].ec2->launch_ready(TimePoint{});
         launched(e, i, TimePoint{});
@@ -175,8 +174,8 @@ class BatchModel final : public Component {
     if (runnable > 0) {
       note(
           fmt::format("{} job(s) still RUNNABLE at the end: no compute environment of their queue "
-                      "could place them (min_vcpus filling max_vcpus, or a job larger than a "
-                      "Fargate environment's max_vcpus)",
+                      "could place them (min_vcpus filling max_vcpus with instances too small "
+                      "for them)",
                       runnable));
     }
     res_.span_s = to_seconds(end);
@@ -313,6 +312,12 @@ class BatchModel final : public Component {
           --live_;
         }
         terminate(e, i, sim.now());
+        // AWS keeps minvCpus: a reclaimed instance below it is replaced (with the launch delay).
+        while (envs_[e].ec2->below_min()) {
+          const std::uint32_t k = envs_[e].ec2->launch_ready(sim.now(), launch_);
+          launched(e, k, sim.now());
+          idle(e, k, sim.now());
+        }
         request_tick(sim.now());
         break;
       }
@@ -364,7 +369,22 @@ class BatchModel final : public Component {
     batch_detail::resolve_size(s, name, fn_mb, q.fargate, rc_, o_.as_of);
     s.timeout = from_seconds(s.def.timeout_s);
     s.max_lambda_vcpu = max_lambda_vcpu_;
-    if (!q.fargate) {
+    if (q.fargate) {
+      // A task larger than every environment's max_vcpus could never start: an error, as on EC2.
+      bool fits = false;
+      double most = 0;
+      for (const auto e : q.envs) {
+        fits = fits || envs_[e].fargate->can_hold(s.vcpu_milli);
+        most = std::max(most, envs_[e].fargate->max_vcpus());
+      }
+      if (!fits) {
+        throw ConfigError(
+            "job_vcpu", fmt::format("function '{}' needs {:g} vCPU per job, more than the "
+                                    "max_vcpus of every Fargate compute environment of job queue "
+                                    "'{}' (the largest is {:g}); raise max_vcpus or lower job_vcpu",
+                                    name, s.vcpu_milli / 1000.0, q.name, most));
+      }
+    } else {
       bool fits = false;
       const batch_detail::InstanceType* largest = nullptr;
       for (const auto e : q.envs) {
@@ -431,7 +451,8 @@ class BatchModel final : public Component {
                        g.gen);
     }
     g.jobs.push_back(j);
-    if (s.def.array_size > 0 && g.jobs.size() >= s.def.array_size) flush(inv.function, now);
+    if (s.def.array_size > 0 && g.jobs.size() >= static_cast<std::size_t>(s.def.array_size))
+      flush(inv.function, now);
   }
 
   void flush(FunctionId fn, TimePoint now) {

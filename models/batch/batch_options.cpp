@@ -43,7 +43,7 @@ BatchCompute parse_batch_compute(std::string_view s) {
 namespace {
 
 std::string num(double v) {
-  return fmt::format("{:g}", v);
+  return fmt::format("{:.15g}", v);
 }
 
 void finite_at_least(const std::string& key, double v, double lo, const std::string& where = "") {
@@ -52,9 +52,47 @@ void finite_at_least(const std::string& key, double v, double lo, const std::str
   }
 }
 
+// A time in seconds: 0 to a year (see kMaxSeconds).
+void seconds(const std::string& key, double v, const std::string& where = "");
+
 void fraction(const std::string& key, double v, const std::string& where) {
   if (!(v >= 0 && v <= 1)) {
     throw ConfigError(key, fmt::format("{}must be between 0 and 1, got {}", where, num(v)));
+  }
+}
+
+// Largest job sizes slsim takes: far above any EC2 instance type or Fargate size, and small
+// enough that milli-vCPUs and MiB stay exact in 32 bits (slsim bounds, not AWS limits; a job
+// larger than every instance type of its queue is refused when its function first runs).
+constexpr double kMaxJobVcpu = 100'000;
+constexpr double kMaxJobMemoryGb = 1'000'000;
+
+// maxvCpus is an Integer (Int32) in the AWS Batch API:
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html
+// min/desired vCPUs start as instances, so slsim bounds them lower.
+constexpr double kMaxVcpus = 2'147'483'647;
+constexpr double kMaxStartVcpus = 1'000'000;
+
+// Times (timeouts, delays, windows) at most a year: slsim's bound, far beyond any Batch job or
+// delay, and well inside the simulation clock's range.
+constexpr double kMaxSeconds = 365.0 * 24 * 3600;
+// Spot reclaims per hour: 0 (none) or 1e-6 (a mean of 114 years between reclaims) to 3,600 (one
+// a second); outside these the time to a reclaim leaves the clock's range or is nil. slsim bounds.
+constexpr double kMinSpotRate = 1e-6;
+constexpr double kMaxSpotRate = 3600;
+
+void at_most(const std::string& key, double v, double hi, const std::string& where,
+             const std::string& why) {
+  if (v > hi) {
+    throw ConfigError(
+        key, fmt::format("{}must be at most {} ({}), got {}", where, num(hi), why, num(v)));
+  }
+}
+
+void seconds(const std::string& key, double v, const std::string& where) {
+  if (!std::isfinite(v) || v < 0 || v > kMaxSeconds) {
+    throw ConfigError(
+        key, fmt::format("{}must be 0 to {} s (a year), got {}", where, num(kMaxSeconds), num(v)));
   }
 }
 
@@ -68,11 +106,14 @@ void validate_job(const BatchJobDefinition& j, const std::string& who, const Bat
   const Date d = o.as_of;
   finite_at_least("job_vcpu", j.vcpu, 0, where);
   finite_at_least("job_memory_gb", j.memory_gb, 0, where);
+  at_most("job_vcpu", j.vcpu, kMaxJobVcpu, where, "slsim's bound, above any instance type");
+  at_most("job_memory_gb", j.memory_gb, kMaxJobMemoryGb, where,
+          "slsim's bound, above any instance type");
   if (j.memory_gb > 0 && j.memory_gb * 1024 < 4) {
     throw ConfigError("job_memory_gb",
                       where + "a job needs at least 4 MiB of memory (AWS Batch's minimum)");
   }
-  const auto max_attempts = static_cast<std::uint32_t>(rc.rule("batch.attempts_max", d));
+  const auto max_attempts = static_cast<std::int64_t>(rc.rule("batch.attempts_max", d));
   if (j.attempts < 1 || j.attempts > max_attempts) {
     throw ConfigError("attempts",
                       fmt::format("{}must be 1 to {}, got {}", where, max_attempts, j.attempts));
@@ -83,13 +124,19 @@ void validate_job(const BatchJobDefinition& j, const std::string& who, const Bat
     throw ConfigError("timeout_s", fmt::format("{}must be 0 (no timeout) or at least {} s, got {}",
                                                where, num(tmin), num(j.timeout_s)));
   }
-  const auto amin = static_cast<std::uint32_t>(rc.rule("batch.array_size_min", d));
-  const auto amax = static_cast<std::uint32_t>(rc.rule("batch.array_size_max", d));
+  seconds("timeout_s", j.timeout_s, where);
+  if (j.timeout_s != std::floor(j.timeout_s)) {  // attemptDurationSeconds is an Integer
+    throw ConfigError("timeout_s", fmt::format("{}must be a whole number of seconds "
+                                               "(attemptDurationSeconds), got {}",
+                                               where, num(j.timeout_s)));
+  }
+  const auto amin = static_cast<std::int64_t>(rc.rule("batch.array_size_min", d));
+  const auto amax = static_cast<std::int64_t>(rc.rule("batch.array_size_max", d));
   if (j.array_size != 0 && (j.array_size < amin || j.array_size > amax)) {
     throw ConfigError("array_size", fmt::format("{}must be 0 (no array jobs) or {} to {}, got {}",
                                                 where, amin, amax, j.array_size));
   }
-  finite_at_least("array_window_s", j.array_window_s, 0, where);
+  seconds("array_window_s", j.array_window_s, where);
   if (j.reference_memory_mb != 0) {
     try {
       validate_lambda_memory(rc, j.reference_memory_mb, d);
@@ -122,6 +169,18 @@ void validate_job(const BatchJobDefinition& j, const std::string& who, const Bat
     if (in_queue && is_fargate(ce.compute)) fargate = true;
   }
   if (fargate) {
+    if (j.vcpu > 0 && j.memory_gb == 0) {  // memory from the function: the vCPU must be a size
+      std::vector<double> vcpus;
+      for (const auto& z : rc.fargate_sizes(d))
+        vcpus.push_back(z.vcpu);
+      std::sort(vcpus.begin(), vcpus.end());
+      if (std::none_of(vcpus.begin(), vcpus.end(),
+                       [&](double v) { return std::fabs(v - j.vcpu) <= 1e-9; })) {
+        throw ConfigError(
+            "job_vcpu", fmt::format("{}{} is not a Fargate task vCPU size on {}; sizes: {}", where,
+                                    num(j.vcpu), d.str(), fmt::join(vcpus, ", ")));
+      }
+    }
     if (j.vcpu > 0 && j.memory_gb > 0) {
       try {
         validate_fargate_size(rc, j.vcpu, j.memory_gb, d);
@@ -176,7 +235,7 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
         throw ConfigError("instance_types",
                           where + "Fargate compute environments have no instance types");
       }
-      if (ce.min_vcpus != 0 || ce.desired_vcpus != 0) {
+      if (ce.min_vcpus != 0 || ce.desired_vcpus.value_or(0) != 0) {
         throw ConfigError(ce.min_vcpus != 0 ? "min_vcpus" : "desired_vcpus",
                           where + "does not apply to Fargate compute environments; leave it 0");
       }
@@ -196,18 +255,28 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
       }
     }
     finite_at_least("min_vcpus", ce.min_vcpus, 0, where);
-    finite_at_least("desired_vcpus", ce.desired_vcpus, 0, where);
+    const double desired = ce.desired_vcpus.value_or(ce.min_vcpus);
+    finite_at_least("desired_vcpus", desired, 0, where);
     if (!std::isfinite(ce.max_vcpus) || ce.max_vcpus <= 0) {
       throw ConfigError("max_vcpus",
                         fmt::format("{}must be > 0, got {}", where, num(ce.max_vcpus)));
     }
-    if (ce.desired_vcpus < ce.min_vcpus) {
-      throw ConfigError("desired_vcpus", fmt::format("{}must be >= min_vcpus ({}), got {}", where,
-                                                     num(ce.min_vcpus), num(ce.desired_vcpus)));
+    // AWS Batch takes maxvCpus as an Int32 (API ComputeResource); slsim starts the instances
+    // for min/desired vCPUs at once, each simulated, so it bounds those lower.
+    at_most("min_vcpus", ce.min_vcpus, kMaxStartVcpus, where,
+            "slsim's bound: every instance is simulated");
+    at_most("desired_vcpus", desired, kMaxStartVcpus, where,
+            "slsim's bound: every instance is simulated");
+    at_most("max_vcpus", ce.max_vcpus, kMaxVcpus, where, "AWS Batch takes a 32-bit integer");
+    // AWS: minvCpus <= desiredvCpus <= maxvCpus, desiredvCpus optional (then min_vcpus).
+    if (ce.max_vcpus < ce.min_vcpus) {
+      throw ConfigError("max_vcpus", fmt::format("{}must be >= min_vcpus ({}), got {}", where,
+                                                 num(ce.min_vcpus), num(ce.max_vcpus)));
     }
-    if (ce.max_vcpus < ce.desired_vcpus) {
-      throw ConfigError("max_vcpus", fmt::format("{}must be >= desired_vcpus ({}), got {}", where,
-                                                 num(ce.desired_vcpus), num(ce.max_vcpus)));
+    if (desired < ce.min_vcpus || desired > ce.max_vcpus) {
+      throw ConfigError("desired_vcpus",
+                        fmt::format("{}must be from min_vcpus ({}) to max_vcpus ({}), got {}",
+                                    where, num(ce.min_vcpus), num(ce.max_vcpus), num(desired)));
     }
   }
   const auto ce_max =
@@ -259,14 +328,19 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
   validate_job(o.job, "", o, rc);
   for (const auto& [name, j] : o.functions)
     validate_job(j, name, o, rc);
-  finite_at_least("scheduler_interval_s", o.scheduler_interval_s, 0);
-  finite_at_least("starting_s", o.starting_s, 0);
-  finite_at_least("container_start_s", o.container_start_s, 0);
-  finite_at_least("instance_launch_s", o.instance_launch_s, 0);
-  finite_at_least("fargate_start_s", o.fargate_start_s, 0);
-  finite_at_least("scale_down_delay_s", o.scale_down_delay_s, 0);
-  if (!(o.spot_interruptions_per_hour < 0) || !std::isfinite(o.spot_interruptions_per_hour)) {
-    finite_at_least("spot_interruptions_per_hour", o.spot_interruptions_per_hour, 0);
+  seconds("scheduler_interval_s", o.scheduler_interval_s);
+  seconds("starting_s", o.starting_s);
+  seconds("container_start_s", o.container_start_s);
+  seconds("instance_launch_s", o.instance_launch_s);
+  seconds("fargate_start_s", o.fargate_start_s);
+  seconds("scale_down_delay_s", o.scale_down_delay_s);
+  if (o.spot_interruptions_per_hour) {
+    const double r = *o.spot_interruptions_per_hour;
+    if (!(r == 0 || (r >= kMinSpotRate && r <= kMaxSpotRate))) {
+      throw ConfigError("spot_interruptions_per_hour",
+                        fmt::format("must be 0 (no reclaims) or from {} to {} per hour, got {}",
+                                    num(kMinSpotRate), num(kMaxSpotRate), num(r)));
+    }
   }
   if (o.spot_discount_pct && !(*o.spot_discount_pct >= 0 && *o.spot_discount_pct <= 100)) {
     throw ConfigError("spot_discount_pct",

@@ -19,6 +19,13 @@ bool optimal_family(const Ec2Instance& i) {
          (i.type[0] == 'c' || i.type[0] == 'm' || i.type[0] == 'r');
 }
 
+// ECS registers less memory than an instance's nominal memory: an m4.large registers 7,985 of
+// 8,192 MiB (97.5%; ECS developer guide, memory management,
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/memory-management.html), an
+// m6i.large 7,817 MiB (95.4%; aws/amazon-ecs-ami issue #597, 2025-12-13). slsim takes 97.5%, the
+// figure the ECS container model (registered_memory_pct) uses, then the Batch agent's 32 MiB.
+constexpr double kRegisteredMemoryPct = 97.5;
+
 }  // namespace
 
 Ec2Capacity::Ec2Capacity(const BatchComputeEnvironment& ce, const RateCard& rc, Date as_of,
@@ -53,8 +60,9 @@ Ec2Capacity::Ec2Capacity(const BatchComputeEnvironment& ce, const RateCard& rc, 
     t.name = n;
     t.vcpu_milli = static_cast<std::uint32_t>(std::llround(shape.vcpu * 1000));
     t.memory_gib = shape.memory_gib;
-    const auto mib =
-        static_cast<std::int64_t>(std::llround(shape.memory_gib * 1024)) - reserved_mib;
+    const auto mib = static_cast<std::int64_t>(
+                         std::floor(shape.memory_gib * 1024 * kRegisteredMemoryPct / 100)) -
+                     reserved_mib;
     t.memory_mib = static_cast<std::uint32_t>(std::max<std::int64_t>(mib, 0));
     t.price_per_vcpu = hour / shape.vcpu;
     types_.push_back(t);
@@ -135,8 +143,8 @@ std::uint32_t Ec2Capacity::launch_for(std::uint32_t vcpu_milli, std::uint32_t mi
   return add_instance(t, now, now + launch_delay);
 }
 
-std::uint32_t Ec2Capacity::launch_ready(TimePoint now) {
-  return add_instance(pick(0, 0), now, now);
+std::uint32_t Ec2Capacity::launch_ready(TimePoint now, Duration delay) {
+  return add_instance(pick(0, 0), now, now + delay);
 }
 
 void Ec2Capacity::room_add(std::uint32_t i) {

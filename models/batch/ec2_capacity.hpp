@@ -6,8 +6,9 @@
 // Design notes: instances live in a flat vector with a free list (a slot is reused after its
 // instance terminates; `life` tells an event for an earlier instance in the slot from one for
 // the current). `with_room_` lists the instances that can still take a job (first fit in launch
-// order). Resources are integers: milli-vCPUs and MiB. An instance's memory for jobs is its
-// memory less what the Batch AMI reserves (32 MiB). Billing is per instance, from launch to
+// order). Resources are integers: milli-vCPUs and MiB. An instance's memory for jobs is what ECS
+// registers (97.5% of its memory, as in the container model) less what the Batch AMI reserves
+// (32 MiB). Billing is per instance, from launch to
 // termination, rounded with EC2's granularity and minimum in force at as_of, and added to an
 // `Ec2Usage` per instance type as integer instance-seconds.
 
@@ -65,8 +66,11 @@ class Ec2Capacity {
   /// Returns the instance or kNone.
   std::uint32_t launch_for(std::uint32_t vcpu_milli, std::uint32_t mib, TimePoint now,
                            Duration launch_delay);
-  /// Launches an instance of the cheapest type (per vCPU), ready at `now` (min/desired vCPUs).
-  std::uint32_t launch_ready(TimePoint now);
+  /// Launches an instance of the cheapest type (per vCPU), ready `delay` after `now`
+  /// (min/desired vCPUs: at the start, and to replace a reclaimed Spot instance).
+  std::uint32_t launch_ready(TimePoint now, Duration delay = Duration{0});
+  /// Fewer vCPUs alive than min_vcpus?
+  bool below_min() const { return alive_milli_ < min_milli_; }
 
   /// Takes or gives back a job's resources on instance `i`.
   void assign(std::uint32_t i, std::uint32_t job, std::uint32_t vcpu_milli, std::uint32_t mib);

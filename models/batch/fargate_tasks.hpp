@@ -23,6 +23,9 @@ class FargateTasks {
     usage_.spot = spot;
   }
 
+  /// Could a task of this size ever run (not larger than max_vcpus)?
+  bool can_hold(std::uint32_t vcpu_milli) const { return vcpu_milli <= max_milli_; }
+  double max_vcpus() const { return static_cast<double>(max_milli_) / 1000.0; }
   /// Room under max_vcpus for a task of this size?
   bool has_room(std::uint32_t vcpu_milli) const {
     return running_milli_ + vcpu_milli <= max_milli_;

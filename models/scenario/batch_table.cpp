@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <set>
 
 #include "slsim/platform/config_error.hpp"
@@ -43,11 +44,13 @@ std::vector<std::string> strings(const toml::table& t, const TableReader& r,
 void apply_job(const TableReader& r, BatchJobDefinition& j) {
   j.vcpu = r.num("job_vcpu", j.vcpu);
   j.memory_gb = r.num("job_memory_gb", j.memory_gb);
-  j.attempts = static_cast<std::uint32_t>(r.integer("attempts", j.attempts, 0, 1'000'000));
+  // Whole numbers of any size: validate_batch_options says what AWS allows (1-10, 0 or 2-10,000).
+  constexpr auto lo = std::numeric_limits<std::int64_t>::min();
+  constexpr auto hi = std::numeric_limits<std::int64_t>::max();
+  j.attempts = r.integer("attempts", j.attempts, lo, hi);
   j.error_probability = r.num("error_probability", j.error_probability);
   j.timeout_s = r.num("timeout_s", j.timeout_s);
-  j.array_size =
-      static_cast<std::uint32_t>(r.integer("array_size", j.array_size, 0, 1'000'000'000));
+  j.array_size = r.integer("array_size", j.array_size, lo, hi);
   j.array_window_s = r.num("array_window_s", j.array_window_s);
   j.queue = r.str("queue", j.queue);
   j.reference_memory_mb = static_cast<std::uint32_t>(
@@ -66,7 +69,7 @@ void apply_env(const toml::table& t, const TableReader& r, BatchComputeEnvironme
   }
   if (r.has("instance_types")) c.instance_types = strings(t, r, "instance_types");
   c.min_vcpus = r.num("min_vcpus", c.min_vcpus);
-  c.desired_vcpus = r.num("desired_vcpus", c.desired_vcpus);
+  if (r.has("desired_vcpus")) c.desired_vcpus = r.num("desired_vcpus", 0);
   c.max_vcpus = r.num("max_vcpus", c.max_vcpus);
 }
 
@@ -91,8 +94,9 @@ void load_batch_table(const toml::table& root, const std::string& path, Scenario
   o.instance_launch_s = b.num("instance_launch_s", o.instance_launch_s);
   o.fargate_start_s = b.num("fargate_start_s", o.fargate_start_s);
   o.scale_down_delay_s = b.num("scale_down_delay_s", o.scale_down_delay_s);
-  o.spot_interruptions_per_hour =
-      b.num("spot_interruptions_per_hour", o.spot_interruptions_per_hour);
+  if (b.has("spot_interruptions_per_hour")) {
+    o.spot_interruptions_per_hour = b.num("spot_interruptions_per_hour", 0);
+  }
   if (b.has("spot_discount_pct")) o.spot_discount_pct = b.num("spot_discount_pct", 0);
   o.discount_pct = b.num("discount_pct", o.discount_pct);
   if (const auto* ces = bt->get_as<toml::array>("compute_environments")) {
@@ -152,7 +156,7 @@ void load_batch_table(const toml::table& root, const std::string& path, Scenario
   try {
     validate_batch_options(o);
   } catch (const ConfigError& e) {
-    throw ScenarioError(fmt::format("{}: batch.{}: {}", path, e.key(), e.message()));
+    throw ScenarioError(config_error_in_file(e, path, "batch"));
   }
 }
 

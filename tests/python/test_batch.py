@@ -80,12 +80,20 @@ def test_simulate_ec2_and_fargate_give_the_shared_summary():
 
 
 def test_a_run_where_nothing_could_run_reports_unfinished_jobs():
-    # Fargate capped at 0.5 vCPU cannot place 1-vCPU jobs: they stay RUNNABLE, counted, noted.
-    b = slsim.Batch(compute="fargate", job_vcpu=1, job_memory_gb=2, max_vcpus=0.5)
+    # min = max = 2 vCPUs keeps one c5.large; 4-vCPU jobs would need a c5.xlarge, which would
+    # pass max_vcpus: they stay RUNNABLE, counted, noted.
+    b = slsim.Batch(instance_types=["c5.large", "c5.xlarge"], min_vcpus=2, max_vcpus=2,
+                    job_vcpu=4, job_memory_gb=2)
     r = slsim.simulate(workload(), b, as_of=AS_OF)
     assert r.summary()["invocations"]["unfinished"] == 3
     assert any("RUNNABLE" in n for n in r.notes)
     assert "no job ended" in repr(r)
+
+
+def test_a_fargate_job_larger_than_max_vcpus_is_an_error():
+    b = slsim.Batch(compute="fargate", job_vcpu=1, job_memory_gb=2, max_vcpus=0.5)
+    with pytest.raises(ValueError, match=r"'export'.*max_vcpus"):
+        slsim.simulate(workload(), b, as_of=AS_OF)
 
 
 def test_fargate_before_it_existed_on_batch_is_refused_at_simulate():

@@ -197,7 +197,7 @@ TEST_CASE("BatchModel: the higher-priority queue's jobs start first", "[batch]")
     r.add(1, 100, 1);
   BatchOptions o = ec2_options();
   auto& ce = o.compute_environments[0];
-  ce.min_vcpus = ce.desired_vcpus = ce.max_vcpus = 4;
+  ce.desired_vcpus = ce.min_vcpus = ce.max_vcpus = 4;
   o.job.vcpu = 4;
   o.job.memory_gb = 4;
   o.queues = {BatchJobQueue{"low", 1, {"default"}}, BatchJobQueue{"high", 10, {"default"}}};
@@ -349,7 +349,7 @@ TEST_CASE("BatchModel: jobs that can never be placed are reported unfinished", "
   BatchOptions o = ec2_options();
   auto& ce = o.compute_environments[0];
   ce.instance_types = {"c5.large", "c5.xlarge"};
-  ce.min_vcpus = ce.desired_vcpus = ce.max_vcpus = 2;
+  ce.desired_vcpus = ce.min_vcpus = ce.max_vcpus = 2;
   o.job.vcpu = 4;
   o.job.memory_gb = 2;
   const auto res = run(r, o);
@@ -432,7 +432,9 @@ TEST_CASE("BatchOptions: validation names the public key and what is allowed", "
   b.compute_environments[0].max_vcpus = 0;
   CHECK(key_of(b) == "max_vcpus");
   b = o;
-  b.compute_environments[0].min_vcpus = 8;
+  b.compute_environments[0].min_vcpus = 8;  // desired_vcpus not given: min_vcpus (AWS)
+  CHECK(key_of(b) == "(none)");
+  b.compute_environments[0].desired_vcpus = 4;
   CHECK(key_of(b) == "desired_vcpus");
   b = o;
   b.as_of = Date::parse("2016-06-01");
@@ -562,10 +564,11 @@ TEST_CASE("BatchModel: nothing is lost over 1,000 randomised scenarios", "[batch
       ce.max_vcpus = 0.25 + static_cast<double>(rng.below(8));
       o.job.vcpu = rng.bernoulli(0.5) ? 0.5 : 1;
       o.job.memory_gb = 2;
+      ce.max_vcpus = std::max(ce.max_vcpus, o.job.vcpu);  // a larger job is an error
     }
     o.job.attempts = 1 + static_cast<std::uint32_t>(rng.below(10));
     o.job.error_probability = rng.bernoulli(0.5) ? rng.uniform(0, 0.6) : 0;
-    o.job.timeout_s = rng.bernoulli(0.3) ? 60 + rng.uniform(0, 600) : 0;
+    o.job.timeout_s = rng.bernoulli(0.3) ? std::floor(60 + rng.uniform(0, 600)) : 0;  // whole s
     if (rng.bernoulli(0.2)) o.job.array_size = 2 + static_cast<std::uint32_t>(rng.below(5));
     if (rng.bernoulli(0.2)) o.job.array_window_s = rng.uniform(0, 100);
     o.scheduler_interval_s = rng.bernoulli(0.2) ? 0 : rng.uniform(1, 30);

@@ -34,14 +34,15 @@ struct BatchJobDefinition {
   /// (the trace's, else 2,048 MB).
   double memory_gb = 0;
   /// Retry strategy `attempts`, 1–10 (AWS default 1).
-  std::uint32_t attempts = 1;
+  std::int64_t attempts = 1;
   /// Probability that an attempt ends in a job error (non-zero exit), in [0, 1].
   double error_probability = 0;
-  /// `attemptDurationSeconds` (`timeout_s`): 0 = no timeout (AWS default), else >= 60 s.
+  /// `attemptDurationSeconds` (`timeout_s`): 0 = no timeout (AWS default), else whole seconds
+  /// >= 60.
   double timeout_s = 0;
   /// Array jobs: group this many consecutive invocations of the function (0 = no arrays;
   /// else 2–10,000).
-  std::uint32_t array_size = 0;
+  std::int64_t array_size = 0;
   /// Array jobs: group the invocations of the function that arrive within this window of the
   /// first (0 = no window). With array_size too, an array closes at whichever comes first.
   double array_window_s = 0;
@@ -61,9 +62,10 @@ struct BatchComputeEnvironment {
   /// EC2 instance types from the rate card; empty or {"optimal"}: every x86_64 c, m and r type
   /// the rate card has at as_of (Batch's "optimal" picks from the C, M and R families).
   std::vector<std::string> instance_types;
-  double min_vcpus = 0;      ///< `minvCpus`: kept running even when idle (EC2/Spot only)
-  double desired_vcpus = 0;  ///< `desiredvCpus`: running at the start (EC2/Spot only)
-  double max_vcpus = 256;    ///< `maxvCpus`: cap (EC2/Spot: exceeded by at most one instance)
+  double min_vcpus = 0;  ///< `minvCpus`: kept running even when idle (EC2/Spot only)
+  /// `desiredvCpus`: running at the start (EC2/Spot only); not given: min_vcpus (AWS: optional).
+  std::optional<double> desired_vcpus;
+  double max_vcpus = 256;  ///< `maxvCpus`: cap (EC2/Spot: exceeded by at most one instance)
 };
 
 /// A job queue: higher `priority` is scheduled first; jobs try the environments in order.
@@ -88,9 +90,10 @@ struct BatchOptions {
   double instance_launch_s = 90;     ///< EC2 launch + boot + ECS registration
   double fargate_start_s = 30;       ///< Fargate task provisioning ("about 30 seconds")
   double scale_down_delay_s = 300;   ///< an idle instance is terminated after this
-  /// Spot reclaims per instance-hour (EC2 Spot) or per task-hour (Fargate Spot); < 0: the
-  /// default, 5% of instances per month (the Spot Instance Advisor's lowest band, "< 5%").
-  double spot_interruptions_per_hour = -1;
+  /// Spot reclaims per instance-hour (EC2 Spot) or per task-hour (Fargate Spot): 0 (none) or
+  /// 1e-6 to 3,600; not given: the default, 5% of instances per month (the Spot Instance
+  /// Advisor's lowest band, "< 5%").
+  std::optional<double> spot_interruptions_per_hour;
   std::optional<double> spot_discount_pct;  ///< default: the rate card's rule for EC2/Fargate Spot
 
   Date as_of;
