@@ -10,7 +10,11 @@
 //  3. the bill equals pricing the recorded usage through the rate card (RateCard::price with
 //     the run's as_of, region, free tier and discount) — what `slsim price` does — and the
 //     usage bills exactly the attempts that ran (requests = attempts - throttles);
-//  4. the same seed gives the same JSON (`to_json()`), also when run on another thread.
+//  4. the same seed gives the same JSON (`to_json()`), also when run on another thread;
+//  5. for cases whose every attempt bills the same (one function, constant duration, no errors,
+//     timeouts, CPU rescaling, provisioned concurrency or INIT billing), the metered usage is
+//     exactly what `slsim price lambda --requests N --duration-ms D ...` computes
+//     (`lambda_usage`) for the attempts that ran — a check independent of the model's meters.
 //
 // Cases: 10,000 (1,000 in the sanitizer build); $SLSIM_PROPERTY_CASES and $SLSIM_PROPERTY_SEED
 // change them (case i uses seed base + i, so one failing case is rerun alone with
@@ -253,4 +257,89 @@ TEST_CASE("Lambda property: the generator is deterministic", "[property][lambda]
   CHECK(a.options.as_of == b.options.as_of);
   CHECK(a.options.functions.size() == b.options.functions.size());
   CHECK(property::lambda_case(12346).trace.arrival_s != a.trace.arrival_s);
+}
+
+TEST_CASE("Lambda property: uniform invocations meter what slsim price computes",
+          "[property][lambda]") {
+  const int cases = std::max(1, property::case_count() / 5);
+  const std::uint64_t base = property::base_seed() + 7'000'000;
+  const auto& rc = RateCard::builtin();
+  int failed = 0;
+  std::uint64_t ran_total = 0;
+  for (int i = 0; i < cases; ++i) {
+    const std::uint64_t seed = base + static_cast<std::uint64_t>(i);
+    property::Draw d(seed);
+    auto trace = property::random_trace(d);
+    trace.function_names.resize(1);
+    const double work_ms = d.chance(0.1) ? 0.0 : d.uniform(0, 5'000);
+    for (auto& f : trace.function)
+      f = 0;
+    for (auto& w : trace.duration_ms)
+      w = work_ms;
+    // INIT is billed from 2025-08-01: draw until the era is before it.
+    LambdaOptions o;
+    do {
+      o = property::random_lambda(d, rc, trace);
+    } while (o.as_of >= Date(2025, 8, 1));
+    LambdaFunctionConfig* cfg = &o.defaults;
+    if (auto it = o.functions.find(trace.function_names[0]); it != o.functions.end())
+      cfg = &it->second;
+    const auto fresh = property::random_function(d, rc, o.as_of, 0);
+    *cfg = [&] {
+      auto c = *cfg;
+      if (c.memory_mb == 0) c.memory_mb = fresh.memory_mb ? fresh.memory_mb : 128;
+      c.error_probability = 0;
+      c.timeout_s = 0;  // the era's maximum, 300 s or more: no timeouts
+      c.reference_memory_mb = c.memory_mb;
+      c.provisioned.clear();
+      if (c.runtime == Runtime::kCustom || c.runtime == Runtime::kContainer)
+        c.runtime = Runtime::kGo;
+      c.visibility_timeout_s = rc.rule("lambda.timeout_max_s", o.as_of) + 30;
+      c.message_retention_s = std::max(c.message_retention_s, c.visibility_timeout_s);
+      return c;
+    }();
+    o.defaults.reserved_concurrency.reset();
+
+    auto src = property::open_trace(trace);
+    LambdaResult r;
+    try {
+      r = simulate_lambda(src, o);
+    } catch (const std::exception& e) {
+      FAIL_CHECK("case seed " << seed << ": refused: " << e.what());
+      ++failed;
+      continue;
+    }
+    const Observed ob(r);
+    LambdaPriceInput in;
+    in.memory_mb = cfg->memory_mb;
+    in.requests = ob.attempts - ob.throttles;
+    in.duration_ms = to_millis(from_millis(work_ms));  // the trace keeps whole microseconds
+    in.arch = cfg->arch;
+    in.ephemeral_mb = cfg->ephemeral_mb;
+    const LambdaUsage expected = lambda_usage(rc, in, o.as_of);
+    ran_total += in.requests;
+    Usage u;
+    if (in.requests > 0) u.lambda.push_back(expected);
+    LambdaUsage got;
+    got.arch = cfg->arch;
+    for (const auto& x : r.usage.lambda) {
+      got.requests += x.requests + x.pc_requests;
+      got.duration_mb_ms += x.duration_mb_ms + x.pc_duration_mb_ms;
+      got.ephemeral_mb_ms += x.ephemeral_mb_ms;
+    }
+    const bool same = got.requests == expected.requests &&
+                      got.duration_mb_ms == (in.requests ? expected.duration_mb_ms : 0) &&
+                      got.ephemeral_mb_ms == (in.requests ? expected.ephemeral_mb_ms : 0);
+    if (!same && ++failed <= 5) {
+      FAIL_CHECK("case seed " << seed << ": metered " << got.requests << " requests, "
+                              << got.duration_mb_ms << " MB-ms, " << got.ephemeral_mb_ms
+                              << " ephemeral MB-ms; slsim price gives " << expected.requests << ", "
+                              << expected.duration_mb_ms << ", " << expected.ephemeral_mb_ms
+                              << " (memory " << in.memory_mb << " MB, " << in.duration_ms
+                              << " ms, as_of " << o.as_of.str() << ")");
+    }
+  }
+  INFO(cases << " cases");
+  CHECK(failed == 0);
+  CHECK(ran_total > 0);
 }
