@@ -55,7 +55,7 @@ for t in "${targets[@]}"; do
   rate=$(awk '/stat::average_exec_per_sec/ {print $2}' "$log" | tail -1)
   files=$(find "$work" -type f | wc -l)
   printf '%-14s %12s %9s %8s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "$files" "$result"
-  if [ $result != ok ]; then
+  if [ "$result" != ok ]; then
     grep -m1 -A30 -E 'slsim fuzz finding|ERROR: (AddressSanitizer|libFuzzer)|runtime error|deadly signal' \
       "$log" || tail -40 "$log"
   fi
