@@ -5,11 +5,15 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 
 #include "slsim/core/distribution.hpp"
 #include "slsim/lambda/lambda.hpp"
+#include "slsim/scenario/scenario.hpp"
 #include "slsim/workload/array_source.hpp"
 
 using namespace slsim;
@@ -20,6 +24,22 @@ ArraySource trace(const WorkloadColumns& c) {
   FunctionTable table;
   auto rows = ArraySource::prepare(c, table);
   return ArraySource(std::move(rows), std::move(table));
+}
+
+// Loads `toml` from a file of its own; returns the ScenarioError's message, or "" if it loaded.
+std::string load_error(const std::string& name, const std::string& toml) {
+  const auto dir = std::filesystem::temp_directory_path() / "slsim-findings-test";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / (name + ".toml")).string();
+  std::ofstream(path) << toml;
+  try {
+    (void)load_scenario(path);
+  } catch (const ScenarioError& e) {
+    std::filesystem::remove(path);
+    return e.what();
+  }
+  std::filesystem::remove(path);
+  return "";
 }
 
 }  // namespace
@@ -105,4 +125,21 @@ TEST_CASE("Distribution finding F4: a subnormal value round-trips through spec()
   const auto d = Distribution::parse("0x1p-1074");
   CHECK_NOTHROW(Distribution::parse(d.spec()));
   CHECK_NOTHROW(Distribution::parse("1e-310"));
+}
+
+// F5 (scenario fuzzing seeds): the windows of `provisioned = [{start_s, end_s, count}]` are not
+// read like other keys: a count outside 32 bits wraps (4294967297 is 1 environment, -1 is
+// 4,294,967,295), a value of the wrong type is silently the default (start_s = "soon" is 0) and
+// an unknown key is ignored (`start = 5`). Each should be refused, naming the key. Input:
+// tests/fuzz/findings/scenario/F5-provisioned-count-wraps.toml.
+TEST_CASE("Scenario finding F5: provisioned windows are validated like other keys",
+          "[scenario][finding][!mayfail]") {
+  const std::string head =
+      "as_of = 2024-05-01\n[workload]\ngenerator = \"poisson\"\n[lambda]\nmemory_mb = 128\n";
+  CHECK_FALSE(
+      load_error("f5a", head + "provisioned = [{start_s = 0, count = 4294967297}]\n").empty());
+  CHECK_FALSE(load_error("f5b", head + "provisioned = [{start_s = 0, count = -1}]\n").empty());
+  CHECK_FALSE(
+      load_error("f5c", head + "provisioned = [{start_s = \"soon\", count = 1}]\n").empty());
+  CHECK_FALSE(load_error("f5d", head + "provisioned = [{start = 5, count = 1}]\n").empty());
 }
