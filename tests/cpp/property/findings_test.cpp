@@ -143,3 +143,16 @@ TEST_CASE("Scenario finding F5: provisioned windows are validated like other key
       load_error("f5c", head + "provisioned = [{start_s = \"soon\", count = 1}]\n").empty());
   CHECK_FALSE(load_error("f5d", head + "provisioned = [{start = 5, count = 1}]\n").empty());
 }
+
+// F6 (scenario fuzzing): with both `arch` and `runtime` in a [lambda] table, a bad arch is
+// reported as `lambda.runtime: architecture 'x72_64' is not x86_64 or arm64` — the wrong key.
+TEST_CASE("Scenario finding F6: a bad arch is reported under arch",
+          "[scenario][finding][!mayfail]") {
+  const std::string msg =
+      load_error("f6",
+                 "as_of = 2024-05-01\n[workload]\ngenerator = \"poisson\"\n[lambda]\n"
+                 "arch = \"x72_64\"\nruntime = \"python\"\n");
+  INFO(msg);
+  CHECK(msg.find("lambda.arch") != std::string::npos);
+  CHECK(msg.find("lambda.runtime") == std::string::npos);
+}
