@@ -149,7 +149,7 @@ def test_scenario_batch_table_errors_name_file_and_key(tmp_path):
                    '[batch]\ntimeout_s = 10\n')
     p = run("simulate", "--platform", "batch", "--scenario", str(bad), check=False)
     assert p.returncode == 2
-    assert "bad.toml" in p.stderr and "batch.timeout_s" in p.stderr and "60" in p.stderr
+    assert "bad.toml" in p.stderr and "[batch] timeout_s" in p.stderr and "60" in p.stderr
     bad.write_text(f'as_of = 2026-11-01\n[workload]\ntrace = "{trace}"\n'
                    '[batch]\nmax_vcpu = 4\n')
     p = run("simulate", "--platform", "batch", "--scenario", str(bad), check=False)

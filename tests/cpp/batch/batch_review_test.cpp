@@ -263,10 +263,10 @@ TEST_CASE("BatchModel: an instance offers jobs the memory ECS registers, not its
 
 TEST_CASE("Scenario: [batch] attempts and array_size errors say what AWS allows", "[batch]") {
   auto e = scenario_error("slsim_batch_attempts.toml", "attempts = -1\n");
-  CHECK(has(e, "batch.attempts"));
+  CHECK(has(e, "[batch] attempts"));
   CHECK(has(e, "1 to 10"));
   e = scenario_error("slsim_batch_array.toml", "array_size = -3\n");
-  CHECK(has(e, "batch.array_size"));
+  CHECK(has(e, "[batch] array_size"));
   CHECK(has(e, "2 to 10000"));
 }
 

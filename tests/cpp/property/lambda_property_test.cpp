@@ -137,7 +137,7 @@ std::string check_case(const property::LambdaCase& k, Coverage& cov) {
                              : rc.rule("lambda.account_concurrency", k.options.as_of);
   if (r.max_busy > account)
     why << "max_busy " << r.max_busy << " > account limit " << account << "; ";
-  if (r.max_busy > r.max_envs) why << "max_busy > max_envs; ";
+  if (r.max_busy > r.instances_max) why << "max_busy > instances_max; ";
   if (k.trace.function_names.size() == 1) {
     const auto it = k.options.functions.find(k.trace.function_names[0]);
     const auto& cfg = it != k.options.functions.end() ? it->second : k.options.defaults;
@@ -161,8 +161,8 @@ std::string check_case(const property::LambdaCase& k, Coverage& cov) {
                             r.latency_stats.count() ? r.latency_stats.mean() : 0.0,
                             r.latency_ms.count() ? r.latency_ms.quantile(0.5) : 0.0,
                             r.latency_ms.count() ? r.latency_ms.quantile(0.99) : 0.0,
-                            r.mean_envs,
-                            r.max_envs,
+                            r.instances_mean,
+                            r.instances_max,
                             r.mean_busy,
                             r.max_busy,
                             r.cold_start_probability()};
