@@ -206,6 +206,9 @@ class IdleHeap {
 // the traffic).
 struct Fn {
   bool ready = false;
+  // Set up (for its provisioned concurrency) before any invocation, with neither a configured
+  // nor a listed memory: the memory is the first invocation's, else 128 MB.
+  bool memory_pending = false;
   std::string name;
   LambdaFunctionConfig cfg;
   std::uint32_t memory_mb = 128;
@@ -542,28 +545,13 @@ class LambdaModel final : public Component {
     f.ready = true;
     f.name = name;
     f.cfg = cfg;
-    // Memory: configured, else the trace's, rounded up to a size allowed at as_of.
-    std::uint32_t mem = f.cfg.memory_mb;
-    if (mem == 0) {
-      mem = trace_mb ? trace_mb : 128;
-      const auto lo = static_cast<std::uint32_t>(rc_.rule("lambda.memory_min_mb", o_.as_of));
-      const auto hi = static_cast<std::uint32_t>(rc_.rule("lambda.memory_max_mb", o_.as_of));
-      const auto step = static_cast<std::uint32_t>(rc_.rule("lambda.memory_step_mb", o_.as_of));
-      mem = std::max(mem, lo);
-      mem = lo + (mem - lo + step - 1) / step * step;
-      if (mem > hi) {
-        note(fmt::format("function {}: trace memory above the {} MB limit; simulated at {} MB",
-                         name, hi, hi));
-        mem = hi;
-      }
-    }
-    f.memory_mb = mem;
+    f.memory_pending = f.cfg.memory_mb == 0 && trace_mb == 0;
+    set_memory(f, trace_mb);
     const double max_timeout = rc_.rule("lambda.timeout_max_s", o_.as_of);
     f.timeout = from_seconds(f.cfg.timeout_s > 0 ? f.cfg.timeout_s : max_timeout);
     f.keep_alive = f.cfg.keep_alive_s       ? *f.cfg.keep_alive_s
                    : keep_min_ == keep_max_ ? Distribution::constant(keep_min_)
                                             : Distribution::uniform(keep_min_, keep_max_);
-    f.init = f.cfg.init_ms ? *f.cfg.init_ms : default_init_ms(f.cfg.runtime, mem);
     f.eni = f.cfg.vpc && eni_era_;
     f.init_billed = init_billed_rule_ || f.cfg.runtime == Runtime::kCustom ||
                     f.cfg.runtime == Runtime::kContainer;
@@ -584,6 +572,27 @@ class LambdaModel final : public Component {
         sim_.schedule_at(std::max(TimePoint{stop}, sim_.now()), id_, kPcEnd, arg);
     }
     return s;
+  }
+
+  // Memory: configured, else the trace's, rounded up to a size allowed at as_of (else 128 MB);
+  // the default INIT distribution depends on it.
+  void set_memory(Fn& f, std::uint32_t trace_mb) {
+    std::uint32_t mem = f.cfg.memory_mb;
+    if (mem == 0) {
+      mem = trace_mb ? trace_mb : 128;
+      const auto lo = static_cast<std::uint32_t>(rc_.rule("lambda.memory_min_mb", o_.as_of));
+      const auto hi = static_cast<std::uint32_t>(rc_.rule("lambda.memory_max_mb", o_.as_of));
+      const auto step = static_cast<std::uint32_t>(rc_.rule("lambda.memory_step_mb", o_.as_of));
+      mem = std::max(mem, lo);
+      mem = lo + (mem - lo + step - 1) / step * step;
+      if (mem > hi) {
+        note(fmt::format("function {}: trace memory above the {} MB limit; simulated at {} MB",
+                         f.name, hi, hi));
+        mem = hi;
+      }
+    }
+    f.memory_mb = mem;
+    f.init = f.cfg.init_ms ? *f.cfg.init_ms : default_init_ms(f.cfg.runtime, mem);
   }
 
   // A provisioned window's [start, stop) in simulated time, clipped to [origin, end].
@@ -630,6 +639,15 @@ class LambdaModel final : public Component {
     pull_arrival();
     const std::uint32_t s = slot_index(inv);
     Fn& f = fns_[s];
+    if (f.memory_pending) {
+      // Set up before its first invocation without a memory: the first invocation's memory
+      // (its provisioned capacity is billed at it, at the end).
+      f.memory_pending = false;
+      if (inv.memory_mb) {
+        set_memory(f, inv.memory_mb);
+        if (f.eni) f.enis = std::max(f.enis, enis_needed(f));
+      }
+    }
     ++res_.counts.arrived;
     sample().arrivals++;
     const std::uint32_t r = new_request();
