@@ -139,6 +139,7 @@ struct Env {
   std::uint32_t gen = 0;           // bumped when the environment leaves the idle pool
   TimePoint busy_since{}, deadline{};
   bool alive = false, busy = false, pc = false, doomed = false;
+  bool first = false;       // the running attempt is its invocation's first run
   std::uint8_t result = 0;  // outcome of the running attempt: 0 ok, 1 error, 2 timeout
 };
 
@@ -310,6 +311,9 @@ class LambdaModel final : public Component {
     origin_ = has_pending_ ? pending_.arrival : TimePoint{};
     envs_tw_ = TimeWeighted(origin_);
     busy_tw_ = TimeWeighted(origin_);
+    span_end_ = origin_;
+    envs_at_end_ = envs_tw_;
+    busy_at_end_ = busy_tw_;
     // Provisioned concurrency exists from its window's start whatever the traffic: set up the
     // functions that have it now (the named ones, and every function the workload lists so far
     // when the defaults have it).
@@ -324,19 +328,29 @@ class LambdaModel final : public Component {
   }
 
   LambdaResult finish() {
-    const TimePoint end = std::max(last_event_, origin_);
+    // The span ends at the last arrival, the end of the last first run of an invocation or
+    // the end of a provisioned window, whichever is last: retries, redeliveries and expiries
+    // after it (an SQS message failing for its 4-day retention, async retries up to 6 h) are
+    // billed but stretch neither the time averages nor the monthly allowances' proration.
+    const TimePoint end = span_end_;
     res_.platform = "lambda";
     res_.span_s = to_seconds(end - origin_);
-    expire_until(end);
-    res_.instances_mean = envs_tw_.mean(end);
+    res_.instances_mean = envs_at_end_.mean(end);
     res_.instances_max = envs_tw_.max();
-    res_.mean_busy = busy_tw_.mean(end);
+    res_.mean_busy = busy_at_end_.mean(end);
     res_.max_busy = busy_tw_.max();
     res_.mean_idle = res_.instances_mean - res_.mean_busy;
     res_.latency_ms = res_.latency_completed_ms;
     res_.latency_ms.merge(latency_not_completed_);
-    const double alive_s = envs_tw_.integral(end);
-    res_.utilisation = alive_s > 0 ? busy_tw_.integral(end) / alive_s : 0.0;
+    const double alive_s = envs_at_end_.integral(end);
+    res_.utilisation = alive_s > 0 ? busy_at_end_.integral(end) / alive_s : 0.0;
+    if (last_event_ > end) {
+      note(fmt::format(
+          "retries, redeliveries or expiries went on for {:.0f} s after the span (the last "
+          "arrival or first run, {:.3f} s): their runs are billed, but the time averages and the "
+          "monthly allowances' proration cover the span only",
+          to_seconds(last_event_ - end), res_.span_s));
+    }
     for (auto& f : fns_) {
       if (!f.ready) continue;
       // Provisioned capacity is billed for the time each window is enabled within the span,
@@ -668,6 +682,15 @@ class LambdaModel final : public Component {
     } else {
       attempt(r);
     }
+    extend_span(inv.arrival);
+  }
+
+  // The span reaches `t` (an arrival, the end of a first run, the end of a provisioned
+  // window): the time averages are kept as they stand now.
+  void extend_span(TimePoint t) {
+    span_end_ = t;
+    envs_at_end_ = envs_tw_;
+    busy_at_end_ = busy_tw_;
   }
 
   std::uint32_t slot_index(const Invocation& inv) {
@@ -859,6 +882,7 @@ class LambdaModel final : public Component {
     busy_tw_.set(now, busy_);
     ++q.executions;
     ++q.inflight;
+    v.first = q.executions == 1;
     q.cold = cold;
     q.started = now;
     Duration init{0}, eni{0};
@@ -914,6 +938,7 @@ class LambdaModel final : public Component {
     Request& q = reqs_[r];
     Fn& f = fns_[v.fn];
     const TimePoint now = sim_.now();
+    const bool first = v.first;
     res_.env_time_s.add(to_seconds(now - v.busy_since));
     v.busy = false;
     v.request = kNone;
@@ -976,6 +1001,7 @@ class LambdaModel final : public Component {
     }
     if (!f.queue.empty()) drain(f);
     sample_envs();
+    if (first) extend_span(now);
   }
 
   void end(std::uint32_t r, Outcome o) {
@@ -1175,6 +1201,7 @@ class LambdaModel final : public Component {
         --drop;
       }
     }
+    extend_span(sim_.now());
   }
 
   // ---- time series
@@ -1212,9 +1239,10 @@ class LambdaModel final : public Component {
   Invocation pending_;
   bool has_pending_ = false;
   TimePoint last_arrival_{}, origin_{};
-  TimePoint last_event_{};              // the last event that changed state: the end of the span
-  std::vector<Fn> fns_;                 // by slot
-  std::vector<std::uint32_t> slot_of_;  // FunctionId -> slot (kNone: none yet)
+  TimePoint last_event_{};                            // the last event that changed state
+  TimePoint span_end_{};                              // the end of the span (see finish)
+  std::vector<Fn> fns_;                               // by slot
+  std::vector<std::uint32_t> slot_of_;                // FunctionId -> slot (kNone: none yet)
   std::map<std::string, std::uint32_t> named_slots_;  // set up at the start, not yet invoked
   std::vector<Request> reqs_;
   std::vector<std::uint32_t> free_reqs_;
@@ -1235,7 +1263,8 @@ class LambdaModel final : public Component {
   Duration retry1_{}, retry2_{};
   double backoff_min_s_ = 1, backoff_max_s_ = 300, keep_min_ = 300, keep_max_ = 420;
   TimeWeighted envs_tw_, busy_tw_;
-  SecondSample sink_;  // written when no time series is recorded; never read
+  TimeWeighted envs_at_end_, busy_at_end_;  // as they stood at the end of the span
+  SecondSample sink_;                       // written when no time series is recorded; never read
   LambdaResult res_;
   QuantileSketch latency_not_completed_;  // merged into res_.latency_ms at the end
   std::vector<std::string> notes_;
