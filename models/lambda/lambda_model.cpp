@@ -305,10 +305,22 @@ class LambdaModel final : public Component {
     }
     unreserved_cap_ = account_limit_ - static_cast<std::uint32_t>(reserved_sum);
     if (o_.record_timeseries) res_.timeseries.emplace_back();
-    // The simulated span starts at the first arrival: shifting every arrival by a constant
-    // changes nothing but absolute times.
+    // The simulated span starts at the first arrival (shifting every arrival by a constant
+    // changes nothing but absolute times), or at the start of an earlier provisioned window
+    // that has an end: such a window is billed whole, as AWS bills it.
     pull_arrival();
-    origin_ = has_pending_ ? pending_.arrival : TimePoint{};
+    const TimePoint never{Duration{std::numeric_limits<std::int64_t>::max()}};
+    origin_ = has_pending_ ? pending_.arrival : never;
+    auto earlier_window = [&](const LambdaFunctionConfig& c) {
+      for (const auto& w : c.provisioned) {
+        if (w.end_s >= 0 && w.count > 0 && w.end_s > w.start_s)
+          origin_ = std::min(origin_, TimePoint{from_seconds(std::max(0.0, w.start_s))});
+      }
+    };
+    for (const auto& [name, cfg] : o_.functions)
+      earlier_window(cfg);
+    earlier_window(o_.defaults);
+    if (origin_ == never) origin_ = TimePoint{};
     envs_tw_ = TimeWeighted(origin_);
     busy_tw_ = TimeWeighted(origin_);
     span_end_ = origin_;
@@ -609,14 +621,12 @@ class LambdaModel final : public Component {
     f.init = f.cfg.init_ms ? *f.cfg.init_ms : default_init_ms(f.cfg.runtime, mem);
   }
 
-  // A provisioned window's [start, stop) in simulated time, clipped to [origin, end].
+  // A provisioned window's [start, stop) in simulated time: a window with an end is whole (the
+  // span covers it); an open one (the `provisioned_concurrency` count) runs from its start, or
+  // the span's start if later, to `end`.
   std::pair<Duration, Duration> pc_window(const ProvisionedWindow& w, TimePoint end) const {
-    const Duration o = origin_.time_since_epoch();
-    const Duration start = std::max(from_seconds(w.start_s), o);
-    const Duration stop =
-        w.end_s < 0 ? end.time_since_epoch()
-                    : std::min(std::max(from_seconds(w.end_s), o), end.time_since_epoch());
-    return {start, stop};
+    if (w.end_s >= 0) return {from_seconds(std::max(0.0, w.start_s)), from_seconds(w.end_s)};
+    return {std::max(from_seconds(w.start_s), origin_.time_since_epoch()), end.time_since_epoch()};
   }
 
   void note(std::string s) {
