@@ -223,7 +223,8 @@ struct Fn {
   TimePoint eni_ready_at{};
   std::vector<std::pair<std::uint32_t, std::uint32_t>> mru;  // (env, gen), back = most recent
   std::vector<std::uint32_t> pc_idle;
-  std::size_t stale_mru = 0;  // expired environments still listed in mru
+  std::vector<std::uint32_t> pc_made;  // by window: environments its start created (billed)
+  std::size_t stale_mru = 0;           // expired environments still listed in mru
   double tokens = 0;
   TimePoint tokens_at{};
   std::deque<std::uint32_t> queue;  // SQS messages waiting
@@ -374,7 +375,11 @@ class LambdaModel final : public Component {
           const auto [start, stop] = pc_window(w, end);
           if (stop <= start || w.count == 0) continue;
           const auto ms = static_cast<std::uint64_t>(ceil_to(stop - start, g).count() / 1000);
-          f.usage.pc_capacity_mb_ms += static_cast<std::uint64_t>(w.count) * f.memory_mb * ms;
+          // The environments the window made: fewer than its count when the account could not
+          // hold them (never billed for environments that did not exist).
+          const std::uint64_t made =
+              f.pc_made[static_cast<std::size_t>(&w - f.cfg.provisioned.data())];
+          f.usage.pc_capacity_mb_ms += made * f.memory_mb * ms;
         }
       }
       if (f.expired_after_failing > 0) {
@@ -589,6 +594,7 @@ class LambdaModel final : public Component {
     // Provisioned environments are set up at their window's start (clipped to the start of the
     // span); they are warm and never expire.
     const TimePoint far{Duration{std::numeric_limits<std::int64_t>::max()}};
+    f.pc_made.assign(f.cfg.provisioned.size(), 0);
     for (std::uint32_t w = 0; w < f.cfg.provisioned.size(); ++w) {
       const auto [start, stop] = pc_window(f.cfg.provisioned[w], far);
       if (stop <= start) continue;
@@ -1176,10 +1182,13 @@ class LambdaModel final : public Component {
     Fn& f = fns_[s];
     const std::uint32_t want = f.cfg.provisioned[w].count;
     // Provisioned environments are taken from the function's reserved or the unreserved pool.
-    for (std::uint32_t i = 0; i < want; ++i) {
+    std::uint32_t& made = f.pc_made[w];
+    for (made = 0; made < want; ++made) {
       if (!f.reserved && unreserved_used_ >= unreserved_cap_) {
-        note(fmt::format("function {}: provisioned concurrency limited by the account concurrency",
-                         f.name));
+        note(
+            fmt::format("function {}: provisioned concurrency limited by the account "
+                        "concurrency: {} of {} environments made (and billed)",
+                        f.name, made, want));
         break;
       }
       const auto e = new_env(f);
@@ -1194,7 +1203,7 @@ class LambdaModel final : public Component {
 
   void pc_end(std::uint32_t s, std::uint32_t w) {
     Fn& f = fns_[s];
-    std::uint32_t drop = f.cfg.provisioned[w].count;
+    std::uint32_t drop = f.pc_made[w];
     while (drop > 0 && !f.pc_idle.empty()) {
       const auto e = f.pc_idle.back();
       f.pc_idle.pop_back();
