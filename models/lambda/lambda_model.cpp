@@ -348,14 +348,15 @@ class LambdaModel final : public Component {
     const TimePoint end = span_end_;
     res_.platform = "lambda";
     res_.span_s = to_seconds(end - origin_);
-    res_.instances_mean = envs_at_end_.mean(end);
+    // Provisioned environments of functions met late count from their window's start.
+    const double alive_s = envs_at_end_.integral(end) + retro_env_s_;
+    res_.instances_mean = res_.span_s > 0 ? alive_s / res_.span_s : envs_at_end_.mean(end);
     res_.instances_max = envs_tw_.max();
     res_.mean_busy = busy_at_end_.mean(end);
     res_.max_busy = busy_tw_.max();
     res_.mean_idle = res_.instances_mean - res_.mean_busy;
     res_.latency_ms = res_.latency_completed_ms;
     res_.latency_ms.merge(latency_not_completed_);
-    const double alive_s = envs_at_end_.integral(end);
     res_.utilisation = alive_s > 0 ? busy_at_end_.integral(end) / alive_s : 0.0;
     if (last_event_ > end) {
       note(fmt::format(
@@ -599,9 +600,28 @@ class LambdaModel final : public Component {
       const auto [start, stop] = pc_window(f.cfg.provisioned[w], far);
       if (stop <= start) continue;
       const std::uint64_t arg = (std::uint64_t{s} << 32) | w;
-      sim_.schedule_at(std::max(TimePoint{start}, sim_.now()), id_, kPcStart, arg);
-      if (f.cfg.provisioned[w].end_s >= 0)
-        sim_.schedule_at(std::max(TimePoint{stop}, sim_.now()), id_, kPcEnd, arg);
+      const TimePoint now = sim_.now();
+      if (running_ && TimePoint{start} <= now) {
+        // Met after its window started (a streaming reader lists a function at its first
+        // invocation): its environments are made now, before that invocation, and counted in
+        // the time averages from the window's start.
+        const bool ended = TimePoint{stop} <= now;
+        pc_start(s, w, !ended);
+        retro_env_s_ += static_cast<double>(f.pc_made[w]) *
+                        to_seconds(std::min(TimePoint{stop}, now) - TimePoint{start});
+        if (TimePoint{start} < now) {
+          note(
+              fmt::format("function {}: met at {:.3f} s, after its provisioned window started: "
+                          "its environments count (and are billed) from the window's start, "
+                          "but took no account concurrency before",
+                          name, to_seconds(now - origin_)));
+        }
+        if (!ended && f.cfg.provisioned[w].end_s >= 0)
+          sim_.schedule_at(TimePoint{stop}, id_, kPcEnd, arg);
+        continue;
+      }
+      sim_.schedule_at(TimePoint{start}, id_, kPcStart, arg);
+      if (f.cfg.provisioned[w].end_s >= 0) sim_.schedule_at(TimePoint{stop}, id_, kPcEnd, arg);
     }
     return s;
   }
@@ -654,6 +674,7 @@ class LambdaModel final : public Component {
  public:
   /// Runs the simulation to the end.
   void run() {
+    running_ = true;
     while (has_pending_) {
       sim_.run_until(pending_.arrival);
       expire_until(sim_.now());
@@ -1178,11 +1199,16 @@ class LambdaModel final : public Component {
 
   // ---- provisioned concurrency
   // -------------------------------------------------------------------
-  void pc_start(std::uint32_t s, std::uint32_t w) {
+  // `create` false: a window that ended before its function was met; only counted.
+  void pc_start(std::uint32_t s, std::uint32_t w, bool create = true) {
     Fn& f = fns_[s];
     const std::uint32_t want = f.cfg.provisioned[w].count;
     // Provisioned environments are taken from the function's reserved or the unreserved pool.
     std::uint32_t& made = f.pc_made[w];
+    if (!create) {
+      made = f.reserved ? want : std::min(want, unreserved_cap_ - unreserved_used_);
+      return;
+    }
     for (made = 0; made < want; ++made) {
       if (!f.reserved && unreserved_used_ >= unreserved_cap_) {
         note(
@@ -1283,7 +1309,9 @@ class LambdaModel final : public Component {
   double backoff_min_s_ = 1, backoff_max_s_ = 300, keep_min_ = 300, keep_max_ = 420;
   TimeWeighted envs_tw_, busy_tw_;
   TimeWeighted envs_at_end_, busy_at_end_;  // as they stood at the end of the span
-  SecondSample sink_;                       // written when no time series is recorded; never read
+  bool running_ = false;                    // the constructor's set-up is done
+  double retro_env_s_ = 0;  // env-seconds of provisioned windows before their function was met
+  SecondSample sink_;       // written when no time series is recorded; never read
   LambdaResult res_;
   QuantileSketch latency_not_completed_;  // merged into res_.latency_ms at the end
   std::vector<std::string> notes_;
