@@ -415,6 +415,7 @@ class LambdaModel final : public Component {
     res_.attempts = c.attempts;
     res_.retries = c.retries;
     res_.cold_starts = c.cold_starts;
+    res_.cold_invocations = cold_invocations_;
     res_.extra = {{"cold_start_probability", res_.cold_start_probability()},
                   {"throttles", static_cast<double>(c.throttles)},
                   {"timeouts", static_cast<double>(c.timeouts)},
@@ -1075,6 +1076,7 @@ class LambdaModel final : public Component {
                               static_cast<std::uint16_t>(q.executions + q.throttled), q.cold,
                               static_cast<std::uint8_t>(o)});
     }
+    if (q.cold) ++cold_invocations_;  // its last run started cold
     q.ended = true;
     if (q.inflight == 0 && !q.queued) free_reqs_.push_back(r);
   }
@@ -1309,6 +1311,7 @@ class LambdaModel final : public Component {
   double backoff_min_s_ = 1, backoff_max_s_ = 300, keep_min_ = 300, keep_max_ = 420;
   TimeWeighted envs_tw_, busy_tw_;
   TimeWeighted envs_at_end_, busy_at_end_;  // as they stood at the end of the span
+  std::uint64_t cold_invocations_ = 0;      // ended invocations whose last run started cold
   bool running_ = false;                    // the constructor's set-up is done
   double retro_env_s_ = 0;  // env-seconds of provisioned windows before their function was met
   SecondSample sink_;       // written when no time series is recorded; never read

@@ -144,7 +144,7 @@ struct LambdaResult : PlatformResult {
   std::vector<InvocationRecord> records;
   std::vector<SecondSample> timeseries;
   /// Cold starts per attempt that ran (an invocation retried may start cold more than once);
-  /// `cold_start_invocation_fraction()` is per arrived invocation.
+  /// `cold_start_invocation_fraction()` is the share of arrivals whose last run started cold.
   double cold_start_probability() const {
     const auto ran = counts.attempts - counts.throttles;
     return ran ? static_cast<double>(counts.cold_starts) / static_cast<double>(ran) : 0.0;
