@@ -846,9 +846,12 @@ class LambdaModel final : public Component {
         break;  // handled above
       case InvocationType::kAsync: {
         // Lambda retries throttled events with exponential backoff (1 s doubling to 5 min)
-        // until the event is older than its maximum age; it expires then.
-        const double delay_s = std::min(
+        // until the event is older than its maximum age; it expires then. AWS does not publish
+        // its jitter; slsim draws each wait uniformly in [d/2, d] of the doubling step d ("equal
+        // jitter"), so events throttled together do not retry in lockstep.
+        const double step_s = std::min(
             backoff_max_s_, backoff_min_s_ * std::ldexp(1.0, std::min<int>(q.throttled - 1, 30)));
+        const double delay_s = step_s * (0.5 + 0.5 * backoff_rng_.uniform());
         const TimePoint next = now + from_seconds(delay_s);
         const TimePoint deadline = q.arrival + from_seconds(f.cfg.max_event_age_s);
         if (next > deadline) {
