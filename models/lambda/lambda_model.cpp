@@ -219,8 +219,9 @@ struct Fn {
   std::uint32_t cap = 0;  // reserved concurrency (if reserved)
   std::uint32_t busy = 0, pc_alive = 0, pc_busy = 0;
   std::uint32_t alive = 0;  // environments (on-demand and provisioned)
-  std::uint32_t enis = 0;   // VPC era: ENIs attached for the function's environments
-  TimePoint eni_ready_at{};
+  // VPC era: the ENIs attached for the function's environments, in attachment order, by the
+  // time each is (or was) ready; environments fill them in that order.
+  std::vector<TimePoint> eni_ready;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> mru;  // (env, gen), back = most recent
   std::vector<std::uint32_t> pc_idle;
   std::vector<std::uint32_t> pc_made;  // by window: environments its start created (billed)
@@ -697,7 +698,7 @@ class LambdaModel final : public Component {
       f.memory_pending = false;
       if (inv.memory_mb) {
         set_memory(f, inv.memory_mb);
-        if (f.eni) f.enis = std::max(f.enis, enis_needed(f));
+        if (f.eni) attach_enis_now(f);
       }
     }
     ++res_.counts.arrived;
@@ -900,11 +901,20 @@ class LambdaModel final : public Component {
     --alive_;
     --f.alive;
     // VPC era: ENIs no longer needed by the function's environments are released.
-    if (f.eni) f.enis = std::min(f.enis, enis_needed(f));
+    if (f.eni) {
+      while (f.eni_ready.size() > enis_needed(f))
+        f.eni_ready.pop_back();
+    }
     free_envs_.push_back(e);
   }
 
   // ENIs the function's environments need: one per `eni_mb_` of their memory (rounded up).
+  // Provisioned environments attach their ENIs while being provisioned: ready now.
+  void attach_enis_now(Fn& f) {
+    while (f.eni_ready.size() < enis_needed(f))
+      f.eni_ready.push_back(sim_.now());
+  }
+
   std::uint32_t enis_needed(const Fn& f) const {
     return static_cast<std::uint32_t>(
         std::ceil(static_cast<double>(f.alive) * f.memory_mb / eni_mb_ - 1e-9));
@@ -934,13 +944,13 @@ class LambdaModel final : public Component {
       if (f.eni) {
         // One ENI served several environments of the function (about eni_mb_ of their memory
         // each): a cold start attaches a new one only when the function needs more, and
-        // otherwise waits for the one being attached, if any.
-        if (enis_needed(f) > f.enis) {
-          ++f.enis;
+        // otherwise joins the newest ENI (the one with room), waiting for it if it is still
+        // being attached — not for a slower one attached before.
+        if (enis_needed(f) > f.eni_ready.size()) {
           eni = from_millis(std::max(0.0, eni_penalty_.sample(eni_rng_)));
-          f.eni_ready_at = std::max(f.eni_ready_at, now + eni);
-        } else if (f.eni_ready_at > now) {
-          eni = f.eni_ready_at - now;
+          f.eni_ready.push_back(now + eni);
+        } else if (!f.eni_ready.empty() && f.eni_ready.back() > now) {
+          eni = f.eni_ready.back() - now;
         }
       }
     }
@@ -1229,7 +1239,7 @@ class LambdaModel final : public Component {
       f.pc_idle.push_back(e);
     }
     // Their ENIs are attached while they are provisioned, before they take invocations.
-    if (f.eni) f.enis = std::max(f.enis, enis_needed(f));
+    if (f.eni) attach_enis_now(f);
   }
 
   void pc_end(std::uint32_t s, std::uint32_t w) {
