@@ -347,6 +347,7 @@ class LambdaModel final : public Component {
     // after it (an SQS message failing for its 4-day retention, async retries up to 6 h) are
     // billed but stretch neither the time averages nor the monthly allowances' proration.
     const TimePoint end = span_end_;
+    if (!at_end_taken_) take_span_end();
     res_.platform = "lambda";
     res_.span_s = to_seconds(end - origin_);
     // Provisioned environments of functions met late count from their window's start.
@@ -445,6 +446,7 @@ class LambdaModel final : public Component {
       if (ev.kind == kPollerFree) --f.queue_busy;
       if (f.queue.empty()) return;
     }
+    if (!at_end_taken_ && sim.now() > span_end_) take_span_end();
     last_event_ = sim.now();
     expire_until(sim.now());
     switch (static_cast<Kind>(ev.kind)) {
@@ -725,11 +727,17 @@ class LambdaModel final : public Component {
   }
 
   // The span reaches `t` (an arrival, the end of a first run, the end of a provisioned
-  // window): the time averages are kept as they stand now.
+  // window). The time averages as they stand at the span's end are copied lazily, by the first
+  // event after it (most events extend the span: no copy on the hot path).
   void extend_span(TimePoint t) {
+    if (t < span_end_) return;
     span_end_ = t;
+    at_end_taken_ = false;
+  }
+  void take_span_end() {
     envs_at_end_ = envs_tw_;
     busy_at_end_ = busy_tw_;
+    at_end_taken_ = true;
   }
 
   std::uint32_t slot_index(const Invocation& inv) {
@@ -1324,6 +1332,7 @@ class LambdaModel final : public Component {
   double backoff_min_s_ = 1, backoff_max_s_ = 300, keep_min_ = 300, keep_max_ = 420;
   TimeWeighted envs_tw_, busy_tw_;
   TimeWeighted envs_at_end_, busy_at_end_;  // as they stood at the end of the span
+  bool at_end_taken_ = false;               // envs_at_end_ and busy_at_end_ are current
   std::uint64_t cold_invocations_ = 0;      // ended invocations whose last run started cold
   bool running_ = false;                    // the constructor's set-up is done
   double retro_env_s_ = 0;  // env-seconds of provisioned windows before their function was met
