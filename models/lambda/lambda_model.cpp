@@ -140,6 +140,7 @@ struct Env {
   std::uint32_t gen = 0;           // bumped when the environment leaves the idle pool
   TimePoint busy_since{}, deadline{};
   bool alive = false, busy = false, pc = false, doomed = false;
+  bool first = false;       // the running attempt is its invocation's first run
   std::uint8_t result = 0;  // outcome of the running attempt: 0 ok, 1 error, 2 timeout
 };
 
@@ -207,6 +208,9 @@ class IdleHeap {
 // the traffic).
 struct Fn {
   bool ready = false;
+  // Set up (for its provisioned concurrency) before any invocation, with neither a configured
+  // nor a listed memory: the memory is the first invocation's, else 128 MB.
+  bool memory_pending = false;
   std::string name;
   LambdaFunctionConfig cfg;
   std::uint32_t memory_mb = 128;
@@ -216,11 +220,13 @@ struct Fn {
   std::uint32_t cap = 0;  // reserved concurrency (if reserved)
   std::uint32_t busy = 0, pc_alive = 0, pc_busy = 0;
   std::uint32_t alive = 0;  // environments (on-demand and provisioned)
-  std::uint32_t enis = 0;   // VPC era: ENIs attached for the function's environments
-  TimePoint eni_ready_at{};
+  // VPC era: the ENIs attached for the function's environments, in attachment order, by the
+  // time each is (or was) ready; environments fill them in that order.
+  std::vector<TimePoint> eni_ready;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> mru;  // (env, gen), back = most recent
   std::vector<std::uint32_t> pc_idle;
-  std::size_t stale_mru = 0;  // expired environments still listed in mru
+  std::vector<std::uint32_t> pc_made;  // by window: environments its start created (billed)
+  std::size_t stale_mru = 0;           // expired environments still listed in mru
   double tokens = 0;
   TimePoint tokens_at{};
   std::deque<std::uint32_t> queue;  // SQS messages waiting
@@ -292,12 +298,27 @@ class LambdaModel final : public Component {
     }
     unreserved_cap_ = account_limit_ - static_cast<std::uint32_t>(reserved_sum);
     if (o_.record_timeseries) res_.timeseries.emplace_back();
-    // The simulated span starts at the first arrival: shifting every arrival by a constant
-    // changes nothing but absolute times.
+    // The simulated span starts at the first arrival (shifting every arrival by a constant
+    // changes nothing but absolute times), or at the start of an earlier provisioned window
+    // that has an end: such a window is billed whole, as AWS bills it.
     pull_arrival();
-    origin_ = has_pending_ ? pending_.arrival : TimePoint{};
+    const TimePoint never{Duration{std::numeric_limits<std::int64_t>::max()}};
+    origin_ = has_pending_ ? pending_.arrival : never;
+    auto earlier_window = [&](const LambdaFunctionConfig& c) {
+      for (const auto& w : c.provisioned) {
+        if (w.end_s >= 0 && w.count > 0 && w.end_s > w.start_s)
+          origin_ = std::min(origin_, TimePoint{from_seconds(std::max(0.0, w.start_s))});
+      }
+    };
+    for (const auto& [name, cfg] : o_.functions)
+      earlier_window(cfg);
+    earlier_window(o_.defaults);
+    if (origin_ == never) origin_ = TimePoint{};
     envs_tw_ = TimeWeighted(origin_);
     busy_tw_ = TimeWeighted(origin_);
+    span_end_ = origin_;
+    envs_at_end_ = envs_tw_;
+    busy_at_end_ = busy_tw_;
     // Provisioned concurrency exists from its window's start whatever the traffic: set up the
     // functions that have it now (the named ones, and every function the workload lists so far
     // when the defaults have it).
@@ -312,19 +333,31 @@ class LambdaModel final : public Component {
   }
 
   LambdaResult finish() {
-    const TimePoint end = std::max(last_event_, origin_);
+    // The span ends at the last arrival, the end of the last first run of an invocation or
+    // the end of a provisioned window, whichever is last: retries, redeliveries and expiries
+    // after it (an SQS message failing for its 4-day retention, async retries up to 6 h) are
+    // billed but stretch neither the time averages nor the monthly allowances' proration.
+    const TimePoint end = span_end_;
+    if (!at_end_taken_) take_span_end();
     res_.platform = "lambda";
     res_.span_s = to_seconds(end - origin_);
-    expire_until(end);
-    res_.instances_mean = envs_tw_.mean(end);
+    // Provisioned environments of functions met late count from their window's start.
+    const double alive_s = envs_at_end_.integral(end) + retro_env_s_;
+    res_.instances_mean = res_.span_s > 0 ? alive_s / res_.span_s : envs_at_end_.mean(end);
     res_.instances_max = envs_tw_.max();
-    res_.mean_busy = busy_tw_.mean(end);
+    res_.mean_busy = busy_at_end_.mean(end);
     res_.max_busy = busy_tw_.max();
     res_.mean_idle = res_.instances_mean - res_.mean_busy;
     res_.latency_ms = res_.latency_completed_ms;
     res_.latency_ms.merge(latency_not_completed_);
-    const double alive_s = envs_tw_.integral(end);
-    res_.utilisation = alive_s > 0 ? busy_tw_.integral(end) / alive_s : 0.0;
+    res_.utilisation = alive_s > 0 ? busy_at_end_.integral(end) / alive_s : 0.0;
+    if (last_event_ > end) {
+      note(fmt::format(
+          "retries, redeliveries or expiries went on for {:.0f} s after the span (the last "
+          "arrival or first run, {:.3f} s): their runs are billed, but the time averages and the "
+          "monthly allowances' proration cover the span only",
+          to_seconds(last_event_ - end), res_.span_s));
+    }
     for (auto& f : fns_) {
       if (!f.ready) continue;
       // Provisioned capacity is billed for the time each window is enabled within the span,
@@ -336,7 +369,11 @@ class LambdaModel final : public Component {
           const auto [start, stop] = pc_window(w, end);
           if (stop <= start || w.count == 0) continue;
           const auto ms = static_cast<std::uint64_t>(ceil_to(stop - start, g).count() / 1000);
-          f.usage.pc_capacity_mb_ms += static_cast<std::uint64_t>(w.count) * f.memory_mb * ms;
+          // The environments the window made: fewer than its count when the account could not
+          // hold them (never billed for environments that did not exist).
+          const std::uint64_t made =
+              f.pc_made[static_cast<std::size_t>(&w - f.cfg.provisioned.data())];
+          f.usage.pc_capacity_mb_ms += made * f.memory_mb * ms;
         }
       }
       if (f.expired_after_failing > 0) {
@@ -371,6 +408,7 @@ class LambdaModel final : public Component {
     res_.attempts = c.attempts;
     res_.retries = c.retries;
     res_.cold_starts = c.cold_starts;
+    res_.cold_invocations = cold_invocations_;
     res_.extra = {{"cold_start_probability", res_.cold_start_probability()},
                   {"throttles", static_cast<double>(c.throttles)},
                   {"timeouts", static_cast<double>(c.timeouts)},
@@ -399,6 +437,7 @@ class LambdaModel final : public Component {
       if (ev.kind == kPollerFree) --f.queue_busy;
       if (f.queue.empty()) return;
     }
+    if (!at_end_taken_ && sim.now() > span_end_) take_span_end();
     last_event_ = sim.now();
     expire_until(sim.now());
     switch (static_cast<Kind>(ev.kind)) {
@@ -471,28 +510,13 @@ class LambdaModel final : public Component {
     f.ready = true;
     f.name = name;
     f.cfg = cfg;
-    // Memory: configured, else the trace's, rounded up to a size allowed at as_of.
-    std::uint32_t mem = f.cfg.memory_mb;
-    if (mem == 0) {
-      mem = trace_mb ? trace_mb : 128;
-      const auto lo = static_cast<std::uint32_t>(rc_.rule("lambda.memory_min_mb", o_.as_of));
-      const auto hi = static_cast<std::uint32_t>(rc_.rule("lambda.memory_max_mb", o_.as_of));
-      const auto step = static_cast<std::uint32_t>(rc_.rule("lambda.memory_step_mb", o_.as_of));
-      mem = std::max(mem, lo);
-      mem = lo + (mem - lo + step - 1) / step * step;
-      if (mem > hi) {
-        note(fmt::format("function {}: trace memory above the {} MB limit; simulated at {} MB",
-                         name, hi, hi));
-        mem = hi;
-      }
-    }
-    f.memory_mb = mem;
+    f.memory_pending = f.cfg.memory_mb == 0 && trace_mb == 0;
+    set_memory(f, trace_mb);
     const double max_timeout = rc_.rule("lambda.timeout_max_s", o_.as_of);
     f.timeout = from_seconds(f.cfg.timeout_s > 0 ? f.cfg.timeout_s : max_timeout);
     f.keep_alive = f.cfg.keep_alive_s       ? *f.cfg.keep_alive_s
                    : keep_min_ == keep_max_ ? Distribution::constant(keep_min_)
                                             : Distribution::uniform(keep_min_, keep_max_);
-    f.init = f.cfg.init_ms ? *f.cfg.init_ms : default_init_ms(f.cfg.runtime, mem);
     f.eni = f.cfg.vpc && eni_era_;
     f.init_billed = init_billed_rule_ || f.cfg.runtime == Runtime::kCustom ||
                     f.cfg.runtime == Runtime::kContainer;
@@ -504,25 +528,64 @@ class LambdaModel final : public Component {
     // Provisioned environments are set up at their window's start (clipped to the start of the
     // span); they are warm and never expire.
     const TimePoint far{Duration{std::numeric_limits<std::int64_t>::max()}};
+    f.pc_made.assign(f.cfg.provisioned.size(), 0);
     for (std::uint32_t w = 0; w < f.cfg.provisioned.size(); ++w) {
       const auto [start, stop] = pc_window(f.cfg.provisioned[w], far);
       if (stop <= start) continue;
       const std::uint64_t arg = (std::uint64_t{s} << 32) | w;
-      sim_.schedule_at(std::max(TimePoint{start}, sim_.now()), id_, kPcStart, arg);
-      if (f.cfg.provisioned[w].end_s >= 0)
-        sim_.schedule_at(std::max(TimePoint{stop}, sim_.now()), id_, kPcEnd, arg);
+      const TimePoint now = sim_.now();
+      if (running_ && TimePoint{start} <= now) {
+        // Met after its window started (a streaming reader lists a function at its first
+        // invocation): its environments are made now, before that invocation, and counted in
+        // the time averages from the window's start.
+        const bool ended = TimePoint{stop} <= now;
+        pc_start(s, w, !ended);
+        retro_env_s_ += static_cast<double>(f.pc_made[w]) *
+                        to_seconds(std::min(TimePoint{stop}, now) - TimePoint{start});
+        if (TimePoint{start} < now) {
+          note(
+              fmt::format("function {}: met at {:.3f} s, after its provisioned window started: "
+                          "its environments count (and are billed) from the window's start, "
+                          "but took no account concurrency before",
+                          name, to_seconds(now - origin_)));
+        }
+        if (!ended && f.cfg.provisioned[w].end_s >= 0)
+          sim_.schedule_at(TimePoint{stop}, id_, kPcEnd, arg);
+        continue;
+      }
+      sim_.schedule_at(TimePoint{start}, id_, kPcStart, arg);
+      if (f.cfg.provisioned[w].end_s >= 0) sim_.schedule_at(TimePoint{stop}, id_, kPcEnd, arg);
     }
     return s;
   }
 
-  // A provisioned window's [start, stop) in simulated time, clipped to [origin, end].
+  // Memory: configured, else the trace's, rounded up to a size allowed at as_of (else 128 MB);
+  // the default INIT distribution depends on it.
+  void set_memory(Fn& f, std::uint32_t trace_mb) {
+    std::uint32_t mem = f.cfg.memory_mb;
+    if (mem == 0) {
+      mem = trace_mb ? trace_mb : 128;
+      const auto lo = static_cast<std::uint32_t>(rc_.rule("lambda.memory_min_mb", o_.as_of));
+      const auto hi = static_cast<std::uint32_t>(rc_.rule("lambda.memory_max_mb", o_.as_of));
+      const auto step = static_cast<std::uint32_t>(rc_.rule("lambda.memory_step_mb", o_.as_of));
+      mem = std::max(mem, lo);
+      mem = lo + (mem - lo + step - 1) / step * step;
+      if (mem > hi) {
+        note(fmt::format("function {}: trace memory above the {} MB limit; simulated at {} MB",
+                         f.name, hi, hi));
+        mem = hi;
+      }
+    }
+    f.memory_mb = mem;
+    f.init = f.cfg.init_ms ? *f.cfg.init_ms : default_init_ms(f.cfg.runtime, mem);
+  }
+
+  // A provisioned window's [start, stop) in simulated time: a window with an end is whole (the
+  // span covers it); an open one (the `provisioned_concurrency` count) runs from its start, or
+  // the span's start if later, to `end`.
   std::pair<Duration, Duration> pc_window(const ProvisionedWindow& w, TimePoint end) const {
-    const Duration o = origin_.time_since_epoch();
-    const Duration start = std::max(from_seconds(w.start_s), o);
-    const Duration stop =
-        w.end_s < 0 ? end.time_since_epoch()
-                    : std::min(std::max(from_seconds(w.end_s), o), end.time_since_epoch());
-    return {start, stop};
+    if (w.end_s >= 0) return {from_seconds(std::max(0.0, w.start_s)), from_seconds(w.end_s)};
+    return {std::max(from_seconds(w.start_s), origin_.time_since_epoch()), end.time_since_epoch()};
   }
 
   void note(std::string s) {
@@ -544,6 +607,7 @@ class LambdaModel final : public Component {
  public:
   /// Runs the simulation to the end.
   void run() {
+    running_ = true;
     while (has_pending_) {
       sim_.run_until(pending_.arrival);
       expire_until(sim_.now());
@@ -559,6 +623,15 @@ class LambdaModel final : public Component {
     pull_arrival();
     const std::uint32_t s = slot_index(inv);
     Fn& f = fns_[s];
+    if (f.memory_pending) {
+      // Set up before its first invocation without a memory: the first invocation's memory
+      // (its provisioned capacity is billed at it, at the end).
+      f.memory_pending = false;
+      if (inv.memory_mb) {
+        set_memory(f, inv.memory_mb);
+        if (f.eni) attach_enis_now(f);
+      }
+    }
     ++res_.counts.arrived;
     sample().arrivals++;
     const std::uint32_t r = new_request();
@@ -579,6 +652,21 @@ class LambdaModel final : public Component {
     } else {
       attempt(r);
     }
+    extend_span(inv.arrival);
+  }
+
+  // The span reaches `t` (an arrival, the end of a first run, the end of a provisioned
+  // window). The time averages as they stand at the span's end are copied lazily, by the first
+  // event after it (most events extend the span: no copy on the hot path).
+  void extend_span(TimePoint t) {
+    if (t < span_end_) return;
+    span_end_ = t;
+    at_end_taken_ = false;
+  }
+  void take_span_end() {
+    envs_at_end_ = envs_tw_;
+    busy_at_end_ = busy_tw_;
+    at_end_taken_ = true;
   }
 
   std::uint32_t slot_index(const Invocation& inv) {
@@ -696,9 +784,12 @@ class LambdaModel final : public Component {
         break;  // handled above
       case InvocationType::kAsync: {
         // Lambda retries throttled events with exponential backoff (1 s doubling to 5 min)
-        // until the event is older than its maximum age; it expires then.
-        const double delay_s = std::min(
+        // until the event is older than its maximum age; it expires then. AWS does not publish
+        // its jitter; slsim draws each wait uniformly in [d/2, d] of the doubling step d ("equal
+        // jitter"), so events throttled together do not retry in lockstep.
+        const double step_s = std::min(
             backoff_max_s_, backoff_min_s_ * std::ldexp(1.0, std::min<int>(q.throttled - 1, 30)));
+        const double delay_s = step_s * (0.5 + 0.5 * backoff_rng_.uniform());
         const TimePoint next = now + from_seconds(delay_s);
         const TimePoint deadline = q.arrival + from_seconds(f.cfg.max_event_age_s);
         if (next > deadline) {
@@ -747,11 +838,20 @@ class LambdaModel final : public Component {
     --alive_;
     --f.alive;
     // VPC era: ENIs no longer needed by the function's environments are released.
-    if (f.eni) f.enis = std::min(f.enis, enis_needed(f));
+    if (f.eni) {
+      while (f.eni_ready.size() > enis_needed(f))
+        f.eni_ready.pop_back();
+    }
     free_envs_.push_back(e);
   }
 
   // ENIs the function's environments need: one per `eni_mb_` of their memory (rounded up).
+  // Provisioned environments attach their ENIs while being provisioned: ready now.
+  void attach_enis_now(Fn& f) {
+    while (f.eni_ready.size() < enis_needed(f))
+      f.eni_ready.push_back(sim_.now());
+  }
+
   std::uint32_t enis_needed(const Fn& f) const {
     return static_cast<std::uint32_t>(
         std::ceil(static_cast<double>(f.alive) * f.memory_mb / eni_mb_ - 1e-9));
@@ -770,6 +870,7 @@ class LambdaModel final : public Component {
     busy_tw_.set(now, busy_);
     ++q.executions;
     ++q.inflight;
+    v.first = q.executions == 1;
     q.cold = cold;
     q.started = now;
     Duration init{0}, eni{0};
@@ -780,13 +881,13 @@ class LambdaModel final : public Component {
       if (f.eni) {
         // One ENI served several environments of the function (about eni_mb_ of their memory
         // each): a cold start attaches a new one only when the function needs more, and
-        // otherwise waits for the one being attached, if any.
-        if (enis_needed(f) > f.enis) {
-          ++f.enis;
+        // otherwise joins the newest ENI (the one with room), waiting for it if it is still
+        // being attached — not for a slower one attached before.
+        if (enis_needed(f) > f.eni_ready.size()) {
           eni = from_millis(std::max(0.0, eni_penalty_.sample(eni_rng_)));
-          f.eni_ready_at = std::max(f.eni_ready_at, now + eni);
-        } else if (f.eni_ready_at > now) {
-          eni = f.eni_ready_at - now;
+          f.eni_ready.push_back(now + eni);
+        } else if (!f.eni_ready.empty() && f.eni_ready.back() > now) {
+          eni = f.eni_ready.back() - now;
         }
       }
     }
@@ -825,6 +926,7 @@ class LambdaModel final : public Component {
     Request& q = reqs_[r];
     Fn& f = fns_[v.fn];
     const TimePoint now = sim_.now();
+    const bool first = v.first;
     res_.env_time_s.add(to_seconds(now - v.busy_since));
     v.busy = false;
     v.request = kNone;
@@ -887,6 +989,7 @@ class LambdaModel final : public Component {
     }
     if (!f.queue.empty()) drain(f);
     sample_envs();
+    if (first) extend_span(now);
   }
 
   void end(std::uint32_t r, Outcome o) {
@@ -923,6 +1026,7 @@ class LambdaModel final : public Component {
                               static_cast<std::uint16_t>(q.executions + q.throttled), q.cold,
                               static_cast<std::uint8_t>(o)});
     }
+    if (q.cold) ++cold_invocations_;  // its last run started cold
     q.ended = true;
     if (q.inflight == 0 && !q.queued) free_reqs_.push_back(r);
   }
@@ -1047,14 +1151,22 @@ class LambdaModel final : public Component {
 
   // ---- provisioned concurrency
   // -------------------------------------------------------------------
-  void pc_start(std::uint32_t s, std::uint32_t w) {
+  // `create` false: a window that ended before its function was met; only counted.
+  void pc_start(std::uint32_t s, std::uint32_t w, bool create = true) {
     Fn& f = fns_[s];
     const std::uint32_t want = f.cfg.provisioned[w].count;
     // Provisioned environments are taken from the function's reserved or the unreserved pool.
-    for (std::uint32_t i = 0; i < want; ++i) {
+    std::uint32_t& made = f.pc_made[w];
+    if (!create) {
+      made = f.reserved ? want : std::min(want, unreserved_cap_ - unreserved_used_);
+      return;
+    }
+    for (made = 0; made < want; ++made) {
       if (!f.reserved && unreserved_used_ >= unreserved_cap_) {
-        note(fmt::format("function {}: provisioned concurrency limited by the account concurrency",
-                         f.name));
+        note(
+            fmt::format("function {}: provisioned concurrency limited by the account "
+                        "concurrency: {} of {} environments made (and billed)",
+                        f.name, made, want));
         break;
       }
       const auto e = new_env(f);
@@ -1064,12 +1176,12 @@ class LambdaModel final : public Component {
       f.pc_idle.push_back(e);
     }
     // Their ENIs are attached while they are provisioned, before they take invocations.
-    if (f.eni) f.enis = std::max(f.enis, enis_needed(f));
+    if (f.eni) attach_enis_now(f);
   }
 
   void pc_end(std::uint32_t s, std::uint32_t w) {
     Fn& f = fns_[s];
-    std::uint32_t drop = f.cfg.provisioned[w].count;
+    std::uint32_t drop = f.pc_made[w];
     while (drop > 0 && !f.pc_idle.empty()) {
       const auto e = f.pc_idle.back();
       f.pc_idle.pop_back();
@@ -1086,6 +1198,7 @@ class LambdaModel final : public Component {
         --drop;
       }
     }
+    extend_span(sim_.now());
   }
 
   // ---- time series
@@ -1123,9 +1236,10 @@ class LambdaModel final : public Component {
   Invocation pending_;
   bool has_pending_ = false;
   TimePoint last_arrival_{}, origin_{};
-  TimePoint last_event_{};              // the last event that changed state: the end of the span
-  std::vector<Fn> fns_;                 // by slot
-  std::vector<std::uint32_t> slot_of_;  // FunctionId -> slot (kNone: none yet)
+  TimePoint last_event_{};                            // the last event that changed state
+  TimePoint span_end_{};                              // the end of the span (see finish)
+  std::vector<Fn> fns_;                               // by slot
+  std::vector<std::uint32_t> slot_of_;                // FunctionId -> slot (kNone: none yet)
   std::map<std::string, std::uint32_t> named_slots_;  // set up at the start, not yet invoked
   std::vector<Request> reqs_;
   std::vector<std::uint32_t> free_reqs_;
@@ -1146,7 +1260,12 @@ class LambdaModel final : public Component {
   Duration retry1_{}, retry2_{};
   double backoff_min_s_ = 1, backoff_max_s_ = 300, keep_min_ = 300, keep_max_ = 420;
   TimeWeighted envs_tw_, busy_tw_;
-  SecondSample sink_;  // written when no time series is recorded; never read
+  TimeWeighted envs_at_end_, busy_at_end_;  // as they stood at the end of the span
+  bool at_end_taken_ = false;               // envs_at_end_ and busy_at_end_ are current
+  std::uint64_t cold_invocations_ = 0;      // ended invocations whose last run started cold
+  bool running_ = false;                    // the constructor's set-up is done
+  double retro_env_s_ = 0;  // env-seconds of provisioned windows before their function was met
+  SecondSample sink_;       // written when no time series is recorded; never read
   LambdaResult res_;
   QuantileSketch latency_not_completed_;  // merged into res_.latency_ms at the end
   std::vector<std::string> notes_;

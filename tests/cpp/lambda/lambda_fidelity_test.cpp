@@ -288,7 +288,8 @@ TEST_CASE(
   CHECK(r.usage.lambda[0].requests == 2);
   REQUIRE(r.records.size() == 1);
   CHECK(r.records[0].end_s == Approx(10));
-  CHECK(r.span_s == Approx(15));
+  // The span ends with the first run (10 s): a redelivery after it is billed but is a tail.
+  CHECK(r.span_s == Approx(10));
 }
 
 TEST_CASE("LambdaModel: SQS messages received while throttled count as receives (over-pull)",
@@ -333,8 +334,10 @@ TEST_CASE(
     "LambdaModel: a throttled async event backs off 1, 2, 4 ... s and expires at its "
     "maximum age",
     "[lambda][fidelity]") {
-  // Reserved concurrency 0 throttles every attempt: attempts at 0, 1, 3, 7, 15 and 31 s; the
-  // next would be at 63 s, past the 60 s maximum age: the event expires at 60 s.
+  // Reserved concurrency 0 throttles every attempt. The waits are jittered in [d/2, d] of 1, 2,
+  // 4, 8, 16, 32 s: the sixth attempt comes by 31 s (1+2+4+8+16), a seventh may come between
+  // 31.5 and 63 s, an eighth not before 63.5 s, past the 60 s maximum age: the event expires at
+  // exactly 60 s after 6 or 7 attempts.
   auto o = options();
   o.record_invocations = true;
   auto f = o.defaults;
@@ -344,8 +347,9 @@ TEST_CASE(
   Trace t;
   t.add("fn", 0, 100, InvocationType::kAsync);
   const auto r = run(t, o);
-  CHECK(r.counts.attempts == 6);
-  CHECK(r.counts.throttles == 6);
+  CHECK(r.counts.attempts >= 6);
+  CHECK(r.counts.attempts <= 7);
+  CHECK(r.counts.throttles == r.counts.attempts);
   CHECK(r.counts.dropped_expired == 1);
   REQUIRE(r.records.size() == 1);
   CHECK(r.records[0].end_s == Approx(60));

@@ -11,7 +11,8 @@
 /// one terminal state: completed, failed (function error or timeout after the retries the
 /// semantics allow), or dropped (throttled and not retried, or expired in a queue).
 /// The simulated span starts at the first arrival (so shifting a trace changes nothing but
-/// absolute times); provisioned windows are in trace time, clipped to the span. The result is
+/// absolute times) or an earlier provisioned window with an end, and ends at the last arrival,
+/// first run or window end (a retry tail is billed but outside it). The result is
 /// the shared `PlatformResult` shape with Lambda's own counters beside it.
 
 #include <cstdint>
@@ -43,9 +44,11 @@ struct ClientRetry {
   double max_backoff_ms = 20'000;
 };
 
-/// A provisioned-concurrency window: `count` environments from start_s to end_s (trace time;
-/// clipped to the simulated span, which starts at the first arrival). Billed for the whole
-/// window (5-minute rounded) whatever the traffic; its environments exist from its start.
+/// A provisioned-concurrency window: `count` environments from start_s to end_s (trace time).
+/// A window with an end is billed whole (5-minute rounded) whatever the traffic, and the span
+/// starts with it when it starts before the first arrival; an open window (end_s < 0, the
+/// `provisioned_concurrency` count) runs from its start, or the first arrival if later, to the
+/// end of the span. Its environments exist from its start.
 struct ProvisionedWindow {
   double start_s = 0;
   double end_s = -1;  ///< < 0: to the end of the simulation
@@ -141,7 +144,7 @@ struct LambdaResult : PlatformResult {
   std::vector<InvocationRecord> records;
   std::vector<SecondSample> timeseries;
   /// Cold starts per attempt that ran (an invocation retried may start cold more than once);
-  /// `cold_start_invocation_fraction()` is per arrived invocation.
+  /// `cold_start_invocation_fraction()` is the share of arrivals whose last run started cold.
   double cold_start_probability() const {
     const auto ran = counts.attempts - counts.throttles;
     return ran ? static_cast<double>(counts.cold_starts) / static_cast<double>(ran) : 0.0;

@@ -12,6 +12,7 @@
 /// pairs, not a second schema.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,8 +45,11 @@ struct PlatformResult {
   std::uint64_t attempts = 0;     ///< executions started (retries included)
   std::uint64_t retries = 0;      ///< attempts after the first
   std::uint64_t cold_starts = 0;  ///< attempts that waited for a new environment, task or instance
-  QuantileSketch latency_ms;      ///< arrival to end, every invocation that ended (not unfinished)
-  RunningStats latency_stats;     ///< same, for the mean
+  /// Arrivals whose last attempt started cold, where a platform counts them (Lambda: an
+  /// invocation retried may start cold several times); else `cold_starts` stands for them.
+  std::optional<std::uint64_t> cold_invocations;
+  QuantileSketch latency_ms;   ///< arrival to end, every invocation that ended (not unfinished)
+  RunningStats latency_stats;  ///< same, for the mean
   QuantileSketch latency_completed_ms;  ///< arrival to end, completed invocations only
   RunningStats latency_completed_stats;
   QuantileSketch queue_wait_ms;  ///< arrival to the start of the (last) execution
@@ -56,16 +60,18 @@ struct PlatformResult {
   /// Mean CPU utilisation in [0, 1]: of tasks (Fargate), of instances (ECS on EC2, Batch on EC2),
   /// of environments' allocated time (Lambda: busy / alive).
   double utilisation = 0;
-  double span_s = 0;  ///< simulated span: first arrival's window start to the last event
+  double span_s = 0;  ///< simulated span (each platform documents its ends; Lambda: first arrival
+                      ///< to the last arrival or first run, retry tails excluded)
   Usage usage;
   Bill bill;
   std::vector<std::string> notes;  ///< adjustments, impossibilities and warnings, for people
   std::vector<std::pair<std::string, double>> extra;  ///< platform-specific figures
   std::vector<ScalingSample> timeline;                ///< on request only
 
-  /// Share of arrivals whose (last) attempt started cold.
+  /// Share of arrivals whose (last) attempt started cold, at most 1.
   double cold_start_invocation_fraction() const {
-    return arrived ? static_cast<double>(cold_starts) / static_cast<double>(arrived) : 0.0;
+    const std::uint64_t cold = cold_invocations.value_or(cold_starts);
+    return arrived ? static_cast<double>(cold) / static_cast<double>(arrived) : 0.0;
   }
   /// The summary object of `slsim simulate --format json` (and of each platform in the report):
   /// {"platform", "invocations": {arrived, completed, failed, timed_out, refused, expired,
