@@ -997,11 +997,14 @@ class LambdaModel final : public Component {
     auto& c = res_.counts;
     const TimePoint now = sim_.now();
     const double ms = to_millis(now - q.arrival);
-    // latency_ms (every ended invocation) is latency_completed_ms merged with the others' at
-    // the end: one sketch insertion per invocation.
-    res_.latency_stats.add(ms);
-    if (q.executions > 0) res_.queue_wait_ms.add(to_millis(q.started - q.arrival));
-    if (o != kCompleted) latency_not_completed_.add(ms);
+    // latency_ms (every ended invocation that ran at least once: a request refused or expired
+    // without ever running has no latency to report, only its count) is latency_completed_ms
+    // merged with the others' at the end: one sketch insertion per invocation.
+    if (q.executions > 0) {
+      res_.latency_stats.add(ms);
+      res_.queue_wait_ms.add(to_millis(q.started - q.arrival));
+      if (o != kCompleted) latency_not_completed_.add(ms);
+    }
     switch (o) {
       case kCompleted:
         ++c.completed;
