@@ -7,6 +7,8 @@
 #include <limits>
 #include <set>
 
+#include "compare_tables.hpp"
+#include "slsim/compare/scenario_compare.hpp"
 #include "slsim/workload/csv_trace.hpp"
 #include "table_reader.hpp"
 
@@ -119,7 +121,7 @@ Scenario load_scenario(const std::string& path) {
   s.file = path;
   TableReader top(root, path, "",
                   {"name", "description", "seed", "as_of", "region", "workload", "lambda",
-                   "fargate", "ecs", "batch", "pricing"});
+                   "fargate", "ecs", "batch", "pricing", "report", "workloads"});
   s.name = top.str("name", s.name);
   s.description = top.str("description", "");
   s.seed = static_cast<std::uint64_t>(top.integer("seed", 1, 0, INT64_MAX));
@@ -265,10 +267,12 @@ Scenario load_scenario(const std::string& path) {
       }
     }
   }
+  scenario_detail::load_compare_tables(root, path, s);
   return s;
 }
 
 SourceFactory workload_factory(const Scenario& s) {
+  if (!s.more_workloads.empty()) return [s] { return open_scenario_workload(s, s.seed, 1.0); };
   if (s.workload.kind == WorkloadSpec::Kind::kTrace) {
     return trace_factory(s.workload.trace_path, s.workload.trace);
   }

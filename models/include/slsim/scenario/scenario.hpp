@@ -16,9 +16,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "slsim/compare/report_settings.hpp"
+#include "slsim/lambda/lambda.hpp"
 #include "slsim/pricing/date.hpp"
 #include "slsim/workload/generators.hpp"
-#include "slsim/lambda/lambda.hpp"
+#include "slsim/workload/mix_source.hpp"
 #include "slsim/workload/trace_io.hpp"
 #include "slsim/workload/workload.hpp"
 
@@ -48,6 +50,10 @@ struct Scenario {
   /// The [lambda] table: defaults, per-function overrides, account settings. as_of, region and
   /// seed are copied from the scenario.
   LambdaOptions lambda;
+  /// [[workloads]]: more workloads replayed together with [workload] (a mixed system).
+  std::vector<MixEntry> more_workloads;
+  /// [report]: what `slsim report` compares and against which objectives.
+  ReportSettings report;
 };
 
 /// Loads and validates a scenario file. Throws ScenarioError.
