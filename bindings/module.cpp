@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   slsim::py::register_workload(m);
   slsim::py::register_pricing(m);
   slsim::py::register_lambda(m);
+  slsim::py::register_compare(m);
 }

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "compare_commands.hpp"
 #include "slsim/core/version.hpp"
 #include "slsim/scenario/scenario.hpp"
 #include "slsim/workload/trace_error.hpp"
@@ -18,10 +19,16 @@ int main(int argc, char** argv) {
   slsim::cli::add_generate_command(app);
   slsim::cli::add_price_command(app);
   slsim::cli::add_simulate_command(app);
+  slsim::cli::add_breakeven_command(app);
+  slsim::cli::add_tune_command(app);
+  slsim::cli::add_diff_command(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // 3: a --fail-above-* threshold was breached
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every usage error exits 2.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const slsim::TraceError& e) {
     std::cerr << "slsim: error: " << e.what() << "\n";
     return 2;
@@ -32,8 +39,8 @@ int main(int argc, char** argv) {
     std::cerr << "slsim: error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "slsim: internal error: " << e.what() << "\n";
-    return 3;
+    std::cerr << "slsim: error: " << e.what() << "\n";
+    return 1;  // runtime errors (and internal ones) never share 3 with a breached threshold
   }
   return 0;
 }

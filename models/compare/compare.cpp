@@ -290,8 +290,11 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
     return a->figures.monthly_usd.mean < b->figures.monthly_usd.mean;
   });
   if (ok.empty()) {
-    rec.summary =
-        platforms.empty() ? "no platform was compared" : "no platform meets the objectives";
+    const bool none_can_run = std::all_of(platforms.begin(), platforms.end(),
+                                          [](const auto& p) { return p.impossible.has_value(); });
+    rec.summary = platforms.empty() ? "no platform was compared"
+                  : none_can_run    ? "no platform compared can run this workload as it is"
+                                    : "no platform meets the objectives";
   } else {
     const auto* w = ok.front();
     rec.platform = w->name;

@@ -126,10 +126,12 @@ CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_
   const Bill span_bill = rc.price(usage, no_free);
   const Usage monthly_usage = scale_usage(usage, to_month);
   const Bill month_bill = rc.price(monthly_usage, no_free);
-  for (const auto& item : span_bill.items) {
-    CostLine l{item.name, item.unit, item.quantity, item.usd(), 0};
-    for (const auto& m : month_bill.items) {
-      if (m.name == item.name) l.monthly_usd = m.usd();
+  // Span figures are the monthly ones in proportion to the span (tiers and allowances are
+  // monthly, so a part of a month pays that part of the month's bill); quantities are the span's.
+  for (const auto& item : month_bill.items) {
+    CostLine l{item.name, item.unit, 0, item.usd() * c.months, item.usd()};
+    for (const auto& sp : span_bill.items) {
+      if (sp.name == item.name) l.quantity = sp.quantity;
     }
     c.lines.push_back(std::move(l));
   }
@@ -138,15 +140,13 @@ CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_
     const std::int64_t credit_cents = with_free.total_cents() - month_bill.total_cents();
     if (credit_cents != 0) {
       const double monthly = cents_to_usd(credit_cents);
-      c.lines.push_back({"Free tier (monthly allowance; pro rata over the span)", "", 0,
-                         round_usd(monthly * c.months), monthly});
+      c.lines.push_back({"Free tier (monthly allowance)", "", 0, monthly * c.months, monthly});
     }
   }
   for (const auto& l : c.lines) {
     c.total_usd += l.usd;
     c.monthly_usd += l.monthly_usd;
   }
-  c.total_usd = round_usd(c.total_usd);
   c.monthly_usd = round_usd(c.monthly_usd);
   return c;
 }
@@ -161,7 +161,6 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
       c.total_usd += l.usd;
       c.monthly_usd += l.monthly_usd;
     }
-    c.total_usd = round_usd(c.total_usd);
     c.monthly_usd = round_usd(c.monthly_usd);
     const double monthly_invocations =
         c.months > 0 ? static_cast<double>(arrivals) / c.months : 0.0;
@@ -202,8 +201,7 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
         need(service, item, what,
              "choose another front door (front_door = \"rest-api\") or none (--no-front-door)");
     const double monthly = pico_to_usd(tiered_pico(tiers, monthly_requests));
-    c.lines.push_back(
-        {what + " requests", "requests", span_requests, round_usd(monthly * c.months), monthly});
+    c.lines.push_back({what + " requests", "requests", span_requests, monthly * c.months, monthly});
   } else {
     const auto hour = need("elb", "alb_hour", "Application Load Balancer",
                            "turn the front door off (--no-front-door)");
@@ -226,8 +224,8 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
     }
     const double monthly_lcu = lcu_hours / c.months;
     const double monthly = pico_to_usd(tiered_pico(lcu, monthly_lcu));
-    c.lines.push_back({"Application Load Balancer LCUs", "LCU-hours", lcu_hours,
-                       round_usd(monthly * c.months), monthly});
+    c.lines.push_back(
+        {"Application Load Balancer LCUs", "LCU-hours", lcu_hours, monthly * c.months, monthly});
   }
   finish();
 }

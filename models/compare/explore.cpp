@@ -163,7 +163,7 @@ void validate_tune(const TuneOptions& o) {
     throw ConfigError("weight", "must be from 0 (speed only) to 1 (cost only)");
   }
   if (o.memory_min_mb > o.memory_max_mb) {
-    throw ConfigError("memory", fmt::format("{}:{} is not a range; give MIN:MAX in MB with MIN <= "
+    throw ConfigError("memory_mb", fmt::format("{}:{} is not a range; give MIN:MAX in MB with MIN <= "
                                             "MAX (e.g. 128:10240)",
                                             o.memory_min_mb, o.memory_max_mb));
   }
@@ -182,7 +182,7 @@ TuneResult tune_lambda(const WorkloadFactory& workload, const LambdaOptions& lam
       if (m >= tune.memory_min_mb && m <= tune.memory_max_mb && m <= max_mb) sizes.push_back(m);
     }
     if (sizes.empty()) {
-      throw ConfigError("memory", fmt::format("no memory size of the usual set (128 .. 10240 MB) "
+      throw ConfigError("memory_mb", fmt::format("no memory size of the usual set (128 .. 10240 MB) "
                                               "lies in {}:{} and under {} MB at {}",
                                               tune.memory_min_mb, tune.memory_max_mb, max_mb,
                                               options.as_of.str()));
@@ -192,7 +192,7 @@ TuneResult tune_lambda(const WorkloadFactory& workload, const LambdaOptions& lam
     try {
       validate_lambda_memory(rates, m, options.as_of);
     } catch (const PricingError& e) {
-      throw ConfigError("memory", e.what());
+      throw ConfigError("memory_mb", e.what());
     }
   }
   TuneResult out;

@@ -19,6 +19,7 @@ from .distributions import (
     Weibull,
     parse_distribution,
 )
+from .compare import Breakeven, Comparison, Tuning, breakeven, compare, tune_lambda
 from .platforms import Lambda, Result, simulate, sweep
 from .pricing import Bill, RateCard, price_ec2, price_fargate, price_lambda
 from .workload import Workload
@@ -29,6 +30,12 @@ PricingError = _core.PricingError
 __version__ = _core.__version__
 
 __all__ = [
+    "compare",
+    "breakeven",
+    "tune_lambda",
+    "Comparison",
+    "Breakeven",
+    "Tuning",
     "Lambda",
     "Result",
     "simulate",
