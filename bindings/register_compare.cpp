@@ -9,11 +9,9 @@
 #include "slsim/compare/explore.hpp"
 #include "slsim/workload/workload_filter.hpp"
 
-namespace slsim {
-SourceFactory workload_opener(const pybind11::object& workload);  // register_workload.cpp
-}
-
 namespace slsim::py {
+
+SourceFactory workload_opener(const pybind11::object& workload);  // register_workload.cpp
 
 namespace {
 

@@ -57,7 +57,7 @@ void add_breakeven_command(CLI::App& app) {
     try {
       validate_breakeven(g);
     } catch (const ConfigError& e) {
-      throw std::invalid_argument(fmt::format("--{}: {}", e.key(), e.message()));
+      throw std::invalid_argument(fmt::format("{}: {}", flag_of(e.key()), e.message()));
     }
     Progress progress(a->c.quiet);
     p.options.progress = [&progress](std::size_t d, std::size_t t) { progress(d, t); };

@@ -53,16 +53,12 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms) {
   cmd->add_flag("--quiet,-q", a.quiet, "No progress bar on stderr");
 }
 
-namespace {
-
 std::string flag_of(const std::string& key) {
   std::string f = key;
   for (auto& c : f)
     if (c == '_') c = '-';
   return "--" + f;
 }
-
-}  // namespace
 
 PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
   PreparedCompare p;

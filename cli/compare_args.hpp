@@ -43,6 +43,9 @@ struct PreparedCompare {
 /// Throws std::invalid_argument naming the flag (or ScenarioError naming the file).
 PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners = true);
 
+/// The flag of a setting's public name: "memory_mb" -> "--memory-mb".
+std::string flag_of(const std::string& key);
+
 /// Writes `text` to stdout, or to the -o file atomically (a temporary file renamed over it).
 /// Throws std::runtime_error when the file cannot be written.
 void emit(const std::string& output, const std::string& text);

@@ -31,7 +31,7 @@ std::string group(std::string s) {
   auto end = s.find_first_not_of("0123456789", start);
   if (end == std::string::npos) end = s.size();
   for (auto i = static_cast<long>(end) - 3; i > static_cast<long>(start); i -= 3)
-    s.insert(static_cast<std::size_t>(i), ",");
+    s.insert(static_cast<std::size_t>(i), 1, ',');
   return s;
 }
 
@@ -130,9 +130,9 @@ std::string render_grids(const std::vector<Grid>& grids, ReportFormat f, bool co
       for (std::size_t r = 0; r < g.rows.size(); ++r) {
         out += "|";
         for (std::size_t c = 0; c < g.rows[r].size(); ++c) {
-          const auto cell = md_escape(g.rows[r][c]);
-          const bool bold = emph(r, c) != 0 && r > 0;
-          out += " " + (bold && !cell.empty() ? "**" + cell + "**" : cell) + " |";
+          out += ' ';
+          out += md_escape(g.rows[r][c]);
+          out += " |";
         }
         out += "\n";
         if (r == 0) {
@@ -273,8 +273,10 @@ std::string render_report_csv(const Comparison& c) {
       header.push_back(cols[i] + "_ci95");
   }
   std::string out;
-  for (std::size_t i = 0; i < header.size(); ++i)
-    out += (i ? "," : "") + header[i];
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (i) out += ',';
+    out += header[i];
+  }
   out += "\n";
   for (const auto& p : c.platforms) {
     std::vector<std::string> row{p.name, p.label, p.impossible ? "impossible" : "ok"};
@@ -288,8 +290,10 @@ std::string render_report_csv(const Comparison& c) {
       for (const auto* e : ests)
         row.push_back(p.impossible ? "" : num(e->half_width));
     }
-    for (std::size_t i = 0; i < row.size(); ++i)
-      out += (i ? "," : "") + csv_cell(row[i]);
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i) out += ',';
+      out += csv_cell(row[i]);
+    }
     out += "\n";
   }
   return out;
@@ -322,6 +326,34 @@ Json report_json(const Comparison& c, const Scenario& s, const TraceSummary* wor
 
 namespace {
 
+std::string generator_text(const GeneratorSpec& g) {
+  const auto& o = g.common;
+  return fmt::format("{} ({}, mean {}/s, {})", o.function, g.pattern, o.rate_per_s,
+                     to_string(o.type));
+}
+
+// One line for people: what the scenario replays.
+std::string workload_text(const Scenario& s, const Comparison& c) {
+  if (!s.file.empty() && s.workload.kind == WorkloadSpec::Kind::kGenerator) {
+    std::vector<std::string> parts{generator_text(s.workload.generator)};
+    for (const auto& e : s.more_workloads) {
+      if (e.schedule) {
+        const auto& o = e.scheduled;
+        parts.push_back(fmt::format("{} ({}x every {} h from {:02.0f}:{:02.0f}, {})", o.function,
+                                    o.count, o.every_s / 3600, std::floor(o.at_s / 3600),
+                                    std::fmod(o.at_s, 3600) / 60, to_string(o.type)));
+      } else {
+        parts.push_back(generator_text(e.generator));
+      }
+    }
+    std::string out = parts.size() > 1 ? fmt::format("{} workloads: ", parts.size()) : "";
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      out += (i ? ", " : "") + parts[i];
+    return out;
+  }
+  return c.workload;
+}
+
 Grid workload_grid(const TraceSummary& w) {
   Grid g;
   g.title = "Workload";
@@ -350,13 +382,16 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
   if (f == ReportFormat::kCsv) return render_report_csv(c);
   const bool md = f == ReportFormat::kMarkdown;
   const auto& o = c.options;
-  const double span = span_of(c);
+  const double span = span_of(c) > 0 ? span_of(c) : (workload ? workload->span_s : 0.0);
+  bool any_possible = false;
+  for (const auto& p : c.platforms)
+    any_possible = any_possible || !p.impossible;
   std::string out;
   const std::string title = fmt::format("slsim report: {}", s.name);
   out += md ? "## " + title + "\n\n" : paint(title, 'b', colour) + "\n";
   std::vector<std::pair<std::string, std::string>> head;
   if (!s.description.empty()) head.emplace_back("scenario", s.description);
-  head.emplace_back("workload", c.workload);
+  head.emplace_back("workload", workload_text(s, c));
   head.emplace_back(
       "as of", fmt::format("{}, {}, seed {}, {} replication{}", o.as_of.str(), o.region, o.seed,
                            o.replications, o.replications == 1 ? "" : "s (mean ± 95% interval)"));
@@ -457,10 +492,15 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
       items.rows.push_back({p.name, l.name, qty, fmt_usd(l.usd), fmt_usd(l.monthly_usd)});
     }
   }
+  if (!any_possible) {
+    // Nothing but "cannot run": no rows of n/a.
+    g.rows.resize(2);
+    g.emphasis.resize(2);
+  }
   std::vector<Grid> grids;
   if (workload) grids.push_back(workload_grid(*workload));
   grids.push_back(g);
-  grids.push_back(items);
+  if (items.rows.size() > 1) grids.push_back(items);
   out += render_grids(grids, f, md ? false : colour);
 
   // Recommendation and reasons.
@@ -486,10 +526,7 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
   // Notes.
   std::vector<std::string> notes;
   for (const auto& p : c.platforms) {
-    if (p.impossible) {
-      notes.push_back(fmt::format("{}: cannot run this workload: {}", p.name, *p.impossible));
-      continue;
-    }
+    if (p.impossible) continue;  // said in the recommendation
     std::set<std::string> seen;
     for (const auto& n : p.runs.front().notes) {
       if (seen.insert(n).second) notes.push_back(fmt::format("{}: {}", p.name, n));

@@ -60,8 +60,8 @@ void add_tune_command(CLI::App& app) {
         }
       } catch (const std::exception&) {
         throw ConfigError("memory_mb", fmt::format("'{}' is not MIN:MAX or a list of sizes in MB "
-                                                "(e.g. 128:10240 or 512,1024,2048)",
-                                                m));
+                                                   "(e.g. 128:10240 or 512,1024,2048)",
+                                                   m));
       }
       validate_tune(t);
       Progress progress(a->c.quiet);
@@ -70,7 +70,7 @@ void add_tune_command(CLI::App& app) {
       const auto f = parse_report_format(a->c.format);
       emit(a->c.output, render_tune(r, f, f == ReportFormat::kTable && use_colour(a->c.output)));
     } catch (const ConfigError& e) {
-      throw std::invalid_argument(fmt::format("--{}: {}", e.key(), e.message()));
+      throw std::invalid_argument(fmt::format("{}: {}", flag_of(e.key()), e.message()));
     }
   });
 }
