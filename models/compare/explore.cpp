@@ -163,9 +163,10 @@ void validate_tune(const TuneOptions& o) {
     throw ConfigError("weight", "must be from 0 (speed only) to 1 (cost only)");
   }
   if (o.memory_min_mb > o.memory_max_mb) {
-    throw ConfigError("memory_mb", fmt::format("{}:{} is not a range; give MIN:MAX in MB with MIN <= "
-                                            "MAX (e.g. 128:10240)",
-                                            o.memory_min_mb, o.memory_max_mb));
+    throw ConfigError("memory_mb",
+                      fmt::format("{}:{} is not a range; give MIN:MAX in MB with MIN <= "
+                                  "MAX (e.g. 128:10240)",
+                                  o.memory_min_mb, o.memory_max_mb));
   }
 }
 
@@ -182,10 +183,11 @@ TuneResult tune_lambda(const WorkloadFactory& workload, const LambdaOptions& lam
       if (m >= tune.memory_min_mb && m <= tune.memory_max_mb && m <= max_mb) sizes.push_back(m);
     }
     if (sizes.empty()) {
-      throw ConfigError("memory_mb", fmt::format("no memory size of the usual set (128 .. 10240 MB) "
-                                              "lies in {}:{} and under {} MB at {}",
-                                              tune.memory_min_mb, tune.memory_max_mb, max_mb,
-                                              options.as_of.str()));
+      throw ConfigError(
+          "memory_mb",
+          fmt::format("no memory size of the usual set (128 .. 10240 MB) "
+                      "lies in {}:{} and under {} MB at {}",
+                      tune.memory_min_mb, tune.memory_max_mb, max_mb, options.as_of.str()));
     }
   }
   for (const auto m : sizes) {
@@ -202,10 +204,16 @@ TuneResult tune_lambda(const WorkloadFactory& workload, const LambdaOptions& lam
   std::mutex progress_mutex;
   std::size_t done = 0;
   parallel_for(sizes.size(), options.threads, [&](std::size_t i) {
+    // The trace's durations were measured at the configured size: keep that as the reference
+    // (unless one is given), so durations rescale with the CPU share of each size tried.
     LambdaOptions lo = lambda;
-    lo.defaults.memory_mb = sizes[i];
-    for (auto& [name, f] : lo.functions)
+    auto set = [&](LambdaFunctionConfig& f) {
+      if (f.reference_memory_mb == 0) f.reference_memory_mb = f.memory_mb;
       f.memory_mb = sizes[i];
+    };
+    set(lo.defaults);
+    for (auto& [name, f] : lo.functions)
+      set(f);
     CompareOptions o = options;
     o.threads = 1;
     o.progress = nullptr;

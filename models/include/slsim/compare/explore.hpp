@@ -86,6 +86,8 @@ struct TuneResult {
 };
 
 /// Simulates the workload on Lambda at each memory size (all functions set to that size).
+/// Durations are taken as measured at each function's configured memory (its
+/// `reference_memory_mb` when given; with neither, at the trace's memory or each size tried).
 TuneResult tune_lambda(const WorkloadFactory& workload, const LambdaOptions& lambda,
                        const CompareOptions& options, const TuneOptions& tune,
                        const RateCard& rates = RateCard::builtin());
