@@ -67,6 +67,7 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
     s = load_scenario(a.scenario.empty() ? SLSIM_DEFAULT_SCENARIO : a.scenario);
   } else {
     s.as_of = Date::today();
+    s.name = std::filesystem::path(a.trace.path).filename().string();
   }
   try {
     if (!a.as_of.empty()) s.as_of = Date::parse(a.as_of);

@@ -69,6 +69,35 @@ def test_table_columns_fit_their_content_and_no_colour_off_a_terminal():
     assert len(rule) == max(len(r) for r in [header, *rows])
 
 
+def test_colour_only_on_a_terminal_and_never_with_no_color():
+    import pty
+
+    def on_pty(env):
+        leader, follower = pty.openpty()
+        e = dict(os.environ)
+        e.pop("NO_COLOR", None)
+        e.update(env)
+        e["TERM"] = "xterm"
+        p = subprocess.run([CLI, "report", "--scenario", "small.toml", "--quiet"], stdout=follower,
+                           stderr=subprocess.PIPE, cwd=GOLDEN, env=e)
+        os.close(follower)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(leader)
+        assert p.returncode == 0
+        return out.decode()
+
+    assert "\033[" in on_pty({})
+    assert "\033[" not in on_pty({"NO_COLOR": "1"})
+
+
 def test_no_front_door_and_no_free_tier():
     base = json.loads(ok("report", "--scenario", "small.toml", "--format", "json",
                          cwd=GOLDEN).stdout)["platforms"]["lambda"]["cost"]
