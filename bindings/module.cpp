@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   slsim::py::register_lambda(m);
   slsim::py::register_batch(m);
   slsim::py::register_containers(m);
+  slsim::py::register_compare(m);
 }

@@ -8,4 +8,5 @@ void register_pricing(pybind11::module_& m);
 void register_lambda(pybind11::module_& m);
 void register_batch(pybind11::module_& m);
 void register_containers(pybind11::module_& m);
+void register_compare(pybind11::module_& m);
 }  // namespace slsim::py

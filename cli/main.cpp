@@ -12,6 +12,7 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
+#include "compare_commands.hpp"
 #include "slsim/core/version.hpp"
 #include "slsim/pricing/pricing.hpp"
 #include "slsim/scenario/scenario.hpp"
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
   slsim::cli::add_generate_command(app);
   slsim::cli::add_price_command(app);
   slsim::cli::add_simulate_command(app);
+  slsim::cli::add_breakeven_command(app);
+  slsim::cli::add_tune_command(app);
+  slsim::cli::add_diff_command(app);
   if (argc == 1) {  // `slsim` alone: the help
     std::cout << app.help();
     return kOk;
@@ -49,13 +53,17 @@ int main(int argc, char** argv) {
     try {
       app.get_subcommand(argv[1]);
     } catch (const CLI::OptionNotFound&) {
-      return error(std::string("unknown command '") + argv[1] +
-                       "'; commands: report, simulate, price, generate, trace (slsim --help)",
-                   kUsage);
+      return error(
+          std::string("unknown command '") + argv[1] +
+              "'; commands: report, simulate, breakeven, tune, diff, price, generate, trace "
+              "(slsim --help)",
+          kUsage);
     }
   }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // 3: a --fail-above-* threshold was breached
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -1,75 +1,90 @@
-// `slsim report`: the main job on a scenario: the workload summary and each platform's result
-// (today AWS Lambda; ECS on EC2, Fargate and Batch are added as their models land).
+// `slsim report`: every platform on the same workload, side by side, and a recommendation.
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "cli_support.hpp"
 #include "commands.hpp"
-#include "lambda_output.hpp"
-#include "output.hpp"
-#include "slsim/lambda/lambda_config.hpp"
-#include "slsim/scenario/scenario.hpp"
-#include "workload_summary.hpp"
+#include "compare_args.hpp"
+#include "report_output.hpp"
 
 namespace slsim::cli {
 
 void add_report_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("report", "Cost and performance report for a scenario");
-  auto scenario = std::make_shared<std::string>();
-  auto format = std::make_shared<std::string>("table");
-  auto output = std::make_shared<std::string>();
-  cmd->add_option("--scenario,-s", *scenario,
-                  "Scenario file (TOML); default: the bundled default scenario");
-  cmd->add_option("--format", *format, "Output format")
-      ->check(CLI::IsMember({"table", "json", "csv", "markdown"}));
-  add_output_option(cmd, *output);
-  cmd->callback([scenario, format, output] {
-    const std::string file = scenario->empty() ? default_scenario() : *scenario;
-    const Scenario s = load_scenario(file);
-    auto workload = with_progress(open_workload(s));
-    const TraceSummary summary = summarize(*workload);
-    {
-      std::vector<std::string> names;
-      for (const auto& f : workload->functions().all())
-        names.push_back(f.name);
-      try {
-        check_lambda_functions_exist(s.lambda, names);
-      } catch (const ConfigError& e) {
-        throw ScenarioError(config_error_in_file(e, file));
-      }
+  auto* cmd = app.add_subcommand(
+      "report",
+      "Compare the platforms on one workload: cost (over the span and per 730-hour month), "
+      "latency, failures, capacity, and the cheapest platform meeting the objectives");
+  struct Args {
+    CompareArgs c;
+    std::optional<double> fail_above_usd, fail_above_p99_ms;
+  };
+  auto a = std::make_shared<Args>();
+  add_compare_args(cmd, a->c);
+  cmd->add_option("--fail-above-usd", a->fail_above_usd,
+                  "Exit 3 when the recommended (else the cheapest) platform's monthly "
+                  "projection is above this (USD)");
+  cmd->add_option("--fail-above-p99-ms", a->fail_above_p99_ms,
+                  "Exit 3 when the recommended (else the cheapest) platform's p99 is above this "
+                  "(ms)");
+  cmd->footer(
+      "Exit codes: 0 success, 1 runtime error, 2 usage, input or configuration error, 3 a "
+      "--fail-above-* threshold was breached.");
+  cmd->callback([a] {
+    PreparedCompare p = prepare_compare(a->c);
+    if (a->fail_above_usd) p.settings.fail_above_usd = a->fail_above_usd;
+    if (a->fail_above_p99_ms) p.settings.fail_above_p99_ms = a->fail_above_p99_ms;
+    if (p.settings.fail_above_usd && !(*p.settings.fail_above_usd >= 0)) {
+      throw std::invalid_argument("--fail-above-usd: must be an amount in USD >= 0");
     }
-    auto again = with_progress(open_workload(s));
-    const LambdaResult lambda = simulate_lambda(*again, s.lambda);
-    const auto f = parse_format(*format);
-    write_result(*output, [&](std::ostream& os) {
-      if (f == Format::kJson) {
-        write_json(os, {{"scenario",
-                         {{"name", s.name},
-                          {"file", s.file},
-                          {"as_of", s.as_of.str()},
-                          {"region", s.region},
-                          {"seed", s.seed}}},
-                        {"workload", summary_json(summary)},
-                        {"platforms", {{"lambda", lambda_json(lambda, s.lambda)}}}});
-        return;
-      }
-      Table head{fmt::format("slsim report: {}", s.name),
-                 {{"scenario", "value"},
-                  {"file", s.file},
-                  {"as of", s.as_of.str()},
-                  {"region", s.region},
-                  {"seed", fmt::format("{}", s.seed)}}};
-      head.id = "scenario";
-      if (!s.description.empty()) head.notes.push_back(s.description);
-      auto tables = summary_tables(summary);
-      tables.insert(tables.begin(), head);
-      for (auto& t : lambda_config_tables(s.lambda))
-        tables.push_back(std::move(t));
-      for (auto& t : lambda_tables(lambda, s.lambda))
-        tables.push_back(std::move(t));
-      write_tables(os, tables, f);
-    });
+    if (p.settings.fail_above_p99_ms && !(*p.settings.fail_above_p99_ms > 0)) {
+      throw std::invalid_argument("--fail-above-p99-ms: must be a number of milliseconds > 0");
+    }
+    Progress progress(a->c.quiet);
+    p.options.progress = [&progress](std::size_t d, std::size_t t) { progress(d, t); };
+    Comparison c;
+    try {
+      c = compare(p.workload, p.runners, p.options);
+    } catch (const std::invalid_argument& e) {
+      // A platform's configuration refused by its model: say where it came from.
+      const bool from_file = !a->c.scenario.empty() || a->c.trace.path.empty();
+      throw std::invalid_argument(
+          fmt::format("{}: {}", from_file ? p.scenario.file : std::string("flags"), e.what()));
+    }
+    // The workload's own summary (one more streaming pass, constant memory).
+    auto src = p.workload(p.options.seed, 1.0);
+    const TraceSummary summary = summarize(*src);
+    const auto f = parse_report_format(a->c.format);
+    emit(a->c.output,
+         render_report(c, p.scenario, f, f == ReportFormat::kTable && use_colour(a->c.output),
+                       &summary));
+    // Thresholds: on the recommended platform, else the cheapest that can run.
+    const PlatformComparison* gate = nullptr;
+    if (c.recommendation.platform) gate = c.find(*c.recommendation.platform);
+    for (const auto& pc : c.platforms) {
+      if (!gate && !pc.impossible) gate = &pc;
+      if (!c.recommendation.platform && !pc.impossible &&
+          pc.figures.monthly_usd.mean < gate->figures.monthly_usd.mean)
+        gate = &pc;
+    }
+    bool breached = false;
+    if (gate && p.settings.fail_above_usd &&
+        gate->figures.monthly_usd.mean > *p.settings.fail_above_usd) {
+      std::cerr << fmt::format(
+          "slsim: threshold breached: {} costs ${:.2f}/month, above "
+          "--fail-above-usd {}\n",
+          gate->name, gate->figures.monthly_usd.mean, *p.settings.fail_above_usd);
+      breached = true;
+    }
+    if (gate && p.settings.fail_above_p99_ms &&
+        gate->figures.p99_ms.mean > *p.settings.fail_above_p99_ms) {
+      std::cerr << fmt::format(
+          "slsim: threshold breached: {} p99 is {:.1f} ms, above "
+          "--fail-above-p99-ms {}\n",
+          gate->name, gate->figures.p99_ms.mean, *p.settings.fail_above_p99_ms);
+      breached = true;
+    }
+    if (breached) throw threshold_breached();
   });
 }
 

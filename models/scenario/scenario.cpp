@@ -8,7 +8,9 @@
 #include <set>
 
 #include "batch_table.hpp"
+#include "compare_tables.hpp"
 #include "containers_table.hpp"
+#include "slsim/compare/scenario_compare.hpp"
 #include "slsim/lambda/lambda_config.hpp"
 #include "slsim/workload/csv_trace.hpp"
 #include "table_reader.hpp"
@@ -150,7 +152,7 @@ Scenario load_scenario(const std::string& path) {
   }
   TableReader top(root, path, "",
                   {"name", "description", "seed", "as_of", "region", "workload", "lambda", "ecs",
-                   "fargate", "batch"});
+                   "fargate", "batch", "report", "workloads"});
   s.name = top.str("name", s.name);
   s.description = top.str("description", "");
   s.seed = static_cast<std::uint64_t>(top.integer("seed", 1, 0, INT64_MAX));
@@ -305,6 +307,7 @@ Scenario load_scenario(const std::string& path) {
   }
   scenario_detail::load_batch_table(root, path, s);
   scenario_detail::load_container_tables(root, path, s);  // [ecs], [fargate]
+  scenario_detail::load_compare_tables(root, path, s);
   // The one validator of the Lambda configuration, with the file and table named.
   try {
     validate_lambda(s.lambda);
@@ -331,6 +334,7 @@ std::string config_error_in_file(const ConfigError& e, const std::string& path,
 }
 
 SourceFactory workload_factory(const Scenario& s) {
+  if (!s.more_workloads.empty()) return [s] { return open_scenario_workload(s, s.seed, 1.0); };
   if (s.workload.kind == WorkloadSpec::Kind::kTrace) {
     return trace_factory(s.workload.trace_path, s.workload.trace);
   }

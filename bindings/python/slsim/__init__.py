@@ -20,6 +20,7 @@ from .distributions import (
     parse_distribution,
 )
 from .containers import Ecs, Fargate
+from .compare import Breakeven, Comparison, Tuning, breakeven, compare, tune_lambda
 from .platforms import Lambda, Result, simulate, sweep
 from .batch import Batch, BatchResult
 from .pricing import Bill, RateCard, price_ec2, price_fargate, price_lambda
@@ -33,6 +34,12 @@ __version__ = _core.__version__
 __all__ = [
     "Ecs",
     "Fargate",
+    "compare",
+    "breakeven",
+    "tune_lambda",
+    "Comparison",
+    "Breakeven",
+    "Tuning",
     "Lambda",
     "Batch",
     "BatchResult",

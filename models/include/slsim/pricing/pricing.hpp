@@ -193,6 +193,10 @@ class RateCard {
     bool in_force(Date d) const { return from <= d && (!to || d < *to); }
   };
 
+  /// Every price row (for prices RateCard::price does not apply itself, such as the front
+  /// doors the comparison adds).
+  const std::vector<Rate>& rates() const { return rates_; }
+
  private:
   std::vector<Rate> rates_;
   std::vector<Rule> rules_;

@@ -22,6 +22,8 @@
 #include "slsim/platform/config_error.hpp"
 #include "slsim/pricing/date.hpp"
 #include "slsim/workload/generators.hpp"
+#include "slsim/compare/report_settings.hpp"
+#include "slsim/workload/mix_source.hpp"
 #include "slsim/workload/trace_io.hpp"
 #include "slsim/workload/workload.hpp"
 
@@ -57,6 +59,10 @@ struct Scenario {
   /// The [ecs] and [fargate] tables (defaults when absent); as_of, region and seed copied.
   EcsOptions ecs;
   FargateOptions fargate;
+  /// [[workloads]]: more workloads replayed together with [workload] (a mixed system).
+  std::vector<MixEntry> more_workloads;
+  /// [report]: what `slsim report` compares and against which objectives.
+  ReportSettings report;
 };
 
 /// Loads and validates a scenario file (every platform configuration through its one validator).

@@ -1,0 +1,231 @@
+"""The comparison: one workload on several platforms, a recommendation, break-even and tuning.
+
+``slsim.compare(workload, [slsim.Lambda(memory_mb=512), ...], slo_p99_ms=1000, seed=1)`` runs
+each platform on the same workload with the same seed (in parallel threads, the GIL released)
+and returns a :class:`Comparison` whose figures are those of ``slsim report --format json``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+
+from . import _core
+from .platforms import Lambda
+from .workload import Workload
+
+#: Columns of ``Comparison.to_pandas()``: the same as ``slsim report --format csv``.
+COLUMNS = ("platform", "label", "status", "monthly_usd", "total_usd", "usd_per_million",
+           "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms", "error_rate", "cold_start_rate",
+           "arrived", "completed", "failed", "timed_out", "refused", "expired", "unfinished",
+           "cold_starts", "instances_mean", "instances_max", "hosts_mean", "hosts_max",
+           "utilisation", "recommended", "reason")
+_FIGURES = COLUMNS[3:26]
+
+
+def _as_of(as_of) -> str:
+    if isinstance(as_of, (_dt.date, _dt.datetime)):
+        return as_of.strftime("%Y-%m-%d")
+    return as_of or ""
+
+
+def _runner(platform, as_of: str, region: str, account_concurrency: int, free_tier: bool):
+    if isinstance(platform, Lambda):
+        return _core._lambda_runner(platform._core_config(), platform._core_functions(), as_of,
+                                    region, int(account_concurrency), bool(free_tier))
+    # MERGE NOTE: slsim.Ecs, slsim.Fargate and slsim.Batch add their runners here.
+    raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda")
+
+
+def _check_workload(workload):
+    if not isinstance(workload, Workload):
+        raise TypeError("workload must be a slsim.Workload")
+
+
+def _front_door(front_door) -> str:
+    if front_door is None or front_door is False:
+        return "none"
+    if front_door not in ("http-api", "rest-api", "function-url", "none"):
+        raise ValueError(f"front_door: {front_door!r} is not a front door; allowed: 'http-api', "
+                         "'rest-api', 'function-url', None")
+    return front_door
+
+
+class Comparison:
+    """The result of :func:`compare`: ``recommendation``, ``reasons``, ``summary()`` (the report's
+    JSON as a dict) and ``to_pandas()`` (one row per platform)."""
+
+    def __init__(self, summary: dict):
+        self._summary = summary
+
+    @property
+    def recommendation(self) -> str | None:
+        """The platform recommended (``None`` when none meets the objectives)."""
+        return self._summary["recommendation"]["platform"]
+
+    @property
+    def reasons(self) -> dict:
+        """One line per platform: why it won or lost."""
+        return dict(self._summary["recommendation"]["reasons"])
+
+    @property
+    def platforms(self) -> list[str]:
+        return list(self._summary["platforms"])
+
+    def summary(self) -> dict:
+        """The report's JSON (``slsim report --format json``) as a dict."""
+        return json.loads(json.dumps(self._summary))
+
+    def impossible(self) -> dict:
+        """{platform: why} for the platforms that cannot run the workload."""
+        return {k: v["impossible"] for k, v in self._summary["platforms"].items()
+                if "impossible" in v}
+
+    def rows(self) -> list[dict]:
+        """One dict per platform with the columns of :data:`COLUMNS`."""
+        rec = self.recommendation
+        out = []
+        for name, p in self._summary["platforms"].items():
+            row = {"platform": name, "label": p.get("label", name),
+                   "status": "impossible" if "impossible" in p else "ok"}
+            figs = p.get("figures", {})
+            for k in _FIGURES:
+                v = figs.get(k)
+                if isinstance(v, dict):
+                    v = v["mean"]
+                row[k] = v
+            row["recommended"] = name == rec
+            row["reason"] = self._summary["recommendation"]["reasons"].get(name, "")
+            out.append(row)
+        return out
+
+    def to_pandas(self):
+        """A tidy DataFrame, one row per platform (the columns of ``slsim report --format
+        csv``)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows(), columns=list(COLUMNS))
+
+    def __repr__(self) -> str:
+        return (f"<slsim.Comparison of {', '.join(self.platforms)}: "
+                f"recommendation {self.recommendation!r}>")
+
+
+def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
+            max_error_rate: float | None = None, max_cold_start_rate: float | None = None,
+            seed: int = 1, replications: int = 1, as_of=None, region: str = "us-east-1",
+            free_tier: bool = True, front_door: str | None = "http-api", threads: int = 0,
+            account_concurrency: int = 0) -> Comparison:
+    """Run ``workload`` on each of ``platforms`` with the same ``seed`` and recommend the
+    cheapest that meets the objectives (``slo_p99_ms``, ``max_error_rate``,
+    ``max_cold_start_rate``). ``replications`` > 1 runs that many platform seeds and reports
+    mean and 95% interval. ``front_door``: "http-api", "rest-api", "function-url" or None.
+    """
+    _check_workload(workload)
+    platforms = list(platforms)
+    as_of = _as_of(as_of)
+    runners = [_runner(p, as_of, region, account_concurrency, free_tier) for p in platforms]
+    text = _core._compare(workload._core, runners, as_of, region, int(seed), int(replications),
+                          int(threads), bool(free_tier), _front_door(front_door), slo_p99_ms,
+                          max_error_rate, max_cold_start_rate)
+    return Comparison(json.loads(text))
+
+
+class Breakeven:
+    """The result of :func:`breakeven`: ``points`` and ``changes`` (as in ``slsim breakeven
+    --format json``), ``to_pandas()`` (one row per point and platform)."""
+
+    def __init__(self, summary: dict):
+        self._summary = summary
+
+    @property
+    def changes(self) -> list[dict]:
+        return [dict(c) for c in self._summary["changes"]]
+
+    def summary(self) -> dict:
+        return json.loads(json.dumps(self._summary))
+
+    def to_pandas(self):
+        import pandas as pd
+
+        rows = []
+        for pt in self._summary["points"]:
+            for name, p in pt["platforms"].items():
+                rows.append({"scale": pt["scale"], "rate_per_s": pt["rate_per_s"],
+                             "platform": name,
+                             "status": "impossible" if "impossible" in p else "ok",
+                             "monthly_usd": p.get("monthly_usd"), "p99_ms": p.get("p99_ms"),
+                             "error_rate": p.get("error_rate"),
+                             "recommended": pt["recommended"] == name})
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return f"<slsim.Breakeven with {len(self._summary['points'])} points>"
+
+
+def breakeven(workload: Workload, platforms, *, scale=(0.1, 100), points: int = 7,
+              slo_p99_ms: float | None = None, max_error_rate: float | None = None,
+              max_cold_start_rate: float | None = None, seed: int = 1, replications: int = 1,
+              as_of=None, region: str = "us-east-1", free_tier: bool = True,
+              front_door: str | None = "http-api", threads: int = 0,
+              account_concurrency: int = 0) -> Breakeven:
+    """Replay ``workload`` with its rate multiplied by each of ``points`` values spaced evenly in
+    log over ``scale`` = (min, max), compare the platforms at each, and say where the cheapest
+    platform meeting the objectives changes."""
+    _check_workload(workload)
+    as_of = _as_of(as_of)
+    runners = [_runner(p, as_of, region, account_concurrency, free_tier) for p in platforms]
+    lo, hi = scale
+    text = _core._breakeven(workload._core, runners, as_of, region, int(seed), int(replications),
+                            int(threads), bool(free_tier), _front_door(front_door), slo_p99_ms,
+                            max_error_rate, max_cold_start_rate, float(lo), float(hi),
+                            int(points))
+    return Breakeven(json.loads(text))
+
+
+class Tuning:
+    """The result of :func:`tune_lambda`: ``best_memory_mb``, ``points``, ``to_pandas()``."""
+
+    def __init__(self, summary: dict):
+        self._summary = summary
+
+    @property
+    def best_memory_mb(self) -> int | None:
+        return self._summary["best_memory_mb"]
+
+    @property
+    def strategy(self) -> str:
+        return self._summary["strategy"]
+
+    def summary(self) -> dict:
+        return json.loads(json.dumps(self._summary))
+
+    def to_pandas(self):
+        import pandas as pd
+
+        return pd.DataFrame(self._summary["points"])
+
+    def __repr__(self) -> str:
+        return f"<slsim.Tuning {self.strategy}: best {self.best_memory_mb} MB>"
+
+
+def tune_lambda(workload: Workload, function: Lambda | None = None, *, memory_mb=None,
+                memory=(128, 10240), strategy: str = "balanced", weight: float = 0.5,
+                seed: int = 1, as_of=None, region: str = "us-east-1", free_tier: bool = True,
+                front_door: str | None = "http-api", threads: int = 0,
+                account_concurrency: int = 0) -> Tuning:
+    """Lambda Power Tuning from a trace: simulate ``workload`` on ``function`` at each memory
+    size (``memory_mb=[...]``, or Power Tuning's usual sizes within ``memory`` = (min, max)) and
+    pick the best by ``strategy``: "cost", "speed" or "balanced" (``weight``: 0 = speed only,
+    1 = cost only)."""
+    _check_workload(workload)
+    function = function if function is not None else Lambda()
+    if not isinstance(function, Lambda):
+        raise TypeError("function must be a slsim.Lambda")
+    lo, hi = memory
+    text = _core._tune_lambda(workload._core, function._core_config(), function._core_functions(),
+                              _as_of(as_of), region, int(account_concurrency), int(seed),
+                              int(threads), bool(free_tier), _front_door(front_door),
+                              [int(m) for m in (memory_mb or [])], int(lo), int(hi), strategy,
+                              float(weight))
+    return Tuning(json.loads(text))

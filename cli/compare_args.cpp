@@ -1,0 +1,166 @@
+#include "compare_args.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli_support.hpp"
+#include "commands.hpp"
+#include "slsim/platform/config_error.hpp"
+#include "slsim/workload/workload_filter.hpp"
+
+namespace slsim::cli {
+
+void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms) {
+  cmd->add_option("--scenario,-s", a.scenario,
+                  "Scenario file (TOML); default: the bundled one, or none when a TRACE is given");
+  add_trace_args(cmd, a.trace, /*trace_required=*/false);
+  if (with_platforms) {
+    cmd->add_option("--platforms", a.platforms,
+                    "Platforms to compare, comma-separated: lambda, ecs, fargate, batch "
+                    "(default: the scenario's [report] platforms, else every available one)")
+        ->delimiter(',');
+  }
+  cmd->add_option("--slo-p99-ms", a.slo_p99_ms, "Objective: p99 latency at most this (ms)");
+  cmd->add_option("--max-error-rate", a.max_error_rate,
+                  "Objective: failed, timed-out, refused and expired arrivals at most this "
+                  "fraction (0.01 = 1%)");
+  cmd->add_option("--max-cold-start-rate", a.max_cold_start_rate,
+                  "Objective: arrivals that start cold at most this fraction (0.05 = 5%)");
+  cmd->add_option("--replications", a.replications,
+                  "Independent seeds (1-1000); 2 or more show mean ± 95% interval (default 1)");
+  cmd->add_option("--seed", a.seed, "Random seed (default: the scenario's)");
+  cmd->add_option("--threads", a.threads, "Worker threads (default: one per core)");
+  cmd->add_option("--as-of", a.as_of,
+                  "Date whose AWS prices and behaviour apply, YYYY-MM-DD (default: the "
+                  "scenario's)");
+  cmd->add_option("--region", a.region, "AWS region (default: the scenario's, us-east-1)");
+  cmd->add_option("--front-door", a.front_door,
+                  "Lambda's front door for HTTP (sync) requests: http-api (default), rest-api, "
+                  "function-url")
+      ->check(CLI::IsMember({"http-api", "rest-api", "function-url"}));
+  cmd->add_flag("--no-front-door", a.no_front_door,
+                "Leave API Gateway and load balancers out of every platform's bill");
+  cmd->add_flag("--no-free-tier", a.no_free_tier, "Do not apply monthly free-tier allowances");
+  cmd->add_option("--format", a.format, "Output format: table, markdown, json, csv")
+      ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", a.output, "Write the output to FILE instead of stdout");
+  cmd->add_flag("--quiet,-q", a.quiet, "No progress bar on stderr");
+}
+
+PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
+  PreparedCompare p;
+  Scenario& s = p.scenario;
+  if (!a.scenario.empty() || a.trace.path.empty()) {
+    s = load_scenario(a.scenario.empty() ? default_scenario() : a.scenario);
+  } else {
+    s.as_of = Date::today();
+    s.name = std::filesystem::path(a.trace.path).filename().string();
+  }
+  try {
+    if (!a.as_of.empty()) s.as_of = Date::parse(a.as_of);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("--as-of: {}", e.what()));
+  }
+  if (!a.region.empty()) s.region = a.region;
+  if (a.seed) s.seed = *a.seed;
+  s.lambda.as_of = s.as_of;
+  s.lambda.region = s.region;
+  s.lambda.seed = s.seed;
+  ReportSettings& r = s.report;
+  if (!a.platforms.empty()) r.platforms = a.platforms;
+  if (a.slo_p99_ms) r.objectives.slo_p99_ms = a.slo_p99_ms;
+  if (a.max_error_rate) r.objectives.max_error_rate = a.max_error_rate;
+  if (a.max_cold_start_rate) r.objectives.max_cold_start_rate = a.max_cold_start_rate;
+  if (a.replications) r.replications = *a.replications;
+  if (!a.front_door.empty()) {
+    r.front_door.enabled = true;
+    r.front_door.lambda = a.front_door;
+  }
+  if (a.no_front_door) r.front_door.enabled = false;
+  if (a.no_free_tier) r.free_tier = false;
+  try {
+    validate_report_settings(r);
+    if (need_runners) p.runners = platform_runners(s, {});
+  } catch (const ConfigError& e) {
+    // Values from the file were checked when it was loaded: this one came from a flag.
+    throw std::invalid_argument(fmt::format("{}: {}", flag_of(e.key()), e.message()));
+  }
+  p.options = compare_options(s);
+  if (a.threads) p.options.threads = *a.threads;
+  if (!a.trace.path.empty()) {
+    TraceArgs t = a.trace;
+    t.seed = s.seed;
+    const SourceFactory open = make_trace_factory(t);
+    p.workload = [open](std::uint64_t, double k) -> std::unique_ptr<WorkloadSource> {
+      if (k == 1.0) return open();
+      SelectOptions sel;
+      sel.time_scale = k;
+      return select(open, sel);
+    };
+  } else {
+    p.workload = scenario_workload(s);
+  }
+  p.settings = r;
+  return p;
+}
+
+void emit(const std::string& output, const std::string& text) {
+  if (output.empty() || output == "-") {
+    std::cout << text << std::flush;
+    return;
+  }
+  const std::string tmp = output + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(fmt::format("cannot write {}", output));
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error(fmt::format("cannot write {}", output));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, output, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error(fmt::format("cannot write {}", output));
+  }
+}
+
+bool use_colour(const std::string& output) {
+  if (!output.empty() && output != "-") return false;
+  const char* no = std::getenv("NO_COLOR");
+  if (no && *no) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string(term) == "dumb") return false;
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+Progress::Progress(bool quiet)
+    : enabled_(!quiet && ::isatty(STDERR_FILENO) == 1), start_(std::chrono::steady_clock::now()) {}
+
+Progress::~Progress() {
+  if (shown_) std::cerr << "\r\033[K" << std::flush;
+}
+
+void Progress::operator()(std::size_t done, std::size_t total) {
+  if (!enabled_ || total == 0) return;
+  const auto elapsed = std::chrono::steady_clock::now() - start_;
+  if (elapsed < std::chrono::seconds(1) && !shown_) return;
+  shown_ = true;
+  constexpr std::size_t kWidth = 30;
+  const std::size_t filled = kWidth * done / total;
+  std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] "
+            << done << "/" << total << " runs" << std::flush;
+}
+
+CLI::RuntimeError threshold_breached() {
+  return CLI::RuntimeError(3);
+}
+
+}  // namespace slsim::cli

@@ -1,0 +1,770 @@
+#include "report_output.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace slsim::cli {
+
+using Json = nlohmann::ordered_json;
+
+ReportFormat parse_report_format(const std::string& s) {
+  if (s == "markdown") return ReportFormat::kMarkdown;
+  if (s == "json") return ReportFormat::kJson;
+  if (s == "csv") return ReportFormat::kCsv;
+  return ReportFormat::kTable;
+}
+
+// ---- numbers -----------------------------------------------------------------------------------
+
+namespace {
+
+// Thousands separators on the integer part of a formatted number.
+std::string group(std::string s) {
+  const auto start = s.find_first_of("0123456789");
+  if (start == std::string::npos) return s;
+  auto end = s.find_first_not_of("0123456789", start);
+  if (end == std::string::npos) end = s.size();
+  for (auto i = static_cast<long>(end) - 3; i > static_cast<long>(start); i -= 3)
+    s.insert(static_cast<std::size_t>(i), 1, ',');
+  return s;
+}
+
+}  // namespace
+
+std::string fmt_usd(double usd) {
+  const double a = std::fabs(usd);
+  std::string body;
+  if (a >= 1000) {
+    body = group(fmt::format("{:.0f}", a));
+  } else if (a >= 0.1 || a == 0) {
+    body = fmt::format("{:.2f}", a);
+  } else {
+    body = fmt::format("{:.4f}", a);
+  }
+  return (usd < 0 ? "-$" : "$") + body;
+}
+
+std::string fmt_ms(double ms) {
+  if (ms < 10) return fmt::format("{:.1f}", ms);
+  return group(fmt::format("{:.0f}", ms));
+}
+
+std::string fmt_count(double n) {
+  if (std::fabs(n - std::round(n)) < 1e-9) return group(fmt::format("{:.0f}", n));
+  return group(fmt::format("{:.1f}", n));
+}
+
+std::string fmt_pct(double f) {
+  const double p = 100 * f;
+  if (p != 0 && std::fabs(p) < 0.01) return fmt::format("{:.4f}%", p);
+  return fmt::format("{:.2f}%", p);
+}
+
+// ---- grids -------------------------------------------------------------------------------------
+
+namespace {
+
+std::size_t display_width(const std::string& s) {
+  std::size_t w = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++w;
+  return w;
+}
+
+bool numeric_cell(const std::string& c) {
+  if (c.empty() || c == "-" || c == "n/a") return true;
+  bool digit = false;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(c[i]);
+    if (ch >= '0' && ch <= '9') {
+      digit = true;
+    } else if (std::string_view(".,-+$%/() ").find(static_cast<char>(ch)) != std::string::npos) {
+    } else if (ch >= 0x80) {  // ± and other symbols
+    } else {
+      return false;
+    }
+  }
+  return digit;
+}
+
+std::string paint(const std::string& s, char e, bool colour) {
+  if (!colour || e == 0 || e == ' ') return s;
+  const char* code = e == 'g' ? "\033[32m" : e == 'r' ? "\033[31m" : "\033[1m";
+  return code + s + "\033[0m";
+}
+
+std::string md_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_grids(const std::vector<Grid>& grids, ReportFormat f, bool colour) {
+  std::string out;
+  for (const auto& g : grids) {
+    if (g.rows.empty()) continue;
+    if (!out.empty()) out += "\n";
+    const std::size_t ncol = g.rows.front().size();
+    auto emph = [&](std::size_t r, std::size_t c) -> char {
+      if (r < g.emphasis.size() && c < g.emphasis[r].size()) return g.emphasis[r][c];
+      return 0;
+    };
+    if (f == ReportFormat::kMarkdown) {
+      if (!g.title.empty()) out += "### " + g.title + "\n\n";
+      std::vector<bool> numeric(ncol, g.rows.size() > 1);
+      for (std::size_t r = 1; r < g.rows.size(); ++r)
+        for (std::size_t c = 0; c < ncol && c < g.rows[r].size(); ++c)
+          numeric[c] = numeric[c] && numeric_cell(g.rows[r][c]);
+      numeric[0] = false;
+      for (std::size_t r = 0; r < g.rows.size(); ++r) {
+        out += "|";
+        for (std::size_t c = 0; c < g.rows[r].size(); ++c) {
+          out += ' ';
+          out += md_escape(g.rows[r][c]);
+          out += " |";
+        }
+        out += "\n";
+        if (r == 0) {
+          out += "|";
+          for (std::size_t c = 0; c < ncol; ++c)
+            out += numeric[c] ? "---:|" : "---|";
+          out += "\n";
+        }
+      }
+      continue;
+    }
+    std::vector<std::size_t> w(ncol, 0);
+    for (const auto& row : g.rows)
+      for (std::size_t c = 0; c < row.size() && c < ncol; ++c)
+        w[c] = std::max(w[c], display_width(row[c]));
+    std::vector<bool> numeric(ncol, g.rows.size() > 1);
+    for (std::size_t r = 1; r < g.rows.size(); ++r)
+      for (std::size_t c = 0; c < ncol && c < g.rows[r].size(); ++c)
+        numeric[c] = numeric[c] && numeric_cell(g.rows[r][c]);
+    numeric[0] = false;
+    if (!g.title.empty()) out += paint(g.title, 'b', colour) + "\n";
+    for (std::size_t r = 0; r < g.rows.size(); ++r) {
+      std::string line;
+      for (std::size_t c = 0; c < g.rows[r].size() && c < ncol; ++c) {
+        const auto& cell = g.rows[r][c];
+        const std::string pad(w[c] - display_width(cell), ' ');
+        // Header cells align with their column's numbers.
+        const std::string text = numeric[c] ? pad + cell : cell + pad;
+        if (c) line += "  ";
+        line += paint(text, emph(r, c), colour);
+      }
+      while (!line.empty() && line.back() == ' ')
+        line.pop_back();
+      out += line + "\n";
+      if (r == 0) {
+        std::size_t total = 0;
+        for (auto x : w)
+          total += x;
+        out += std::string(total + 2 * (ncol - 1), '-') + "\n";
+      }
+    }
+  }
+  return out;
+}
+
+// ---- report ------------------------------------------------------------------------------------
+
+namespace {
+
+using Fmt = std::string (*)(double);
+
+std::string est(const Estimate& e, Fmt f) {
+  if (e.n > 1 && e.half_width > 0) return f(e.mean) + " ± " + f(e.half_width);
+  return f(e.mean);
+}
+
+std::string span_text(double s) {
+  if (s >= 86400 * 1.5) return fmt::format("{:.1f} days", s / 86400);
+  if (s >= 3600 * 1.5) return fmt::format("{:.1f} h", s / 3600);
+  return fmt::format("{:.0f} s", s);
+}
+
+std::string objectives_text(const Objectives& o) {
+  std::vector<std::string> parts;
+  if (o.slo_p99_ms) parts.push_back(fmt::format("p99 <= {} ms", fmt_ms(*o.slo_p99_ms)));
+  if (o.max_error_rate) parts.push_back("errors <= " + fmt_pct(*o.max_error_rate));
+  if (o.max_cold_start_rate) parts.push_back("cold starts <= " + fmt_pct(*o.max_cold_start_rate));
+  if (parts.empty()) return "none (the cheapest platform wins)";
+  std::string s;
+  for (const auto& p : parts)
+    s += (s.empty() ? "" : ", ") + p;
+  return s;
+}
+
+std::string front_door_text(const CompareOptions& o) {
+  if (!o.front_door.enabled) return "none (--no-front-door)";
+  const auto& l = o.front_door.lambda;
+  const std::string lam = l == "rest-api"       ? "API Gateway REST API"
+                          : l == "function-url" ? "function URL"
+                                                : "API Gateway HTTP API";
+  return lam + " for Lambda, an Application Load Balancer for services";
+}
+
+double span_of(const Comparison& c) {
+  for (const auto& p : c.platforms)
+    if (!p.impossible && !p.costs.empty()) return p.costs.front().span_s;
+  return 0;
+}
+
+}  // namespace
+
+std::vector<std::string> report_csv_columns() {
+  return {"platform",        "label",          "status",          "monthly_usd", "total_usd",
+          "usd_per_million", "p50_ms",         "p95_ms",          "p99_ms",      "max_ms",
+          "mean_ms",         "error_rate",     "cold_start_rate", "arrived",     "completed",
+          "failed",          "timed_out",      "refused",         "expired",     "unfinished",
+          "cold_starts",     "instances_mean", "instances_max",   "hosts_mean",  "hosts_max",
+          "utilisation",     "recommended",    "reason"};
+}
+
+namespace {
+
+std::vector<const Estimate*> csv_estimates(const PlatformFigures& f) {
+  return {&f.monthly_usd, &f.total_usd,  &f.usd_per_million, &f.p50_ms,         &f.p95_ms,
+          &f.p99_ms,      &f.max_ms,     &f.mean_ms,         &f.error_rate,     &f.cold_start_rate,
+          &f.arrived,     &f.completed,  &f.failed,          &f.timed_out,      &f.refused,
+          &f.expired,     &f.unfinished, &f.cold_starts,     &f.instances_mean, &f.instances_max,
+          &f.hosts_mean,  &f.hosts_max,  &f.utilisation};
+}
+
+std::string csv_cell(const std::string& c) {
+  if (c.find_first_of(",\"\n") == std::string::npos) return c;
+  std::string out = "\"";
+  for (char ch : c) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+std::string num(double x) {
+  return fmt::format("{}", x);
+}
+
+std::string reason_of(const Comparison& c, const std::string& name) {
+  for (const auto& [k, v] : c.recommendation.reasons)
+    if (k == name) return v;
+  return "";
+}
+
+std::string render_report_csv(const Comparison& c) {
+  const bool ci = c.options.replications > 1;
+  auto cols = report_csv_columns();
+  std::vector<std::string> header = cols;
+  if (ci) {
+    // Half-widths of the 95% intervals after the figures.
+    for (std::size_t i = 3; i < 26; ++i)
+      header.push_back(cols[i] + "_ci95");
+  }
+  std::string out;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (i) out += ',';
+    out += header[i];
+  }
+  out += "\n";
+  for (const auto& p : c.platforms) {
+    std::vector<std::string> row{p.name, p.label, p.impossible ? "impossible" : "ok"};
+    const auto ests = csv_estimates(p.figures);
+    for (const auto* e : ests)
+      row.push_back(p.impossible ? "" : num(e->mean));
+    row.push_back(c.recommendation.platform && *c.recommendation.platform == p.name ? "true"
+                                                                                    : "false");
+    row.push_back(reason_of(c, p.name));
+    if (ci) {
+      for (const auto* e : ests)
+        row.push_back(p.impossible ? "" : num(e->half_width));
+    }
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i) out += ',';
+      out += csv_cell(row[i]);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+Json report_json(const Comparison& c, const Scenario& s, const TraceSummary* workload) {
+  Json j = Json::parse(c.to_json());
+  Json out;
+  out["schema_version"] = j["schema_version"];
+  out["scenario"] = {{"name", s.name},
+                     {"file", s.file},
+                     {"description", s.description},
+                     {"as_of", c.options.as_of.str()},
+                     {"region", c.options.region},
+                     {"seed", c.options.seed}};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() == "schema_version") continue;
+    if (it.key() == "workload" && workload) {
+      Json w = Json::parse(to_json(*workload));
+      w["description"] = it.value();
+      out["workload"] = w;
+      continue;
+    }
+    out[it.key()] = it.value();
+  }
+  return out;
+}
+
+namespace {
+
+std::string generator_text(const GeneratorSpec& g) {
+  const auto& o = g.common;
+  return fmt::format("{} ({}, mean {}/s, {})", o.function, g.pattern, o.rate_per_s,
+                     to_string(o.type));
+}
+
+// One line for people: what the scenario replays.
+std::string workload_text(const Scenario& s, const Comparison& c) {
+  if (!s.file.empty() && s.workload.kind == WorkloadSpec::Kind::kGenerator) {
+    std::vector<std::string> parts{generator_text(s.workload.generator)};
+    for (const auto& e : s.more_workloads) {
+      if (e.schedule) {
+        const auto& o = e.scheduled;
+        parts.push_back(fmt::format("{} ({}x every {} h from {:02.0f}:{:02.0f}, {})", o.function,
+                                    o.count, o.every_s / 3600, std::floor(o.at_s / 3600),
+                                    std::fmod(o.at_s, 3600) / 60, to_string(o.type)));
+      } else {
+        parts.push_back(generator_text(e.generator));
+      }
+    }
+    std::string out = parts.size() > 1 ? fmt::format("{} workloads: ", parts.size()) : "";
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      out += (i ? ", " : "") + parts[i];
+    return out;
+  }
+  return c.workload;
+}
+
+Grid workload_grid(const TraceSummary& w) {
+  Grid g;
+  g.title = "Workload";
+  g.rows.push_back({"", "value"});
+  g.rows.push_back(
+      {"invocations (sync / async / queue)",
+       fmt::format("{} ({} / {} / {})", fmt_count(static_cast<double>(w.invocations)),
+                   fmt_count(static_cast<double>(w.sync)), fmt_count(static_cast<double>(w.async)),
+                   fmt_count(static_cast<double>(w.queue)))});
+  g.rows.push_back({"functions", fmt_count(static_cast<double>(w.functions))});
+  g.rows.push_back({"span", span_text(w.span_s)});
+  g.rows.push_back({"rate mean / peak second (/s)",
+                    fmt::format("{:.2f} / {}", w.mean_rate_per_s, fmt_count(w.peak_rate_per_s))});
+  g.rows.push_back({"duration p50 / p90 / p99 (ms)",
+                    fmt::format("{} / {} / {}", fmt_ms(w.duration_ms_p50),
+                                fmt_ms(w.duration_ms_p90), fmt_ms(w.duration_ms_p99))});
+  g.rows.push_back({"duration max (ms)", fmt_ms(w.duration_ms_max)});
+  return g;
+}
+
+}  // namespace
+
+std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f, bool colour,
+                          const TraceSummary* workload) {
+  if (f == ReportFormat::kJson) return report_json(c, s, workload).dump(2) + "\n";
+  if (f == ReportFormat::kCsv) return render_report_csv(c);
+  const bool md = f == ReportFormat::kMarkdown;
+  const auto& o = c.options;
+  const double span = span_of(c) > 0 ? span_of(c) : (workload ? workload->span_s : 0.0);
+  bool any_possible = false;
+  for (const auto& p : c.platforms)
+    any_possible = any_possible || !p.impossible;
+  std::string out;
+  const std::string title = fmt::format("slsim report: {}", s.name);
+  out += md ? "## " + title + "\n\n" : paint(title, 'b', colour) + "\n";
+  std::vector<std::pair<std::string, std::string>> head;
+  if (!s.description.empty()) head.emplace_back("scenario", s.description);
+  head.emplace_back("workload", workload_text(s, c));
+  head.emplace_back(
+      "as of", fmt::format("{}, {}, seed {}, {} replication{}", o.as_of.str(), o.region, o.seed,
+                           o.replications, o.replications == 1 ? "" : "s (mean ± 95% interval)"));
+  head.emplace_back("objectives", objectives_text(o.objectives));
+  head.emplace_back("front door", front_door_text(o));
+  head.emplace_back("free tier", o.free_tier ? "monthly allowances applied once per month "
+                                               "(pro rata over the span)"
+                                             : "off (--no-free-tier)");
+  for (const auto& [k, v] : head)
+    out += md ? fmt::format("- **{}**: {}\n", k, v) : fmt::format("{:<11} {}\n", k + ":", v);
+  out += "\n";
+
+  // Side by side.
+  Grid g;
+  g.title = "Side by side";
+  std::vector<std::string> hdr{""};
+  std::vector<char> hdr_e{0};
+  const auto winner = c.recommendation.platform.value_or("");
+  for (const auto& p : c.platforms) {
+    hdr.push_back(p.name == winner ? p.name + " (recommended)" : p.name);
+    hdr_e.push_back(p.name == winner ? 'g' : p.impossible ? 'r' : 0);
+  }
+  g.rows.push_back(hdr);
+  g.emphasis.push_back(hdr_e);
+  auto row = [&](const std::string& name, auto cell) {
+    std::vector<std::string> r{name};
+    std::vector<char> e{0};
+    for (const auto& p : c.platforms) {
+      if (p.impossible) {
+        r.push_back("n/a");
+        e.push_back(0);
+      } else {
+        r.push_back(cell(p));
+        e.push_back(p.name == winner ? 'g' : 0);
+      }
+    }
+    g.rows.push_back(std::move(r));
+    g.emphasis.push_back(std::move(e));
+  };
+  {
+    std::vector<std::string> r{"configuration"};
+    std::vector<char> e{0};
+    for (const auto& p : c.platforms) {
+      r.push_back(p.impossible ? "cannot run (see below)" : p.label);
+      e.push_back(p.impossible ? 'r' : 0);
+    }
+    g.rows.push_back(r);
+    g.emphasis.push_back(e);
+  }
+  row("cost per month (730 h)", [](const auto& p) { return est(p.figures.monthly_usd, fmt_usd); });
+  row(fmt::format("cost over the span ({})", span_text(span)),
+      [](const auto& p) { return est(p.figures.total_usd, fmt_usd); });
+  row("cost per million invocations",
+      [](const auto& p) { return est(p.figures.usd_per_million, fmt_usd); });
+  row("invocations", [](const auto& p) { return est(p.figures.arrived, fmt_count); });
+  row("latency p50 (ms)", [](const auto& p) { return est(p.figures.p50_ms, fmt_ms); });
+  row("latency p95 (ms)", [](const auto& p) { return est(p.figures.p95_ms, fmt_ms); });
+  row("latency p99 (ms)", [](const auto& p) { return est(p.figures.p99_ms, fmt_ms); });
+  row("latency max (ms)", [](const auto& p) { return est(p.figures.max_ms, fmt_ms); });
+  row("cold starts / scale-out waits", [](const auto& p) {
+    return est(p.figures.cold_starts, fmt_count) + " (" + fmt_pct(p.figures.cold_start_rate.mean) +
+           ")";
+  });
+  row("failed / timed out", [](const auto& p) {
+    return est(p.figures.failed, fmt_count) + " / " + est(p.figures.timed_out, fmt_count);
+  });
+  row("refused / expired", [](const auto& p) {
+    return est(p.figures.refused, fmt_count) + " / " + est(p.figures.expired, fmt_count);
+  });
+  row("unfinished at the end", [](const auto& p) { return est(p.figures.unfinished, fmt_count); });
+  row("environments / tasks, mean / peak", [](const auto& p) {
+    return fmt::format("{:.1f} / {}", p.figures.instances_mean.mean,
+                       fmt_count(p.figures.instances_max.mean));
+  });
+  bool hosts = false;
+  for (const auto& p : c.platforms)
+    hosts = hosts || (!p.impossible && p.figures.hosts_max.mean > 0);
+  if (hosts) {
+    row("EC2 instances, mean / peak", [](const auto& p) {
+      return fmt::format("{:.1f} / {}", p.figures.hosts_mean.mean,
+                         fmt_count(p.figures.hosts_max.mean));
+    });
+  }
+  row("utilisation", [](const auto& p) { return est(p.figures.utilisation, fmt_pct); });
+
+  // Line items.
+  Grid items;
+  items.title = "Bill: line items (replication 1)";
+  items.rows.push_back(
+      {"platform", "item", "quantity over the span", "over the span", "per month"});
+  for (const auto& p : c.platforms) {
+    if (p.impossible) continue;
+    for (const auto& l : p.costs.front().lines) {
+      const std::string qty =
+          l.unit.empty()
+              ? ""
+              : fmt::format("{} {}", fmt_count(std::round(l.quantity * 100) / 100), l.unit);
+      items.rows.push_back({p.name, l.name, qty, fmt_usd(l.usd), fmt_usd(l.monthly_usd)});
+    }
+  }
+  if (!any_possible) {
+    // Nothing but "cannot run": no rows of n/a.
+    g.rows.resize(2);
+    g.emphasis.resize(2);
+  }
+  std::vector<Grid> grids;
+  if (workload) grids.push_back(workload_grid(*workload));
+  grids.push_back(g);
+  if (items.rows.size() > 1) grids.push_back(items);
+  out += render_grids(grids, f, md ? false : colour);
+
+  // Recommendation and reasons.
+  out += "\n";
+  const std::string rt = "Recommendation";
+  out += md ? "### " + rt + "\n\n" : paint(rt, 'b', colour) + "\n";
+  const std::string summary =
+      c.recommendation.platform ? c.recommendation.summary : c.recommendation.summary;
+  out += md ? "**" + summary + "**\n\n"
+            : paint(summary, c.recommendation.platform ? 'g' : 'r', colour) + "\n";
+  for (const auto& [name, why] : c.recommendation.reasons) {
+    if (name == winner) continue;
+    out += md ? fmt::format("- {}: {}\n", name, why) : fmt::format("  {}: {}\n", name, why);
+  }
+  if (o.replications > 1) {
+    const std::string rule =
+        "Rule: a platform meets an objective when the upper end of the figure's 95% interval "
+        "does; the lowest mean monthly cost wins; overlapping cost intervals are reported as a "
+        "tie.";
+    out += md ? "\n" + rule + "\n" : "  " + rule + "\n";
+  }
+
+  // Notes.
+  std::vector<std::string> notes;
+  for (const auto& p : c.platforms) {
+    if (p.impossible) continue;  // said in the recommendation
+    std::set<std::string> seen;
+    for (const auto& n : p.runs.front().notes) {
+      if (seen.insert(n).second) notes.push_back(fmt::format("{}: {}", p.name, n));
+    }
+  }
+  if (!notes.empty()) {
+    out += "\n";
+    out += md ? "### Notes\n\n" : paint("Notes", 'b', colour) + "\n";
+    for (const auto& n : notes)
+      out += md ? "- " + n + "\n" : "  " + n + "\n";
+  }
+  return out;
+}
+
+// ---- breakeven ---------------------------------------------------------------------------------
+
+std::string render_breakeven(const Breakeven& b, ReportFormat f, bool colour) {
+  if (f == ReportFormat::kJson) return Json::parse(b.to_json()).dump(2) + "\n";
+  std::vector<std::string> names;
+  if (!b.points.empty())
+    for (const auto& p : b.points.front().comparison.platforms)
+      names.push_back(p.name);
+  if (f == ReportFormat::kCsv) {
+    std::string out =
+        "scale,rate_per_s,platform,status,monthly_usd,p99_ms,error_rate,recommended\n";
+    for (const auto& pt : b.points) {
+      const auto rec = pt.comparison.recommendation.platform.value_or("");
+      for (const auto& p : pt.comparison.platforms) {
+        out += fmt::format(
+            "{},{},{},{},{},{},{},{}\n", pt.scale, pt.rate_per_s, p.name,
+            p.impossible ? "impossible" : "ok", p.impossible ? "" : num(p.figures.monthly_usd.mean),
+            p.impossible ? "" : num(p.figures.p99_ms.mean),
+            p.impossible ? "" : num(p.figures.error_rate.mean), rec == p.name ? "true" : "false");
+      }
+    }
+    return out;
+  }
+  Grid g;
+  g.title = "Break-even: monthly cost and p99 at each rate";
+  std::vector<std::string> hdr{"scale", "rate (/s)"};
+  for (const auto& n : names)
+    hdr.push_back(n + " $/month, p99 ms");
+  hdr.push_back("recommended");
+  g.rows.push_back(hdr);
+  g.emphasis.push_back({});
+  for (const auto& pt : b.points) {
+    std::vector<std::string> r{fmt::format("x{}", pt.scale), fmt::format("{:.2f}", pt.rate_per_s)};
+    std::vector<char> e{0, 0};
+    const auto rec = pt.comparison.recommendation.platform.value_or("none");
+    for (const auto& p : pt.comparison.platforms) {
+      r.push_back(p.impossible
+                      ? "cannot run"
+                      : fmt_usd(p.figures.monthly_usd.mean) + ", " + fmt_ms(p.figures.p99_ms.mean));
+      e.push_back(p.name == rec ? 'g' : p.impossible ? 'r' : 0);
+    }
+    r.push_back(rec);
+    e.push_back(0);
+    g.rows.push_back(r);
+    g.emphasis.push_back(e);
+  }
+  std::string out = render_grids({g}, f, colour);
+  out += "\n";
+  if (b.changes.empty()) {
+    out += "The recommendation does not change over this range.\n";
+  } else {
+    for (const auto& ch : b.changes) {
+      out += fmt::format(
+          "{}Between {:.2f}/s (x{}) and {:.2f}/s (x{}) the cheapest platform "
+          "meeting the objectives changes from {} to {}.\n",
+          f == ReportFormat::kMarkdown ? "- " : "", ch.from_rate_per_s, ch.from_scale,
+          ch.to_rate_per_s, ch.to_scale, ch.from, ch.to);
+    }
+  }
+  return out;
+}
+
+// ---- tune --------------------------------------------------------------------------------------
+
+std::string render_tune(const TuneResult& t, ReportFormat f, bool colour) {
+  if (f == ReportFormat::kJson) return Json::parse(t.to_json()).dump(2) + "\n";
+  if (f == ReportFormat::kCsv) {
+    std::string out =
+        "memory_mb,status,monthly_usd,total_usd,mean_ms,p99_ms,error_rate,cold_start_rate,score,"
+        "best\n";
+    for (const auto& p : t.points) {
+      if (p.impossible) {
+        out += fmt::format("{},impossible,,,,,,,,false\n", p.memory_mb);
+        continue;
+      }
+      out += fmt::format("{},ok,{},{},{},{},{},{},{},{}\n", p.memory_mb, p.monthly_usd, p.total_usd,
+                         p.mean_ms, p.p99_ms, p.error_rate, p.cold_start_rate, p.score,
+                         t.best_memory_mb == p.memory_mb ? "true" : "false");
+    }
+    return out;
+  }
+  Grid g;
+  g.title = fmt::format(
+      "Lambda memory sweep (strategy: {}{})", to_string(t.strategy),
+      t.strategy == TuneStrategy::kBalanced ? fmt::format(", weight {}", t.balanced_weight) : "");
+  g.rows.push_back({"memory (MB)", "$/month", "over the span", "mean (ms)", "p99 (ms)", "errors",
+                    "cold starts", "score"});
+  g.emphasis.push_back({});
+  for (const auto& p : t.points) {
+    const bool best = t.best_memory_mb == p.memory_mb;
+    if (p.impossible) {
+      g.rows.push_back({fmt_count(p.memory_mb), "cannot run", "", "", "", "", "", ""});
+      g.emphasis.push_back({0, 'r'});
+      continue;
+    }
+    g.rows.push_back({fmt_count(p.memory_mb), fmt_usd(p.monthly_usd), fmt_usd(p.total_usd),
+                      fmt_ms(p.mean_ms), fmt_ms(p.p99_ms), fmt_pct(p.error_rate),
+                      fmt_pct(p.cold_start_rate),
+                      t.strategy == TuneStrategy::kCost    ? fmt_usd(p.score)
+                      : t.strategy == TuneStrategy::kSpeed ? fmt_ms(p.score)
+                                                           : fmt::format("{:.3f}", p.score)});
+    g.emphasis.push_back(std::vector<char>(8, best ? 'g' : 0));
+  }
+  std::string out = render_grids({g}, f, colour) + "\n";
+  if (t.best_memory_mb) {
+    out += fmt::format("Best by {}: {} MB\n", to_string(t.strategy), *t.best_memory_mb);
+  } else {
+    out += "No memory size can run this workload.\n";
+  }
+  return out;
+}
+
+// ---- diff --------------------------------------------------------------------------------------
+
+std::string render_diff(const nlohmann::json& a, const nlohmann::json& b, const std::string& na,
+                        const std::string& nb, ReportFormat f, bool colour, double& rise_pct) {
+  rise_pct = -std::numeric_limits<double>::infinity();
+  struct Row {
+    std::string platform, figure;
+    std::optional<double> va, vb;
+  };
+  std::vector<Row> rows;
+  std::vector<std::string> names;
+  auto collect = [&](const nlohmann::json& j) {
+    if (!j.contains("platforms") || !j["platforms"].is_object()) return;
+    for (auto it = j["platforms"].begin(); it != j["platforms"].end(); ++it) {
+      if (std::find(names.begin(), names.end(), it.key()) == names.end()) names.push_back(it.key());
+    }
+  };
+  collect(a);
+  collect(b);
+  const std::vector<std::pair<std::string, std::string>> figs{
+      {"monthly_usd", "cost per month ($)"},
+      {"total_usd", "cost over the span ($)"},
+      {"usd_per_million", "$ per million"},
+      {"p50_ms", "p50 (ms)"},
+      {"p99_ms", "p99 (ms)"},
+      {"max_ms", "max (ms)"},
+      {"error_rate", "error rate"},
+      {"cold_start_rate", "cold-start rate"},
+      {"instances_mean", "instances mean"}};
+  auto value = [](const nlohmann::json& j, const std::string& p,
+                  const std::string& k) -> std::optional<double> {
+    if (!j.contains("platforms") || !j["platforms"].contains(p)) return std::nullopt;
+    const auto& pj = j["platforms"][p];
+    if (!pj.contains("figures") || !pj["figures"].contains(k)) return std::nullopt;
+    const auto& v = pj["figures"][k];
+    if (v.is_number()) return v.get<double>();
+    if (v.is_object() && v.contains("mean") && v["mean"].is_number())
+      return v["mean"].get<double>();
+    return std::nullopt;
+  };
+  for (const auto& p : names) {
+    for (const auto& [k, label] : figs) {
+      rows.push_back({p, label, value(a, p, k), value(b, p, k)});
+      if (k == "monthly_usd") {
+        const auto va = value(a, p, k), vb = value(b, p, k);
+        if (va && vb && *va > 0) rise_pct = std::max(rise_pct, 100 * (*vb - *va) / *va);
+        if (va && vb && *va == 0 && *vb > 0) rise_pct = std::numeric_limits<double>::infinity();
+      }
+    }
+  }
+  auto rec = [](const nlohmann::json& j) -> std::string {
+    if (j.contains("recommendation") && j["recommendation"].contains("platform") &&
+        j["recommendation"]["platform"].is_string())
+      return j["recommendation"]["platform"].get<std::string>();
+    return "none";
+  };
+  const std::string ra = rec(a), rb = rec(b);
+  if (f == ReportFormat::kJson) {
+    Json j;
+    j["schema_version"] = 1;
+    j["a"] = na;
+    j["b"] = nb;
+    auto arr = Json::array();
+    for (const auto& r : rows) {
+      Json o;
+      o["platform"] = r.platform;
+      o["figure"] = r.figure;
+      o["a"] = r.va ? Json(*r.va) : Json(nullptr);
+      o["b"] = r.vb ? Json(*r.vb) : Json(nullptr);
+      o["change"] = r.va && r.vb ? Json(*r.vb - *r.va) : Json(nullptr);
+      o["change_pct"] =
+          r.va && r.vb && *r.va != 0 ? Json(100 * (*r.vb - *r.va) / *r.va) : Json(nullptr);
+      arr.push_back(o);
+    }
+    j["figures"] = arr;
+    j["recommendation"] = {{"a", ra}, {"b", rb}, {"changed", ra != rb}};
+    return j.dump(2) + "\n";
+  }
+  if (f == ReportFormat::kCsv) {
+    std::string out = "platform,figure,a,b,change,change_pct\n";
+    for (const auto& r : rows) {
+      out +=
+          fmt::format("{},{},{},{},{},{}\n", r.platform, csv_cell(r.figure), r.va ? num(*r.va) : "",
+                      r.vb ? num(*r.vb) : "", r.va && r.vb ? num(*r.vb - *r.va) : "",
+                      r.va && r.vb && *r.va != 0 ? num(100 * (*r.vb - *r.va) / *r.va) : "");
+    }
+    return out;
+  }
+  Grid g;
+  g.title = fmt::format("Changes from {} to {}", na, nb);
+  g.rows.push_back({"platform", "figure", "A", "B", "change", "change (%)"});
+  g.emphasis.push_back({});
+  for (const auto& r : rows) {
+    auto show = [](const std::optional<double>& v) {
+      return v ? fmt::format("{}", std::round(*v * 10000) / 10000) : std::string("-");
+    };
+    std::string ch = "-", chp = "-";
+    char e = 0;
+    if (r.va && r.vb) {
+      ch = fmt::format("{:+}", std::round((*r.vb - *r.va) * 10000) / 10000);
+      if (*r.va != 0) chp = fmt::format("{:+.1f}%", 100 * (*r.vb - *r.va) / *r.va);
+      e = *r.vb > *r.va ? 'r' : *r.vb < *r.va ? 'g' : 0;
+    } else if (r.va || r.vb) {
+      ch = r.va ? "platform gone" : "platform new";
+    }
+    g.rows.push_back({r.platform, r.figure, show(r.va), show(r.vb), ch, chp});
+    g.emphasis.push_back({0, 0, 0, 0, e, e});
+  }
+  std::string out = render_grids({g}, f, colour) + "\n";
+  out += ra == rb ? fmt::format("Recommendation unchanged: {}\n", ra)
+                  : fmt::format("Recommendation changed: {} -> {}\n", ra, rb);
+  return out;
+}
+
+}  // namespace slsim::cli

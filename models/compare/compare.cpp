@@ -1,0 +1,409 @@
+#include "slsim/compare/compare.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "observed_source.hpp"
+#include "slsim/core/confidence.hpp"
+#include "slsim/platform/config_error.hpp"
+
+namespace slsim {
+
+using compare_detail::ObservedSource;
+using Json = nlohmann::ordered_json;
+
+WorkloadFactory fixed_workload(std::function<std::unique_ptr<WorkloadSource>()> open) {
+  return [open = std::move(open)](std::uint64_t, double) { return open(); };
+}
+
+void parallel_for(std::size_t n, std::uint32_t threads,
+                  const std::function<void(std::size_t)>& task) {
+  if (n == 0) return;
+  std::uint32_t t = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+  t = static_cast<std::uint32_t>(std::min<std::size_t>(t, n));
+  std::vector<std::exception_ptr> errors(n);
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < n; i = next++) {
+      try {
+        task(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  if (t <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(t);
+    for (std::uint32_t k = 0; k < t; ++k)
+      pool.emplace_back(worker);
+    for (auto& th : pool)
+      th.join();
+  }
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+void validate_compare_options(const CompareOptions& o) {
+  const auto& ob = o.objectives;
+  if (ob.slo_p99_ms && !(*ob.slo_p99_ms > 0 && std::isfinite(*ob.slo_p99_ms))) {
+    throw ConfigError("slo_p99_ms", "must be a number of milliseconds > 0");
+  }
+  if (ob.max_error_rate && !(*ob.max_error_rate >= 0 && *ob.max_error_rate <= 1)) {
+    throw ConfigError("max_error_rate", "must be a fraction from 0 to 1 (0.01 = 1%)");
+  }
+  if (ob.max_cold_start_rate && !(*ob.max_cold_start_rate >= 0 && *ob.max_cold_start_rate <= 1)) {
+    throw ConfigError("max_cold_start_rate", "must be a fraction from 0 to 1 (0.05 = 5%)");
+  }
+  if (o.replications < 1 || o.replications > 1000) {
+    throw ConfigError("replications", fmt::format("{} is out of range 1..1000", o.replications));
+  }
+  validate_front_door(o.front_door);
+}
+
+namespace {
+
+Estimate estimate(const std::vector<double>& v) {
+  Estimate e;
+  e.n = v.size();
+  if (v.empty()) return e;
+  if (v.size() == 1) {
+    e.mean = v[0];
+    return e;
+  }
+  const auto ci = confidence_interval(v, 0.95);
+  e.mean = ci.mean;
+  e.half_width = std::isfinite(ci.half_width) ? ci.half_width : 0.0;
+  return e;
+}
+
+double q(const QuantileSketch& s, double p) {
+  return s.count() ? s.quantile(p) : 0.0;
+}
+
+PlatformFigures figures(const std::vector<PlatformResult>& runs,
+                        const std::vector<CostBreakdown>& costs) {
+  // Each figure is one value per replication.
+  std::map<std::string, std::vector<double>> v;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto& r = runs[i];
+    const auto& c = costs[i];
+    const auto& o = r.outcomes;
+    const double arrived = static_cast<double>(r.arrived);
+    v["total_usd"].push_back(c.total_usd);
+    v["monthly_usd"].push_back(c.monthly_usd);
+    v["usd_per_million"].push_back(c.usd_per_million);
+    v["p50_ms"].push_back(q(r.latency_ms, 0.5));
+    v["p95_ms"].push_back(q(r.latency_ms, 0.95));
+    v["p99_ms"].push_back(q(r.latency_ms, 0.99));
+    v["max_ms"].push_back(r.latency_ms.count() ? r.latency_ms.max() : 0.0);
+    v["mean_ms"].push_back(r.latency_stats.mean());
+    const double errors = static_cast<double>(o.failed + o.timed_out + o.refused + o.expired);
+    v["error_rate"].push_back(arrived > 0 ? errors / arrived : 0.0);
+    v["cold_start_rate"].push_back(r.cold_start_invocation_fraction());
+    v["arrived"].push_back(arrived);
+    v["completed"].push_back(static_cast<double>(o.completed));
+    v["failed"].push_back(static_cast<double>(o.failed));
+    v["timed_out"].push_back(static_cast<double>(o.timed_out));
+    v["refused"].push_back(static_cast<double>(o.refused));
+    v["expired"].push_back(static_cast<double>(o.expired));
+    v["unfinished"].push_back(static_cast<double>(o.unfinished));
+    v["cold_starts"].push_back(static_cast<double>(r.cold_starts));
+    v["instances_mean"].push_back(r.instances_mean);
+    v["instances_max"].push_back(r.instances_max);
+    v["hosts_mean"].push_back(r.hosts_mean);
+    v["hosts_max"].push_back(r.hosts_max);
+    v["utilisation"].push_back(r.utilisation);
+  }
+  PlatformFigures f;
+  f.total_usd = estimate(v["total_usd"]);
+  f.monthly_usd = estimate(v["monthly_usd"]);
+  f.usd_per_million = estimate(v["usd_per_million"]);
+  f.p50_ms = estimate(v["p50_ms"]);
+  f.p95_ms = estimate(v["p95_ms"]);
+  f.p99_ms = estimate(v["p99_ms"]);
+  f.max_ms = estimate(v["max_ms"]);
+  f.mean_ms = estimate(v["mean_ms"]);
+  f.error_rate = estimate(v["error_rate"]);
+  f.cold_start_rate = estimate(v["cold_start_rate"]);
+  f.arrived = estimate(v["arrived"]);
+  f.completed = estimate(v["completed"]);
+  f.failed = estimate(v["failed"]);
+  f.timed_out = estimate(v["timed_out"]);
+  f.refused = estimate(v["refused"]);
+  f.expired = estimate(v["expired"]);
+  f.unfinished = estimate(v["unfinished"]);
+  f.cold_starts = estimate(v["cold_starts"]);
+  f.instances_mean = estimate(v["instances_mean"]);
+  f.instances_max = estimate(v["instances_max"]);
+  f.hosts_mean = estimate(v["hosts_mean"]);
+  f.hosts_max = estimate(v["hosts_max"]);
+  f.utilisation = estimate(v["utilisation"]);
+  return f;
+}
+
+// Figures in a fixed order, for JSON.
+std::vector<std::pair<const char*, const Estimate*>> figure_list(const PlatformFigures& f) {
+  return {{"total_usd", &f.total_usd},
+          {"monthly_usd", &f.monthly_usd},
+          {"usd_per_million", &f.usd_per_million},
+          {"p50_ms", &f.p50_ms},
+          {"p95_ms", &f.p95_ms},
+          {"p99_ms", &f.p99_ms},
+          {"max_ms", &f.max_ms},
+          {"mean_ms", &f.mean_ms},
+          {"error_rate", &f.error_rate},
+          {"cold_start_rate", &f.cold_start_rate},
+          {"arrived", &f.arrived},
+          {"completed", &f.completed},
+          {"failed", &f.failed},
+          {"timed_out", &f.timed_out},
+          {"refused", &f.refused},
+          {"expired", &f.expired},
+          {"unfinished", &f.unfinished},
+          {"cold_starts", &f.cold_starts},
+          {"instances_mean", &f.instances_mean},
+          {"instances_max", &f.instances_max},
+          {"hosts_mean", &f.hosts_mean},
+          {"hosts_max", &f.hosts_max},
+          {"utilisation", &f.utilisation}};
+}
+
+std::string usd(double x) {
+  const double a = std::fabs(x);
+  return a >= 100 ? fmt::format("${:.0f}", x) : fmt::format("${:.2f}", x);
+}
+
+std::string pct(double x) {
+  return fmt::format("{:.2f}%", 100 * x);
+}
+
+}  // namespace
+
+std::string PlatformComparison::to_json() const {
+  if (impossible) {
+    Json j;
+    j["platform"] = name;
+    j["label"] = label;
+    j["impossible"] = *impossible;
+    return j.dump();
+  }
+  Json j = Json::parse(runs.front().to_json());
+  j["platform"] = name;
+  j["label"] = label;
+  j["cost"] = Json::parse(costs.front().to_json());
+  Json fig = Json::object();
+  for (const auto& [k, e] : figure_list(figures)) {
+    if (figures.total_usd.n > 1) {
+      fig[k] = {{"mean", e->mean}, {"half_width", e->half_width}, {"n", e->n}};
+    } else {
+      fig[k] = e->mean;
+    }
+  }
+  j["figures"] = fig;
+  j["replications"] = figures.total_usd.n;
+  return j.dump();
+}
+
+const PlatformComparison* Comparison::find(const std::string& name) const {
+  for (const auto& p : platforms) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::string Comparison::to_json() const {
+  Json j;
+  j["schema_version"] = 1;
+  j["as_of"] = options.as_of.str();
+  j["region"] = options.region;
+  j["seed"] = options.seed;
+  j["replications"] = options.replications;
+  j["workload"] = workload;
+  Json ob = Json::object();
+  const auto& o = options.objectives;
+  ob["slo_p99_ms"] = o.slo_p99_ms ? Json(*o.slo_p99_ms) : Json(nullptr);
+  ob["max_error_rate"] = o.max_error_rate ? Json(*o.max_error_rate) : Json(nullptr);
+  ob["max_cold_start_rate"] = o.max_cold_start_rate ? Json(*o.max_cold_start_rate) : Json(nullptr);
+  j["objectives"] = ob;
+  j["free_tier"] = options.free_tier;
+  j["front_door"] = options.front_door.enabled ? Json(options.front_door.lambda) : Json(nullptr);
+  Json ps = Json::object();
+  for (const auto& p : platforms)
+    ps[p.name] = Json::parse(p.to_json());
+  j["platforms"] = ps;
+  Json rec;
+  rec["platform"] = recommendation.platform ? Json(*recommendation.platform) : Json(nullptr);
+  rec["summary"] = recommendation.summary;
+  Json reasons = Json::object();
+  for (const auto& [k, why] : recommendation.reasons)
+    reasons[k] = why;
+  rec["reasons"] = reasons;
+  j["recommendation"] = rec;
+  return j.dump();
+}
+
+Recommendation recommend(const std::vector<PlatformComparison>& platforms, const Objectives& o) {
+  Recommendation rec;
+  std::map<std::string, std::string> why;
+  std::vector<const PlatformComparison*> ok;
+  for (const auto& p : platforms) {
+    if (p.impossible) {
+      why[p.name] = "cannot run this workload: " + *p.impossible;
+      continue;
+    }
+    const auto& f = p.figures;
+    std::vector<std::string> misses;
+    if (o.slo_p99_ms && f.p99_ms.high() > *o.slo_p99_ms) {
+      misses.push_back(fmt::format("too slow: p99 {:.0f} ms > {:.0f} ms objective", f.p99_ms.mean,
+                                   *o.slo_p99_ms));
+    }
+    if (o.max_error_rate && f.error_rate.high() > *o.max_error_rate) {
+      misses.push_back(fmt::format("too many failures: {} of arrivals > {} allowed",
+                                   pct(f.error_rate.mean), pct(*o.max_error_rate)));
+    }
+    if (o.max_cold_start_rate && f.cold_start_rate.high() > *o.max_cold_start_rate) {
+      misses.push_back(fmt::format("too many cold starts: {} of arrivals > {} allowed",
+                                   pct(f.cold_start_rate.mean), pct(*o.max_cold_start_rate)));
+    }
+    if (!misses.empty()) {
+      std::string s;
+      for (const auto& m : misses)
+        s += (s.empty() ? "" : "; ") + m;
+      why[p.name] = s;
+      continue;
+    }
+    ok.push_back(&p);
+  }
+  std::stable_sort(ok.begin(), ok.end(), [](const auto* a, const auto* b) {
+    return a->figures.monthly_usd.mean < b->figures.monthly_usd.mean;
+  });
+  if (ok.empty()) {
+    const bool none_can_run = std::all_of(platforms.begin(), platforms.end(),
+                                          [](const auto& p) { return p.impossible.has_value(); });
+    rec.summary = platforms.empty() ? "no platform was compared"
+                  : none_can_run    ? "no platform compared can run this workload as it is"
+                                    : "no platform meets the objectives";
+  } else {
+    const auto* w = ok.front();
+    rec.platform = w->name;
+    const auto& wm = w->figures.monthly_usd;
+    rec.summary = fmt::format("{} ({}): the cheapest {}, {}/month", w->name, w->label,
+                              ok.size() == platforms.size() && !o.slo_p99_ms && !o.max_error_rate &&
+                                      !o.max_cold_start_rate
+                                  ? "platform"
+                                  : "platform that meets the objectives",
+                              usd(wm.mean));
+    why[w->name] =
+        fmt::format("recommended: cheapest that meets the objectives at {}/month", usd(wm.mean));
+    for (std::size_t i = 1; i < ok.size(); ++i) {
+      const auto& m = ok[i]->figures.monthly_usd;
+      if (m.n > 1 && m.low() <= wm.high()) {
+        why[ok[i]->name] =
+            fmt::format("costs about the same ({} vs {}/month, within the 95% interval)",
+                        usd(m.mean), usd(wm.mean));
+      } else {
+        why[ok[i]->name] = fmt::format("more expensive by {}/month ({} vs {})",
+                                       usd(m.mean - wm.mean), usd(m.mean), usd(wm.mean));
+      }
+    }
+  }
+  for (const auto& p : platforms)
+    rec.reasons.emplace_back(p.name, why[p.name]);
+  return rec;
+}
+
+Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRunner>& platforms,
+                   const CompareOptions& options, const RateCard& rates) {
+  validate_compare_options(options);
+  rates.check_as_of(options.as_of);
+  Comparison c;
+  c.options = options;
+  c.options.progress = nullptr;
+  const std::size_t np = platforms.size(), nr = options.replications;
+  c.platforms.resize(np);
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < np; ++i) {
+    auto& pc = c.platforms[i];
+    pc.name = platforms[i].name;
+    for (int k = 2; names.count(pc.name); ++k)
+      pc.name = fmt::format("{}-{}", platforms[i].name, k);
+    names.insert(pc.name);
+    pc.label = platforms[i].label;
+    pc.runs.resize(nr);
+    pc.costs.resize(nr);
+  }
+  // One slot per (platform, replication); impossibility is per slot, merged afterwards.
+  std::vector<std::optional<std::string>> impossible(np * nr);
+  std::vector<std::string> described(np * nr);
+  std::mutex progress_mutex;
+  std::size_t done = 0;
+  parallel_for(np * nr, options.threads, [&](std::size_t k) {
+    const std::size_t i = k / nr, r = k % nr;
+    const std::uint64_t seed = options.seed + r;
+    auto src = workload(seed, 1.0);
+    ObservedSource seen(*src);
+    try {
+      PlatformResult res = platforms[i].run(seen, seed);
+      PricingOptions po;
+      po.as_of = options.as_of;
+      po.region = options.region;
+      po.free_tier = options.free_tier && platforms[i].free_tier;
+      po.discount_pct = platforms[i].discount_pct;
+      CostBreakdown cost = project_costs(rates, res.usage, res.span_s, po);
+      add_front_door(rates, options.front_door, platforms[i].front_door, seen.http(), res.arrived,
+                     cost);
+      c.platforms[i].runs[r] = std::move(res);
+      c.platforms[i].costs[r] = std::move(cost);
+    } catch (const ImpossibleError& e) {
+      impossible[k] = e.what();
+    }
+    described[k] = seen.describe();
+    if (options.progress) {
+      std::lock_guard lock(progress_mutex);
+      options.progress(++done, np * nr);
+    }
+  });
+  if (np) c.workload = described[0];
+  for (std::size_t i = 0; i < np; ++i) {
+    auto& pc = c.platforms[i];
+    for (std::size_t r = 0; r < nr; ++r) {
+      if (impossible[i * nr + r]) {
+        pc.impossible = impossible[i * nr + r];
+        break;
+      }
+    }
+    if (pc.impossible) {
+      pc.runs.clear();
+      pc.costs.clear();
+    } else {
+      pc.figures = figures(pc.runs, pc.costs);
+    }
+  }
+  c.recommendation = recommend(c.platforms, options.objectives);
+  return c;
+}
+
+std::vector<Comparison> compare_all(const std::vector<CompareJob>& jobs, std::uint32_t threads,
+                                    const RateCard& rates) {
+  std::vector<Comparison> out(jobs.size());
+  parallel_for(jobs.size(), threads, [&](std::size_t i) {
+    CompareOptions o = jobs[i].options;
+    o.threads = 1;
+    out[i] = compare(jobs[i].workload, jobs[i].platforms, o, rates);
+  });
+  return out;
+}
+
+}  // namespace slsim

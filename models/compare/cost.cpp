@@ -1,0 +1,256 @@
+#include "slsim/compare/cost.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "slsim/platform/config_error.hpp"
+
+namespace slsim {
+
+namespace {
+
+std::uint64_t scaled(std::uint64_t v, double f) {
+  return static_cast<std::uint64_t>(std::llround(static_cast<double>(v) * f));
+}
+
+double cents_to_usd(std::int64_t c) {
+  return static_cast<double>(c) / 100.0;
+}
+
+double round_usd(double usd) {
+  return std::round(usd * 100.0) / 100.0;
+}
+
+// The rows of (service, item) in force at as_of in the region, sorted by tier.
+std::vector<const RateCard::Rate*> rows(const RateCard& rc, std::string_view service,
+                                        std::string_view item, Date as_of,
+                                        std::string_view region) {
+  std::vector<const RateCard::Rate*> out;
+  for (const auto& r : rc.rates()) {
+    if (r.service == service && r.item == item && r.region == region && r.in_force(as_of)) {
+      out.push_back(&r);
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto* a, const auto* b) { return a->tier_from < b->tier_from; });
+  return out;
+}
+
+// The first date (service, item) has a price in the region, if any.
+std::optional<Date> first_date(const RateCard& rc, std::string_view service, std::string_view item,
+                               std::string_view region) {
+  std::optional<Date> first;
+  for (const auto& r : rc.rates()) {
+    if (r.service == service && r.item == item && r.region == region &&
+        (!first || r.from < *first)) {
+      first = r.from;
+    }
+  }
+  return first;
+}
+
+// Pico-dollars for `qty` units (a monthly quantity) through the tiers in force.
+long double tiered_pico(const std::vector<const RateCard::Rate*>& tiers, double qty) {
+  long double pico = 0;
+  for (const auto* t : tiers) {
+    const double lo = t->tier_from;
+    const double hi = t->tier_to ? *t->tier_to : qty;
+    const double in = std::max(0.0, std::min(qty, hi) - lo);
+    pico += static_cast<long double>(in) * static_cast<long double>(t->price_pico);
+  }
+  return pico;
+}
+
+// Rounded to cents, half away from zero (as RateCard::price rounds line items).
+double pico_to_usd(long double pico) {
+  return static_cast<double>(std::llroundl(pico / 1e10L)) / 100.0;
+}
+
+}  // namespace
+
+void validate_front_door(const FrontDoorOptions& o) {
+  if (o.lambda != "http-api" && o.lambda != "rest-api" && o.lambda != "function-url") {
+    throw ConfigError("front_door", fmt::format("'{}' is not a Lambda front door; allowed: "
+                                                "http-api, rest-api, function-url",
+                                                o.lambda));
+  }
+  if (!(o.bytes_per_request >= 0) || !std::isfinite(o.bytes_per_request)) {
+    throw ConfigError("bytes_per_request", "must be a number of bytes >= 0");
+  }
+  if (!(o.requests_per_connection >= 1) || !std::isfinite(o.requests_per_connection)) {
+    throw ConfigError("requests_per_connection", "must be a number >= 1");
+  }
+}
+
+Usage scale_usage(const Usage& u, double f) {
+  Usage out = u;
+  for (auto& l : out.lambda) {
+    l.requests = scaled(l.requests, f);
+    l.duration_mb_ms = scaled(l.duration_mb_ms, f);
+    l.pc_requests = scaled(l.pc_requests, f);
+    l.pc_duration_mb_ms = scaled(l.pc_duration_mb_ms, f);
+    l.pc_capacity_mb_ms = scaled(l.pc_capacity_mb_ms, f);
+    l.ephemeral_mb_ms = scaled(l.ephemeral_mb_ms, f);
+  }
+  for (auto& g : out.fargate) {
+    g.tasks = scaled(g.tasks, f);
+    g.vcpu_milli_s = scaled(g.vcpu_milli_s, f);
+    g.memory_mb_s = scaled(g.memory_mb_s, f);
+    g.storage_gb_s = scaled(g.storage_gb_s, f);
+  }
+  for (auto& e : out.ec2) {
+    e.instances = scaled(e.instances, f);
+    e.instance_s = scaled(e.instance_s, f);
+  }
+  return out;
+}
+
+// ---- the projection: the one helper to swap for calendar-month allowances ----------------------
+
+CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_s,
+                            const PricingOptions& options) {
+  CostBreakdown c;
+  c.span_s = span_s;
+  c.free_tier = options.free_tier;
+  c.as_of = options.as_of;
+  c.region = options.region;
+  const double month_s = kHoursPerMonth * 3600.0;
+  c.months = span_s > 0 ? span_s / month_s : 0.0;
+  const double to_month = span_s > 0 ? month_s / span_s : 0.0;
+
+  PricingOptions no_free = options;
+  no_free.free_tier = false;
+  const Bill span_bill = rc.price(usage, no_free);
+  const Usage monthly_usage = scale_usage(usage, to_month);
+  const Bill month_bill = rc.price(monthly_usage, no_free);
+  // Span figures are the monthly ones in proportion to the span (tiers and allowances are
+  // monthly, so a part of a month pays that part of the month's bill); quantities are the span's.
+  for (const auto& item : month_bill.items) {
+    CostLine l{item.name, item.unit, 0, item.usd() * c.months, item.usd()};
+    for (const auto& sp : span_bill.items) {
+      if (sp.name == item.name) l.quantity = sp.quantity;
+    }
+    c.lines.push_back(std::move(l));
+  }
+  if (options.free_tier) {
+    const Bill with_free = rc.price(monthly_usage, options);
+    const std::int64_t credit_cents = with_free.total_cents() - month_bill.total_cents();
+    if (credit_cents != 0) {
+      const double monthly = cents_to_usd(credit_cents);
+      c.lines.push_back({"Free tier (monthly allowance)", "", 0, monthly * c.months, monthly});
+    }
+  }
+  for (const auto& l : c.lines) {
+    c.total_usd += l.usd;
+    c.monthly_usd += l.monthly_usd;
+  }
+  c.monthly_usd = round_usd(c.monthly_usd);
+  return c;
+}
+
+void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide side,
+                    const HttpTraffic& traffic, std::uint64_t arrivals, CostBreakdown& c) {
+  c.front_door = o.enabled;
+  auto finish = [&] {
+    c.total_usd = 0;
+    c.monthly_usd = 0;
+    for (const auto& l : c.lines) {
+      c.total_usd += l.usd;
+      c.monthly_usd += l.monthly_usd;
+    }
+    c.monthly_usd = round_usd(c.monthly_usd);
+    const double monthly_invocations =
+        c.months > 0 ? static_cast<double>(arrivals) / c.months : 0.0;
+    c.usd_per_million = monthly_invocations > 0 ? c.monthly_usd / monthly_invocations * 1e6 : 0.0;
+  };
+  if (!o.enabled || side == FrontDoorSide::kNone || c.months <= 0) {
+    finish();
+    return;
+  }
+  auto need = [&](std::string_view service, std::string_view item, const std::string& what,
+                  const std::string& instead) {
+    auto r = rows(rc, service, item, c.as_of, c.region);
+    if (r.empty()) {
+      const auto first = first_date(rc, service, item, c.region);
+      if (first && c.as_of < *first) {
+        throw ConfigError("front_door", fmt::format("{} did not exist on {} (available from "
+                                                    "{}); {}",
+                                                    what, c.as_of.str(), first->str(), instead));
+      }
+      throw PricingError(
+          fmt::format("slsim has no price for {} in {} on {}", what, c.region, c.as_of.str()));
+    }
+    return r;
+  };
+  const double span_requests = static_cast<double>(traffic.requests);
+  const double monthly_requests = span_requests / c.months;
+  if (side == FrontDoorSide::kLambda) {
+    std::string service = "apigateway", item = "http_request", what = "API Gateway HTTP API";
+    if (o.lambda == "rest-api") {
+      item = "rest_request";
+      what = "API Gateway REST API";
+    } else if (o.lambda == "function-url") {
+      service = "lambda";
+      item = "function_url_request";
+      what = "Lambda function URLs";
+    }
+    const auto tiers =
+        need(service, item, what,
+             "choose another front door (front_door = \"rest-api\") or none (--no-front-door)");
+    const double monthly = pico_to_usd(tiered_pico(tiers, monthly_requests));
+    c.lines.push_back({what + " requests", "requests", span_requests, monthly * c.months, monthly});
+  } else {
+    const auto hour = need("elb", "alb_hour", "Application Load Balancer",
+                           "turn the front door off (--no-front-door)");
+    const auto lcu = need("elb", "alb_lcu", "Application Load Balancer",
+                          "turn the front door off (--no-front-door)");
+    // Partial hours bill as full hours; a month is 730 of them.
+    const double span_hours = std::ceil(c.span_s / 3600.0);
+    c.lines.push_back({"Application Load Balancer hours", "ALB-hours", span_hours,
+                       pico_to_usd(tiered_pico(hour, span_hours)),
+                       pico_to_usd(tiered_pico(hour, kHoursPerMonth))});
+    // LCUs per hour: the largest of the new-connection and processed-bytes dimensions (one
+    // listener rule, so rule evaluations are within the 10 free rules; active connections are
+    // not modelled and are below the new-connection dimension for short requests).
+    double lcu_hours = 0;
+    for (const auto n : traffic.per_hour) {
+      const double req = static_cast<double>(n);
+      const double new_conn_per_s = req / o.requests_per_connection / 3600.0;
+      const double gb = req * o.bytes_per_request / 1e9;
+      lcu_hours += std::max(new_conn_per_s / 25.0, gb / 1.0);
+    }
+    const double monthly_lcu = lcu_hours / c.months;
+    const double monthly = pico_to_usd(tiered_pico(lcu, monthly_lcu));
+    c.lines.push_back(
+        {"Application Load Balancer LCUs", "LCU-hours", lcu_hours, monthly * c.months, monthly});
+  }
+  finish();
+}
+
+std::string CostBreakdown::to_json() const {
+  nlohmann::ordered_json j;
+  j["total_usd"] = total_usd;
+  j["monthly_usd"] = monthly_usd;
+  j["usd_per_million"] = usd_per_million;
+  j["span_s"] = span_s;
+  j["months"] = months;
+  j["free_tier"] = free_tier;
+  j["front_door"] = front_door;
+  j["as_of"] = as_of.str();
+  j["region"] = region;
+  auto items = nlohmann::ordered_json::array();
+  for (const auto& l : lines) {
+    items.push_back({{"name", l.name},
+                     {"unit", l.unit},
+                     {"quantity", l.quantity},
+                     {"usd", l.usd},
+                     {"monthly_usd", l.monthly_usd}});
+  }
+  j["line_items"] = items;
+  return j.dump();
+}
+
+}  // namespace slsim

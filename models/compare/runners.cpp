@@ -1,0 +1,121 @@
+// Platform runners for the comparison: each platform plugs in here as a PlatformRunner that
+// wraps its model's simulate_* function (listed in `platform_runners`,
+// models/compare/scenario_compare.cpp).
+#include <fmt/format.h>
+
+#include "observed_source.hpp"
+#include "slsim/batch/batch.hpp"
+#include "slsim/compare/compare.hpp"
+#include "slsim/containers/containers.hpp"
+#include "slsim/platform/config_error.hpp"
+
+namespace slsim {
+
+using compare_detail::ObservedSource;
+
+PlatformResult to_platform_result(const LambdaResult& r) {
+  return r;
+}
+
+PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates) {
+  PlatformRunner r;
+  r.name = "lambda";
+  const auto& d = options.defaults;
+  r.label = fmt::format("AWS Lambda, {} {}",
+                        d.memory_mb ? fmt::format("{} MB", d.memory_mb) : "trace memory",
+                        to_string(d.arch));
+  r.front_door = FrontDoorSide::kLambda;
+  r.free_tier = options.free_tier;
+  if (options.discount_pct != 0) r.discount_pct["lambda"] = options.discount_pct;
+  const RateCard* rc = &rates;
+  r.run = [options = std::move(options), rc](WorkloadSource& w, std::uint64_t seed) {
+    LambdaOptions o = options;
+    o.seed = seed;
+    ObservedSource seen(w);
+    const LambdaResult res = simulate_lambda(seen, o, *rc);
+    PlatformResult p = to_platform_result(res);
+    if (p.outcomes.timed_out > 0) {
+      // Impossible when an invocation is longer than the longest timeout Lambda allows and its
+      // function already has that timeout (a shorter configured timeout is just a failure).
+      const double max_s = rc->rule("lambda.timeout_max_s", o.as_of);
+      const auto& fns = seen.functions();
+      for (std::size_t id = 0; id < seen.max_work().size() && id < fns.size(); ++id) {
+        const auto it = o.functions.find(fns[static_cast<FunctionId>(id)].name);
+        const auto& cfg = it != o.functions.end() ? it->second : o.defaults;
+        const double work_s = to_seconds(seen.max_work()[id]);
+        if ((cfg.timeout_s == 0 || cfg.timeout_s >= max_s) && work_s > max_s) {
+          throw ImpossibleError(fmt::format(
+              "function '{}' runs up to {:.0f} s per invocation; Lambda's maximum timeout on {} "
+              "is {:.0f} s",
+              fns[static_cast<FunctionId>(id)].name, work_s, o.as_of.str(), max_s));
+        }
+      }
+    }
+    return p;
+  };
+  return r;
+}
+
+namespace {
+
+PlatformRunner container_runner(const ContainerOptions& options, const RateCard& rates) {
+  PlatformRunner r;
+  const bool ec2 = options.launch_type == LaunchType::kEc2;
+  r.name = ec2 ? "ecs" : "fargate";
+  const auto& d = options.defaults;
+  r.label = ec2 ? fmt::format("ECS on EC2 ({}), tasks of {:g} vCPU / {:g} GB",
+                              options.cluster.instance_types.empty()
+                                  ? std::string("?")
+                                  : options.cluster.instance_types.front(),
+                              d.vcpu, d.memory_gb)
+                : fmt::format("Fargate, tasks of {:g} vCPU / {:g} GB", d.vcpu, d.memory_gb);
+  r.front_door = FrontDoorSide::kService;
+  if (options.discount_pct != 0) r.discount_pct[ec2 ? "ec2" : "fargate"] = options.discount_pct;
+  validate_containers(options, rates);  // a bad setting is an error, before anything runs
+  const RateCard* rc = &rates;
+  r.run = [options, rc](WorkloadSource& w, std::uint64_t seed) -> PlatformResult {
+    ContainerOptions o = options;
+    o.seed = seed;
+    return simulate_containers(w, o, *rc);
+  };
+  return r;
+}
+
+}  // namespace
+
+PlatformRunner ecs_runner(EcsOptions options, const RateCard& rates) {
+  return container_runner(options, rates);
+}
+
+PlatformRunner fargate_runner(FargateOptions options, const RateCard& rates) {
+  return container_runner(options, rates);
+}
+
+PlatformRunner batch_runner(BatchOptions options, const RateCard& rates) {
+  PlatformRunner r;
+  r.name = "batch";
+  r.label = "AWS Batch";
+  r.front_door = FrontDoorSide::kNone;
+  if (options.discount_pct != 0) {
+    r.discount_pct["ec2"] = options.discount_pct;
+    r.discount_pct["fargate"] = options.discount_pct;
+  }
+  const RateCard* rc = &rates;
+  r.run = [options = std::move(options), rc](WorkloadSource& w,
+                                             std::uint64_t seed) -> PlatformResult {
+    BatchOptions o = options;
+    o.seed = seed;
+    try {
+      return simulate_batch(w, o, *rc);
+    } catch (const ConfigError& e) {
+      // A job no instance type (or Fargate size) can hold: the platform cannot run it.
+      if (e.message().rfind("function '", 0) == 0 &&
+          e.message().find(" needs ") != std::string::npos)
+        throw ImpossibleError(e.message());
+      throw;
+    }
+  };
+  return r;
+}
+
+}  // namespace slsim

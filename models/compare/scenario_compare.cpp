@@ -1,0 +1,141 @@
+#include "slsim/compare/scenario_compare.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "slsim/platform/config_error.hpp"
+#include "slsim/workload/mix_source.hpp"
+
+namespace slsim {
+
+// ---- platform names ----------------------------------------------------------------------------
+// MERGE NOTE (ECS, Fargate, Batch): when a model lands, return true for its name in
+// `platform_available` and add its branch to `platform_runners` below, e.g.
+//   else if (name == "fargate") out.push_back(fargate_runner(s.fargate, rates));
+
+const std::vector<std::string>& known_platforms() {
+  static const std::vector<std::string> kNames{"lambda", "ecs", "fargate", "batch"};
+  return kNames;
+}
+
+bool platform_available(const std::string& name) {
+  const auto& k = known_platforms();
+  return std::find(k.begin(), k.end(), name) != k.end();
+}
+
+void validate_report_settings(const ReportSettings& r) {
+  std::set<std::string> seen;
+  for (const auto& p : r.platforms) {
+    const auto& k = known_platforms();
+    if (std::find(k.begin(), k.end(), p) == k.end()) {
+      throw ConfigError("platforms", fmt::format("'{}' is not a platform; allowed: lambda, ecs, "
+                                                 "fargate, batch",
+                                                 p));
+    }
+    if (!seen.insert(p).second) {
+      throw ConfigError("platforms", fmt::format("'{}' is listed twice", p));
+    }
+  }
+  CompareOptions o;
+  o.objectives = r.objectives;
+  o.front_door = r.front_door;
+  o.replications = r.replications;
+  validate_compare_options(o);
+  if (r.fail_above_usd && !(*r.fail_above_usd >= 0)) {
+    throw ConfigError("fail_above_usd", "must be an amount in USD >= 0");
+  }
+  if (r.fail_above_p99_ms && !(*r.fail_above_p99_ms > 0)) {
+    throw ConfigError("fail_above_p99_ms", "must be a number of milliseconds > 0");
+  }
+}
+
+// ---- workload ----------------------------------------------------------------------------------
+
+std::unique_ptr<WorkloadSource> open_scenario_workload(const Scenario& s, std::uint64_t seed,
+                                                       double rate_scale) {
+  if (!(rate_scale > 0)) throw ConfigError("scale", "a rate multiplier must be > 0");
+  std::unique_ptr<WorkloadSource> main;
+  if (s.workload.kind == WorkloadSpec::Kind::kTrace) {
+    TraceOptions t = s.workload.trace;
+    t.seed = seed;
+    t.select.time_scale *= rate_scale;
+    main = trace_factory(s.workload.trace_path, t)();
+  } else {
+    GeneratorSpec g = s.workload.generator;
+    g.common.seed = seed;
+    g.common.rate_per_s *= rate_scale;
+    main = make_generator(g);
+  }
+  if (s.more_workloads.empty()) return main;
+  std::vector<std::unique_ptr<WorkloadSource>> all;
+  all.push_back(std::move(main));
+  for (std::size_t i = 0; i < s.more_workloads.size(); ++i) {
+    MixEntry e = s.more_workloads[i];
+    if (e.schedule) {
+      e.scheduled.seed = mix_seed(seed, i);
+    } else {
+      e.generator.common.seed = mix_seed(seed, i);
+      e.generator.common.rate_per_s *= rate_scale;
+    }
+    all.push_back(make_mix_entry(e));
+  }
+  return std::make_unique<MixSource>(std::move(all));
+}
+
+WorkloadFactory scenario_workload(const Scenario& s) {
+  return [s](std::uint64_t seed, double k) { return open_scenario_workload(s, seed, k); };
+}
+
+// ---- platforms ---------------------------------------------------------------------------------
+
+std::vector<PlatformRunner> platform_runners(const Scenario& s,
+                                             const std::vector<std::string>& names_in,
+                                             const RateCard& rates) {
+  std::vector<std::string> names = names_in.empty() ? s.report.platforms : names_in;
+  if (names.empty()) {
+    for (const auto& n : known_platforms()) {
+      if (platform_available(n)) names.push_back(n);
+    }
+  }
+  ReportSettings check;
+  check.platforms = names;
+  validate_report_settings(check);
+  std::vector<PlatformRunner> out;
+  for (const auto& name : names) {
+    if (name == "lambda") {
+      out.push_back(lambda_runner(s.lambda, rates));
+    } else if (name == "ecs") {
+      out.push_back(ecs_runner(s.ecs, rates));
+    } else if (name == "fargate") {
+      out.push_back(fargate_runner(s.fargate, rates));
+    } else if (name == "batch") {
+      out.push_back(batch_runner(s.batch, rates));
+    } else {
+      throw ConfigError("platforms",
+                        fmt::format("'{}' cannot be simulated by this build of slsim yet; "
+                                    "available: lambda",
+                                    name));
+    }
+  }
+  return out;
+}
+
+CompareOptions compare_options(const Scenario& s) {
+  CompareOptions o;
+  o.objectives = s.report.objectives;
+  o.front_door = s.report.front_door;
+  o.free_tier = s.report.free_tier;
+  o.replications = s.report.replications;
+  o.as_of = s.as_of;
+  o.region = s.region;
+  o.seed = s.seed;
+  return o;
+}
+
+Comparison compare_scenario(const Scenario& s, const RateCard& rates) {
+  return compare(scenario_workload(s), platform_runners(s, {}, rates), compare_options(s), rates);
+}
+
+}  // namespace slsim

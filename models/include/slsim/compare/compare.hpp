@@ -1,0 +1,181 @@
+#pragma once
+/// The comparison: one workload, several platforms, the same seed; cost over the span and per
+/// month, performance, what is impossible, and the recommendation.
+///
+/// Design notes: each platform is a `PlatformRunner` (a name and a function that simulates a
+/// workload stream with a seed and returns a `PlatformResult`). Every (platform, replication)
+/// pair is an independent task with its own workload stream and its own model; tasks run on a
+/// small thread pool and write into pre-sized slots, so the result does not depend on the
+/// number of threads or on scheduling. Replication r uses seed + r for both the workload and
+/// the platform, so replication 0 is exactly the single run with `seed`.
+///
+/// Recommendation rule (documented in docs/report.md): a platform qualifies when it can run the
+/// workload and, for each objective, the upper end of the metric's 95% interval (the value itself
+/// with one replication) is within the objective. Among those that qualify the lowest mean
+/// monthly cost wins; a loser whose cost interval overlaps the winner's is reported as a
+/// statistical tie ("within the 95% interval") rather than as cheaper or dearer.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "slsim/batch/batch_options.hpp"
+#include "slsim/compare/cost.hpp"
+#include "slsim/containers/service.hpp"
+#include "slsim/lambda/lambda.hpp"
+#include "slsim/platform/result.hpp"
+#include "slsim/pricing/pricing.hpp"
+#include "slsim/workload/workload.hpp"
+
+namespace slsim {
+
+/// A platform cannot run this workload at all (a duration longer than Lambda's maximum
+/// timeout, a task size Fargate does not offer, a job no instance can hold). The message says
+/// why, for people.
+class ImpossibleError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Opens a fresh stream of the workload. `seed` is the replication's seed (generators draw from
+/// it; traces use it only for durations they sample); `rate_scale` multiplies the arrival rate
+/// (1 = as given; breakeven replays other rates).
+using WorkloadFactory =
+    std::function<std::unique_ptr<WorkloadSource>(std::uint64_t seed, double rate_scale)>;
+
+/// A factory that ignores the seed and rate scale (a fixed trace or source).
+WorkloadFactory fixed_workload(std::function<std::unique_ptr<WorkloadSource>()> open);
+
+/// One platform in a comparison.
+struct PlatformRunner {
+  std::string name;   ///< "lambda", "ecs", "fargate", "batch" (the JSON key)
+  std::string label;  ///< for people: "AWS Lambda, 512 MB"
+  FrontDoorSide front_door = FrontDoorSide::kNone;
+  bool free_tier = true;  ///< false: this platform's configuration turned the free tier off
+  std::map<std::string, double> discount_pct;  ///< PricingOptions::discount_pct for its bill
+  /// Simulates the stream with `seed`. Throws ImpossibleError when the platform cannot run the
+  /// workload, ConfigError / PricingError for a bad configuration.
+  std::function<PlatformResult(WorkloadSource&, std::uint64_t seed)> run;
+};
+
+/// The Lambda runner (name "lambda", front door API Gateway or a function URL).
+PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates = RateCard::builtin());
+
+/// The ECS-on-EC2, Fargate and Batch runners (names "ecs", "fargate", "batch"; services pay for
+/// an ALB front door, Batch has none). A bad setting throws ConfigError when the runner is made.
+PlatformRunner ecs_runner(EcsOptions options, const RateCard& rates = RateCard::builtin());
+PlatformRunner fargate_runner(FargateOptions options, const RateCard& rates = RateCard::builtin());
+PlatformRunner batch_runner(BatchOptions options, const RateCard& rates = RateCard::builtin());
+
+/// LambdaResult as the shared result shape.
+/// MERGE NOTE: once LambdaResult derives from PlatformResult this adapter becomes a copy of the
+/// base (see models/compare/runners.cpp).
+PlatformResult to_platform_result(const LambdaResult& r);
+
+/// The user's objectives; a missing one is not checked.
+struct Objectives {
+  std::optional<double> slo_p99_ms;           ///< p99 latency, ms (> 0)
+  std::optional<double> max_error_rate;       ///< share of arrivals failed, timed out, refused
+                                              ///< or expired, in [0, 1]
+  std::optional<double> max_cold_start_rate;  ///< share of arrivals that started cold, in [0, 1]
+};
+
+struct CompareOptions {
+  Objectives objectives;
+  FrontDoorOptions front_door;
+  bool free_tier = true;
+  Date as_of;
+  std::string region = "us-east-1";
+  std::uint64_t seed = 1;
+  std::uint32_t replications = 1;  ///< independent seeds (1..1000); >= 2 gives 95% intervals
+  std::uint32_t threads = 0;       ///< 0: one per hardware thread
+  /// Called after each finished task (done, total), from worker threads, serialised.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+/// Checks the options; throws ConfigError naming the key (slo_p99_ms, replications, ...).
+void validate_compare_options(const CompareOptions& o);
+
+/// A figure over the replications: mean and the half-width of its 95% Student-t interval
+/// (0 with one replication).
+struct Estimate {
+  double mean = 0;
+  double half_width = 0;
+  std::size_t n = 0;
+  double low() const { return mean - half_width; }
+  double high() const { return mean + half_width; }
+};
+
+/// The figures the report shows for one platform, each over the replications.
+struct PlatformFigures {
+  Estimate total_usd, monthly_usd, usd_per_million;
+  Estimate p50_ms, p95_ms, p99_ms, max_ms, mean_ms;
+  Estimate error_rate, cold_start_rate;
+  Estimate arrived, completed, failed, timed_out, refused, expired, unfinished, cold_starts;
+  Estimate instances_mean, instances_max, hosts_mean, hosts_max, utilisation;
+};
+
+/// One platform's part of a comparison.
+struct PlatformComparison {
+  std::string name, label;
+  std::optional<std::string> impossible;  ///< why it cannot run the workload (no figures then)
+  std::vector<PlatformResult> runs;       ///< one per replication (replication 0 first)
+  std::vector<CostBreakdown> costs;       ///< one per replication
+  PlatformFigures figures;
+  /// `runs[0].to_json()` with "cost" replaced by `costs[0]`, plus "label" and, with more than
+  /// one replication, "replications": {figure: {mean, half_width, n}}; or
+  /// {"platform", "label", "impossible": why} when it cannot run the workload.
+  std::string to_json() const;
+};
+
+struct Recommendation {
+  std::optional<std::string> platform;  ///< none when no platform meets the objectives
+  std::string summary;                  ///< one line for people
+  /// One line per other platform (and for the winner, why it won), in comparison order.
+  std::vector<std::pair<std::string, std::string>> reasons;
+};
+
+struct Comparison {
+  CompareOptions options;
+  std::vector<PlatformComparison> platforms;  ///< in the order given
+  Recommendation recommendation;
+  std::string workload;  ///< the workload's description
+  /// {"schema_version": 1, "as_of", "region", "seed", "replications", "objectives",
+  ///  "workload", "platforms": {name: ...}, "recommendation": {"platform", "summary",
+  ///  "reasons": {name: why}}}
+  std::string to_json() const;
+  const PlatformComparison* find(const std::string& name) const;
+};
+
+/// Runs each platform on the same workload with the same seed (and replications), in parallel,
+/// and recommends one. Throws ConfigError for bad options, PricingError / ConfigError from a
+/// platform's configuration, TraceError for bad input.
+Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRunner>& platforms,
+                   const CompareOptions& options, const RateCard& rates = RateCard::builtin());
+
+/// The recommendation for already-computed platforms (used by compare and breakeven).
+Recommendation recommend(const std::vector<PlatformComparison>& platforms, const Objectives& o);
+
+/// Runs `n` tasks `task(i)` on up to `threads` threads (0: hardware threads). Each index runs
+/// once; the first exception (by index) is rethrown after all tasks finished.
+void parallel_for(std::size_t n, std::uint32_t threads,
+                  const std::function<void(std::size_t)>& task);
+
+/// One comparison to run in `compare_all`.
+struct CompareJob {
+  WorkloadFactory workload;
+  std::vector<PlatformRunner> platforms;
+  CompareOptions options;
+};
+
+/// Runs a list of comparisons on a pool of `threads` threads (each comparison then runs its
+/// own tasks on one thread), results in the order given.
+std::vector<Comparison> compare_all(const std::vector<CompareJob>& jobs, std::uint32_t threads = 0,
+                                    const RateCard& rates = RateCard::builtin());
+
+}  // namespace slsim
