@@ -450,25 +450,25 @@ TEST_CASE(
     return std::string("no error");
   };
   CHECK_THAT(bad("[report]\nslo_p99 = 5\n"),
-             Catch::Contains("bad.toml: report.slo_p99: unknown key; allowed here:"));
+             Catch::Contains("bad.toml: [report] slo_p99: unknown key; allowed here:"));
   CHECK_THAT(bad("[report]\nslo_p99_ms = \"fast\"\n"),
-             Catch::Contains("report.slo_p99_ms: must be a number"));
+             Catch::Contains("[report] slo_p99_ms: must be a number"));
   CHECK_THAT(bad("[report]\nplatforms = [\"lambda\", \"heroku\"]\n"),
-             Catch::Contains("report.platforms: 'heroku' is not a platform; allowed: lambda, ecs, "
+             Catch::Contains("[report] platforms: 'heroku' is not a platform; allowed: lambda, ecs, "
                              "fargate, batch"));
   CHECK_THAT(bad("[report]\nfront_door = \"cloudfront\"\n"),
-             Catch::Contains("report.front_door: 'cloudfront' is not a front door"));
+             Catch::Contains("[report] front_door: 'cloudfront' is not a front door"));
   CHECK_THAT(bad("[report]\nmax_error_rate = 2\n"),
-             Catch::Contains("report.max_error_rate: must be a fraction from 0 to 1"));
+             Catch::Contains("[report] max_error_rate: must be a fraction from 0 to 1"));
   CHECK_THAT(bad("[report]\nreplications = 0\n"),
-             Catch::Contains("report.replications: 0 is out of range 1..1000"));
+             Catch::Contains("[report] replications: 0 is out of range 1..1000"));
   CHECK_THAT(bad("[[workloads]]\ngenerator = \"cron\"\n"),
-             Catch::Contains("workloads[0].generator: 'cron' is not a known generator"));
+             Catch::Contains("[workloads[0]] generator: 'cron' is not a known generator"));
   CHECK_THAT(bad("[[workloads]]\ngenerator = \"schedule\"\nrate_per_s = 3\n"),
-             Catch::Contains("workloads[0].rate_per_s: is not a setting of generator = "
+             Catch::Contains("[workloads[0]] rate_per_s: is not a setting of generator = "
                              "\"schedule\""));
   CHECK_THAT(bad("[[workloads]]\ngenerator = \"schedule\"\nat_hour = 25\n"),
-             Catch::Contains("workloads[0].at_hour: must be an hour of the day"));
+             Catch::Contains("[workloads[0]] at_hour: must be an hour of the day"));
 }
 
 TEST_CASE("Scenario: the bundled default scenario loads and mixes three workloads", "[compare]") {

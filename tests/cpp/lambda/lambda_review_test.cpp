@@ -151,9 +151,10 @@ TEST_CASE("LambdaModel: one always-failing queue message does not stretch the sp
 
 // ---- 4. provisioned concurrency is billed for the environments that exist ----------------------
 
-TEST_CASE("LambdaModel: provisioned concurrency beyond the account is not billed",
+TEST_CASE("LambdaModel: provisioned concurrency beyond the account is refused, not billed",
           "[lambda][review]") {
-  // 1,200 provisioned of an account of 1,000: 1,000 environments exist, 1,000 are billed.
+  // 1,200 provisioned of an account of 1,000: AWS refuses it (at most the account less the 100
+  // that stay unreserved), and so does the validator; the model never bills what cannot exist.
   auto o = options();
   o.account_concurrency = 1000;
   o.free_tier = false;
@@ -162,9 +163,11 @@ TEST_CASE("LambdaModel: provisioned concurrency beyond the account is not billed
   o.functions["a"] = a;
   Trace t;
   t.add("a", 0, 10).add("a", 100, 10);
+  CHECK_THROWS_WITH(run(t, o), Catch::Contains("at most 900"));
+  o.functions["a"].provisioned = {{0, -1, 900}};
   const auto r = run(t, o);
-  CHECK(r.instances_max == 1000);
-  CHECK(sum_pc_capacity(r) == 1000ULL * 1024 * 300'000);
+  CHECK(r.instances_max == 900);
+  CHECK(sum_pc_capacity(r) == 900ULL * 1024 * 300'000);
 }
 
 // ---- 6. a window that starts before the first arrival -----------------------------------------
