@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include "register.hpp"
+#include "slsim/compare/compare.hpp"
 #include "slsim/batch/batch.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/workload/trace_io.hpp"
@@ -229,6 +230,21 @@ void register_batch(pybind11::module_& m) {
         }
       },
       ::py::arg("options"), ::py::arg("as_of") = "");
+
+  // The comparison's runner for slsim.Batch (slsim.compare).
+  m.def(
+      "_batch_runner",
+      [](const ::py::dict& kw, const std::string& as_of, const std::string& region) {
+        try {
+          BatchOptions o = options_from(kw, as_of);
+          o.region = region;
+          validate_batch_options(o);
+          return batch_runner(o);
+        } catch (const ConfigError& e) {
+          as_value_error(e);
+        }
+      },
+      ::py::arg("options"), ::py::arg("as_of"), ::py::arg("region"));
 
   m.def(
       "_simulate_batch",

@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "register.hpp"
+#include "slsim/compare/compare.hpp"
 #include "slsim/containers/containers.hpp"
 #include "slsim/containers/options_io.hpp"
 #include "slsim/platform/config_error.hpp"
@@ -124,6 +125,24 @@ void register_containers(pybind11::module_& m) {
       ::py::arg("workload"), ::py::arg("launch"), ::py::arg("settings"), ::py::arg("services"),
       ::py::arg("as_of"), ::py::arg("region"), ::py::arg("seed"), ::py::arg("discount_pct"),
       ::py::arg("timeline"));
+  // The comparison's runner for slsim.Ecs / slsim.Fargate (slsim.compare).
+  m.def(
+      "_container_runner",
+      [](const std::string& launch, const Settings& settings,
+         const std::map<std::string, Settings>& services, const std::string& as_of,
+         const std::string& region) {
+        const ContainerOptions o = build(launch, settings, services, as_of, region, 1, 0, false);
+        if (o.launch_type == LaunchType::kEc2) {
+          EcsOptions e;
+          static_cast<ContainerOptions&>(e) = o;
+          return ecs_runner(e);
+        }
+        FargateOptions f;
+        static_cast<ContainerOptions&>(f) = o;
+        return fargate_runner(f);
+      },
+      ::py::arg("launch"), ::py::arg("settings"), ::py::arg("services"), ::py::arg("as_of"),
+      ::py::arg("region"));
 }
 
 }  // namespace slsim::py

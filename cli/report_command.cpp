@@ -2,11 +2,16 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "compare_args.hpp"
+#include "lambda_output.hpp"
+#include "output.hpp"
 #include "report_output.hpp"
+#include "slsim/lambda/lambda_config.hpp"
 
 namespace slsim::cli {
 
@@ -54,10 +59,35 @@ void add_report_command(CLI::App& app) {
     // The workload's own summary (one more streaming pass, constant memory).
     auto src = p.workload(p.options.seed, 1.0);
     const TraceSummary summary = summarize(*src);
+    const bool with_lambda = c.find("lambda") != nullptr;
+    if (with_lambda) {
+      // Functions the [lambda] table names must exist in the workload.
+      std::vector<std::string> names;
+      for (const auto& fn : src->functions().all())
+        names.push_back(fn.name);
+      try {
+        check_lambda_functions_exist(p.scenario.lambda, names);
+      } catch (const ConfigError& e) {
+        throw ScenarioError(config_error_in_file(e, p.scenario.file));
+      }
+    }
     const auto f = parse_report_format(a->c.format);
-    emit(a->c.output,
-         render_report(c, p.scenario, f, f == ReportFormat::kTable && use_colour(a->c.output),
-                       &summary));
+    std::string text =
+        render_report(c, p.scenario, f, f == ReportFormat::kTable && use_colour(a->c.output),
+                      &summary);
+    // The Lambda configuration simulated (memory, runtime, timeout, keep-alive, concurrency and
+    // the rules in force at as_of), as `slsim simulate` shows it.
+    if (with_lambda && f == ReportFormat::kJson) {
+      auto j = nlohmann::ordered_json::parse(text);
+      j["platforms"]["lambda"]["config"] = lambda_config_json(p.scenario.lambda);
+      text = j.dump(2) + "\n";
+    } else if (with_lambda && (f == ReportFormat::kTable || f == ReportFormat::kMarkdown)) {
+      std::ostringstream os;
+      write_tables(os, lambda_config_tables(p.scenario.lambda),
+                   f == ReportFormat::kTable ? Format::kTable : Format::kMarkdown);
+      text += "\n" + os.str();
+    }
+    emit(a->c.output, text);
     // Thresholds: on the recommended platform, else the cheapest that can run.
     const PlatformComparison* gate = nullptr;
     if (c.recommendation.platform) gate = c.find(*c.recommendation.platform);

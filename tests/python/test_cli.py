@@ -38,14 +38,15 @@ def test_report_default_scenario_json():
     # so instead of printing a cost.
     lam = out["platforms"]["lambda"]
     assert "nightly-report" in lam["impossible"] and "900 s" in lam["impossible"]
-    assert out["recommendation"]["platform"] is None
+    # ECS, Fargate and Batch can: the report recommends the cheapest that meets the objectives.
+    assert out["recommendation"]["platform"] in ("ecs", "fargate", "batch")
 
 
 def test_report_is_deterministic_and_table_readable():
     a = run("report", "--scenario", str(SRC / "examples/default.toml")).stdout
     b = run("report", "--scenario", str(SRC / "examples/default.toml")).stdout
     assert a == b
-    assert "invocations" in a and "duration p50 (ms)" in a
+    assert "invocations" in a and "duration p50 / p90 / p99 (ms)" in a
 
 
 def test_trace_stats_counts_rows(tmp_path):
@@ -368,7 +369,7 @@ def test_latency_is_unknown_when_nothing_completed(tmp_path):
     line = [x for x in table.splitlines() if x.startswith("latency p99")][0]
     assert line.split()[-1] == "n/a"
     js = json.loads(run(*args, "--format", "json").stdout)
-    assert js["latency_ms"]["p99"] is None
+    assert js["latency_ms"] is None  # nothing ran: no latency, never 0.0
 
 
 def test_free_tier_covered_usage_shows_its_quantity(tmp_path):

@@ -180,12 +180,12 @@ duration_s = 60
 
 
 @pytest.mark.parametrize("body,expected", [
-    ("[report]\nslo = 5\n", "report.slo: unknown key; allowed here:"),
-    ("[report]\nslo_p99_ms = \"fast\"\n", "report.slo_p99_ms: must be a number"),
+    ("[report]\nslo = 5\n", "[report] slo: unknown key; allowed here:"),
+    ("[report]\nslo_p99_ms = \"fast\"\n", "[report] slo_p99_ms: must be a number"),
     ("[report]\nplatforms = [\"kubernetes\"]\n",
-     "report.platforms: 'kubernetes' is not a platform; allowed: lambda, ecs, fargate, batch"),
+     "[report] platforms: 'kubernetes' is not a platform; allowed: lambda, ecs, fargate, batch"),
     ("[report]\nfront_door = \"nginx\"\n",
-     "report.front_door: 'nginx' is not a front door; allowed: http-api, rest-api, "
+     "[report] front_door: 'nginx' is not a front door; allowed: http-api, rest-api, "
      "function-url, none"),
     ("[lambda]\nmemory_mb = 20000\n", "memory"),
 ])

@@ -33,8 +33,16 @@ def _runner(platform, as_of: str, region: str, account_concurrency: int, free_ti
     if isinstance(platform, Lambda):
         return _core._lambda_runner(platform._core_config(), platform._core_functions(), as_of,
                                     region, int(account_concurrency), bool(free_tier))
-    # MERGE NOTE: slsim.Ecs, slsim.Fargate and slsim.Batch add their runners here.
-    raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda")
+    from .batch import Batch
+    from .containers import Ecs, Fargate
+
+    if isinstance(platform, (Ecs, Fargate)):
+        return _core._container_runner(platform._LAUNCH, platform._settings(),
+                                       platform._service_settings(), as_of, region)
+    if isinstance(platform, Batch):
+        return _core._batch_runner(platform._kwargs, as_of, region)
+    raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda, slsim.Ecs, "
+                    "slsim.Fargate, slsim.Batch")
 
 
 def _check_workload(workload):
