@@ -16,6 +16,7 @@
 #include "slsim/platform/config_error.hpp"
 #include "slsim/workload/array_source.hpp"
 #include "slsim/workload/generators.hpp"
+#include "trace.hpp"
 
 using namespace slsim;
 
@@ -23,24 +24,7 @@ namespace {
 
 const Date kAsOf{2024, 6, 1};
 
-/// A workload held in memory: (arrival s, duration ms) of one function.
-struct Trace {
-  std::vector<double> arrival_s, duration_ms;
-  void add(double a, double d) {
-    arrival_s.push_back(a);
-    duration_ms.push_back(d);
-  }
-  std::unique_ptr<ArraySource> source() const {
-    WorkloadColumns c;
-    c.arrival_s = arrival_s;
-    c.duration_ms = duration_ms;
-    c.function.assign(arrival_s.size(), 0);
-    c.function_names = {"api"};
-    FunctionTable table;
-    auto rows = ArraySource::prepare(c, table);
-    return std::make_unique<ArraySource>(rows, table);
-  }
-};
+using container_test::Trace;
 
 FargateOptions fixed_fargate(std::uint32_t tasks, double vcpu = 1, double memory_gb = 2) {
   FargateOptions o;

@@ -9,29 +9,13 @@
 #include "slsim/containers/containers.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/workload/array_source.hpp"
+#include "trace.hpp"
 
 using namespace slsim;
 
 namespace {
 
-/// A workload held in memory: (arrival s, duration ms) of one function.
-struct Trace {
-  std::vector<double> arrival_s, duration_ms;
-  void add(double a, double d) {
-    arrival_s.push_back(a);
-    duration_ms.push_back(d);
-  }
-  std::unique_ptr<ArraySource> source() const {
-    WorkloadColumns c;
-    c.arrival_s = arrival_s;
-    c.duration_ms = duration_ms;
-    c.function.assign(arrival_s.size(), 0);
-    c.function_names = {"api"};
-    FunctionTable table;
-    auto rows = ArraySource::prepare(c, table);
-    return std::make_unique<ArraySource>(rows, table);
-  }
-};
+using container_test::Trace;
 
 }  // namespace
 

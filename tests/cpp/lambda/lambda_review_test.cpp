@@ -9,40 +9,14 @@
 
 #include "slsim/lambda/lambda.hpp"
 #include "slsim/workload/array_source.hpp"
+#include "trace.hpp"
 
 using namespace slsim;
 
 namespace {
 
-LambdaOptions options(const std::string& as_of = "2026-11-01") {
-  LambdaOptions o;
-  o.as_of = Date::parse(as_of);
-  o.defaults.memory_mb = 1024;
-  o.defaults.init_ms = Distribution::constant(0);
-  return o;
-}
-
-struct Trace {
-  WorkloadColumns c;
-  std::uint32_t id(const std::string& name) {
-    for (std::uint32_t i = 0; i < c.function_names.size(); ++i)
-      if (c.function_names[i] == name) return i;
-    c.function_names.push_back(name);
-    return static_cast<std::uint32_t>(c.function_names.size() - 1);
-  }
-  Trace& add(const std::string& fn, double at_s, double ms,
-             InvocationType type = InvocationType::kSync, std::uint32_t memory_mb = 0, int n = 1) {
-    const auto f = id(fn);
-    for (int i = 0; i < n; ++i) {
-      c.arrival_s.push_back(at_s);
-      c.duration_ms.push_back(ms);
-      c.function.push_back(f);
-      c.type.push_back(type);
-      c.memory_mb.push_back(memory_mb);
-    }
-    return *this;
-  }
-};
+using lambda_test::options;
+using lambda_test::Trace;
 
 LambdaResult run(const Trace& t, const LambdaOptions& o) {
   FunctionTable table;
