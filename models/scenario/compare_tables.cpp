@@ -128,15 +128,7 @@ MixEntry load_mix_entry(const toml::table& t, const std::string& path, std::size
     auto& g = e.generator;
     g.pattern = pattern;
     g.common = o;
-    g.peak_to_trough = w.num("peak_to_trough", g.peak_to_trough);
-    g.peak_hour = w.num("peak_hour", g.peak_hour);
-    g.weekend_factor = w.num("weekend_factor", g.weekend_factor);
-    g.burst_factor = w.num("burst_factor", g.burst_factor);
-    g.burst_fraction = w.num("burst_fraction", g.burst_fraction);
-    g.mean_burst_s = w.num("mean_burst_s", g.mean_burst_s);
-    g.functions = static_cast<std::uint32_t>(w.integer("functions", g.functions, 1, 10'000'000));
-    g.rate_sigma = w.num("rate_sigma", g.rate_sigma);
-    g.duration_sigma = w.num("duration_sigma", g.duration_sigma);
+    read_generator_shape(w, g);
   }
   try {
     make_mix_entry(e);  // validates the pattern's own options now, with the file named

@@ -17,6 +17,7 @@
 
 namespace slsim {
 
+using scenario_detail::read_generator_shape;
 using scenario_detail::TableReader;
 
 namespace {
@@ -251,15 +252,7 @@ Scenario load_scenario(const std::string& path) {
       o.type = *t;
     }
     o.seed = s.seed;
-    g.peak_to_trough = w.num("peak_to_trough", g.peak_to_trough);
-    g.peak_hour = w.num("peak_hour", g.peak_hour);
-    g.weekend_factor = w.num("weekend_factor", g.weekend_factor);
-    g.burst_factor = w.num("burst_factor", g.burst_factor);
-    g.burst_fraction = w.num("burst_fraction", g.burst_fraction);
-    g.mean_burst_s = w.num("mean_burst_s", g.mean_burst_s);
-    g.functions = static_cast<std::uint32_t>(w.integer("functions", g.functions, 1, 10'000'000));
-    g.rate_sigma = w.num("rate_sigma", g.rate_sigma);
-    g.duration_sigma = w.num("duration_sigma", g.duration_sigma);
+    read_generator_shape(w, g);
     try {
       make_generator(g);  // validates the pattern's own options now, with the file named
     } catch (const std::invalid_argument& e) {

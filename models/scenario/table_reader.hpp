@@ -12,6 +12,7 @@
 
 #include "slsim/core/distribution.hpp"
 #include "slsim/scenario/scenario.hpp"
+#include "slsim/workload/generators.hpp"
 
 namespace slsim::scenario_detail {
 
@@ -83,5 +84,19 @@ class TableReader {
   std::string file_, prefix_;
   std::set<std::string> allowed_;
 };
+
+/// The keys that shape a generator's arrivals (diurnal cycle, bursts, the azure-like
+/// population), shared by [workload] and [[workloads]].
+inline void read_generator_shape(const TableReader& w, GeneratorSpec& g) {
+  g.peak_to_trough = w.num("peak_to_trough", g.peak_to_trough);
+  g.peak_hour = w.num("peak_hour", g.peak_hour);
+  g.weekend_factor = w.num("weekend_factor", g.weekend_factor);
+  g.burst_factor = w.num("burst_factor", g.burst_factor);
+  g.burst_fraction = w.num("burst_fraction", g.burst_fraction);
+  g.mean_burst_s = w.num("mean_burst_s", g.mean_burst_s);
+  g.functions = static_cast<std::uint32_t>(w.integer("functions", g.functions, 1, 10'000'000));
+  g.rate_sigma = w.num("rate_sigma", g.rate_sigma);
+  g.duration_sigma = w.num("duration_sigma", g.duration_sigma);
+}
 
 }  // namespace slsim::scenario_detail
