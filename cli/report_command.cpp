@@ -72,9 +72,8 @@ void add_report_command(CLI::App& app) {
       }
     }
     const auto f = parse_report_format(a->c.format);
-    std::string text =
-        render_report(c, p.scenario, f, f == ReportFormat::kTable && use_colour(a->c.output),
-                      &summary);
+    std::string text = render_report(
+        c, p.scenario, f, f == ReportFormat::kTable && use_colour(a->c.output), &summary);
     // The Lambda configuration simulated (memory, runtime, timeout, keep-alive, concurrency and
     // the rules in force at as_of), as `slsim simulate` shows it.
     if (with_lambda && f == ReportFormat::kJson) {
@@ -86,6 +85,42 @@ void add_report_command(CLI::App& app) {
       write_tables(os, lambda_config_tables(p.scenario.lambda),
                    f == ReportFormat::kTable ? Format::kTable : Format::kMarkdown);
       text += "\n" + os.str();
+    }
+    // Your own Lambda logs as the trace: what they say was billed beside what slsim simulated.
+    const PlatformComparison* lam = c.find("lambda");
+    if (summary.lambda_logs && lam && !lam->impossible && !lam->runs.empty()) {
+      const auto& logs = summary.lambda_logs->billed;
+      const auto& run = lam->runs.front();
+      std::uint64_t requests = 0, mb_ms = 0;
+      for (const auto& u : run.usage.lambda) {
+        requests += u.requests + u.pc_requests;
+        mb_ms += u.duration_mb_ms + u.pc_duration_mb_ms;
+      }
+      const double sim_gb_s = static_cast<double>(mb_ms) / (1024.0 * 1000.0);
+      if (f == ReportFormat::kJson) {
+        auto j = nlohmann::ordered_json::parse(text);
+        j["lambda_logs"] = {{"logs",
+                             {{"requests", logs.requests},
+                              {"billed_gb_s", logs.billed_gb_s()},
+                              {"cold_starts", logs.cold_starts}}},
+                            {"simulated",
+                             {{"requests", requests},
+                              {"billed_gb_s", sim_gb_s},
+                              {"cold_starts", run.cold_starts}}}};
+        text = j.dump(2) + "\n";
+      } else if (f == ReportFormat::kTable || f == ReportFormat::kMarkdown) {
+        Table t{"Lambda logs against the simulation",
+                {{"", "logs", "simulated"},
+                 {"requests billed", fmt::format("{}", logs.requests), fmt::format("{}", requests)},
+                 {"billed duration (GB-s)", fmt::format("{:.3f}", logs.billed_gb_s()),
+                  fmt::format("{:.3f}", sim_gb_s)},
+                 {"cold starts", fmt::format("{}", logs.cold_starts),
+                  fmt::format("{}", run.cold_starts)}}};
+        t.id = "lambda_logs";
+        std::ostringstream os;
+        write_tables(os, {t}, f == ReportFormat::kTable ? Format::kTable : Format::kMarkdown);
+        text += "\n" + os.str();
+      }
     }
     emit(a->c.output, text);
     // Thresholds: on the recommended platform, else the cheapest that can run.

@@ -291,3 +291,19 @@ def test_python_breakeven_and_tune():
         slsim.tune_lambda(w, strategy="fastest", as_of="2026-11-01")
     with pytest.raises(TypeError):
         slsim.compare(w, ["lambda"])
+
+
+def test_report_sets_lambda_logs_beside_the_simulation():
+    # Your own Lambda logs as the trace: the report shows what the logs say was billed beside
+    # what slsim simulated for the same invocations (issue 11).
+    logs = SRC / "tests/data/lambda-logs/s3-export.txt"
+    p = run("report", str(logs), "--platforms", "lambda")
+    assert p.returncode == 0, p.stderr
+    assert "Lambda logs against the simulation" in p.stdout
+    js = json.loads(run("report", str(logs), "--platforms", "lambda", "--format", "json").stdout)
+    assert js["lambda_logs"]["logs"]["requests"] == 36
+    assert js["lambda_logs"]["simulated"]["requests"] == 36
+    assert js["lambda_logs"]["logs"]["billed_gb_s"] > 0
+    # Another trace has no logs to compare with.
+    other = run("report", "--scenario", "small.toml", "--format", "json", cwd=GOLDEN).stdout
+    assert "lambda_logs" not in json.loads(other)
