@@ -492,8 +492,11 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
   for (const auto& u : usage.fargate) {
     const std::string an(to_string(u.arch));
     const std::string kind = u.spot ? "Fargate Spot" : "Fargate";
-    if (u.spot && rule("fargate.spot_available", o.as_of) == 0) {
-      throw PricingError("Fargate Spot did not exist on " + o.as_of.str());
+    if (u.spot && rule_or("fargate.spot_available", o.as_of, 0) == 0) {
+      const auto from = first_in_force("fargate.spot_available", 1);
+      throw PricingError(from ? fmt::format("Fargate Spot exists from {} (as_of is {})",
+                                            from->str(), o.as_of.str())
+                              : "Fargate Spot did not exist on " + o.as_of.str());
     }
     Int128 spot_base = 0;
     auto line = [&](std::string_view item, std::uint64_t qty, std::int64_t div, std::string name,
@@ -614,7 +617,13 @@ LambdaUsage lambda_usage(const RateCard& rc, const LambdaPriceInput& in, Date as
                     in.ephemeral_mb, as_of.str(), inc_eph, max_eph));
   }
   if ((in.provisioned_concurrency > 0 || in.provisioned_requests > 0)) {
-    rc.rule("lambda.pc_granularity_s", as_of);  // throws before Provisioned Concurrency existed
+    if (rc.rule_or("lambda.pc_granularity_s", as_of, 0) <= 0) {
+      // Named for users, not by the rule's internal name.
+      const auto from = rc.first_in_force("lambda.pc_granularity_s", 300);
+      throw PricingError(from ? fmt::format("provisioned concurrency exists from {} (as_of is {})",
+                                            from->str(), as_of.str())
+                              : "provisioned concurrency did not exist on " + as_of.str());
+    }
   }
   if (in.provisioned_requests > 0 && in.provisioned_concurrency == 0) {
     throw PricingError("provisioned requests need a provisioned concurrency > 0");
