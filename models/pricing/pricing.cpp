@@ -587,6 +587,20 @@ void validate_lambda_memory(const RateCard& rc, std::uint32_t memory_mb, Date as
   }
 }
 
+namespace {
+// The longest usage slsim prices (times are integer microseconds; 100 years keeps every
+// product of time and size inside the meters), the same bound as lambda_config.cpp's times.
+constexpr double kMaxUsageHours = 100 * 365.25 * 24;
+
+// `v` (a number of hours, or seconds when `per_hour` is 3600) must be a time from 0 to 100 years.
+void check_span(const char* what, double v, double per_hour) {
+  if (!(v >= 0) || !std::isfinite(v) || v / per_hour > kMaxUsageHours)
+    throw PricingError(fmt::format("{} {} is not allowed: a time from 0 to 100 years ({} {})", what,
+                                   fmt_num(v), fmt_num(kMaxUsageHours * per_hour),
+                                   per_hour == 1 ? "hours" : "seconds"));
+}
+}  // namespace
+
 Duration lambda_billed_duration(const RateCard& rc, Duration d, Date as_of) {
   const auto g = static_cast<std::int64_t>(rc.rule("lambda.duration_granularity_ms", as_of));
   return ceil_to(d, Duration{g * 1000});
@@ -599,7 +613,13 @@ LambdaUsage lambda_usage(const RateCard& rc, const LambdaPriceInput& in, Date as
       throw PricingError(fmt::format("{} must be >= 0, got {}", what, v));
   };
   check("duration_ms", in.duration_ms);
-  check("provisioned_hours", in.provisioned_hours);
+  check_span("provisioned_hours", in.provisioned_hours, 1);
+  // Provisioned concurrency is billed for count x hours: one without the other is a mistake.
+  if (in.provisioned_concurrency > 0 && in.provisioned_hours == 0)
+    throw PricingError(
+        "provisioned_concurrency needs provisioned_hours (how long it is enabled) > 0");
+  if (in.provisioned_hours > 0 && in.provisioned_concurrency == 0)
+    throw PricingError("provisioned_hours needs a provisioned_concurrency > 0");
   check("provisioned_duration_ms", in.provisioned_duration_ms);
   const double timeout_ms = rc.rule("lambda.timeout_max_s", as_of) * 1000;
   if (in.duration_ms > timeout_ms || in.provisioned_duration_ms > timeout_ms) {
@@ -680,9 +700,7 @@ void validate_fargate_size(const RateCard& rc, double vcpu, double memory_gb, Da
 
 FargateUsage fargate_usage(const RateCard& rc, const FargatePriceInput& in, Date as_of) {
   validate_fargate_size(rc, in.vcpu, in.memory_gb, as_of);
-  if (!(in.task_seconds >= 0) || !std::isfinite(in.task_seconds)) {
-    throw PricingError(fmt::format("task_seconds must be >= 0, got {}", in.task_seconds));
-  }
+  check_span("task_seconds", in.task_seconds, 3600);
   const double inc = rc.rule("fargate.ephemeral_included_gb", as_of);
   const double max = rc.rule("fargate.ephemeral_max_gb", as_of);
   if (!(in.storage_gb >= inc && in.storage_gb <= max) ||
@@ -710,9 +728,7 @@ FargateUsage fargate_usage(const RateCard& rc, const FargatePriceInput& in, Date
 Ec2Usage ec2_usage(const RateCard& rc, const Ec2PriceInput& in, Date as_of,
                    std::string_view region) {
   rc.instance(in.instance_type, as_of, region);  // throws listing the known types
-  if (!(in.hours >= 0) || !std::isfinite(in.hours)) {
-    throw PricingError(fmt::format("hours must be >= 0, got {}", in.hours));
-  }
+  check_span("hours", in.hours, 1);
   const auto g = static_cast<std::int64_t>(rc.rule("ec2.granularity_s", as_of));
   const auto m = static_cast<std::int64_t>(rc.rule("ec2.minimum_s", as_of));
   const Duration billed =
