@@ -72,3 +72,71 @@ def test_python_price_provisioned_count_and_hours_go_together():
         slsim.price_lambda(memory_mb=1024, provisioned_concurrency=5)
     with pytest.raises(ValueError, match="provisioned_concurrency"):
         slsim.price_lambda(memory_mb=1024, provisioned_hours=3)
+
+
+def scenario(tmp_path, workload="", lam=""):
+    f = tmp_path / "s.toml"
+    f.write_text('as_of = 2026-11-01\n[workload]\ngenerator = "poisson"\nrate_per_s = 2\n'
+                 'function = "api"\n' + workload + "\n[lambda]\nmemory_mb = 512\n" + lam + "\n")
+    return f
+
+
+@pytest.mark.parametrize("value", ["1e300", "lognormal(median=120,p99=1e300)"])
+def test_generate_durations_beyond_100_years_are_refused_naming_the_flag(value):
+    p = run("generate", "--duration-s", "10", "--duration-ms", value)
+    assert p.returncode != 0
+    assert "--duration-ms" in p.stderr and "100 years" in p.stderr
+    assert "from_seconds" not in p.stderr
+
+
+@pytest.mark.parametrize("workload, lam, key", [
+    ("duration_s = 30\nduration_ms = 1e300", "", "duration_ms"),
+    ('duration_s = 30\nduration_ms = "lognormal(median=120,p99=1e300)"', "", "duration_ms"),
+    # 3: integers above 2^53 are converted, not read as garbage, then refused as too long
+    ("duration_s = 30\nduration_ms = 9007199254740993", "", "duration_ms"),
+    ("duration_s = 30", "keep_alive_s = 9007199254740993", "keep_alive_s"),
+    ("duration_s = 30", "init_ms = 9007199254740993", "init_ms"),
+    ("duration_s = 30", 'keep_alive_s = "lognormal(median=120,p99=1e300)"', "keep_alive_s"),
+    # 7: absurd rates and lengths are refused at once instead of running forever
+    ("duration_s = 1e300", "", "duration_s"),
+    ("duration_s = 10\nrate_per_s = 1e300", "", "rate_per_s"),
+])
+def test_scenario_times_beyond_the_clock_are_refused_naming_the_key(tmp_path, workload, lam, key):
+    f = scenario(tmp_path, workload.replace("rate_per_s = 2\n", ""), lam)
+    text = f.read_text()
+    if "rate_per_s = 1e300" in text:
+        f.write_text(text.replace("rate_per_s = 2\n", ""))
+    p = subprocess.run([CLI, "simulate", "-s", str(f)], capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0, p.stdout
+    assert key in p.stderr
+    assert "from_seconds" not in p.stderr and "e-310" not in p.stdout
+
+
+def test_python_times_beyond_the_clock_are_refused():
+    W = slsim.Workload
+    with pytest.raises(ValueError, match="duration_ms"):
+        len(W.poisson(rate_per_s=2, duration_s=10, duration_ms=1e300))
+    with pytest.raises(ValueError, match="duration_ms"):
+        len(W.poisson(rate_per_s=2, duration_s=10,
+                      duration_ms=slsim.LogNormal(median=120, p99=1e300)))
+    with pytest.raises(ValueError, match="rate_per_s"):
+        len(W.poisson(rate_per_s=1e300, duration_s=10))
+    with pytest.raises(ValueError, match="keep_alive_s"):
+        slsim.simulate(W.poisson(rate_per_s=2, duration_s=10),
+                       slsim.Lambda(keep_alive_s=slsim.LogNormal(median=120, p99=1e300)))
+
+
+# ---- 8: no 300-digit numbers in messages ----
+
+@pytest.mark.parametrize("call", [
+    lambda: slsim.Lambda(memory_mb=1e300),
+    lambda: slsim.price_lambda(memory_mb=1024, requests=1e300),
+    lambda: slsim.Workload.poisson(rate_per_s=2, duration_s=10, memory_mb=1e300),
+    lambda: slsim.simulate(slsim.Workload.poisson(rate_per_s=2, duration_s=10), slsim.Lambda(),
+                           seed=1e300),
+])
+def test_python_huge_numbers_are_shown_short(call):
+    with pytest.raises(ValueError) as e:
+        call()
+    assert len(str(e.value)) < 200, str(e.value)
+    assert "1e+300" in str(e.value)
