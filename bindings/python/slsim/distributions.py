@@ -79,7 +79,8 @@ def _int_arg(name: str, value, lo: int = 0, hi: int | None = None) -> int:
     v = int(value)
     if v < lo or (hi is not None and v > hi):
         allowed = f"from {lo:,} to {hi:,}" if hi is not None else f">= {lo:,}"
-        raise ValueError(f"{name}: {v:,} is not allowed: a whole number {allowed}")
+        shown = f"{v:,}" if abs(v) < 10**15 else f"{float(v):.6g}"  # never a 300-digit number
+        raise ValueError(f"{name}: {shown} is not allowed: a whole number {allowed}")
     return v
 
 
