@@ -140,3 +140,55 @@ def test_python_huge_numbers_are_shown_short(call):
         call()
     assert len(str(e.value)) < 200, str(e.value)
     assert "1e+300" in str(e.value)
+
+
+# ---- 9, 10, 11: façade arguments checked in Python, naming the argument ----
+
+@pytest.fixture
+def csv_trace(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("arrival_s,function,duration_ms\n0,api,5\n1,api,5\n")
+    return f
+
+
+@pytest.mark.parametrize("kwargs, exc, name", [
+    (dict(memory_mb=-5), ValueError, "memory_mb"),
+    (dict(memory_mb=float("nan")), ValueError, "memory_mb"),
+    (dict(memory_mb=1e-300), ValueError, "memory_mb"),
+    (dict(top_n=-5), ValueError, "top_n"),
+    (dict(start_s=1e300), ValueError, "start_s"),
+    (dict(start_s="a"), TypeError, "start_s"),
+    (dict(time_scale=0), ValueError, "time_scale"),
+    (dict(functions="api"), TypeError, "functions"),
+])
+def test_from_csv_arguments_are_checked(csv_trace, kwargs, exc, name):
+    with pytest.raises(exc, match=name) as e:
+        slsim.Workload.from_csv(csv_trace, **kwargs)
+    assert "incompatible function arguments" not in str(e.value)
+
+
+@pytest.mark.parametrize("call, exc, name", [
+    (lambda d: d.sample(1.5), ValueError, "n"),
+    (lambda d: d.sample(3, seed=-1), ValueError, "seed"),
+    (lambda d: d.quantile("a"), TypeError, "p"),
+    (lambda d: d.quantile(2), ValueError, "p"),
+])
+def test_distribution_arguments_are_checked(call, exc, name):
+    with pytest.raises(exc, match=rf"\b{name}\b") as e:
+        call(slsim.Constant(5))
+    assert "incompatible function arguments" not in str(e.value)
+
+
+def test_stats_and_latency_quantile_arguments_are_checked(csv_trace):
+    w = slsim.Workload.from_csv(csv_trace)
+    with pytest.raises(ValueError, match="top_n"):
+        w.stats(top_n=-1)
+    r = slsim.simulate(w, slsim.Lambda())
+    with pytest.raises(TypeError, match=r"\bq\b"):
+        r.latency_quantile("a")
+
+
+@pytest.mark.parametrize("memory", [[-1], [1.7], [float("nan")]])
+def test_from_arrays_memory_is_checked_not_wrapped(memory):
+    with pytest.raises(ValueError, match=r"memory_mb\[0\]"):
+        slsim.Workload.from_arrays(arrival_s=[0], duration_ms=[1], memory_mb=memory)

@@ -26,9 +26,9 @@ class Distribution:
     # -- evaluation ---------------------------------------------------------------------------
     def sample(self, n: int, *, seed: int = 1, stream: int = 0) -> np.ndarray:
         """Draw ``n`` values (NumPy float64 array). The same seed gives the same values."""
-        if n < 0:
-            raise ValueError(f"n must be >= 0, got {n}")
-        return self._core.sample(n, seed, stream)
+        n = _int_arg("n", n, 0, 1_000_000_000)
+        return self._core.sample(n, _int_arg("seed", seed, 0, 2**63 - 1),
+                                 _int_arg("stream", stream, 0, 2**63 - 1))
 
     def mean(self) -> float:
         """Exact mean (``inf`` where it does not exist)."""
@@ -40,7 +40,7 @@ class Distribution:
 
     def quantile(self, p: float) -> float:
         """Value at cumulative probability ``p`` in [0, 1]."""
-        return self._core.quantile(p)
+        return self._core.quantile(_float_arg("p", p, 0, 1))
 
     @property
     def spec(self) -> str:

@@ -224,7 +224,7 @@ class Result:
         return self._core.timeseries()
 
     def latency_quantile(self, q: float) -> float:
-        return self._core.latency_quantile(q)
+        return self._core.latency_quantile(_float_arg("q", q, 0, 1))
 
     def to_pandas(self):
         """One row per invocation (needs records=True); otherwise a one-row summary."""
