@@ -192,3 +192,12 @@ def test_stats_and_latency_quantile_arguments_are_checked(csv_trace):
 def test_from_arrays_memory_is_checked_not_wrapped(memory):
     with pytest.raises(ValueError, match=r"memory_mb\[0\]"):
         slsim.Workload.from_arrays(arrival_s=[0], duration_ms=[1], memory_mb=memory)
+
+
+# ---- 19: latency of nothing is unknown, not 0.0 ----
+
+def test_latency_quantile_is_none_when_nothing_completed():
+    wl = slsim.Workload.poisson(rate_per_s=2, duration_s=30, function="api")
+    r = slsim.simulate(wl, slsim.Lambda(functions={"api": slsim.Lambda(reserved_concurrency=0)}))
+    assert r.summary()["invocations"]["completed"] == 0
+    assert r.latency_quantile(0.99) is None
