@@ -201,3 +201,13 @@ def test_latency_quantile_is_none_when_nothing_completed():
     r = slsim.simulate(wl, slsim.Lambda(functions={"api": slsim.Lambda(reserved_concurrency=0)}))
     assert r.summary()["invocations"]["completed"] == 0
     assert r.latency_quantile(0.99) is None
+
+
+# ---- 4: '-' reads the trace from standard input ----
+
+@pytest.mark.parametrize("cmd", [["trace", "stats"], ["simulate"]])
+def test_dash_reads_the_trace_from_stdin(cmd):
+    p = subprocess.run([CLI, *cmd, "-"], input="arrival_s,function,duration_ms\n0,api,5\n1,api,5\n",
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert "cannot open" not in p.stderr
