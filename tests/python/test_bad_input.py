@@ -211,3 +211,16 @@ def test_dash_reads_the_trace_from_stdin(cmd):
                        capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     assert "cannot open" not in p.stderr
+
+
+# ---- 17: configuration mistakes in price_* are ValueError, not PricingError ----
+
+@pytest.mark.parametrize("call", [
+    lambda: slsim.price_lambda(memory_mb=100),
+    lambda: slsim.price_lambda(memory_mb=1024, ephemeral_mb=0),
+    lambda: slsim.price_fargate(vcpu=0.25, memory_gb=16),
+])
+def test_price_configuration_mistakes_are_value_errors(call):
+    with pytest.raises(ValueError) as e:
+        call()
+    assert not isinstance(e.value, slsim.PricingError)
