@@ -65,6 +65,7 @@ def test_price_provisioned_count_and_hours_go_together(args, needs):
     p = run("price", "lambda", "--memory-mb", "1024", *args)
     assert p.returncode != 0
     assert needs in p.stderr
+    assert p.stderr.startswith(f"slsim: error: {args[0]}: needs"), p.stderr
 
 
 def test_python_price_provisioned_count_and_hours_go_together():
