@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 #include "slsim/workload/trace_error.hpp"
 
@@ -621,19 +622,22 @@ LambdaUsage lambda_usage(const RateCard& rc, const LambdaPriceInput& in, Date as
   if (in.provisioned_hours > 0 && in.provisioned_concurrency == 0)
     throw PricingError("provisioned_hours needs a provisioned_concurrency > 0");
   check("provisioned_duration_ms", in.provisioned_duration_ms);
+  // Messages start with the setting's name; the CLI turns it into the flag.
   const double timeout_ms = rc.rule("lambda.timeout_max_s", as_of) * 1000;
-  if (in.duration_ms > timeout_ms || in.provisioned_duration_ms > timeout_ms) {
-    throw PricingError(
-        fmt::format("a Lambda invocation cannot run longer than the maximum timeout "
-                    "of {} s on {}",
-                    timeout_ms / 1000, as_of.str()));
+  for (const auto& [what, v] : {std::pair{"duration_ms", in.duration_ms},
+                                std::pair{"provisioned_duration_ms", in.provisioned_duration_ms}}) {
+    if (v > timeout_ms) {
+      throw PricingError(fmt::format(
+          "{} {} is not allowed: a Lambda invocation cannot run longer than the "
+          "maximum timeout of {} s ({} ms) on {}",
+          what, fmt_num(v), fmt_num(timeout_ms / 1000), fmt_num(timeout_ms), as_of.str()));
+    }
   }
   const auto max_eph = static_cast<std::uint32_t>(rc.rule("lambda.ephemeral_max_mb", as_of));
   const auto inc_eph = static_cast<std::uint32_t>(rc.rule("lambda.ephemeral_included_mb", as_of));
   if (in.ephemeral_mb < inc_eph || in.ephemeral_mb > max_eph) {
     throw PricingError(
-        fmt::format("Lambda ephemeral storage {} MB is not allowed on {}: allowed are "
-                    "{} to {} MB",
+        fmt::format("ephemeral_mb {} is not allowed on {}: Lambda ephemeral storage is {} to {} MB",
                     in.ephemeral_mb, as_of.str(), inc_eph, max_eph));
   }
   if ((in.provisioned_concurrency > 0 || in.provisioned_requests > 0)) {

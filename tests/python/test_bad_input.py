@@ -225,3 +225,18 @@ def test_price_configuration_mistakes_are_value_errors(call):
     with pytest.raises(ValueError) as e:
         call()
     assert not isinstance(e.value, slsim.PricingError)
+
+
+# ---- 15: price errors name the flag ----
+
+@pytest.mark.parametrize("args, flag", [
+    (["--duration-ms", "1e6"], "--duration-ms"),
+    (["--ephemeral-mb", "0"], "--ephemeral-mb"),
+    (["--provisioned-concurrency", "1", "--provisioned-hours", "1",
+      "--provisioned-requests", "1", "--provisioned-duration-ms", "1e6"],
+     "--provisioned-duration-ms"),
+])
+def test_price_lambda_errors_name_the_flag(args, flag):
+    p = run("price", "lambda", "--memory-mb", "1024", *args)
+    assert p.returncode != 0
+    assert p.stderr.startswith(f"slsim: error: {flag}: "), p.stderr
