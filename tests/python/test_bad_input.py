@@ -240,3 +240,18 @@ def test_price_lambda_errors_name_the_flag(args, flag):
     p = run("price", "lambda", "--memory-mb", "1024", *args)
     assert p.returncode != 0
     assert p.stderr.startswith(f"slsim: error: {flag}: "), p.stderr
+
+
+# ---- 12: -o writes through a symlink (or a device) instead of replacing it ----
+
+@pytest.mark.parametrize("cmd", [["price", "lambda", "--memory-mb", "128"],
+                                 ["generate", "--duration-s", "5"]])
+def test_output_through_a_symlink_keeps_the_link(tmp_path, cmd):
+    real = tmp_path / "real.txt"
+    real.write_text("old\n")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    p = run(*cmd, "-o", str(link))
+    assert p.returncode == 0, p.stderr
+    assert link.is_symlink()
+    assert real.read_text() != "old\n" and len(real.read_text()) > 10
