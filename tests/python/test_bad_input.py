@@ -1,6 +1,8 @@
 """Bad input from the outside review (issue 12): clear errors naming the key/flag, no internals."""
+import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -255,3 +257,31 @@ def test_output_through_a_symlink_keeps_the_link(tmp_path, cmd):
     assert p.returncode == 0, p.stderr
     assert link.is_symlink()
     assert real.read_text() != "old\n" and len(real.read_text()) > 10
+
+
+# ---- 13: --top N lists N functions, not the others with 0 invocations ----
+
+def test_trace_stats_top_lists_only_the_kept_functions(tmp_path):
+    f = tmp_path / "t.csv"
+    rows = ["arrival_s,function,duration_ms"]
+    t = 0.0
+    for name, n in [("a", 5), ("b", 4), ("c", 3), ("d", 2), ("e", 1)]:
+        for _ in range(n):
+            rows.append(f"{t},{name},5")
+            t += 0.1
+    rows.sort(key=lambda r: float(r.split(",")[0]) if r[0].isdigit() else -1)
+    f.write_text("\n".join(rows) + "\n")
+    p = run("trace", "stats", str(f), "--top", "2", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    s = json.loads(p.stdout)
+    tops = s["top_functions"] if "top_functions" in s else s["workload"]["top_functions"]
+    assert [x["function"] for x in tops] == ["a", "b"]
+
+
+def test_trace_stats_top_on_azure2021_lists_only_the_kept_functions():
+    src = Path(os.environ.get("SLSIM_SOURCE_DIR", "."))
+    p = run("trace", "stats", str(src / "tests/data/azure2021/Azure2021_200.csv"), "--top", "3",
+            "--format", "json")
+    assert p.returncode == 0, p.stderr
+    tops = json.loads(p.stdout)["top_functions"]
+    assert len(tops) == 3 and all(t["invocations"] > 0 for t in tops)
