@@ -285,9 +285,20 @@ Ec2Instance RateCard::instance(std::string_view type, Date as_of, std::string_vi
   for (const auto& i : instances_) {
     if (i.shape.type == type && i.region == region && i.in_force(as_of)) return i.shape;
   }
+  const auto known = instance_types(as_of, region);
+  if (known.empty()) {
+    // Not an empty "known: " list: say the rate card has no EC2 prices there and then.
+    std::optional<Date> first;
+    for (const auto& i : instances_)
+      if (i.region == region && (!first || i.from < *first)) first = i.from;
+    throw PricingError(fmt::format(
+        "no price for EC2 instance type '{}' in {} on {}: slsim has no EC2 prices for {} on that "
+        "date{}",
+        type, region, as_of.str(), region,
+        first ? fmt::format(" (they start on {})", first->str()) : std::string()));
+  }
   throw PricingError(fmt::format("no price for EC2 instance type '{}' in {} on {}; known: {}", type,
-                                 region, as_of.str(),
-                                 fmt::join(instance_types(as_of, region), ", ")));
+                                 region, as_of.str(), fmt::join(known, ", ")));
 }
 
 std::vector<std::string> RateCard::instance_types(Date as_of, std::string_view region) const {

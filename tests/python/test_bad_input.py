@@ -285,3 +285,11 @@ def test_trace_stats_top_on_azure2021_lists_only_the_kept_functions():
     assert p.returncode == 0, p.stderr
     tops = json.loads(p.stdout)["top_functions"]
     assert len(tops) == 3 and all(t["invocations"] > 0 for t in tops)
+
+
+# ---- 22: no empty "known:" list when there are no EC2 prices on the date ----
+
+def test_price_ec2_before_its_prices_says_so():
+    p = run("price", "ec2", "--instance-type", "m5.large", "--hours", "1", "--as-of", "2015-01-01")
+    assert p.returncode != 0
+    assert "no EC2 prices" in p.stderr and not p.stderr.rstrip().endswith("known:")
