@@ -293,3 +293,12 @@ def test_price_ec2_before_its_prices_says_so():
     p = run("price", "ec2", "--instance-type", "m5.large", "--hours", "1", "--as-of", "2015-01-01")
     assert p.returncode != 0
     assert "no EC2 prices" in p.stderr and not p.stderr.rstrip().endswith("known:")
+
+
+# ---- 16: an error caused by a flag names the flag, not the file ----
+
+def test_visibility_timeout_against_a_timeout_flag_blames_the_flag(tmp_path):
+    f = scenario(tmp_path, "duration_s = 10")
+    p = run("simulate", "-s", str(f), "--invocation", "queue", "--timeout-s", "60")
+    assert p.returncode != 0
+    assert p.stderr.startswith("slsim: error: --timeout-s: "), p.stderr
