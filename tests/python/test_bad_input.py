@@ -302,3 +302,9 @@ def test_visibility_timeout_against_a_timeout_flag_blames_the_flag(tmp_path):
     p = run("simulate", "-s", str(f), "--invocation", "queue", "--timeout-s", "60")
     assert p.returncode != 0
     assert p.stderr.startswith("slsim: error: --timeout-s: "), p.stderr
+
+
+def test_missing_subcommand_hint_is_a_command_line():
+    p = run("price")
+    assert p.returncode != 0
+    assert "(slsim price --help)" in p.stderr
