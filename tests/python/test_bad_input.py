@@ -308,3 +308,13 @@ def test_missing_subcommand_hint_is_a_command_line():
     p = run("price")
     assert p.returncode != 0
     assert "(slsim price --help)" in p.stderr
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda: slsim.Exponential(mean="abc"), "mean"),
+    (lambda: slsim.LogNormal(median="x", p99=900), "median"),
+    (lambda: slsim.Normal(mean=1, sd=[1]), "sd"),
+])
+def test_distribution_parameters_of_the_wrong_type_are_named(make, name):
+    with pytest.raises(TypeError, match=rf"^{name} must be a number"):
+        make()

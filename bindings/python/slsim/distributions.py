@@ -100,6 +100,14 @@ def _float_arg(name: str, value, lo: float | None = None, hi: float | None = Non
     return v
 
 
+def _par(name: str, value) -> float:
+    """A distribution parameter as a float; TypeError naming it for a non-number (the core checks
+    the range and says what is allowed)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
 def _str_arg(name: str, value, choices=None) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}")
@@ -153,9 +161,9 @@ class Exponential(Distribution):
     def __init__(self, *, mean: float | None = None, rate: float | None = None):
         _check((mean is None) != (rate is None), "Exponential: give exactly one of mean= or rate=")
         if mean is not None:
-            spec, params = f"exponential(mean={float(mean)!r})", {"mean": mean}
+            spec, params = f"exponential(mean={_par('mean', mean)!r})", {"mean": mean}
         else:
-            spec, params = f"exponential(rate={float(rate)!r})", {"rate": rate}
+            spec, params = f"exponential(rate={_par('rate', rate)!r})", {"rate": rate}
         super().__init__(_wrap(_core.Distribution, spec), **params)
 
 
@@ -163,7 +171,7 @@ class Normal(Distribution):
     """Normal with ``mean`` and standard deviation ``sd``."""
 
     def __init__(self, *, mean: float, sd: float):
-        super().__init__(_wrap(_core.Distribution, f"normal(mean={float(mean)!r},sd={float(sd)!r})"),
+        super().__init__(_wrap(_core.Distribution, f"normal(mean={_par('mean', mean)!r},sd={_par('sd', sd)!r})"),
                          mean=mean, sd=sd)
 
 
@@ -176,7 +184,7 @@ class LogNormal(Distribution):
                  if v is not None}
         _check(set(given) in ({"mu", "sigma"}, {"median", "p99"}, {"median", "sigma"}),
                "LogNormal: give mu= and sigma=, median= and p99=, or median= and sigma=")
-        spec = "lognormal(" + ",".join(f"{k}={float(v)!r}" for k, v in given.items()) + ")"
+        spec = "lognormal(" + ",".join(f"{k}={_par(k, v)!r}" for k, v in given.items()) + ")"
         super().__init__(_wrap(_core.Distribution, spec), **given)
 
 
@@ -185,7 +193,7 @@ class Gamma(Distribution):
 
     def __init__(self, *, shape: float, scale: float):
         super().__init__(
-            _wrap(_core.Distribution, f"gamma(shape={float(shape)!r},scale={float(scale)!r})"),
+            _wrap(_core.Distribution, f"gamma(shape={_par('shape', shape)!r},scale={_par('scale', scale)!r})"),
             shape=shape, scale=scale)
 
 
@@ -194,7 +202,7 @@ class Weibull(Distribution):
 
     def __init__(self, *, shape: float, scale: float):
         super().__init__(
-            _wrap(_core.Distribution, f"weibull(shape={float(shape)!r},scale={float(scale)!r})"),
+            _wrap(_core.Distribution, f"weibull(shape={_par('shape', shape)!r},scale={_par('scale', scale)!r})"),
             shape=shape, scale=scale)
 
 
@@ -204,7 +212,7 @@ class BurrXII(Distribution):
     def __init__(self, *, c: float, k: float, lambda_: float):
         super().__init__(
             _wrap(_core.Distribution,
-                  f"burr(c={float(c)!r},k={float(k)!r},lambda={float(lambda_)!r})"),
+                  f"burr(c={_par('c', c)!r},k={_par('k', k)!r},lambda={_par('lambda', lambda_)!r})"),
             c=c, k=k, lambda_=lambda_)
 
 
