@@ -22,6 +22,17 @@ PricingOptions options(const RateCard& rc, const std::string& as_of, const std::
   return o;
 }
 
+// Building the usage checks the configuration (memory, sizes, times): a mistake there is a
+// ValueError, as for the platforms' settings; PricingError stays for prices and rules.
+template <typename F>
+auto configured(F&& f) {
+  try {
+    return f();
+  } catch (const PricingError& e) {
+    throw ::py::value_error(e.what());
+  }
+}
+
 }  // namespace
 
 void register_pricing(pybind11::module_& m) {
@@ -59,7 +70,7 @@ void register_pricing(pybind11::module_& m) {
         in.provisioned_requests = pc_requests;
         in.provisioned_duration_ms = pc_duration_ms;
         Usage u;
-        u.lambda.push_back(lambda_usage(rc, in, o.as_of));
+        u.lambda.push_back(configured([&] { return lambda_usage(rc, in, o.as_of); }));
         return rc.price(u, o).to_json();
       },
       ::py::arg("rate_card"), ::py::arg("memory_mb"), ::py::arg("requests"),
@@ -86,7 +97,7 @@ void register_pricing(pybind11::module_& m) {
         in.arch = parse_arch(arch);
         in.spot = spot;
         Usage u;
-        u.fargate.push_back(fargate_usage(rc, in, o.as_of));
+        u.fargate.push_back(configured([&] { return fargate_usage(rc, in, o.as_of); }));
         return rc.price(u, o).to_json();
       },
       ::py::arg("rate_card"), ::py::arg("vcpu"), ::py::arg("memory_gb"), ::py::arg("tasks"),
@@ -107,7 +118,7 @@ void register_pricing(pybind11::module_& m) {
         in.hours = hours;
         in.spot = spot;
         Usage u;
-        u.ec2.push_back(ec2_usage(rc, in, o.as_of, o.region));
+        u.ec2.push_back(configured([&] { return ec2_usage(rc, in, o.as_of, o.region); }));
         return rc.price(u, o).to_json();
       },
       ::py::arg("rate_card"), ::py::arg("instance_type"), ::py::arg("instances"),

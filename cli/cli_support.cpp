@@ -94,8 +94,14 @@ void write_result(const std::string& path, const std::function<void(std::ostream
   namespace fs = std::filesystem;
   const fs::path target(path);
   std::random_device rd;
-  const fs::path tmp =
-      target.parent_path() / fmt::format(".{}.{:08x}.tmp", target.filename().string(), rd());
+  // A target that exists but is not a regular file (a symlink, a device, a pipe) is written
+  // through, never replaced by a rename.
+  std::error_code sec;
+  const auto st = fs::symlink_status(target, sec);
+  const bool direct = !sec && fs::exists(st) && !fs::is_regular_file(st);
+  const fs::path tmp = direct ? target
+                              : target.parent_path() /
+                                    fmt::format(".{}.{:08x}.tmp", target.filename().string(), rd());
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   if (!out) {
     throw OutputError(fmt::format("cannot write {}: {}", path,
@@ -107,12 +113,12 @@ void write_result(const std::string& path, const std::function<void(std::ostream
     if (!out) throw OutputError(fmt::format("cannot write {}: write failed", path));
     out.close();
     std::error_code ec;
-    fs::rename(tmp, target, ec);
+    if (!direct) fs::rename(tmp, target, ec);
     if (ec) throw OutputError(fmt::format("cannot write {}: {}", path, ec.message()));
   } catch (...) {
     out.close();
     std::error_code ignored;
-    fs::remove(tmp, ignored);
+    if (!direct) fs::remove(tmp, ignored);
     throw;
   }
 }
@@ -121,28 +127,34 @@ void write_via_temp(const std::string& path, const std::function<void(const std:
   namespace fs = std::filesystem;
   const fs::path target(path);
   std::random_device rd;
-  const fs::path tmp =
-      target.parent_path() / fmt::format(".{}.{:08x}.tmp", target.filename().string(), rd());
+  // A target that exists but is not a regular file (a symlink, a device such as /dev/full, a
+  // pipe) is written through, never replaced by a rename.
+  std::error_code sec;
+  const auto st = fs::symlink_status(target, sec);
+  const bool direct = !sec && fs::exists(st) && !fs::is_regular_file(st);
+  const fs::path tmp = direct ? target
+                              : target.parent_path() /
+                                    fmt::format(".{}.{:08x}.tmp", target.filename().string(), rd());
   try {
     write(tmp.string());
     std::error_code ec;
-    fs::rename(tmp, target, ec);
+    if (!direct) fs::rename(tmp, target, ec);
     if (ec) throw OutputError(fmt::format("cannot write {}: {}", path, ec.message()));
   } catch (const std::invalid_argument&) {
     std::error_code ignored;
-    fs::remove(tmp, ignored);
+    if (!direct) fs::remove(tmp, ignored);
     throw;
   } catch (const OutputError&) {
     std::error_code ignored;
-    fs::remove(tmp, ignored);
+    if (!direct) fs::remove(tmp, ignored);
     throw;
   } catch (const TraceError&) {  // bad input, not a failed write
     std::error_code ignored;
-    fs::remove(tmp, ignored);
+    if (!direct) fs::remove(tmp, ignored);
     throw;
   } catch (const std::runtime_error& e) {
     std::error_code ignored;
-    fs::remove(tmp, ignored);
+    if (!direct) fs::remove(tmp, ignored);
     std::string what = e.what();
     const std::string t = tmp.string();
     for (auto at = what.find(t); at != std::string::npos; at = what.find(t))
@@ -150,7 +162,7 @@ void write_via_temp(const std::string& path, const std::function<void(const std:
     throw OutputError(what);
   } catch (...) {
     std::error_code ignored;
-    fs::remove(tmp, ignored);
+    if (!direct) fs::remove(tmp, ignored);
     throw;
   }
 }

@@ -82,8 +82,11 @@ int main(int argc, char** argv) {
       std::string names;
       for (const auto* sub : subs)
         names += (names.empty() ? "" : ", ") + sub->get_name();
-      return error(fmt::format("{}: a subcommand is required: {} ({} --help)", cur->get_name(),
-                               names, cur->get_name()),
+      std::string path;  // "price", "trace": the command line to ask for help with
+      for (const CLI::App* p = cur; p && p != &app; p = p->get_parent())
+        path = p->get_name() + (path.empty() ? "" : " " + path);
+      return error(fmt::format("{}: a subcommand is required: {} (slsim {} --help)",
+                               cur->get_name(), names, path),
                    kUsage);
     }
     return error(e.what(), kUsage);

@@ -64,6 +64,25 @@ Context context(const Common& c) {
   return ctx;
 }
 
+// Builds a usage; an error that starts with a setting's name ("provisioned_hours 1e+300 is not
+// allowed ...") is reported against its flag (--provisioned-hours).
+template <typename F>
+auto usage_of(F&& f) {
+  try {
+    return f();
+  } catch (const PricingError& e) {
+    const std::string what = e.what();
+    const auto sp = what.find(' ');
+    std::string key = what.substr(0, sp);
+    if (sp == std::string::npos || key.find('_') == std::string::npos ||
+        key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos)
+      throw;
+    for (auto& ch : key)
+      if (ch == '_') ch = '-';
+    throw UsageError("--" + key + ": " + what.substr(sp + 1));
+  }
+}
+
 void finish(Context& ctx, const Common& c, const Usage& u, const std::string& platform) {
   if (c.discount_pct > 0) ctx.options.discount_pct[platform] = c.discount_pct;
   const Bill b = ctx.rc->price(u, ctx.options);
@@ -133,7 +152,7 @@ void add_price_command(CLI::App& app) {
       ctx.options.free_tier = !*no_free;
       if (*span_days > 0) ctx.options.span_s = *span_days * 86'400;
       Usage u;
-      u.lambda.push_back(lambda_usage(*ctx.rc, *in, ctx.options.as_of));
+      u.lambda.push_back(usage_of([&] { return lambda_usage(*ctx.rc, *in, ctx.options.as_of); }));
       finish(ctx, *c, u, "lambda");
     });
   }
@@ -171,7 +190,7 @@ void add_price_command(CLI::App& app) {
       in->arch = parse_arch(*arch);
       if (*spot_pct >= 0) ctx.options.fargate_spot_discount_pct = *spot_pct;
       Usage u;
-      u.fargate.push_back(fargate_usage(*ctx.rc, *in, ctx.options.as_of));
+      u.fargate.push_back(usage_of([&] { return fargate_usage(*ctx.rc, *in, ctx.options.as_of); }));
       finish(ctx, *c, u, "fargate");
     });
   }
@@ -198,7 +217,8 @@ void add_price_command(CLI::App& app) {
       auto ctx = context(*c);
       if (*spot_pct >= 0) ctx.options.ec2_spot_discount_pct = *spot_pct;
       Usage u;
-      u.ec2.push_back(ec2_usage(*ctx.rc, *in, ctx.options.as_of, ctx.options.region));
+      u.ec2.push_back(
+          usage_of([&] { return ec2_usage(*ctx.rc, *in, ctx.options.as_of, ctx.options.region); }));
       finish(ctx, *c, u, "ec2");
     });
   }

@@ -172,8 +172,7 @@ void add_simulate_command(CLI::App& app) {
     }
     if (a->platform == "batch") {
       auto wl = open();
-      run_batch(s, a->batch, a->timeout_s, a->error_probability, *wl,
-                parse_format(a->format));
+      run_batch(s, a->batch, a->timeout_s, a->error_probability, *wl, parse_format(a->format));
       return;
     }
     // The workload's function names are needed to reserve concurrency for each of them and to
@@ -187,6 +186,13 @@ void add_simulate_command(CLI::App& app) {
       const std::string flag = flag_of(key);
       const auto* opt = names_function ? nullptr : cmd->get_option_no_throw(flag);
       if (opt && opt->count() > 0) return fmt::format("{}: {}", flag, e.message());
+      // The visibility timeout checked against a --timeout-s the user gave: blame the flag, not
+      // the file (which may not set visibility_timeout_s at all).
+      const std::string vt = "visibility_timeout_s";
+      const auto* timeout = cmd->get_option_no_throw("--timeout-s");
+      if (key.size() >= vt.size() && key.compare(key.size() - vt.size(), vt.size(), vt) == 0 &&
+          timeout && timeout->count() > 0)
+        return fmt::format("--timeout-s: the visibility timeout {}", e.message());
       if (from_file) return config_error_in_file(e, file);
       return e.what();
     };

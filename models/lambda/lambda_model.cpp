@@ -8,10 +8,16 @@
 
 #include "slsim/core/simulation.hpp"
 #include "slsim/lambda/lambda.hpp"
-#include "slsim/platform/config_error.hpp"
 #include "slsim/lambda/lambda_config.hpp"
+#include "slsim/platform/config_error.hpp"
 
 namespace slsim {
+
+namespace {
+// A sampled keep-alive or init time is capped at 100 years (the bound lambda_config.cpp puts on
+// their median and p99), so a distribution's far tail cannot leave the integer clock.
+constexpr double kMaxSampledS = 100 * 365.25 * 86'400;
+}  // namespace
 
 std::string_view to_string(Runtime r) {
   switch (r) {
@@ -877,7 +883,7 @@ class LambdaModel final : public Component {
     if (cold) {
       ++res_.counts.cold_starts;
       sample().cold_starts++;
-      init = from_millis(std::max(0.0, f.init.sample(init_rng_)));
+      init = from_millis(std::clamp(f.init.sample(init_rng_), 0.0, kMaxSampledS * 1000));
       if (f.eni) {
         // One ENI served several environments of the function (about eni_mb_ of their memory
         // each): a cold start attaches a new one only when the function needs more, and
@@ -947,7 +953,8 @@ class LambdaModel final : public Component {
       }
     } else {
       if (!f.reserved) --unreserved_used_;
-      v.deadline = now + from_seconds(std::max(0.0, f.keep_alive.sample(keep_rng_)));
+      v.deadline =
+          now + from_seconds(std::clamp(f.keep_alive.sample(keep_rng_), 0.0, kMaxSampledS));
       f.mru.emplace_back(e, v.gen);
       idle_heap_.push(e);
     }

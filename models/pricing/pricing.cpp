@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 #include "slsim/workload/trace_error.hpp"
 
@@ -284,9 +285,20 @@ Ec2Instance RateCard::instance(std::string_view type, Date as_of, std::string_vi
   for (const auto& i : instances_) {
     if (i.shape.type == type && i.region == region && i.in_force(as_of)) return i.shape;
   }
+  const auto known = instance_types(as_of, region);
+  if (known.empty()) {
+    // Not an empty "known: " list: say the rate card has no EC2 prices there and then.
+    std::optional<Date> first;
+    for (const auto& i : instances_)
+      if (i.region == region && (!first || i.from < *first)) first = i.from;
+    throw PricingError(fmt::format(
+        "no price for EC2 instance type '{}' in {} on {}: slsim has no EC2 prices for {} on that "
+        "date{}",
+        type, region, as_of.str(), region,
+        first ? fmt::format(" (they start on {})", first->str()) : std::string()));
+  }
   throw PricingError(fmt::format("no price for EC2 instance type '{}' in {} on {}; known: {}", type,
-                                 region, as_of.str(),
-                                 fmt::join(instance_types(as_of, region), ", ")));
+                                 region, as_of.str(), fmt::join(known, ", ")));
 }
 
 std::vector<std::string> RateCard::instance_types(Date as_of, std::string_view region) const {
@@ -492,8 +504,11 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
   for (const auto& u : usage.fargate) {
     const std::string an(to_string(u.arch));
     const std::string kind = u.spot ? "Fargate Spot" : "Fargate";
-    if (u.spot && rule("fargate.spot_available", o.as_of) == 0) {
-      throw PricingError("Fargate Spot did not exist on " + o.as_of.str());
+    if (u.spot && rule_or("fargate.spot_available", o.as_of, 0) == 0) {
+      const auto from = first_in_force("fargate.spot_available", 1);
+      throw PricingError(from ? fmt::format("Fargate Spot exists from {} (as_of is {})",
+                                            from->str(), o.as_of.str())
+                              : "Fargate Spot did not exist on " + o.as_of.str());
     }
     Int128 spot_base = 0;
     auto line = [&](std::string_view item, std::uint64_t qty, std::int64_t div, std::string name,
@@ -584,6 +599,20 @@ void validate_lambda_memory(const RateCard& rc, std::uint32_t memory_mb, Date as
   }
 }
 
+namespace {
+// The longest usage slsim prices (times are integer microseconds; 100 years keeps every
+// product of time and size inside the meters), the same bound as lambda_config.cpp's times.
+constexpr double kMaxUsageHours = 100 * 365.25 * 24;
+
+// `v` (a number of hours, or seconds when `per_hour` is 3600) must be a time from 0 to 100 years.
+void check_span(const char* what, double v, double per_hour) {
+  if (!(v >= 0) || !std::isfinite(v) || v / per_hour > kMaxUsageHours)
+    throw PricingError(fmt::format("{} {} is not allowed: a time from 0 to 100 years ({} {})", what,
+                                   fmt_num(v), fmt_num(kMaxUsageHours * per_hour),
+                                   per_hour == 1 ? "hours" : "seconds"));
+}
+}  // namespace
+
 Duration lambda_billed_duration(const RateCard& rc, Duration d, Date as_of) {
   const auto g = static_cast<std::int64_t>(rc.rule("lambda.duration_granularity_ms", as_of));
   return ceil_to(d, Duration{g * 1000});
@@ -596,25 +625,40 @@ LambdaUsage lambda_usage(const RateCard& rc, const LambdaPriceInput& in, Date as
       throw PricingError(fmt::format("{} must be >= 0, got {}", what, v));
   };
   check("duration_ms", in.duration_ms);
-  check("provisioned_hours", in.provisioned_hours);
-  check("provisioned_duration_ms", in.provisioned_duration_ms);
-  const double timeout_ms = rc.rule("lambda.timeout_max_s", as_of) * 1000;
-  if (in.duration_ms > timeout_ms || in.provisioned_duration_ms > timeout_ms) {
+  check_span("provisioned_hours", in.provisioned_hours, 1);
+  // Provisioned concurrency is billed for count x hours: one without the other is a mistake.
+  if (in.provisioned_concurrency > 0 && in.provisioned_hours == 0)
     throw PricingError(
-        fmt::format("a Lambda invocation cannot run longer than the maximum timeout "
-                    "of {} s on {}",
-                    timeout_ms / 1000, as_of.str()));
+        "provisioned_concurrency needs provisioned_hours (how long it is enabled) > 0");
+  if (in.provisioned_hours > 0 && in.provisioned_concurrency == 0)
+    throw PricingError("provisioned_hours needs a provisioned_concurrency > 0");
+  check("provisioned_duration_ms", in.provisioned_duration_ms);
+  // Messages start with the setting's name; the CLI turns it into the flag.
+  const double timeout_ms = rc.rule("lambda.timeout_max_s", as_of) * 1000;
+  for (const auto& [what, v] : {std::pair{"duration_ms", in.duration_ms},
+                                std::pair{"provisioned_duration_ms", in.provisioned_duration_ms}}) {
+    if (v > timeout_ms) {
+      throw PricingError(fmt::format(
+          "{} {} is not allowed: a Lambda invocation cannot run longer than the "
+          "maximum timeout of {} s ({} ms) on {}",
+          what, fmt_num(v), fmt_num(timeout_ms / 1000), fmt_num(timeout_ms), as_of.str()));
+    }
   }
   const auto max_eph = static_cast<std::uint32_t>(rc.rule("lambda.ephemeral_max_mb", as_of));
   const auto inc_eph = static_cast<std::uint32_t>(rc.rule("lambda.ephemeral_included_mb", as_of));
   if (in.ephemeral_mb < inc_eph || in.ephemeral_mb > max_eph) {
     throw PricingError(
-        fmt::format("Lambda ephemeral storage {} MB is not allowed on {}: allowed are "
-                    "{} to {} MB",
+        fmt::format("ephemeral_mb {} is not allowed on {}: Lambda ephemeral storage is {} to {} MB",
                     in.ephemeral_mb, as_of.str(), inc_eph, max_eph));
   }
   if ((in.provisioned_concurrency > 0 || in.provisioned_requests > 0)) {
-    rc.rule("lambda.pc_granularity_s", as_of);  // throws before Provisioned Concurrency existed
+    if (rc.rule_or("lambda.pc_granularity_s", as_of, 0) <= 0) {
+      // Named for users, not by the rule's internal name.
+      const auto from = rc.first_in_force("lambda.pc_granularity_s", 300);
+      throw PricingError(from ? fmt::format("provisioned concurrency exists from {} (as_of is {})",
+                                            from->str(), as_of.str())
+                              : "provisioned concurrency did not exist on " + as_of.str());
+    }
   }
   if (in.provisioned_requests > 0 && in.provisioned_concurrency == 0) {
     throw PricingError("provisioned requests need a provisioned concurrency > 0");
@@ -671,9 +715,7 @@ void validate_fargate_size(const RateCard& rc, double vcpu, double memory_gb, Da
 
 FargateUsage fargate_usage(const RateCard& rc, const FargatePriceInput& in, Date as_of) {
   validate_fargate_size(rc, in.vcpu, in.memory_gb, as_of);
-  if (!(in.task_seconds >= 0) || !std::isfinite(in.task_seconds)) {
-    throw PricingError(fmt::format("task_seconds must be >= 0, got {}", in.task_seconds));
-  }
+  check_span("task_seconds", in.task_seconds, 3600);
   const double inc = rc.rule("fargate.ephemeral_included_gb", as_of);
   const double max = rc.rule("fargate.ephemeral_max_gb", as_of);
   if (!(in.storage_gb >= inc && in.storage_gb <= max) ||
@@ -701,9 +743,7 @@ FargateUsage fargate_usage(const RateCard& rc, const FargatePriceInput& in, Date
 Ec2Usage ec2_usage(const RateCard& rc, const Ec2PriceInput& in, Date as_of,
                    std::string_view region) {
   rc.instance(in.instance_type, as_of, region);  // throws listing the known types
-  if (!(in.hours >= 0) || !std::isfinite(in.hours)) {
-    throw PricingError(fmt::format("hours must be >= 0, got {}", in.hours));
-  }
+  check_span("hours", in.hours, 1);
   const auto g = static_cast<std::int64_t>(rc.rule("ec2.granularity_s", as_of));
   const auto m = static_cast<std::int64_t>(rc.rule("ec2.minimum_s", as_of));
   const Duration billed =

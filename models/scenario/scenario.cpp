@@ -82,7 +82,7 @@ void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConf
       auto number = [&](const char* k, double def) {
         const auto* n = w->get(k);
         if (!n) return def;
-        if (auto v = n->value<double>(); v && n->is_number()) return *v;
+        if (auto v = TableReader::number_of(*n)) return *v;
         r.fail("provisioned", fmt::format("{} must be a number of seconds", k));
       };
       for (const auto& [wk, wv] : *w) {

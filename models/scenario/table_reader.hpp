@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -50,10 +51,18 @@ class TableReader {
     fail(key, "must be a string");
   }
 
+  // A TOML number as a double. toml++'s value<double>() is empty for an integer a double cannot
+  // hold exactly (above 2^53): convert integers ourselves (to the nearest double).
+  static std::optional<double> number_of(const toml::node& n) {
+    if (n.is_integer()) return static_cast<double>(*n.value<std::int64_t>());
+    if (n.is_floating_point()) return n.value<double>();
+    return std::nullopt;
+  }
+
   double num(const std::string& key, double def) const {
     const auto* n = t_.get(key);
     if (!n) return def;
-    if (auto v = n->value<double>()) return *v;
+    if (auto v = number_of(*n)) return *v;
     fail(key, "must be a number");
   }
 
@@ -71,7 +80,7 @@ class TableReader {
     const auto* n = t_.get(key);
     if (!n) return def;
     try {
-      if (n->is_number()) return Distribution::constant(*n->value<double>());
+      if (auto v = number_of(*n)) return Distribution::constant(*v);
       if (auto s = n->value<std::string>()) return Distribution::parse(*s);
     } catch (const std::invalid_argument& e) {
       fail(key, e.what());

@@ -19,9 +19,28 @@ void check_positive(const char* what, double v) {
   }
 }
 
+// Bounds that keep a generated trace on the integer clock and finite: times up to 100 years,
+// at most a billion arrivals a second.
+constexpr double kMaxTraceS = 100 * 365.25 * 86'400;
+constexpr double kMaxRatePerS = 1e9;
+
+void check_at_most(const char* what, double v, double max, const char* max_text) {
+  if (v > max) {
+    throw std::invalid_argument(
+        fmt::format("{} {} is not allowed: at most {} ({})", what, v, max, max_text));
+  }
+}
+
 void check_common(const GeneratorOptions& o) {
   check_positive("rate_per_s", o.rate_per_s);
   check_positive("duration_s", o.duration_s);
+  check_at_most("rate_per_s", o.rate_per_s, kMaxRatePerS, "a billion per second");
+  check_at_most("duration_s", o.duration_s, kMaxTraceS, "100 years");
+  if (!(o.duration_ms.quantile(0.5) <= kMaxTraceS * 1000) ||
+      !(o.duration_ms.quantile(0.99) <= kMaxTraceS * 1000)) {
+    throw std::invalid_argument(fmt::format(
+        "duration_ms {} is longer than slsim simulates: at most 100 years", o.duration_ms.text()));
+  }
   // Work per invocation is a time: refuse a distribution that gives negative times (a normal,
   // unbounded below, is clamped at 0 when sampled unless its median is negative).
   const double lo = o.duration_ms.min_value();
@@ -36,7 +55,7 @@ bool emit(double t_s, const GeneratorOptions& o, FunctionId id, std::uint32_t me
           double work_ms, Invocation& out) {
   if (t_s >= o.duration_s) return false;
   out.arrival = TimePoint{from_seconds(t_s)};
-  out.work = from_millis(std::max(0.0, work_ms));
+  out.work = from_millis(std::clamp(work_ms, 0.0, kMaxTraceS * 1000));  // a far tail is capped
   out.function = id;
   out.memory_mb = memory_mb;
   out.type = o.type;

@@ -111,6 +111,7 @@ TraceSummary summarize(WorkloadSource& source, std::size_t top_n) {
                    [&](FunctionId a, FunctionId b) { return per_function[a] > per_function[b]; });
   for (std::size_t i = 0; i < std::min(top_n, order.size()); ++i) {
     const auto id = order[i];
+    if (per_function[id] == 0) break;  // functions a selection dropped (e.g. --top) are not listed
     s.top_functions.push_back(
         {source.functions()[id].name, per_function[id],
          static_cast<double>(per_function[id]) / static_cast<double>(s.invocations)});

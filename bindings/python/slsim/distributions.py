@@ -26,9 +26,9 @@ class Distribution:
     # -- evaluation ---------------------------------------------------------------------------
     def sample(self, n: int, *, seed: int = 1, stream: int = 0) -> np.ndarray:
         """Draw ``n`` values (NumPy float64 array). The same seed gives the same values."""
-        if n < 0:
-            raise ValueError(f"n must be >= 0, got {n}")
-        return self._core.sample(n, seed, stream)
+        n = _int_arg("n", n, 0, 1_000_000_000)
+        return self._core.sample(n, _int_arg("seed", seed, 0, 2**63 - 1),
+                                 _int_arg("stream", stream, 0, 2**63 - 1))
 
     def mean(self) -> float:
         """Exact mean (``inf`` where it does not exist)."""
@@ -40,7 +40,7 @@ class Distribution:
 
     def quantile(self, p: float) -> float:
         """Value at cumulative probability ``p`` in [0, 1]."""
-        return self._core.quantile(p)
+        return self._core.quantile(_float_arg("p", p, 0, 1))
 
     @property
     def spec(self) -> str:
@@ -79,7 +79,8 @@ def _int_arg(name: str, value, lo: int = 0, hi: int | None = None) -> int:
     v = int(value)
     if v < lo or (hi is not None and v > hi):
         allowed = f"from {lo:,} to {hi:,}" if hi is not None else f">= {lo:,}"
-        raise ValueError(f"{name}: {v:,} is not allowed: a whole number {allowed}")
+        shown = f"{v:,}" if abs(v) < 10**15 else f"{float(v):.6g}"  # never a 300-digit number
+        raise ValueError(f"{name}: {shown} is not allowed: a whole number {allowed}")
     return v
 
 
@@ -97,6 +98,14 @@ def _float_arg(name: str, value, lo: float | None = None, hi: float | None = Non
             allowed = "a finite number"
         raise ValueError(f"{name}: {value!r} is not allowed: {allowed}")
     return v
+
+
+def _par(name: str, value) -> float:
+    """A distribution parameter as a float; TypeError naming it for a non-number (the core checks
+    the range and says what is allowed)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)
 
 
 def _str_arg(name: str, value, choices=None) -> str:
@@ -152,9 +161,9 @@ class Exponential(Distribution):
     def __init__(self, *, mean: float | None = None, rate: float | None = None):
         _check((mean is None) != (rate is None), "Exponential: give exactly one of mean= or rate=")
         if mean is not None:
-            spec, params = f"exponential(mean={float(mean)!r})", {"mean": mean}
+            spec, params = f"exponential(mean={_par('mean', mean)!r})", {"mean": mean}
         else:
-            spec, params = f"exponential(rate={float(rate)!r})", {"rate": rate}
+            spec, params = f"exponential(rate={_par('rate', rate)!r})", {"rate": rate}
         super().__init__(_wrap(_core.Distribution, spec), **params)
 
 
@@ -162,7 +171,7 @@ class Normal(Distribution):
     """Normal with ``mean`` and standard deviation ``sd``."""
 
     def __init__(self, *, mean: float, sd: float):
-        super().__init__(_wrap(_core.Distribution, f"normal(mean={float(mean)!r},sd={float(sd)!r})"),
+        super().__init__(_wrap(_core.Distribution, f"normal(mean={_par('mean', mean)!r},sd={_par('sd', sd)!r})"),
                          mean=mean, sd=sd)
 
 
@@ -175,7 +184,7 @@ class LogNormal(Distribution):
                  if v is not None}
         _check(set(given) in ({"mu", "sigma"}, {"median", "p99"}, {"median", "sigma"}),
                "LogNormal: give mu= and sigma=, median= and p99=, or median= and sigma=")
-        spec = "lognormal(" + ",".join(f"{k}={float(v)!r}" for k, v in given.items()) + ")"
+        spec = "lognormal(" + ",".join(f"{k}={_par(k, v)!r}" for k, v in given.items()) + ")"
         super().__init__(_wrap(_core.Distribution, spec), **given)
 
 
@@ -184,7 +193,7 @@ class Gamma(Distribution):
 
     def __init__(self, *, shape: float, scale: float):
         super().__init__(
-            _wrap(_core.Distribution, f"gamma(shape={float(shape)!r},scale={float(scale)!r})"),
+            _wrap(_core.Distribution, f"gamma(shape={_par('shape', shape)!r},scale={_par('scale', scale)!r})"),
             shape=shape, scale=scale)
 
 
@@ -193,7 +202,7 @@ class Weibull(Distribution):
 
     def __init__(self, *, shape: float, scale: float):
         super().__init__(
-            _wrap(_core.Distribution, f"weibull(shape={float(shape)!r},scale={float(scale)!r})"),
+            _wrap(_core.Distribution, f"weibull(shape={_par('shape', shape)!r},scale={_par('scale', scale)!r})"),
             shape=shape, scale=scale)
 
 
@@ -203,7 +212,7 @@ class BurrXII(Distribution):
     def __init__(self, *, c: float, k: float, lambda_: float):
         super().__init__(
             _wrap(_core.Distribution,
-                  f"burr(c={float(c)!r},k={float(k)!r},lambda={float(lambda_)!r})"),
+                  f"burr(c={_par('c', c)!r},k={_par('k', k)!r},lambda={_par('lambda', lambda_)!r})"),
             c=c, k=k, lambda_=lambda_)
 
 

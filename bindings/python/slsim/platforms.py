@@ -224,6 +224,11 @@ class Result:
         return self._core.timeseries()
 
     def latency_quantile(self, q: float) -> float:
+        """Latency (ms) at quantile ``q`` in [0, 1]; None when no latency was recorded (unknown,
+        never 0.0, as in summary())."""
+        q = _float_arg("q", q, 0, 1)
+        if getattr(self._core, "latency_count", 1) == 0:
+            return None
         return self._core.latency_quantile(q)
 
     def to_pandas(self):

@@ -15,7 +15,7 @@ from typing import Iterable
 import numpy as np
 
 from . import _core
-from .distributions import Distribution, _float_arg, _int_arg, parse_distribution
+from .distributions import Distribution, _bool_arg, _float_arg, _int_arg, parse_distribution
 
 _INVOCATIONS = ("sync", "async", "queue")
 
@@ -28,12 +28,23 @@ def _dist(value) -> _core.Distribution:
 
 
 def _select(functions, start_s, end_s, top_n, time_scale) -> _core.SelectOptions:
+    # The same bounds as the CLI's --functions, --start-s, --end-s, --top and --time-scale.
+    if isinstance(functions, (str, bytes)):
+        raise TypeError(f"functions must be a list of function names, got the string {functions!r}")
+    start_s = _float_arg("start_s", start_s, 0, 9e12)
+    if end_s is not None and not (isinstance(end_s, float) and end_s == math.inf):
+        end_s = _float_arg("end_s", end_s, 0, 9e12)
+        if end_s <= start_s:
+            raise ValueError(f"end_s: {end_s:g} is not allowed: a time after start_s ({start_s:g})")
+    time_scale = _float_arg("time_scale", time_scale, 0, 1e9)
+    if time_scale <= 0:
+        raise ValueError(f"time_scale: {time_scale:g} is not allowed: a number > 0 and <= 1e+09")
     return _core.SelectOptions(
         functions=list(functions or []),
-        start_s=float(start_s),
+        start_s=start_s,
         end_s=math.inf if end_s is None else float(end_s),
-        top_n=int(top_n),
-        time_scale=float(time_scale),
+        top_n=_int_arg("top_n", top_n, 0, 1_000_000_000),
+        time_scale=time_scale,
     )
 
 
@@ -74,10 +85,11 @@ class Workload:
                time_scale=1.0):
         default = None if default_duration_ms is None else _dist(default_duration_ms)
         core = _core._workload_from_trace(
-            path=os.fspath(path), format=fmt, memory_mb=int(memory_mb), seed=int(seed),
-            durations=os.fspath(durations), memory=os.fspath(memory),
-            default_duration_ms=default, sort_buffer_rows=int(sort_buffer_rows),
-            skip_bad_rows=bool(skip_bad_rows),
+            path=os.fspath(path), format=fmt, memory_mb=_int_arg("memory_mb", memory_mb, 0, 1 << 20),
+            seed=_int_arg("seed", seed, 0, 2**63 - 1),
+            durations=os.fspath(durations), memory=os.fspath(memory), default_duration_ms=default,
+            sort_buffer_rows=_int_arg("sort_buffer_rows", sort_buffer_rows, 1, 1_000_000_000),
+            skip_bad_rows=_bool_arg("skip_bad_rows", skip_bad_rows),
             select=_select(functions, start_s, end_s, top_n, time_scale))
         return cls(core, f"slsim.Workload.{name}({os.fspath(path)!r}"
                          + (", " + _kwargs_repr(shown) if shown else "") + ")", rebuild)
@@ -172,7 +184,16 @@ class Workload:
             names_arr = np.asarray(function).astype(str)
             uniq, codes = np.unique(names_arr, return_inverse=True)
             names, codes = [str(x) for x in uniq], codes.astype(np.uint32)
-        mem = None if memory_mb is None else np.asarray(memory_mb, dtype=np.uint32)
+        mem = None
+        if memory_mb is not None:
+            mem_f = np.asarray(memory_mb, dtype=float)
+            bad = np.flatnonzero(~(np.isfinite(mem_f) & (mem_f >= 0) & (mem_f <= 1 << 20)
+                                   & (mem_f == np.floor(mem_f))))
+            if bad.size:
+                i = int(bad[0])
+                raise ValueError(f"memory_mb[{i}]: {mem_f[i]:g} is not allowed: a whole number "
+                                 f"of MB from 0 to 1,048,576")
+            mem = mem_f.astype(np.uint32)
         inv = None
         if invocation is not None:
             values = np.asarray(invocation).astype(str)
@@ -254,7 +275,7 @@ class Workload:
     def stats(self, top_n: int = 10) -> dict:
         """Invocations, span, rates, inter-arrival CV, duration and memory percentiles, top
         functions (the schema of ``slsim trace stats --format json``)."""
-        return json.loads(self._core.stats_json(top_n))
+        return json.loads(self._core.stats_json(_int_arg("top_n", top_n, 0, 1_000_000_000)))
 
     def to_arrays(self) -> dict:
         """The invocations as NumPy columns plus the list of function names."""

@@ -115,7 +115,7 @@ TEST_CASE("Pricing: Provisioned Concurrency example ($41.91)", "[models][pricing
   CHECK(cents_of(b2, "Lambda provisioned concurrency") == 3125);
   CHECK(error_of([&] {
           price_lambda(in, "2019-06-01");
-        }).find("no rule 'lambda.pc_granularity_s'") != std::string::npos);
+        }).find("provisioned concurrency exists from 2019-12-03") != std::string::npos);
 }
 
 TEST_CASE("Pricing: AWS Fargate pricing page examples 1-3", "[models][pricing]") {
