@@ -69,12 +69,7 @@ RateCard user_card(const std::vector<std::pair<std::string, std::string>>& repla
                          slurp(dir + "/fargate_sizes.csv"), "user");
 }
 
-std::uint64_t sum_pc_capacity(const LambdaResult& r) {
-  std::uint64_t s = 0;
-  for (const auto& u : r.usage.lambda)
-    s += u.pc_capacity_mb_ms;
-  return s;
-}
+using lambda_test::sum_pc_capacity;
 
 }  // namespace
 

@@ -48,12 +48,7 @@ class GrowingSource final : public WorkloadSource {
   std::size_t pos_ = 0;
 };
 
-std::uint64_t sum_pc_capacity(const LambdaResult& r) {
-  std::uint64_t s = 0;
-  for (const auto& u : r.usage.lambda)
-    s += u.pc_capacity_mb_ms;
-  return s;
-}
+using lambda_test::sum_pc_capacity;
 
 }  // namespace
 

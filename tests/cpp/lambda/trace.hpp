@@ -42,4 +42,12 @@ struct Trace {
   }
 };
 
+/// Provisioned capacity billed (MB-ms) over every architecture.
+inline std::uint64_t sum_pc_capacity(const slsim::LambdaResult& r) {
+  std::uint64_t s = 0;
+  for (const auto& u : r.usage.lambda)
+    s += u.pc_capacity_mb_ms;
+  return s;
+}
+
 }  // namespace lambda_test
