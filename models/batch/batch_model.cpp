@@ -82,6 +82,10 @@ class BatchModel final : public Component {
     const Duration ec2_m = from_seconds(rc_.rule("ec2.minimum_s", d));
     const auto reserved = static_cast<std::uint32_t>(rc_.rule("batch.reserved_memory_mib", d));
     max_lambda_vcpu_ = rc_.rule("lambda.max_vcpu", d);
+    // SubmitJob: a fixed per-account rate quota, as a token bucket of one second's calls.
+    const double tps = rc_.rule("batch.submit_job_tps", d);
+    submit_interval_ = from_seconds(1.0 / tps);
+    submit_burst_ = from_seconds((std::max(1.0, tps) - 1.0) / tps);
     for (const auto& ce : o_.compute_environments) {
       Env e;
       e.name = ce.name;
@@ -171,6 +175,13 @@ class BatchModel final : public Component {
             {to_seconds(jobs_[j].arrival), -1, -1, jobs_[j].fn, jobs_[j].attempts, 3});
     }
     res_.outcomes.unfinished = runnable;
+    if (throttled_ > 0) {
+      note(fmt::format(
+          "{} job(s) refused: SubmitJob calls over AWS Batch's fixed quota of {:g} per second "
+          "(https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html); array jobs "
+          "(array_size, array_window_s) submit many invocations in one call",
+          throttled_, rc_.rule("batch.submit_job_tps", o_.as_of)));
+    }
     if (runnable > 0) {
       note(
           fmt::format("{} job(s) still RUNNABLE at the end: no compute environment of their queue "
@@ -440,7 +451,11 @@ class BatchModel final : public Component {
     }
     b.run = batch_detail::run_time(s, inv.work, ref_mb);
     if (s.def.array_size == 0 && s.def.array_window_s == 0) {
-      submit(j, now);
+      if (submit_call(now)) {
+        submit(j, now);
+      } else {
+        refuse(j);
+      }
       return;
     }
     ArrayGroup& g = groups_[inv.function];
@@ -463,9 +478,14 @@ class BatchModel final : public Component {
       --live_;
     }
     if (g.jobs.empty()) return;
-    ++array_jobs_;
-    for (const auto j : g.jobs)
-      submit(j, now);
+    if (submit_call(now)) {
+      ++array_jobs_;
+      for (const auto j : g.jobs)
+        submit(j, now);
+    } else {
+      for (const auto j : g.jobs)
+        refuse(j);
+    }
     g.jobs.clear();
   }
 
@@ -493,6 +513,26 @@ class BatchModel final : public Component {
     }
     jobs_.emplace_back();
     return static_cast<std::uint32_t>(jobs_.size() - 1);
+  }
+
+  // One SubmitJob call at `now` (one job or one array job): false when it is over the quota
+  // (generic cell rate algorithm: calls are spaced by submit_interval_, with a burst allowance).
+  bool submit_call(TimePoint now) {
+    const TimePoint earliest = submit_tat_ - submit_burst_;
+    if (now < earliest) return false;
+    submit_tat_ = std::max(submit_tat_, now) + submit_interval_;
+    return true;
+  }
+
+  // A job whose SubmitJob call was throttled (TooManyRequestsException): refused to the
+  // caller, never RUNNABLE.
+  void refuse(std::uint32_t j) {
+    ++res_.outcomes.refused;
+    ++throttled_;
+    if (o_.record_jobs) {
+      res_.jobs.push_back({to_seconds(jobs_[j].arrival), -1, -1, jobs_[j].fn, 0, 4});
+    }
+    free_jobs_.push_back(j);
   }
 
   void submit(std::uint32_t j, TimePoint now) {
@@ -723,6 +763,10 @@ class BatchModel final : public Component {
   RunningStats run_time_s_;
   std::uint64_t interruptions_ = 0, instances_interrupted_ = 0, errors_ = 0, array_jobs_ = 0;
   std::uint64_t runnable_ = 0, runnable_max_ = 0;
+  // SubmitJob rate quota (generic cell rate algorithm).
+  Duration submit_interval_{0}, submit_burst_{0};
+  TimePoint submit_tat_{};
+  std::uint64_t throttled_ = 0;
   BatchResult res_;
   std::vector<std::string> notes_;
 };

@@ -22,7 +22,7 @@ _TIMING = ("scheduler_interval_s", "starting_s", "container_start_s", "instance_
 _STRUCT = ("compute_environments", "queues", "functions")
 _FIELDS = _ENV + _JOB + _TIMING + _STRUCT
 
-_OUTCOMES = ("completed", "failed", "timed_out", "unfinished")
+_OUTCOMES = ("completed", "failed", "timed_out", "unfinished", "refused")
 
 
 class Batch:

@@ -98,10 +98,9 @@ std::int64_t ec2_cents(const RateCard& rc, const std::vector<std::pair<std::stri
 void check_conservation(const BatchResult& r, std::uint64_t n) {
   REQUIRE(r.arrived == n);
   REQUIRE(r.outcomes.total() == n);
-  CHECK(r.outcomes.refused == 0);
   CHECK(r.outcomes.expired == 0);
-  CHECK(r.attempts ==
-        r.retries + (n - r.outcomes.unfinished) + 0);  // each job that ran had one first attempt
+  // Each job that was accepted and placed had one first attempt.
+  CHECK(r.attempts == r.retries + (n - r.outcomes.unfinished - r.outcomes.refused));
 }
 
 }  // namespace
@@ -529,6 +528,38 @@ TEST_CASE("BatchModel: array jobs group invocations by size or by time window", 
   CHECK(first_start >= 25);  // nothing runs before the first window closes
 }
 
+// AWS Batch accepts at most 50 SubmitJob calls per second per account, a fixed quota
+// (https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html); a call over it gets
+// TooManyRequestsException. An array job is one call, whatever its size.
+TEST_CASE("BatchModel: SubmitJob calls over 50 per second are refused", "[batch]") {
+  Rows r;
+  for (int i = 0; i < 200; ++i)
+    r.add(0.0, 5);  // 200 at once: a burst of 50 calls is allowed, the rest throttled
+  BatchOptions o = ec2_options();
+  o.compute_environments[0].max_vcpus = 1000;
+  auto res = run(r, o);
+  check_conservation(res, 200);
+  CHECK(res.outcomes.refused == 150);
+  CHECK(res.outcomes.completed == 50);
+  CHECK(res.attempts == 50);
+  bool noted = false;
+  for (const auto& n : res.notes)
+    noted = noted || n.find("SubmitJob") != std::string::npos;
+  CHECK(noted);
+
+  o.job.array_size = 100;  // two calls
+  res = run(r, o);
+  CHECK(res.outcomes.refused == 0);
+  CHECK(res.outcomes.completed == 200);
+
+  Rows steady;  // 40 calls a second for 100 s: under the quota, nothing refused
+  for (int i = 0; i < 4000; ++i)
+    steady.add(i / 40.0, 1);
+  o.job.array_size = 0;
+  res = run(steady, o);
+  CHECK(res.outcomes.refused == 0);
+}
+
 TEST_CASE("BatchModel: nothing is lost over 1,000 randomised scenarios", "[batch]") {
   RngStream rng(2026, 9);
   const char* types[] = {"c5.large", "c5.xlarge", "m5.large", "m5.2xlarge", "r5.large"};
@@ -579,7 +610,8 @@ TEST_CASE("BatchModel: nothing is lost over 1,000 randomised scenarios", "[batch
     const auto res = run(r, o);
     REQUIRE(res.arrived == static_cast<std::uint64_t>(n));
     REQUIRE(res.outcomes.total() == res.arrived);
-    CHECK(res.attempts == res.retries + (res.arrived - res.outcomes.unfinished));
+    CHECK(res.attempts ==
+          res.retries + (res.arrived - res.outcomes.unfinished - res.outcomes.refused));
     CHECK(res.utilisation >= 0);
     CHECK(res.utilisation <= 1 + 1e-9);
     CHECK(res.bill.total_cents() >= 0);

@@ -29,7 +29,8 @@ struct BatchJobRecord {
   double end_s = -1;     ///< end (-1: unfinished)
   FunctionId function = 0;
   std::uint16_t attempts = 0;
-  std::uint8_t outcome = 0;  ///< 0 completed, 1 failed, 2 timed out, 3 unfinished (RUNNABLE)
+  std::uint8_t outcome = 0;  ///< 0 completed, 1 failed, 2 timed out, 3 unfinished (RUNNABLE),
+                             ///< 4 refused (SubmitJob throttled)
 };
 
 /// A Batch run's result: the shared result shape (it IS a PlatformResult), plus per-job records
