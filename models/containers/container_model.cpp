@@ -366,8 +366,10 @@ void ContainerModel::end_request(std::uint32_t r, Outcome o, TimePoint end) {
       ++out.unfinished;
       break;
   }
-  if (o != Outcome::kUnfinished && o != Outcome::kCompleted) {
-    // Merged with the completed ones at the end (one sketch update per request).
+  if (o == Outcome::kFailed || o == Outcome::kTimedOut) {
+    // Merged with the completed ones at the end (one sketch update per request). A refused
+    // request never ran (the load balancer's queue was full): counted, not a latency, as a
+    // throttled Lambda invocation is not.
     latency_other_.add(ms);
     latency_other_stats_.add(ms);
   }

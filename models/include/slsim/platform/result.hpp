@@ -48,9 +48,10 @@ struct PlatformResult {
   /// Arrivals whose last attempt started cold, where a platform counts them (Lambda: an
   /// invocation retried may start cold several times); else `cold_starts` stands for them.
   std::optional<std::uint64_t> cold_invocations;
-  /// Arrival to end of every invocation that ended after running at least once (completed,
-  /// failed, timed out, or dropped after a run); one refused or expired without a run is only
-  /// counted (Lambda; the container and Batch models record every ended request).
+  /// Arrival to end of every invocation that ended after running or waiting for a run
+  /// (completed, failed, timed out — on a container service also a request that timed out in
+  /// the load balancer's queue — or dropped after a run); one refused or expired without a run
+  /// is only counted, on every platform.
   QuantileSketch latency_ms;
   RunningStats latency_stats;  ///< same, for the mean
   QuantileSketch latency_completed_ms;  ///< arrival to end, completed invocations only
