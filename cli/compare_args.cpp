@@ -29,7 +29,7 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms) {
   cmd->add_option("--slo-p99-ms", a.slo_p99_ms, "Objective: p99 latency at most this (ms)");
   cmd->add_option("--max-error-rate", a.max_error_rate,
                   "Objective: failed, timed-out, refused and expired arrivals at most this "
-                  "fraction (0.01 = 1%)");
+                  "fraction (default 0.01 = 1%; 1 turns it off)");
   cmd->add_option("--max-cold-start-rate", a.max_cold_start_rate,
                   "Objective: arrivals that start cold at most this fraction (0.05 = 5%)");
   cmd->add_option("--replications", a.replications,

@@ -180,9 +180,24 @@ std::vector<std::pair<const char*, const Estimate*>> figure_list(const PlatformF
           {"utilisation", &f.utilisation}};
 }
 
+// Thousands separated: "$7,576", "$12.40", "-$3.10".
 std::string usd(double x) {
   const double a = std::fabs(x);
-  return a >= 100 ? fmt::format("${:.0f}", x) : fmt::format("${:.2f}", x);
+  std::string body = a >= 100 ? fmt::format("{:.0f}", a) : fmt::format("{:.2f}", a);
+  if (a >= 100) {
+    for (auto i = static_cast<std::ptrdiff_t>(body.size()) - 3; i > 0; i -= 3)
+      body.insert(static_cast<std::size_t>(i), ",");
+  }
+  return (x < 0 ? "-$" : "$") + body;
+}
+
+// A latency in the unit that reads best: "850 ms", "2.5 s", "4.2 min", "3.1 h", "2.4 days".
+std::string duration_text(double ms) {
+  if (ms < 1000) return fmt::format("{:.0f} ms", ms);
+  if (ms < 60e3) return fmt::format("{:.1f} s", ms / 1e3);
+  if (ms < 3600e3) return fmt::format("{:.1f} min", ms / 60e3);
+  if (ms < 48 * 3600e3) return fmt::format("{:.1f} h", ms / 3600e3);
+  return fmt::format("{:.1f} days", ms / 86400e3);
 }
 
 std::string pct(double x) {
@@ -266,8 +281,8 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
     const auto& f = p.figures;
     std::vector<std::string> misses;
     if (o.slo_p99_ms && f.p99_ms.high() > *o.slo_p99_ms) {
-      misses.push_back(fmt::format("too slow: p99 {:.0f} ms > {:.0f} ms objective", f.p99_ms.mean,
-                                   *o.slo_p99_ms));
+      misses.push_back(fmt::format("too slow: p99 {} > {} objective", duration_text(f.p99_ms.mean),
+                                   duration_text(*o.slo_p99_ms)));
     }
     if (o.max_error_rate && f.error_rate.high() > *o.max_error_rate) {
       misses.push_back(fmt::format("too many failures: {} of arrivals > {} allowed",

@@ -42,7 +42,7 @@ void load_report(const toml::table& t, const std::string& path, Scenario& s) {
     }
   }
   rep.objectives.slo_p99_ms = opt_num(r, "slo_p99_ms");
-  rep.objectives.max_error_rate = opt_num(r, "max_error_rate");
+  if (const auto e = opt_num(r, "max_error_rate")) rep.objectives.max_error_rate = e;
   rep.objectives.max_cold_start_rate = opt_num(r, "max_cold_start_rate");
   rep.replications = static_cast<std::uint32_t>(r.integer("replications", 1, 1, 1000));
   rep.free_tier = read_bool(t, r, "free_tier", true);
@@ -143,9 +143,10 @@ MixEntry load_mix_entry(const toml::table& t, const std::string& path, std::size
 void load_compare_tables(const toml::table& root, const std::string& path, Scenario& s) {
   if (s.workload.kind == WorkloadSpec::Kind::kTrace &&
       !std::filesystem::exists(s.workload.trace_path)) {
-    throw ScenarioError(fmt::format("{}: workload.trace: '{}' does not exist (a path relative to "
-                                    "the scenario file, or absolute)",
-                                    path, s.workload.trace_path));
+    throw ScenarioError(
+        fmt::format("{}: workload.trace: '{}' does not exist (a path relative to "
+                    "the scenario file, or absolute)",
+                    path, s.workload.trace_path));
   }
   if (const auto* n = root.get("report")) {
     const auto* t = n->as_table();

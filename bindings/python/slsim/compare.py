@@ -120,13 +120,13 @@ class Comparison:
 
 
 def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
-            max_error_rate: float | None = None, max_cold_start_rate: float | None = None,
+            max_error_rate: float | None = 0.01, max_cold_start_rate: float | None = None,
             seed: int = 1, replications: int = 1, as_of=None, region: str = "us-east-1",
             free_tier: bool = True, front_door: str | None = "http-api", threads: int = 0,
             account_concurrency: int = 0) -> Comparison:
     """Run ``workload`` on each of ``platforms`` with the same ``seed`` and recommend the
-    cheapest that meets the objectives (``slo_p99_ms``, ``max_error_rate``,
-    ``max_cold_start_rate``). ``replications`` > 1 runs that many platform seeds and reports
+    cheapest that meets the objectives (``slo_p99_ms``, ``max_error_rate`` — 1% unless given;
+    None or 1 turns it off —, ``max_cold_start_rate``). ``replications`` > 1 runs that many platform seeds and reports
     mean and 95% interval. ``front_door``: "http-api", "rest-api", "function-url" or None.
     """
     _check_workload(workload)
@@ -172,7 +172,7 @@ class Breakeven:
 
 
 def breakeven(workload: Workload, platforms, *, scale=(0.1, 100), points: int = 7,
-              slo_p99_ms: float | None = None, max_error_rate: float | None = None,
+              slo_p99_ms: float | None = None, max_error_rate: float | None = 0.01,
               max_cold_start_rate: float | None = None, seed: int = 1, replications: int = 1,
               as_of=None, region: str = "us-east-1", free_tier: bool = True,
               front_door: str | None = "http-api", threads: int = 0,

@@ -257,10 +257,35 @@ TEST_CASE("recommend: the cheapest meeting the objectives, one reason per loser"
   o.slo_p99_ms = 1000;
   const auto slo = recommend(ps, o);
   CHECK(slo.platform == "lambda");
-  CHECK(slo.reasons[1].second == "too slow: p99 2000 ms > 1000 ms objective");
+  CHECK(slo.reasons[1].second == "too slow: p99 2.0 s > 1.0 s objective");
 
   o.slo_p99_ms = 100;
   CHECK_FALSE(recommend(ps, o).platform);
+}
+
+TEST_CASE("recommend: reasons read well at any magnitude", "[compare]") {
+  // Raw milliseconds ("p99 208436944 ms") and ungrouped dollars are hard to read.
+  std::vector<PlatformComparison> ps{fake("lambda", 12'400, 850),
+                                     fake("batch", 20'000, 208'436'944),
+                                     fake("fargate", 4'824, 2'500)};
+  Objectives o;
+  o.slo_p99_ms = 3'000;
+  const auto r = recommend(ps, o);
+  CHECK(r.platform == "fargate");
+  CHECK(r.reasons[0].second == "more expensive by $7,576/month ($12,400 vs $4,824)");
+  CHECK(r.reasons[1].second == "too slow: p99 2.4 days > 3.0 s objective");
+  ps[1].figures.p99_ms = {5'400'000, 0, 1};
+  CHECK(recommend(ps, o).reasons[1].second == "too slow: p99 1.5 h > 3.0 s objective");
+}
+
+TEST_CASE("recommend: with no objective given, at most 1% of arrivals may fail", "[compare]") {
+  // A service refusing most requests is cheap; it must not be recommended by default.
+  auto broken = fake("fargate", 5, 100);
+  broken.figures.error_rate = {0.9, 0, 1};
+  const auto r = recommend({fake("lambda", 10, 500), broken}, Objectives{});
+  CHECK(r.platform == "lambda");
+  CHECK_THAT(r.reasons[1].second,
+             Catch::StartsWith("too many failures: 90.00% of arrivals > 1.00%"));
 }
 
 TEST_CASE("recommend: intervals decide objectives and ties", "[compare]") {
@@ -453,9 +478,10 @@ TEST_CASE(
              Catch::Contains("bad.toml: [report] slo_p99: unknown key; allowed here:"));
   CHECK_THAT(bad("[report]\nslo_p99_ms = \"fast\"\n"),
              Catch::Contains("[report] slo_p99_ms: must be a number"));
-  CHECK_THAT(bad("[report]\nplatforms = [\"lambda\", \"heroku\"]\n"),
-             Catch::Contains("[report] platforms: 'heroku' is not a platform; allowed: lambda, ecs, "
-                             "fargate, batch"));
+  CHECK_THAT(
+      bad("[report]\nplatforms = [\"lambda\", \"heroku\"]\n"),
+      Catch::Contains("[report] platforms: 'heroku' is not a platform; allowed: lambda, ecs, "
+                      "fargate, batch"));
   CHECK_THAT(bad("[report]\nfront_door = \"cloudfront\"\n"),
              Catch::Contains("[report] front_door: 'cloudfront' is not a front door"));
   CHECK_THAT(bad("[report]\nmax_error_rate = 2\n"),

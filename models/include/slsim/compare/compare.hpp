@@ -77,11 +77,15 @@ PlatformRunner batch_runner(BatchOptions options, const RateCard& rates = RateCa
 /// base (see models/compare/runners.cpp).
 PlatformResult to_platform_result(const LambdaResult& r);
 
+/// The error-rate objective when the user gives none.
+inline constexpr double kDefaultMaxErrorRate = 0.01;
+
 /// The user's objectives; a missing one is not checked.
 struct Objectives {
-  std::optional<double> slo_p99_ms;           ///< p99 latency, ms (> 0)
-  std::optional<double> max_error_rate;       ///< share of arrivals failed, timed out, refused
-                                              ///< or expired, in [0, 1]
+  std::optional<double> slo_p99_ms;  ///< p99 latency, ms (> 0)
+  /// Share of arrivals failed, timed out, refused or expired, in [0, 1]. 1% unless set: a
+  /// platform that drops most requests is cheap but no answer (1 turns the check off).
+  std::optional<double> max_error_rate = kDefaultMaxErrorRate;
   std::optional<double> max_cold_start_rate;  ///< share of arrivals that started cold, in [0, 1]
 };
 
