@@ -280,17 +280,28 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
     }
     const auto& f = p.figures;
     std::vector<std::string> misses;
+    // With replications the check is on the interval's upper end: say so when it decided.
+    auto upper = [](const Estimate& e, const std::string& mean, const std::string& high) {
+      return e.n > 1 && e.half_width > 0 ? fmt::format("{} (95% interval up to {})", mean, high)
+                                         : mean;
+    };
     if (o.slo_p99_ms && f.p99_ms.high() > *o.slo_p99_ms) {
-      misses.push_back(fmt::format("too slow: p99 {} > {} objective", duration_text(f.p99_ms.mean),
-                                   duration_text(*o.slo_p99_ms)));
+      misses.push_back(
+          fmt::format("too slow: p99 {} > {} objective",
+                      upper(f.p99_ms, duration_text(f.p99_ms.mean), duration_text(f.p99_ms.high())),
+                      duration_text(*o.slo_p99_ms)));
     }
     if (o.max_error_rate && f.error_rate.high() > *o.max_error_rate) {
-      misses.push_back(fmt::format("too many failures: {} of arrivals > {} allowed",
-                                   pct(f.error_rate.mean), pct(*o.max_error_rate)));
+      misses.push_back(
+          fmt::format("too many failures: {} of arrivals > {} allowed",
+                      upper(f.error_rate, pct(f.error_rate.mean), pct(f.error_rate.high())),
+                      pct(*o.max_error_rate)));
     }
     if (o.max_cold_start_rate && f.cold_start_rate.high() > *o.max_cold_start_rate) {
-      misses.push_back(fmt::format("too many cold starts: {} of arrivals > {} allowed",
-                                   pct(f.cold_start_rate.mean), pct(*o.max_cold_start_rate)));
+      misses.push_back(fmt::format(
+          "too many cold starts: {} of arrivals > {} allowed",
+          upper(f.cold_start_rate, pct(f.cold_start_rate.mean), pct(f.cold_start_rate.high())),
+          pct(*o.max_cold_start_rate)));
     }
     if (!misses.empty()) {
       std::string s;
@@ -324,7 +335,9 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
         fmt::format("recommended: cheapest that meets the objectives at {}/month", usd(wm.mean));
     for (std::size_t i = 1; i < ok.size(); ++i) {
       const auto& m = ok[i]->figures.monthly_usd;
-      if (m.n > 1 && m.low() <= wm.high()) {
+      if (usd(m.mean) == usd(wm.mean)) {
+        why[ok[i]->name] = fmt::format("costs the same ({}/month)", usd(m.mean));
+      } else if (m.n > 1 && m.low() <= wm.high()) {
         why[ok[i]->name] =
             fmt::format("costs about the same ({} vs {}/month, within the 95% interval)",
                         usd(m.mean), usd(wm.mean));
@@ -376,7 +389,8 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       po.region = options.region;
       po.free_tier = options.free_tier && platforms[i].free_tier;
       po.discount_pct = platforms[i].discount_pct;
-      CostBreakdown cost = project_costs(rates, res.usage, res.span_s, po);
+      // One span for every platform: the workload's, not how long a platform took to drain it.
+      CostBreakdown cost = project_costs(rates, res.usage, seen.span_s(), po);
       add_front_door(rates, options.front_door, platforms[i].front_door, seen.http(), res.arrived,
                      cost);
       c.platforms[i].runs[r] = std::move(res);

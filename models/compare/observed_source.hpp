@@ -3,6 +3,7 @@
 // about them: HTTP (sync) requests per hour for the front door, and the longest work per
 // function for impossibility checks. Private to models/compare/.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <vector>
@@ -19,6 +20,7 @@ class ObservedSource final : public WorkloadSource {
     if (!inner_.next(out)) return false;
     ++arrivals_;
     const auto t_us = out.arrival.time_since_epoch().count();
+    last_us_ = std::max(last_us_, t_us);
     if (out.type == InvocationType::kSync) {
       const auto h = static_cast<std::size_t>(t_us / 3'600'000'000LL);
       if (http_.per_hour.size() <= h) http_.per_hour.resize(h + 1, 0);
@@ -34,9 +36,15 @@ class ObservedSource final : public WorkloadSource {
   std::uint64_t skipped_rows() const override { return inner_.skipped_rows(); }
   std::vector<std::string> skipped_examples() const override { return inner_.skipped_examples(); }
   bool memory_is_lambda_setting() const override { return inner_.memory_is_lambda_setting(); }
+  std::optional<double> declared_span_s() const override { return inner_.declared_span_s(); }
 
   const HttpTraffic& http() const { return http_; }
   std::uint64_t arrivals() const { return arrivals_; }
+  /// The workload's span, the same for every platform: the period a generator declares, else
+  /// from time 0 of the trace to its last arrival (seconds).
+  double span_s() const {
+    return std::max(declared_span_s().value_or(0.0), static_cast<double>(last_us_) / 1e6);
+  }
   /// Longest work of each function id seen (Duration{0} for ids never seen).
   const std::vector<Duration>& max_work() const { return max_work_; }
 
@@ -44,6 +52,7 @@ class ObservedSource final : public WorkloadSource {
   WorkloadSource& inner_;
   HttpTraffic http_;
   std::uint64_t arrivals_ = 0;
+  std::int64_t last_us_ = 0;
   std::vector<Duration> max_work_;
 };
 

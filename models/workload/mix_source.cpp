@@ -90,6 +90,14 @@ std::string MixSource::describe() const {
   return d;
 }
 
+std::optional<double> MixSource::declared_span_s() const {
+  std::optional<double> span;
+  for (const auto& s : slots_) {
+    if (const auto d = s.source->declared_span_s()) span = std::max(span.value_or(0.0), *d);
+  }
+  return span;
+}
+
 std::uint64_t MixSource::skipped_rows() const {
   std::uint64_t n = 0;
   for (const auto& s : slots_)

@@ -57,6 +57,14 @@ class FilteredSource final : public WorkloadSource {
   std::vector<std::string> skipped_examples() const override { return src_->skipped_examples(); }
   bool memory_is_lambda_setting() const override { return src_->memory_is_lambda_setting(); }
   const LambdaObservation* observation() const override { return src_->observation(); }
+  std::optional<double> declared_span_s() const override {
+    const auto d = src_->declared_span_s();
+    if (!d) return std::nullopt;
+    // The part of the declared period inside the window, in the output's time.
+    const double hi = std::min(*d, o_.end_s);
+    const double len = std::max(0.0, hi - o_.start_s) / o_.time_scale;
+    return o_.rebase ? len : o_.start_s + len;
+  }
   std::string describe() const override {
     std::string d = src_->describe();
     if (!keep_.empty()) d += fmt::format(", {} functions selected", keep_.size());

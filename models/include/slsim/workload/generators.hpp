@@ -36,6 +36,7 @@ class PoissonSource final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  std::optional<double> declared_span_s() const override { return o_.duration_s; }
 
  private:
   GeneratorOptions o_;
@@ -64,6 +65,7 @@ class DiurnalSource final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  std::optional<double> declared_span_s() const override { return o_.duration_s; }
   /// The intensity lambda(t) in arrivals per second.
   double rate_at(double t_s) const;
 
@@ -92,6 +94,7 @@ class BurstySource final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  std::optional<double> declared_span_s() const override { return o_.duration_s; }
   double calm_rate() const { return calm_rate_; }
   double burst_rate() const { return calm_rate_ * o_.burst_factor; }
 
@@ -124,6 +127,7 @@ class AzureLikeSource final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  std::optional<double> declared_span_s() const override { return o_.duration_s; }
   /// Arrival rate of function `id`, per second.
   double function_rate(FunctionId id) const { return rates_[id]; }
   /// Mean duration of function `id`, milliseconds.

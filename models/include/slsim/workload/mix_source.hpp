@@ -31,6 +31,7 @@ class ScheduleSource final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  std::optional<double> declared_span_s() const override { return o_.duration_s; }
 
  private:
   ScheduleOptions o_;
@@ -63,6 +64,8 @@ class MixSource final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  /// The longest span any part declares (none when no part declares one).
+  std::optional<double> declared_span_s() const override;
   std::uint64_t skipped_rows() const override;
   /// True only when every source's memory is a Lambda setting.
   bool memory_is_lambda_setting() const override;
