@@ -166,7 +166,9 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
         c.months > 0 ? static_cast<double>(arrivals) / c.months : 0.0;
     c.usd_per_million = monthly_invocations > 0 ? c.monthly_usd / monthly_invocations * 1e6 : 0.0;
   };
-  if (!o.enabled || side == FrontDoorSide::kNone || c.months <= 0) {
+  // Only requests that arrive over HTTP (sync) pass a front door: a workload of queue messages
+  // and async events needs no API Gateway and no load balancer.
+  if (!o.enabled || side == FrontDoorSide::kNone || c.months <= 0 || traffic.requests == 0) {
     finish();
     return;
   }

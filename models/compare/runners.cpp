@@ -34,6 +34,20 @@ PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates) {
     ObservedSource seen(w);
     const LambdaResult res = simulate_lambda(seen, o, *rc);
     PlatformResult p = to_platform_result(res);
+    // A function that needs more memory than Lambda offers (its trace's memory, when no size is
+    // configured for it) cannot run there: the model would run it at the maximum.
+    const auto max_mb = static_cast<std::uint32_t>(rc->rule("lambda.memory_max_mb", o.as_of));
+    const auto& table = seen.functions();
+    for (std::size_t id = 0; id < table.size(); ++id) {
+      const auto& fn = table[static_cast<FunctionId>(id)];
+      const auto it = o.functions.find(fn.name);
+      const auto& cfg = it != o.functions.end() ? it->second : o.defaults;
+      if (cfg.memory_mb == 0 && fn.memory_mb > max_mb) {
+        throw ImpossibleError(
+            fmt::format("function '{}' uses {} MB of memory; Lambda's maximum on {} is {} MB",
+                        fn.name, fn.memory_mb, o.as_of.str(), max_mb));
+      }
+    }
     if (p.outcomes.timed_out > 0) {
       // Impossible when an invocation is longer than the longest timeout Lambda allows and its
       // function already has that timeout (a shorter configured timeout is just a failure).
@@ -71,6 +85,29 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
                 : fmt::format("Fargate, tasks of {:g} vCPU / {:g} GB", d.vcpu, d.memory_gb);
   r.front_door = FrontDoorSide::kService;
   if (options.discount_pct != 0) r.discount_pct[ec2 ? "ec2" : "fargate"] = options.discount_pct;
+  if (!ec2) {
+    // A task size Fargate does not offer: Fargate cannot run the services as configured. The
+    // comparison says so and goes on with the other platforms (issue 10); `slsim simulate`
+    // refuses the same setting as a configuration error.
+    auto size_problem = [&](const ServiceConfig& s, const std::string& where) -> std::string {
+      try {
+        validate_fargate_size(rates, s.vcpu, s.memory_gb, options.as_of);
+      } catch (const PricingError& e) {
+        return where + e.what();
+      }
+      return "";
+    };
+    std::string problem = size_problem(d, "");
+    for (const auto& [name, s] : options.services) {
+      if (problem.empty()) problem = size_problem(s, fmt::format("service '{}': ", name));
+    }
+    if (!problem.empty()) {
+      r.run = [problem](WorkloadSource&, std::uint64_t) -> PlatformResult {
+        throw ImpossibleError(problem);
+      };
+      return r;
+    }
+  }
   validate_containers(options, rates);  // a bad setting is an error, before anything runs
   const RateCard* rc = &rates;
   r.run = [options, rc](WorkloadSource& w, std::uint64_t seed) -> PlatformResult {

@@ -149,6 +149,21 @@ TEST_CASE("Cost: ALB hours and LCUs match AWS's arithmetic", "[compare]") {
   CHECK(c.monthly_usd == Approx(16.66));
 }
 
+TEST_CASE("Cost: no front door without HTTP requests", "[compare]") {
+  // Review finding: a workload of queue messages paid 730 ALB-hours a month on ECS and carried
+  // an empty API Gateway line on Lambda. Only sync requests arrive over HTTP.
+  for (const auto side : {FrontDoorSide::kService, FrontDoorSide::kLambda}) {
+    CostBreakdown c;
+    c.as_of = Date(2026, 11, 1);
+    c.region = "us-east-1";
+    c.span_s = 86'400;
+    c.months = 86'400.0 / (730 * 3600);
+    add_front_door(RateCard::builtin(), FrontDoorOptions{}, side, HttpTraffic{}, 5'000, c);
+    CHECK(c.lines.empty());
+    CHECK(c.monthly_usd == 0);
+  }
+}
+
 // ---- compare ----------------------------------------------------------------------------------
 
 TEST_CASE("compare: results on many threads are identical to a sequential run", "[compare]") {
@@ -294,7 +309,15 @@ TEST_CASE("recommend: intervals decide objectives and ties", "[compare]") {
   a.figures.p99_ms = {500, 100, 5};
   Objectives o;
   o.slo_p99_ms = 550;
-  CHECK_FALSE(recommend({a}, o).platform);
+  const auto miss = recommend({a}, o);
+  CHECK_FALSE(miss.platform);
+  // The reason shows the figure that decided (review finding: "p99 500 ms > 550 ms" read as a
+  // contradiction).
+  CHECK(miss.reasons[0].second ==
+        "too slow: p99 500 ms (95% interval up to 600 ms) > 550 ms objective");
+  // Equal costs: the same, not "more expensive by $0.00".
+  const auto same = recommend({fake("a", 68.49, 1), fake("b", 68.49, 1)}, {});
+  CHECK(same.reasons[1].second == "costs the same ($68.49/month)");
   // Overlapping cost intervals: a tie, said so.
   const auto r = recommend({fake("a", 10, 1, 2, 5), fake("b", 11, 1, 2, 5)}, {});
   CHECK(r.platform == "a");
@@ -333,6 +356,20 @@ TEST_CASE("breakeven: provisioned concurrency wins at high load, on-demand at lo
   CHECK(b.changes[0].from == "lambda");
   CHECK(b.changes[0].to == "lambda-2");
   CHECK(b.points[1].rate_per_s == Approx(300).epsilon(0.1));
+}
+
+TEST_CASE("tune_lambda: scores the Lambda price alone, as Power Tuning does", "[compare]") {
+  // Review finding: with the free tier and API Gateway in the cost every size of a small
+  // workload cost the same ($3.02), so "balanced" picked the largest. Power Tuning prices the
+  // invocations only; here 1 request/s of 200 ms for 10 minutes, free tier and front door on.
+  auto lo = lambda_options();
+  TuneOptions t;
+  t.memory_mb = {128, 1024};
+  const auto r = tune_lambda(poisson(1, 600, 200), lo, options(), t);
+  REQUIRE(r.points.size() == 2);
+  CHECK(r.points[0].monthly_usd > 0);
+  // The larger size bills more GB-s for the same requests (with the free tier both were $0.32).
+  CHECK(r.points[1].monthly_usd > 1.1 * r.points[0].monthly_usd);
 }
 
 TEST_CASE("tune_lambda: every size shown, the best by each strategy", "[compare]") {
@@ -553,4 +590,91 @@ TEST_CASE("compare: any platform plugs in as a runner; services pay for an ALB",
   for (const auto& l : f->costs[0].lines)
     if (l.name.rfind("Fargate", 0) == 0) fargate_monthly += l.monthly_usd;
   CHECK(fargate_monthly == Approx(730 * (0.25 * 0.04048 + 0.5 * 0.004445)).margin(0.02));
+}
+
+// A runner that reports a span of its own choosing (a platform that drains a backlog long after
+// the last arrival, or counts from time 0) and bills one Lambda request per arrival.
+PlatformRunner span_runner(const std::string& name, double span_s) {
+  PlatformRunner r;
+  r.name = r.label = name;
+  r.front_door = FrontDoorSide::kNone;
+  r.run = [name, span_s](WorkloadSource& w, std::uint64_t) {
+    PlatformResult p;
+    p.platform = name;
+    Invocation inv;
+    while (w.next(inv)) {
+      ++p.arrived;
+      ++p.outcomes.completed;
+    }
+    p.span_s = span_s;
+    p.usage.lambda.push_back({Arch::kX86_64, p.arrived, 0, 0, 0, 0, 0});
+    return p;
+  };
+  return r;
+}
+
+TEST_CASE("compare: every platform is projected to a month over the workload's one span",
+          "[compare]") {
+  // Review finding: each platform was projected with its own simulated span, so a platform that
+  // drained a backlog for 82 hours after a one-day trace was projected to a third of the
+  // traffic. The same usage must give the same monthly cost whatever span a platform reports.
+  auto o = options();
+  o.free_tier = false;
+  const auto c = compare(poisson(5, 86'400, 100),
+                         {span_runner("a", 3 * 86'400.0), span_runner("b", 86'400.0)}, o);
+  REQUIRE(c.platforms.size() == 2);
+  CHECK(c.platforms[0].costs[0].span_s == Approx(86'400).epsilon(1e-3));
+  CHECK(c.platforms[0].figures.monthly_usd.mean == Approx(c.platforms[1].figures.monthly_usd.mean));
+  // ~432,000 requests a day, 30.42 days a month, $0.20 per million.
+  CHECK(c.platforms[0].figures.monthly_usd.mean == Approx(0.20 * 0.432 * 730 / 24).epsilon(0.01));
+}
+
+TEST_CASE("compare: a generated workload's span is its duration_s, not its arrivals' extent",
+          "[compare]") {
+  // Review finding: a nightly job generated over a day (one run at 02:00) was projected from a
+  // span that ended at its only arrival. The month holds 30.4 such days.
+  WorkloadFactory nightly = [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
+    ScheduleOptions s;
+    s.duration_s = 86'400;
+    s.at_s = 7'200;
+    s.count = 100'000;
+    s.duration_ms = Distribution::constant(1000);
+    s.function = "job";
+    s.seed = seed;
+    return std::make_unique<ScheduleSource>(s);
+  };
+  auto o = options();
+  o.free_tier = false;
+  const auto c = compare(nightly, {span_runner("a", 7'200)}, o);
+  CHECK(c.platforms[0].costs[0].span_s == Approx(86'400));
+  CHECK(c.platforms[0].figures.monthly_usd.mean == Approx(0.20 * 0.1 * 730 / 24).epsilon(0.01));
+}
+
+TEST_CASE("compare: impossible instead of a number, and the others still compared", "[compare]") {
+  // Review finding: a function needing 200,000 MB was simulated on Lambda at 10,240 MB and a
+  // Fargate task size AWS does not offer aborted the whole comparison.
+  WorkloadFactory big = [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
+    GeneratorOptions g;
+    g.rate_per_s = 1;
+    g.duration_s = 600;
+    g.duration_ms = Distribution::constant(100);
+    g.function = "huge";
+    g.memory_mb = 200'000;
+    g.seed = seed;
+    return std::make_unique<PoissonSource>(g);
+  };
+  LambdaOptions lo;
+  lo.as_of = Date(2026, 11, 1);  // no memory configured: the trace's
+  FargateOptions fo;
+  fo.as_of = Date(2026, 11, 1);
+  fo.defaults.vcpu = 3;  // no such Fargate size
+  fo.defaults.memory_gb = 2;
+  const auto c = compare(big, {lambda_runner(lo), fargate_runner(fo)}, options());
+  REQUIRE(c.platforms.size() == 2);
+  REQUIRE(c.platforms[0].impossible);
+  CHECK_THAT(*c.platforms[0].impossible, Catch::Contains("200000 MB"));
+  CHECK_THAT(*c.platforms[0].impossible, Catch::Contains("10240 MB"));
+  REQUIRE(c.platforms[1].impossible);
+  CHECK_THAT(*c.platforms[1].impossible, Catch::Contains("no task size of 3 vCPU"));
+  CHECK_FALSE(c.recommendation.platform);
 }
