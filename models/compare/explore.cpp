@@ -217,6 +217,10 @@ TuneResult tune_lambda(const WorkloadFactory& workload, const LambdaOptions& lam
     CompareOptions o = options;
     o.threads = 1;
     o.progress = nullptr;
+    // Scored as Lambda Power Tuning scores a size: the Lambda price of the invocations. The free
+    // tier would hide the differences between sizes, and the front door costs the same at each.
+    o.free_tier = false;
+    o.front_door.enabled = false;
     const Comparison c = compare(workload, {lambda_runner(lo, rates)}, o, rates);
     auto& pt = out.points[i];
     pt.memory_mb = sizes[i];

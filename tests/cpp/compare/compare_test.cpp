@@ -370,6 +370,15 @@ TEST_CASE("tune_lambda: scores the Lambda price alone, as Power Tuning does", "[
   CHECK(r.points[0].monthly_usd > 0);
   // The larger size bills more GB-s for the same requests (with the free tier both were $0.32).
   CHECK(r.points[1].monthly_usd > 1.1 * r.points[0].monthly_usd);
+  // Exactly the Lambda bill with no free tier and no API Gateway.
+  auto bare = options();
+  bare.free_tier = false;
+  bare.front_door.enabled = false;
+  auto at128 = lo;
+  at128.defaults.reference_memory_mb = 512;
+  at128.defaults.memory_mb = 128;
+  const auto c = compare(poisson(1, 600, 200), {lambda_runner(at128)}, bare);
+  CHECK(r.points[0].monthly_usd == Approx(c.platforms[0].figures.monthly_usd.mean));
 }
 
 TEST_CASE("tune_lambda: every size shown, the best by each strategy", "[compare]") {
