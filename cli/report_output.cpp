@@ -55,8 +55,44 @@ std::string fmt_ms(double ms) {
   return group(fmt::format("{:.0f}", ms));
 }
 
+namespace {
+
+// The unit a latency reads best in: ms below a second, then s, min, h and days.
+struct TimeUnit {
+  double ms;
+  const char* name;
+  int decimals;
+};
+
+TimeUnit unit_for(double ms) {
+  const double a = std::fabs(ms);
+  if (a < 10) return {1, "ms", 1};
+  if (a < 1000) return {1, "ms", 0};
+  if (a < 10e3) return {1e3, "s", 2};
+  if (a < 60e3) return {1e3, "s", 1};
+  if (a < 3600e3) return {60e3, "min", 1};
+  if (a < 48 * 3600e3) return {3600e3, "h", 1};
+  return {86400e3, "days", 1};
+}
+
+}  // namespace
+
+std::string fmt_latency(double ms) {
+  const auto u = unit_for(ms);
+  return fmt::format("{:.{}f} {}", ms / u.ms, u.decimals, u.name);
+}
+
+std::string fmt_latency_est(const Estimate& e) {
+  if (!(e.n > 1 && e.half_width > 0)) return fmt_latency(e.mean);
+  const auto u = unit_for(e.mean);
+  return fmt::format("{:.{}f} ± {:.{}f} {}", e.mean / u.ms, u.decimals, e.half_width / u.ms,
+                     u.decimals, u.name);
+}
+
 std::string fmt_count(double n) {
-  if (std::fabs(n - std::round(n)) < 1e-9) return group(fmt::format("{:.0f}", n));
+  // Whole numbers, and means over replications of 100 or more, without decimals.
+  if (std::fabs(n - std::round(n)) < 1e-9 || std::fabs(n) >= 100)
+    return group(fmt::format("{:.0f}", n));
   return group(fmt::format("{:.1f}", n));
 }
 
@@ -197,7 +233,7 @@ std::string span_text(double s) {
 
 std::string objectives_text(const Objectives& o) {
   std::vector<std::string> parts;
-  if (o.slo_p99_ms) parts.push_back(fmt::format("p99 <= {} ms", fmt_ms(*o.slo_p99_ms)));
+  if (o.slo_p99_ms) parts.push_back("p99 <= " + fmt_latency(*o.slo_p99_ms));
   if (o.max_error_rate) parts.push_back("errors <= " + fmt_pct(*o.max_error_rate));
   if (o.max_cold_start_rate) parts.push_back("cold starts <= " + fmt_pct(*o.max_cold_start_rate));
   if (parts.empty()) return "none (the cheapest platform wins)";
@@ -367,10 +403,10 @@ Grid workload_grid(const TraceSummary& w) {
   g.rows.push_back({"span", span_text(w.span_s)});
   g.rows.push_back({"rate mean / peak second (/s)",
                     fmt::format("{:.2f} / {}", w.mean_rate_per_s, fmt_count(w.peak_rate_per_s))});
-  g.rows.push_back({"duration p50 / p90 / p99 (ms)",
-                    fmt::format("{} / {} / {}", fmt_ms(w.duration_ms_p50),
-                                fmt_ms(w.duration_ms_p90), fmt_ms(w.duration_ms_p99))});
-  g.rows.push_back({"duration max (ms)", fmt_ms(w.duration_ms_max)});
+  g.rows.push_back({"duration p50 / p90 / p99",
+                    fmt::format("{} / {} / {}", fmt_latency(w.duration_ms_p50),
+                                fmt_latency(w.duration_ms_p90), fmt_latency(w.duration_ms_p99))});
+  g.rows.push_back({"duration max", fmt_latency(w.duration_ms_max)});
   return g;
 }
 
@@ -447,10 +483,10 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
   row("cost per million invocations",
       [](const auto& p) { return est(p.figures.usd_per_million, fmt_usd); });
   row("invocations", [](const auto& p) { return est(p.figures.arrived, fmt_count); });
-  row("latency p50 (ms)", [](const auto& p) { return est(p.figures.p50_ms, fmt_ms); });
-  row("latency p95 (ms)", [](const auto& p) { return est(p.figures.p95_ms, fmt_ms); });
-  row("latency p99 (ms)", [](const auto& p) { return est(p.figures.p99_ms, fmt_ms); });
-  row("latency max (ms)", [](const auto& p) { return est(p.figures.max_ms, fmt_ms); });
+  row("latency p50", [](const auto& p) { return fmt_latency_est(p.figures.p50_ms); });
+  row("latency p95", [](const auto& p) { return fmt_latency_est(p.figures.p95_ms); });
+  row("latency p99", [](const auto& p) { return fmt_latency_est(p.figures.p99_ms); });
+  row("latency max", [](const auto& p) { return fmt_latency_est(p.figures.max_ms); });
   row("cold starts / scale-out waits", [](const auto& p) {
     return est(p.figures.cold_starts, fmt_count) + " (" + fmt_pct(p.figures.cold_start_rate.mean) +
            ")";
@@ -470,7 +506,9 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
   for (const auto& p : c.platforms)
     hosts = hosts || (!p.impossible && p.figures.hosts_max.mean > 0);
   if (hosts) {
-    row("EC2 instances, mean / peak", [](const auto& p) {
+    row("EC2 instances, mean / peak", [](const auto& p) -> std::string {
+      // Lambda and Fargate run on no EC2 instances of the account's.
+      if (p.name.rfind("lambda", 0) == 0 || p.name.rfind("fargate", 0) == 0) return "n/a";
       return fmt::format("{:.1f} / {}", p.figures.hosts_mean.mean,
                          fmt_count(p.figures.hosts_max.mean));
     });
@@ -568,18 +606,19 @@ std::string render_breakeven(const Breakeven& b, ReportFormat f, bool colour) {
   g.title = "Break-even: monthly cost and p99 at each rate";
   std::vector<std::string> hdr{"scale", "rate (/s)"};
   for (const auto& n : names)
-    hdr.push_back(n + " $/month, p99 ms");
+    hdr.push_back(n + " $/month, p99");
   hdr.push_back("recommended");
   g.rows.push_back(hdr);
   g.emphasis.push_back({});
   for (const auto& pt : b.points) {
-    std::vector<std::string> r{fmt::format("x{}", pt.scale), fmt::format("{:.2f}", pt.rate_per_s)};
+    std::vector<std::string> r{fmt::format("x{:.4g}", pt.scale),
+                               fmt::format("{:.2f}", pt.rate_per_s)};
     std::vector<char> e{0, 0};
     const auto rec = pt.comparison.recommendation.platform.value_or("none");
     for (const auto& p : pt.comparison.platforms) {
-      r.push_back(p.impossible
-                      ? "cannot run"
-                      : fmt_usd(p.figures.monthly_usd.mean) + ", " + fmt_ms(p.figures.p99_ms.mean));
+      r.push_back(p.impossible ? "cannot run"
+                               : fmt_usd(p.figures.monthly_usd.mean) + ", " +
+                                     fmt_latency(p.figures.p99_ms.mean));
       e.push_back(p.name == rec ? 'g' : p.impossible ? 'r' : 0);
     }
     r.push_back(rec);
@@ -645,6 +684,8 @@ std::string render_tune(const TuneResult& t, ReportFormat f, bool colour) {
     g.emphasis.push_back(std::vector<char>(8, best ? 'g' : 0));
   }
   std::string out = render_grids({g}, f, colour) + "\n";
+  out += "Costs are the Lambda price of the invocations (requests and duration) without free tier "
+         "or front door, as Lambda Power Tuning scores a size.\n";
   if (t.best_memory_mb) {
     out += fmt::format("Best by {}: {} MB\n", to_string(t.strategy), *t.best_memory_mb);
   } else {

@@ -30,6 +30,10 @@ std::string render_grids(const std::vector<Grid>& grids, ReportFormat f, bool co
 /// Number formatting shared by the commands.
 std::string fmt_usd(double usd);
 std::string fmt_ms(double ms);
+/// A latency with the unit that reads best: "184 ms", "1.78 s", "40.8 min", "27.9 h", "2.4 days".
+std::string fmt_latency(double ms);
+/// The same for a mean over replications, "1.78 ± 0.12 s".
+std::string fmt_latency_est(const Estimate& e);
 std::string fmt_count(double n);
 std::string fmt_pct(double fraction);
 

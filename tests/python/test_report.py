@@ -55,7 +55,9 @@ def test_json_shape():
     names = [i["name"] for i in lam["cost"]["line_items"]]
     assert "API Gateway HTTP API requests" in names
     assert out["recommendation"]["platform"] == "lambda"
-    assert set(out["recommendation"]["reasons"]) == {"lambda"}
+    assert set(out["recommendation"]["reasons"]) == {"lambda", "ecs", "fargate", "batch"}
+    for name in ("ecs", "fargate", "batch"):
+        assert isinstance(out["platforms"][name]["cost"]["monthly_usd"], float)
 
 
 def test_table_columns_fit_their_content_and_no_colour_off_a_terminal():
@@ -217,7 +219,8 @@ def test_breakeven_and_tune_formats():
     rows = list(csv.DictReader(io.StringIO(ok("breakeven", "--scenario", "small.toml", "--scale",
                                               "0.5:2", "--points", "3", "--format", "csv",
                                               cwd=GOLDEN).stdout)))
-    assert len(rows) == 3 and rows[0]["platform"] == "lambda"
+    assert len(rows) == 3 * 4 and rows[0]["platform"] == "lambda"
+    assert {r["platform"] for r in rows} == {"lambda", "ecs", "fargate", "batch"}
     t = json.loads(ok("tune", "lambda", "--scenario", "small.toml", "--memory-mb",
                       "128,512,1024", "--strategy", "cost", "--format", "json",
                       cwd=GOLDEN).stdout)
@@ -231,9 +234,10 @@ def test_breakeven_and_tune_formats():
 
 def test_diff(tmp_path):
     a, b = tmp_path / "a.json", tmp_path / "b.json"
-    ok("report", "--scenario", "small.toml", "--format", "json", "-o", str(a), cwd=GOLDEN)
-    ok("report", "--scenario", "small.toml", "--format", "json", "--front-door", "rest-api",
-       "-o", str(b), cwd=GOLDEN)
+    ok("report", "--scenario", "small.toml", "--platforms", "lambda", "--format", "json", "-o",
+       str(a), cwd=GOLDEN)
+    ok("report", "--scenario", "small.toml", "--platforms", "lambda", "--format", "json",
+       "--front-door", "rest-api", "-o", str(b), cwd=GOLDEN)
     p = ok("diff", str(a), str(b))
     assert "cost per month ($)" in p.stdout and "Recommendation unchanged: lambda" in p.stdout
     j = json.loads(ok("diff", str(a), str(b), "--format", "json").stdout)
@@ -258,11 +262,18 @@ def test_python_compare_equals_cli_json():
     w = slsim.Workload.poisson(rate_per_s=2, duration_s=1800,
                                duration_ms="lognormal(median=100,p99=400)", function="api",
                                seed=5)
-    c = slsim.compare(w, [slsim.Lambda(memory_mb=512, timeout_s=30)], slo_p99_ms=1000,
-                      max_error_rate=0.01, seed=5, as_of="2026-11-01")
+    service = dict(vcpu=0.25, memory_gb=0.5, concurrency=4, min_tasks=1, max_tasks=4,
+                   target_cpu_pct=60)
+    c = slsim.compare(w, [slsim.Lambda(memory_mb=512, timeout_s=30),
+                          slsim.Ecs(instance_type="t3.medium", **service),
+                          slsim.Fargate(**service),
+                          slsim.Batch(instance_types=["c5.large"], max_vcpus=8)],
+                      slo_p99_ms=1000, max_error_rate=0.01, seed=5, as_of="2026-11-01")
     py = c.summary()
-    assert py["platforms"]["lambda"]["figures"] == cli["platforms"]["lambda"]["figures"]
-    assert py["platforms"]["lambda"]["cost"] == cli["platforms"]["lambda"]["cost"]
+    assert set(py["platforms"]) == {"lambda", "ecs", "fargate", "batch"}
+    for name in py["platforms"]:
+        assert py["platforms"][name]["figures"] == cli["platforms"][name]["figures"], name
+        assert py["platforms"][name]["cost"] == cli["platforms"][name]["cost"], name
     assert py["recommendation"] == cli["recommendation"]
     assert c.recommendation == "lambda"
     # to_pandas() is the CLI's CSV, row for row.
