@@ -338,7 +338,14 @@ Distribution Distribution::lognormal_from_median_p99(double median, double p99) 
     bad("lognormal",
         fmt::format("p99/median must be at most 1.8e308, got median={} p99={}", median, p99));
   }
-  return lognormal(std::log(median), std::log(p99 / median) / kZ99);
+  const double mu = std::log(median), sigma = std::log(p99 / median) / kZ99;
+  const double z = -standard_normal_quantile(kPLow);
+  if (!(mu + z * sigma <= kLogMax)) {  // as lognormal() checks, said with the user's parameters
+    infinite_draws("lognormal", fmt::format("median={} and p99={}", median, p99),
+                   fmt::format("with this median, p99 must be at most {}",
+                               bound(median * std::exp((kLogMax - mu) * kZ99 / z), false)));
+  }
+  return lognormal(mu, sigma);
 }
 
 Distribution Distribution::gamma(double shape, double scale) {

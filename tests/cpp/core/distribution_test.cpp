@@ -300,7 +300,9 @@ TEST_CASE("Distribution: parameters giving infinite draws are refused", "[core][
        "rate=1e-307 give infinite draws (beyond 1.8e308): rate must be at least 2.09e-307"},
       {"normal(mean=0,sd=1e308)", "|mean| + 8.29·sd must be at most 1.8e308"},
       {"lognormal(mu=700,sigma=2)", "mu + 8.29·sigma must be at most 709.78"},
-      {"lognormal(median=1e300,p99=1e305)", "mu + 8.29·sigma"},
+      {"lognormal(median=1e300,p99=1e305)", "with this median, p99 must be at most 2.06e+302"},
+      {"lognormal(median=120,p99=1e300)", "with this median, p99 must be at most 9.41e+87"},
+      {"lognormal(median=1,sigma=100)", "mu + 8.29·sigma must be at most 709.78"},
       {"lognormal(median=1e-300,p99=1e300)", "p99/median must be at most 1.8e308"},
       {"gamma(shape=2,scale=1e307)", "with this shape, scale (1/rate) must be at most 4.44e+306"},
       {"uniform(low=-1e308,high=1e308)", "high - low must be at most 1.8e308"},
@@ -313,10 +315,11 @@ TEST_CASE("Distribution: parameters giving infinite draws are refused", "[core][
     CHECK_THAT(msg, Catch::Contains(c.message));
   }
   // At the bounds the messages give, the largest draws are finite.
-  for (const char* spec :
-       {"weibull(shape=0.00508,scale=1)", "burr(c=1e300,k=0.0518,lambda=1)",
-        "exponential(mean=4.8e306)", "exponential(rate=2.09e-307)", "gamma(shape=2,scale=4.44e306)",
-        "lognormal(mu=709,sigma=0.09)", "normal(mean=0,sd=2e307)"}) {
+  for (const char* spec : {"weibull(shape=0.00508,scale=1)", "burr(c=1e300,k=0.0518,lambda=1)",
+                           "exponential(mean=4.8e306)", "lognormal(median=120,p99=9.41e87)",
+                           "lognormal(median=1e300,p99=2.06e302)", "exponential(rate=2.09e-307)",
+                           "gamma(shape=2,scale=4.44e306)", "lognormal(mu=709,sigma=0.09)",
+                           "normal(mean=0,sd=2e307)"}) {
     INFO(spec);
     const auto d = Distribution::parse(spec);
     CHECK(std::isfinite(d.quantile(1.0 - 0x1.0p-53)));
