@@ -8,6 +8,8 @@
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cctype>
+#include <cfloat>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -23,6 +25,26 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // z such that Phi(z) = 0.99.
 const double kZ99 = boost::math::quantile(boost::math::normal_distribution<double>(), 0.99);
 
+// The range of the uniform draws that sampling inverts: RngStream::uniform_open() gives values in
+// [2^-54, 1 - 2^-53] (and, once in 2^53 draws, 1.0 by rounding: sample() clamps it to kPHigh).
+// A distribution is accepted only if its quantiles at both ends are finite, so that every draw
+// is (finding F8, docs/testing.md).
+constexpr double kPLow = 0x1.0p-54;
+constexpr double kPHigh = 1.0 - 0x1.0p-53;
+// -log(u) at the smallest u: the largest exponential draw is this many means.
+const double kExpMaxMeans = -std::log(kPLow);
+// Largest shape of a gamma: Boost.Math's quantile gives up ("series evaluation exceeded 1000000
+// iterations") from about 1e11 and takes ~1 ms a draw at 1e9 (finding F7). At 1e6 the standard
+// deviation is 0.1% of the mean: a larger shape is a constant for any use slsim has.
+constexpr double kGammaMaxShape = 1e6;
+// Smallest shape: Boost.Math's tgamma overflows for a subnormal shape, and below 1e-6 all but a
+// millionth of the draws are 0 (P(X > 0) ~ shape · ...): not a duration.
+constexpr double kGammaMinShape = 1e-6;
+
+double clamp_u(double u) {
+  return std::min(u, kPHigh);
+}
+
 template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
@@ -32,6 +54,26 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 [[noreturn]] void bad(std::string_view family, const std::string& what) {
   throw std::invalid_argument(fmt::format("{}: {}", family, what));
+}
+
+// User text quoted in a message: in single quotes, with every byte that is not printable ASCII
+// (NUL, control bytes, non-ASCII), a backslash or a quote written as \xNN, and cut at 80 bytes,
+// so that the message is whole (a NUL would end what(), finding F3) and readable.
+std::string user_text(std::string_view text) {
+  constexpr std::size_t kMax = 80;
+  const bool cut = text.size() > kMax;
+  if (cut) text = text.substr(0, kMax);
+  std::string out = "'";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'') {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += ch;
+    }
+  }
+  out += cut ? "...'" : "'";
+  return out;
 }
 
 void require_finite(std::string_view family, std::string_view name, double v) {
@@ -85,17 +127,43 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(a, b - a));
 }
 
-double parse_number(std::string_view family, const std::string& text) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
+// A number, as std::from_chars reads it (locale-independent; subnormals such as 1e-310 are read
+// exactly, so that spec() round-trips: finding F4): an optional sign, digits with an optional
+// point and an optional exponent, or hexadecimal with 0x (0x1p-3, as strtod reads it); `inf`
+// and `nan` are read and then refused by the parameter checks.
+double parse_number(std::string_view family, std::string_view text) {
+  std::string_view digits = text;
+  bool negative = false;
+  if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) {
+    negative = digits[0] == '-';
+    digits.remove_prefix(1);
   }
-  if (used == 0 || used != text.size()) bad(family, fmt::format("'{}' is not a number", text));
-  return v;
+  auto format = std::chars_format::general;
+  if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+    format = std::chars_format::hex;
+    digits.remove_prefix(2);
+  }
+  double v = 0;
+  bool whole = false;
+  std::errc ec = std::errc::invalid_argument;
+  // from_chars takes a minus sign but no plus, and none after 0x: the sign is applied here.
+  if (!digits.empty() && digits[0] != '+' && digits[0] != '-') {
+    const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), v, format);
+    ec = r.ec;
+    whole = r.ptr == digits.data() + digits.size();
+  }
+  if (ec == std::errc::result_out_of_range && whole) {
+    bad(family, fmt::format("{} is out of range: a number's magnitude must be 0 or from "
+                            "4.9e-324 to 1.8e308",
+                            user_text(text)));
+  }
+  if (ec != std::errc() || !whole) bad(family, fmt::format("{} is not a number", user_text(text)));
+  return negative ? -v : v;
 }
+
+constexpr std::string_view kFamilies[] = {"constant",  "uniform",  "exponential", "normal",
+                                          "lognormal", "gamma",    "weibull",     "burr",
+                                          "burrxii",   "burr_xii", "empirical",   "percentiles"};
 
 ParsedSpec split_spec(std::string_view spec) {
   ParsedSpec out;
@@ -103,13 +171,20 @@ ParsedSpec split_spec(std::string_view spec) {
   const auto open = s.find('(');
   if (open == std::string::npos || s.back() != ')') {
     bad("distribution",
-        fmt::format("cannot read '{}': expected a number or family(name=value,...), e.g. "
+        fmt::format("cannot read {}: expected a number or family(name=value,...), e.g. "
                     "lognormal(median=120,p99=900)",
-                    s));
+                    user_text(s)));
   }
   out.family = trim(std::string_view(s).substr(0, open));
   std::transform(out.family.begin(), out.family.end(), out.family.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  // The family first: the arguments' messages begin with it.
+  if (std::find(std::begin(kFamilies), std::end(kFamilies), out.family) == std::end(kFamilies)) {
+    bad("distribution", fmt::format("unknown family {}; known: constant, uniform, exponential, "
+                                    "normal, lognormal, gamma, weibull, burr, empirical, "
+                                    "percentiles",
+                                    user_text(out.family)));
+  }
   const std::string inner = s.substr(open + 1, s.size() - open - 2);
   std::size_t start = 0;
   while (start <= inner.size()) {
@@ -141,10 +216,11 @@ class Args {
       if (name.empty())
         bad(family_, fmt::format("arguments must be named: {}(name=value,...)", family_));
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        bad(family_,
-            fmt::format("unknown parameter '{}'; allowed: {}", name, fmt::join(allowed, ", ")));
+        bad(family_, fmt::format("unknown parameter {}; allowed: {}", user_text(name),
+                                 fmt::join(allowed, ", ")));
       }
-      if (!values_.emplace(name, value).second) bad(family_, fmt::format("'{}' given twice", name));
+      if (!values_.emplace(name, value).second)
+        bad(family_, fmt::format("{} given twice", user_text(name)));
     }
   }
   bool has(const std::string& n) const { return values_.count(n) != 0; }
@@ -164,6 +240,35 @@ class Args {
   std::map<std::string, double> values_;
 };
 
+// log of the largest double: exp() of anything above it is infinite.
+const double kLogMax = std::log(DBL_MAX);
+
+// Whether every draw of `d` is finite: its quantiles at both ends of the uniform draws (and, for
+// the exponential, whose sample() draws -mean·log(u) directly, that draw's largest value).
+bool finite_draws(const Distribution& d) {
+  try {
+    if (const auto* e = std::get_if<ExponentialDist>(&d.variant()))
+      if (!std::isfinite(e->mean * kExpMaxMeans)) return false;
+    return std::isfinite(d.quantile(kPLow)) && std::isfinite(d.quantile(kPHigh));
+  } catch (const std::exception&) {
+    return false;  // Boost.Math gave up: not a distribution slsim can draw from
+  }
+}
+
+// A bound for a message, to 3 significant digits, rounded towards the allowed side: `up` for a
+// lower bound ("at least"), down for an upper bound ("at most").
+std::string bound(double x, bool up) {
+  if (!(x > 0) || !std::isfinite(x)) return fmt::format("{:.3g}", x);
+  const double unit = std::pow(10.0, std::floor(std::log10(x)) - 2);
+  const double r = (up ? std::ceil(x * 1.0000001 / unit) : std::floor(x * 0.9999999 / unit)) * unit;
+  return fmt::format("{:.3g}", r);
+}
+
+[[noreturn]] void infinite_draws(std::string_view family, const std::string& params,
+                                 const std::string& allowed) {
+  bad(family, fmt::format("{} give infinite draws (beyond 1.8e308): {}", params, allowed));
+}
+
 }  // namespace
 
 // ---- factories ----------------------------------------------------------------------------
@@ -178,24 +283,49 @@ Distribution Distribution::uniform(double low, double high) {
   require_finite("uniform", "high", high);
   if (!(high > low))
     bad("uniform", fmt::format("high must be > low, got low={} high={}", low, high));
+  if (!std::isfinite(high - low)) {
+    infinite_draws("uniform", fmt::format("low={} and high={}", low, high),
+                   "high - low must be at most 1.8e308");
+  }
   return Distribution(UniformDist{low, high});
 }
 
 Distribution Distribution::exponential(double mean) {
   require_positive("exponential", "mean", mean);
-  return Distribution(ExponentialDist{mean});
+  Distribution d(ExponentialDist{mean});
+  if (!finite_draws(d)) {
+    infinite_draws(
+        "exponential", fmt::format("mean={}", mean),
+        fmt::format("mean must be at most {} (rate at least {})",
+                    bound(DBL_MAX / kExpMaxMeans, false), bound(kExpMaxMeans / DBL_MAX, true)));
+  }
+  return d;
 }
 
 Distribution Distribution::normal(double mean, double sd) {
   require_finite("normal", "mean", mean);
   require_positive("normal", "sd", sd);
-  return Distribution(NormalDist{mean, sd});
+  Distribution d(NormalDist{mean, sd});
+  if (!finite_draws(d)) {
+    const double z = -standard_normal_quantile(kPLow);
+    infinite_draws("normal", fmt::format("mean={} and sd={}", mean, sd),
+                   fmt::format("|mean| + {:.2f}·sd must be at most 1.8e308", z));
+  }
+  return d;
 }
 
 Distribution Distribution::lognormal(double mu, double sigma) {
   require_finite("lognormal", "mu", mu);
   require_positive("lognormal", "sigma", sigma);
-  return Distribution(LogNormalDist{mu, sigma});
+  Distribution d(LogNormalDist{mu, sigma});
+  if (!finite_draws(d)) {
+    const double z = -standard_normal_quantile(kPLow);
+    infinite_draws("lognormal", fmt::format("mu={} and sigma={}", mu, sigma),
+                   fmt::format("mu + {:.2f}·sigma must be at most {:.2f} (mu is the log of the "
+                               "median)",
+                               z, kLogMax));
+  }
+  return d;
 }
 
 Distribution Distribution::lognormal_from_median_p99(double median, double p99) {
@@ -204,26 +334,83 @@ Distribution Distribution::lognormal_from_median_p99(double median, double p99) 
   if (!(p99 > median)) {
     bad("lognormal", fmt::format("p99 must be > median, got median={} p99={}", median, p99));
   }
-  return lognormal(std::log(median), std::log(p99 / median) / kZ99);
+  if (!std::isfinite(p99 / median)) {
+    bad("lognormal",
+        fmt::format("p99/median must be at most 1.8e308, got median={} p99={}", median, p99));
+  }
+  const double mu = std::log(median), sigma = std::log(p99 / median) / kZ99;
+  const double z = -standard_normal_quantile(kPLow);
+  if (!(mu + z * sigma <= kLogMax)) {  // as lognormal() checks, said with the user's parameters
+    infinite_draws("lognormal", fmt::format("median={} and p99={}", median, p99),
+                   fmt::format("with this median, p99 must be at most {}",
+                               bound(median * std::exp((kLogMax - mu) * kZ99 / z), false)));
+  }
+  return lognormal(mu, sigma);
 }
 
 Distribution Distribution::gamma(double shape, double scale) {
   require_positive("gamma", "shape", shape);
   require_positive("gamma", "scale", scale);
-  return Distribution(GammaDist{shape, scale});
+  if (shape > kGammaMaxShape) {
+    bad("gamma", fmt::format("shape must be from 1e-6 to 1e6, got {}; a larger shape is a "
+                             "constant for slsim's uses (at 1e6 the sd is 0.1% of the mean): use "
+                             "constant(value=shape·scale)",
+                             shape));
+  }
+  if (shape < kGammaMinShape) {
+    bad("gamma", fmt::format("shape must be from 1e-6 to 1e6, got {}; with a smaller shape "
+                             "nearly every draw is 0",
+                             shape));
+  }
+  Distribution d(GammaDist{shape, scale});
+  if (!finite_draws(d)) {
+    const double q1 =
+        boost::math::quantile(boost::math::gamma_distribution<double>(shape, 1.0), kPHigh);
+    infinite_draws("gamma", fmt::format("shape={} and scale={}", shape, scale),
+                   fmt::format("with this shape, scale (1/rate) must be at most {}",
+                               bound(DBL_MAX / q1, false)));
+  }
+  return d;
 }
 
 Distribution Distribution::weibull(double shape, double scale) {
   require_positive("weibull", "shape", shape);
   require_positive("weibull", "scale", scale);
-  return Distribution(WeibullDist{shape, scale});
+  Distribution d(WeibullDist{shape, scale});
+  if (!finite_draws(d)) {
+    // The largest draw is scale·L^(1/shape), L = -log(1 - kPHigh).
+    const double log_l = std::log(-std::log1p(-kPHigh));
+    const double room = kLogMax - std::log(scale);
+    infinite_draws("weibull", fmt::format("shape={} and scale={}", shape, scale),
+                   room > 0 ? fmt::format("with this scale, shape must be at least {}",
+                                          bound(log_l / room, true))
+                            : std::string("scale must be smaller"));
+  }
+  return d;
 }
 
 Distribution Distribution::burr_xii(double c, double k, double lambda) {
   require_positive("burr", "c", c);
   require_positive("burr", "k", k);
   require_positive("burr", "lambda", lambda);
-  return Distribution(BurrXIIDist{c, k, lambda});
+  Distribution d(BurrXIIDist{c, k, lambda});
+  if (!finite_draws(d)) {
+    // The largest draw is lambda·(exp(L/k) - 1)^(1/c), L = -log(1 - kPHigh).
+    const double l = -std::log1p(-kPHigh);
+    const double k_min = l / kLogMax;
+    const double room = kLogMax - std::log(lambda);
+    std::string allowed;
+    if (k < k_min) {
+      allowed = fmt::format("k must be at least {}", bound(k_min, true));
+    } else if (room > 0) {
+      allowed = fmt::format("with this k and lambda, c must be at least {}",
+                            bound(std::log(std::expm1(l / k)) / room, true));
+    } else {
+      allowed = "lambda must be smaller";
+    }
+    infinite_draws("burr", fmt::format("c={}, k={} and lambda={}", c, k, lambda), allowed);
+  }
+  return d;
 }
 
 Distribution Distribution::empirical(std::vector<double> samples) {
@@ -239,7 +426,12 @@ Distribution Distribution::percentiles(std::vector<std::pair<double, double>> po
   // Probabilities are rounded to 12 significant digits, so that 99.9 / 100 and 0.999 (and the
   // percent names of spec()) all denote the same point.
   for (auto& pt : points) {
-    if (std::isfinite(pt.first)) pt.first = std::stod(fmt::format("{:.12g}", pt.first));
+    if (std::isfinite(pt.first)) {
+      const std::string t = fmt::format("{:.12g}", pt.first);
+      double r = pt.first;  // a subnormal that rounds out of range keeps its value
+      std::from_chars(t.data(), t.data() + t.size(), r);
+      pt.first = r;
+    }
   }
   std::sort(points.begin(), points.end());
   for (std::size_t i = 0; i < points.size(); ++i) {
@@ -255,6 +447,11 @@ Distribution Distribution::percentiles(std::vector<std::pair<double, double>> po
   }
   if (points.front().first != 0.0 || points.back().first != 1.0) {
     bad("percentiles", "needs the 0th and the 100th percentile (minimum and maximum)");
+  }
+  if (!std::isfinite(points.back().second - points.front().second)) {
+    infinite_draws("percentiles",
+                   fmt::format("values from {} to {}", points.front().second, points.back().second),
+                   "the maximum minus the minimum must be at most 1.8e308");
   }
   return Distribution(PercentilesDist{std::move(points)});
 }
@@ -283,7 +480,8 @@ Distribution Distribution::parse_spec(std::string_view spec_text) {
     std::vector<std::pair<double, double>> pts;
     for (const auto& [name, value] : p.args) {
       if (name.size() < 2 || name[0] != 'p') {
-        bad(f, fmt::format("'{}' is not a percentile name; use p0=..,p50=..,p100=..", name));
+        bad(f,
+            fmt::format("{} is not a percentile name; use p0=..,p50=..,p100=..", user_text(name)));
       }
       pts.emplace_back(parse_number(f, name.substr(1)) / 100.0, value);
     }
@@ -305,6 +503,11 @@ Distribution Distribution::parse_spec(std::string_view spec_text) {
     if (a.exactly({"mean"})) return exponential(a.get("mean"));
     if (a.exactly({"rate"})) {
       require_positive(f, "rate", a.get("rate"));
+      if (!std::isfinite(kExpMaxMeans / a.get("rate"))) {
+        infinite_draws(
+            f, fmt::format("rate={}", a.get("rate")),
+            fmt::format("rate must be at least {}", bound(kExpMaxMeans / DBL_MAX, true)));
+      }
       return exponential(1.0 / a.get("rate"));
     }
     a.usage("exponential(mean=M) or exponential(rate=R)");
@@ -344,9 +547,7 @@ Distribution Distribution::parse_spec(std::string_view spec_text) {
     if (!a.exactly({"c", "k", "lambda"})) a.usage("burr(c=C,k=K,lambda=L)");
     return burr_xii(a.get("c"), a.get("k"), a.get("lambda"));
   }
-  bad("distribution", fmt::format("unknown family '{}'; known: constant, uniform, exponential, "
-                                  "normal, lognormal, gamma, weibull, burr, empirical, percentiles",
-                                  f));
+  bad("distribution", fmt::format("unknown family {}", user_text(f)));  // split_spec checked it
 }
 
 // ---- evaluation ---------------------------------------------------------------------------
@@ -400,18 +601,18 @@ double Distribution::sample(RngStream& rng) const {
       return rng.exponential(std::get<ExponentialDist>(v_).mean);
     case 3: {
       const auto& d = *std::get_if<NormalDist>(&v_);
-      return d.mean + d.sd * standard_normal_quantile(rng.uniform_open());
+      return d.mean + d.sd * standard_normal_quantile(clamp_u(rng.uniform_open()));
     }
     case 4: {
       const auto& d = *std::get_if<LogNormalDist>(&v_);
-      return std::exp(d.mu + d.sigma * standard_normal_quantile(rng.uniform_open()));
+      return std::exp(d.mu + d.sigma * standard_normal_quantile(clamp_u(rng.uniform_open())));
     }
     case 8: {
       const auto& s = std::get<EmpiricalDist>(v_).sorted;
       return s[rng.below(s.size())];
     }
     default:
-      return quantile(rng.uniform_open());
+      return quantile(clamp_u(rng.uniform_open()));
   }
 }
 

@@ -710,6 +710,16 @@ class LambdaModel final : public Component {
     return unreserved_used_ < unreserved_cap_;
   }
 
+  // Can an idle provisioned environment of `f` take an invocation? A function's concurrency is
+  // its in-flight requests, provisioned or on-demand, and reserved concurrency is its maximum
+  // (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html, as of
+  // 2024-11; provisioned concurrency counts against the reservation, lambda_config.cpp refuses
+  // more provisioned than reserved). Normally busy on-demand +
+  // provisioned allocated <= reserved already, but a provisioned window that starts while
+  // on-demand invocations still run can exceed it for their remaining time: its environments
+  // then wait until the function is below its reservation (finding F2, docs/testing.md).
+  bool pc_free(const Fn& f) const { return !f.reserved || f.busy < f.cap; }
+
   // ---- attempts
   // ----------------------------------------------------------------------------------
   // Tries to run request r now; on a throttle applies the invocation type's rule.
@@ -738,7 +748,7 @@ class LambdaModel final : public Component {
       request_tokens_ -= 1;
     }
     if (q.type == InvocationType::kAsync) q.accepted = true;
-    if (!f.pc_idle.empty()) {
+    if (!f.pc_idle.empty() && pc_free(f)) {
       e = f.pc_idle.back();
       f.pc_idle.pop_back();
       ++f.pc_busy;

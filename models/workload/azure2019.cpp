@@ -121,6 +121,15 @@ Azure2019Reader::Azure2019Reader(std::unique_ptr<detail::LineReader> invocations
       options_(std::move(options)),
       arrival_rng_(options_.seed, 31),
       duration_rng_(options_.seed, 32) {
+  // The default duration is a time: refused if it gives negative values, as every time setting
+  // is (a normal, unbounded below, is clamped at 0 when sampled unless its median is negative).
+  if (const auto& d = options_.default_duration_ms) {
+    const double lo = d->min_value();
+    if ((std::isfinite(lo) && lo < 0) || d->quantile(0.5) < 0) {
+      throw std::invalid_argument(fmt::format(
+          "default_duration_ms {} gives negative times: times must be >= 0", d->text()));
+    }
+  }
   std::vector<std::string_view> f;
   detail::CsvSplitter split;
 

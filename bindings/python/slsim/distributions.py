@@ -2,6 +2,12 @@
 
 Every distribution wraps the C++ ``slsim._core.Distribution``; sampling is seeded and gives the
 same values on every platform. Units are the caller's (slsim uses milliseconds for durations).
+
+slsim's distributions are times (durations, cold starts, keep-alive, delays, inter-arrival
+times), so none may give negative values: a distribution whose smallest value is negative, or
+whose median is (a normal, unbounded below, is clamped at 0 when sampled), is refused with
+ValueError, here as in every setting that takes one. Parameters are stored as floats, so equal
+values give equal objects and equal reprs (``Constant(5) == Constant(5.0)``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ class Distribution:
     _family = ""
 
     def __init__(self, core: _core.Distribution, **params):
+        _no_negative_times(core)
         self._core = core
         self._params = params
 
@@ -60,6 +67,14 @@ class Distribution:
 
     def __reduce__(self):
         return (_rebuild, (type(self).__name__, self._params))
+
+
+def _no_negative_times(core: _core.Distribution) -> None:
+    """The rule of every time setting (lambda init_ms/keep_alive_s, workload duration_ms, ...)."""
+    lo = core.quantile(0.0)
+    if (math.isfinite(lo) and lo < 0) or core.quantile(0.5) < 0:
+        raise ValueError(f"{core.text} gives negative times: slsim's distributions are times, "
+                         f"which must be >= 0")
 
 
 def _rebuild(name: str, params: dict) -> Distribution:
@@ -108,6 +123,10 @@ def _par(name: str, value) -> float:
     return float(value)
 
 
+def _is_number(value) -> bool:
+    return not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real)
+
+
 def _str_arg(name: str, value, choices=None) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}")
@@ -142,7 +161,7 @@ class Constant(Distribution):
     def __init__(self, value: float):
         # slsim's distributions are times (durations, keep-alive, init): never negative.
         v = _float_arg("value", value, lo=0.0)
-        super().__init__(_wrap(_core.Distribution, f"constant(value={v!r})"), value=value)
+        super().__init__(_wrap(_core.Distribution, f"constant(value={v!r})"), value=v)
 
 
 class Uniform(Distribution):
@@ -152,7 +171,7 @@ class Uniform(Distribution):
         lo = _float_arg("low", low, lo=0.0)
         hi = _float_arg("high", high)
         super().__init__(_wrap(_core.Distribution, f"uniform(low={lo!r},high={hi!r})"),
-                         low=low, high=high)
+                         low=lo, high=hi)
 
 
 class Exponential(Distribution):
@@ -161,9 +180,10 @@ class Exponential(Distribution):
     def __init__(self, *, mean: float | None = None, rate: float | None = None):
         _check((mean is None) != (rate is None), "Exponential: give exactly one of mean= or rate=")
         if mean is not None:
-            spec, params = f"exponential(mean={_par('mean', mean)!r})", {"mean": mean}
+            params = {"mean": _par("mean", mean)}
         else:
-            spec, params = f"exponential(rate={_par('rate', rate)!r})", {"rate": rate}
+            params = {"rate": _par("rate", rate)}
+        spec = "exponential(" + ",".join(f"{k}={v!r}" for k, v in params.items()) + ")"
         super().__init__(_wrap(_core.Distribution, spec), **params)
 
 
@@ -171,7 +191,8 @@ class Normal(Distribution):
     """Normal with ``mean`` and standard deviation ``sd``."""
 
     def __init__(self, *, mean: float, sd: float):
-        super().__init__(_wrap(_core.Distribution, f"normal(mean={_par('mean', mean)!r},sd={_par('sd', sd)!r})"),
+        mean, sd = _par("mean", mean), _par("sd", sd)
+        super().__init__(_wrap(_core.Distribution, f"normal(mean={mean!r},sd={sd!r})"),
                          mean=mean, sd=sd)
 
 
@@ -184,7 +205,8 @@ class LogNormal(Distribution):
                  if v is not None}
         _check(set(given) in ({"mu", "sigma"}, {"median", "p99"}, {"median", "sigma"}),
                "LogNormal: give mu= and sigma=, median= and p99=, or median= and sigma=")
-        spec = "lognormal(" + ",".join(f"{k}={_par(k, v)!r}" for k, v in given.items()) + ")"
+        given = {k: _par(k, v) for k, v in given.items()}
+        spec = "lognormal(" + ",".join(f"{k}={v!r}" for k, v in given.items()) + ")"
         super().__init__(_wrap(_core.Distribution, spec), **given)
 
 
@@ -192,35 +214,40 @@ class Gamma(Distribution):
     """Gamma with ``shape`` and ``scale`` (mean shape·scale)."""
 
     def __init__(self, *, shape: float, scale: float):
-        super().__init__(
-            _wrap(_core.Distribution, f"gamma(shape={_par('shape', shape)!r},scale={_par('scale', scale)!r})"),
-            shape=shape, scale=scale)
+        shape, scale = _par("shape", shape), _par("scale", scale)
+        super().__init__(_wrap(_core.Distribution, f"gamma(shape={shape!r},scale={scale!r})"),
+                         shape=shape, scale=scale)
 
 
 class Weibull(Distribution):
     """Weibull with ``shape`` and ``scale``."""
 
     def __init__(self, *, shape: float, scale: float):
-        super().__init__(
-            _wrap(_core.Distribution, f"weibull(shape={_par('shape', shape)!r},scale={_par('scale', scale)!r})"),
-            shape=shape, scale=scale)
+        shape, scale = _par("shape", shape), _par("scale", scale)
+        super().__init__(_wrap(_core.Distribution, f"weibull(shape={shape!r},scale={scale!r})"),
+                         shape=shape, scale=scale)
 
 
 class BurrXII(Distribution):
     """Burr type XII, F(x) = 1 - (1 + (x/lambda_)^c)^(-k)."""
 
     def __init__(self, *, c: float, k: float, lambda_: float):
-        super().__init__(
-            _wrap(_core.Distribution,
-                  f"burr(c={_par('c', c)!r},k={_par('k', k)!r},lambda={_par('lambda', lambda_)!r})"),
-            c=c, k=k, lambda_=lambda_)
+        c, k, lambda_ = _par("c", c), _par("k", k), _par("lambda_", lambda_)
+        super().__init__(_wrap(_core.Distribution, f"burr(c={c!r},k={k!r},lambda={lambda_!r})"),
+                         c=c, k=k, lambda_=lambda_)
 
 
 class Empirical(Distribution):
     """Resamples the given observations (each equally likely)."""
 
     def __init__(self, samples):
-        values = [float(x) for x in np.asarray(samples, dtype=float).ravel()]
+        if isinstance(samples, (str, bytes)):
+            raise TypeError(f"samples must be numbers, got {type(samples).__name__} {samples!r}")
+        arr = np.asarray(samples)
+        if arr.dtype.kind not in "iuf" and not (
+                arr.dtype.kind == "O" and all(_is_number(x) for x in arr.ravel())):
+            raise TypeError(f"samples must be numbers, got {arr.dtype} values")
+        values = [float(x) for x in arr.ravel()]
         super().__init__(_wrap(_core.Distribution.empirical, values), samples=values)
 
 
@@ -228,22 +255,23 @@ class Percentiles(Distribution):
     """Inverse CDF linear between percentiles: ``{0: min, 50: median, ..., 100: max}`` (percent)."""
 
     def __init__(self, points: dict):
-        pts = sorted((float(p) / 100.0, float(v)) for p, v in dict(points).items())
-        super().__init__(_wrap(_core.Distribution.percentiles, pts),
-                         points={float(p): float(v) for p, v in dict(points).items()})
+        if not isinstance(points, dict):
+            raise TypeError(f"points must be a dict of percentile -> value, got "
+                            f"{type(points).__name__}")
+        norm = {_par("percentile", p): _par("value", v) for p, v in points.items()}
+        pts = sorted((p / 100.0, v) for p, v in norm.items())
+        super().__init__(_wrap(_core.Distribution.percentiles, pts), points=norm)
 
 
 def parse_distribution(spec: str | float) -> Distribution:
     """Parse a spec such as ``"lognormal(median=120,p99=900)"`` or a plain number."""
-    if isinstance(spec, (int, float)):
+    if _is_number(spec):
         return Constant(spec)
     if not isinstance(spec, str):
         raise TypeError(f"spec must be a number or a string such as "
                         f"'lognormal(median=120,p99=900)', got {type(spec).__name__}")
     core = _wrap(_core.Distribution, spec)
-    if core.family in ("constant", "uniform") and core.quantile(0.0) < 0:
-        raise ValueError(f"spec: {spec!r} gives negative times: times must be >= 0")
-    d = Distribution(core)
+    d = Distribution(core)  # refuses negative times
     d._params = {"spec": core.text}
     d.__class__ = _Parsed
     return d

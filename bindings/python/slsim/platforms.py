@@ -11,8 +11,8 @@ import datetime as _dt
 import json
 
 from . import _core
-from .distributions import (Distribution, _bool_arg, _float_arg, _int_arg, _str_arg,
-                            parse_distribution)
+from .distributions import (Distribution, _bool_arg, _float_arg, _int_arg, _is_number,
+                            _str_arg, parse_distribution)
 from .pricing import Bill
 from .workload import Workload
 
@@ -24,7 +24,9 @@ def _dist_or_none(name, value):
         return None
     if isinstance(value, Distribution):
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    if _is_number(value):
+        value = float(value)  # 5 and 5.0 are the same setting
+    if not isinstance(value, (float, str)):
         raise TypeError(f"{name} must be a number, a distribution spec string or a "
                         f"slsim distribution, got {type(value).__name__}")
     try:
@@ -100,12 +102,12 @@ class Lambda:
                             f"known: {sorted(self._FIELDS + ('provisioned_concurrency', 'provisioned', 'keep_alive_s', 'init_ms', 'functions'))}")
         if provisioned_concurrency is not None and provisioned is not None:
             raise ValueError("give provisioned_concurrency= or provisioned=, not both")
-        for k, v in kwargs.items():
-            _FIELD_CHECKS[k](k, v)
-        self._kwargs = dict(kwargs)
+        # Values are kept as their checks normalise them (512.0 -> 512 for a whole number, 300 ->
+        # 300.0 for a time), so equal settings give equal objects and equal reprs.
+        self._kwargs = {k: _FIELD_CHECKS[k](k, v) for k, v in kwargs.items()}
         if provisioned_concurrency is not None:
-            _int_arg("provisioned_concurrency", provisioned_concurrency, 0, 10_000_000)
-            self._kwargs["provisioned_concurrency"] = provisioned_concurrency
+            self._kwargs["provisioned_concurrency"] = _int_arg(
+                "provisioned_concurrency", provisioned_concurrency, 0, 10_000_000)
         if provisioned is not None:
             windows = []
             for w in provisioned:
@@ -115,13 +117,12 @@ class Lambda:
                 windows.append((_float_arg("provisioned start_s", w[0]),
                                 _float_arg("provisioned end_s", w[1]),
                                 _int_arg("provisioned count", w[2], 1, 10_000_000)))
-            self._kwargs["provisioned"] = [tuple(w) for w in provisioned]
+            self._kwargs["provisioned"] = windows
         self._keep_alive = _dist_or_none("keep_alive_s", keep_alive_s)
         self._init = _dist_or_none("init_ms", init_ms)
-        if keep_alive_s is not None:
-            self._kwargs["keep_alive_s"] = keep_alive_s
-        if init_ms is not None:
-            self._kwargs["init_ms"] = init_ms
+        for key, value in (("keep_alive_s", keep_alive_s), ("init_ms", init_ms)):
+            if value is not None:
+                self._kwargs[key] = float(value) if _is_number(value) else value
         if functions is not None and not isinstance(functions, dict):
             raise TypeError(f"functions must be a dict of name -> slsim.Lambda, got "
                             f"{type(functions).__name__}")
@@ -173,8 +174,16 @@ class Lambda:
         args = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
         return f"slsim.Lambda({args})"
 
+    def _key(self):
+        # keep_alive_s and init_ms compare as distributions (5.0 == Constant(5) == "5").
+        plain = {k: v for k, v in self._kwargs.items()
+                 if k not in ("keep_alive_s", "init_ms", "functions")}
+        return plain, self._keep_alive, self._init, self._functions
+
     def __eq__(self, other) -> bool:
-        return isinstance(other, Lambda) and repr(self) == repr(other)
+        if not isinstance(other, Lambda):
+            return NotImplemented
+        return self._key() == other._key()
 
     def __reduce__(self):
         return (_make_lambda, (self._kwargs,))

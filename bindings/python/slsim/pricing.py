@@ -56,6 +56,18 @@ class RateCard:
     def __repr__(self) -> str:
         return "slsim.RateCard()" if self._dir is None else f"slsim.RateCard({self._dir!r})"
 
+    def _key(self):
+        # The built-in card, or the directory it was loaded from (however it was spelled).
+        return None if self._dir is None else os.path.realpath(self._dir)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, RateCard):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
 
 _BUILTIN = None
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "slsim/core/stats.hpp"
@@ -204,4 +205,127 @@ TEST_CASE("Distribution: mutated specs parse or fail with invalid_argument", "[c
   CHECK(ok + bad == 5000);
   CHECK(ok > 100);
   CHECK(bad > 100);
+}
+
+namespace {
+std::string parse_error(const std::string& spec) {
+  try {
+    (void)Distribution::parse(spec);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+}  // namespace
+
+// Finding F3 (docs/testing.md): user text is quoted with its non-printable bytes escaped, so
+// what() is whole whatever the spec holds, and a long spec is cut.
+TEST_CASE("Distribution: messages escape bytes and cut long specs", "[core][dist]") {
+  using namespace std::string_literals;
+  CHECK(parse_error("lognormal\0(mu=1,sigma=1)"s) ==
+        "distribution: unknown family 'lognormal\\x00'; known: constant, uniform, exponential, "
+        "normal, lognormal, gamma, weibull, burr, empirical, percentiles");
+  CHECK_THAT(parse_error("\0\0x(mean=1)"s), Catch::StartsWith("distribution: unknown family "
+                                                              "'\\x00\\x00x'"));
+  CHECK_THAT(parse_error("normal(mean=1\t2,sd=1)"), Catch::Contains("'1\\x092' is not a number"));
+  CHECK_THAT(parse_error("normal(mean=\xc2\xb5,sd=1)"),
+             Catch::Contains("'\\xc2\\xb5' is not a number"));
+  CHECK_THAT(parse_error("normal(me'an=1,sd=1)"), Catch::Contains("'me\\x27an'"));
+  const std::string long_spec = "uniform(low=" + std::string(500, '7') + "x,high=1)";
+  const std::string msg = parse_error(long_spec);
+  CHECK(msg.size() < 150);
+  CHECK_THAT(msg, Catch::EndsWith("...' is not a number"));
+  // The family is checked before its arguments: their messages begin with it.
+  CHECK_THAT(parse_error("nope(mean=x)"), Catch::Contains("unknown family 'nope'"));
+}
+
+// Finding F4: subnormal numbers are read in every spelling (std::from_chars), and spec()
+// round-trips them; magnitudes that round to zero or infinity are refused as out of range.
+TEST_CASE("Distribution: subnormal numbers are read and round-trip", "[core][dist]") {
+  for (const char* spec :
+       {"1e-310", "0x1p-1074", "4.9e-324", "constant(value=2.2e-308)", "uniform(low=1e-320,high=1)",
+        "exponential(mean=1e-310)", "normal(mean=-1e-310,sd=1)", "empirical(1e-315,0,2)",
+        "percentiles(p0=1e-310,p100=1)", "gamma(shape=1e-6,scale=1)"}) {
+    INFO(spec);
+    const auto d = Distribution::parse(spec);
+    CHECK(Distribution::parse(d.spec()) == d);
+  }
+  CHECK(Distribution::parse("1e-310") == Distribution::constant(1e-310));
+  CHECK(Distribution::parse("0x1p-1074") == Distribution::parse("5e-324"));
+  CHECK(Distribution::parse("+2.5") == Distribution::constant(2.5));
+  CHECK(Distribution::parse("-0x1.8p1") == Distribution::constant(-3));
+  for (const char* spec : {"2e-324", "1e-400", "1e400", "-1e309"}) {
+    INFO(spec);
+    CHECK_THAT(parse_error(spec),
+               Catch::Contains("is out of range") && Catch::Contains("from 4.9e-324 to 1.8e308"));
+  }
+  for (const char* spec : {"++1", "+-1", "0x", "1,5", "0x+1", "1e", " "}) {
+    INFO(spec);
+    CHECK_THAT(parse_error(spec), !Catch::Contains("out of range") && !Catch::Equals("accepted"));
+  }
+}
+
+// Finding F7: Boost.Math's gamma quantile gives up from a shape of about 1e11; shapes above 1e6
+// (sd 0.1% of the mean) are refused with the allowed range.
+TEST_CASE("Distribution: gamma shapes are bounded so that every draw works", "[core][dist]") {
+  const auto d = Distribution::parse("gamma(shape=1e6,scale=2)");
+  RngStream rng(3, 1);
+  for (int i = 0; i < 100; ++i)
+    CHECK(d.sample(rng) == Approx(2e6).epsilon(0.01));
+  CHECK(d.quantile(0x1.0p-54) > 0);
+  CHECK(std::isfinite(d.quantile(1.0 - 0x1.0p-53)));
+  CHECK_THAT(parse_error("gamma(shape=1.000001e6,scale=1)"),
+             Catch::Contains("gamma: shape must be from 1e-6 to 1e6, got 1000001"));
+  CHECK_THAT(parse_error("gamma(shape=1e12,rate=0.1)"), Catch::Contains("shape must be from"));
+  CHECK_THAT(parse_error("gamma(shape=1e-310,scale=1)"), Catch::Contains("shape must be from"));
+  const auto tiny = Distribution::parse("gamma(shape=1e-6,scale=1)");
+  for (const double p : {0x1.0p-54, 0.5, 1.0 - 0x1.0p-53})
+    CHECK(std::isfinite(tiny.quantile(p)));
+}
+
+// Finding F8: parameters whose draws are infinite are refused, naming the parameters and the
+// bound; just inside the bound every draw (the quantiles at the ends of the uniform draws) is
+// finite.
+TEST_CASE("Distribution: parameters giving infinite draws are refused", "[core][dist]") {
+  const struct {
+    const char* spec;
+    const char* message;
+  } cases[] = {
+      {"weibull(shape=1e-300,scale=1)", "with this scale, shape must be at least 0.00508"},
+      {"weibull(shape=0.005,scale=1)", "shape must be at least 0.00508"},
+      {"burr(c=1e300,k=1e-300,lambda=1)", "k must be at least 0.0518"},
+      {"burr(c=0.01,k=1,lambda=1)", "with this k and lambda, c must be at least 0.0"},
+      {"exponential(mean=1e307)", "mean must be at most 4.8e+306"},
+      {"exponential(rate=1e-307)",
+       "rate=1e-307 give infinite draws (beyond 1.8e308): rate must be at least 2.09e-307"},
+      {"normal(mean=0,sd=1e308)", "|mean| + 8.29·sd must be at most 1.8e308"},
+      {"lognormal(mu=700,sigma=2)", "mu + 8.29·sigma must be at most 709.78"},
+      {"lognormal(median=1e300,p99=1e305)", "with this median, p99 must be at most 2.06e+302"},
+      {"lognormal(median=120,p99=1e300)", "with this median, p99 must be at most 9.41e+87"},
+      {"lognormal(median=1,sigma=100)", "mu + 8.29·sigma must be at most 709.78"},
+      {"lognormal(median=1e-300,p99=1e300)", "p99/median must be at most 1.8e308"},
+      {"gamma(shape=2,scale=1e307)", "with this shape, scale (1/rate) must be at most 4.44e+306"},
+      {"uniform(low=-1e308,high=1e308)", "high - low must be at most 1.8e308"},
+      {"percentiles(p0=-1e308,p100=1e308)", "maximum minus the minimum"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.spec);
+    const std::string msg = parse_error(c.spec);
+    CHECK_THAT(msg, Catch::Contains("give infinite draws") || Catch::Contains("p99/median"));
+    CHECK_THAT(msg, Catch::Contains(c.message));
+  }
+  // At the bounds the messages give, the largest draws are finite.
+  for (const char* spec : {"weibull(shape=0.00508,scale=1)", "burr(c=1e300,k=0.0518,lambda=1)",
+                           "exponential(mean=4.8e306)", "lognormal(median=120,p99=9.41e87)",
+                           "lognormal(median=1e300,p99=2.06e302)", "exponential(rate=2.09e-307)",
+                           "gamma(shape=2,scale=4.44e306)", "lognormal(mu=709,sigma=0.09)",
+                           "normal(mean=0,sd=2e307)"}) {
+    INFO(spec);
+    const auto d = Distribution::parse(spec);
+    CHECK(std::isfinite(d.quantile(1.0 - 0x1.0p-53)));
+    CHECK(std::isfinite(d.quantile(0x1.0p-54)));
+    RngStream rng(5, 2);
+    for (int i = 0; i < 1000; ++i)
+      CHECK(std::isfinite(d.sample(rng)));
+  }
 }

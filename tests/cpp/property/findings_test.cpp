@@ -59,13 +59,13 @@ TEST_CASE("Lambda finding F1: account concurrency below the unreserved minimum r
   CHECK(r.counts.completed == 1);
 }
 
-// F2 (property test): provisioned environments are not counted against the function's
+// F2 (property test; fixed): provisioned environments are not counted against the function's
 // reserved concurrency. Reserved 1; an on-demand environment runs 60 s from t=0; a provisioned
 // window of 1 starts at t=9 and serves the arrival at t=10 while the first still runs: two
 // invocations of the function at once. (Two overlapping windows of 1 under a reserved 1 give
 // the same.) Found by lambda_property_test, case seed 20261142.
 TEST_CASE("Lambda finding F2: provisioned plus on-demand stays within reserved concurrency",
-          "[lambda][finding][!mayfail]") {
+          "[lambda][finding]") {
   LambdaOptions o;
   o.as_of = Date(2025, 1, 1);
   LambdaFunctionConfig c;
@@ -87,13 +87,13 @@ TEST_CASE("Lambda finding F2: provisioned plus on-demand stays within reserved c
   }
 }
 
-// F3 (fuzz_distribution): a spec with a NUL byte is refused with a message that quotes it raw,
-// so what() — a C string — stops at the NUL: empty when the family name starts with one
+// F3 (fuzz_distribution; fixed): a spec with a NUL byte is refused with a message that quotes it
+// raw, so what() — a C string — stops at the NUL: empty when the family name starts with one
 // ("\0\0\0\0\0nomrrmal](mean=10,swei5,s0)m=2)" gives ""), cut mid-quote otherwise
 // ("distribution: unknown family 'lognormal"). Python would raise ValueError(""). Input:
 // tests/fuzz/findings/distribution/F3-nul-in-spec. The message should show such bytes escaped.
 TEST_CASE("Distribution finding F3: a NUL byte in a spec still gives a whole message",
-          "[distribution][finding][!mayfail]") {
+          "[distribution][finding]") {
   using namespace std::string_literals;
   for (const std::string& spec :
        {"\0\0\0\0\0nomrrmal](mean=10,swei5,s0)m=2)"s, "lognormal\0(mu=1,sigma=1)"s}) {
@@ -109,14 +109,14 @@ TEST_CASE("Distribution finding F3: a NUL byte in a spec still gives a whole mes
   }
 }
 
-// F4 (fuzz_distribution): subnormal numbers. parse() reads numbers with std::stod, which throws
-// out_of_range for a decimal subnormal, so "1e-310" is refused as "not a number"; the same value
-// in hex ("0x1p-1074", which strtod reads exactly) is accepted, and its spec() —
+// F4 (fuzz_distribution; fixed): subnormal numbers. parse() reads numbers with std::stod, which
+// throws out_of_range for a decimal subnormal, so "1e-310" is refused as "not a number"; the same
+// value in hex ("0x1p-1074", which strtod reads exactly) is accepted, and its spec() —
 // "constant(value=5e-324)" — is then refused: the documented round trip breaks. Input:
 // tests/fuzz/findings/distribution/F4-subnormal-round-trip. Either accept subnormals (from_chars
 // does) or refuse them in every spelling with a message that says why.
 TEST_CASE("Distribution finding F4: a subnormal value round-trips through spec()",
-          "[distribution][finding][!mayfail]") {
+          "[distribution][finding]") {
   const auto d = Distribution::parse("0x1p-1074");
   CHECK_NOTHROW(Distribution::parse(d.spec()));
   CHECK_NOTHROW(Distribution::parse("1e-310"));
@@ -152,14 +152,13 @@ TEST_CASE("Scenario finding F6: a bad arch is reported under arch",
   CHECK(msg.find("lambda.runtime") == std::string::npos);
 }
 
-// F7 (fuzz_distribution): gamma(shape=1e12,scale=1) is accepted, but sample() and quantile()
-// then throw boost::math::evaluation_error ("Series evaluation exceeded 1000000 iterations")
-// — not an invalid_argument, so a simulation using it ends in an internal error. Input:
-// tests/fuzz/findings/distribution/F7-gamma-huge-shape (shape 2e30, rate 0.1). Either refuse
-// such shapes in parse() with the allowed range, or make the quantile cope (for a huge shape
+// F7 (fuzz_distribution; fixed, shapes above 1e6 refused): gamma(shape=1e12,scale=1) is accepted,
+// but sample() and quantile() then throw boost::math::evaluation_error ("Series evaluation exceeded
+// 1000000 iterations") — not an invalid_argument, so a simulation using it ends in an internal
+// error. Input: tests/fuzz/findings/distribution/F7-gamma-huge-shape (shape 2e30, rate 0.1). Either
+// refuse such shapes in parse() with the allowed range, or make the quantile cope (for a huge shape
 // the gamma is close to normal).
-TEST_CASE("Distribution finding F7: an accepted gamma can be sampled",
-          "[distribution][finding][!mayfail]") {
+TEST_CASE("Distribution finding F7: an accepted gamma can be sampled", "[distribution][finding]") {
   for (const char* spec :
        {"gamma(shape=1e12,scale=1)",
         "gamma(shape=1999999999999999999999999999999.99999999999999999999999999,rate=00.1)"}) {
@@ -177,13 +176,12 @@ TEST_CASE("Distribution finding F7: an accepted gamma can be sampled",
   }
 }
 
-// F8 (reading the fuzz corpus): specs whose every draw, or some quantiles, are infinite are
+// F8 (reading the fuzz corpus; fixed): specs whose every draw, or some quantiles, are infinite are
 // accepted — weibull(shape=1e-300,scale=1) has quantile(0.99) = inf, burr(c=1e300,k=1e-300,
 // lambda=1) draws inf. Used as a duration they fail deep in a run with "from_seconds: value is
 // not a finite time in range" (an internal name). parse() should refuse parameters whose
 // draws are not finite (or the model say which setting gave an infinite duration).
-TEST_CASE("Distribution finding F8: accepted specs draw finite values",
-          "[distribution][finding][!mayfail]") {
+TEST_CASE("Distribution finding F8: accepted specs draw finite values", "[distribution][finding]") {
   for (const char* spec : {"weibull(shape=1e-300,scale=1)", "burr(c=1e300,k=1e-300,lambda=1)"}) {
     INFO(spec);
     Distribution d;

@@ -148,12 +148,9 @@ std::string check_case(const property::LambdaCase& k, Coverage& cov) {
   if (k.trace.function_names.size() == 1) {
     const auto it = k.options.functions.find(k.trace.function_names[0]);
     const auto& cfg = it != k.options.functions.end() ? it->second : k.options.defaults;
-    // Provisioned environments are not counted against the reserved concurrency today
-    // (finding F2, docs/testing.md; regression test in fuzz_findings_test.cpp): checked only
-    // without provisioned windows until that is fixed.
-    constexpr bool kReservedIncludesProvisioned = false;
-    if (cfg.reserved_concurrency && (kReservedIncludesProvisioned || cfg.provisioned.empty()) &&
-        r.max_busy > *cfg.reserved_concurrency)
+    // Provisioned environments count against the reserved concurrency (finding F2, fixed;
+    // regression test in findings_test.cpp).
+    if (cfg.reserved_concurrency && r.max_busy > *cfg.reserved_concurrency)
       why << "max_busy " << r.max_busy << " > reserved " << *cfg.reserved_concurrency << "; ";
   }
   for (const auto& sec : r.timeseries) {
