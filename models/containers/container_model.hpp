@@ -85,9 +85,14 @@ struct Level {
     max = std::max(max, v);
   }
   void add(TimePoint t, double d) { set(t, value + d); }
+  /// Adds `d` now and back to `since`, which is time 0 in every use (a service found late
+  /// whose initial tasks ran from the start): the level was `d` higher over the whole past, so
+  /// its maximum is too (for a later `since` this maximum would be an upper bound).
   void add_since(TimePoint since, TimePoint t, double d) {
+    const double past_max = max + d;
     add(t, d);
     area += d * static_cast<double>((t - since).count());
+    max = std::max(max, past_max);
   }
   double integral(TimePoint t) const {
     return area + value * static_cast<double>((t - last).count());

@@ -1,0 +1,84 @@
+// Regression tests for findings of the container and Batch property tests
+// (container_property_test.cpp, batch_property_test.cpp; docs/testing.md, "Property tests").
+// Ids P1, P2, ... are this file's. A finding in code another area owns is tagged [!mayfail]
+// until its owner fixes it: the test runs and reports, but does not fail the suite.
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "slsim/batch/batch.hpp"
+#include "slsim/containers/containers.hpp"
+#include "slsim/workload/array_source.hpp"
+
+using namespace slsim;
+
+namespace {
+
+ArraySource trace(const WorkloadColumns& c) {
+  FunctionTable table;
+  auto rows = ArraySource::prepare(c, table);
+  return ArraySource(std::move(rows), std::move(table));
+}
+
+}  // namespace
+
+// P1 (open, models/pricing/pricing.cpp): every bill line is rounded to cents on its own, and a
+// discount line (Fargate Spot, EC2 Spot, a Savings Plans discount) is a share of the unrounded
+// charges. Charges of a fraction of a cent each round to 0 while their discount rounds to -1
+// cent: a bill of -$0.01. Found on Fargate (property case seed 20261284: Fargate Spot vCPU
+// 0.469 c and memory 0.412 c round to 0, the 70 % discount of 0.881 c to -1 c) and on Batch
+// (seed 25261526: EC2 Spot lines and a 35 % discount, total -1 c). A bill is never negative:
+// the discount should be taken from the rounded charges (or the platform's total floored at 0).
+TEST_CASE("Container finding P1: a discount never makes a bill negative",
+          "[containers][finding][!mayfail]") {
+  const auto& rc = RateCard::builtin();
+  PricingOptions po;
+  po.as_of = Date(2023, 1, 1);
+  Usage u;
+  // 1 vCPU and 8 GB on Fargate Spot for 417 s: 0.1158 vCPU-hours, 0.9267 GB-hours.
+  u.fargate.push_back(FargateUsage{Arch::kX86_64, true, 1, 417'000, 8192 * 417, 0});
+  const Bill b = rc.price(u, po);
+  CHECK(b.total_cents() >= 0);
+
+  // The same through the model: one Fargate Spot task of 1 vCPU and 8 GB for 417 s.
+  FargateOptions o;
+  o.as_of = po.as_of;
+  o.defaults.vcpu = 1;
+  o.defaults.memory_gb = 8;
+  o.defaults.tasks = 1;
+  o.defaults.spot = true;
+  o.defaults.spot_interruption_pct = 0;
+  o.defaults.lb_timeout_s = 4000;
+  auto w = trace({{0.0}, {417'000.0}, {0}, {"api"}, {}, {}});
+  const auto r = simulate_fargate(w, o);
+  REQUIRE(r.outcomes.completed == 1);
+  CHECK(r.bill.total_cents() >= 0);
+}
+
+// P2 (fixed, models/containers/container_model.hpp): the time-weighted mean of tasks (and of EC2
+// hosts) exceeded their maximum. A service first seen late in the trace is deployed "since
+// time 0" (its tasks' area is added back to the start), but the maximum only looked at the
+// level now: when another service's tasks had already stopped, the past level (both services'
+// tasks together) was higher than any level recorded. Property case seeds 20261699 (Fargate,
+// mean 4.18 > max 4) and 20262201 (ECS, mean 5.36 > max 5).
+TEST_CASE("Container finding P2: tasks' mean never exceeds their maximum",
+          "[containers][finding]") {
+  // Service "a" runs 3 tasks from 0 until a scheduled action at 60 s sets its count to 0;
+  // function "b" first arrives at 600 s, and its 3 fixed tasks count from time 0: 6 tasks ran
+  // at once during the first minute.
+  FargateOptions o;
+  o.as_of = Date(2024, 1, 1);
+  ServiceConfig a;
+  a.functions = {"a"};
+  a.initial_tasks = 3;
+  a.min_tasks = 0;
+  a.max_tasks = 3;
+  a.schedule = {ScheduledAction{60, 0, 0}};
+  o.services["a"] = a;
+  o.defaults.tasks = 3;
+  auto w = trace({{0.0, 600.0}, {10.0, 10.0}, {0, 1}, {"a", "b"}, {}, {}});
+  const auto r = simulate_fargate(w, o);
+  REQUIRE(r.outcomes.completed == 2);
+  CHECK(r.instances_mean <= r.instances_max);
+  CHECK(r.instances_max == 6);
+}
