@@ -31,6 +31,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -49,6 +50,8 @@ constexpr std::uint64_t kSeedOffset = 5'000'000;  // Batch cases apart from the 
 
 struct Coverage {
   std::uint64_t ran = 0, refused_config = 0;
+  std::map<std::string, std::uint64_t> refused_by;  ///< refusals by the setting named
+  std::map<std::string, std::string> refused_example;
   std::uint64_t completed = 0, failed = 0, timed_out = 0, unfinished = 0, retries = 0;
   std::uint64_t interruptions = 0, arrays = 0, fargate_tasks = 0, launches = 0, cold = 0;
   std::uint64_t before_fargate = 0, with_fargate = 0;
@@ -72,11 +75,12 @@ std::string check_case(const property::PlatformCase<BatchOptions>& k, Coverage& 
   BatchResult r;
   try {
     r = simulate_batch(src, o);
-  } catch (const ConfigError&) {
+  } catch (const ConfigError& e) {
     // Refused by validate_batch_options, or a job no environment of its queue can hold (the
     // model refuses it when the function first arrives).
     ++cov.refused_config;
-    return "";
+    if (++cov.refused_by[e.key()] == 1) cov.refused_example[e.key()] = e.what();
+    return property::check_refusal(e);
   } catch (const std::exception& e) {
     return std::string("a generated configuration failed: ") + e.what();
   }
@@ -239,6 +243,22 @@ TEST_CASE("Batch property: generated configurations keep every invariant", "[pro
     }
   }
   INFO(cases << " cases, " << cov.ran << " ran, " << cov.refused_config << " refused");
+  if (property::verbose()) {
+    WARN("batch: " << cases << " cases, " << cov.ran << " ran, " << cov.refused_config
+                   << " refused; jobs completed " << cov.completed << ", failed " << cov.failed
+                   << ", timed out " << cov.timed_out << ", unfinished " << cov.unfinished
+                   << "; retries " << cov.retries << ", interruptions " << cov.interruptions
+                   << ", array jobs " << cov.arrays << ", Fargate tasks " << cov.fargate_tasks
+                   << ", instances " << cov.launches << ", cold starts " << cov.cold
+                   << "; cases before Batch on Fargate " << cov.before_fargate
+                   << ", with Fargate environments " << cov.with_fargate);
+  }
+  if (property::verbose()) {
+    std::ostringstream keys;
+    for (const auto& [key, count] : cov.refused_by)
+      keys << key << " " << count << " (" << cov.refused_example[key] << "); ";
+    WARN("refused by setting: " << keys.str());
+  }
   CHECK(failed == 0);
   CHECK(cov.refused_config < static_cast<std::uint64_t>(cases) / 4);  // most cases run
   if (cases < 1000) return;

@@ -28,6 +28,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -44,6 +45,8 @@ namespace {
 /// Coverage of the generated cases, so the test cannot pass on easy cases only.
 struct Coverage {
   std::uint64_t ran = 0, refused_config = 0;
+  std::map<std::string, std::uint64_t> refused_by;  ///< refusals by the setting named
+  std::map<std::string, std::string> refused_example;
   std::uint64_t completed = 0, failed = 0, timed_out = 0, refused = 0, unfinished = 0;
   std::uint64_t retries = 0, cold_starts = 0, spot_interruptions = 0, scale_outs = 0, scale_ins = 0,
                 launched = 0, spot = 0, arm = 0, early = 0, late = 0;
@@ -62,9 +65,11 @@ std::string check_case(const property::PlatformCase<ContainerOptions>& k, Covera
   ContainerResult r;
   try {
     r = simulate_containers(src, o);
-  } catch (const ConfigError&) {
-    ++cov.refused_config;  // refused by validate_containers: never runs or bills
-    return "";
+  } catch (const ConfigError& e) {
+    // Refused by validate_containers: never runs or bills.
+    ++cov.refused_config;
+    if (++cov.refused_by[e.key()] == 1) cov.refused_example[e.key()] = e.what();
+    return property::check_refusal(e);
   } catch (const std::exception& e) {
     return std::string("a generated configuration failed: ") + e.what();
   }
@@ -198,6 +203,24 @@ void run_property(LaunchType lt, std::uint64_t seed_offset) {
   }
   INFO(cases << " cases, " << cov.ran << " ran, " << cov.refused_config
              << " refused by the validator");
+  if (property::verbose()) {
+    WARN(to_string(lt) << ": " << cases << " cases, " << cov.ran << " ran, " << cov.refused_config
+                       << " refused; requests completed " << cov.completed << ", failed "
+                       << cov.failed << ", timed out " << cov.timed_out << ", refused "
+                       << cov.refused << ", unfinished " << cov.unfinished << "; retries "
+                       << cov.retries << ", cold starts " << cov.cold_starts
+                       << ", Spot interruptions " << cov.spot_interruptions << ", scale-outs "
+                       << cov.scale_outs << ", scale-ins " << cov.scale_ins
+                       << ", instances launched " << cov.launched << "; cases with Spot "
+                       << cov.spot << ", arm64 " << cov.arm << ", before 2019-01-07 " << cov.early
+                       << ", from 2022-09-08 " << cov.late);
+  }
+  if (property::verbose()) {
+    std::ostringstream keys;
+    for (const auto& [key, count] : cov.refused_by)
+      keys << key << " " << count << " (" << cov.refused_example[key] << "); ";
+    WARN("refused by setting: " << keys.str());
+  }
   CHECK(failed == 0);
   CHECK(cov.refused_config < static_cast<std::uint64_t>(cases) / 4);  // most cases run
   if (cases < 1000) return;                                           // coverage needs many cases

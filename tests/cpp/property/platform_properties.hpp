@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <future>
 #include <sstream>
 #include <string>
@@ -12,6 +13,12 @@
 #include "slsim/pricing/pricing.hpp"
 
 namespace slsim::property {
+
+/// $SLSIM_PROPERTY_VERBOSE set: the tests print what their cases covered.
+inline bool verbose() {
+  const char* v = std::getenv("SLSIM_PROPERTY_VERBOSE");
+  return v && *v;
+}
 
 inline bool bad(double x) {
   return std::isnan(x) || std::isinf(x) || x < 0;
@@ -106,6 +113,18 @@ inline void check_shape(const PlatformResult& r, std::uint64_t n, std::ostringst
   constexpr bool kNegativeRoundingFixed = false;
   if (r.bill.total_cents() < (kNegativeRoundingFixed ? 0 : -discounts))
     why << "negative bill " << bill_text(r.bill) << "; ";
+}
+
+/// A refusal names a setting and says what is allowed, without internal names: "" or what is
+/// wrong with it.
+inline std::string check_refusal(const std::invalid_argument& e) {
+  const std::string what = e.what();
+  for (const char* internal : {"no rule '", "from_seconds", "std::", "slsim::"}) {
+    if (what.find(internal) != std::string::npos)
+      return "a refusal names an internal name (" + std::string(internal) + "): " + what;
+  }
+  if (what.size() < 10) return "a refusal without a message: '" + what + "'";
+  return "";
 }
 
 /// Runs `simulate` again on another thread: the same JSON, or what differs.
