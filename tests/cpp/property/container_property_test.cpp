@@ -95,6 +95,14 @@ std::string check_case(const property::PlatformCase<ContainerOptions>& k, Covera
   if (r.outcomes.failed > 0 && extra(r, "tasks_stopped") == 0)
     why << "failed requests without a task stopped; ";
 
+  // A request that completed did so within its load balancer's timeout (else it timed out).
+  double timeout_s = o.defaults.lb_timeout_s;
+  for (const auto& [name, s] : o.services)
+    timeout_s = std::max(timeout_s, s.lb_timeout_s);
+  if (r.latency_completed_ms.count() && r.latency_completed_ms.max() > timeout_s * 1000 + 1e-3)
+    why << "a request completed after " << r.latency_completed_ms.max() << " ms, past every "
+        << "timeout; ";
+
   // 3. The bill is the rate card's price of the recorded usage.
   PricingOptions po;
   po.as_of = o.as_of;
@@ -252,6 +260,35 @@ TEST_CASE("Fargate property: generated deployments keep every invariant",
 
 TEST_CASE("ECS property: generated deployments keep every invariant", "[property][containers]") {
   run_property(LaunchType::kEc2, 0);
+}
+
+TEST_CASE("Container property: Spot interruptions keep every invariant", "[property][containers]") {
+  const int cases = std::max(1, property::case_count() / 5);
+  const std::uint64_t base = property::base_seed() + 1'000'000;
+  for (auto lt : {LaunchType::kFargate, LaunchType::kEc2}) {
+    Coverage cov;
+    int failed = 0;
+    for (int i = 0; i < cases; ++i) {
+      const auto k = property::spot_case(base + static_cast<std::uint64_t>(i), lt);
+      const std::string why = check_case(k, cov);
+      if (!why.empty() && ++failed <= 5) {
+        FAIL_CHECK(to_string(lt) << " Spot case seed " << k.seed << ": " << why);
+      }
+    }
+    if (property::verbose()) {
+      WARN(to_string(lt) << " Spot: " << cases << " cases, " << cov.ran << " ran; Spot "
+                         << "interruptions " << cov.spot_interruptions << ", requests retried "
+                         << cov.retries << ", failed " << cov.failed << ", completed "
+                         << cov.completed);
+    }
+    CHECK(failed == 0);
+    CHECK(cov.refused_config < static_cast<std::uint64_t>(cases) / 4);
+    if (cases >= 1000) {
+      CHECK(cov.spot_interruptions > 0);
+      CHECK(cov.retries > 0);
+      CHECK(cov.failed > 0);
+    }
+  }
 }
 
 TEST_CASE("Container property: the generator is deterministic", "[property][containers]") {

@@ -137,3 +137,40 @@ TEST_CASE("Batch finding P4: Batch on EC2 before the first EC2 prices names as_o
     }
   }
 }
+
+// P5 (fixed, models/containers/task_lifecycle.cpp): a service first seen late in the trace is
+// back-dated to time 0 with the instances it needs (docs/models.md, "Services"), and the
+// check that the group may launch one looked at the instances running now only. When the group
+// had been at max_instances earlier (instances since scaled in or reclaimed by Spot), the
+// back-dated instance made more instances run at once than the group's maximum, and billed
+// them. Found by the ECS Spot property test (seed 21261179: hosts_max 4, max_instances 3).
+// Now such a task waits for capacity like one that finds the group full.
+TEST_CASE("Container finding P5: a late service's back-dated instance keeps max_instances",
+          "[containers][finding]") {
+  EcsOptions o;
+  o.as_of = Date(2024, 1, 1);
+  o.cluster.instance_types = {"m5.large"};
+  o.cluster.min_instances = 0;
+  o.cluster.max_instances = 1;
+  o.cluster.managed_scaling = true;
+  // Service "a" holds the one instance until a scheduled action at 60 s scales it to 0; the
+  // empty instance is scaled in 15 minutes later. Function "b" first arrives at 1,800 s.
+  ServiceConfig a;
+  a.functions = {"a"};
+  a.vcpu = 1;
+  a.memory_gb = 2;
+  a.initial_tasks = 1;
+  a.min_tasks = 0;
+  a.max_tasks = 1;
+  a.schedule = {ScheduledAction{60, 0, 0}};
+  o.services["a"] = a;
+  o.defaults.vcpu = 1;
+  o.defaults.memory_gb = 2;
+  o.defaults.tasks = 1;
+  o.defaults.lb_timeout_s = 4000;
+  auto w = trace({{0.0, 1800.0}, {10.0, 10.0}, {0, 1}, {"a", "b"}, {}, {}});
+  const auto r = simulate_ecs(w, o);
+  CHECK(r.outcomes.completed == 2);
+  CHECK(r.hosts_max <= 1);
+  CHECK(r.hosts_mean <= r.hosts_max);
+}

@@ -404,6 +404,39 @@ inline PlatformCase<ContainerOptions> container_case(std::uint64_t seed, LaunchT
   return c;
 }
 
+/// A container case made for Spot interruptions with requests in flight: every service on
+/// Spot (Fargate Spot from 2019-12-03; a Spot cluster on EC2) losing all its capacity in a
+/// month, and requests of 1–20 minutes spread over up to 6 hours, so interruptions (rare in a
+/// half-hour trace) find requests to retry or fail.
+inline PlatformCase<ContainerOptions> spot_case(std::uint64_t seed, LaunchType lt,
+                                                const RateCard& rc = RateCard::builtin()) {
+  auto c = container_case(seed, lt, rc);
+  Draw d(seed ^ 0x5B07);
+  const double span_s = d.uniform(3600, 6 * 3600);
+  double t = 0;
+  for (std::size_t i = 0; i < c.trace.arrival_s.size(); ++i) {
+    if (!d.chance(0.3))
+      t += d.uniform(0, 2 * span_s / static_cast<double>(c.trace.arrival_s.size()));
+    c.trace.arrival_s[i] = t;
+    c.trace.duration_ms[i] = d.uniform(60'000, 1'200'000);
+  }
+  auto& o = c.options;
+  const auto spot = [&](ServiceConfig& s) {
+    s.lb_timeout_s = 4000;
+    if (lt != LaunchType::kFargate || o.as_of < Date(2019, 12, 3)) return;
+    s.spot = true;
+    s.spot_interruption_pct = 100;
+  };
+  spot(o.defaults);
+  for (auto& [name, s] : o.services)
+    spot(s);
+  if (lt == LaunchType::kEc2) {
+    o.cluster.spot = true;
+    o.cluster.spot_interruption_pct = 100;
+  }
+  return c;
+}
+
 inline PlatformCase<BatchOptions> batch_case(std::uint64_t seed,
                                              const RateCard& rc = RateCard::builtin()) {
   Draw d(seed);
