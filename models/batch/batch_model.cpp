@@ -39,6 +39,7 @@ struct Job {
   std::uint16_t attempts = 0;
   std::uint8_t result = kOk;
   bool end_pending = false;
+  bool cold = false;  // the current (last) attempt waited for a new instance or task
 };
 
 struct Env {
@@ -165,12 +166,15 @@ class BatchModel final : public Component {
     std::uint64_t runnable = 0;
     for (const auto& q : queues_) {
       runnable += q.jobs.size();
+      for (const auto j : q.jobs)
+        if (jobs_[j].attempts > 0 && jobs_[j].cold) ++cold_jobs_;  // its last attempt's
       if (!o_.record_jobs) continue;
       for (const auto j : q.jobs)
         res_.jobs.push_back(
             {to_seconds(jobs_[j].arrival), -1, -1, jobs_[j].fn, jobs_[j].attempts, 3});
     }
     res_.outcomes.unfinished = runnable;
+    res_.cold_invocations = cold_jobs_;
     if (runnable > 0) {
       note(
           fmt::format("{} job(s) still RUNNABLE at the end: no compute environment of their queue "
@@ -313,10 +317,12 @@ class BatchModel final : public Component {
         }
         terminate(e, i, sim.now());
         // AWS keeps minvCpus: a reclaimed instance below it is replaced (with the launch delay).
+        // The replacement gets no scale-down check: it is needed for minvCpus (a job placed on
+        // it schedules one when it ends), and a check would keep the run alive after the work,
+        // reclaim after reclaim (finding P6).
         while (envs_[e].ec2->below_min()) {
           const std::uint32_t k = envs_[e].ec2->launch_ready(sim.now(), launch_);
           launched(e, k, sim.now());
-          idle(e, k, sim.now());
         }
         request_tick(sim.now());
         break;
@@ -547,6 +553,7 @@ class BatchModel final : public Component {
       b.inst = kNone;
       b.task_start = now + starting_ + fargate_start_;
       ++res_.cold_starts;  // every Fargate attempt is a new task
+      b.cold = true;
       begin_attempt(j, b.task_start, now);
       return true;
     }
@@ -567,7 +574,8 @@ class BatchModel final : public Component {
     b.env = e;
     b.inst = i;
     const TimePoint started = std::max(now + starting_, in.ready);
-    if (in.ready > now + starting_) ++res_.cold_starts;  // waited for a new instance
+    b.cold = in.ready > now + starting_;
+    if (b.cold) ++res_.cold_starts;  // waited for a new instance
     b.task_start = started;
     begin_attempt(j, started, now);
     return true;
@@ -654,6 +662,7 @@ class BatchModel final : public Component {
       }
       last_end_ = std::max(last_end_, now);
       any_end_ = true;
+      if (b.cold) ++cold_jobs_;
       if (o_.record_jobs) {
         res_.jobs.push_back({to_seconds(b.arrival), to_seconds(b.run_start), to_seconds(now), b.fn,
                              b.attempts,
@@ -723,6 +732,7 @@ class BatchModel final : public Component {
   RunningStats run_time_s_;
   std::uint64_t interruptions_ = 0, instances_interrupted_ = 0, errors_ = 0, array_jobs_ = 0;
   std::uint64_t runnable_ = 0, runnable_max_ = 0;
+  std::uint64_t cold_jobs_ = 0;  // jobs whose last attempt started cold
   BatchResult res_;
   std::vector<std::string> notes_;
 };

@@ -150,6 +150,17 @@ std::string check_case(const property::PlatformCase<BatchOptions>& k, Coverage& 
   if (extra(r, "array_jobs") > static_cast<double>(r.arrived)) why << "more arrays than jobs; ";
   if (extra(r, "runnable_max") > static_cast<double>(r.arrived)) why << "runnable_max > jobs; ";
   if (extra(r, "makespan_s") > r.span_s + 1e-6) why << "makespan beyond the span; ";
+  // The run ends with the work: after the last job's end (or the last arrival and its array
+  // window) only scale-down checks and one scheduler pass remain.
+  if (n > 0) {
+    double window_s = o.job.array_window_s;
+    for (const auto& [name, def] : o.functions)
+      window_s = std::max(window_s, def.array_window_s);
+    const double last_end = k.trace.arrival_s.front() + extra(r, "makespan_s");
+    const double work_end = std::max(k.trace.arrival_s.back() + window_s, last_end);
+    if (r.span_s > work_end + o.scale_down_delay_s + o.scheduler_interval_s + 1e-3)
+      why << "the run went on to " << r.span_s << " s, the work ended at " << work_end << " s; ";
+  }
   // Little's law, as a bound: the completed jobs' run time is part of the time jobs were placed.
   const double run_s = extra(r, "run_time_mean_s") * static_cast<double>(r.outcomes.completed);
   if (run_s > r.instances_mean * r.span_s * (1 + 1e-9) + 1e-6)
@@ -199,6 +210,17 @@ std::string check_case(const property::PlatformCase<BatchOptions>& k, Coverage& 
   if (extra(r, "fargate_tasks") != static_cast<double>(tasks))
     why << extra(r, "fargate_tasks") << " Fargate tasks, " << tasks << " billed; ";
   if (tasks > r.attempts) why << "more Fargate tasks than attempts; ";
+  // maxvCpus caps each EC2 environment, "exceeded by at most one instance": n instances of at
+  // least `smallest` vCPUs each, all but the last launched under the cap.
+  double smallest = 1e9, host_cap = 0;
+  for (const auto& t : rc.instance_types(o.as_of, o.region))
+    smallest = std::min(smallest, rc.instance(t, o.as_of, o.region).vcpu);
+  for (const auto& ce : o.compute_environments)
+    if (!is_fargate(ce.compute))
+      host_cap += std::floor(std::max(ce.max_vcpus, ce.desired_vcpus.value_or(0)) / smallest) + 1;
+  if (r.hosts_max > host_cap)
+    why << "hosts_max " << r.hosts_max << " > the environments' max_vcpus allow (" << host_cap
+        << " instances); ";
   if (!any_ec2 && (instances > 0 || r.hosts_max > 0))
     why << "EC2 instances without EC2 environments; ";
   if (!any_fargate && tasks > 0) why << "Fargate tasks without Fargate environments; ";

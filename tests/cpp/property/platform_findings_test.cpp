@@ -174,3 +174,53 @@ TEST_CASE("Container finding P5: a late service's back-dated instance keeps max_
   CHECK(r.hosts_max <= 1);
   CHECK(r.hosts_mean <= r.hosts_max);
 }
+
+// P6 (fixed, models/batch/batch_model.cpp): with Spot reclaims more frequent than
+// scale_down_delay_s, an environment's minvCpus instances kept the simulation running long after
+// the last job: each reclaimed instance was replaced (to keep minvCpus) with a new scale-down
+// check, which kept the run alive; the next reclaim usually came before that check, and so on.
+// Property case seed 25261927: 15 jobs done in 431 s, a span of 621 days, 1,378,875 instances
+// launched and $4,586 billed. The replacement needs no scale-down check of its own (it is at
+// minvCpus; a job placed on it later schedules one when it ends), so the run ends with the work.
+TEST_CASE("Batch finding P6: Spot reclaims of minvCpus instances end with the work",
+          "[batch][finding]") {
+  BatchOptions o;
+  o.as_of = Date(2024, 1, 1);
+  auto& ce = o.compute_environments.front();
+  ce.compute = BatchCompute::kSpot;
+  ce.instance_types = {"c5.large"};
+  ce.min_vcpus = 2;
+  ce.max_vcpus = 8;
+  o.spot_interruptions_per_hour = 60;  // a mean of one minute between reclaims
+  o.scale_down_delay_s = 600;
+  o.job.vcpu = 1;
+  o.job.memory_gb = 1;
+  auto w = trace({{0.0}, {10'000.0}, {0}, {"job"}, {}, {}});
+  const auto r = simulate_batch(w, o);
+  CHECK(r.arrived == 1);
+  // The run ends by the first scale-down check (600 s), whatever the reclaims.
+  CHECK(r.span_s <= 700);
+  for (const auto& [name, v] : r.extra)
+    if (name == "instance_hours") CHECK(v < 1);
+}
+
+// P7 (fixed, models/batch/batch_model.cpp): Batch counted cold starts per attempt and gave no
+// count of jobs whose last attempt started cold, so `cold_start_invocation_fraction` ("share of
+// arrivals whose (last) attempt started cold, at most 1") was attempts / jobs: 2.55 in property
+// case seed 25267286 (97 cold attempts for 38 jobs). Every attempt on Fargate is a new task, so
+// one job retried twice read 3.
+TEST_CASE("Batch finding P7: the cold-start fraction is a share of jobs, at most 1",
+          "[batch][finding]") {
+  BatchOptions o;
+  o.as_of = Date(2024, 1, 1);
+  auto& ce = o.compute_environments.front();
+  ce.compute = BatchCompute::kFargate;
+  o.job.attempts = 3;
+  o.job.error_probability = 1;
+  auto w = trace({{0.0}, {1'000.0}, {0}, {"job"}, {}, {}});
+  const auto r = simulate_batch(w, o);
+  REQUIRE(r.outcomes.failed == 1);
+  CHECK(r.attempts == 3);
+  CHECK(r.cold_starts == 3);  // every attempt waited for a new task
+  CHECK(r.cold_start_invocation_fraction() == 1.0);
+}

@@ -323,7 +323,7 @@ inline BatchOptions random_batch(Draw& d, const RateCard& rc, const WorkloadColu
       if (d.chance(0.2)) ce.desired_vcpus = d.uniform(ce.min_vcpus, ce.max_vcpus);
     } else {
       ce.max_vcpus = static_cast<double>(d.integer(1, d.chance(0.3) ? 8 : 64));
-      if (d.chance(0.2)) ce.max_vcpus = d.chance(0.5) ? 0.25 : 0.5;
+      if (d.chance(0.05)) ce.max_vcpus = d.chance(0.5) ? 0.25 : 0.5;
     }
     o.compute_environments.push_back(ce);
   }

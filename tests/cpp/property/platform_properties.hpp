@@ -86,6 +86,8 @@ inline void check_shape(const PlatformResult& r, std::uint64_t n, std::ostringst
     if (bad(v)) why << "extra " << name << " = " << v << "; ";
   }
   if (r.utilisation > 1) why << "utilisation " << r.utilisation << " > 1; ";
+  if (r.cold_start_invocation_fraction() > 1)
+    why << "cold-start fraction " << r.cold_start_invocation_fraction() << " > 1; ";
   if (r.instances_mean > r.instances_max * (1 + 1e-9) + 1e-9)
     why << "instances mean " << r.instances_mean << " > max " << r.instances_max << "; ";
   if (r.hosts_mean > r.hosts_max * (1 + 1e-9) + 1e-9)
