@@ -343,7 +343,9 @@ TEST_CASE("Batch property: Fargate jobs meter what slsim price computes", "[prop
     try {
       r = simulate_batch(src, o);
     } catch (const std::exception& e) {
-      FAIL_CHECK("case seed " << seed << ": failed: " << e.what());
+      FAIL_CHECK("case seed " << seed
+                              << " (rerun: SLSIM_PROPERTY_SEED=" << seed - kSeedOffset - 3'000'000
+                              << " SLSIM_PROPERTY_CASES=5): failed: " << e.what());
       ++failed;
       continue;
     }
@@ -380,11 +382,13 @@ TEST_CASE("Batch property: Fargate jobs meter what slsim price computes", "[prop
     const bool same = got.tasks == want.tasks && got.vcpu_milli_s == want.vcpu_milli_s &&
                       got.memory_mb_s == want.memory_mb_s;
     if (!same && ++failed <= 5) {
-      FAIL_CHECK("case seed " << seed << ": metered " << got.tasks << " tasks, " << got.vcpu_milli_s
-                              << " mvCPU-s, " << got.memory_mb_s << " MB-s; slsim price gives "
-                              << want.tasks << ", " << want.vcpu_milli_s << ", " << want.memory_mb_s
-                              << " (" << z.vcpu << " vCPU, " << o.job.memory_gb << " GB, as_of "
-                              << o.as_of.str() << ")");
+      FAIL_CHECK(
+          "case seed " << seed << " (rerun: SLSIM_PROPERTY_SEED=" << seed - kSeedOffset - 3'000'000
+                       << " SLSIM_PROPERTY_CASES=5): metered " << got.tasks << " tasks, "
+                       << got.vcpu_milli_s << " mvCPU-s, " << got.memory_mb_s
+                       << " MB-s; slsim price gives " << want.tasks << ", " << want.vcpu_milli_s
+                       << ", " << want.memory_mb_s << " (" << z.vcpu << " vCPU, " << o.job.memory_gb
+                       << " GB, as_of " << o.as_of.str() << ")");
     }
   }
   INFO(cases << " cases, " << ran << " ran");

@@ -272,7 +272,8 @@ TEST_CASE("Container property: Spot interruptions keep every invariant", "[prope
       const auto k = property::spot_case(base + static_cast<std::uint64_t>(i), lt);
       const std::string why = check_case(k, cov);
       if (!why.empty() && ++failed <= 5) {
-        FAIL_CHECK(to_string(lt) << " Spot case seed " << k.seed << ": " << why);
+        FAIL_CHECK(to_string(lt) << " Spot case seed " << k.seed << " (rerun: SLSIM_PROPERTY_SEED="
+                                 << k.seed - 1'000'000 << " SLSIM_PROPERTY_CASES=5): " << why);
       }
     }
     if (property::verbose()) {
@@ -313,7 +314,8 @@ TEST_CASE("Container property: fixed deployments meter what slsim price computes
   std::uint64_t ran[2] = {};
   for (int i = 0; i < cases; ++i) {
     const std::uint64_t seed = base + static_cast<std::uint64_t>(i);
-    const LaunchType lt = i % 2 ? LaunchType::kEc2 : LaunchType::kFargate;
+    const LaunchType lt =
+        seed % 2 ? LaunchType::kEc2 : LaunchType::kFargate;  // by seed: reruns alone
     auto k = property::container_case(seed, lt);
     auto& o = k.options;
     // One fixed service configuration for every function, no Spot, deployed before the trace.
@@ -344,7 +346,8 @@ TEST_CASE("Container property: fixed deployments meter what slsim price computes
     } catch (const ConfigError&) {
       continue;  // refused (a date before the platform, a task too large)
     } catch (const std::exception& e) {
-      FAIL_CHECK("case seed " << seed << ": failed: " << e.what());
+      FAIL_CHECK("case seed " << seed << " (rerun: SLSIM_PROPERTY_SEED=" << seed - 3'000'000
+                              << " SLSIM_PROPERTY_CASES=5): failed: " << e.what());
       ++failed;
       continue;
     }
@@ -391,7 +394,8 @@ TEST_CASE("Container property: fixed deployments meter what slsim price computes
     if (o.discount_pct > 0)
       po.discount_pct[to_string(lt) == "ecs" ? "ec2" : "fargate"] = o.discount_pct;
     if ((got != want || !property::same_bill(rc.price(expected, po), r.bill)) && ++failed <= 5) {
-      FAIL_CHECK(to_string(lt) << " case seed " << seed << ": metered " << got
+      FAIL_CHECK(to_string(lt) << " case seed " << seed << " (rerun: SLSIM_PROPERTY_SEED="
+                               << seed - 3'000'000 << " SLSIM_PROPERTY_CASES=5): metered " << got
                                << "; slsim price gives " << want << " (span " << r.span_s
                                << " s, as_of " << o.as_of.str() << ")");
     }
