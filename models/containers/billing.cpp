@@ -7,7 +7,9 @@
 namespace slsim::containers {
 
 void ContainerModel::bill_task(const TaskRec& k, TimePoint now) {
-  if (!fargate_ || !k.billing || now <= k.bill_from) return;
+  // Billed from the start of the image pull, at least the minimum: a task stopped before it
+  // (still provisioning) is not billed; one that started is, even in a run of 0 s.
+  if (!fargate_ || !k.billing || now < k.bill_from) return;
   const Service& s = svcs_[k.service];
   const auto secs = static_cast<std::uint64_t>(
       billable(now - k.bill_from, granularity_, minimum_).count() / kSecond.count());

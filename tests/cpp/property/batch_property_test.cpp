@@ -29,6 +29,7 @@
 // $SLSIM_PROPERTY_SEED change them (case i uses seed base + i; a failure prints how to rerun it
 // alone). See docs/testing.md.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
@@ -151,8 +152,12 @@ std::string check_case(const property::PlatformCase<BatchOptions>& k, Coverage& 
   if (extra(r, "runnable_max") > static_cast<double>(r.arrived)) why << "runnable_max > jobs; ";
   if (extra(r, "makespan_s") > r.span_s + 1e-6) why << "makespan beyond the span; ";
   // The run ends with the work: after the last job's end (or the last arrival and its array
-  // window) only scale-down checks and one scheduler pass remain.
-  if (n > 0) {
+  // window) only scale-down checks and one scheduler pass remain. (A job retried and then left
+  // RUNNABLE ended an attempt the records do not show: not checked then.)
+  const bool hidden_end = std::any_of(r.jobs.begin(), r.jobs.end(), [](const BatchJobRecord& j) {
+    return j.outcome == 3 && j.attempts > 0;
+  });
+  if (n > 0 && !hidden_end) {
     double window_s = o.job.array_window_s;
     for (const auto& [name, def] : o.functions)
       window_s = std::max(window_s, def.array_window_s);
@@ -282,7 +287,7 @@ TEST_CASE("Batch property: generated configurations keep every invariant", "[pro
     WARN("refused by setting: " << keys.str());
   }
   CHECK(failed == 0);
-  CHECK(cov.refused_config < static_cast<std::uint64_t>(cases) / 4);  // most cases run
+  CHECK(cov.refused_config * 4 <= static_cast<std::uint64_t>(cases));  // most cases run
   if (cases < 1000) return;
   CHECK(cov.completed > 0);
   CHECK(cov.failed > 0);

@@ -224,3 +224,29 @@ TEST_CASE("Batch finding P7: the cold-start fraction is a share of jobs, at most
   CHECK(r.cold_starts == 3);  // every attempt waited for a new task
   CHECK(r.cold_start_invocation_fraction() == 1.0);
 }
+
+// P8 (fixed, models/containers/billing.cpp): a run whose every request arrives at 0 and takes
+// no time has a span of 0; its deployed Fargate tasks were billed nothing (a task was billed
+// only when it stopped after its billing start), while ECS billed its instances the 60 s
+// minimum and `slsim price fargate --task-seconds 0` gives the minute too. Found by the
+// fixed-deployment property (seed 3101084: 3 tasks metered nothing). A task that started is
+// billed at least the minimum; one stopped before its billing start (still provisioning) is
+// not.
+TEST_CASE("Container finding P8: a deployed Fargate task bills the minute even in a run of 0 s",
+          "[containers][finding]") {
+  FargateOptions o;
+  o.as_of = Date(2024, 6, 11);
+  o.defaults.tasks = 3;
+  auto w = trace({{0.0}, {0.0}, {0}, {"api"}, {}, {}});
+  const auto r = simulate_fargate(w, o);
+  REQUIRE(r.outcomes.completed == 1);
+  CHECK(r.span_s == 0);
+  REQUIRE(r.usage.fargate.size() == 1);
+  FargatePriceInput in;
+  in.tasks = 3;
+  in.task_seconds = 0;
+  const auto want = fargate_usage(RateCard::builtin(), in, o.as_of);
+  CHECK(r.usage.fargate[0].tasks == 3);
+  CHECK(r.usage.fargate[0].vcpu_milli_s == want.vcpu_milli_s);
+  CHECK(r.usage.fargate[0].memory_mb_s == want.memory_mb_s);
+}
