@@ -174,7 +174,6 @@ class BatchModel final : public Component {
             {to_seconds(jobs_[j].arrival), -1, -1, jobs_[j].fn, jobs_[j].attempts, 3});
     }
     res_.outcomes.unfinished = runnable;
-    res_.cold_invocations = cold_jobs_;
     if (runnable > 0) {
       note(
           fmt::format("{} job(s) still RUNNABLE at the end: no compute environment of their queue "
@@ -182,6 +181,7 @@ class BatchModel final : public Component {
                       "for them)",
                       runnable));
     }
+    res_.cold_invocations = cold_jobs_;
     res_.span_s = to_seconds(end);
     res_.instances_mean = jobs_tw_.mean(end);
     res_.instances_max = jobs_tw_.max();
@@ -729,10 +729,10 @@ class BatchModel final : public Component {
   double spot_rate_ = 0, max_lambda_vcpu_ = 6;
   TimeWeighted jobs_tw_, hosts_tw_, cap_tw_, busy_tw_;
   double fargate_task_vcpu_s_ = 0, fargate_run_vcpu_s_ = 0;
+  std::uint64_t cold_jobs_ = 0;  // jobs whose last attempt started cold
   RunningStats run_time_s_;
   std::uint64_t interruptions_ = 0, instances_interrupted_ = 0, errors_ = 0, array_jobs_ = 0;
   std::uint64_t runnable_ = 0, runnable_max_ = 0;
-  std::uint64_t cold_jobs_ = 0;  // jobs whose last attempt started cold
   BatchResult res_;
   std::vector<std::string> notes_;
 };

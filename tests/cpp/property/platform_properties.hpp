@@ -50,9 +50,14 @@ inline void check_shape(const PlatformResult& r, std::uint64_t n, std::ostringst
   const auto& o = r.outcomes;
   if (r.arrived != n) why << "arrived " << r.arrived << " != " << n << " invocations; ";
   if (o.total() != r.arrived) why << "outcomes add up to " << o.total() << " != arrived; ";
-  const std::uint64_t ended = o.total() - o.unfinished;
-  if (r.latency_ms.count() != ended || r.latency_stats.count() != ended)
-    why << "latency counts " << r.latency_ms.count() << " requests, " << ended << " ended; ";
+  // Latency is recorded for every request that ended after running or waiting for a run
+  // (completed, failed, timed out); one refused or expired without a run is only counted
+  // (result.hpp). Containers recorded refused requests too before main's 20a5d30: either is
+  // accepted until that merges here, then the first alone.
+  const std::uint64_t ran = o.completed + o.failed + o.timed_out;
+  const std::uint64_t n_lat = r.latency_ms.count();
+  if ((n_lat != ran && n_lat != ran + o.refused + o.expired) || r.latency_stats.count() != n_lat)
+    why << "latency counts " << n_lat << " requests, " << ran << " ended after a run; ";
   if (r.latency_completed_ms.count() != o.completed ||
       r.latency_completed_stats.count() != o.completed)
     why << "completed latency counts " << r.latency_completed_ms.count() << " != completed "
