@@ -57,6 +57,7 @@ ContainerResult ContainerModel::finish() {
       if (in.state != InstanceState::kTerminated) bill_instance(in, end);
     }
   }
+  res_.cold_invocations = cold_requests_;
   res_.span_s = to_seconds(end);
   if (zero_waits_ > 0) res_.queue_wait_ms.add(0.0, zero_waits_);
   res_.latency_ms = res_.latency_completed_ms;

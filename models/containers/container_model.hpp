@@ -107,6 +107,7 @@ struct Request {
   TimePoint arrival{};
   Duration solo{};
   std::uint32_t service = 0;
+  bool cold = false;  // its last admission waited for a task still starting
 };
 
 struct Service {
@@ -267,6 +268,7 @@ class ContainerModel final : public Component {
   QuantileSketch latency_other_;  // requests that ended but did not complete
   RunningStats latency_other_stats_;
   std::uint64_t spot_interruptions_ = 0, instances_launched_ = 0;
+  std::uint64_t cold_requests_ = 0;  // ended requests whose last admission was cold
   std::vector<FargateUsage> fargate_usage_;
   std::vector<Ec2Usage> ec2_usage_;
   std::vector<std::string> notes_;

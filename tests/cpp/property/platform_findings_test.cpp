@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "platform_generator.hpp"
 #include "slsim/batch/batch.hpp"
 #include "slsim/containers/containers.hpp"
 #include "slsim/platform/config_error.hpp"
@@ -249,4 +250,18 @@ TEST_CASE("Container finding P8: a deployed Fargate task bills the minute even i
   CHECK(r.usage.fargate[0].tasks == 3);
   CHECK(r.usage.fargate[0].vcpu_milli_s == want.vcpu_milli_s);
   CHECK(r.usage.fargate[0].memory_mb_s == want.memory_mb_s);
+}
+
+// P9 (fixed, models/containers/container_model.cpp): containers counted a cold start per
+// admission to a task, and a request retried after a Spot interruption is admitted again, so
+// `cold_start_invocation_fraction` (a share of arrivals, at most 1) read 1.5 in the Spot
+// property case reproduced here (seed 1506328 of spot_case). Now a request counts once, by
+// its last admission.
+TEST_CASE("Container finding P9: the cold-start fraction stays a share with Spot retries",
+          "[containers][finding]") {
+  const auto k = property::spot_case(1'506'328, LaunchType::kFargate);
+  auto w = property::open_trace(k.trace);
+  const auto r = simulate_containers(w, k.options);
+  CHECK(r.retries > 0);  // the case still retries requests after an interruption
+  CHECK(r.cold_start_invocation_fraction() <= 1.0);
 }
