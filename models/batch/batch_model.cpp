@@ -39,6 +39,7 @@ struct Job {
   std::uint16_t attempts = 0;
   std::uint8_t result = kOk;
   bool end_pending = false;
+  bool cold = false;  // the current (last) attempt waited for a new instance or task
 };
 
 struct Env {
@@ -169,6 +170,8 @@ class BatchModel final : public Component {
     std::uint64_t runnable = 0;
     for (const auto& q : queues_) {
       runnable += q.jobs.size();
+      for (const auto j : q.jobs)
+        if (jobs_[j].attempts > 0 && jobs_[j].cold) ++cold_jobs_;  // its last attempt's
       if (!o_.record_jobs) continue;
       for (const auto j : q.jobs)
         res_.jobs.push_back(
@@ -189,6 +192,7 @@ class BatchModel final : public Component {
                       "for them)",
                       runnable));
     }
+    res_.cold_invocations = cold_jobs_;
     res_.span_s = to_seconds(end);
     res_.instances_mean = jobs_tw_.mean(end);
     res_.instances_max = jobs_tw_.max();
@@ -324,10 +328,12 @@ class BatchModel final : public Component {
         }
         terminate(e, i, sim.now());
         // AWS keeps minvCpus: a reclaimed instance below it is replaced (with the launch delay).
+        // The replacement gets no scale-down check: it is needed for minvCpus (a job placed on
+        // it schedules one when it ends), and a check would keep the run alive after the work,
+        // reclaim after reclaim (finding P6).
         while (envs_[e].ec2->below_min()) {
           const std::uint32_t k = envs_[e].ec2->launch_ready(sim.now(), launch_);
           launched(e, k, sim.now());
-          idle(e, k, sim.now());
         }
         request_tick(sim.now());
         break;
@@ -587,6 +593,7 @@ class BatchModel final : public Component {
       b.inst = kNone;
       b.task_start = now + starting_ + fargate_start_;
       ++res_.cold_starts;  // every Fargate attempt is a new task
+      b.cold = true;
       begin_attempt(j, b.task_start, now);
       return true;
     }
@@ -607,7 +614,8 @@ class BatchModel final : public Component {
     b.env = e;
     b.inst = i;
     const TimePoint started = std::max(now + starting_, in.ready);
-    if (in.ready > now + starting_) ++res_.cold_starts;  // waited for a new instance
+    b.cold = in.ready > now + starting_;
+    if (b.cold) ++res_.cold_starts;  // waited for a new instance
     b.task_start = started;
     begin_attempt(j, started, now);
     return true;
@@ -694,6 +702,7 @@ class BatchModel final : public Component {
       }
       last_end_ = std::max(last_end_, now);
       any_end_ = true;
+      if (b.cold) ++cold_jobs_;
       if (o_.record_jobs) {
         res_.jobs.push_back({to_seconds(b.arrival), to_seconds(b.run_start), to_seconds(now), b.fn,
                              b.attempts,
@@ -760,6 +769,7 @@ class BatchModel final : public Component {
   double spot_rate_ = 0, max_lambda_vcpu_ = 6;
   TimeWeighted jobs_tw_, hosts_tw_, cap_tw_, busy_tw_;
   double fargate_task_vcpu_s_ = 0, fargate_run_vcpu_s_ = 0;
+  std::uint64_t cold_jobs_ = 0;  // jobs whose last attempt started cold
   RunningStats run_time_s_;
   std::uint64_t interruptions_ = 0, instances_interrupted_ = 0, errors_ = 0, array_jobs_ = 0;
   std::uint64_t runnable_ = 0, runnable_max_ = 0;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <set>
 
@@ -211,6 +212,26 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
   }
   std::set<std::string> ce_names;
   const auto known = rc.instance_types(d, o.region);
+  const bool any_ec2 =
+      std::any_of(o.compute_environments.begin(), o.compute_environments.end(),
+                  [](const BatchComputeEnvironment& c) { return !is_fargate(c.compute); });
+  if (any_ec2 && known.empty()) {
+    // A date before the region's first EC2 prices is the date's fault, not the region's (nor
+    // the instance types').
+    Date first = d;
+    bool later = false;
+    for (int i = 0; i < 3660 && !later; ++i) {  // ten years, day by day (the error path only)
+      first = Date(first.days() + std::chrono::days{1});
+      later = !rc.instance_types(first, o.region).empty();
+    }
+    if (later) {
+      throw ConfigError("as_of", fmt::format("slsim has no EC2 prices in {} on {}: they start on "
+                                             "{}; use an as_of from then on",
+                                             o.region, d.str(), first.str()));
+    }
+    throw ConfigError("region", fmt::format("slsim has no EC2 prices for {} on {}: use us-east-1",
+                                            o.region, d.str()));
+  }
   for (const auto& ce : o.compute_environments) {
     const std::string where = o.compute_environments.size() > 1
                                   ? fmt::format("compute environment '{}': ", ce.name)

@@ -7,7 +7,9 @@
 namespace slsim::containers {
 
 void ContainerModel::bill_task(const TaskRec& k, TimePoint now) {
-  if (!fargate_ || !k.billing || now <= k.bill_from) return;
+  // Billed from the start of the image pull, at least the minimum: a task stopped before it
+  // (still provisioning) is not billed; one that started is, even in a run of 0 s.
+  if (!fargate_ || !k.billing || now < k.bill_from) return;
   const Service& s = svcs_[k.service];
   const auto secs = static_cast<std::uint64_t>(
       billable(now - k.bill_from, granularity_, minimum_).count() / kSecond.count());
@@ -55,6 +57,7 @@ ContainerResult ContainerModel::finish() {
       if (in.state != InstanceState::kTerminated) bill_instance(in, end);
     }
   }
+  res_.cold_invocations = cold_requests_;
   res_.span_s = to_seconds(end);
   if (zero_waits_ > 0) res_.queue_wait_ms.add(0.0, zero_waits_);
   res_.latency_ms = res_.latency_completed_ms;

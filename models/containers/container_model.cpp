@@ -224,6 +224,7 @@ void ContainerModel::on_arrival() {
   q.arrival = inv.arrival;
   q.service = si;
   q.solo = inv.work;
+  q.cold = false;
   const ServiceConfig& cfg = *s.cfg;
   double ref = s.ref_vcpu;
   if (ref == 0 && src_.memory_is_lambda_setting()) {
@@ -269,7 +270,10 @@ void ContainerModel::admit(std::uint32_t r, std::uint32_t t) {
     ++zero_waits_;  // added to the sketch at once at the end
   }
   wait_mean_.add(wait_ms);
-  if (k.in_service_at > q.arrival) ++res_.cold_starts;
+  // Admissions that waited for a starting task; a request retried after a Spot interruption
+  // is admitted again, so the share of cold requests counts each by its last admission.
+  q.cold = k.in_service_at > q.arrival;
+  if (q.cold) ++res_.cold_starts;
   k.advance(now, s.table);
   const auto n = k.n();
   k.slots.push_back({k.v + static_cast<double>(q.solo.count()), r});
@@ -344,6 +348,7 @@ void ContainerModel::expire_queue(Service& s) {
 void ContainerModel::end_request(std::uint32_t r, Outcome o, TimePoint end) {
   const Request& q = reqs_[r];
   const Service& s = svcs_[q.service];
+  if (q.cold) ++cold_requests_;
   auto& out = res_.outcomes;
   if (o == Outcome::kTimedOut) end = std::min(end, q.arrival + s.timeout);
   const double ms = to_millis(end - q.arrival);

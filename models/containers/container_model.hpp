@@ -85,9 +85,14 @@ struct Level {
     max = std::max(max, v);
   }
   void add(TimePoint t, double d) { set(t, value + d); }
+  /// Adds `d` now and back to `since`, which is time 0 in every use (a service found late
+  /// whose initial tasks ran from the start): the level was `d` higher over the whole past, so
+  /// its maximum is too (for a later `since` this maximum would be an upper bound).
   void add_since(TimePoint since, TimePoint t, double d) {
+    const double past_max = max + d;
     add(t, d);
     area += d * static_cast<double>((t - since).count());
+    max = std::max(max, past_max);
   }
   double integral(TimePoint t) const {
     return area + value * static_cast<double>((t - last).count());
@@ -102,6 +107,7 @@ struct Request {
   TimePoint arrival{};
   Duration solo{};
   std::uint32_t service = 0;
+  bool cold = false;  // its last admission waited for a task still starting
 };
 
 struct Service {
@@ -262,6 +268,7 @@ class ContainerModel final : public Component {
   QuantileSketch latency_other_;  // requests that ended but did not complete
   RunningStats latency_other_stats_;
   std::uint64_t spot_interruptions_ = 0, instances_launched_ = 0;
+  std::uint64_t cold_requests_ = 0;  // ended requests whose last admission was cold
   std::vector<FargateUsage> fargate_usage_;
   std::vector<Ec2Usage> ec2_usage_;
   std::vector<std::string> notes_;

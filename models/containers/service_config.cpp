@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <chrono>
 #include <cmath>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include "slsim/containers/service.hpp"
 #include "slsim/platform/config_error.hpp"
@@ -52,6 +55,17 @@ void check_distribution(const std::optional<Distribution>& d, const char* key) {
           fmt::format("{} is not allowed: a delay's 99.99th percentile must be at most 86400 s "
                       "(one day); this one's is {} s",
                       d->spec(), num(p9999)));
+}
+
+/// The first date after `as_of` on which slsim has EC2 prices in `region` (none within ten
+/// years: the region has none). A day-by-day search, on the error path only.
+std::optional<Date> first_ec2_prices(const RateCard& rc, Date as_of, std::string_view region) {
+  Date d = as_of;
+  for (int i = 0; i < 3660; ++i) {
+    d = Date(d.days() + std::chrono::days{1});
+    if (!rc.instance_types(d, region).empty()) return d;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -215,9 +229,17 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
 void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view region,
                       const RateCard& rc) {
   require(!c.instance_types.empty(), "instance_type", "name at least one EC2 instance type");
-  require(!rc.instance_types(as_of, region).empty(), "region",
-          fmt::format("slsim has no EC2 instance types in '{}' on {}: use us-east-1", region,
-                      as_of.str()));
+  if (rc.instance_types(as_of, region).empty()) {
+    // A date before the region's first EC2 prices is the date's fault, not the region's.
+    const auto first = first_ec2_prices(rc, as_of, region);
+    require(!first, "as_of",
+            fmt::format("slsim has no EC2 prices in {} on {}: they start on {}; use an as_of "
+                        "from then on",
+                        region, as_of.str(), first ? first->str() : ""));
+    throw ConfigError("region", fmt::format("slsim has no EC2 instance types in '{}' on {}: use "
+                                            "us-east-1",
+                                            region, as_of.str()));
+  }
   for (const auto& t : c.instance_types) {
     try {
       rc.instance(t, as_of, region);

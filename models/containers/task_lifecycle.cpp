@@ -42,7 +42,11 @@ void ContainerModel::deploy_task(std::uint32_t si) {
   if (!fargate_) {
     auto i = cluster_->place(s.need);
     if (i == UINT32_MAX) {
-      if (cluster_->running() >= o_.cluster.max_instances || o_.cluster.instances > 0) {
+      // A new instance is back-dated to time 0: the group must have had room for it all along,
+      // not only now (it may have been at its maximum before instances were scaled in or
+      // reclaimed; hosts_.max counts back-dated instances too).
+      if (cluster_->running() >= o_.cluster.max_instances || o_.cluster.instances > 0 ||
+          hosts_.max + 1 > o_.cluster.max_instances) {
         note(
             fmt::format("service {}: the cluster has no room for an initial task; it waits "
                         "for capacity",
