@@ -415,8 +415,12 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
   bill.as_of = o.as_of;
   bill.region = o.region;
   std::map<std::string, Int128> platform_total;
+  // Discounts are shares of the charges as billed (rounded to cents), so a discount never
+  // exceeds what it discounts: charges of a fraction of a cent that round to 0 get no discount
+  // of a cent (property finding P1: a bill of -$0.01).
+  auto billed = [](Int128 z) { return Int128(round_cents(z)) * kZeptoPerCent; };
   auto add = [&](std::string platform, std::string name, double qty, std::string unit, Int128 z) {
-    platform_total[platform] += z;
+    platform_total[platform] += billed(z);
     bill.items.push_back(
         {std::move(platform), std::move(name), qty, std::move(unit), round_cents(z)});
   };
@@ -516,7 +520,7 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
       if (qty == 0) return;
       const auto p = apply_tiers(rates_, "fargate", item, an, o.region, o.as_of, qty, 0, div,
                                  fmt::format("Fargate on {}", an));
-      spot_base += p.zepto;
+      spot_base += billed(p.zepto);
       add("fargate", std::move(name), p.quantity, std::move(unit), p.zepto);
     };
     line("vcpu", u.vcpu_milli_s, kMilliVcpuSPerHour, fmt::format("{} vCPU ({})", kind, an),
@@ -547,7 +551,7 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
     if (u.spot) {
       const double pct = o.ec2_spot_discount_pct.value_or(rule("ec2.spot_discount_pct", o.as_of));
       add("ec2", fmt::format("EC2 Spot discount on {} ({}%)", u.instance_type, fmt_num(pct)), 0, "",
-          -percent_of(z, pct));
+          -percent_of(billed(z), pct));
     }
   }
 

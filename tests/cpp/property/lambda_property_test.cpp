@@ -184,7 +184,7 @@ std::string check_case(const property::LambdaCase& k, Coverage& cov) {
   }
   // A negative total of at most a cent per discount line is finding P1 (rounding of discount
   // lines; platform_findings_test.cpp), let through until the pricing layer is fixed.
-  constexpr bool kNegativeRoundingFixed = false;
+  constexpr bool kNegativeRoundingFixed = true;
   std::int64_t discounts = 0;
   for (const auto& item : r.bill.items)
     discounts += item.cents < 0;
