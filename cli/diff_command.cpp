@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -25,6 +26,9 @@ UsageError not_a_report(const std::string& path, const std::string& why) {
 }
 
 nlohmann::json read_report(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw UsageError(fmt::format("cannot read {}: {}", path, std::strerror(EISDIR)));
   std::ifstream in(path);
   if (!in) throw UsageError(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   nlohmann::json j;

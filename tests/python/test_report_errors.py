@@ -200,6 +200,9 @@ def test_diff_of_a_missing_file(reports, tmp_path):
     p = run("diff", str(a), str(tmp_path / "nowhere.json"))
     assert p.returncode == 2
     assert f"cannot read {tmp_path / 'nowhere.json'}: No such file or directory" in p.stderr
+    p = run("diff", str(a), str(tmp_path))
+    assert p.returncode == 2
+    assert f"cannot read {tmp_path}: Is a directory" in p.stderr
 
 
 # ---- 6. --as-of and --region name the flag ------------------------------------------------------
