@@ -1,6 +1,12 @@
 // `slsim breakeven`: the comparison replayed at other rates, and where the answer changes.
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "cli_support.hpp"
 #include "compare_args.hpp"
 #include "compare_commands.hpp"
 #include "report_output.hpp"
@@ -9,26 +15,39 @@ namespace slsim::cli {
 
 namespace {
 
-// "MIN:MAX" (or one number) as two doubles; throws std::invalid_argument naming the flag.
-std::pair<double, double> parse_range(const std::string& flag, const std::string& s) {
+// What --scale allows, for its messages.
+std::string scale_allowed() {
+  return fmt::format(
+      "give MIN:MAX, rate multipliers with {:g} <= MIN < MAX <= {:g} (e.g. 0.1:100), or one "
+      "multiplier for a single point",
+      kBreakevenScaleMin, kBreakevenScaleMax);
+}
+
+// One decimal number (no hex, no "nan"/"inf", nothing after it); nullopt otherwise.
+std::optional<double> decimal(const std::string& s) {
+  if (s.empty() || s.find_first_not_of("0123456789+-.eE") != std::string::npos) return {};
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size()) return {};
+  return v;
+}
+
+// "MIN:MAX" (or one number) as two doubles, checked up front: a range the grid cannot use is
+// refused before any replay, naming the flag. Throws UsageError.
+std::pair<double, double> parse_scale(const std::string& s) {
+  const std::string shown = s.size() <= 40 ? s : s.substr(0, 36) + "...";
   const auto colon = s.find(':');
-  try {
-    std::size_t used = 0;
-    if (colon == std::string::npos) {
-      const double v = std::stod(s, &used);
-      if (used != s.size()) throw std::invalid_argument(s);
-      return {v, v};
-    }
-    const std::string a = s.substr(0, colon), b = s.substr(colon + 1);
-    const double lo = std::stod(a, &used);
-    if (used != a.size()) throw std::invalid_argument(s);
-    const double hi = std::stod(b, &used);
-    if (used != b.size()) throw std::invalid_argument(s);
-    return {lo, hi};
-  } catch (const std::exception&) {
-    throw std::invalid_argument(
-        fmt::format("{}: '{}' is not a range; give MIN:MAX (e.g. 0.1:100)", flag, s));
+  const auto lo = decimal(s.substr(0, colon));
+  const auto hi = colon == std::string::npos ? lo : decimal(s.substr(colon + 1));
+  if (!lo || !hi) {
+    throw UsageError(fmt::format("--scale: '{}' is not a range; {}", shown, scale_allowed()));
   }
+  const bool in_range = std::isfinite(*lo) && std::isfinite(*hi) && *lo >= kBreakevenScaleMin &&
+                        *hi <= kBreakevenScaleMax;
+  if (!in_range || (colon != std::string::npos && !(*lo < *hi))) {
+    throw UsageError(fmt::format("--scale: {} is not allowed; {}", shown, scale_allowed()));
+  }
+  return {*lo, *hi};
 }
 
 }  // namespace
@@ -45,15 +64,19 @@ void add_breakeven_command(CLI::App& app) {
   };
   auto a = std::make_shared<Args>();
   add_compare_args(cmd, a->c);
-  cmd->add_option("--scale", a->scale, "Rate multipliers MIN:MAX (1 = the workload as given)")
+  cmd->add_option("--scale", a->scale,
+                  fmt::format("Rate multipliers MIN:MAX, {:g} <= MIN < MAX <= {:g}, or one "
+                              "multiplier (1 = the workload as given)",
+                              kBreakevenScaleMin, kBreakevenScaleMax))
       ->capture_default_str();
   cmd->add_option("--points", a->points, "Grid points, spaced evenly in log (1-200)")
+      ->check(whole(1, 200))
       ->capture_default_str();
   cmd->callback([a] {
-    PreparedCompare p = prepare_compare(a->c);
     BreakevenOptions g;
-    std::tie(g.scale_min, g.scale_max) = parse_range("--scale", a->scale);
+    std::tie(g.scale_min, g.scale_max) = parse_scale(a->scale);
     g.points = a->points;
+    PreparedCompare p = prepare_compare(a->c);
     try {
       validate_breakeven(g);
     } catch (const ConfigError& e) {

@@ -3,15 +3,18 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "slsim/platform/config_error.hpp"
+#include "slsim/pricing/pricing.hpp"
 #include "slsim/workload/workload_filter.hpp"
 
 namespace slsim::cli {
@@ -26,16 +29,24 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms) {
                     "(default: the scenario's [report] platforms, else every available one)")
         ->delimiter(',');
   }
-  cmd->add_option("--slo-p99-ms", a.slo_p99_ms, "Objective: p99 latency at most this (ms)");
+  cmd->add_option("--slo-p99-ms", a.slo_p99_ms, "Objective: p99 latency at most this (ms)")
+      ->check(number("a latency in milliseconds > 0"));
   cmd->add_option("--max-error-rate", a.max_error_rate,
                   "Objective: failed, timed-out, refused and expired arrivals at most this "
-                  "fraction (default 0.01 = 1%; 1 turns it off)");
+                  "fraction (default 0.01 = 1%; 1 turns it off)")
+      ->check(number("a fraction from 0 to 1 (0.01 = 1%)"));
   cmd->add_option("--max-cold-start-rate", a.max_cold_start_rate,
-                  "Objective: arrivals that start cold at most this fraction (0.05 = 5%)");
+                  "Objective: arrivals that start cold at most this fraction (0.05 = 5%)")
+      ->check(number("a fraction from 0 to 1 (0.05 = 5%)"));
   cmd->add_option("--replications", a.replications,
-                  "Independent seeds (1-1000); 2 or more show mean ± 95% interval (default 1)");
-  cmd->add_option("--seed", a.seed, "Random seed (default: the scenario's)");
-  cmd->add_option("--threads", a.threads, "Worker threads (default: one per core)");
+                  "Independent seeds (1-1000); 2 or more show mean ± 95% interval (default 1)")
+      ->check(whole(1, 1000));
+  cmd->add_option("--seed", a.seed,
+                  "Random seed, 0 to 9,223,372,036,854,775,807 (default: the scenario's)")
+      ->check(whole(0, kMaxSeed));
+  cmd->add_option("--threads", a.threads,
+                  "Worker threads, 1-1024; 0 = one per core (default: one per core)")
+      ->check(whole(0, kMaxThreads));
   cmd->add_option("--as-of", a.as_of,
                   "Date whose AWS prices and behaviour apply, YYYY-MM-DD (default: the "
                   "scenario's)");
@@ -63,12 +74,35 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
     s.as_of = Date::today();
     s.name = std::filesystem::path(a.trace.path).filename().string();
   }
-  try {
-    if (!a.as_of.empty()) s.as_of = Date::parse(a.as_of);
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(fmt::format("--as-of: {}", e.what()));
+  // --as-of and --region are checked here, where the flag is known: found later, while pricing,
+  // they would be blamed on the scenario file.
+  const RateCard& card = RateCard::builtin();
+  if (!a.as_of.empty()) {
+    try {
+      s.as_of = Date::parse(a.as_of);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--as-of: {}", e.what()));
+    }
+    if (s.as_of < card.earliest_as_of()) {
+      throw UsageError(fmt::format(
+          "--as-of: {} is before {}, the first date slsim has AWS prices for (AWS Lambda's "
+          "launch); give a date from {} on",
+          s.as_of.str(), card.earliest_as_of().str(), card.earliest_as_of().str()));
+    }
   }
-  if (!a.region.empty()) s.region = a.region;
+  if (!a.region.empty()) {
+    std::set<std::string> regions;
+    for (const auto& r : card.rates())
+      regions.insert(r.region);
+    if (!regions.count(a.region)) {
+      std::string names;
+      for (const auto& r : regions)
+        names += (names.empty() ? "" : ", ") + r;
+      throw UsageError(fmt::format(
+          "--region: slsim has no prices for '{}'; regions with prices: {}", a.region, names));
+    }
+    s.region = a.region;
+  }
   if (a.seed) s.seed = *a.seed;
   s.lambda.as_of = s.as_of;
   s.lambda.region = s.region;
@@ -112,24 +146,7 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
 }
 
 void emit(const std::string& output, const std::string& text) {
-  if (output.empty() || output == "-") {
-    std::cout << text << std::flush;
-    return;
-  }
-  const std::string tmp = output + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(fmt::format("cannot write {}", output));
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error(fmt::format("cannot write {}", output));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, output, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw std::runtime_error(fmt::format("cannot write {}", output));
-  }
+  write_result(output, [&text](std::ostream& out) { out << text; });
 }
 
 bool use_colour(const std::string& output) {
@@ -161,6 +178,35 @@ void Progress::operator()(std::size_t done, std::size_t total) {
 
 CLI::RuntimeError threshold_breached() {
   return CLI::RuntimeError(3);
+}
+
+CLI::RuntimeError threshold_unchecked(const std::string& why) {
+  std::cerr << "slsim: error: " << why << "\n";
+  return threshold_breached();
+}
+
+CLI::Validator number(const std::string& allowed, std::function<bool(double)> in_range) {
+  return CLI::Validator(
+      [allowed, in_range](std::string& s) -> std::string {
+        // The user's input, shortened: messages never echo hundreds of digits.
+        const std::string shown = s.size() <= 24 ? s : s.substr(0, 20) + "...";
+        const bool decimal =
+            !s.empty() && s.find_first_not_of("0123456789+-.eE") == std::string::npos;
+        char* end = nullptr;
+        const double v = decimal ? std::strtod(s.c_str(), &end) : 0.0;
+        if (!decimal || end != s.c_str() + s.size()) {
+          const bool named = s == "nan" || s == "NaN" || s == "inf" || s == "-inf" || s == "+inf" ||
+                             s == "infinity" || s == "-infinity";
+          return fmt::format("'{}' is not {}; give {}", shown,
+                             named ? "a finite number" : "a number", allowed);
+        }
+        if (!std::isfinite(v))
+          return fmt::format("'{}' is not a finite number; give {}", shown, allowed);
+        if (in_range && !in_range(v))
+          return fmt::format("{} is not allowed; give {}", shown, allowed);
+        return {};
+      },
+      "NUMBER");
 }
 
 }  // namespace slsim::cli

@@ -5,13 +5,15 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli_support.hpp"
 #include "slsim/compare/scenario_compare.hpp"
 #include "slsim/platform/config_error.hpp"
-#include "cli_support.hpp"
 #include "trace_options.hpp"
 
 namespace slsim::cli {
@@ -44,11 +46,19 @@ struct PreparedCompare {
 /// Throws std::invalid_argument naming the flag (or ScenarioError naming the file).
 PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners = true);
 
-/// The flag of a setting's public name: "memory_mb" -> "--memory-mb".
+/// A flag's number: a finite decimal number ("12", "0.5", "1e3"; not "nan", "inf", "0x10" or
+/// "1,5"), and `in_range(v)` when given. `allowed` says what is allowed, for the message:
+/// "--slo-p99-ms: 'abc' is not a number; give a latency in milliseconds > 0". Ranges checked by
+/// the library's validators are left to them (one validation path): pass no `in_range` there.
+CLI::Validator number(const std::string& allowed, std::function<bool(double)> in_range = {});
 
+/// The largest seed: as in a scenario file (TOML integers are signed 64-bit).
+inline constexpr std::uint64_t kMaxSeed = 9'223'372'036'854'775'807ULL;
+/// The most worker threads --threads takes (0 = one per core).
+inline constexpr std::uint64_t kMaxThreads = 1024;
 
 /// Writes `text` to stdout, or to the -o file atomically (a temporary file renamed over it).
-/// Throws std::runtime_error when the file cannot be written.
+/// Throws OutputError ("cannot write FILE: REASON", exit 1) when the file cannot be written.
 void emit(const std::string& output, const std::string& text);
 
 /// True when colour may be used on stdout: a terminal, no -o, NO_COLOR unset, TERM not "dumb".
@@ -69,5 +79,10 @@ class Progress {
 
 /// Thrown by a command when a --fail-above-* threshold is breached: exit code 3.
 CLI::RuntimeError threshold_breached();
+
+/// A --fail-above-* threshold was asked for but cannot be checked (no platform can run the
+/// workload, no figure to compare): says `why` on stderr ("slsim: error: --fail-above-usd: ...")
+/// and returns the exit-3 error to throw. A gate never passes silently.
+CLI::RuntimeError threshold_unchecked(const std::string& why);
 
 }  // namespace slsim::cli

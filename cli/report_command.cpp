@@ -1,6 +1,8 @@
 // `slsim report`: every platform on the same workload, side by side, and a recommendation.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -28,13 +30,16 @@ void add_report_command(CLI::App& app) {
   add_compare_args(cmd, a->c);
   cmd->add_option("--fail-above-usd", a->fail_above_usd,
                   "Exit 3 when the recommended (else the cheapest) platform's monthly "
-                  "projection is above this (USD)");
+                  "projection is above this (USD), or when no platform can run the workload")
+      ->check(number("an amount in USD >= 0"));
   cmd->add_option("--fail-above-p99-ms", a->fail_above_p99_ms,
                   "Exit 3 when the recommended (else the cheapest) platform's p99 is above this "
-                  "(ms)");
+                  "(ms), or when no platform can run the workload")
+      ->check(number("a latency in milliseconds > 0"));
   cmd->footer(
       "Exit codes: 0 success, 1 runtime error, 2 usage, input or configuration error, 3 a "
-      "--fail-above-* threshold was breached.");
+      "--fail-above-* threshold was breached or cannot be checked (no platform can run the "
+      "workload).");
   cmd->callback([a] {
     PreparedCompare p = prepare_compare(a->c);
     if (a->fail_above_usd) p.settings.fail_above_usd = a->fail_above_usd;
@@ -132,6 +137,32 @@ void add_report_command(CLI::App& app) {
           pc.figures.monthly_usd.mean < gate->figures.monthly_usd.mean)
         gate = &pc;
     }
+    // A gate that cannot be checked never passes silently: exit 3, saying why.
+    const bool usd_flag = a->fail_above_usd.has_value(),
+               p99_flag = a->fail_above_p99_ms.has_value();
+    auto source = [&](bool flag, const char* name, const char* key) {
+      return flag ? std::string(name) : fmt::format("{}: [report] {}", p.scenario.file, key);
+    };
+    std::vector<std::string> unchecked;
+    if (p.settings.fail_above_usd && (!gate || !std::isfinite(gate->figures.monthly_usd.mean))) {
+      unchecked.push_back(fmt::format("{}: {}, so the monthly cost cannot be checked",
+                                      source(usd_flag, "--fail-above-usd", "fail_above_usd"),
+                                      gate ? fmt::format("{} has no monthly cost", gate->name)
+                                           : std::string("no platform can run this workload")));
+    }
+    // A p99 of nothing (no arrival completed) is shown as 0: not a latency to gate on.
+    const bool none_completed =
+        gate && std::all_of(gate->runs.begin(), gate->runs.end(),
+                            [](const PlatformResult& r) { return r.latency_ms.count() == 0; });
+    if (p.settings.fail_above_p99_ms && (!gate || none_completed)) {
+      unchecked.push_back(fmt::format("{}: {}, so the p99 cannot be checked",
+                                      source(p99_flag, "--fail-above-p99-ms", "fail_above_p99_ms"),
+                                      gate ? fmt::format("no arrival completed on {}", gate->name)
+                                           : std::string("no platform can run this workload")));
+    }
+    for (std::size_t i = 0; i + 1 < unchecked.size(); ++i)
+      std::cerr << "slsim: error: " << unchecked[i] << "\n";
+    if (!unchecked.empty()) throw threshold_unchecked(unchecked.back());
     bool breached = false;
     if (gate && p.settings.fail_above_usd &&
         gate->figures.monthly_usd.mean > *p.settings.fail_above_usd) {

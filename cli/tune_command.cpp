@@ -31,6 +31,7 @@ void add_tune_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--weight", a->weight,
                   "balanced: weight of cost against speed, 0 (speed only) to 1 (cost only)")
+      ->check(number("a weight from 0 (speed only) to 1 (cost only)"))
       ->capture_default_str();
   cmd->callback([a] {
     PreparedCompare p = prepare_compare(a->c, /*need_runners=*/false);

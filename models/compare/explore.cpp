@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "slsim/platform/config_error.hpp"
 
@@ -16,11 +18,12 @@ using Json = nlohmann::ordered_json;
 // ---- breakeven ---------------------------------------------------------------------------------
 
 void validate_breakeven(const BreakevenOptions& o) {
-  if (!(o.scale_min > 0) || !std::isfinite(o.scale_min) || !std::isfinite(o.scale_max) ||
+  if (!(o.scale_min >= kBreakevenScaleMin) || !(o.scale_max <= kBreakevenScaleMax) ||
       !(o.scale_max >= o.scale_min)) {
-    throw ConfigError("scale", fmt::format("{}:{} is not a range; give MIN:MAX with 0 < MIN <= MAX "
-                                           "(rate multipliers, e.g. 0.1:100)",
-                                           o.scale_min, o.scale_max));
+    throw ConfigError(
+        "scale", fmt::format("{:g}:{:g} is not allowed; give rate multipliers MIN:MAX "
+                             "with {:g} <= MIN <= MAX <= {:g} (e.g. 0.1:100)",
+                             o.scale_min, o.scale_max, kBreakevenScaleMin, kBreakevenScaleMax));
   }
   if (o.points < 1 || o.points > 200) {
     throw ConfigError("points", fmt::format("{} is out of range 1..200", o.points));
@@ -36,9 +39,13 @@ std::vector<double> log_grid(double lo, double hi, std::uint32_t points) {
   const double a = std::log(lo), b = std::log(hi);
   for (std::uint32_t i = 0; i < points; ++i) {
     const double x = std::exp(a + (b - a) * i / (points - 1));
-    // Round to 4 significant digits so the grid reads well (0.1, 0.3162, 1, 3.162, 10).
-    const double mag = std::pow(10.0, std::floor(std::log10(x)) - 3);
-    g.push_back(std::round(x / mag) * mag);
+    // Round to 4 significant digits so the grid reads well (0.1, 0.3162, 1, 3.162, 10): the
+    // double nearest the 4-digit decimal, which prints as that decimal (round(x / m) * m would
+    // leave float noise such as 0.31620000000000004).
+    const std::string text = fmt::format("{:.4g}", x);
+    double rounded = x;
+    std::from_chars(text.data(), text.data() + text.size(), rounded);  // locale-independent
+    g.push_back(rounded);
   }
   return g;
 }

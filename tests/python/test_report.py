@@ -249,7 +249,7 @@ def test_diff(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     p = run("diff", str(a), str(bad))
-    assert p.returncode == 2 and "not a saved report" in p.stderr
+    assert p.returncode == 2 and "not a slsim report JSON" in p.stderr
 
 
 # ---- Python equals the CLI --------------------------------------------------------------------

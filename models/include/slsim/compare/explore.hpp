@@ -11,9 +11,15 @@
 
 namespace slsim {
 
+/// The rate multipliers a break-even grid may use: from a thousandth of the workload's rate to
+/// ten thousand times it. Beyond them a replay is either empty or runs for hours (x1e12 of an API
+/// at 2/s is 2e12 arrivals per second), and time stretched a million-fold leaves the simulated
+/// clock's range.
+inline constexpr double kBreakevenScaleMin = 1e-3, kBreakevenScaleMax = 1e4;
+
 struct BreakevenOptions {
-  double scale_min = 0.1;    ///< smallest rate multiplier (> 0)
-  double scale_max = 100;    ///< largest (>= scale_min)
+  double scale_min = 0.1;    ///< smallest rate multiplier (kBreakevenScaleMin..scale_max)
+  double scale_max = 100;    ///< largest (scale_min..kBreakevenScaleMax)
   std::uint32_t points = 7;  ///< grid points, logarithmically spaced (1..200)
 };
 
@@ -42,7 +48,8 @@ struct Breakeven {
   std::string to_json() const;
 };
 
-/// The grid scale_min .. scale_max, `points` values spaced evenly in log.
+/// The grid scale_min .. scale_max, `points` values spaced evenly in log, each rounded to 4
+/// significant digits (the double nearest 0.3162, so it prints as "0.3162").
 std::vector<double> log_grid(double lo, double hi, std::uint32_t points);
 
 /// Replays the workload at each rate multiplier and compares the platforms at each point.
