@@ -77,7 +77,7 @@ def test_bad_scenario_says_what_is_allowed(tmp_path):
     f.write_text('[workload]\ngenerator = "poisson"\nrate_per_s = -1\n')
     p = run("report", "--scenario", str(f), check=False)
     assert p.returncode == 2
-    assert f"{f}: [workload] rate_per_s: must be > 0" in p.stderr
+    assert f"{f}: [workload] rate_per_s: -1 is not allowed: a mean rate > 0" in p.stderr
 
 
 def test_generate_then_stats(tmp_path):
