@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 
 #include "cli_support.hpp"
@@ -114,6 +115,41 @@ Distribution flag_distribution(const char* flag, const std::string& text) {
   }
 }
 
+// A trace flag given for a format that does not read it (--durations for a slsim CSV) is refused.
+void check_trace_flags_apply(const TraceArgs& a, const WorkloadSpec& w) {
+  static const std::pair<const char*, const char*> kKeys[] = {
+      {"--durations", "durations"},
+      {"--memory", "memory"},
+      {"--default-duration-ms", "duration_ms"},
+      {"--sort-buffer-rows", "sort_buffer_rows"},
+      {"--function-name", "function"},
+      {"--log-group", "log_group"},
+      {"--trace-memory-mb", "memory_mb"},
+      {"--skip-bad-rows", "skip_bad_rows"},
+      {"--trace-seed", "seed"}};
+  TraceFormat format = w.trace.format;
+  if (format == TraceFormat::kAuto) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(w.trace_path, ec)) return;  // '-': told when read
+    try {
+      format = detect_trace_format(w.trace_path);
+    } catch (const std::exception&) {
+      return;  // the reader explains an empty or unreadable file
+    }
+  }
+  for (const auto& [flag, key] : kKeys) {
+    if (!a.given(flag)) continue;
+    const auto formats = trace_setting_formats(key);
+    if (formats.empty() || std::find(formats.begin(), formats.end(), format) != formats.end())
+      continue;
+    std::vector<std::string_view> names;
+    for (auto f : formats)
+      names.push_back(to_string(f));
+    throw UsageError(fmt::format("{}: applies to {} traces only; this trace is {}", flag,
+                                 fmt::join(names, " and "), to_string(format)));
+  }
+}
+
 }  // namespace
 
 void apply_trace_args(const TraceArgs& a, Scenario& s) {
@@ -203,6 +239,7 @@ void apply_trace_args(const TraceArgs& a, Scenario& s) {
           end_flag && a.given("--start-s") ? "" : " (the other end comes from the scenario file)"));
     }
   }
+  check_trace_flags_apply(a, w);
 }
 
 std::vector<std::string> invoked_functions(const SourceFactory& open) {

@@ -156,6 +156,25 @@ void check_workload_keys(const toml::table& wl, const TableReader& w) {
   }
 }
 
+// A trace key that the trace's format does not read (durations for a slsim CSV, ...) is refused.
+// `format` is the given or detected format (kAuto when it cannot be told yet: the reader then
+// explains the file).
+void check_trace_format_keys(const TableReader& w, TraceFormat format) {
+  if (format == TraceFormat::kAuto) return;
+  for (const char* key : {"durations", "memory", "duration_ms", "sort_buffer_rows", "function",
+                          "log_group", "memory_mb"}) {
+    if (!w.has(key)) continue;
+    const auto formats = trace_setting_formats(key);
+    if (formats.empty() || std::find(formats.begin(), formats.end(), format) != formats.end())
+      continue;
+    std::vector<std::string_view> names;
+    for (auto f : formats)
+      names.push_back(to_string(f));
+    w.fail(key, fmt::format("applies to {} traces only; this trace is {}",
+                            fmt::join(names, " and "), to_string(format)));
+  }
+}
+
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
@@ -254,6 +273,17 @@ Scenario load_scenario(const std::string& path) {
     t.select.start_s = w.num("start_s", 0);
     t.select.end_s = w.num("end_s", std::numeric_limits<double>::infinity());
     t.select.top_n = static_cast<std::size_t>(w.integer("top_n", 0, 0, INT64_MAX));
+    {
+      TraceFormat format = t.format;
+      if (format == TraceFormat::kAuto && std::filesystem::is_regular_file(s.workload.trace_path)) {
+        try {
+          format = detect_trace_format(s.workload.trace_path);
+        } catch (const std::exception&) {
+          format = TraceFormat::kAuto;  // the reader explains an empty or unreadable file
+        }
+      }
+      check_trace_format_keys(w, format);
+    }
     t.select.time_scale = w.num("time_scale", 1.0);
     if (!(t.select.time_scale > 0)) w.fail("time_scale", "must be > 0");
     if (!(t.select.start_s >= 0)) w.fail("start_s", "must be >= 0");

@@ -260,3 +260,27 @@ def test_functions_flag_naming_no_function_of_the_scenario_trace_says_so(tmp_pat
         p = run(cmd, "-s", f, "--functions", "nosuch")
         assert p.returncode == 2, p.stderr
         assert "--functions: the workload has no function 'nosuch'" in p.stderr, p.stderr
+
+
+# ---- 2: a trace key or flag that the trace's format does not read is refused ----
+
+@pytest.mark.parametrize("key", ['durations = "d.csv"', "sort_buffer_rows = 10",
+                                 'log_group = "/aws/lambda/x"', 'duration_ms = 5'])
+def test_trace_keys_of_another_format_are_refused(tmp_path, key):
+    f = trace_scenario(tmp_path, key)
+    p = run("report", "-s", f)
+    name = key.split(" ")[0]
+    assert p.returncode == 2
+    assert f"{f}: [workload] {name}: applies to " in p.stderr and "this trace is slsim" in p.stderr
+
+
+@pytest.mark.parametrize("flag", [["--durations", "d.csv"], ["--sort-buffer-rows", "10"],
+                                  ["--trace-seed", "3"], ["--log-group", "/aws/lambda/x"]],
+                         ids=lambda f: f[0])
+def test_trace_flags_of_another_format_are_refused(tmp_path, flag):
+    f = trace_scenario(tmp_path)
+    for args in (["-s", f], [tmp_path / "t.csv"]):
+        p = run("simulate", *args, *flag)
+        assert p.returncode == 2, p.stderr
+        assert p.stderr.startswith(f"slsim: error: {flag[0]}: applies to ") \
+            and "this trace is slsim" in p.stderr, p.stderr
