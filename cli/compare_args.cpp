@@ -128,10 +128,11 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
   }
   p.options = compare_options(s);
   if (a.threads) p.options.threads = *a.threads;
+  // The one path from the trace flags to the workload (trace_options.hpp).
+  apply_trace_args(a.trace, s);
   if (!a.trace.path.empty()) {
-    TraceArgs t = a.trace;
-    t.seed = s.seed;
-    const SourceFactory open = make_trace_factory(t);
+    // One factory for the TRACE (standard input can be opened only once), at the given seed.
+    const SourceFactory open = trace_factory(s.workload.trace_path, s.workload.trace);
     p.workload = [open](std::uint64_t, double k) -> std::unique_ptr<WorkloadSource> {
       if (k == 1.0) return open();
       SelectOptions sel;
@@ -140,6 +141,12 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
     };
   } else {
     p.workload = scenario_workload(s);
+  }
+  // --functions naming no function of the workload says so (one extra streaming pass).
+  if (a.trace.given("--functions")) {
+    const auto wl = p.workload;
+    const auto seed = s.seed;
+    check_selected_functions(a.trace, invoked_functions([&] { return wl(seed, 1.0); }));
   }
   p.settings = r;
   return p;

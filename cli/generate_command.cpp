@@ -70,6 +70,9 @@ void add_generate_command(CLI::App& app) {
     std::unique_ptr<WorkloadSource> source;
     try {
       source = make_generator(*spec);
+    } catch (const ConfigError& e) {
+      // The one validator names the setting by its public name: the flag is its spelling.
+      throw UsageError(flag_of(e.key()) + ": " + e.message());
     } catch (const std::invalid_argument& e) {
       // The generator names the setting first ("duration_ms ...", "peak_hour must ...").
       std::string what = e.what();

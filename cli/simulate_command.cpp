@@ -23,21 +23,6 @@ namespace {
 
 constexpr std::uint64_t kMaxSeed = 9'223'372'036'854'775'807ULL;  // as in a scenario file
 
-// Names of the functions the workload invokes (one streaming pass).
-std::vector<std::string> function_names(const SourceFactory& open) {
-  auto src = open();
-  std::vector<bool> seen;
-  Invocation inv;
-  while (src->next(inv)) {
-    if (inv.function >= seen.size()) seen.resize(inv.function + 1, false);
-    seen[inv.function] = true;
-  }
-  std::vector<std::string> names;
-  for (FunctionId id = 0; id < seen.size(); ++id)
-    if (seen[id]) names.push_back(src->functions()[id].name);
-  return names;
-}
-
 }  // namespace
 
 void add_simulate_command(CLI::App& app) {
@@ -118,9 +103,10 @@ void add_simulate_command(CLI::App& app) {
     }
     if (a->region) s.region = *a->region;
     if (a->seed) s.seed = *a->seed;
+    // The one path from the trace flags to the workload (trace_options.hpp).
+    apply_trace_args(a->trace, s);
     if (a->platform == "ecs" || a->platform == "fargate") {
-      if (!a->trace.path.empty()) a->trace.seed = s.seed;
-      auto wl = a->trace.path.empty() ? open_workload(s) : make_trace_factory(a->trace)();
+      auto wl = open_workload(s);
       run_container_simulation(a->platform, s, *wl, *ca, a->format);
       return;
     }
@@ -163,13 +149,7 @@ void add_simulate_command(CLI::App& app) {
     if (a->account_concurrency) o.account_concurrency = *a->account_concurrency;
     if (a->no_free_tier) o.free_tier = false;
 
-    SourceFactory open;
-    if (!a->trace.path.empty()) {
-      a->trace.seed = s.seed;
-      open = make_trace_factory(a->trace);
-    } else {
-      open = workload_factory(s);
-    }
+    const SourceFactory open = workload_factory(s);
     if (a->platform == "batch") {
       auto wl = open();
       run_batch(s, a->batch, a->timeout_s, a->error_probability, *wl, parse_format(a->format));
@@ -199,7 +179,7 @@ void add_simulate_command(CLI::App& app) {
     try {
       validate_lambda(o);  // the flags' values, before reading the workload
       if (need_names) {
-        const auto names = function_names(open);
+        const auto names = invoked_functions(open);
         check_selected_functions(a->trace, names);
         check_lambda_functions_exist(o, names);
         if (a->reserved) {

@@ -3,13 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 
 #include "cli_support.hpp"
 
 namespace slsim::cli {
 
+bool TraceArgs::given(const char* flag) const {
+  const auto* o = cmd ? cmd->get_option_no_throw(flag) : nullptr;
+  return o && o->count() > 0;
+}
+
 void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
+  a.cmd = cmd;
   auto* t = cmd->add_option("trace", a.path,
                             "Trace file ('-' = standard input): slsim CSV, Azure 2021 "
                             "(app,func,end_timestamp,duration), Azure 2019 "
@@ -72,6 +79,181 @@ SourceFactory make_trace_factory(const TraceArgs& a) {
   o.select.top_n = a.top;
   o.select.time_scale = a.time_scale;
   return trace_factory(a.path, o);
+}
+
+namespace {
+
+// The trace flags, each with the [workload] key a generator has for the same purpose ("" when
+// none): what a refusal suggests instead.
+struct TraceFlag {
+  const char* flag;
+  const char* generator_key;
+};
+constexpr TraceFlag kTraceFlags[] = {
+    {"--trace-format", ""},
+    {"--log-group", ""},
+    {"--function-name", "function"},
+    {"--durations", ""},
+    {"--memory", ""},
+    {"--default-duration-ms", "duration_ms"},
+    {"--trace-memory-mb", "memory_mb"},
+    {"--trace-seed", ""},
+    {"--sort-buffer-rows", ""},
+    {"--functions", ""},
+    {"--start-s", ""},
+    {"--end-s", ""},
+    {"--top", ""},
+    {"--skip-bad-rows", ""},
+    {"--time-scale", "rate_per_s"},
+};
+
+Distribution flag_distribution(const char* flag, const std::string& text) {
+  try {
+    return Distribution::parse(text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(fmt::format("{}: {}", flag, e.what()));
+  }
+}
+
+// A trace flag given for a format that does not read it (--durations for a slsim CSV) is refused.
+void check_trace_flags_apply(const TraceArgs& a, const WorkloadSpec& w) {
+  static const std::pair<const char*, const char*> kKeys[] = {
+      {"--durations", "durations"},
+      {"--memory", "memory"},
+      {"--default-duration-ms", "duration_ms"},
+      {"--sort-buffer-rows", "sort_buffer_rows"},
+      {"--function-name", "function"},
+      {"--log-group", "log_group"},
+      {"--trace-memory-mb", "memory_mb"},
+      {"--skip-bad-rows", "skip_bad_rows"},
+      {"--trace-seed", "seed"}};
+  TraceFormat format = w.trace.format;
+  if (format == TraceFormat::kAuto) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(w.trace_path, ec)) return;  // '-': told when read
+    try {
+      format = detect_trace_format(w.trace_path);
+    } catch (const std::exception&) {
+      return;  // the reader explains an empty or unreadable file
+    }
+  }
+  for (const auto& [flag, key] : kKeys) {
+    if (!a.given(flag)) continue;
+    const auto formats = trace_setting_formats(key);
+    if (formats.empty() || std::find(formats.begin(), formats.end(), format) != formats.end())
+      continue;
+    std::vector<std::string_view> names;
+    for (auto f : formats)
+      names.push_back(to_string(f));
+    throw UsageError(fmt::format("{}: applies to {} traces only; this trace is {}", flag,
+                                 fmt::join(names, " and "), to_string(format)));
+  }
+}
+
+}  // namespace
+
+void apply_trace_args(const TraceArgs& a, Scenario& s) {
+  WorkloadSpec& w = s.workload;
+  if (!a.path.empty()) {
+    // A TRACE replaces the scenario's workload; every trace flag applies (defaults included).
+    w = WorkloadSpec{};
+    s.more_workloads.clear();
+    w.kind = WorkloadSpec::Kind::kTrace;
+    w.trace_path = a.path;
+    TraceOptions& o = w.trace;
+    try {
+      o.format = parse_trace_format(a.format);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--trace-format: {}", e.what()));
+    }
+    o.durations_path = a.durations;
+    o.memory_path = a.memory;
+    o.memory_mb = a.memory_mb;
+    o.seed = a.given("--trace-seed") ? a.seed : s.seed;
+    w.fixed_trace_seed = a.given("--trace-seed");
+    o.sort_buffer_rows = a.sort_buffer_rows;
+    o.skip_bad_rows = a.skip_bad_rows;
+    o.function = a.function_name;
+    o.log_group = a.log_group;
+    if (!a.default_duration_ms.empty())
+      o.default_duration_ms = flag_distribution("--default-duration-ms", a.default_duration_ms);
+    o.select.functions = a.functions;
+    o.select.start_s = a.start_s;
+    o.select.end_s = a.end_s < 0 ? std::numeric_limits<double>::infinity() : a.end_s;
+    o.select.top_n = a.top;
+    o.select.time_scale = a.time_scale;
+  } else if (w.kind == WorkloadSpec::Kind::kGenerator) {
+    w.generator.common.seed = s.seed;  // --seed given after the file was read
+    for (const auto& f : kTraceFlags) {
+      if (!a.given(f.flag)) continue;
+      std::string why = fmt::format(
+          "{}: the scenario's workload is a generator ({}), not a trace file; trace options "
+          "apply to a trace (give TRACE, or trace = \"FILE\" in [workload])",
+          f.flag, w.generator.pattern);
+      const auto& keys = generator_keys(w.generator.pattern);
+      if (*f.generator_key && std::find(keys.begin(), keys.end(), f.generator_key) != keys.end()) {
+        why +=
+            fmt::format("; the generator's setting for this is {} in [workload]", f.generator_key);
+      } else if (std::string_view(f.flag) == "--trace-seed") {
+        why += "; --seed seeds the generator";
+      }
+      throw UsageError(why);
+    }
+    return;
+  } else {
+    // The scenario's trace: a flag the user gave overrides its [workload] key.
+    TraceOptions& o = w.trace;
+    if (a.given("--trace-format")) {
+      try {
+        o.format = parse_trace_format(a.format);
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(fmt::format("--trace-format: {}", e.what()));
+      }
+    }
+    if (a.given("--durations")) o.durations_path = a.durations;
+    if (a.given("--memory")) o.memory_path = a.memory;
+    if (a.given("--trace-memory-mb")) o.memory_mb = a.memory_mb;
+    if (a.given("--trace-seed")) {
+      o.seed = a.seed;
+      w.fixed_trace_seed = true;
+    } else if (!w.fixed_trace_seed) {
+      o.seed = s.seed;  // --seed given after the file was read
+    }
+    if (a.given("--sort-buffer-rows")) o.sort_buffer_rows = a.sort_buffer_rows;
+    if (a.given("--skip-bad-rows")) o.skip_bad_rows = a.skip_bad_rows;
+    if (a.given("--function-name")) o.function = a.function_name;
+    if (a.given("--log-group")) o.log_group = a.log_group;
+    if (a.given("--default-duration-ms"))
+      o.default_duration_ms = flag_distribution("--default-duration-ms", a.default_duration_ms);
+    if (a.given("--functions")) o.select.functions = a.functions;
+    if (a.given("--start-s")) o.select.start_s = a.start_s;
+    if (a.given("--end-s")) o.select.end_s = a.end_s;
+    if (a.given("--top")) o.select.top_n = a.top;
+    if (a.given("--time-scale")) o.select.time_scale = a.time_scale;
+    // The window mixes the file's keys and the flags: name the flag that makes it empty.
+    if (!(o.select.end_s > o.select.start_s)) {
+      const bool end_flag = a.given("--end-s");
+      throw UsageError(fmt::format(
+          "{}: the window [{:g}, {:g}) s is empty: end_s must be after start_s{}",
+          end_flag ? "--end-s" : "--start-s", o.select.start_s, o.select.end_s,
+          end_flag && a.given("--start-s") ? "" : " (the other end comes from the scenario file)"));
+    }
+  }
+  check_trace_flags_apply(a, w);
+}
+
+std::vector<std::string> invoked_functions(const SourceFactory& open) {
+  auto src = open();
+  std::vector<bool> seen;
+  Invocation inv;
+  while (src->next(inv)) {
+    if (inv.function >= seen.size()) seen.resize(inv.function + 1, false);
+    seen[inv.function] = true;
+  }
+  std::vector<std::string> names;
+  for (FunctionId id = 0; id < seen.size(); ++id)
+    if (seen[id]) names.push_back(src->functions()[id].name);
+  return names;
 }
 
 void check_selected_functions(const TraceArgs& a, const std::vector<std::string>& names) {

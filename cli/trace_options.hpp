@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "slsim/scenario/scenario.hpp"
 #include "slsim/workload/trace_io.hpp"
 
 namespace slsim::cli {
@@ -23,6 +24,10 @@ struct TraceArgs {
   double start_s = 0, end_s = -1, time_scale = 1.0;
   std::size_t top = 0;
   bool skip_bad_rows = false;
+  const CLI::App* cmd = nullptr;  ///< set by add_trace_args: tells which flags the user gave
+
+  /// True when the user gave `flag` ("--top") on the command line.
+  bool given(const char* flag) const;
 };
 
 /// Adds the positional TRACE and the trace options to `cmd`.
@@ -30,6 +35,17 @@ void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required = true);
 
 /// The factory the options describe (validates them; throws std::invalid_argument).
 SourceFactory make_trace_factory(const TraceArgs& a);
+
+/// The one path from the trace flags to the workload a command runs: a TRACE replaces the
+/// scenario's workload ([workload] and [[workloads]]) with that trace and the trace flags; without
+/// a TRACE, each trace flag the user gave overrides the corresponding key of the scenario's
+/// [workload] trace (a flag not given never does), and a given flag that does not apply to the
+/// scenario's workload (a generator) is refused: UsageError naming the flag and why. Call after
+/// --seed is applied to `s` (it seeds Azure 2019 expansion unless --trace-seed is given).
+void apply_trace_args(const TraceArgs& a, Scenario& s);
+
+/// Names of the functions the workload invokes (one streaming pass).
+std::vector<std::string> invoked_functions(const SourceFactory& open);
 
 /// Throws UsageError naming the first function of --functions that is not in `names` (the
 /// functions the selected workload invokes).

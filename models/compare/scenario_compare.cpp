@@ -59,7 +59,7 @@ std::unique_ptr<WorkloadSource> open_scenario_workload(const Scenario& s, std::u
   std::unique_ptr<WorkloadSource> main;
   if (s.workload.kind == WorkloadSpec::Kind::kTrace) {
     TraceOptions t = s.workload.trace;
-    t.seed = seed;
+    if (!s.workload.fixed_trace_seed) t.seed = seed;
     t.select.time_scale *= rate_scale;
     main = trace_factory(s.workload.trace_path, t)();
   } else {

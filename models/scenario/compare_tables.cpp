@@ -124,7 +124,7 @@ MixEntry load_mix_entry(const toml::table& t, const std::string& path, std::size
     for (const char* k : {"at_hour", "every_s", "count"}) {
       if (w.has(k)) w.fail(k, "is a setting of generator = \"schedule\" only");
     }
-    if (!(o.rate_per_s > 0)) w.fail("rate_per_s", "must be > 0");
+    check_generator_keys(t, w, pattern);
     auto& g = e.generator;
     g.pattern = pattern;
     g.common = o;
@@ -132,6 +132,8 @@ MixEntry load_mix_entry(const toml::table& t, const std::string& path, std::size
   }
   try {
     make_mix_entry(e);  // validates the pattern's own options now, with the file named
+  } catch (const ConfigError& ex) {
+    w.fail(ex.key(), ex.message());
   } catch (const std::invalid_argument& ex) {
     w.fail("generator", ex.what());
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <set>
@@ -128,6 +129,52 @@ void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConf
   c.message_retention_s = r.num("message_retention_s", c.message_retention_s);
 }
 
+// Keys of [workload] that a trace reads.
+const std::vector<std::string> kTraceKeys{
+    "trace", "format", "durations",  "memory",    "sort_buffer_rows", "functions", "start_s",
+    "end_s", "top_n",  "time_scale", "memory_mb", "function",         "log_group", "duration_ms"};
+
+// Every key of [workload] applies to the workload's source (a trace, or the generator it names):
+// a key of another source is refused, never silently ignored.
+void check_workload_keys(const toml::table& wl, const TableReader& w) {
+  if (!w.has("trace")) {
+    const std::string pattern = w.str("generator", "");
+    if (generator_keys(pattern).empty()) {
+      w.fail("generator", fmt::format("'{}' is not a known generator; known: {}", pattern,
+                                      fmt::join(known_generators(), ", ")));
+    }
+    scenario_detail::check_generator_keys(wl, w, pattern, kTraceKeys);
+    return;
+  }
+  for (const auto& [k, node] : wl) {
+    const std::string key(k.str());
+    if (std::find(kTraceKeys.begin(), kTraceKeys.end(), key) == kTraceKeys.end()) {
+      w.fail(key, fmt::format("applies to generators only; this workload reads a trace (its "
+                              "keys: {})",
+                              fmt::join(kTraceKeys, ", ")));
+    }
+  }
+}
+
+// A trace key that the trace's format does not read (durations for a slsim CSV, ...) is refused.
+// `format` is the given or detected format (kAuto when it cannot be told yet: the reader then
+// explains the file).
+void check_trace_format_keys(const TableReader& w, TraceFormat format) {
+  if (format == TraceFormat::kAuto) return;
+  for (const char* key : {"durations", "memory", "duration_ms", "sort_buffer_rows", "function",
+                          "log_group", "memory_mb"}) {
+    if (!w.has(key)) continue;
+    const auto formats = trace_setting_formats(key);
+    if (formats.empty() || std::find(formats.begin(), formats.end(), format) != formats.end())
+      continue;
+    std::vector<std::string_view> names;
+    for (auto f : formats)
+      names.push_back(to_string(f));
+    w.fail(key, fmt::format("applies to {} traces only; this trace is {}",
+                            fmt::join(names, " and "), to_string(format)));
+  }
+}
+
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
@@ -186,6 +233,7 @@ Scenario load_scenario(const std::string& path) {
   if (w.has("trace") == w.has("generator")) {
     w.fail("trace", "give exactly one of trace = \"file.csv\" or generator = \"poisson\"");
   }
+  check_workload_keys(*wl, w);
   const auto dir = std::filesystem::path(path).parent_path();
   auto resolve = [&](const std::string& p) {
     std::filesystem::path fp = p;
@@ -225,6 +273,17 @@ Scenario load_scenario(const std::string& path) {
     t.select.start_s = w.num("start_s", 0);
     t.select.end_s = w.num("end_s", std::numeric_limits<double>::infinity());
     t.select.top_n = static_cast<std::size_t>(w.integer("top_n", 0, 0, INT64_MAX));
+    {
+      TraceFormat format = t.format;
+      if (format == TraceFormat::kAuto && std::filesystem::is_regular_file(s.workload.trace_path)) {
+        try {
+          format = detect_trace_format(s.workload.trace_path);
+        } catch (const std::exception&) {
+          format = TraceFormat::kAuto;  // the reader explains an empty or unreadable file
+        }
+      }
+      check_trace_format_keys(w, format);
+    }
     t.select.time_scale = w.num("time_scale", 1.0);
     if (!(t.select.time_scale > 0)) w.fail("time_scale", "must be > 0");
     if (!(t.select.start_s >= 0)) w.fail("start_s", "must be >= 0");
@@ -232,17 +291,9 @@ Scenario load_scenario(const std::string& path) {
   } else {
     auto& g = s.workload.generator;
     g.pattern = w.str("generator", "");
-    if (g.pattern != "poisson" && g.pattern != "diurnal" && g.pattern != "bursty" &&
-        g.pattern != "azure-like") {
-      w.fail("generator", fmt::format("'{}' is not a known generator; known: poisson, diurnal, "
-                                      "bursty, azure-like",
-                                      g.pattern));
-    }
     auto& o = g.common;
     o.rate_per_s = w.num("rate_per_s", o.rate_per_s);
     o.duration_s = w.num("duration_s", o.duration_s);
-    if (!(o.rate_per_s > 0)) w.fail("rate_per_s", "must be > 0");
-    if (!(o.duration_s > 0)) w.fail("duration_s", "must be > 0");
     o.duration_ms = w.dist("duration_ms", o.duration_ms);
     o.memory_mb = memory_mb;
     o.function = w.str("function", o.function);
@@ -254,14 +305,9 @@ Scenario load_scenario(const std::string& path) {
     o.seed = s.seed;
     read_generator_shape(w, g);
     try {
-      make_generator(g);  // validates the pattern's own options now, with the file named
-    } catch (const std::invalid_argument& e) {
-      // The generator names the setting first ("duration_ms ... ", "peak_hour must ...").
-      const std::string what = e.what();
-      const auto sp = what.find(' ');
-      const std::string key = what.substr(0, sp);
-      if (sp != std::string::npos && w.has(key)) w.fail(key, what.substr(sp + 1));
-      w.fail("generator", what);
+      validate_generator(g);  // the one validator of a generator's settings, with the file named
+    } catch (const ConfigError& e) {
+      w.fail(e.key(), e.message());
     }
   }
   s.lambda.as_of = s.as_of;

@@ -6,10 +6,12 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "slsim/core/distribution.hpp"
 #include "slsim/scenario/scenario.hpp"
@@ -93,6 +95,30 @@ class TableReader {
   std::string file_, prefix_;
   std::set<std::string> allowed_;
 };
+
+/// Refuses each key of `t` (besides `generator` and the keys in `also`) that the generator
+/// `pattern` does not read, naming the keys it reads. `trace_keys`: the keys a trace would read
+/// (in [workload], where such a key gets "applies to traces only").
+inline void check_generator_keys(const toml::table& t, const TableReader& w,
+                                 const std::string& pattern,
+                                 const std::vector<std::string>& trace_keys = {},
+                                 const std::vector<std::string>& also = {}) {
+  const auto& gen = generator_keys(pattern);
+  auto in = [](const std::vector<std::string>& v, const std::string& k) {
+    return std::find(v.begin(), v.end(), k) != v.end();
+  };
+  for (const auto& [k, node] : t) {
+    const std::string key(k.str());
+    if (key == "generator" || in(gen, key) || in(also, key)) continue;
+    bool of_generator = false;
+    for (const auto& p : known_generators())
+      of_generator = of_generator || in(generator_keys(p), key);
+    const char* why = of_generator || !in(trace_keys, key) ? "is not a setting of this generator"
+                                                           : "applies to traces only";
+    w.fail(key, fmt::format("{}; this workload is generator = \"{}\" (its keys: {})", why, pattern,
+                            fmt::join(gen, ", ")));
+  }
+}
 
 /// The keys that shape a generator's arrivals (diurnal cycle, bursts, the azure-like
 /// population), shared by [workload] and [[workloads]].

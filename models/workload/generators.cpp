@@ -8,46 +8,93 @@
 #include <stdexcept>
 
 #include "slsim/core/special.hpp"
+#include "slsim/platform/config_error.hpp"
 
 namespace slsim {
 
 namespace {
 
-void check_positive(const char* what, double v) {
-  if (!(v > 0) || !std::isfinite(v)) {
-    throw std::invalid_argument(fmt::format("{} must be a finite number > 0, got {}", what, v));
-  }
+std::string short_number(double v) {
+  return fmt::format("{:g}", v);
 }
 
-// Bounds that keep a generated trace on the integer clock and finite: times up to 100 years,
-// at most a billion arrivals a second.
+// Every rule below throws ConfigError(key, what is allowed): the key is the setting's public
+// name (the scenario key and the Python keyword), the front end adds the file or the flag.
+
+// Bounds that keep a generated trace on the integer clock, finite and feasible: times up to 100
+// years, at most a billion arrivals a second, and at most kMaxExpectedArrivals arrivals in all.
 constexpr double kMaxTraceS = 100 * 365.25 * 86'400;
 constexpr double kMaxRatePerS = 1e9;
 
-void check_at_most(const char* what, double v, double max, const char* max_text) {
-  if (v > max) {
-    throw std::invalid_argument(
-        fmt::format("{} {} is not allowed: at most {} ({})", what, v, max, max_text));
-  }
+void check_range(const char* key, double v, double lo, bool lo_open, double hi,
+                 const char* allowed) {
+  const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+  if (!ok) throw ConfigError(key, fmt::format("{} is not allowed: {}", short_number(v), allowed));
 }
 
 void check_common(const GeneratorOptions& o) {
-  check_positive("rate_per_s", o.rate_per_s);
-  check_positive("duration_s", o.duration_s);
-  check_at_most("rate_per_s", o.rate_per_s, kMaxRatePerS, "a billion per second");
-  check_at_most("duration_s", o.duration_s, kMaxTraceS, "100 years");
+  check_range("rate_per_s", o.rate_per_s, 0, true, kMaxRatePerS,
+              "a mean rate > 0 and at most 1e9 arrivals per second");
+  check_range("duration_s", o.duration_s, 0, true, kMaxTraceS,
+              "a length > 0 and at most 100 years (3,155,760,000 s)");
+  const double expected = o.rate_per_s * o.duration_s;
+  if (expected > kMaxExpectedArrivals) {
+    throw ConfigError(
+        "rate_per_s",
+        fmt::format("{}/s for {} s is {} arrivals on average; slsim generates at most 1e12 "
+                    "arrivals (days of computing at millions a second): lower the rate or the "
+                    "length",
+                    short_number(o.rate_per_s), short_number(o.duration_s),
+                    short_number(expected)));
+  }
   if (!(o.duration_ms.quantile(0.5) <= kMaxTraceS * 1000) ||
       !(o.duration_ms.quantile(0.99) <= kMaxTraceS * 1000)) {
-    throw std::invalid_argument(fmt::format(
-        "duration_ms {} is longer than slsim simulates: at most 100 years", o.duration_ms.text()));
+    throw ConfigError("duration_ms", fmt::format("{} is longer than slsim simulates: at most 100 "
+                                                 "years",
+                                                 o.duration_ms.text()));
   }
   // Work per invocation is a time: refuse a distribution that gives negative times (a normal,
   // unbounded below, is clamped at 0 when sampled unless its median is negative).
   const double lo = o.duration_ms.min_value();
   if ((std::isfinite(lo) && lo < 0) || o.duration_ms.quantile(0.5) < 0) {
-    throw std::invalid_argument(fmt::format(
-        "duration_ms {} gives negative times: times must be >= 0", o.duration_ms.text()));
+    throw ConfigError("duration_ms", fmt::format("{} gives negative times: times must be >= 0",
+                                                 o.duration_ms.text()));
   }
+}
+
+void check_diurnal(double peak_to_trough, double peak_hour, double weekend_factor) {
+  check_range("peak_to_trough", peak_to_trough, 1, false, kMaxShapeRatio,
+              "a ratio of the daily peak rate to the nightly minimum from 1 to 1e6");
+  check_range("peak_hour", peak_hour, 0, false, 24, "an hour of the day from 0 to 24");
+  check_range("weekend_factor", weekend_factor, 1 / kMaxShapeRatio, false, kMaxShapeRatio,
+              "the weekend rate relative to weekdays, from 1e-6 to 1e6");
+}
+
+void check_bursty(double burst_factor, double burst_fraction, double mean_burst_s) {
+  check_range("burst_factor", burst_factor, 1, false, kMaxShapeRatio,
+              "the burst rate relative to the calm rate, from 1 to 1e6");
+  if (!(burst_fraction > 0 && burst_fraction < 1)) {
+    throw ConfigError("burst_fraction",
+                      fmt::format("{} is not allowed: the fraction of time in bursts, in (0, 1) "
+                                  "(both ends excluded)",
+                                  short_number(burst_fraction)));
+  }
+  check_range("mean_burst_s", mean_burst_s, 0, true, kMaxTraceS,
+              "a mean burst length > 0 and at most 100 years");
+}
+
+void check_azure_like(std::uint32_t functions, double rate_sigma, double duration_sigma) {
+  if (functions < 1 || functions > kMaxGeneratedFunctions) {
+    throw ConfigError("functions", fmt::format("{} is not allowed: a whole number of functions "
+                                               "from 1 to 10,000,000",
+                                               functions));
+  }
+  // A log-normal sigma above 10 spreads the rates (or durations) over more than 40 orders of
+  // magnitude: the largest sampled weights overflow and the workload is meaningless.
+  check_range("rate_sigma", rate_sigma, 0, true, kMaxSigma,
+              "the log-normal spread of the functions' rates, > 0 and at most 10");
+  check_range("duration_sigma", duration_sigma, 0, true, kMaxSigma,
+              "the log-normal spread of durations within a function, > 0 and at most 10");
 }
 
 // Fills `out` with the next arrival at t_s (seconds), or returns false past the end.
@@ -81,7 +128,7 @@ bool PoissonSource::next(Invocation& out) {
 
 std::string PoissonSource::describe() const {
   return fmt::format("poisson {}/s for {} s, duration_ms {}", o_.rate_per_s, o_.duration_s,
-                     o_.duration_ms.spec());
+                     o_.duration_ms.text());
 }
 
 // ---- Diurnal --------------------------------------------------------------------------------
@@ -89,14 +136,7 @@ std::string PoissonSource::describe() const {
 DiurnalSource::DiurnalSource(DiurnalOptions options)
     : o_(std::move(options)), arrivals_(o_.seed, 1), thinning_(o_.seed, 3), durations_(o_.seed, 2) {
   check_common(o_);
-  if (!(o_.peak_to_trough >= 1) || !std::isfinite(o_.peak_to_trough)) {
-    throw std::invalid_argument(
-        fmt::format("peak_to_trough must be >= 1, got {}", o_.peak_to_trough));
-  }
-  if (!(o_.peak_hour >= 0 && o_.peak_hour <= 24)) {
-    throw std::invalid_argument(fmt::format("peak_hour must be in 0..24, got {}", o_.peak_hour));
-  }
-  check_positive("weekend_factor", o_.weekend_factor);
+  check_diurnal(o_.peak_to_trough, o_.peak_hour, o_.weekend_factor);
   id_ = functions_.intern(o_.function, o_.memory_mb);
   amplitude_ = (o_.peak_to_trough - 1) / (o_.peak_to_trough + 1);
   weekday_level_ = 7.0 / (5.0 + 2.0 * o_.weekend_factor);
@@ -179,7 +219,7 @@ std::string DiurnalSource::describe() const {
       "diurnal mean {}/s for {} s (peak/trough {}, peak at {} h, weekend x{}), "
       "duration_ms {}",
       o_.rate_per_s, o_.duration_s, o_.peak_to_trough, o_.peak_hour, o_.weekend_factor,
-      o_.duration_ms.spec());
+      o_.duration_ms.text());
 }
 
 // ---- Bursty (MMPP-2) ------------------------------------------------------------------------
@@ -187,14 +227,7 @@ std::string DiurnalSource::describe() const {
 BurstySource::BurstySource(BurstyOptions options)
     : o_(std::move(options)), arrivals_(o_.seed, 1), states_(o_.seed, 3), durations_(o_.seed, 2) {
   check_common(o_);
-  if (!(o_.burst_factor >= 1) || !std::isfinite(o_.burst_factor)) {
-    throw std::invalid_argument(fmt::format("burst_factor must be >= 1, got {}", o_.burst_factor));
-  }
-  if (!(o_.burst_fraction > 0 && o_.burst_fraction < 1)) {
-    throw std::invalid_argument(
-        fmt::format("burst_fraction must be in (0, 1), got {}", o_.burst_fraction));
-  }
-  check_positive("mean_burst_s", o_.mean_burst_s);
+  check_bursty(o_.burst_factor, o_.burst_fraction, o_.mean_burst_s);
   id_ = functions_.intern(o_.function, o_.memory_mb);
   const double f = o_.burst_fraction;
   calm_rate_ = o_.rate_per_s / (f * o_.burst_factor + (1 - f));
@@ -226,7 +259,7 @@ std::string BurstySource::describe() const {
       "bursty (MMPP-2) mean {}/s for {} s (bursts x{} for {:.0f}% of the time, "
       "mean {} s), duration_ms {}",
       o_.rate_per_s, o_.duration_s, o_.burst_factor, 100 * o_.burst_fraction, o_.mean_burst_s,
-      o_.duration_ms.spec());
+      o_.duration_ms.text());
 }
 
 // ---- Azure-like population --------------------------------------------------------------------
@@ -234,9 +267,7 @@ std::string BurstySource::describe() const {
 AzureLikeSource::AzureLikeSource(AzureLikeOptions options)
     : o_(std::move(options)), arrivals_(o_.seed, 1), picks_(o_.seed, 4), durations_(o_.seed, 2) {
   check_common(o_);
-  if (o_.functions == 0) throw std::invalid_argument("functions must be >= 1");
-  check_positive("rate_sigma", o_.rate_sigma);
-  check_positive("duration_sigma", o_.duration_sigma);
+  check_azure_like(o_.functions, o_.rate_sigma, o_.duration_sigma);
   RngStream population(o_.seed, 5);
   const auto rate_weight = Distribution::lognormal(0.0, o_.rate_sigma);
   // Serverless in the Wild (ATC 2020), Fig. 7 fit: average execution time log-normal,
@@ -307,7 +338,44 @@ std::string AzureLikeSource::describe() const {
 
 namespace slsim {
 
+const std::vector<std::string>& known_generators() {
+  static const std::vector<std::string> kKnown{"poisson", "diurnal", "bursty", "azure-like"};
+  return kKnown;
+}
+
+const std::vector<std::string>& generator_keys(const std::string& pattern) {
+  static const std::vector<std::string> kPoisson{"rate_per_s", "duration_s", "duration_ms",
+                                                 "memory_mb",  "function",   "invocation"};
+  static const std::vector<std::string> kDiurnal{"rate_per_s",     "duration_s", "duration_ms",
+                                                 "memory_mb",      "function",   "invocation",
+                                                 "peak_to_trough", "peak_hour",  "weekend_factor"};
+  static const std::vector<std::string> kBursty{"rate_per_s",   "duration_s",     "duration_ms",
+                                                "memory_mb",    "function",       "invocation",
+                                                "burst_factor", "burst_fraction", "mean_burst_s"};
+  // azure-like draws each function's name, memory and durations from its population.
+  static const std::vector<std::string> kAzureLike{"rate_per_s", "duration_s", "invocation",
+                                                   "functions",  "rate_sigma", "duration_sigma"};
+  static const std::vector<std::string> kNone;
+  if (pattern == "poisson") return kPoisson;
+  if (pattern == "diurnal") return kDiurnal;
+  if (pattern == "bursty") return kBursty;
+  if (pattern == "azure-like") return kAzureLike;
+  return kNone;
+}
+
+void validate_generator(const GeneratorSpec& s) {
+  if (generator_keys(s.pattern).empty()) {
+    throw ConfigError("generator", fmt::format("'{}' is not a known generator; known: {}",
+                                               s.pattern, fmt::join(known_generators(), ", ")));
+  }
+  check_common(s.common);
+  if (s.pattern == "diurnal") check_diurnal(s.peak_to_trough, s.peak_hour, s.weekend_factor);
+  if (s.pattern == "bursty") check_bursty(s.burst_factor, s.burst_fraction, s.mean_burst_s);
+  if (s.pattern == "azure-like") check_azure_like(s.functions, s.rate_sigma, s.duration_sigma);
+}
+
 std::unique_ptr<WorkloadSource> make_generator(const GeneratorSpec& s) {
+  validate_generator(s);
   if (s.pattern == "poisson") return std::make_unique<PoissonSource>(s.common);
   if (s.pattern == "diurnal") {
     DiurnalOptions o;
@@ -333,8 +401,7 @@ std::unique_ptr<WorkloadSource> make_generator(const GeneratorSpec& s) {
     o.duration_sigma = s.duration_sigma;
     return std::make_unique<AzureLikeSource>(o);
   }
-  throw std::invalid_argument(fmt::format(
-      "unknown generator pattern '{}'; known: poisson, diurnal, bursty, azure-like", s.pattern));
+  throw std::logic_error("make_generator: a pattern validate_generator knows but cannot build");
 }
 
 }  // namespace slsim

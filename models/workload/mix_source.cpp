@@ -46,7 +46,7 @@ bool ScheduleSource::next(Invocation& out) {
 
 std::string ScheduleSource::describe() const {
   return fmt::format("schedule {} x every {} s from {} s for {} s, duration_ms {}", o_.count,
-                     o_.every_s, o_.at_s, o_.duration_s, o_.duration_ms.spec());
+                     o_.every_s, o_.at_s, o_.duration_s, o_.duration_ms.text());
 }
 
 std::unique_ptr<WorkloadSource> make_mix_entry(const MixEntry& e) {

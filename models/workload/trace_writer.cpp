@@ -25,6 +25,18 @@ TraceFormat parse_trace_format(std::string_view s) {
       "unknown trace format '{}'; known: auto, slsim, azure2021, azure2019, lambda-logs", s));
 }
 
+std::vector<TraceFormat> trace_setting_formats(std::string_view key) {
+  using F = TraceFormat;
+  if (key == "durations" || key == "memory" || key == "duration_ms" || key == "seed")
+    return {F::kAzure2019};
+  if (key == "sort_buffer_rows") return {F::kAzure2021, F::kLambdaLogs};
+  if (key == "function" || key == "log_group") return {F::kLambdaLogs};
+  // Lambda logs carry each invocation's memory setting.
+  if (key == "memory_mb") return {F::kSlsim, F::kAzure2021, F::kAzure2019};
+  if (key == "skip_bad_rows") return {F::kSlsim, F::kAzure2021, F::kLambdaLogs};
+  return {};
+}
+
 std::string_view to_string(TraceFormat f) {
   switch (f) {
     case TraceFormat::kAuto:

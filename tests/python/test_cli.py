@@ -77,7 +77,7 @@ def test_bad_scenario_says_what_is_allowed(tmp_path):
     f.write_text('[workload]\ngenerator = "poisson"\nrate_per_s = -1\n')
     p = run("report", "--scenario", str(f), check=False)
     assert p.returncode == 2
-    assert f"{f}: [workload] rate_per_s: must be > 0" in p.stderr
+    assert f"{f}: [workload] rate_per_s: -1 is not allowed: a mean rate > 0" in p.stderr
 
 
 def test_generate_then_stats(tmp_path):
@@ -100,7 +100,8 @@ def test_generate_then_stats(tmp_path):
 def test_generate_rejects_bad_options():
     p = run("generate", "--pattern", "bursty", "--burst-fraction", "1.5", check=False)
     assert p.returncode == 2
-    assert "--burst-fraction: must be in (0, 1)" in p.stderr
+    assert "--burst-fraction: 1.5 is not allowed: the fraction of time in bursts, in (0, 1)" \
+        in p.stderr
     p = run("generate", "--duration-ms", "lognormal(median=5)", check=False)
     assert p.returncode == 2
     assert "lognormal(median=M,p99=P)" in p.stderr

@@ -91,3 +91,47 @@ TEST_CASE("config_error_in_file: keys become tables", "[scenario]") {
         "f.toml: [lambda.functions.api]: m");
   CHECK(config_error_in_file(ConfigError("as_of", "m"), "f.toml") == "f.toml: as_of: m");
 }
+
+TEST_CASE("load_scenario: a [workload] key of another source is refused, not ignored",
+          "[scenario]") {
+  // Trace keys in a generator.
+  for (const char* key : {"time_scale = 2", "end_s = 10", "top_n = 1", "sort_buffer_rows = 0",
+                          "format = \"slsim\"", "start_s = 1", "log_group = \"x\""}) {
+    const std::string name = std::string(key).substr(0, std::string(key).find(' '));
+    const auto p = scenario_file("gen_" + name, "", std::string(key) + "\n");
+    INFO(key);
+    CHECK_THAT(load_error(p), Catch::StartsWith(p + ": [workload] " + name +
+                                                ": applies to traces only; this "
+                                                "workload is generator = \"poisson\""));
+  }
+  // A key of another generator.
+  auto p = scenario_file("gen_peak", "", "peak_to_trough = 4\n");
+  CHECK_THAT(load_error(p), Catch::StartsWith(p + ": [workload] peak_to_trough: is not a setting "
+                                                  "of this generator"));
+  // Generator keys in a trace.
+  const auto dir = std::filesystem::temp_directory_path() / "slsim_scenario_test";
+  std::ofstream(dir / "t.csv") << "arrival_s,function,duration_ms\n0,a,5\n";
+  for (const char* key : {"rate_per_s = 2", "peak_hour = 3", "invocation = \"async\""}) {
+    const std::string name = std::string(key).substr(0, std::string(key).find(' '));
+    const auto path = (dir / ("trace_" + name + ".toml")).string();
+    std::ofstream(path) << "as_of = 2026-11-01\n[workload]\ntrace = \"t.csv\"\n" << key << "\n";
+    INFO(key);
+    CHECK_THAT(load_error(path), Catch::StartsWith(path + ": [workload] " + name +
+                                                   ": applies to generators only; this workload "
+                                                   "reads a trace"));
+  }
+}
+
+TEST_CASE("load_scenario: generator values out of range name the key and the range", "[scenario]") {
+  auto p = scenario_file("p2t", "", "");
+  std::ofstream(p) << "as_of = 2026-11-01\n[workload]\ngenerator = \"diurnal\"\n"
+                      "peak_to_trough = -5\n";
+  CHECK_THAT(load_error(p), Catch::StartsWith(p + ": [workload] peak_to_trough: -5 is not "
+                                                  "allowed") &&
+                                Catch::Contains("from 1 to 1e6"));
+  p = scenario_file("huge", "", "");
+  std::ofstream(p) << "as_of = 2026-11-01\n[workload]\ngenerator = \"poisson\"\n"
+                      "rate_per_s = 1e9\nduration_s = 3155760000\n";
+  CHECK_THAT(load_error(p), Catch::StartsWith(p + ": [workload] rate_per_s: ") &&
+                                Catch::Contains("at most 1e12 arrivals"));
+}

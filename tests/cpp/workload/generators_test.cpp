@@ -1,12 +1,15 @@
 #include "slsim/workload/generators.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <vector>
 
 #include "read_all.hpp"
 #include "slsim/core/stats.hpp"
+#include "slsim/platform/config_error.hpp"
 #include "slsim/workload/trace_stats.hpp"
 
 using namespace slsim;
@@ -69,7 +72,7 @@ TEST_CASE("DiurnalSource: weekly mean rate and the daily shape", "[models][gen]"
   CHECK(std::abs(quietest - 2) <= 1);
   DiurnalOptions bad = o;
   bad.peak_to_trough = 0.5;
-  CHECK_THROWS_WITH(DiurnalSource(bad), Catch::Contains("peak_to_trough must be >= 1"));
+  CHECK_THROWS_WITH(DiurnalSource(bad), Catch::Contains("peak_to_trough: 0.5 is not allowed"));
 }
 
 TEST_CASE("BurstySource: MMPP-2 mean rate and over-dispersion", "[models][gen]") {
@@ -144,11 +147,94 @@ TEST_CASE("make_generator: unknown patterns and bad options are refused", "[mode
                     Catch::Contains("known: poisson, diurnal, bursty, azure-like"));
   s.pattern = "poisson";
   s.common.rate_per_s = 0;
-  CHECK_THROWS_WITH(make_generator(s), Catch::Contains("rate_per_s must be a finite number > 0"));
+  CHECK_THROWS_WITH(make_generator(s),
+                    Catch::Contains("rate_per_s: 0 is not allowed: a mean rate > 0"));
   s.common.rate_per_s = 1;
   s.pattern = "bursty";
   s.burst_fraction = 1;
-  CHECK_THROWS_WITH(make_generator(s), Catch::Contains("burst_fraction must be in (0, 1)"));
+  CHECK_THROWS_WITH(make_generator(s), Catch::Contains("burst_fraction: 1 is not allowed"));
+}
+
+TEST_CASE("validate_generator: every value out of its range is a ConfigError naming the key",
+          "[models][gen]") {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  auto key_of = [](const GeneratorSpec& g) -> std::string {
+    try {
+      validate_generator(g);
+    } catch (const ConfigError& e) {
+      CHECK(e.message().size() < 200);  // no 309-digit numbers
+      return e.key();
+    }
+    return "";
+  };
+  GeneratorSpec ok;
+  ok.pattern = "diurnal";
+  CHECK(key_of(ok).empty());
+  struct Case {
+    const char* pattern;
+    void (*set)(GeneratorSpec&);
+    const char* key;
+  };
+  const Case cases[] = {
+      {"diurnal", [](GeneratorSpec& g) { g.peak_to_trough = -5; }, "peak_to_trough"},
+      {"diurnal", [](GeneratorSpec& g) { g.peak_to_trough = nan; }, "peak_to_trough"},
+      // 1e300 is an infinite ratio in all but name (a nightly rate of 0): refused.
+      {"diurnal", [](GeneratorSpec& g) { g.peak_to_trough = 1e300; }, "peak_to_trough"},
+      {"diurnal", [](GeneratorSpec& g) { g.peak_hour = nan; }, "peak_hour"},
+      {"diurnal", [](GeneratorSpec& g) { g.weekend_factor = 1e300; }, "weekend_factor"},
+      {"bursty", [](GeneratorSpec& g) { g.burst_factor = 1e300; }, "burst_factor"},
+      {"bursty", [](GeneratorSpec& g) { g.burst_fraction = nan; }, "burst_fraction"},
+      {"bursty", [](GeneratorSpec& g) { g.mean_burst_s = 1e300; }, "mean_burst_s"},
+      {"azure-like", [](GeneratorSpec& g) { g.rate_sigma = 1000; }, "rate_sigma"},
+      {"azure-like", [](GeneratorSpec& g) { g.duration_sigma = 0; }, "duration_sigma"},
+      {"azure-like", [](GeneratorSpec& g) { g.functions = 0; }, "functions"},
+      {"poisson", [](GeneratorSpec& g) { g.common.rate_per_s = nan; }, "rate_per_s"},
+      {"poisson", [](GeneratorSpec& g) { g.common.duration_s = 1e300; }, "duration_s"},
+      // A billion a second for 100 years: 3e18 arrivals, beyond kMaxExpectedArrivals.
+      {"poisson",
+       [](GeneratorSpec& g) {
+         g.common.rate_per_s = 1e9;
+         g.common.duration_s = 3'155'760'000;
+       },
+       "rate_per_s"},
+      {"sine", [](GeneratorSpec&) {}, "generator"},
+  };
+  for (const auto& c : cases) {
+    GeneratorSpec g;
+    g.pattern = c.pattern;
+    c.set(g);
+    INFO(c.pattern << " " << c.key);
+    CHECK(key_of(g) == c.key);
+    CHECK_THROWS_AS(make_generator(g), ConfigError);
+  }
+  // The bound itself is allowed: 1e12 expected arrivals (validated, not generated).
+  GeneratorSpec edge;
+  edge.common.rate_per_s = 1e6;
+  edge.common.duration_s = 1e6;
+  CHECK(key_of(edge).empty());
+}
+
+TEST_CASE("generator_keys: each pattern's settings, none of another's", "[models][gen]") {
+  auto has = [](const std::string& p, const std::string& k) {
+    const auto& v = generator_keys(p);
+    return std::find(v.begin(), v.end(), k) != v.end();
+  };
+  CHECK(has("poisson", "duration_ms"));
+  CHECK_FALSE(has("poisson", "peak_to_trough"));
+  CHECK(has("diurnal", "peak_hour"));
+  CHECK_FALSE(has("diurnal", "burst_factor"));
+  CHECK(has("bursty", "mean_burst_s"));
+  CHECK(has("azure-like", "rate_sigma"));
+  CHECK_FALSE(has("azure-like", "duration_ms"));  // drawn from the population
+  CHECK_FALSE(has("azure-like", "memory_mb"));
+  CHECK(generator_keys("sine").empty());
+}
+
+TEST_CASE("Generators: describe() shows the duration as the user wrote it", "[models][gen]") {
+  PoissonOptions o;
+  o.duration_ms = Distribution::parse("lognormal(median=120,p99=900)");
+  CHECK_THAT(PoissonSource(o).describe(),
+             Catch::Contains("lognormal(median=120,p99=900)") && !Catch::Contains("mu="));
 }
 
 TEST_CASE("summarize: rates, peaks and the top list", "[models][gen]") {

@@ -39,6 +39,9 @@ struct WorkloadSpec {
   enum class Kind { kTrace, kGenerator } kind = Kind::kGenerator;
   std::string trace_path;   ///< kTrace: resolved path of the trace
   TraceOptions trace;       ///< kTrace: format, companion files, selection
+  /// kTrace: trace.seed (Azure 2019 expansion) came from `--trace-seed` and stays fixed;
+  /// otherwise each run seeds the expansion with its own seed.
+  bool fixed_trace_seed = false;
   GeneratorSpec generator;  ///< kGenerator
 };
 

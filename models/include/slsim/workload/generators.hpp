@@ -158,8 +158,34 @@ struct GeneratorSpec {
   double rate_sigma = 3.0, duration_sigma = 0.5;                          // azure-like
 };
 
-/// Builds the generator `spec.pattern` names; throws std::invalid_argument for an unknown
-/// pattern (listing the known ones) or bad options.
+/// Bounds of the generators' settings (docs/scenarios.md, "Generators: allowed values").
+/// At most this many arrivals on average (rate_per_s × duration_s): 1e12 arrivals take days of
+/// computing at millions a second, so a larger workload is a mistake, not a plan.
+inline constexpr double kMaxExpectedArrivals = 1e12;
+/// peak_to_trough, burst_factor and weekend_factor (and its inverse) at most this: a larger ratio
+/// is indistinguishable from an infinite one and only loses precision.
+inline constexpr double kMaxShapeRatio = 1e6;
+/// azure-like: rate_sigma and duration_sigma at most this (wider spreads overflow the weights).
+inline constexpr double kMaxSigma = 10;
+/// azure-like: at most this many functions.
+inline constexpr std::uint32_t kMaxGeneratedFunctions = 10'000'000;
+
+/// The generator patterns: poisson, diurnal, bursty, azure-like.
+const std::vector<std::string>& known_generators();
+
+/// The settings (scenario keys and Python keywords, besides `generator` and `seed`) that the
+/// generator `pattern` reads; empty for an unknown pattern. A setting of another pattern is
+/// refused by the front ends, never silently ignored.
+const std::vector<std::string>& generator_keys(const std::string& pattern);
+
+/// The one validator of a generator's settings, whatever front end they came from: throws
+/// ConfigError(key, what is allowed) for an unknown pattern (key "generator") or a value out of
+/// its range, including a workload whose expected number of arrivals exceeds
+/// kMaxExpectedArrivals (key "rate_per_s").
+void validate_generator(const GeneratorSpec& spec);
+
+/// Builds the generator `spec.pattern` names, after validate_generator (so it throws
+/// ConfigError, a std::invalid_argument, for bad options).
 std::unique_ptr<WorkloadSource> make_generator(const GeneratorSpec& spec);
 
 }  // namespace slsim

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "slsim/core/distribution.hpp"
 #include "slsim/workload/workload_filter.hpp"
@@ -39,6 +41,12 @@ struct TraceOptions {
   std::string log_group;       ///< Lambda logs: "/aws/lambda/NAME" names the function NAME
   SelectOptions select;        ///< subset and time scaling
 };
+
+/// The trace formats that read the trace setting `key` (its scenario key: durations, memory,
+/// duration_ms, sort_buffer_rows, function, log_group, memory_mb, skip_bad_rows, seed); empty
+/// when every format reads it. A setting given for a format that does not read it is refused by
+/// the front ends, never silently ignored.
+std::vector<TraceFormat> trace_setting_formats(std::string_view key);
 
 /// A factory that opens the trace (with the selection applied) each time it is called.
 /// `path` "-" (or "/dev/stdin") reads standard input: its format is detected from the first
