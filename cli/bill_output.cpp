@@ -44,19 +44,41 @@ std::string quantity(double q) {
   return fmt::format("{:.4g}", q);
 }
 
-Table bill_table(const Bill& b, const std::string& title, const Bill* without_free_tier) {
-  Table t{fmt::format("{} (as of {}, {})", title, b.as_of.str(), b.region),
-          {{"line item", "quantity", "unit", "usd"}}};
+std::vector<BillLine> bill_lines(const Bill& b, const Bill* without_free_tier) {
+  std::vector<BillLine> out;
   for (const auto& i : b.items) {
     const LineItem* whole = without_free_tier ? find_item(*without_free_tier, i) : nullptr;
     if (whole && whole->quantity > i.quantity) {
-      t.rows.push_back({i.name, quantity(whole->quantity), i.unit, money(whole->cents)});
-      t.rows.push_back({"free tier: " + i.name, quantity(whole->quantity - i.quantity), i.unit,
-                        money(i.cents - whole->cents)});
+      out.push_back({i.platform, i.name, whole->quantity, i.unit, whole->cents});
+      out.push_back({i.platform, "free tier: " + i.name, whole->quantity - i.quantity, i.unit,
+                     i.cents - whole->cents});
     } else {
-      t.rows.push_back({i.name, quantity(i.quantity), i.unit, money(i.cents)});
+      out.push_back({i.platform, i.name, i.quantity, i.unit, i.cents});
     }
   }
+  return out;
+}
+
+nlohmann::ordered_json bill_json(const Bill& b, const Bill* without_free_tier) {
+  auto items = nlohmann::ordered_json::array();
+  for (const auto& l : bill_lines(b, without_free_tier)) {
+    items.push_back({{"platform", l.platform},
+                     {"name", l.name},
+                     {"quantity", l.quantity},
+                     {"unit", l.unit},
+                     {"usd", static_cast<double>(l.cents) / 100.0}});
+  }
+  return {{"total_usd", b.total_usd()},
+          {"as_of", b.as_of.str()},
+          {"region", b.region},
+          {"line_items", items}};
+}
+
+Table bill_table(const Bill& b, const std::string& title, const Bill* without_free_tier) {
+  Table t{fmt::format("{} (as of {}, {})", title, b.as_of.str(), b.region),
+          {{"line item", "quantity", "unit", "usd"}}};
+  for (const auto& l : bill_lines(b, without_free_tier))
+    t.rows.push_back({l.name, quantity(l.quantity), l.unit, money(l.cents)});
   t.rows.push_back({"total", "", "", money(b.total_cents())});
   t.id = "bill";
   return t;
@@ -64,7 +86,7 @@ Table bill_table(const Bill& b, const std::string& title, const Bill* without_fr
 
 void write_bill(std::ostream& os, const Bill& b, Format f, const Bill* without_free_tier) {
   if (f == Format::kJson) {
-    os << nlohmann::ordered_json::parse(b.to_json()).dump(2) << "\n";
+    os << bill_json(b, without_free_tier).dump(2) << "\n";
     return;
   }
   write_tables(os, {bill_table(b, "Bill", without_free_tier)}, f);

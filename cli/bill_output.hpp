@@ -1,18 +1,39 @@
 #pragma once
 // A Bill in the CLI's output formats (shared by `slsim price`, `simulate` and `report`).
+#include <cstdint>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "output.hpp"
 #include "slsim/pricing/pricing.hpp"
 
 namespace slsim::cli {
 
+/// One line of a bill as every format shows it (table, CSV, Markdown and JSON alike).
+struct BillLine {
+  std::string platform, name;
+  double quantity = 0;
+  std::string unit;
+  std::int64_t cents = 0;
+};
+
+/// The bill's lines. With `without_free_tier` (the same usage priced without the free tier), an
+/// item the free tier covered shows its whole (gross) quantity and amount, followed by a
+/// "free tier: ITEM" line with the quantity the free tier covered and its (negative or zero)
+/// amount; the lines add up to the bill's total.
+std::vector<BillLine> bill_lines(const Bill& b, const Bill* without_free_tier = nullptr);
+
+/// The bill as JSON, with the same lines as the table: {"total_usd", "as_of", "region",
+/// "line_items": [{"platform", "name", "quantity", "unit", "usd"}]}.
+nlohmann::ordered_json bill_json(const Bill& b, const Bill* without_free_tier = nullptr);
+
 /// The bill as a table of line items plus a total row. With `without_free_tier` (the same usage
 /// priced without the free tier), each item shows its whole quantity and a "free tier" line shows
 /// what the free tier covered, so a usage the free tier covers entirely is not a blank line.
 Table bill_table(const Bill& b, const std::string& title = "Bill",
                  const Bill* without_free_tier = nullptr);
-/// Prints the bill in the chosen format (json: Bill::to_json()).
+/// Prints the bill in the chosen format (json: bill_json()).
 void write_bill(std::ostream& os, const Bill& b, Format f, const Bill* without_free_tier = nullptr);
 
 /// A quantity with sensible precision: whole numbers with thousands separators, else 4
