@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
 #include <optional>
+#include <set>
 
 #include "batch_options.hpp"
 #include "cli_support.hpp"
@@ -22,6 +24,7 @@ namespace slsim::cli {
 namespace {
 
 constexpr std::uint64_t kMaxSeed = 9'223'372'036'854'775'807ULL;  // as in a scenario file
+constexpr std::uint64_t kMaxU32 = 4'294'967'295ULL;
 
 // Names of the functions the workload invokes (one streaming pass).
 std::vector<std::string> function_names(const SourceFactory& open) {
@@ -38,6 +41,54 @@ std::vector<std::string> function_names(const SourceFactory& open) {
   return names;
 }
 
+// The flags of one platform; a flag listed for no platform applies to all of them.
+const std::vector<std::string> kLambdaFlags{"--memory-mb",
+                                            "--arch",
+                                            "--runtime",
+                                            "--vpc",
+                                            "--no-vpc",
+                                            "--timeout-s",
+                                            "--keep-alive-s",
+                                            "--init-ms",
+                                            "--invocation",
+                                            "--error-probability",
+                                            "--visibility-timeout-s",
+                                            "--max-retry-attempts",
+                                            "--ephemeral-mb",
+                                            "--reserved-concurrency",
+                                            "--provisioned-concurrency",
+                                            "--account-concurrency",
+                                            "--no-free-tier"};
+const char* const kBatchGroup = "AWS Batch (--platform batch)";
+
+// A flag of another platform is refused (exit 2), never silently ignored.
+void check_flags_apply(const CLI::App* cmd, const std::string& platform, const ContainerArgs& ca) {
+  std::map<std::string, std::set<std::string>> applies;
+  for (const auto& f : kLambdaFlags)
+    applies[f].insert("lambda");
+  // Batch jobs have a timeout and an error probability too (run_batch).
+  applies["--timeout-s"].insert("batch");
+  applies["--error-probability"].insert("batch");
+  for (const auto* opt : cmd->get_options())
+    if (opt->get_group() == kBatchGroup) applies[opt->get_name()].insert("batch");
+  for (const auto& [key, opt] : ca.options)
+    applies[opt->get_name()].insert({"ecs", "fargate"});
+  applies["--timeline"].insert({"ecs", "fargate"});
+  for (const auto* opt : cmd->get_options()) {
+    if (opt->count() == 0) continue;
+    const auto it = applies.find(opt->get_name());
+    if (it == applies.end() || it->second.count(platform)) continue;
+    std::vector<std::string> to;
+    for (const char* p : {"lambda", "ecs", "fargate", "batch"})
+      if (it->second.count(p)) to.emplace_back(p);
+    std::string list = to.front();
+    for (std::size_t i = 1; i < to.size(); ++i)
+      list += (i + 1 == to.size() ? " or " : ", ") + to[i];
+    throw UsageError(
+        fmt::format("{} applies to --platform {}, not {}", opt->get_name(), list, platform));
+  }
+}
+
 }  // namespace
 
 void add_simulate_command(CLI::App& app) {
@@ -46,7 +97,8 @@ void add_simulate_command(CLI::App& app) {
     std::string platform = "lambda", scenario, format = "table", output;
     std::optional<std::string> as_of, region, arch, runtime, keep_alive, init_ms, invocation;
     TraceArgs trace;
-    std::optional<std::uint32_t> memory_mb, account_concurrency, provisioned, max_retry, reserved;
+    std::optional<std::uint32_t> memory_mb, account_concurrency, provisioned, max_retry, reserved,
+        ephemeral_mb;
     std::optional<std::uint64_t> seed;
     std::optional<double> timeout_s, error_probability, visibility_timeout_s;
     bool vpc = false, no_vpc = false, no_free_tier = false;
@@ -85,8 +137,13 @@ void add_simulate_command(CLI::App& app) {
                   "Function error probability per attempt (0 to 1)");
   cmd->add_option("--visibility-timeout-s", a->visibility_timeout_s,
                   "Queue: SQS visibility timeout (s, 0 to 43,200; at least the function timeout)");
+  // Whole numbers that fit the setting: what is allowed is the validator's to say
+  // (validate_lambda), with the same message as for a scenario key or a Python keyword.
   cmd->add_option("--max-retry-attempts", a->max_retry, "Async retries (0, 1 or 2; default 2)")
-      ->check(whole(0, 1'000'000));
+      ->check(whole(0, kMaxU32));
+  cmd->add_option("--ephemeral-mb", a->ephemeral_mb,
+                  "Ephemeral storage (/tmp) of every function (MB; 512 to 10,240 from 2022-03-24)")
+      ->check(whole(0, kMaxU32));
   cmd->add_option("--reserved-concurrency", a->reserved,
                   "Reserved concurrency of every function of the workload (0 = disabled)")
       ->check(whole(0, 10'000'000));
@@ -94,13 +151,14 @@ void add_simulate_command(CLI::App& app) {
                   "Provisioned concurrency of every function (0 = none)")
       ->check(whole(0, 10'000'000));
   cmd->add_option("--account-concurrency", a->account_concurrency,
-                  "Account concurrency limit (default: the era's, 1,000)")
-      ->check(whole(1, 10'000'000));
+                  "Account concurrency limit (1 to 10,000,000; default: the era's, 1,000)")
+      ->check(whole(0, kMaxU32));
   cmd->add_flag("--no-free-tier", a->no_free_tier, "Do not apply the monthly free tier");
   add_batch_args(cmd, a->batch);
   auto ca = std::make_shared<ContainerArgs>();
   add_container_options(cmd, *ca);
   cmd->callback([a, ca, cmd] {
+    check_flags_apply(cmd, a->platform, *ca);
     // A trace on the command line without --scenario starts from slsim's defaults (today,
     // us-east-1, seed 1), not from the bundled scenario's [lambda] settings.
     Scenario s;
@@ -123,10 +181,6 @@ void add_simulate_command(CLI::App& app) {
       auto wl = a->trace.path.empty() ? open_workload(s) : make_trace_factory(a->trace)();
       run_container_simulation(a->platform, s, *wl, *ca, a->format);
       return;
-    }
-    if (const auto flag = ca->container_only_flag(); !flag.empty()) {
-      throw std::invalid_argument(flag + " applies to --platform ecs or fargate, not " +
-                                  a->platform);
     }
     LambdaOptions o = s.lambda;
     o.as_of = s.as_of;
@@ -152,6 +206,7 @@ void add_simulate_command(CLI::App& app) {
       if (a->error_probability) c.error_probability = *a->error_probability;
       if (a->max_retry) c.max_retry_attempts = *a->max_retry;
       if (a->visibility_timeout_s) c.visibility_timeout_s = *a->visibility_timeout_s;
+      if (a->ephemeral_mb) c.ephemeral_mb = *a->ephemeral_mb;
       if (a->provisioned) {
         c.provisioned.clear();
         if (*a->provisioned > 0) c.provisioned = {{0, -1, *a->provisioned}};
@@ -185,7 +240,7 @@ void add_simulate_command(CLI::App& app) {
           key.rfind("functions.", 0) == 0 && key.find('.', 10) == std::string::npos;
       const std::string flag = flag_of(key);
       const auto* opt = names_function ? nullptr : cmd->get_option_no_throw(flag);
-      if (opt && opt->count() > 0) return fmt::format("{}: {}", flag, e.message());
+      if (opt && opt->count() > 0) return flag_message(flag, key, e.message());
       // The visibility timeout checked against a --timeout-s the user gave: blame the flag, not
       // the file (which may not set visibility_timeout_s at all).
       const std::string vt = "visibility_timeout_s";
@@ -197,6 +252,7 @@ void add_simulate_command(CLI::App& app) {
       return e.what();
     };
     try {
+      if (a->account_concurrency) validate_account_concurrency(*a->account_concurrency);
       validate_lambda(o);  // the flags' values, before reading the workload
       if (need_names) {
         const auto names = function_names(open);
