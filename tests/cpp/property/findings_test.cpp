@@ -126,7 +126,7 @@ TEST_CASE("Distribution finding F4: a subnormal value round-trips through spec()
 // read like other keys: a count outside 32 bits wraps (4294967297 is 1 environment, -1 is
 // 4,294,967,295), a value of the wrong type is silently the default (start_s = "soon" is 0) and
 // an unknown key is ignored (`start = 5`). Each should be refused, naming the key. Input:
-// tests/fuzz/findings/scenario/F5-provisioned-count-wraps.toml.
+// tests/fuzz/regressions/scenario/F5-provisioned-count-wraps.toml (fixed: a regression input).
 TEST_CASE("Scenario finding F5: provisioned windows are validated like other keys",
           "[scenario][finding]") {
   const std::string head =
