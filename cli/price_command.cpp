@@ -140,9 +140,7 @@ void add_price_command(CLI::App& app) {
     cmd->add_option("--duration-ms", in->duration_ms, "Duration of each on-demand invocation (ms)")
         ->capture_default_str()
         ->check(real(0, 1e9));
-    cmd->add_option("--arch", *arch, "Architecture")
-        ->check(CLI::IsMember({"x86_64", "arm64"}))
-        ->capture_default_str();
+    cmd->add_option("--arch", *arch, "Architecture: x86_64 or arm64")->capture_default_str();
     cmd->add_option("--ephemeral-mb", in->ephemeral_mb, "Ephemeral storage (/tmp) in MB")
         ->capture_default_str()
         ->check(whole(0, 4'294'967'295ULL));
@@ -166,7 +164,6 @@ void add_price_command(CLI::App& app) {
     add_common(cmd, *c);
     cmd->callback([c, in, arch, no_free, span_days] {
       auto ctx = context(*c);
-      in->arch = parse_arch(*arch);
       ctx.options.free_tier = !*no_free;
       if (*span_days > 0) ctx.options.span_s = *span_days * 86'400;
       {
@@ -174,9 +171,10 @@ void add_price_command(CLI::App& app) {
         // and message as `simulate`, a scenario file and Python.
         LambdaFunctionConfig f;
         f.memory_mb = in->memory_mb;
-        f.arch = in->arch;
         f.ephemeral_mb = in->ephemeral_mb;
         try {
+          set_lambda_choice(f, "arch", *arch);
+          in->arch = f.arch;
           validate_lambda_function(f, *ctx.rc, ctx.options.as_of);
         } catch (const ConfigError& e) {
           throw UsageError(flag_message(flag_of(e.key()), e.key(), e.message()));

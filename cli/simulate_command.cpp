@@ -121,9 +121,9 @@ void add_simulate_command(CLI::App& app) {
       ->check(whole(0, kMaxSeed));
   cmd->add_option("--memory-mb", a->memory_mb, "Lambda memory for every function (MB)")
       ->check(whole(1, 1 << 20));
-  cmd->add_option("--arch", a->arch, "x86_64 or arm64")->check(CLI::IsMember({"x86_64", "arm64"}));
-  cmd->add_option("--runtime", a->runtime, "python, nodejs, java, dotnet, go, custom, container")
-      ->check(CLI::IsMember({"python", "nodejs", "java", "dotnet", "go", "custom", "container"}));
+  // Words are checked by the validator (set_lambda_choice): the scenario key's message.
+  cmd->add_option("--arch", a->arch, "x86_64 or arm64");
+  cmd->add_option("--runtime", a->runtime, "python, nodejs, java, dotnet, go, custom, container");
   cmd->add_flag("--vpc", a->vpc, "Functions are attached to a VPC");
   cmd->add_flag("--no-vpc", a->no_vpc, "Functions are not attached to a VPC")->excludes("--vpc");
   cmd->add_option("--timeout-s", a->timeout_s,
@@ -131,8 +131,8 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--keep-alive-s", a->keep_alive,
                   "Idle time before reclaim (s): number or distribution");
   cmd->add_option("--init-ms", a->init_ms, "Cold-start duration (ms): number or distribution");
-  cmd->add_option("--invocation", a->invocation, "Override the trace's invocation type")
-      ->check(CLI::IsMember({"sync", "async", "queue"}));
+  cmd->add_option("--invocation", a->invocation,
+                  "Override the trace's invocation type: sync, async or queue");
   cmd->add_option("--error-probability", a->error_probability,
                   "Function error probability per attempt (0 to 1)");
   cmd->add_option("--visibility-timeout-s", a->visibility_timeout_s,
@@ -193,16 +193,24 @@ void add_simulate_command(CLI::App& app) {
         throw UsageError(fmt::format("{}: {}", flag, e.what()));
       }
     };
+    auto word = [](LambdaFunctionConfig& c, const char* key, const std::optional<std::string>& v) {
+      if (!v) return;
+      try {
+        set_lambda_choice(c, key, *v);
+      } catch (const ConfigError& e) {
+        throw UsageError(flag_message(flag_of(key), key, e.message()));
+      }
+    };
     auto apply = [&](LambdaFunctionConfig& c) {
       if (a->memory_mb) c.memory_mb = *a->memory_mb;
-      if (a->arch) c.arch = parse_arch(*a->arch);
-      if (a->runtime) c.runtime = parse_runtime(*a->runtime);
+      word(c, "arch", a->arch);
+      word(c, "runtime", a->runtime);
       if (a->vpc) c.vpc = true;
       if (a->no_vpc) c.vpc = false;
       if (a->timeout_s) c.timeout_s = *a->timeout_s;
       if (a->keep_alive) c.keep_alive_s = dist("--keep-alive-s", *a->keep_alive);
       if (a->init_ms) c.init_ms = dist("--init-ms", *a->init_ms);
-      if (a->invocation) c.invocation = parse_invocation_type(*a->invocation);
+      word(c, "invocation", a->invocation);
       if (a->error_probability) c.error_probability = *a->error_probability;
       if (a->max_retry) c.max_retry_attempts = *a->max_retry;
       if (a->visibility_timeout_s) c.visibility_timeout_s = *a->visibility_timeout_s;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 namespace slsim {
@@ -357,6 +358,32 @@ void validate_lambda(const LambdaOptions& o, const RateCard& rc) {
   check_unreserved_pc(o.defaults, "");
   for (const auto& [name, c] : o.functions)
     check_unreserved_pc(c, "functions." + name + ".");
+}
+
+void set_lambda_choice(LambdaFunctionConfig& c, const std::string& key, const std::string& value) {
+  // The user's word, shortened: a message never echoes a whole file.
+  const std::string shown = value.size() <= 40 ? value : value.substr(0, 36) + "...";
+  if (key == "arch") {
+    try {
+      c.arch = parse_arch(value);
+    } catch (const std::invalid_argument&) {
+      throw ConfigError(key, fmt::format("'{}' is not allowed: x86_64 or arm64", shown));
+    }
+  } else if (key == "runtime") {
+    try {
+      c.runtime = parse_runtime(value);
+    } catch (const std::invalid_argument&) {
+      throw ConfigError(key, fmt::format("'{}' is not allowed: python, nodejs, java, dotnet, go, "
+                                         "custom or container",
+                                         shown));
+    }
+  } else if (key == "invocation") {
+    const auto t = parse_invocation_type(value);
+    if (!t) throw ConfigError(key, fmt::format("'{}' is not allowed: sync, async or queue", shown));
+    c.invocation = *t;
+  } else {
+    throw std::logic_error("set_lambda_choice: not a word setting: " + key);
+  }
 }
 
 void validate_account_concurrency(std::uint64_t limit) {

@@ -56,15 +56,14 @@ void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConf
     return static_cast<std::uint32_t>(r.integer(k, def, 0, UINT32_MAX));
   };
   c.memory_mb = u32("memory_mb", c.memory_mb);
-  try {
-    if (r.has("arch")) c.arch = parse_arch(r.str("arch", ""));
-  } catch (const std::invalid_argument& e) {
-    r.fail("arch", e.what());
-  }
-  try {
-    if (r.has("runtime")) c.runtime = parse_runtime(r.str("runtime", ""));
-  } catch (const std::invalid_argument& e) {
-    r.fail("runtime", e.what());
+  // Words: the validator's rule and message (set_lambda_choice), the file adding where.
+  for (const char* k : {"arch", "runtime", "invocation"}) {
+    if (!r.has(k)) continue;
+    try {
+      set_lambda_choice(c, k, r.str(k, ""));
+    } catch (const ConfigError& e) {
+      r.fail(k, e.message());
+    }
   }
   if (const auto* n = t.get("vpc")) {
     if (auto b = n->value<bool>()) {
@@ -115,11 +114,6 @@ void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConf
     }
   } else if (r.has("provisioned")) {
     r.fail("provisioned", "must be a list of {start_s, end_s, count} tables");
-  }
-  if (r.has("invocation")) {
-    const auto t2 = parse_invocation_type(r.str("invocation", ""));
-    if (!t2) r.fail("invocation", "must be one of sync, async, queue");
-    c.invocation = *t2;
   }
   c.max_retry_attempts = u32("max_retry_attempts", c.max_retry_attempts);
   c.max_event_age_s = r.num("max_event_age_s", c.max_event_age_s);

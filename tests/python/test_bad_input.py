@@ -367,6 +367,9 @@ LAMBDA_BAD_SETTINGS = [
     ("max_receive_count", "2000", None, 2000),
     ("message_retention_s", "30", None, 30),
     ("queue_max_concurrency", "1", None, 1),
+    ("arch", '"x72"', "--arch", "x72"),
+    ("runtime", '"cobol"', "--runtime", "cobol"),
+    ("invocation", '"batch"', "--invocation", "batch"),
 ]
 
 
@@ -390,9 +393,18 @@ def test_lambda_settings_give_the_same_message_from_file_flag_and_python(tmp_pat
     assert from_python == from_file
 
     if flag:
-        p = run("simulate", "-s", str(_lambda_file(tmp_path, name="base.toml")), flag, toml)
+        p = run("simulate", "-s", str(_lambda_file(tmp_path, name="base.toml")), flag,
+                str(value))
         assert p.returncode == 2, p.stderr
         assert _after(f"{flag}: ", p.stderr) == from_file
+
+
+def test_price_lambda_arch_gives_the_validators_message(tmp_path):
+    f = _lambda_file(tmp_path, 'arch = "x72"')
+    from_file = _after(f"{f}: [lambda] arch: ", run("simulate", "-s", str(f)).stderr)
+    p = run("price", "lambda", "--memory-mb", "1024", "--arch", "x72")
+    assert p.returncode == 2
+    assert _after("--arch: ", p.stderr) == from_file
 
 
 def test_price_lambda_ephemeral_and_memory_give_the_validators_message(tmp_path):
@@ -520,3 +532,22 @@ def test_simulate_refuses_flags_of_another_platform(tmp_path, platform, flag, ap
     assert p.returncode == 2, p.stderr
     assert p.stderr.startswith(
         f"slsim: error: {flag[0]} applies to --platform {applies}, not {platform}"), p.stderr
+
+
+@pytest.mark.parametrize("platform, key, value", [
+    ("fargate", "min_tasks", "-1"),
+    ("fargate", "target_cpu_pct", "200"),
+    ("ecs", "min_tasks", "-1"),
+])
+def test_container_settings_give_the_same_message_from_file_and_flag(tmp_path, platform, key,
+                                                                     value):
+    f = tmp_path / "c.toml"
+    f.write_text('[workload]\ngenerator = "poisson"\nrate_per_s = 1\nduration_s = 10\n'
+                 f'function = "api"\n[{platform}]\n{key} = {value}\n')
+    p = run("simulate", "-s", str(f), "--platform", platform)
+    assert p.returncode == 2, p.stderr
+    from_file = _after(f"{f}: [{platform}] {key}: ", p.stderr)
+    flag = "--" + key.replace("_", "-")
+    p = run("simulate", "-s", str(_lambda_file(tmp_path)), "--platform", platform, flag, value)
+    assert p.returncode == 2, p.stderr
+    assert _after(f"{flag}: ", p.stderr) == from_file

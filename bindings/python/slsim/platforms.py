@@ -45,13 +45,12 @@ _MAX_U32 = 4_294_967_295
 # same message as for a scenario key or a flag.
 _FIELD_CHECKS = {
     "memory_mb": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
-    "arch": lambda k, v: _str_arg(k, v, ("x86_64", "arm64")),
-    "runtime": lambda k, v: _str_arg(k, v, ("python", "nodejs", "java", "dotnet", "go", "custom",
-                                            "container")),
+    "arch": lambda k, v: _word_arg(k, v),
+    "runtime": lambda k, v: _word_arg(k, v),
     "vpc": _bool_arg,
     "timeout_s": lambda k, v: _float_arg_any(k, v),
     "reserved_concurrency": lambda k, v: None if v is None else _int_arg(k, v, 0, _MAX_U32),
-    "invocation": lambda k, v: None if v is None else _str_arg(k, v, ("sync", "async", "queue")),
+    "invocation": lambda k, v: None if v is None else _word_arg(k, v),
     "max_retry_attempts": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
     "max_event_age_s": lambda k, v: _float_arg_any(k, v),
     "error_probability": lambda k, v: _float_arg_any(k, v),
@@ -67,6 +66,13 @@ _FIELD_CHECKS = {
     "message_retention_s": lambda k, v: _float_arg_any(k, v),
     "queue_max_concurrency": lambda k, v: None if v is None else _int_arg(k, v, 0, _MAX_U32),
 }
+
+
+def _word_arg(name, value):
+    """A string; which words are allowed is the validator's to say (the scenario key's message)."""
+    _str_arg(name, value)
+    _core._check_lambda_choice(name, value)
+    return value
 
 
 def _float_arg_any(name, value):
