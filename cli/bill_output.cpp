@@ -22,11 +22,6 @@ std::string grouped(std::uint64_t v) {
   return out;
 }
 
-const LineItem* find_item(const Bill& b, const LineItem& like) {
-  for (const auto& i : b.items)
-    if (i.platform == like.platform && i.name == like.name && i.unit == like.unit) return &i;
-  return nullptr;
-}
 }  // namespace
 
 std::string quantity(double q) {
@@ -44,40 +39,14 @@ std::string quantity(double q) {
   return fmt::format("{:.4g}", q);
 }
 
-std::vector<BillLine> bill_lines(const Bill& b, const Bill* without_free_tier) {
-  std::vector<BillLine> out;
-  for (const auto& i : b.items) {
-    const LineItem* whole = without_free_tier ? find_item(*without_free_tier, i) : nullptr;
-    if (whole && whole->quantity > i.quantity) {
-      out.push_back({i.platform, i.name, whole->quantity, i.unit, whole->cents});
-      out.push_back({i.platform, "free tier: " + i.name, whole->quantity - i.quantity, i.unit,
-                     i.cents - whole->cents});
-    } else {
-      out.push_back({i.platform, i.name, i.quantity, i.unit, i.cents});
-    }
-  }
-  return out;
-}
-
 nlohmann::ordered_json bill_json(const Bill& b, const Bill* without_free_tier) {
-  auto items = nlohmann::ordered_json::array();
-  for (const auto& l : bill_lines(b, without_free_tier)) {
-    items.push_back({{"platform", l.platform},
-                     {"name", l.name},
-                     {"quantity", l.quantity},
-                     {"unit", l.unit},
-                     {"usd", static_cast<double>(l.cents) / 100.0}});
-  }
-  return {{"total_usd", b.total_usd()},
-          {"as_of", b.as_of.str()},
-          {"region", b.region},
-          {"line_items", items}};
+  return nlohmann::ordered_json::parse(b.to_json(without_free_tier));
 }
 
 Table bill_table(const Bill& b, const std::string& title, const Bill* without_free_tier) {
   Table t{fmt::format("{} (as of {}, {})", title, b.as_of.str(), b.region),
           {{"line item", "quantity", "unit", "usd"}}};
-  for (const auto& l : bill_lines(b, without_free_tier))
+  for (const auto& l : b.lines(without_free_tier))
     t.rows.push_back({l.name, quantity(l.quantity), l.unit, money(l.cents)});
   t.rows.push_back({"total", "", "", money(b.total_cents())});
   t.id = "bill";

@@ -10,22 +10,7 @@
 
 namespace slsim::cli {
 
-/// One line of a bill as every format shows it (table, CSV, Markdown and JSON alike).
-struct BillLine {
-  std::string platform, name;
-  double quantity = 0;
-  std::string unit;
-  std::int64_t cents = 0;
-};
-
-/// The bill's lines. With `without_free_tier` (the same usage priced without the free tier), an
-/// item the free tier covered shows its whole (gross) quantity and amount, followed by a
-/// "free tier: ITEM" line with the quantity the free tier covered and its (negative or zero)
-/// amount; the lines add up to the bill's total.
-std::vector<BillLine> bill_lines(const Bill& b, const Bill* without_free_tier = nullptr);
-
-/// The bill as JSON, with the same lines as the table: {"total_usd", "as_of", "region",
-/// "line_items": [{"platform", "name", "quantity", "unit", "usd"}]}.
+/// The bill as JSON, with the same lines as the table (Bill::lines; Bill::to_json).
 nlohmann::ordered_json bill_json(const Bill& b, const Bill* without_free_tier = nullptr);
 
 /// The bill as a table of line items plus a total row. With `without_free_tier` (the same usage
