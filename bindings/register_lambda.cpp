@@ -155,6 +155,20 @@ void register_lambda(pybind11::module_& m) {
       ::py::arg("defaults"), ::py::arg("functions"), ::py::arg("as_of"),
       ::py::arg("account_concurrency"), ::py::arg("discount_pct"));
 
+  // A setting given as a word (arch, runtime, invocation): the validator's rule and message.
+  m.def(
+      "_check_lambda_choice",
+      [](const std::string& key, const std::string& value) {
+        LambdaFunctionConfig c;
+        set_lambda_choice(c, key, value);
+      },
+      ::py::arg("key"), ::py::arg("value"));
+
+  // The account concurrency limit a user gave (0 refused, as in a file and on the command line).
+  m.def(
+      "_validate_account_concurrency",
+      [](std::uint64_t limit) { validate_account_concurrency(limit); }, ::py::arg("limit"));
+
   // Returns (result, function names by id).
   m.def(
       "_simulate_lambda",

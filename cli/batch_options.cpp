@@ -13,7 +13,7 @@
 namespace slsim::cli {
 
 void add_batch_args(CLI::App* cmd, BatchArgs& a) {
-  const std::string g = "AWS Batch (--platform batch)";
+  const std::string g = "AWS Batch (--platform batch)";  // simulate_command.cpp: kBatchGroup
   cmd->add_option("--compute", a.compute, "Batch: ec2, spot, fargate or fargate_spot")->group(g);
   cmd->add_option("--instance-types,--instance-type", a.instance_types,
                   "Batch: EC2 instance types (or optimal)")

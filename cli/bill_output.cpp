@@ -22,11 +22,6 @@ std::string grouped(std::uint64_t v) {
   return out;
 }
 
-const LineItem* find_item(const Bill& b, const LineItem& like) {
-  for (const auto& i : b.items)
-    if (i.platform == like.platform && i.name == like.name && i.unit == like.unit) return &i;
-  return nullptr;
-}
 }  // namespace
 
 std::string quantity(double q) {
@@ -44,19 +39,15 @@ std::string quantity(double q) {
   return fmt::format("{:.4g}", q);
 }
 
+nlohmann::ordered_json bill_json(const Bill& b, const Bill* without_free_tier) {
+  return nlohmann::ordered_json::parse(b.to_json(without_free_tier));
+}
+
 Table bill_table(const Bill& b, const std::string& title, const Bill* without_free_tier) {
   Table t{fmt::format("{} (as of {}, {})", title, b.as_of.str(), b.region),
           {{"line item", "quantity", "unit", "usd"}}};
-  for (const auto& i : b.items) {
-    const LineItem* whole = without_free_tier ? find_item(*without_free_tier, i) : nullptr;
-    if (whole && whole->quantity > i.quantity) {
-      t.rows.push_back({i.name, quantity(whole->quantity), i.unit, money(whole->cents)});
-      t.rows.push_back({"free tier: " + i.name, quantity(whole->quantity - i.quantity), i.unit,
-                        money(i.cents - whole->cents)});
-    } else {
-      t.rows.push_back({i.name, quantity(i.quantity), i.unit, money(i.cents)});
-    }
-  }
+  for (const auto& l : b.lines(without_free_tier))
+    t.rows.push_back({l.name, quantity(l.quantity), l.unit, money(l.cents)});
   t.rows.push_back({"total", "", "", money(b.total_cents())});
   t.id = "bill";
   return t;
@@ -64,7 +55,7 @@ Table bill_table(const Bill& b, const std::string& title, const Bill* without_fr
 
 void write_bill(std::ostream& os, const Bill& b, Format f, const Bill* without_free_tier) {
   if (f == Format::kJson) {
-    os << nlohmann::ordered_json::parse(b.to_json()).dump(2) << "\n";
+    os << bill_json(b, without_free_tier).dump(2) << "\n";
     return;
   }
   write_tables(os, {bill_table(b, "Bill", without_free_tier)}, f);

@@ -235,4 +235,18 @@ std::string flag_of(const std::string& key) {
   return "--" + k;
 }
 
+std::string flag_message(const std::string& flag, const std::string& key,
+                         const std::string& message) {
+  const auto dot = key.rfind('.');
+  const std::string k = dot == std::string::npos ? key : key.substr(dot + 1);
+  std::string m = message;
+  for (const std::string& lead : {k + ": ", k + " "}) {
+    if (!k.empty() && m.rfind(lead, 0) == 0) {
+      m.erase(0, lead.size());
+      break;
+    }
+  }
+  return flag + ": " + m;
+}
+
 }  // namespace slsim::cli

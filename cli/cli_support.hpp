@@ -58,4 +58,9 @@ std::string default_scenario();
 /// The flag a setting is given with: "functions.api.timeout_s" -> "--timeout-s".
 std::string flag_of(const std::string& key);
 
+/// "FLAG: MESSAGE": the flag replaces the setting's name, never both (a message that starts
+/// with the key, "as_of 1999-01-01 is before ...", loses it).
+std::string flag_message(const std::string& flag, const std::string& key,
+                         const std::string& message);
+
 }  // namespace slsim::cli

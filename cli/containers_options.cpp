@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "bill_output.hpp"
+#include "cli_support.hpp"
 #include "slsim/containers/options_io.hpp"
 #include "slsim/platform/config_error.hpp"
 
@@ -92,7 +93,8 @@ ContainerOptions container_options(const std::string& platform, const Scenario& 
         if (!cluster_key) set_container_option(o, svc, key, value, true);
       }
     } catch (const ConfigError& e) {
-      throw ConfigError("", fmt::format("{} {}: {}", dashed(key), value, e.message()));
+      // The flag is the prefix, as for Lambda's flags; the message names the value.
+      throw ConfigError("", flag_message(dashed(key), key, e.message()));
     }
   }
   try {

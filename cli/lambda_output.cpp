@@ -138,6 +138,22 @@ nlohmann::ordered_json function_json(const LambdaFunctionConfig& c, const Lambda
   return j;
 }
 
+// The same usage priced without the free tier: what the free tier covered (table and JSON).
+std::optional<Bill> bill_without_free_tier(const LambdaResult& r, const LambdaOptions& o,
+                                           const RateCard& rc) {
+  if (!o.free_tier) return std::nullopt;
+  try {
+    PricingOptions po;
+    po.as_of = o.as_of;
+    po.region = o.region;
+    po.free_tier = false;
+    if (o.discount_pct > 0) po.discount_pct["lambda"] = o.discount_pct;
+    return rc.price(r.usage, po);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::vector<Table> lambda_config_tables(const LambdaOptions& o, const RateCard& rc) {
@@ -232,20 +248,7 @@ std::vector<Table> lambda_tables(const LambdaResult& r, const LambdaOptions& o,
   row("busy max (concurrency)", fixed(r.max_busy, 0));
   row("idle mean", fixed(r.mean_idle, 2));
   t.notes = r.notes;
-  // The same usage without the free tier shows what the free tier covered.
-  std::optional<Bill> whole;
-  if (o.free_tier) {
-    try {
-      PricingOptions po;
-      po.as_of = o.as_of;
-      po.region = o.region;
-      po.free_tier = false;
-      if (o.discount_pct > 0) po.discount_pct["lambda"] = o.discount_pct;
-      whole = rc.price(r.usage, po);
-    } catch (const std::exception&) {
-      whole.reset();
-    }
-  }
+  const std::optional<Bill> whole = bill_without_free_tier(r, o, rc);
   t.id = "lambda";
   Table bill = bill_table(r.bill, "AWS Lambda bill", whole ? &*whole : nullptr);
   bill.id = "lambda_bill";
@@ -255,6 +258,9 @@ std::vector<Table> lambda_tables(const LambdaResult& r, const LambdaOptions& o,
 nlohmann::ordered_json lambda_json(const LambdaResult& r, const LambdaOptions& o,
                                    const RateCard& rc) {
   auto j = nlohmann::ordered_json::parse(r.to_json());
+  // The bill with the same lines as the table (gross quantities and the free-tier lines).
+  const std::optional<Bill> whole = bill_without_free_tier(r, o, rc);
+  j["cost"] = bill_json(r.bill, whole ? &*whole : nullptr);
   // Latency of nothing is unknown, not 0.
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (it.key().rfind("latency", 0) != 0 || !it.value().is_object()) continue;

@@ -6,6 +6,7 @@
 #include "bill_output.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
+#include "slsim/lambda/lambda_config.hpp"
 #include "slsim/pricing/pricing.hpp"
 
 namespace slsim::cli {
@@ -60,7 +61,11 @@ Context context(const Common& c) {
     throw UsageError(std::string("--as-of: ") + e.what());
   }
   ctx.options.region = c.region;
-  ctx.rc->check_as_of(ctx.options.as_of);
+  try {
+    ctx.rc->check_as_of(ctx.options.as_of);
+  } catch (const PricingError& e) {
+    throw UsageError(flag_message("--as-of", "as_of", e.what()));
+  }
   return ctx;
 }
 
@@ -102,7 +107,20 @@ void finish(Context& ctx, const Common& c, const Usage& u, const std::string& pl
 
 void add_price_command(CLI::App& app) {
   auto* price = app.add_subcommand("price", "What a given usage costs (AWS billing rules by date)");
-  price->require_subcommand(1);
+  // One platform; a word that names none ("slsim price bogus") is named in the error.
+  price->require_subcommand(0, 1);
+  auto unknown = std::make_shared<std::string>();
+  price->add_option("platform", *unknown, "lambda, fargate or ec2")->group("");
+  price->callback([price, unknown] {
+    if (!price->get_subcommands().empty()) return;
+    if (!unknown->empty()) {
+      throw UsageError(
+          fmt::format("price: unknown platform '{}'; choose lambda, fargate or ec2 "
+                      "(ECS on EC2 and AWS Batch on EC2 are priced as ec2)",
+                      *unknown));
+    }
+    throw UsageError("price: a subcommand is required: lambda, fargate, ec2 (slsim price --help)");
+  });
 
   // ---- lambda ----
   {
@@ -122,12 +140,10 @@ void add_price_command(CLI::App& app) {
     cmd->add_option("--duration-ms", in->duration_ms, "Duration of each on-demand invocation (ms)")
         ->capture_default_str()
         ->check(real(0, 1e9));
-    cmd->add_option("--arch", *arch, "Architecture")
-        ->check(CLI::IsMember({"x86_64", "arm64"}))
-        ->capture_default_str();
+    cmd->add_option("--arch", *arch, "Architecture: x86_64 or arm64")->capture_default_str();
     cmd->add_option("--ephemeral-mb", in->ephemeral_mb, "Ephemeral storage (/tmp) in MB")
         ->capture_default_str()
-        ->check(whole(0, 1 << 20));
+        ->check(whole(0, 4'294'967'295ULL));
     cmd->add_flag("--no-free-tier", *no_free, "Do not apply the monthly free tier");
     cmd->add_option("--span-days", *span_days,
                     "Days the usage is over: the monthly free tier and duration tiers apply per "
@@ -148,9 +164,22 @@ void add_price_command(CLI::App& app) {
     add_common(cmd, *c);
     cmd->callback([c, in, arch, no_free, span_days] {
       auto ctx = context(*c);
-      in->arch = parse_arch(*arch);
       ctx.options.free_tier = !*no_free;
       if (*span_days > 0) ctx.options.span_s = *span_days * 86'400;
+      {
+        // The settings a function has go through the one Lambda validator first: the same rule
+        // and message as `simulate`, a scenario file and Python.
+        LambdaFunctionConfig f;
+        f.memory_mb = in->memory_mb;
+        f.ephemeral_mb = in->ephemeral_mb;
+        try {
+          set_lambda_choice(f, "arch", *arch);
+          in->arch = f.arch;
+          validate_lambda_function(f, *ctx.rc, ctx.options.as_of);
+        } catch (const ConfigError& e) {
+          throw UsageError(flag_message(flag_of(e.key()), e.key(), e.message()));
+        }
+      }
       Usage u;
       u.lambda.push_back(usage_of([&] { return lambda_usage(*ctx.rc, *in, ctx.options.as_of); }));
       finish(ctx, *c, u, "lambda");

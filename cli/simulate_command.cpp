@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
 #include <optional>
+#include <set>
 
 #include "batch_options.hpp"
 #include "cli_support.hpp"
@@ -22,6 +24,55 @@ namespace slsim::cli {
 namespace {
 
 constexpr std::uint64_t kMaxSeed = 9'223'372'036'854'775'807ULL;  // as in a scenario file
+constexpr std::uint64_t kMaxU32 = 4'294'967'295ULL;
+
+// The flags of one platform; a flag listed for no platform applies to all of them.
+const std::vector<std::string> kLambdaFlags{"--memory-mb",
+                                            "--arch",
+                                            "--runtime",
+                                            "--vpc",
+                                            "--no-vpc",
+                                            "--timeout-s",
+                                            "--keep-alive-s",
+                                            "--init-ms",
+                                            "--invocation",
+                                            "--error-probability",
+                                            "--visibility-timeout-s",
+                                            "--max-retry-attempts",
+                                            "--ephemeral-mb",
+                                            "--reserved-concurrency",
+                                            "--provisioned-concurrency",
+                                            "--account-concurrency",
+                                            "--no-free-tier"};
+const char* const kBatchGroup = "AWS Batch (--platform batch)";
+
+// A flag of another platform is refused (exit 2), never silently ignored.
+void check_flags_apply(const CLI::App* cmd, const std::string& platform, const ContainerArgs& ca) {
+  std::map<std::string, std::set<std::string>> applies;
+  for (const auto& f : kLambdaFlags)
+    applies[f].insert("lambda");
+  // Batch jobs have a timeout and an error probability too (run_batch).
+  applies["--timeout-s"].insert("batch");
+  applies["--error-probability"].insert("batch");
+  for (const auto* opt : cmd->get_options())
+    if (opt->get_group() == kBatchGroup) applies[opt->get_name()].insert("batch");
+  for (const auto& [key, opt] : ca.options)
+    applies[opt->get_name()].insert({"ecs", "fargate"});
+  applies["--timeline"].insert({"ecs", "fargate"});
+  for (const auto* opt : cmd->get_options()) {
+    if (opt->count() == 0) continue;
+    const auto it = applies.find(opt->get_name());
+    if (it == applies.end() || it->second.count(platform)) continue;
+    std::vector<std::string> to;
+    for (const char* p : {"lambda", "ecs", "fargate", "batch"})
+      if (it->second.count(p)) to.emplace_back(p);
+    std::string list = to.front();
+    for (std::size_t i = 1; i < to.size(); ++i)
+      list += (i + 1 == to.size() ? " or " : ", ") + to[i];
+    throw UsageError(
+        fmt::format("{} applies to --platform {}, not {}", opt->get_name(), list, platform));
+  }
+}
 
 }  // namespace
 
@@ -31,7 +82,8 @@ void add_simulate_command(CLI::App& app) {
     std::string platform = "lambda", scenario, format = "table", output;
     std::optional<std::string> as_of, region, arch, runtime, keep_alive, init_ms, invocation;
     TraceArgs trace;
-    std::optional<std::uint32_t> memory_mb, account_concurrency, provisioned, max_retry, reserved;
+    std::optional<std::uint32_t> memory_mb, account_concurrency, provisioned, max_retry, reserved,
+        ephemeral_mb;
     std::optional<std::uint64_t> seed;
     std::optional<double> timeout_s, error_probability, visibility_timeout_s;
     bool vpc = false, no_vpc = false, no_free_tier = false;
@@ -54,9 +106,9 @@ void add_simulate_command(CLI::App& app) {
       ->check(whole(0, kMaxSeed));
   cmd->add_option("--memory-mb", a->memory_mb, "Lambda memory for every function (MB)")
       ->check(whole(1, 1 << 20));
-  cmd->add_option("--arch", a->arch, "x86_64 or arm64")->check(CLI::IsMember({"x86_64", "arm64"}));
-  cmd->add_option("--runtime", a->runtime, "python, nodejs, java, dotnet, go, custom, container")
-      ->check(CLI::IsMember({"python", "nodejs", "java", "dotnet", "go", "custom", "container"}));
+  // Words are checked by the validator (set_lambda_choice): the scenario key's message.
+  cmd->add_option("--arch", a->arch, "x86_64 or arm64");
+  cmd->add_option("--runtime", a->runtime, "python, nodejs, java, dotnet, go, custom, container");
   cmd->add_flag("--vpc", a->vpc, "Functions are attached to a VPC");
   cmd->add_flag("--no-vpc", a->no_vpc, "Functions are not attached to a VPC")->excludes("--vpc");
   cmd->add_option("--timeout-s", a->timeout_s,
@@ -64,14 +116,19 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--keep-alive-s", a->keep_alive,
                   "Idle time before reclaim (s): number or distribution");
   cmd->add_option("--init-ms", a->init_ms, "Cold-start duration (ms): number or distribution");
-  cmd->add_option("--invocation", a->invocation, "Override the trace's invocation type")
-      ->check(CLI::IsMember({"sync", "async", "queue"}));
+  cmd->add_option("--invocation", a->invocation,
+                  "Override the trace's invocation type: sync, async or queue");
   cmd->add_option("--error-probability", a->error_probability,
                   "Function error probability per attempt (0 to 1)");
   cmd->add_option("--visibility-timeout-s", a->visibility_timeout_s,
                   "Queue: SQS visibility timeout (s, 0 to 43,200; at least the function timeout)");
+  // Whole numbers that fit the setting: what is allowed is the validator's to say
+  // (validate_lambda), with the same message as for a scenario key or a Python keyword.
   cmd->add_option("--max-retry-attempts", a->max_retry, "Async retries (0, 1 or 2; default 2)")
-      ->check(whole(0, 1'000'000));
+      ->check(whole(0, kMaxU32));
+  cmd->add_option("--ephemeral-mb", a->ephemeral_mb,
+                  "Ephemeral storage (/tmp) of every function (MB; 512 to 10,240 from 2022-03-24)")
+      ->check(whole(0, kMaxU32));
   cmd->add_option("--reserved-concurrency", a->reserved,
                   "Reserved concurrency of every function of the workload (0 = disabled)")
       ->check(whole(0, 10'000'000));
@@ -79,13 +136,14 @@ void add_simulate_command(CLI::App& app) {
                   "Provisioned concurrency of every function (0 = none)")
       ->check(whole(0, 10'000'000));
   cmd->add_option("--account-concurrency", a->account_concurrency,
-                  "Account concurrency limit (default: the era's, 1,000)")
-      ->check(whole(1, 10'000'000));
+                  "Account concurrency limit (1 to 10,000,000; default: the era's, 1,000)")
+      ->check(whole(0, kMaxU32));
   cmd->add_flag("--no-free-tier", a->no_free_tier, "Do not apply the monthly free tier");
   add_batch_args(cmd, a->batch);
   auto ca = std::make_shared<ContainerArgs>();
   add_container_options(cmd, *ca);
   cmd->callback([a, ca, cmd] {
+    check_flags_apply(cmd, a->platform, *ca);
     // A trace on the command line without --scenario starts from slsim's defaults (today,
     // us-east-1, seed 1), not from the bundled scenario's [lambda] settings.
     Scenario s;
@@ -110,10 +168,6 @@ void add_simulate_command(CLI::App& app) {
       run_container_simulation(a->platform, s, *wl, *ca, a->format);
       return;
     }
-    if (const auto flag = ca->container_only_flag(); !flag.empty()) {
-      throw std::invalid_argument(flag + " applies to --platform ecs or fargate, not " +
-                                  a->platform);
-    }
     LambdaOptions o = s.lambda;
     o.as_of = s.as_of;
     o.region = s.region;
@@ -125,19 +179,28 @@ void add_simulate_command(CLI::App& app) {
         throw UsageError(fmt::format("{}: {}", flag, e.what()));
       }
     };
+    auto word = [](LambdaFunctionConfig& c, const char* key, const std::optional<std::string>& v) {
+      if (!v) return;
+      try {
+        set_lambda_choice(c, key, *v);
+      } catch (const ConfigError& e) {
+        throw UsageError(flag_message(flag_of(key), key, e.message()));
+      }
+    };
     auto apply = [&](LambdaFunctionConfig& c) {
       if (a->memory_mb) c.memory_mb = *a->memory_mb;
-      if (a->arch) c.arch = parse_arch(*a->arch);
-      if (a->runtime) c.runtime = parse_runtime(*a->runtime);
+      word(c, "arch", a->arch);
+      word(c, "runtime", a->runtime);
       if (a->vpc) c.vpc = true;
       if (a->no_vpc) c.vpc = false;
       if (a->timeout_s) c.timeout_s = *a->timeout_s;
       if (a->keep_alive) c.keep_alive_s = dist("--keep-alive-s", *a->keep_alive);
       if (a->init_ms) c.init_ms = dist("--init-ms", *a->init_ms);
-      if (a->invocation) c.invocation = parse_invocation_type(*a->invocation);
+      word(c, "invocation", a->invocation);
       if (a->error_probability) c.error_probability = *a->error_probability;
       if (a->max_retry) c.max_retry_attempts = *a->max_retry;
       if (a->visibility_timeout_s) c.visibility_timeout_s = *a->visibility_timeout_s;
+      if (a->ephemeral_mb) c.ephemeral_mb = *a->ephemeral_mb;
       if (a->provisioned) {
         c.provisioned.clear();
         if (*a->provisioned > 0) c.provisioned = {{0, -1, *a->provisioned}};
@@ -165,7 +228,7 @@ void add_simulate_command(CLI::App& app) {
           key.rfind("functions.", 0) == 0 && key.find('.', 10) == std::string::npos;
       const std::string flag = flag_of(key);
       const auto* opt = names_function ? nullptr : cmd->get_option_no_throw(flag);
-      if (opt && opt->count() > 0) return fmt::format("{}: {}", flag, e.message());
+      if (opt && opt->count() > 0) return flag_message(flag, key, e.message());
       // The visibility timeout checked against a --timeout-s the user gave: blame the flag, not
       // the file (which may not set visibility_timeout_s at all).
       const std::string vt = "visibility_timeout_s";
@@ -177,6 +240,7 @@ void add_simulate_command(CLI::App& app) {
       return e.what();
     };
     try {
+      if (a->account_concurrency) validate_account_concurrency(*a->account_concurrency);
       validate_lambda(o);  // the flags' values, before reading the workload
       if (need_names) {
         const auto names = invoked_functions(open);

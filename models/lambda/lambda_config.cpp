@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 namespace slsim {
@@ -42,6 +43,10 @@ constexpr double kMinEventAgeS = 60, kMaxEventAgeS = 21'600;
 
 // The longest simulated time slsim accepts (times are integer microseconds; 100 years keeps
 // every sum far from overflow).
+// The largest account concurrency limit slsim accepts (a user-given limit; AWS raises the
+// default of 1,000 on request, to tens of thousands).
+constexpr std::uint64_t kMaxAccountConcurrency = 10'000'000;
+
 constexpr double kMaxSimulatedS = 100 * 365.25 * 86'400;
 
 std::string num(double v) {
@@ -82,13 +87,16 @@ class Checker {
   void times(const std::string& key, const std::optional<Distribution>& d, double max,
              const char* max_text) const {
     if (!d) return;
+    // A constant is shown as its number whichever way it was given ("-5" from a file, a flag or
+    // Python alike).
+    const std::string shown = d->family() == "constant" ? num(d->quantile(0.5)) : d->text();
     const double lo = d->min_value();
     if ((std::isfinite(lo) && lo < 0) || d->quantile(0.5) < 0) {
-      fail(key, fmt::format("{} gives negative times: times must be >= 0", d->text()));
+      fail(key, fmt::format("{} gives negative times: times must be >= 0", shown));
     }
     // The median and the p99 (a heavy tail such as lognormal(p99=1e300) would leave the clock).
     if (!(d->quantile(0.5) <= max) || !(d->quantile(0.99) <= max)) {
-      fail(key, fmt::format("{} is longer than slsim simulates: at most {}", d->text(), max_text));
+      fail(key, fmt::format("{} is longer than slsim simulates: at most {}", shown, max_text));
     }
   }
 
@@ -199,7 +207,16 @@ void validate_lambda_function(const LambdaFunctionConfig& c, const RateCard& rc,
   }
   k.range("client_base_backoff_ms", c.client_retry.base_backoff_ms, 0, 3'600'000, "ms");
   k.range("client_max_backoff_ms", c.client_retry.max_backoff_ms, 0, 3'600'000, "ms");
-  k.range("visibility_timeout_s", c.visibility_timeout_s, 0, kMaxVisibilityTimeoutS, "s");
+  // SQS visibility timeouts are whole seconds (SetQueueAttributes: "An integer from 0 to
+  // 43,200"; https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/
+  // API_SetQueueAttributes.html).
+  if (!(c.visibility_timeout_s >= 0 && c.visibility_timeout_s <= kMaxVisibilityTimeoutS &&
+        c.visibility_timeout_s == std::floor(c.visibility_timeout_s))) {
+    k.fail(
+        "visibility_timeout_s",
+        fmt::format("{} is not allowed: 0 to {} s, in whole seconds", num(c.visibility_timeout_s),
+                    group(static_cast<std::uint64_t>(kMaxVisibilityTimeoutS))));
+  }
   if (c.max_receive_count > kMaxReceiveCount) {
     k.fail("max_receive_count",
            fmt::format("{} is not allowed: 1 to 1,000 (0 = no dead-letter queue)",
@@ -280,7 +297,10 @@ void validate_lambda(const LambdaOptions& o, const RateCard& rc) {
   try {
     rc.check_as_of(o.as_of);
   } catch (const PricingError& e) {
-    throw ConfigError("as_of", e.what());
+    // The key is the front end's to add ("--as-of: ", "FILE: as_of: "): never both.
+    std::string what = e.what();
+    if (what.rfind("as_of ", 0) == 0) what.erase(0, 6);
+    throw ConfigError("as_of", what);
   }
   validate_lambda_function(o.defaults, rc, o.as_of);
   if (o.defaults.reserved_concurrency) {
@@ -338,6 +358,40 @@ void validate_lambda(const LambdaOptions& o, const RateCard& rc) {
   check_unreserved_pc(o.defaults, "");
   for (const auto& [name, c] : o.functions)
     check_unreserved_pc(c, "functions." + name + ".");
+}
+
+void set_lambda_choice(LambdaFunctionConfig& c, const std::string& key, const std::string& value) {
+  // The user's word, shortened: a message never echoes a whole file.
+  const std::string shown = value.size() <= 40 ? value : value.substr(0, 36) + "...";
+  if (key == "arch") {
+    try {
+      c.arch = parse_arch(value);
+    } catch (const std::invalid_argument&) {
+      throw ConfigError(key, fmt::format("'{}' is not allowed: x86_64 or arm64", shown));
+    }
+  } else if (key == "runtime") {
+    try {
+      c.runtime = parse_runtime(value);
+    } catch (const std::invalid_argument&) {
+      throw ConfigError(key, fmt::format("'{}' is not allowed: python, nodejs, java, dotnet, go, "
+                                         "custom or container",
+                                         shown));
+    }
+  } else if (key == "invocation") {
+    const auto t = parse_invocation_type(value);
+    if (!t) throw ConfigError(key, fmt::format("'{}' is not allowed: sync, async or queue", shown));
+    c.invocation = *t;
+  } else {
+    throw std::logic_error("set_lambda_choice: not a word setting: " + key);
+  }
+}
+
+void validate_account_concurrency(std::uint64_t limit) {
+  if (limit < 1 || limit > kMaxAccountConcurrency) {
+    throw ConfigError("account_concurrency",
+                      fmt::format("{} is not allowed: 1 to {} concurrent executions", group(limit),
+                                  group(kMaxAccountConcurrency)));
+  }
 }
 
 void check_lambda_functions_exist(const LambdaOptions& o, const std::vector<std::string>& names) {

@@ -155,9 +155,28 @@ std::int64_t Bill::total_cents() const {
   return t;
 }
 
-std::string Bill::to_json() const {
-  nlohmann::ordered_json items_j = nlohmann::ordered_json::array();
+std::vector<LineItem> Bill::lines(const Bill* without_free_tier) const {
+  std::vector<LineItem> out;
   for (const auto& i : items) {
+    const LineItem* whole = nullptr;
+    if (without_free_tier) {
+      for (const auto& w : without_free_tier->items)
+        if (!whole && w.platform == i.platform && w.name == i.name && w.unit == i.unit) whole = &w;
+    }
+    if (whole && whole->quantity > i.quantity) {
+      out.push_back({i.platform, i.name, whole->quantity, i.unit, whole->cents});
+      out.push_back({i.platform, "free tier: " + i.name, whole->quantity - i.quantity, i.unit,
+                     i.cents - whole->cents});
+    } else {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+std::string Bill::to_json(const Bill* without_free_tier) const {
+  nlohmann::ordered_json items_j = nlohmann::ordered_json::array();
+  for (const auto& i : lines(without_free_tier)) {
     items_j.push_back({{"platform", i.platform},
                        {"name", i.name},
                        {"quantity", i.quantity},

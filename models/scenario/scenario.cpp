@@ -47,18 +47,24 @@ const std::set<std::string> kLambdaFunctionKeys{"memory_mb",
                                                 "client_max_backoff_ms",
                                                 "visibility_timeout_s",
                                                 "max_receive_count",
-                                                "message_retention_s"};
+                                                "message_retention_s",
+                                                "queue_max_concurrency"};
 
 void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConfig& c) {
-  auto u32 = [&](const char* k, std::uint32_t def, std::int64_t lo, std::int64_t hi) {
-    return static_cast<std::uint32_t>(r.integer(k, def, lo, hi));
+  // A whole number that fits the setting; what is allowed is the validator's to say
+  // (validate_lambda), with the same message as for a flag or a Python keyword.
+  auto u32 = [&](const char* k, std::uint32_t def) {
+    return static_cast<std::uint32_t>(r.integer(k, def, 0, UINT32_MAX));
   };
-  c.memory_mb = u32("memory_mb", c.memory_mb, 0, 1 << 20);
-  try {
-    if (r.has("arch")) c.arch = parse_arch(r.str("arch", ""));
-    if (r.has("runtime")) c.runtime = parse_runtime(r.str("runtime", ""));
-  } catch (const std::invalid_argument& e) {
-    r.fail(r.has("runtime") ? "runtime" : "arch", e.what());
+  c.memory_mb = u32("memory_mb", c.memory_mb);
+  // Words: the validator's rule and message (set_lambda_choice), the file adding where.
+  for (const char* k : {"arch", "runtime", "invocation"}) {
+    if (!r.has(k)) continue;
+    try {
+      set_lambda_choice(c, k, r.str(k, ""));
+    } catch (const ConfigError& e) {
+      r.fail(k, e.message());
+    }
   }
   if (const auto* n = t.get("vpc")) {
     if (auto b = n->value<bool>()) {
@@ -68,10 +74,12 @@ void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConf
     }
   }
   c.timeout_s = r.num("timeout_s", c.timeout_s);
-  if (r.has("reserved_concurrency"))
-    c.reserved_concurrency = u32("reserved_concurrency", 0, 0, 1'000'000);
+  if (r.has("reserved_concurrency")) c.reserved_concurrency = u32("reserved_concurrency", 0);
   if (r.has("provisioned_concurrency")) {
-    c.provisioned = {{0, -1, u32("provisioned_concurrency", 0, 0, 1'000'000)}};
+    // 0 = none, as for --provisioned-concurrency 0 and Lambda(provisioned_concurrency=0).
+    const auto n = u32("provisioned_concurrency", 0);
+    c.provisioned.clear();
+    if (n > 0) c.provisioned = {{0, -1, n}};
   }
   if (const auto* arr = t.get_as<toml::array>("provisioned")) {
     if (r.has("provisioned_concurrency"))
@@ -96,37 +104,34 @@ void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConf
       ProvisionedWindow pw;
       pw.start_s = number("start_s", 0);
       pw.end_s = number("end_s", -1);
+      // A whole number that fits the count, never wrapped; a count of 0 (and windows beyond
+      // the reservation or the account) are refused by the validator, as for Python.
       const auto* n = w->get("count");
       const auto count = n && n->is_integer() ? n->value<std::int64_t>() : std::nullopt;
-      if (!count || *count < 1 || *count > 1'000'000)
-        r.fail("provisioned", "each window needs a whole count from 1 to 1,000,000");
+      if (!count || *count < 0 || *count > UINT32_MAX)
+        r.fail("provisioned", "each window needs a whole count (count = 1 or more)");
       pw.count = static_cast<std::uint32_t>(*count);
       c.provisioned.push_back(pw);
     }
   } else if (r.has("provisioned")) {
     r.fail("provisioned", "must be a list of {start_s, end_s, count} tables");
   }
-  if (r.has("invocation")) {
-    const auto t2 = parse_invocation_type(r.str("invocation", ""));
-    if (!t2) r.fail("invocation", "must be one of sync, async, queue");
-    c.invocation = *t2;
-  }
-  c.max_retry_attempts = u32("max_retry_attempts", c.max_retry_attempts, 0, 2);
+  c.max_retry_attempts = u32("max_retry_attempts", c.max_retry_attempts);
   c.max_event_age_s = r.num("max_event_age_s", c.max_event_age_s);
   c.error_probability = r.num("error_probability", c.error_probability);
   if (r.has("keep_alive_s")) c.keep_alive_s = r.dist("keep_alive_s", Distribution());
   if (r.has("init_ms")) c.init_ms = r.dist("init_ms", Distribution());
-  c.reference_memory_mb = u32("reference_memory_mb", c.reference_memory_mb, 0, 1 << 20);
+  c.reference_memory_mb = u32("reference_memory_mb", c.reference_memory_mb);
   c.cpu_bound_fraction = r.num("cpu_bound_fraction", c.cpu_bound_fraction);
   c.parallel_fraction = r.num("parallel_fraction", c.parallel_fraction);
-  c.ephemeral_mb = u32("ephemeral_mb", c.ephemeral_mb, 512, 10240);
-  c.client_retry.max_attempts =
-      u32("client_max_attempts", c.client_retry.max_attempts, 1, 1'000'000);
+  c.ephemeral_mb = u32("ephemeral_mb", c.ephemeral_mb);
+  c.client_retry.max_attempts = u32("client_max_attempts", c.client_retry.max_attempts);
   c.client_retry.base_backoff_ms = r.num("client_base_backoff_ms", c.client_retry.base_backoff_ms);
   c.client_retry.max_backoff_ms = r.num("client_max_backoff_ms", c.client_retry.max_backoff_ms);
   c.visibility_timeout_s = r.num("visibility_timeout_s", c.visibility_timeout_s);
-  c.max_receive_count = u32("max_receive_count", c.max_receive_count, 0, 1000);
+  c.max_receive_count = u32("max_receive_count", c.max_receive_count);
   c.message_retention_s = r.num("message_retention_s", c.message_retention_s);
+  if (r.has("queue_max_concurrency")) c.queue_max_concurrency = u32("queue_max_concurrency", 0);
 }
 
 // Keys of [workload] that a trace reads.
@@ -318,8 +323,16 @@ Scenario load_scenario(const std::string& path) {
     keys.insert({"functions", "account_concurrency", "burst", "free_tier", "discount_pct"});
     TableReader l(*lt, path, "lambda.", keys);
     apply_lambda(*lt, l, s.lambda.defaults);
-    s.lambda.account_concurrency =
-        static_cast<std::uint32_t>(l.integer("account_concurrency", 0, 0, 10'000'000));
+    if (l.has("account_concurrency")) {
+      // 0 is refused (the same rule as --account-concurrency and the Python keyword).
+      const auto n = static_cast<std::uint64_t>(l.integer("account_concurrency", 0, 0, INT64_MAX));
+      try {
+        validate_account_concurrency(n);
+      } catch (const ConfigError& e) {
+        l.fail("account_concurrency", e.message());
+      }
+      s.lambda.account_concurrency = static_cast<std::uint32_t>(n);
+    }
     if (l.has("burst"))
       s.lambda.burst = static_cast<std::uint32_t>(l.integer("burst", 0, 1, 10'000'000));
     if (const auto* n = lt->get("free_tier")) {

@@ -319,3 +319,236 @@ def test_missing_subcommand_hint_is_a_command_line():
 def test_distribution_parameters_of_the_wrong_type_are_named(make, name):
     with pytest.raises(TypeError, match=rf"^{name} must be a number"):
         make()
+
+
+# ==== issue 12, outside review: the same rule and the same message from every front end ====
+
+import re  # noqa: E402
+
+
+def _lambda_file(tmp_path, lam="", name="c.toml"):
+    # No as_of: today's rules, as for slsim.Lambda(...) (messages are compared with dates masked).
+    f = tmp_path / name
+    memory = "" if lam.startswith("memory_mb") else "memory_mb = 512\n"
+    f.write_text('[workload]\ngenerator = "poisson"\nrate_per_s = 1\nduration_s = 10\n'
+                 'function = "api"\n[lambda]\n' + memory + lam + "\n")
+    return f
+
+
+def _masked(msg):
+    return re.sub(r"\d{4}-\d{2}-\d{2}", "DATE", msg.strip())
+
+
+def _after(prefix, stderr):
+    head = "slsim: error: " + prefix
+    assert stderr.startswith(head), (head, stderr)
+    return _masked(stderr[len(head):])
+
+
+# (scenario key, bad value as TOML, the flag of `slsim simulate` or None, the Python value)
+LAMBDA_BAD_SETTINGS = [
+    ("memory_mb", "100", "--memory-mb", 100),
+    ("timeout_s", "0.5", "--timeout-s", 0.5),
+    ("error_probability", "1.5", "--error-probability", 1.5),
+    ("visibility_timeout_s", "1.5", "--visibility-timeout-s", 1.5),
+    ("max_retry_attempts", "3", "--max-retry-attempts", 3),
+    ("ephemeral_mb", "100", "--ephemeral-mb", 100),
+    ("ephemeral_mb", "20000", "--ephemeral-mb", 20000),
+    ("provisioned_concurrency", "2000", "--provisioned-concurrency", 2000),
+    ("account_concurrency", "0", "--account-concurrency", 0),
+    ("keep_alive_s", "-5", "--keep-alive-s", -5),
+    ("init_ms", "-100", "--init-ms", -100),
+    ("max_event_age_s", "10", None, 10),
+    ("cpu_bound_fraction", "2", None, 2),
+    ("parallel_fraction", "2", None, 2),
+    ("reference_memory_mb", "2000000", None, 2000000),
+    ("client_max_attempts", "0", None, 0),
+    ("client_base_backoff_ms", "-1", None, -1),
+    ("client_max_backoff_ms", "-1", None, -1),
+    ("max_receive_count", "2000", None, 2000),
+    ("message_retention_s", "30", None, 30),
+    ("queue_max_concurrency", "1", None, 1),
+    ("arch", '"x72"', "--arch", "x72"),
+    ("runtime", '"cobol"', "--runtime", "cobol"),
+    ("invocation", '"batch"', "--invocation", "batch"),
+]
+
+
+@pytest.mark.parametrize("key, toml, flag, value", LAMBDA_BAD_SETTINGS,
+                         ids=[f"{k}={t}" for k, t, _, _ in LAMBDA_BAD_SETTINGS])
+def test_lambda_settings_give_the_same_message_from_file_flag_and_python(tmp_path, key, toml,
+                                                                          flag, value):
+    f = _lambda_file(tmp_path, f"{key} = {toml}")
+    p = run("simulate", "-s", str(f))
+    assert p.returncode == 2, p.stderr
+    from_file = _after(f"{f}: [lambda] {key}: ", p.stderr)
+
+    with pytest.raises(ValueError) as e:
+        if key == "account_concurrency":
+            slsim.simulate(slsim.Workload.poisson(rate_per_s=1, duration_s=10, function="api"),
+                           slsim.Lambda(), account_concurrency=value)
+        else:
+            slsim.Lambda(**{key: value})
+    assert str(e.value).startswith(f"{key}: "), str(e.value)
+    from_python = _masked(str(e.value)[len(key) + 2:])
+    assert from_python == from_file
+
+    if flag:
+        p = run("simulate", "-s", str(_lambda_file(tmp_path, name="base.toml")), flag,
+                str(value))
+        assert p.returncode == 2, p.stderr
+        assert _after(f"{flag}: ", p.stderr) == from_file
+
+
+def test_price_lambda_arch_gives_the_validators_message(tmp_path):
+    f = _lambda_file(tmp_path, 'arch = "x72"')
+    from_file = _after(f"{f}: [lambda] arch: ", run("simulate", "-s", str(f)).stderr)
+    p = run("price", "lambda", "--memory-mb", "1024", "--arch", "x72")
+    assert p.returncode == 2
+    assert _after("--arch: ", p.stderr) == from_file
+
+
+def test_price_lambda_ephemeral_and_memory_give_the_validators_message(tmp_path):
+    f = _lambda_file(tmp_path, "ephemeral_mb = 100")
+    from_file = _after(f"{f}: [lambda] ephemeral_mb: ", run("simulate", "-s", str(f)).stderr)
+    p = run("price", "lambda", "--memory-mb", "1024", "--ephemeral-mb", "100")
+    assert p.returncode == 2
+    assert _after("--ephemeral-mb: ", p.stderr) == from_file
+    f = _lambda_file(tmp_path, "memory_mb = 100", name="m.toml")
+    from_file = _after(f"{f}: [lambda] memory_mb: ", run("simulate", "-s", str(f)).stderr)
+    p = run("price", "lambda", "--memory-mb", "100")
+    assert p.returncode == 2
+    assert _after("--memory-mb: ", p.stderr) == from_file
+
+
+# ---- review 1: provisioned concurrency 0 is "none" everywhere ----
+
+def test_provisioned_concurrency_zero_is_none_in_every_front_end(tmp_path):
+    f = _lambda_file(tmp_path, "provisioned_concurrency = 0")
+    p = run("simulate", "-s", str(f), "--format", "json")
+    assert p.returncode == 0, p.stderr
+    p = run("simulate", "-s", str(_lambda_file(tmp_path, name="b.toml")),
+            "--provisioned-concurrency", "0", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    wl = slsim.Workload.poisson(rate_per_s=1, duration_s=10, function="api")
+    slsim.simulate(wl, slsim.Lambda(provisioned_concurrency=0))
+
+
+# ---- review 4: SQS visibility timeouts are whole seconds ----
+
+def test_fractional_visibility_timeout_is_refused_everywhere(tmp_path):
+    p = run("simulate", "-s", str(_lambda_file(tmp_path)), "--visibility-timeout-s", "1.5")
+    assert p.returncode == 2
+    assert "--visibility-timeout-s: 1.5 is not allowed" in p.stderr and "whole seconds" in p.stderr
+    f = _lambda_file(tmp_path, "visibility_timeout_s = 1.5", name="v.toml")
+    assert run("simulate", "-s", str(f)).returncode == 2
+    with pytest.raises(ValueError, match="visibility_timeout_s: 1.5 is not allowed"):
+        slsim.Lambda(visibility_timeout_s=1.5)
+    slsim.Lambda(visibility_timeout_s=60)  # whole seconds are fine
+
+
+# ---- review 5: the JSON bill carries the same lines as the table and the CSV ----
+
+def _table_bill_rows(text):
+    # Rows of the bill table after its header rule, up to the total: (name, usd).
+    rows, on = [], False
+    for line in text.splitlines():
+        if line.startswith("---"):
+            on = True
+            continue
+        if on and line.startswith("total"):
+            break
+        if on and line.strip():
+            rows.append((line[:line.rfind("  ")].split("  ")[0].strip(), line.split()[-1]))
+    return rows
+
+
+def test_price_json_bill_has_the_tables_lines_gross_and_free_tier():
+    args = ["price", "lambda", "--memory-mb", "1024", "--requests", "5000000", "--duration-ms",
+            "200", "--as-of", "2026-11-01"]
+    j = json.loads(run(*args, "--format", "json").stdout)
+    table = run(*args).stdout
+    names = [i["name"] for i in j["line_items"]]
+    assert "free tier: Lambda requests" in names
+    assert [(i["name"], f"{i['usd']:.2f}") for i in j["line_items"]] == _table_bill_rows(table)
+    req = {i["name"]: i for i in j["line_items"]}
+    assert req["Lambda requests"]["quantity"] == 5_000_000  # gross, not net of the free tier
+    assert req["free tier: Lambda requests"]["quantity"] == 1_000_000
+    assert req["free tier: Lambda requests"]["usd"] <= 0
+    assert round(sum(i["usd"] for i in j["line_items"]), 2) == j["total_usd"]
+    # CSV: the same line names.
+    csv_names = []
+    for line in run(*args, "--format", "csv").stdout.splitlines()[1:]:
+        _, row, *_ = line.split(",")
+        if row != "total" and row not in csv_names:
+            csv_names.append(row)
+    assert csv_names == names
+
+
+def test_simulate_json_bill_has_the_tables_lines(tmp_path):
+    f = tmp_path / "big.toml"
+    f.write_text('as_of = 2026-11-01\n[workload]\ngenerator = "poisson"\nrate_per_s = 50\n'
+                 'duration_s = 60\nfunction = "api"\n[lambda]\nmemory_mb = 512\n')
+    j = json.loads(run("simulate", "-s", str(f), "--format", "json").stdout)
+    table = run("simulate", "-s", str(f)).stdout
+    bill = table[table.index("AWS Lambda bill"):]
+    items = j["cost"]["line_items"]
+    assert any(i["name"].startswith("free tier: ") for i in items)
+    assert [(i["name"], f"{i['usd']:.2f}") for i in items] == _table_bill_rows(bill)
+    assert round(sum(i["usd"] for i in items), 2) == j["cost"]["total_usd"]
+
+
+# ---- review 6: the flag replaces the key; unknown platforms; flags of another platform ----
+
+@pytest.mark.parametrize("cmd", [["price", "lambda", "--memory-mb", "1024"], ["simulate"]])
+def test_as_of_error_names_the_flag_once(tmp_path, cmd):
+    extra = ["-s", str(_lambda_file(tmp_path))] if cmd == ["simulate"] else []
+    p = run(*cmd, *extra, "--as-of", "2010-01-01")
+    assert p.returncode == 2
+    assert p.stderr.startswith("slsim: error: --as-of: 2010-01-01 is before"), p.stderr
+    assert "as_of" not in p.stderr
+
+
+def test_price_unknown_platform_is_named():
+    p = run("price", "bogus")
+    assert p.returncode == 2
+    assert "unknown platform 'bogus'" in p.stderr
+    assert "lambda" in p.stderr and "fargate" in p.stderr and "ec2" in p.stderr
+
+
+@pytest.mark.parametrize("platform, flag, applies", [
+    ("lambda", ["--vcpu", "1"], "ecs or fargate"),
+    ("lambda", ["--min-vcpus", "1"], "batch"),
+    ("lambda", ["--timeline"], "ecs or fargate"),
+    ("fargate", ["--memory-mb", "1024"], "lambda"),
+    ("fargate", ["--reserved-concurrency", "5"], "lambda"),
+    ("ecs", ["--max-vcpus", "8"], "batch"),
+    ("ecs", ["--no-free-tier"], "lambda"),
+    ("batch", ["--memory-mb", "1024"], "lambda"),
+    ("batch", ["--vcpu", "1"], "ecs or fargate"),
+    ("fargate", ["--timeout-s", "30"], "lambda or batch"),
+])
+def test_simulate_refuses_flags_of_another_platform(tmp_path, platform, flag, applies):
+    p = run("simulate", "-s", str(_lambda_file(tmp_path)), "--platform", platform, *flag)
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.startswith(
+        f"slsim: error: {flag[0]} applies to --platform {applies}, not {platform}"), p.stderr
+
+
+@pytest.mark.parametrize("platform, key, value", [
+    ("fargate", "min_tasks", "-1"),
+    ("fargate", "target_cpu_pct", "200"),
+    ("ecs", "min_tasks", "-1"),
+])
+def test_container_settings_give_the_same_message_from_file_and_flag(tmp_path, platform, key,
+                                                                     value):
+    f = tmp_path / "c.toml"
+    f.write_text('[workload]\ngenerator = "poisson"\nrate_per_s = 1\nduration_s = 10\n'
+                 f'function = "api"\n[{platform}]\n{key} = {value}\n')
+    p = run("simulate", "-s", str(f), "--platform", platform)
+    assert p.returncode == 2, p.stderr
+    from_file = _after(f"{f}: [{platform}] {key}: ", p.stderr)
+    flag = "--" + key.replace("_", "-")
+    p = run("simulate", "-s", str(_lambda_file(tmp_path)), "--platform", platform, flag, value)
+    assert p.returncode == 2, p.stderr
+    assert _after(f"{flag}: ", p.stderr) == from_file

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 
 from . import _core
 from .distributions import (Distribution, _bool_arg, _float_arg, _int_arg, _is_number,
-                            _str_arg, parse_distribution)
+                            _str_arg, _wrap, parse_distribution)
 from .pricing import Bill
 from .workload import Workload
 
@@ -29,6 +30,10 @@ def _dist_or_none(name, value):
     if not isinstance(value, (float, str)):
         raise TypeError(f"{name} must be a number, a distribution spec string or a "
                         f"slsim distribution, got {type(value).__name__}")
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        # A plain number: what is allowed is the validator's to say, with the same message as
+        # for a scenario key or a flag ("-5 gives negative times ...").
+        return Distribution(_wrap(_core.Distribution, repr(value)), value=value)
     try:
         return parse_distribution(value)
     except ValueError as e:
@@ -37,24 +42,24 @@ def _dist_or_none(name, value):
 
 _MAX_U32 = 4_294_967_295
 
-# Each keyword's type check (value -> value for the core config); ranges that depend on the date
-# are checked by the one validator (slsim._core._validate_lambda).
+# Each keyword's type check (value -> value for the core config: a whole number that fits the
+# field); what is allowed is the one validator's to say (slsim._core._validate_lambda), with the
+# same message as for a scenario key or a flag.
 _FIELD_CHECKS = {
-    "memory_mb": lambda k, v: _int_arg(k, v, 0, 1 << 20),
-    "arch": lambda k, v: _str_arg(k, v, ("x86_64", "arm64")),
-    "runtime": lambda k, v: _str_arg(k, v, ("python", "nodejs", "java", "dotnet", "go", "custom",
-                                            "container")),
+    "memory_mb": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
+    "arch": lambda k, v: _word_arg(k, v),
+    "runtime": lambda k, v: _word_arg(k, v),
     "vpc": _bool_arg,
     "timeout_s": lambda k, v: _float_arg_any(k, v),
-    "reserved_concurrency": lambda k, v: None if v is None else _int_arg(k, v, 0, 10_000_000),
-    "invocation": lambda k, v: None if v is None else _str_arg(k, v, ("sync", "async", "queue")),
+    "reserved_concurrency": lambda k, v: None if v is None else _int_arg(k, v, 0, _MAX_U32),
+    "invocation": lambda k, v: None if v is None else _word_arg(k, v),
     "max_retry_attempts": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
     "max_event_age_s": lambda k, v: _float_arg_any(k, v),
     "error_probability": lambda k, v: _float_arg_any(k, v),
-    "reference_memory_mb": lambda k, v: _int_arg(k, v, 0, 1 << 20),
+    "reference_memory_mb": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
     "cpu_bound_fraction": lambda k, v: _float_arg_any(k, v),
     "parallel_fraction": lambda k, v: _float_arg_any(k, v),
-    "ephemeral_mb": lambda k, v: _int_arg(k, v, 0, 1 << 20),
+    "ephemeral_mb": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
     "client_max_attempts": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
     "client_base_backoff_ms": lambda k, v: _float_arg_any(k, v),
     "client_max_backoff_ms": lambda k, v: _float_arg_any(k, v),
@@ -63,6 +68,13 @@ _FIELD_CHECKS = {
     "message_retention_s": lambda k, v: _float_arg_any(k, v),
     "queue_max_concurrency": lambda k, v: None if v is None else _int_arg(k, v, 0, _MAX_U32),
 }
+
+
+def _word_arg(name, value):
+    """A string; which words are allowed is the validator's to say (the scenario key's message)."""
+    _str_arg(name, value)
+    _core._check_lambda_choice(name, value)
+    return value
 
 
 def _float_arg_any(name, value):
@@ -107,7 +119,7 @@ class Lambda:
         self._kwargs = {k: _FIELD_CHECKS[k](k, v) for k, v in kwargs.items()}
         if provisioned_concurrency is not None:
             self._kwargs["provisioned_concurrency"] = _int_arg(
-                "provisioned_concurrency", provisioned_concurrency, 0, 10_000_000)
+                "provisioned_concurrency", provisioned_concurrency, 0, _MAX_U32)
         if provisioned is not None:
             windows = []
             for w in provisioned:
@@ -116,7 +128,7 @@ class Lambda:
                                     f"tuples, got {w!r}")
                 windows.append((_float_arg("provisioned start_s", w[0]),
                                 _float_arg("provisioned end_s", w[1]),
-                                _int_arg("provisioned count", w[2], 1, 10_000_000)))
+                                _int_arg("provisioned count", w[2], 0, _MAX_U32)))
             self._kwargs["provisioned"] = windows
         self._keep_alive = _dist_or_none("keep_alive_s", keep_alive_s)
         self._init = _dist_or_none("init_ms", init_ms)
@@ -266,7 +278,7 @@ class Result:
 
 
 def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region: str = "us-east-1",
-             account_concurrency: int = 0, free_tier: bool = True, discount_pct: float = 0.0,
+             account_concurrency: int | None = None, free_tier: bool = True, discount_pct: float = 0.0,
              records: bool = False, timeseries: bool = False) -> Result:
     """Simulate ``workload`` on ``platform`` (a :class:`Lambda`, :class:`Ecs`, :class:`Fargate` or
     :class:`Batch`). The GIL is released while it
@@ -282,7 +294,12 @@ def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region:
     elif as_of is not None:
         _str_arg("as_of", as_of)
     region = _str_arg("region", region)
-    account_concurrency = _int_arg("account_concurrency", account_concurrency, 0, 10_000_000)
+    if account_concurrency is None:
+        account_concurrency = 0  # the era's default
+    else:
+        # 0 is refused, as in a scenario file and on the command line.
+        account_concurrency = _int_arg("account_concurrency", account_concurrency, 0, _MAX_U32)
+        _core._validate_account_concurrency(account_concurrency)
     free_tier = _bool_arg("free_tier", free_tier)
     discount_pct = _float_arg("discount_pct", discount_pct, 0.0, 100.0)
     records = _bool_arg("records", records)

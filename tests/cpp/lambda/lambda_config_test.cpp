@@ -251,3 +251,45 @@ TEST_CASE("check_lambda_functions_exist: a configured function the workload lack
                Catch::Contains("no function 'nosuch'") && Catch::Contains("api, worker"));
   }
 }
+
+TEST_CASE("validate_lambda: SQS visibility timeouts are whole seconds (issue 12 review item 4)",
+          "[lambda][config]") {
+  auto o = at("2024-05-01");
+  o.defaults.visibility_timeout_s = 1.5;
+  CHECK(error_key(o) == "visibility_timeout_s");
+  CHECK(error_message(o) == "1.5 is not allowed: 0 to 43,200 s, in whole seconds");
+  o.defaults.visibility_timeout_s = 43'201;
+  CHECK(error_key(o) == "visibility_timeout_s");
+  o.defaults.visibility_timeout_s = 43'200;
+  CHECK(error_key(o).empty());
+  o.defaults.visibility_timeout_s = 0;
+  CHECK(error_key(o).empty());
+}
+
+TEST_CASE(
+    "validate_account_concurrency: a user-given limit is 1 to 10,000,000 (issue 12 review "
+    "item 2)",
+    "[lambda][config]") {
+  auto message = [](std::uint64_t v) -> std::string {
+    try {
+      validate_account_concurrency(v);
+    } catch (const ConfigError& e) {
+      CHECK(e.key() == "account_concurrency");
+      return e.message();
+    }
+    return "";
+  };
+  CHECK(message(0) == "0 is not allowed: 1 to 10,000,000 concurrent executions");
+  CHECK(message(10'000'001) == "10,000,001 is not allowed: 1 to 10,000,000 concurrent executions");
+  CHECK(message(1).empty());
+  CHECK(message(10'000'000).empty());
+}
+
+TEST_CASE(
+    "validate_lambda: an as_of before the prices is not named twice (issue 12 review "
+    "item 6)",
+    "[lambda][config]") {
+  const auto o = at("2010-01-01");
+  CHECK(error_key(o) == "as_of");
+  CHECK_THAT(error_message(o), Catch::StartsWith("2010-01-01 is before "));
+}

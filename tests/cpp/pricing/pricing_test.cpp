@@ -427,3 +427,36 @@ TEST_CASE("RateCard: price_monthly scales a span's usage to 730 hours, allowance
   CHECK(rc().price_monthly(lambda_gb_s(5'000'000, 500'000), kBillingMonthS, o).total_cents() ==
         rc().price(lambda_gb_s(5'000'000, 500'000), o).total_cents());
 }
+
+// Issue 12 review 5: every output of a bill (table, CSV, JSON) shows the same lines: the gross
+// quantity of an item the free tier covered, then a "free tier: ITEM" line with what it covered.
+// AWS's example: 5M requests of 200 ms at 1,024 MB less the 1M requests and 400,000 GB-s free.
+TEST_CASE("Bill::lines: gross items and free-tier lines add up to the total", "[pricing]") {
+  LambdaPriceInput in;
+  in.memory_mb = 1024;
+  in.requests = 5'000'000;
+  in.duration_ms = 200;
+  const Bill net = price_lambda(in, "2026-11-01");
+  const Bill whole = price_lambda(in, "2026-11-01", false);
+  const auto lines = net.lines(&whole);
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].name == "Lambda requests");
+  CHECK(lines[0].quantity == 5'000'000);
+  CHECK(lines[1].name == "free tier: Lambda requests");
+  CHECK(lines[1].quantity == 1'000'000);
+  CHECK(lines[1].cents == -20);           // 1M requests at $0.20 per million
+  CHECK(lines[2].quantity == 1'000'000);  // GB-s, gross
+  CHECK(lines[3].name == "free tier: " + lines[2].name);
+  CHECK(lines[3].quantity == 400'000);
+  CHECK(lines[3].cents <= 0);
+  std::int64_t sum = 0;
+  for (const auto& l : lines)
+    sum += l.cents;
+  CHECK(sum == net.total_cents());
+  // JSON carries the same lines.
+  const std::string j = net.to_json(&whole);
+  CHECK(j.find("\"free tier: Lambda requests\"") != std::string::npos);
+  CHECK(j.find("\"quantity\":5000000") != std::string::npos);
+  // Without the free-tier bill, the items as priced.
+  CHECK(net.lines().size() == net.items.size());
+}

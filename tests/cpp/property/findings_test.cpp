@@ -126,9 +126,9 @@ TEST_CASE("Distribution finding F4: a subnormal value round-trips through spec()
 // read like other keys: a count outside 32 bits wraps (4294967297 is 1 environment, -1 is
 // 4,294,967,295), a value of the wrong type is silently the default (start_s = "soon" is 0) and
 // an unknown key is ignored (`start = 5`). Each should be refused, naming the key. Input:
-// tests/fuzz/findings/scenario/F5-provisioned-count-wraps.toml.
+// tests/fuzz/regressions/scenario/F5-provisioned-count-wraps.toml (fixed: a regression input).
 TEST_CASE("Scenario finding F5: provisioned windows are validated like other keys",
-          "[scenario][finding][!mayfail]") {
+          "[scenario][finding]") {
   const std::string head =
       "as_of = 2024-05-01\n[workload]\ngenerator = \"poisson\"\n[lambda]\nmemory_mb = 128\n";
   CHECK_FALSE(
@@ -140,16 +140,23 @@ TEST_CASE("Scenario finding F5: provisioned windows are validated like other key
 }
 
 // F6 (scenario fuzzing): with both `arch` and `runtime` in a [lambda] table, a bad arch is
-// reported as `lambda.runtime: architecture 'x72_64' is not x86_64 or arm64` — the wrong key.
-TEST_CASE("Scenario finding F6: a bad arch is reported under arch",
-          "[scenario][finding][!mayfail]") {
+// reported as `[lambda] runtime: architecture 'x72_64' is not x86_64 or arm64` — the wrong key.
+// (Errors read "FILE: [lambda] arch: ...".)
+TEST_CASE("Scenario finding F6: a bad arch is reported under arch", "[scenario][finding]") {
   const std::string msg =
       load_error("f6",
                  "as_of = 2024-05-01\n[workload]\ngenerator = \"poisson\"\n[lambda]\n"
                  "arch = \"x72_64\"\nruntime = \"python\"\n");
   INFO(msg);
-  CHECK(msg.find("lambda.arch") != std::string::npos);
-  CHECK(msg.find("lambda.runtime") == std::string::npos);
+  CHECK(msg.find("[lambda] arch: ") != std::string::npos);
+  CHECK(msg.find("runtime") == std::string::npos);
+  // A bad runtime next to a good arch is reported under runtime.
+  const std::string msg2 =
+      load_error("f6b",
+                 "as_of = 2024-05-01\n[workload]\ngenerator = \"poisson\"\n[lambda]\n"
+                 "arch = \"arm64\"\nruntime = \"cobol\"\n");
+  INFO(msg2);
+  CHECK(msg2.find("[lambda] runtime: ") != std::string::npos);
 }
 
 // F7 (fuzz_distribution; fixed, shapes above 1e6 refused): gamma(shape=1e12,scale=1) is accepted,

@@ -30,6 +30,17 @@ void validate_lambda_function(const LambdaFunctionConfig& c, const RateCard& rat
 /// reservation). Throws ConfigError.
 void validate_lambda(const LambdaOptions& o, const RateCard& rates = RateCard::builtin());
 
+/// Sets a Lambda setting given as a word — `key` "arch", "runtime" or "invocation" — from its
+/// text: the same rule and message for a scenario key, a flag and a Python keyword. Throws
+/// ConfigError(key, "'x' is not allowed: ...").
+void set_lambda_choice(LambdaFunctionConfig& c, const std::string& key, const std::string& value);
+
+/// An account concurrency limit a user gave (the scenario key, the flag, the Python keyword):
+/// 1 to 10,000,000. (`LambdaOptions::account_concurrency` 0 means "the era's default"; a user
+/// who gives 0 is refused here, the same way from every front end.) Throws
+/// ConfigError("account_concurrency", ...).
+void validate_account_concurrency(std::uint64_t limit);
+
 /// Throws ConfigError("functions.NAME", ...) for the first function configured in `o.functions`
 /// that the workload never names (`names`: the workload's function names).
 void check_lambda_functions_exist(const LambdaOptions& o, const std::vector<std::string>& names);

@@ -83,9 +83,15 @@ struct Bill {
   std::vector<LineItem> items;
   std::int64_t total_cents() const;
   double total_usd() const { return static_cast<double>(total_cents()) / 100.0; }
-  /// {"total_usd": .., "as_of": .., "region": .., "line_items": [{"name", "quantity", "unit",
-  /// "usd"}]}
-  std::string to_json() const;
+  /// The lines as every output shows them (table, CSV, JSON). With `without_free_tier` (the
+  /// same usage priced without the free tier), an item the free tier covered shows its whole
+  /// (gross) quantity and amount, followed by a "free tier: ITEM" line with the quantity the free
+  /// tier covered and its (negative or zero) amount; the lines add up to the total. Without it,
+  /// the items.
+  std::vector<LineItem> lines(const Bill* without_free_tier = nullptr) const;
+  /// {"total_usd": .., "as_of": .., "region": .., "line_items": [{"platform", "name",
+  /// "quantity", "unit", "usd"}]}, the line items being `lines(without_free_tier)`.
+  std::string to_json(const Bill* without_free_tier = nullptr) const;
 };
 
 /// The length of a billing month for prorating monthly allowances: 730 hours (AWS's own
