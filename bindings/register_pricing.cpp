@@ -71,7 +71,12 @@ void register_pricing(pybind11::module_& m) {
         in.provisioned_duration_ms = pc_duration_ms;
         Usage u;
         u.lambda.push_back(configured([&] { return lambda_usage(rc, in, o.as_of); }));
-        return rc.price(u, o).to_json();
+        if (!o.free_tier) return rc.price(u, o).to_json();
+        // As the CLI shows it: each item at its whole quantity, then what the free tier covered.
+        auto whole_options = o;
+        whole_options.free_tier = false;
+        const Bill whole = rc.price(u, whole_options);
+        return rc.price(u, o).to_json(&whole);
       },
       ::py::arg("rate_card"), ::py::arg("memory_mb"), ::py::arg("requests"),
       ::py::arg("duration_ms"), ::py::arg("arch"), ::py::arg("ephemeral_mb"),

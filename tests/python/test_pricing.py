@@ -17,7 +17,8 @@ SRC = Path(os.environ.get("SLSIM_SOURCE_DIR", "."))
 def test_lambda_2018_example_18_74():
     b = slsim.price_lambda(memory_mb=512, requests=3_000_000, duration_ms=1000, as_of="2018-07-19")
     assert b.total_usd == 18.74
-    assert [i["usd"] for i in b.line_items] == [0.40, 18.34]
+    # Each item at its whole quantity, then what the free tier covered (as `slsim price` shows).
+    assert [i["usd"] for i in b.line_items] == [0.60, -0.20, 25.01, -6.67]
     df = b.to_pandas()
     assert list(df.columns) == ["platform", "name", "quantity", "unit", "usd"]
     assert df["usd"].sum() == pytest.approx(18.74)
@@ -134,3 +135,19 @@ def test_wrong_types_and_values_name_the_argument():
         slsim.price_ec2(instance_type="m5.large", instances=-1)
     with pytest.raises(TypeError, match="as_of must be a date"):
         slsim.price_lambda(memory_mb=128, as_of=2024)
+
+
+def test_free_tier_lines_equal_the_cli_json():
+    # Issue 12: a usage the free tier covers shows its quantity and a free-tier line, in Python
+    # as in `slsim price --format json` (it used to carry the net quantity, or nothing).
+    bill = slsim.price_lambda(memory_mb=128, requests=1000, duration_ms=100, as_of="2026-11-01")
+    names = [i["name"] for i in bill.line_items]
+    assert any(n.startswith("free tier") for n in names), names
+    requests = next(i for i in bill.line_items if i["name"] == "Lambda requests")
+    assert requests["quantity"] == 1000
+    cli = json.loads(subprocess.run([CLI, "price", "lambda", "--memory-mb", "128", "--requests",
+                                     "1000", "--duration-ms", "100", "--as-of", "2026-11-01",
+                                     "--format", "json"], capture_output=True, text=True,
+                                    check=True).stdout)
+    assert bill.to_dict() == cli
+    assert bill.total_usd == 0

@@ -63,8 +63,8 @@ def reports(tmp_path_factory):
     d = tmp_path_factory.mktemp("reports")
     a, b = d / "a.json", d / "b.json"
     for path, extra in ((a, []), (b, ["--front-door", "rest-api"])):
-        p = run("report", "--scenario", "small.toml", "--format", "json", "-q", "-o", str(path),
-                *extra)
+        p = run("report", "--scenario", "small.toml", "--platforms", "lambda", "--format",
+                "json", "-q", "-o", str(path), *extra)
         assert p.returncode == 0, p.stderr
     return a, b
 
@@ -248,8 +248,8 @@ def test_breakeven_points_read_without_float_noise():
     j = json.loads(run("breakeven", "--scenario", "small.toml", "--scale", "0.1:1", "--points",
                        "3", "--format", "json", "-q").stdout)
     assert [pt["scale"] for pt in j["points"]] == [0.1, 0.3162, 1.0]
-    p = run("breakeven", "--scenario", "small.toml", "--scale", "0.001:0.01", "--points", "4",
-            "--format", "csv", "-q")
+    p = run("breakeven", "--scenario", "small.toml", "--platforms", "lambda", "--scale",
+            "0.001:0.01", "--points", "4", "--format", "csv", "-q")
     assert p.returncode == 0, p.stderr
     assert [r.split(",")[0] for r in p.stdout.splitlines()[1:]] == \
         ["0.001", "0.002154", "0.004642", "0.01"]

@@ -33,7 +33,10 @@ def _dist_or_none(name, value):
     if isinstance(value, (int, float)) and math.isfinite(value):
         # A plain number: what is allowed is the validator's to say, with the same message as
         # for a scenario key or a flag ("-5 gives negative times ...").
-        return Distribution(_wrap(_core.Distribution, repr(value)), value=value)
+        # Built without Distribution's own negative-time check, so the validator says it, named.
+        d = Distribution.__new__(Distribution)
+        d._core, d._params = _wrap(_core.Distribution, repr(value)), {"value": value}
+        return d
     try:
         return parse_distribution(value)
     except ValueError as e:
