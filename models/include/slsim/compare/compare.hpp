@@ -9,10 +9,10 @@
 /// number of threads or on scheduling. Replication r uses seed + r for both the workload and
 /// the platform, so replication 0 is exactly the single run with `seed`.
 ///
-/// Recommendation rule (documented in docs/report.md): a platform qualifies when it can run the
-/// workload and, for each objective, the upper end of the metric's 95% interval (the value itself
-/// with one replication) is within the objective. Among those that qualify the lowest mean
-/// monthly cost wins; a loser whose cost interval overlaps the winner's is reported as a
+/// Recommendation rule (documented in docs/cli.md, "The recommendation"): a platform qualifies when
+/// it can run the workload and, for each objective, the upper end of the metric's 95% interval (the
+/// value itself with one replication) is within the objective. Among those that qualify the lowest
+/// mean monthly cost wins; a loser whose cost interval overlaps the winner's is reported as a
 /// statistical tie ("within the 95% interval") rather than as cheaper or dearer.
 
 #include <cstdint>

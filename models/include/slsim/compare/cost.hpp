@@ -31,7 +31,8 @@ struct FrontDoorOptions {
   /// API) or "function-url" (Lambda function URL, no charge, from 2022-04-06).
   std::string lambda = "http-api";
   /// Bytes per request, request and response together (ALB processed-bytes LCU dimension).
-  /// Default 8 KiB: a small JSON API call (a documented assumption, see docs/report.md).
+  /// Default 8 KiB: a small JSON API call (a documented assumption, see docs/cli.md, "The front
+  /// door").
   double bytes_per_request = 8192;
   /// Requests carried per new connection (ALB new-connections LCU dimension). Default 1:
   /// every request opens a connection, the upper bound (clients without keep-alive).
