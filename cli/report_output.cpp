@@ -78,12 +78,13 @@ TimeUnit unit_for(double ms) {
 }  // namespace
 
 std::string fmt_latency(double ms) {
+  if (!std::isfinite(ms)) return "n/a";  // nothing ran
   const auto u = unit_for(ms);
   return fmt::format("{:.{}f} {}", ms / u.ms, u.decimals, u.name);
 }
 
 std::string fmt_latency_est(const Estimate& e) {
-  if (!(e.n > 1 && e.half_width > 0)) return fmt_latency(e.mean);
+  if (!(e.n > 1 && e.half_width > 0) || !std::isfinite(e.mean)) return fmt_latency(e.mean);
   const auto u = unit_for(e.mean);
   return fmt::format("{:.{}f} ± {:.{}f} {}", e.mean / u.ms, u.decimals, e.half_width / u.ms,
                      u.decimals, u.name);
@@ -289,8 +290,9 @@ std::string csv_cell(const std::string& c) {
   return out + "\"";
 }
 
+// An empty cell for an unknown figure (no invocation ran): pandas reads it as NaN.
 std::string num(double x) {
-  return fmt::format("{}", x);
+  return std::isfinite(x) ? fmt::format("{}", x) : "";
 }
 
 std::string reason_of(const Comparison& c, const std::string& name) {
@@ -684,8 +686,9 @@ std::string render_tune(const TuneResult& t, ReportFormat f, bool colour) {
     g.emphasis.push_back(std::vector<char>(8, best ? 'g' : 0));
   }
   std::string out = render_grids({g}, f, colour) + "\n";
-  out += "Costs are the Lambda price of the invocations (requests and duration) without free tier "
-         "or front door, as Lambda Power Tuning scores a size.\n";
+  out +=
+      "Costs are the Lambda price of the invocations (requests and duration) without free tier "
+      "or front door, as Lambda Power Tuning scores a size.\n";
   if (t.best_memory_mb) {
     out += fmt::format("Best by {}: {} MB\n", to_string(t.strategy), *t.best_memory_mb);
   } else {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -88,8 +89,11 @@ Estimate estimate(const std::vector<double>& v) {
   return e;
 }
 
+// Unknown (NaN: null in JSON, n/a in tables) when no invocation ran: never 0 ms.
+constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+
 double q(const QuantileSketch& s, double p) {
-  return s.count() ? s.quantile(p) : 0.0;
+  return s.count() ? s.quantile(p) : kUnknown;
 }
 
 PlatformFigures figures(const std::vector<PlatformResult>& runs,
@@ -107,8 +111,8 @@ PlatformFigures figures(const std::vector<PlatformResult>& runs,
     v["p50_ms"].push_back(q(r.latency_ms, 0.5));
     v["p95_ms"].push_back(q(r.latency_ms, 0.95));
     v["p99_ms"].push_back(q(r.latency_ms, 0.99));
-    v["max_ms"].push_back(r.latency_ms.count() ? r.latency_ms.max() : 0.0);
-    v["mean_ms"].push_back(r.latency_stats.mean());
+    v["max_ms"].push_back(r.latency_ms.count() ? r.latency_ms.max() : kUnknown);
+    v["mean_ms"].push_back(r.latency_stats.count() ? r.latency_stats.mean() : kUnknown);
     const double errors = static_cast<double>(o.failed + o.timed_out + o.refused + o.expired);
     v["error_rate"].push_back(arrived > 0 ? errors / arrived : 0.0);
     v["cold_start_rate"].push_back(r.cold_start_invocation_fraction());
@@ -285,7 +289,11 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
       return e.n > 1 && e.half_width > 0 ? fmt::format("{} (95% interval up to {})", mean, high)
                                          : mean;
     };
-    if (o.slo_p99_ms && f.p99_ms.high() > *o.slo_p99_ms) {
+    if (o.slo_p99_ms && std::isnan(f.p99_ms.mean)) {
+      misses.push_back(
+          fmt::format("too slow: no invocation ran, so p99 cannot meet the {} objective",
+                      duration_text(*o.slo_p99_ms)));
+    } else if (o.slo_p99_ms && f.p99_ms.high() > *o.slo_p99_ms) {
       misses.push_back(
           fmt::format("too slow: p99 {} > {} objective",
                       upper(f.p99_ms, duration_text(f.p99_ms.mean), duration_text(f.p99_ms.high())),
@@ -389,8 +397,9 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       po.region = options.region;
       po.free_tier = options.free_tier && platforms[i].free_tier;
       po.discount_pct = platforms[i].discount_pct;
-      // One span for every platform: the workload's, not how long a platform took to drain it.
-      CostBreakdown cost = project_costs(rates, res.usage, seen.span_s(), po);
+      // One span for every platform, the workload's; a platform still working after it (a
+      // backlog it drains) is projected over the time it took: a month cannot hold more.
+      CostBreakdown cost = project_costs(rates, res.usage, std::max(seen.span_s(), res.span_s), po);
       add_front_door(rates, options.front_door, platforms[i].front_door, seen.http(), res.arrived,
                      cost);
       c.platforms[i].runs[r] = std::move(res);

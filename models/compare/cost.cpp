@@ -77,11 +77,14 @@ void validate_front_door(const FrontDoorOptions& o) {
                                                 "http-api, rest-api, function-url",
                                                 o.lambda));
   }
-  if (!(o.bytes_per_request >= 0) || !std::isfinite(o.bytes_per_request)) {
-    throw ConfigError("bytes_per_request", "must be a number of bytes >= 0");
+  // Bounded so that LCUs stay finite: a request and its response of more than 1 GB is not what
+  // a load balancer's processed-bytes dimension is about (review: 1e300 gave a negative bill).
+  if (!(o.bytes_per_request >= 0 && o.bytes_per_request <= 1e9)) {
+    throw ConfigError("bytes_per_request",
+                      "must be a number of bytes from 0 to 1,000,000,000 (request and response)");
   }
-  if (!(o.requests_per_connection >= 1) || !std::isfinite(o.requests_per_connection)) {
-    throw ConfigError("requests_per_connection", "must be a number >= 1");
+  if (!(o.requests_per_connection >= 1 && o.requests_per_connection <= 1e9)) {
+    throw ConfigError("requests_per_connection", "must be a number from 1 to 1,000,000,000");
   }
 }
 

@@ -103,15 +103,21 @@ std::vector<PlatformRunner> platform_runners(const Scenario& s,
   check.platforms = names;
   validate_report_settings(check);
   std::vector<PlatformRunner> out;
+  // Every platform at the scenario's date and region (a flag may have moved them after loading).
+  auto at = [&](auto options) {
+    options.as_of = s.as_of;
+    options.region = s.region;
+    return options;
+  };
   for (const auto& name : names) {
     if (name == "lambda") {
-      out.push_back(lambda_runner(s.lambda, rates));
+      out.push_back(lambda_runner(at(s.lambda), rates));
     } else if (name == "ecs") {
-      out.push_back(ecs_runner(s.ecs, rates));
+      out.push_back(ecs_runner(at(s.ecs), rates));
     } else if (name == "fargate") {
-      out.push_back(fargate_runner(s.fargate, rates));
+      out.push_back(fargate_runner(at(s.fargate), rates));
     } else if (name == "batch") {
-      out.push_back(batch_runner(s.batch, rates));
+      out.push_back(batch_runner(at(s.batch), rates));
     } else {
       throw ConfigError("platforms",
                         fmt::format("'{}' cannot be simulated by this build of slsim yet; "

@@ -245,6 +245,9 @@ TEST_CASE("compare: bad options name their key", "[compare]") {
     CHECK(e.key() == "replications");
   }
   o = options();
+  o.front_door.bytes_per_request = 1e300;  // review finding: a negative bill, exit 0
+  CHECK_THROWS_WITH(validate_compare_options(o), Catch::Contains("0 to 1,000,000,000"));
+  o = options();
   o.front_door.lambda = "cloudfront";
   CHECK_THROWS_WITH(validate_compare_options(o), Catch::Contains("http-api, rest-api"));
 }
@@ -622,20 +625,25 @@ PlatformRunner span_runner(const std::string& name, double span_s) {
   return r;
 }
 
-TEST_CASE("compare: every platform is projected to a month over the workload's one span",
-          "[compare]") {
-  // Review finding: each platform was projected with its own simulated span, so a platform that
-  // drained a backlog for 82 hours after a one-day trace was projected to a third of the
-  // traffic. The same usage must give the same monthly cost whatever span a platform reports.
+TEST_CASE("compare: every platform is projected to a month over the workload's span", "[compare]") {
+  // Review finding: each platform was projected with its own simulated span, so one that counts
+  // from the first arrival and one that counts from time 0 were projected to different traffic.
+  // The workload's span holds for both; a platform still draining a backlog long after it
+  // (3 days for a day of arrivals) is projected over the time it took, as no month holds more.
   auto o = options();
   o.free_tier = false;
   const auto c = compare(poisson(5, 86'400, 100),
-                         {span_runner("a", 3 * 86'400.0), span_runner("b", 86'400.0)}, o);
-  REQUIRE(c.platforms.size() == 2);
+                         {span_runner("a", 43'200.0), span_runner("b", 86'400.0),
+                          span_runner("backlog", 3 * 86'400.0)},
+                         o);
+  REQUIRE(c.platforms.size() == 3);
   CHECK(c.platforms[0].costs[0].span_s == Approx(86'400).epsilon(1e-3));
   CHECK(c.platforms[0].figures.monthly_usd.mean == Approx(c.platforms[1].figures.monthly_usd.mean));
   // ~432,000 requests a day, 30.42 days a month, $0.20 per million.
   CHECK(c.platforms[0].figures.monthly_usd.mean == Approx(0.20 * 0.432 * 730 / 24).epsilon(0.01));
+  CHECK(c.platforms[2].costs[0].span_s == Approx(3 * 86'400));
+  CHECK(c.platforms[2].figures.monthly_usd.mean ==
+        Approx(c.platforms[0].figures.monthly_usd.mean / 3).epsilon(0.02));
 }
 
 TEST_CASE("compare: a generated workload's span is its duration_s, not its arrivals' extent",
@@ -686,4 +694,43 @@ TEST_CASE("compare: impossible instead of a number, and the others still compare
   REQUIRE(c.platforms[1].impossible);
   CHECK_THAT(*c.platforms[1].impossible, Catch::Contains("no task size of 3 vCPU"));
   CHECK_FALSE(c.recommendation.platform);
+}
+
+TEST_CASE("Scenario: every platform simulates at the comparison's as_of", "[compare]") {
+  // Review finding: `slsim report --as-of` moved Lambda and the prices to the new date but the
+  // container and Batch models kept the file's: an 8 vCPU Fargate task (offered from
+  // 2022-09-08) ran and was priced in 2021.
+  auto s = load_scenario(std::string(SLSIM_EXAMPLES) + "/default.toml");
+  s.fargate.defaults.vcpu = 8;
+  s.fargate.defaults.memory_gb = 16;
+  s.as_of = Date(2021, 6, 1);
+  s.report.front_door.lambda = "rest-api";
+  s.workload.generator.common.duration_s = 600;
+  s.more_workloads.clear();
+  const auto c =
+      compare(scenario_workload(s), platform_runners(s, {"fargate"}), compare_options(s));
+  REQUIRE(c.platforms.size() == 1);
+  REQUIRE(c.platforms[0].impossible);
+  CHECK_THAT(*c.platforms[0].impossible, Catch::Contains("2021-06-01"));
+}
+
+TEST_CASE("compare: when nothing ran, latency is unknown, not 0 ms", "[compare]") {
+  // Review finding: with reserved concurrency 0 every invocation is throttled; the figures read
+  // p50 ... max 0.0 ms, and a p99 of 0 met any latency objective.
+  auto lo = lambda_options();
+  lo.functions["fn"] = lo.defaults;
+  lo.functions["fn"].reserved_concurrency = 0;
+  auto o = options();
+  o.objectives.slo_p99_ms = 1000;
+  o.objectives.max_error_rate = 1;  // only the latency objective decides
+  const auto c = compare(poisson(2, 60, 100), {lambda_runner(lo)}, o);
+  const auto& f = c.platforms[0].figures;
+  CHECK(std::isnan(f.p50_ms.mean));
+  CHECK(std::isnan(f.p99_ms.mean));
+  CHECK(std::isnan(f.max_ms.mean));
+  CHECK_FALSE(c.recommendation.platform);
+  CHECK(c.recommendation.reasons[0].second ==
+        "too slow: no invocation ran, so p99 cannot meet the 1.0 s objective");
+  const auto j = nlohmann::json::parse(c.platforms[0].to_json());
+  CHECK(j["figures"]["p99_ms"].is_null());
 }
