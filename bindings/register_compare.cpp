@@ -1,12 +1,17 @@
 // The comparison in Python: platform runners, compare, breakeven and tune_lambda. Results come
 // back as the same JSON the CLI writes (`slsim report --format json`), parsed by slsim.compare.
+#include <fmt/format.h>
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <set>
+
 #include "register.hpp"
 #include "slsim/compare/compare.hpp"
 #include "slsim/compare/explore.hpp"
+#include "slsim/platform/config_error.hpp"
+#include "slsim/pricing/pricing.hpp"
 #include "slsim/workload/workload_filter.hpp"
 
 namespace slsim::py {
@@ -25,6 +30,34 @@ WorkloadFactory python_workload(const ::pybind11::object& workload) {
     sel.time_scale = k;
     return select(open, sel);
   };
+}
+
+// as_of and region as `slsim report --as-of/--region` checks them (cli/compare_args.cpp): a
+// ValueError naming the keyword, before any pricing (where it would be a PricingError).
+void check_as_of_region(const std::string& as_of, const std::string& region) {
+  const RateCard& card = RateCard::builtin();
+  if (!as_of.empty()) {
+    Date d;
+    try {
+      d = Date::parse(as_of);
+    } catch (const std::invalid_argument& e) {
+      throw ::pybind11::value_error(fmt::format("as_of: {}", e.what()));
+    }
+    if (d < card.earliest_as_of()) {
+      throw ::pybind11::value_error(fmt::format(
+          "as_of: {} is before {}, the first date slsim has AWS prices for (AWS Lambda's "
+          "launch); give a date from {} on",
+          d.str(), card.earliest_as_of().str(), card.earliest_as_of().str()));
+    }
+  }
+  std::set<std::string> regions;
+  for (const auto& r : card.rates())
+    regions.insert(r.region);
+  if (!regions.count(region)) {
+    throw ::pybind11::value_error(
+        fmt::format("region: slsim has no prices for '{}'; regions with prices: {}", region,
+                    fmt::join(regions, ", ")));
+  }
 }
 
 CompareOptions make_options(const std::string& as_of, const std::string& region, std::uint64_t seed,
@@ -68,6 +101,8 @@ LambdaOptions lambda_options(const LambdaFunctionConfig& defaults,
 
 void register_compare(::pybind11::module_& m) {
   namespace py = ::pybind11;
+
+  m.def("_check_as_of_region", &check_as_of_region, py::arg("as_of"), py::arg("region"));
 
   py::class_<PlatformRunner>(m, "PlatformRunner")
       .def_readonly("name", &PlatformRunner::name)
@@ -140,7 +175,15 @@ void register_compare(::pybind11::module_& m) {
         t.strategy = parse_tune_strategy(strategy);
         t.balanced_weight = weight;
         py::gil_scoped_release release;
-        return tune_lambda(wl, lo, o, t).to_json();
+        try {
+          return tune_lambda(wl, lo, o, t).to_json();
+        } catch (const ConfigError& e) {
+          // With no sizes listed, the sizes tried come from Python's `memory=(min, max)`.
+          if (e.key() == "memory_mb" && memory_mb.empty()) {
+            throw ConfigError("memory", e.message());
+          }
+          throw;
+        }
       },
       py::arg("workload"), py::arg("defaults"), py::arg("functions"), py::arg("as_of"),
       py::arg("region"), py::arg("account_concurrency"), py::arg("seed"), py::arg("threads"),

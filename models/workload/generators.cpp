@@ -369,6 +369,11 @@ void validate_generator(const GeneratorSpec& s) {
                                                s.pattern, fmt::join(known_generators(), ", ")));
   }
   check_common(s.common);
+  // azure-like names its own functions; the others write `function` into every record, and a
+  // trace with an empty function name is one no reader accepts.
+  if (s.pattern != "azure-like" && s.common.function.empty()) {
+    throw ConfigError("function", "must not be empty: give the function's name (e.g. fn)");
+  }
   if (s.pattern == "diurnal") check_diurnal(s.peak_to_trough, s.peak_hour, s.weekend_factor);
   if (s.pattern == "bursty") check_bursty(s.burst_factor, s.burst_fraction, s.mean_burst_s);
   if (s.pattern == "azure-like") check_azure_like(s.functions, s.rate_sigma, s.duration_sigma);

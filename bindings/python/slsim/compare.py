@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import numbers
 
 from . import _core
+from .distributions import _bool_arg, _float_arg, _int_arg, _str_arg
 from .platforms import Lambda
 from .workload import Workload
 
@@ -23,10 +25,78 @@ COLUMNS = ("platform", "label", "status", "monthly_usd", "total_usd", "usd_per_m
 _FIGURES = COLUMNS[3:26]
 
 
+# The same ranges as `slsim report|breakeven|tune lambda` (cli/compare_args.cpp).
+_MAX_SEED = 9_223_372_036_854_775_807
+_MAX_THREADS = 1024
+_MAX_REPLICATIONS = 1000
+_MAX_POINTS = 200
+_SCALE_MIN, _SCALE_MAX = 1e-3, 1e4  # kBreakevenScaleMin/Max (slsim/compare/explore.hpp)
+_MAX_U32 = 4_294_967_295
+
+
 def _as_of(as_of) -> str:
+    if as_of is None:
+        return ""
     if isinstance(as_of, (_dt.date, _dt.datetime)):
         return as_of.strftime("%Y-%m-%d")
-    return as_of or ""
+    if not isinstance(as_of, str):
+        raise TypeError(f"as_of must be a date or a 'YYYY-MM-DD' string, got "
+                        f"{type(as_of).__name__} {as_of!r}")
+    return as_of
+
+
+def _number_or_none(name: str, value):
+    """An objective: None (off) or a number; the core checks the range and says what is
+    allowed (validate_compare_options)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number or None, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _account_concurrency(value) -> int:
+    """0 or None: the era's default (1,000); else 1 .. 10,000,000 (the Lambda validator)."""
+    if value is None:
+        return 0
+    v = _int_arg("account_concurrency", value, 0, _MAX_U32)
+    if v:
+        _core._validate_account_concurrency(v)
+    return v
+
+
+def _common(as_of, region, seed, threads, free_tier, front_door, account_concurrency) -> dict:
+    """The arguments compare, breakeven and tune_lambda share, checked before any runner is
+    built: a ValueError or TypeError naming the keyword."""
+    as_of = _as_of(as_of)
+    region = _str_arg("region", region)
+    _core._check_as_of_region(as_of, region)
+    return dict(as_of=as_of, region=region, seed=_int_arg("seed", seed, 0, _MAX_SEED),
+                threads=_int_arg("threads", threads, 0, _MAX_THREADS),
+                free_tier=_bool_arg("free_tier", free_tier), front_door=_front_door(front_door),
+                account_concurrency=_account_concurrency(account_concurrency))
+
+
+def _objectives(slo_p99_ms, max_error_rate, max_cold_start_rate) -> tuple:
+    return (_number_or_none("slo_p99_ms", slo_p99_ms),
+            _number_or_none("max_error_rate", max_error_rate),
+            _number_or_none("max_cold_start_rate", max_cold_start_rate))
+
+
+def _platform_list(platforms) -> list:
+    if isinstance(platforms, (str, bytes)) or not hasattr(platforms, "__iter__"):
+        raise TypeError("platforms must be a list of slsim.Lambda, slsim.Ecs, slsim.Fargate or "
+                        f"slsim.Batch, got {type(platforms).__name__} {platforms!r}")
+    return list(platforms)
+
+
+def _pair(name: str, value, what: str) -> tuple:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a pair ({what}), got {type(value).__name__} {value!r}")
+    v = tuple(value)
+    if len(v) != 2:
+        raise ValueError(f"{name}: {value!r} is not allowed: a pair ({what})")
+    return v
 
 
 def _runner(platform, as_of: str, region: str, account_concurrency: int, free_tier: bool):
@@ -53,7 +123,7 @@ def _check_workload(workload):
 def _front_door(front_door) -> str:
     if front_door is None or front_door is False:
         return "none"
-    if front_door not in ("http-api", "rest-api", "function-url", "none"):
+    if not isinstance(front_door, str) or front_door not in ("http-api", "rest-api", "function-url", "none"):
         raise ValueError(f"front_door: {front_door!r} is not a front door; allowed: 'http-api', "
                          "'rest-api', 'function-url', None")
     return front_door
@@ -128,14 +198,20 @@ def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
     cheapest that meets the objectives (``slo_p99_ms``, ``max_error_rate`` — 1% unless given;
     None or 1 turns it off —, ``max_cold_start_rate``). ``replications`` > 1 runs that many platform seeds and reports
     mean and 95% interval. ``front_door``: "http-api", "rest-api", "function-url" or None.
+    Ranges as ``slsim report``: ``seed`` 0 .. 2**63 - 1, ``replications`` 1 .. 1000, ``threads``
+    0 (one per core) .. 1024, ``account_concurrency`` 0 or None (the era's default, 1,000) or
+    1 .. 10,000,000. A bad value is a ValueError, a wrong type a TypeError, naming the argument.
     """
     _check_workload(workload)
-    platforms = list(platforms)
-    as_of = _as_of(as_of)
-    runners = [_runner(p, as_of, region, account_concurrency, free_tier) for p in platforms]
-    text = _core._compare(workload._core, runners, as_of, region, int(seed), int(replications),
-                          int(threads), bool(free_tier), _front_door(front_door), slo_p99_ms,
-                          max_error_rate, max_cold_start_rate)
+    platforms = _platform_list(platforms)
+    a = _common(as_of, region, seed, threads, free_tier, front_door, account_concurrency)
+    replications = _int_arg("replications", replications, 1, _MAX_REPLICATIONS)
+    objectives = _objectives(slo_p99_ms, max_error_rate, max_cold_start_rate)
+    runners = [_runner(p, a["as_of"], a["region"], a["account_concurrency"], a["free_tier"])
+               for p in platforms]
+    text = _core._compare(workload._core, runners, a["as_of"], a["region"], a["seed"],
+                          replications, a["threads"], a["free_tier"], a["front_door"],
+                          *objectives)
     return Comparison(json.loads(text))
 
 
@@ -181,13 +257,21 @@ def breakeven(workload: Workload, platforms, *, scale=(0.1, 100), points: int = 
     log over ``scale`` = (min, max), compare the platforms at each, and say where the cheapest
     platform meeting the objectives changes."""
     _check_workload(workload)
-    as_of = _as_of(as_of)
-    runners = [_runner(p, as_of, region, account_concurrency, free_tier) for p in platforms]
-    lo, hi = scale
-    text = _core._breakeven(workload._core, runners, as_of, region, int(seed), int(replications),
-                            int(threads), bool(free_tier), _front_door(front_door), slo_p99_ms,
-                            max_error_rate, max_cold_start_rate, float(lo), float(hi),
-                            int(points))
+    platforms = _platform_list(platforms)
+    a = _common(as_of, region, seed, threads, free_tier, front_door, account_concurrency)
+    replications = _int_arg("replications", replications, 1, _MAX_REPLICATIONS)
+    objectives = _objectives(slo_p99_ms, max_error_rate, max_cold_start_rate)
+    if isinstance(scale, numbers.Real) and not isinstance(scale, bool):
+        scale = (scale, scale)  # one rate multiplier (`slsim breakeven --scale K`)
+    lo, hi = _pair("scale", scale, "min, max rate multipliers")
+    lo = _float_arg("scale", lo, _SCALE_MIN, _SCALE_MAX)
+    hi = _float_arg("scale", hi, _SCALE_MIN, _SCALE_MAX)
+    points = _int_arg("points", points, 1, _MAX_POINTS)
+    runners = [_runner(p, a["as_of"], a["region"], a["account_concurrency"], a["free_tier"])
+               for p in platforms]
+    text = _core._breakeven(workload._core, runners, a["as_of"], a["region"], a["seed"],
+                            replications, a["threads"], a["free_tier"], a["front_door"],
+                            *objectives, lo, hi, points)
     return Breakeven(json.loads(text))
 
 
@@ -230,10 +314,25 @@ def tune_lambda(workload: Workload, function: Lambda | None = None, *, memory_mb
     function = function if function is not None else Lambda()
     if not isinstance(function, Lambda):
         raise TypeError("function must be a slsim.Lambda")
-    lo, hi = memory
+    a = _common(as_of, region, seed, threads, free_tier, front_door, account_concurrency)
+    if memory_mb is None:
+        sizes = []
+    elif isinstance(memory_mb, (str, bytes)) or not hasattr(memory_mb, "__iter__"):
+        raise TypeError(f"memory_mb must be a list of memory sizes in MB, got "
+                        f"{type(memory_mb).__name__} {memory_mb!r}")
+    else:
+        sizes = [_int_arg("memory_mb", m, 0, _MAX_U32) for m in memory_mb]
+    lo, hi = _pair("memory", memory, "min, max in MB")
+    lo = _int_arg("memory", lo, 0, _MAX_U32)
+    hi = _int_arg("memory", hi, 0, _MAX_U32)
+    if lo > hi:
+        raise ValueError(f"memory: {memory!r} is not a range: give (min, max) in MB with "
+                         "min <= max, e.g. (128, 10240)")
+    strategy = _str_arg("strategy", strategy)
+    if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
+        raise TypeError(f"weight must be a number, got {type(weight).__name__} {weight!r}")
     text = _core._tune_lambda(workload._core, function._core_config(), function._core_functions(),
-                              _as_of(as_of), region, int(account_concurrency), int(seed),
-                              int(threads), bool(free_tier), _front_door(front_door),
-                              [int(m) for m in (memory_mb or [])], int(lo), int(hi), strategy,
-                              float(weight))
+                              a["as_of"], a["region"], a["account_concurrency"], a["seed"],
+                              a["threads"], a["free_tier"], a["front_door"], sizes, lo, hi,
+                              strategy, float(weight))
     return Tuning(json.loads(text))
