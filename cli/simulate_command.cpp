@@ -105,7 +105,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--seed", a->seed, "Random seed (0 to 9,223,372,036,854,775,807)")
       ->check(whole(0, kMaxSeed));
   cmd->add_option("--memory-mb", a->memory_mb, "Lambda memory for every function (MB)")
-      ->check(whole(1, 1 << 20));
+      ->check(whole(0, 4'294'967'295));  // the scenario key's and Python's range
   // Words are checked by the validator (set_lambda_choice): the scenario key's message.
   cmd->add_option("--arch", a->arch, "x86_64 or arm64");
   cmd->add_option("--runtime", a->runtime, "python, nodejs, java, dotnet, go, custom, container");

@@ -72,9 +72,24 @@ class TableReader {
                        std::int64_t hi) const {
     const auto* n = t_.get(key);
     if (!n) return def;
+    // The same words as a flag's and a Python keyword's check (cli whole(), Python _int_arg).
+    auto grouped = [](std::int64_t x) {
+      std::string d =
+          std::to_string(x < 0 ? -static_cast<std::uint64_t>(x) : static_cast<std::uint64_t>(x));
+      for (auto i = static_cast<std::ptrdiff_t>(d.size()) - 3; i > 0; i -= 3)
+        d.insert(static_cast<std::size_t>(i), ",");
+      return (x < 0 ? "-" : "") + d;
+    };
+    auto allowed = [&] {
+      return fmt::format("a whole number from {} to {}", grouped(lo), grouped(hi));
+    };
     const auto v = n->value<std::int64_t>();
-    if (!v || !n->is_integer()) fail(key, "must be a whole number");
-    if (*v < lo || *v > hi) fail(key, fmt::format("{} is out of range {}..{}", *v, lo, hi));
+    if (!v || !n->is_integer()) {
+      if (const auto d = n->value<double>())
+        fail(key, fmt::format("{:g} is not allowed: {}", *d, allowed()));
+      fail(key, "must be " + allowed());
+    }
+    if (*v < lo || *v > hi) fail(key, fmt::format("{} is not allowed: {}", grouped(*v), allowed()));
     return *v;
   }
 

@@ -535,8 +535,9 @@ TEST_CASE(
              Catch::Contains("[report] front_door: 'cloudfront' is not a front door"));
   CHECK_THAT(bad("[report]\nmax_error_rate = 2\n"),
              Catch::Contains("[report] max_error_rate: must be a fraction from 0 to 1"));
-  CHECK_THAT(bad("[report]\nreplications = 0\n"),
-             Catch::Contains("[report] replications: 0 is out of range 1..1000"));
+  CHECK_THAT(
+      bad("[report]\nreplications = 0\n"),
+      Catch::Contains("[report] replications: 0 is not allowed: a whole number from 1 to 1,000"));
   CHECK_THAT(bad("[[workloads]]\ngenerator = \"cron\"\n"),
              Catch::Contains("[workloads[0]] generator: 'cron' is not a known generator"));
   CHECK_THAT(bad("[[workloads]]\ngenerator = \"schedule\"\nrate_per_s = 3\n"),
