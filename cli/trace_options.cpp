@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "slsim/workload/trace_error.hpp"
 
 namespace slsim::cli {
 
@@ -34,8 +35,10 @@ StdinCopy::StdinCopy() {
   std::FILE* out = std::fopen(path_.c_str(), "wb");
   bool ok = out != nullptr;
   std::vector<char> chunk(1 << 16);
+  std::uint64_t total = 0;
   while (ok) {
     const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), stdin);
+    total += n;
     if (n > 0 && std::fwrite(chunk.data(), 1, n, out) != n) ok = false;
     if (n < chunk.size()) break;
   }
@@ -46,6 +49,10 @@ StdinCopy::StdinCopy() {
     fs::remove_all(dir_, ec);
     throw OutputError(
         fmt::format("cannot copy standard input to {}: {}", path_, std::strerror(err)));
+  }
+  if (total == 0) {  // as the readers say it, naming standard input rather than the copy
+    fs::remove_all(dir_, ec);
+    throw TraceError("-", 1, 1, "empty input: no header to tell the format from");
   }
 }
 
