@@ -7,8 +7,11 @@
 #include <stdexcept>
 
 #include "bill_output.hpp"
+#include "cli_support.hpp"
+#include "containers_options.hpp"
 #include "slsim/batch/batch.hpp"
 #include "slsim/platform/config_error.hpp"
+#include "trace_options.hpp"
 
 namespace slsim::cli {
 
@@ -50,34 +53,48 @@ void add_batch_args(CLI::App* cmd, BatchArgs& a) {
 namespace {
 
 std::vector<Table> batch_tables(const BatchResult& r) {
+  // One value per row (tidy CSV: one value per cell), as for Lambda.
   Table t{"AWS Batch", {{"metric", "value"}}};
+  t.id = "batch";
   auto row = [&](std::string k, std::string v) { t.rows.push_back({std::move(k), std::move(v)}); };
+  auto count = [&](std::string k, std::uint64_t v) { row(std::move(k), fmt::format("{}", v)); };
   const auto& o = r.outcomes;
-  row("jobs", fmt::format("{}", r.arrived));
-  row("completed / failed / timed out / unfinished",
-      fmt::format("{} / {} / {} / {}", o.completed, o.failed, o.timed_out, o.unfinished));
-  row("attempts / retries", fmt::format("{} / {}", r.attempts, r.retries));
-  auto ms = [](const QuantileSketch& q, double p) { return q.count() ? q.quantile(p) : 0.0; };
-  row("latency (submit to end) mean (s)", fmt::format("{:.1f}", r.latency_stats.mean() / 1000));
-  row("latency p50 / p90 / p99 (s)",
-      fmt::format("{:.1f} / {:.1f} / {:.1f}", ms(r.latency_ms, 0.5) / 1000,
-                  ms(r.latency_ms, 0.9) / 1000, ms(r.latency_ms, 0.99) / 1000));
-  row("queue wait p50 / p99 (s)", fmt::format("{:.1f} / {:.1f}", ms(r.queue_wait_ms, 0.5) / 1000,
-                                              ms(r.queue_wait_ms, 0.99) / 1000));
-  row("jobs running mean / max", fmt::format("{:.2f} / {:.0f}", r.instances_mean, r.instances_max));
-  row("EC2 instances mean / max", fmt::format("{:.2f} / {:.0f}", r.hosts_mean, r.hosts_max));
-  row("vCPU utilisation", fmt::format("{:.1f}%", 100 * r.utilisation));
+  count("jobs", r.arrived);
+  count("completed", o.completed);
+  count("failed", o.failed);
+  count("timed out", o.timed_out);
+  count("unfinished", o.unfinished);
+  count("attempts", r.attempts);
+  count("retries", r.retries);
+  // Latency of nothing is unknown, not 0.
+  auto s = [](const QuantileSketch& q, double p) {
+    return q.count() ? fixed(q.quantile(p) / 1000, 1) : std::string("n/a");
+  };
+  row("latency (submit to end) mean (s)",
+      r.latency_ms.count() ? fixed(r.latency_stats.mean() / 1000, 1) : std::string("n/a"));
+  row("latency p50 (s)", s(r.latency_ms, 0.5));
+  row("latency p90 (s)", s(r.latency_ms, 0.9));
+  row("latency p99 (s)", s(r.latency_ms, 0.99));
+  row("queue wait p50 (s)", s(r.queue_wait_ms, 0.5));
+  row("queue wait p99 (s)", s(r.queue_wait_ms, 0.99));
+  row("jobs running mean", fixed(r.instances_mean, 2));
+  row("jobs running max", fixed(r.instances_max, 0));
+  row("EC2 instances mean", fixed(r.hosts_mean, 2));
+  row("EC2 instances max", fixed(r.hosts_max, 0));
+  row("vCPU utilisation (%)", fixed(100 * r.utilisation, 1));
   for (const auto& [k, v] : r.extra)
     row(k, fmt::format("{:g}", v));
-  for (const auto& n : r.notes)
-    row("note", n);
-  return {t, bill_table(r.bill, "AWS Batch bill")};
+  t.notes = r.notes;
+  Table bill = bill_table(r.bill, "AWS Batch bill");
+  bill.id = "batch_bill";
+  return {t, bill};
 }
 
 }  // namespace
 
 void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> timeout_s,
-               std::optional<double> error_probability, WorkloadSource& wl, Format f) {
+               std::optional<double> error_probability, const SourceFactory& open, Format f,
+               const std::string& output) {
   BatchOptions o = s.batch;
   o.as_of = s.as_of;
   o.region = s.region;
@@ -138,12 +155,24 @@ void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> time
       o.spot_discount_pct = *a.spot_discount_pct;
       given.insert("spot_discount_pct");
     }
-    const BatchResult r = simulate_batch(wl, o);
-    if (f == Format::kJson) {
-      std::cout << r.to_json() << "\n";
-    } else {
-      write_tables(std::cout, batch_tables(r), f);
+    if (!o.functions.empty()) {
+      // [batch.functions.NAME] must name a function of the workload (one extra streaming pass),
+      // as [lambda.functions.NAME] must.
+      try {
+        check_batch_functions_exist(o, invoked_functions(open));
+      } catch (const ConfigError& e) {
+        throw UsageError(names_error_in_file(e, s.file, "batch"));
+      }
     }
+    auto wl = with_progress(open());
+    const BatchResult r = simulate_batch(*wl, o);
+    write_result(output, [&](std::ostream& os) {
+      if (f == Format::kJson) {
+        os << r.to_json() << "\n";
+      } else {
+        write_tables(os, batch_tables(r), f);
+      }
+    });
   } catch (const ConfigError& e) {
     std::string where;
     if (given.count(e.key())) {

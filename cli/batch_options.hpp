@@ -26,8 +26,11 @@ void add_batch_args(CLI::App* cmd, BatchArgs& a);
 /// Builds the options from the scenario's [batch] table and the flags given (`timeout_s` and
 /// `error_probability` are the shared --timeout-s / --error-probability flags, empty when not
 /// given), runs the model on `wl` and prints the result. ConfigErrors name the flag (when it was
-/// given) or the scenario key.
+/// given) or the scenario key. [batch.functions.NAME] naming no function of the workload is a
+/// UsageError naming the file. The result goes to `output` ("" or "-": standard output; a file
+/// via a temporary file).
 void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> timeout_s,
-               std::optional<double> error_probability, WorkloadSource& wl, Format f);
+               std::optional<double> error_probability, const SourceFactory& open, Format f,
+               const std::string& output = "");
 
 }  // namespace slsim::cli

@@ -13,6 +13,10 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
+#include "containers_options.hpp"
+#include "slsim/batch/batch_options.hpp"
+#include "slsim/containers/service.hpp"
+#include "slsim/lambda/lambda_config.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/pricing/pricing.hpp"
 #include "slsim/workload/workload_filter.hpp"
@@ -107,6 +111,17 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
   s.lambda.as_of = s.as_of;
   s.lambda.region = s.region;
   s.lambda.seed = s.seed;
+  // Every platform's table at the date, region and seed in force (a TRACE without a scenario,
+  // or --as-of / --region / --seed, would otherwise leave ECS, Fargate and Batch at 1970-01-01).
+  for (ContainerOptions* c :
+       {static_cast<ContainerOptions*>(&s.ecs), static_cast<ContainerOptions*>(&s.fargate)}) {
+    c->as_of = s.as_of;
+    c->region = s.region;
+    c->seed = s.seed;
+  }
+  s.batch.as_of = s.as_of;
+  s.batch.region = s.region;
+  s.batch.seed = s.seed;
   ReportSettings& r = s.report;
   if (!a.platforms.empty()) r.platforms = a.platforms;
   if (a.slo_p99_ms) r.objectives.slo_p99_ms = a.slo_p99_ms;
@@ -142,11 +157,34 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
   } else {
     p.workload = scenario_workload(s);
   }
-  // --functions naming no function of the workload says so (one extra streaming pass).
-  if (a.trace.given("--functions")) {
+  // --functions naming no function of the workload, and a platform's table naming a function
+  // the workload does not invoke ([lambda.functions.NAME], [fargate.services.NAME],
+  // [batch.functions.NAME]), say so (one extra streaming pass).
+  std::set<std::string> running;
+  for (const auto& runner : p.runners)
+    running.insert(runner.name);
+  const bool names_lambda = running.count("lambda") && !s.lambda.functions.empty();
+  const bool names_ecs = running.count("ecs") && !s.ecs.services.empty();
+  const bool names_fargate = running.count("fargate") && !s.fargate.services.empty();
+  const bool names_batch = running.count("batch") && !s.batch.functions.empty();
+  if (a.trace.given("--functions") || names_lambda || names_ecs || names_fargate || names_batch) {
     const auto wl = p.workload;
     const auto seed = s.seed;
-    check_selected_functions(a.trace, invoked_functions([&] { return wl(seed, 1.0); }));
+    const auto names = invoked_functions([&] { return wl(seed, 1.0); });
+    if (a.trace.given("--functions")) check_selected_functions(a.trace, names);
+    const char* table = "";
+    try {
+      table = "lambda";
+      if (names_lambda) check_lambda_functions_exist(s.lambda, names);
+      table = "ecs";
+      if (names_ecs) check_container_functions_exist(s.ecs, names);
+      table = "fargate";
+      if (names_fargate) check_container_functions_exist(s.fargate, names);
+      table = "batch";
+      if (names_batch) check_batch_functions_exist(s.batch, names);
+    } catch (const ConfigError& e) {
+      throw UsageError(names_error_in_file(e, s.file, table));
+    }
   }
   p.settings = r;
   return p;

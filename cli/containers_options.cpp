@@ -9,6 +9,7 @@
 #include "cli_support.hpp"
 #include "slsim/containers/options_io.hpp"
 #include "slsim/platform/config_error.hpp"
+#include "trace_options.hpp"
 
 namespace slsim::cli {
 
@@ -106,55 +107,95 @@ ContainerOptions container_options(const std::string& platform, const Scenario& 
   return o;
 }
 
+std::string names_error_in_file(const ConfigError& e, const std::string& file,
+                                const std::string& table) {
+  if (file.empty()) return e.what();
+  const std::string& key = e.key();
+  const bool setting = key.size() > 10 && key.compare(key.size() - 10, 10, ".functions") == 0;
+  // "[fargate.services.api] functions: ..."; a whole table: "[fargate.services.nosuch]: ...".
+  if (setting || key.rfind("functions.", 0) == 0) return config_error_in_file(e, file, table);
+  return fmt::format("{}: [{}.{}]: {}", file, table, key, e.message());
+}
+
 std::vector<Table> container_tables(const ContainerResult& r) {
+  // One value per row (tidy CSV: one value per cell), as for Lambda.
   const bool ec2 = r.platform == "ecs";
+  const std::string id = ec2 ? "ecs" : "fargate";
   Table t{ec2 ? "ECS on EC2" : "Fargate", {{"metric", "value"}}};
+  t.id = id;
   auto row = [&](std::string k, std::string v) { t.rows.push_back({std::move(k), std::move(v)}); };
+  auto count = [&](std::string k, std::uint64_t v) { row(std::move(k), fmt::format("{}", v)); };
   const auto& o = r.outcomes;
-  row("arrived", fmt::format("{}", r.arrived));
-  row("completed / failed / timed out / refused",
-      fmt::format("{} / {} / {} / {}", o.completed, o.failed, o.timed_out, o.refused));
-  row("unfinished", fmt::format("{}", o.unfinished));
-  row("attempts / retries", fmt::format("{} / {}", r.attempts, r.retries));
-  row("waited for a new task", fmt::format("{}", r.cold_starts));
-  row("latency mean (ms)", fmt::format("{:.1f}", r.latency_stats.mean()));
-  row("latency p50 / p90 / p99 (ms)",
-      fmt::format("{:.1f} / {:.1f} / {:.1f}", r.latency_ms.quantile(0.5),
-                  r.latency_ms.quantile(0.9), r.latency_ms.quantile(0.99)));
-  row("queue wait p50 / p99 (ms)", fmt::format("{:.1f} / {:.1f}", r.queue_wait_ms.quantile(0.5),
-                                               r.queue_wait_ms.quantile(0.99)));
-  row("tasks mean / max", fmt::format("{:.2f} / {:.0f}", r.instances_mean, r.instances_max));
-  if (ec2) row("instances mean / max", fmt::format("{:.2f} / {:.0f}", r.hosts_mean, r.hosts_max));
-  row(ec2 ? "CPU utilisation of instances" : "CPU utilisation of tasks",
-      fmt::format("{:.1f}%", 100 * r.utilisation));
-  row("simulated span (s)", fmt::format("{:.1f}", r.span_s));
+  count("arrived", r.arrived);
+  count("completed", o.completed);
+  count("failed", o.failed);
+  count("timed out", o.timed_out);
+  count("refused", o.refused);
+  count("unfinished", o.unfinished);
+  count("attempts", r.attempts);
+  count("retries", r.retries);
+  count("waited for a new task", r.cold_starts);
+  // Latency of nothing is unknown, not 0.
+  const bool any = r.latency_ms.count() > 0;
+  auto lat = [&](double v) { return any ? fixed(v, 1) : std::string("n/a"); };
+  const bool waits = r.queue_wait_ms.count() > 0;
+  row("latency mean (ms)", lat(r.latency_stats.mean()));
+  row("latency p50 (ms)", lat(r.latency_ms.quantile(0.5)));
+  row("latency p90 (ms)", lat(r.latency_ms.quantile(0.9)));
+  row("latency p99 (ms)", lat(r.latency_ms.quantile(0.99)));
+  row("queue wait p50 (ms)", waits ? fixed(r.queue_wait_ms.quantile(0.5), 1) : "n/a");
+  row("queue wait p99 (ms)", waits ? fixed(r.queue_wait_ms.quantile(0.99), 1) : "n/a");
+  row("tasks mean", fixed(r.instances_mean, 2));
+  row("tasks max", fixed(r.instances_max, 0));
+  if (ec2) {
+    row("instances mean", fixed(r.hosts_mean, 2));
+    row("instances max", fixed(r.hosts_max, 0));
+  }
+  row(ec2 ? "CPU utilisation of instances (%)" : "CPU utilisation of tasks (%)",
+      fixed(100 * r.utilisation, 1));
+  row("simulated span (s)", fixed(r.span_s, 1));
   for (const auto& [k, v] : r.extra)
     row(k, fmt::format("{:g}", v));
-  for (const auto& n : r.notes)
-    row("note", n);
+  t.notes = r.notes;
   std::vector<Table> out{t};
   if (!r.timeline.empty()) {
+    // Long format: the row label is the minute's time.
     Table tl{"Scaling timeline", {{"time_s", "desired", "running", "instances"}}};
+    tl.id = id + "_timeline";
     for (const auto& x : r.timeline)
       tl.rows.push_back({fmt::format("{:g}", x.time_s), fmt::format("{}", x.desired),
                          fmt::format("{}", x.running), fmt::format("{}", x.instances)});
     out.push_back(tl);
   }
-  out.push_back(bill_table(r.bill, ec2 ? "ECS on EC2 bill" : "Fargate bill"));
+  Table bill = bill_table(r.bill, ec2 ? "ECS on EC2 bill" : "Fargate bill");
+  bill.id = id + "_bill";
+  out.push_back(bill);
   return out;
 }
 
 void run_container_simulation(const std::string& platform, const Scenario& s,
-                              WorkloadSource& workload, const ContainerArgs& args,
-                              const std::string& format) {
+                              const SourceFactory& open, const ContainerArgs& args,
+                              const std::string& format, const std::string& output) {
   const auto o = container_options(platform, s, args);
-  const ContainerResult r = simulate_containers(workload, o);
-  const auto f = parse_format(format);
-  if (f == Format::kJson) {
-    std::cout << r.to_json() << "\n";
-  } else {
-    write_tables(std::cout, container_tables(r), f);
+  if (!o.services.empty()) {
+    // Services must serve functions of the workload (one extra streaming pass), as
+    // [lambda.functions.NAME] must name one.
+    try {
+      check_container_functions_exist(o, invoked_functions(open));
+    } catch (const ConfigError& e) {
+      throw UsageError(names_error_in_file(e, s.file, platform));
+    }
   }
+  auto wl = with_progress(open());
+  const ContainerResult r = simulate_containers(*wl, o);
+  const auto f = parse_format(format);
+  write_result(output, [&](std::ostream& os) {
+    if (f == Format::kJson) {
+      os << r.to_json() << "\n";
+    } else {
+      write_tables(os, container_tables(r), f);
+    }
+  });
 }
 
 }  // namespace slsim::cli

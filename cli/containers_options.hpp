@@ -35,12 +35,20 @@ void add_container_options(CLI::App* cmd, ContainerArgs& args);
 ContainerOptions container_options(const std::string& platform, const Scenario& s,
                                    const ContainerArgs& args);
 
+/// A ConfigError of check_container_functions_exist, check_batch_functions_exist or
+/// check_lambda_functions_exist as "FILE: [TABLE.services.NAME] functions: ..." (the table
+/// "fargate", "ecs", "batch" or "lambda"); `file` empty: the error's own text.
+std::string names_error_in_file(const ConfigError& e, const std::string& file,
+                                const std::string& table);
+
 /// The result as the CLI's tables (summary, extra figures, bill).
 std::vector<Table> container_tables(const ContainerResult& r);
 
-/// Simulates and prints (table/csv/markdown, or json: the shared summary shape).
+/// Checks that the named services serve functions of the workload (UsageError naming the
+/// scenario file), simulates and writes the result (table/csv/markdown, or json: the shared
+/// summary shape) to `output` ("" or "-": standard output; a file via a temporary file).
 void run_container_simulation(const std::string& platform, const Scenario& s,
-                              WorkloadSource& workload, const ContainerArgs& args,
-                              const std::string& format);
+                              const SourceFactory& open, const ContainerArgs& args,
+                              const std::string& format, const std::string& output = "");
 
 }  // namespace slsim::cli

@@ -164,8 +164,7 @@ void add_simulate_command(CLI::App& app) {
     // The one path from the trace flags to the workload (trace_options.hpp).
     apply_trace_args(a->trace, s);
     if (a->platform == "ecs" || a->platform == "fargate") {
-      auto wl = open_workload(s);
-      run_container_simulation(a->platform, s, *wl, *ca, a->format);
+      run_container_simulation(a->platform, s, workload_factory(s), *ca, a->format, a->output);
       return;
     }
     LambdaOptions o = s.lambda;
@@ -214,8 +213,8 @@ void add_simulate_command(CLI::App& app) {
 
     const SourceFactory open = workload_factory(s);
     if (a->platform == "batch") {
-      auto wl = open();
-      run_batch(s, a->batch, a->timeout_s, a->error_probability, *wl, parse_format(a->format));
+      run_batch(s, a->batch, a->timeout_s, a->error_probability, open, parse_format(a->format),
+                a->output);
       return;
     }
     // The workload's function names are needed to reserve concurrency for each of them and to

@@ -1,14 +1,71 @@
 #include "trace_options.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <limits>
+#include <vector>
 
 #include "cli_support.hpp"
+#include "slsim/workload/trace_error.hpp"
 
 namespace slsim::cli {
+
+StdinCopy::StdinCopy() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path tmp = fs::temp_directory_path(ec);
+  if (ec) tmp = "/tmp";
+  std::string templ = (tmp / "slsim-stdin-XXXXXX").string();
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  if (!::mkdtemp(buf.data())) {
+    throw OutputError(fmt::format("cannot copy standard input to a temporary directory in {}: {}",
+                                  tmp.string(), std::strerror(errno)));
+  }
+  dir_ = buf.data();
+  // Named so that a trace error reads "/tmp/slsim-stdin-XXXXXX/standard-input:LINE:COL: ...".
+  path_ = dir_ + "/standard-input";
+  std::FILE* out = std::fopen(path_.c_str(), "wb");
+  bool ok = out != nullptr;
+  std::vector<char> chunk(1 << 16);
+  std::uint64_t total = 0;
+  while (ok) {
+    const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), stdin);
+    total += n;
+    if (n > 0 && std::fwrite(chunk.data(), 1, n, out) != n) ok = false;
+    if (n < chunk.size()) break;
+  }
+  if (std::ferror(stdin)) ok = false;
+  const int err = errno;
+  if (out && std::fclose(out) != 0) ok = false;
+  if (!ok) {
+    fs::remove_all(dir_, ec);
+    throw OutputError(
+        fmt::format("cannot copy standard input to {}: {}", path_, std::strerror(err)));
+  }
+  if (total == 0) {  // as the readers say it, naming standard input rather than the copy
+    fs::remove_all(dir_, ec);
+    throw TraceError("-", 1, 1, "empty input: no header to tell the format from");
+  }
+}
+
+StdinCopy::~StdinCopy() {
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::string TraceArgs::readable_path() const {
+  if (path != "-" && path != "/dev/stdin") return path;
+  if (!stdin_copy) stdin_copy = std::make_shared<StdinCopy>();
+  return stdin_copy->path();
+}
 
 bool TraceArgs::given(const char* flag) const {
   const auto* o = cmd ? cmd->get_option_no_throw(flag) : nullptr;
@@ -18,7 +75,8 @@ bool TraceArgs::given(const char* flag) const {
 void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
   a.cmd = cmd;
   auto* t = cmd->add_option("trace", a.path,
-                            "Trace file ('-' = standard input): slsim CSV, Azure 2021 "
+                            "Trace file ('-' = standard input, copied once to a temporary file): "
+                            "slsim CSV, Azure 2021 "
                             "(app,func,end_timestamp,duration), Azure 2019 "
                             "invocations_per_function, or Lambda logs (REPORT lines)");
   if (trace_required) t->required();
@@ -78,7 +136,7 @@ SourceFactory make_trace_factory(const TraceArgs& a) {
   o.select.end_s = a.end_s < 0 ? std::numeric_limits<double>::infinity() : a.end_s;
   o.select.top_n = a.top;
   o.select.time_scale = a.time_scale;
-  return trace_factory(a.path, o);
+  return trace_factory(a.readable_path(), o);
 }
 
 namespace {
@@ -159,7 +217,7 @@ void apply_trace_args(const TraceArgs& a, Scenario& s) {
     w = WorkloadSpec{};
     s.more_workloads.clear();
     w.kind = WorkloadSpec::Kind::kTrace;
-    w.trace_path = a.path;
+    w.trace_path = a.readable_path();
     TraceOptions& o = w.trace;
     try {
       o.format = parse_trace_format(a.format);

@@ -11,6 +11,21 @@
 
 namespace slsim::cli {
 
+/// Standard input copied once to a temporary file (removed when the last owner goes), so that a
+/// command may read a TRACE given as '-' as often as it needs (a report reads it once per
+/// platform).
+class StdinCopy {
+ public:
+  StdinCopy();  ///< copies standard input; throws OutputError when the copy cannot be written
+  ~StdinCopy();
+  StdinCopy(const StdinCopy&) = delete;
+  StdinCopy& operator=(const StdinCopy&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_, path_;
+};
+
 struct TraceArgs {
   std::string path;
   std::string format = "auto";
@@ -25,6 +40,11 @@ struct TraceArgs {
   std::size_t top = 0;
   bool skip_bad_rows = false;
   const CLI::App* cmd = nullptr;  ///< set by add_trace_args: tells which flags the user gave
+  /// Standard input's copy when TRACE is '-' (made on first use, kept while the args live).
+  mutable std::shared_ptr<StdinCopy> stdin_copy;
+
+  /// The file to read the TRACE from: `path`, or the copy of standard input when it is '-'.
+  std::string readable_path() const;
 
   /// True when the user gave `flag` ("--top") on the command line.
   bool given(const char* flag) const;

@@ -373,4 +373,19 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
   }
 }
 
+void check_batch_functions_exist(const BatchOptions& o, const std::vector<std::string>& names) {
+  for (const auto& [name, j] : o.functions) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    const std::size_t shown = std::min<std::size_t>(names.size(), 10);
+    throw ConfigError(
+        "functions." + name,
+        fmt::format("the workload has no function '{}'; its functions: {}{}", name,
+                    shown == 0
+                        ? std::string("(none)")
+                        : fmt::format("{}", fmt::join(names.begin(), names.begin() + shown, ", ")),
+                    names.size() > shown ? fmt::format(" and {} more", names.size() - shown)
+                                         : std::string()));
+  }
+}
+
 }  // namespace slsim

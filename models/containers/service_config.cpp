@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -366,6 +367,30 @@ void validate_containers(const ContainerOptions& o, const RateCard& rc) {
   must_fit("", o.defaults);
   for (const auto& [name, s] : o.services)
     must_fit(name, s);
+}
+
+void check_container_functions_exist(const ContainerOptions& o,
+                                     const std::vector<std::string>& names) {
+  const std::size_t shown = std::min<std::size_t>(names.size(), 10);
+  const std::string theirs =
+      (shown == 0 ? std::string("(none)")
+                  : fmt::format("{}", fmt::join(names.begin(), names.begin() + shown, ", "))) +
+      (names.size() > shown ? fmt::format(" and {} more", names.size() - shown) : std::string());
+  for (const auto& [service, s] : o.services) {
+    for (const auto& f : s.functions) {
+      if (std::find(names.begin(), names.end(), f) != names.end()) continue;
+      if (s.functions.size() == 1 && f == service) {
+        throw ConfigError("services." + service,
+                          fmt::format("the workload has no function '{}' (a service without a "
+                                      "functions list serves the function it is named after); "
+                                      "its functions: {}",
+                                      f, theirs));
+      }
+      throw ConfigError(
+          "services." + service + ".functions",
+          fmt::format("'{}' is not a function of the workload; its functions: {}", f, theirs));
+    }
+  }
 }
 
 }  // namespace slsim

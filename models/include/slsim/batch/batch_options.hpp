@@ -111,4 +111,9 @@ inline constexpr double kBatchDefaultSpotInterruptionsPerHour = 0.05 / (30.0 * 2
 void validate_batch_options(const BatchOptions& options,
                             const RateCard& rates = RateCard::builtin());
 
+/// Checks that every function `options.functions` names is one of `names` (the functions the
+/// workload invokes). Throws ConfigError("functions.NAME", ...) naming the workload's functions.
+void check_batch_functions_exist(const BatchOptions& options,
+                                 const std::vector<std::string>& names);
+
 }  // namespace slsim

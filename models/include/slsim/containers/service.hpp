@@ -163,4 +163,11 @@ void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view regio
 /// no function in two services; every task fits an instance type).
 void validate_containers(const ContainerOptions& o, const RateCard& rates = RateCard::builtin());
 
+/// Checks that every function a named service serves is one of `names` (the functions the
+/// workload invokes); a service without a `functions` list serves the function of its name.
+/// Throws ConfigError("services.NAME.functions", ...) naming the workload's functions, or
+/// ConfigError("services.NAME", ...) when the service serves the function of its name.
+void check_container_functions_exist(const ContainerOptions& o,
+                                     const std::vector<std::string>& names);
+
 }  // namespace slsim
