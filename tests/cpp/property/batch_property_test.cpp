@@ -49,10 +49,7 @@ namespace {
 
 constexpr std::uint64_t kSeedOffset = 5'000'000;  // Batch cases apart from the others' seeds
 
-struct Coverage {
-  std::uint64_t ran = 0, refused_config = 0;
-  std::map<std::string, std::uint64_t> refused_by;  ///< refusals by the setting named
-  std::map<std::string, std::string> refused_example;
+struct Coverage : property::Refusals {
   std::uint64_t completed = 0, failed = 0, timed_out = 0, unfinished = 0, retries = 0;
   std::uint64_t interruptions = 0, arrays = 0, fargate_tasks = 0, launches = 0, cold = 0;
   std::uint64_t before_fargate = 0, with_fargate = 0;
@@ -74,18 +71,10 @@ std::string check_case(const property::PlatformCase<BatchOptions>& k, Coverage& 
   const auto& rc = RateCard::builtin();
   auto src = property::open_trace(k.trace);
   BatchResult r;
-  try {
-    r = simulate_batch(src, o);
-  } catch (const ConfigError& e) {
-    // Refused by validate_batch_options, or a job no environment of its queue can hold (the
-    // model refuses it when the function first arrives).
-    ++cov.refused_config;
-    if (++cov.refused_by[e.key()] == 1) cov.refused_example[e.key()] = e.what();
-    return property::check_refusal(e);
-  } catch (const std::exception& e) {
-    return std::string("a generated configuration failed: ") + e.what();
-  }
-  ++cov.ran;
+  // Refused by validate_batch_options, or a job no environment of its queue can hold (the
+  // model refuses it when the function first arrives).
+  if (auto refused = property::run_case([&] { return simulate_batch(src, o); }, r, cov))
+    return *refused;
   const std::uint64_t n = k.trace.arrival_s.size();
 
   // 1, 2. The shared shape, then the job records.
@@ -283,12 +272,7 @@ TEST_CASE("Batch property: generated configurations keep every invariant", "[pro
                    << "; cases before Batch on Fargate " << cov.before_fargate
                    << ", with Fargate environments " << cov.with_fargate);
   }
-  if (property::verbose()) {
-    std::ostringstream keys;
-    for (const auto& [key, count] : cov.refused_by)
-      keys << key << " " << count << " (" << cov.refused_example[key] << "); ";
-    WARN("refused by setting: " << keys.str());
-  }
+  if (property::verbose()) WARN("refused by setting: " << cov.by_setting());
   CHECK(failed == 0);
   CHECK(cov.refused_config * 4 <= static_cast<std::uint64_t>(cases));  // most cases run
   if (cases < 1000) return;

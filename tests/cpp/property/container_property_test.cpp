@@ -43,10 +43,7 @@ using property::bad;
 namespace {
 
 /// Coverage of the generated cases, so the test cannot pass on easy cases only.
-struct Coverage {
-  std::uint64_t ran = 0, refused_config = 0;
-  std::map<std::string, std::uint64_t> refused_by;  ///< refusals by the setting named
-  std::map<std::string, std::string> refused_example;
+struct Coverage : property::Refusals {
   std::uint64_t completed = 0, failed = 0, timed_out = 0, refused = 0, unfinished = 0;
   std::uint64_t retries = 0, cold_starts = 0, spot_interruptions = 0, scale_outs = 0, scale_ins = 0,
                 launched = 0, spot = 0, arm = 0, early = 0, late = 0;
@@ -63,17 +60,9 @@ std::string check_case(const property::PlatformCase<ContainerOptions>& k, Covera
   const auto& rc = RateCard::builtin();
   auto src = property::open_trace(k.trace);
   ContainerResult r;
-  try {
-    r = simulate_containers(src, o);
-  } catch (const ConfigError& e) {
-    // Refused by validate_containers: never runs or bills.
-    ++cov.refused_config;
-    if (++cov.refused_by[e.key()] == 1) cov.refused_example[e.key()] = e.what();
-    return property::check_refusal(e);
-  } catch (const std::exception& e) {
-    return std::string("a generated configuration failed: ") + e.what();
-  }
-  ++cov.ran;
+  // Refused by validate_containers: never runs or bills.
+  if (auto refused = property::run_case([&] { return simulate_containers(src, o); }, r, cov))
+    return *refused;
   const bool fargate = o.launch_type == LaunchType::kFargate;
   const std::uint64_t n = k.trace.arrival_s.size();
 
@@ -223,12 +212,7 @@ void run_property(LaunchType lt, std::uint64_t seed_offset) {
                        << cov.spot << ", arm64 " << cov.arm << ", before 2019-01-07 " << cov.early
                        << ", from 2022-09-08 " << cov.late);
   }
-  if (property::verbose()) {
-    std::ostringstream keys;
-    for (const auto& [key, count] : cov.refused_by)
-      keys << key << " " << count << " (" << cov.refused_example[key] << "); ";
-    WARN("refused by setting: " << keys.str());
-  }
+  if (property::verbose()) WARN("refused by setting: " << cov.by_setting());
   CHECK(failed == 0);
   CHECK(cov.refused_config * 4 <= static_cast<std::uint64_t>(cases));  // most cases run
   if (cases < 1000) return;                                            // coverage needs many cases

@@ -31,8 +31,7 @@ ArraySource trace(const WorkloadColumns& c) {
 // 0.469 c and memory 0.412 c round to 0, the 70 % discount of 0.881 c to -1 c) and on Batch
 // (seed 25261526: EC2 Spot lines and a 35 % discount, total -1 c). A bill is never negative:
 // the discount should be taken from the rounded charges (or the platform's total floored at 0).
-TEST_CASE("Container finding P1: a discount never makes a bill negative",
-          "[containers][finding]") {
+TEST_CASE("Container finding P1: a discount never makes a bill negative", "[containers][finding]") {
   const auto& rc = RateCard::builtin();
   PricingOptions po;
   po.as_of = Date(2023, 1, 1);

@@ -6,9 +6,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <future>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 
+#include "slsim/platform/config_error.hpp"
 #include "slsim/platform/result.hpp"
 #include "slsim/pricing/pricing.hpp"
 
@@ -132,6 +135,42 @@ inline std::string check_refusal(const std::invalid_argument& e) {
   }
   if (what.size() < 10) return "a refusal without a message: '" + what + "'";
   return "";
+}
+
+/// How many generated cases ran and how many a validator refused, by the setting it named.
+struct Refusals {
+  std::uint64_t ran = 0, refused_config = 0;
+  std::map<std::string, std::uint64_t> refused_by;  ///< refusals by the setting named
+  std::map<std::string, std::string> refused_example;
+
+  /// Counts a refusal; "" or what is wrong with its message.
+  std::string refused(const ConfigError& e) {
+    ++refused_config;
+    if (++refused_by[e.key()] == 1) refused_example[e.key()] = e.what();
+    return check_refusal(e);
+  }
+  /// "key count (example); ..." for a verbose run.
+  std::string by_setting() const {
+    std::ostringstream keys;
+    for (const auto& [key, count] : refused_by)
+      keys << key << " " << count << " (" << refused_example.at(key) << "); ";
+    return keys.str();
+  }
+};
+
+/// Runs `simulate` into `r`: nullopt when it ran (counted), else "" for a clean refusal by a
+/// validator (counted by setting) or what went wrong.
+template <class Result, class Fn>
+std::optional<std::string> run_case(Fn simulate, Result& r, Refusals& cov) {
+  try {
+    r = simulate();
+  } catch (const ConfigError& e) {
+    return cov.refused(e);
+  } catch (const std::exception& e) {
+    return std::string("a generated configuration failed: ") + e.what();
+  }
+  ++cov.ran;
+  return std::nullopt;
 }
 
 /// Runs `simulate` again on another thread: the same JSON, or what differs.
