@@ -13,15 +13,6 @@ std::string money(std::int64_t cents) {
   return fmt::format("{}{}.{:02}", sign, a / 100, a % 100);
 }
 
-std::string grouped(std::uint64_t v) {
-  std::string s = std::to_string(v), out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string quantity(double q) {

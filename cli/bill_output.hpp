@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "output.hpp"
+#include "slsim/platform/config_error.hpp"
 #include "slsim/pricing/pricing.hpp"
 
 namespace slsim::cli {

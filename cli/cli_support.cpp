@@ -23,15 +23,6 @@ std::string shown(const std::string& s) {
   return s.size() <= 24 ? s : s.substr(0, 20) + "...";
 }
 
-std::string grouped(std::uint64_t v) {
-  std::string s = std::to_string(v), out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
-
 std::string short_num(double v) {
   if (std::fabs(v) >= 1e9) return fmt::format("{:.3g}", v);
   return fmt::format("{:g}", v);

@@ -187,11 +187,8 @@ std::vector<std::pair<const char*, const Estimate*>> figure_list(const PlatformF
 // Thousands separated: "$7,576", "$12.40", "-$3.10".
 std::string usd(double x) {
   const double a = std::fabs(x);
-  std::string body = a >= 100 ? fmt::format("{:.0f}", a) : fmt::format("{:.2f}", a);
-  if (a >= 100) {
-    for (auto i = static_cast<std::ptrdiff_t>(body.size()) - 3; i > 0; i -= 3)
-      body.insert(static_cast<std::size_t>(i), ",");
-  }
+  const std::string body =
+      a >= 100 ? grouped(static_cast<std::uint64_t>(std::llround(a))) : fmt::format("{:.2f}", a);
   return (x < 0 ? "-$" : "$") + body;
 }
 

@@ -56,15 +56,6 @@ std::string num(double v) {
   return fmt::format("{:.15g}", v);
 }
 
-std::string group(std::uint64_t v) {
-  std::string s = std::to_string(v), out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
-
 class Checker {
  public:
   Checker(std::string prefix) : prefix_(std::move(prefix)) {}
@@ -78,8 +69,8 @@ class Checker {
   void range(const std::string& key, double v, double lo, double hi, const char* unit) const {
     if (!(v >= lo && v <= hi)) {
       fail(key, fmt::format("{} is not allowed: {} to {} {}", num(v),
-                            group(static_cast<std::uint64_t>(lo)),
-                            group(static_cast<std::uint64_t>(hi)), unit));
+                            grouped(static_cast<std::uint64_t>(lo)),
+                            grouped(static_cast<std::uint64_t>(hi)), unit));
     }
   }
   // A time distribution: no negative values (a normal distribution, unbounded below, is
@@ -215,7 +206,7 @@ void validate_lambda_function(const LambdaFunctionConfig& c, const RateCard& rc,
     k.fail(
         "visibility_timeout_s",
         fmt::format("{} is not allowed: 0 to {} s, in whole seconds", num(c.visibility_timeout_s),
-                    group(static_cast<std::uint64_t>(kMaxVisibilityTimeoutS))));
+                    grouped(static_cast<std::uint64_t>(kMaxVisibilityTimeoutS))));
   }
   if (c.max_receive_count > kMaxReceiveCount) {
     k.fail("max_receive_count",
@@ -258,7 +249,7 @@ void validate_lambda_function(const LambdaFunctionConfig& c, const RateCard& rc,
                                              "fixed at {} MB then",
                                              c.ephemeral_mb, on, eph_lo)
                                : fmt::format("{} MB is not allowed on {}: {} to {} MB",
-                                             c.ephemeral_mb, on, eph_lo, group(eph_hi)));
+                                             c.ephemeral_mb, on, eph_lo, grouped(eph_hi)));
   }
   k.times("keep_alive_s", c.keep_alive_s, kMaxSimulatedS, "100 years");
   k.times("init_ms", c.init_ms, kMaxSimulatedS * 1000, "100 years");
@@ -333,11 +324,11 @@ void validate_lambda(const LambdaOptions& o, const RateCard& rc) {
           reservable == 0
               ? fmt::format("nothing can be reserved: the account's concurrency limit is {} and "
                             "at least {} must stay unreserved",
-                            group(limit), group(keep))
+                            grouped(limit), grouped(keep))
               : fmt::format("reserved concurrency adds up to {} over the functions, but at least "
                             "{} of the account's {} must stay unreserved: reserve at most {} in "
                             "all",
-                            group(reserved), group(keep), group(limit), group(reservable)));
+                            grouped(reserved), grouped(keep), grouped(limit), grouped(reservable)));
     }
   }
   // Provisioned concurrency of a function without a reservation comes out of the unreserved
@@ -351,8 +342,8 @@ void validate_lambda(const LambdaOptions& o, const RateCard& rc) {
                         fmt::format("{} environments exceed what the account leaves for "
                                     "provisioned concurrency: at most {} (the limit {}, less {} "
                                     "reserved and {} that must stay unreserved)",
-                                    group(peak), group(unreserved_pc_cap), group(limit),
-                                    group(reserved), group(keep)));
+                                    grouped(peak), grouped(unreserved_pc_cap), grouped(limit),
+                                    grouped(reserved), grouped(keep)));
     }
   };
   check_unreserved_pc(o.defaults, "");
@@ -389,8 +380,8 @@ void set_lambda_choice(LambdaFunctionConfig& c, const std::string& key, const st
 void validate_account_concurrency(std::uint64_t limit) {
   if (limit < 1 || limit > kMaxAccountConcurrency) {
     throw ConfigError("account_concurrency",
-                      fmt::format("{} is not allowed: 1 to {} concurrent executions", group(limit),
-                                  group(kMaxAccountConcurrency)));
+                      fmt::format("{} is not allowed: 1 to {} concurrent executions",
+                                  grouped(limit), grouped(kMaxAccountConcurrency)));
   }
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "slsim/core/distribution.hpp"
+#include "slsim/platform/config_error.hpp"
 #include "slsim/scenario/scenario.hpp"
 #include "slsim/workload/generators.hpp"
 
@@ -73,15 +74,11 @@ class TableReader {
     const auto* n = t_.get(key);
     if (!n) return def;
     // The same words as a flag's and a Python keyword's check (cli whole(), Python _int_arg).
-    auto grouped = [](std::int64_t x) {
-      std::string d =
-          std::to_string(x < 0 ? -static_cast<std::uint64_t>(x) : static_cast<std::uint64_t>(x));
-      for (auto i = static_cast<std::ptrdiff_t>(d.size()) - 3; i > 0; i -= 3)
-        d.insert(static_cast<std::size_t>(i), ",");
-      return (x < 0 ? "-" : "") + d;
+    auto whole = [](std::int64_t x) {
+      return grouped(x < 0 ? -static_cast<std::uint64_t>(x) : static_cast<std::uint64_t>(x), x < 0);
     };
     auto allowed = [&] {
-      return fmt::format("a whole number from {} to {}", grouped(lo), grouped(hi));
+      return fmt::format("a whole number from {} to {}", whole(lo), whole(hi));
     };
     const auto v = n->value<std::int64_t>();
     if (!v || !n->is_integer()) {
@@ -89,7 +86,7 @@ class TableReader {
         fail(key, fmt::format("{:g} is not allowed: {}", *d, allowed()));
       fail(key, "must be " + allowed());
     }
-    if (*v < lo || *v > hi) fail(key, fmt::format("{} is not allowed: {}", grouped(*v), allowed()));
+    if (*v < lo || *v > hi) fail(key, fmt::format("{} is not allowed: {}", whole(*v), allowed()));
     return *v;
   }
 

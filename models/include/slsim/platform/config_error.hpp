@@ -8,10 +8,23 @@
 /// and its table, the command-line flag, or the Python keyword. So the same rule gives the same
 /// message everywhere, and no internal name reaches a user.
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
 namespace slsim {
+
+/// A whole number with thousands separators, as messages and tables print counts ("1,048,576",
+/// "-5"): `negative` puts a minus sign before the magnitude.
+inline std::string grouped(std::uint64_t magnitude, bool negative = false) {
+  const std::string s = std::to_string(magnitude);
+  std::string out = negative ? "-" : "";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out;
+}
 
 class ConfigError : public std::invalid_argument {
  public:
