@@ -164,9 +164,13 @@ class BatchModel final : public Component {
     while (has_pending_) {
       // The trace is read no further while a SubmitJob call waits for the quota: the calls
       // behind it are the unread part of the trace, so memory does not grow with the backlog.
-      do {
+      // An invocation read late (it arrived during the backlog) comes before the events at now:
+      // a late array child joins its group before the group's window timer fires.
+      for (;;) {
+        if (quota_free_ <= sim_.now() && pending_.arrival < sim_.now()) break;  // read late
         sim_.run_until(std::max(pending_.arrival, quota_free_));
-      } while (quota_free_ > sim_.now());
+        if (quota_free_ <= sim_.now()) break;
+      }
       on_arrival();
       if (!has_pending_) flush_partial_arrays();
     }
@@ -476,7 +480,9 @@ class BatchModel final : public Component {
     return s;
   }
 
-  // A synchronous invocation: AWS Batch has no request/response path. Reads the rest of the
+  // A synchronous invocation: AWS Batch has no request/response path (SubmitJob's response holds
+  // only the job's ARN, name and ID: https://docs.aws.amazon.com/batch/latest/APIReference/
+  // API_SubmitJob.html, API version 2016-08-10, in force since 2017-01-05). Reads the rest of the
   // workload (without simulating it) to name every synchronous function, then throws.
   // `first` is the invocation last read (pending_), not yet counted.
   [[noreturn]] void cannot_run_sync(const Invocation& first) {

@@ -173,3 +173,26 @@ TEST_CASE("BatchModel: a long SubmitJob backlog is drained without holding it in
   // The jobs waiting to be submitted are not RUNNABLE: the run never holds them all.
   CHECK(extra(r, "runnable_max") < 1000);
 }
+
+TEST_CASE("BatchModel: an array window read after a SubmitJob backlog keeps its children",
+          "[batch]") {
+  // 'a' submits 200 single jobs at once (150 wait, 3 s); 'b' is an array job of the
+  // invocations within 1 s of its first, arriving during that backlog: one array, not ten.
+  Rows r({"a", "b"});
+  for (int i = 0; i < 200; ++i)
+    r.add(0.0, 5, 0);
+  for (int i = 1; i <= 10; ++i)
+    r.add(i * 0.09, 5, 1);
+  r.add(2.5, 5, 1);  // past the window: a second array
+  BatchOptions o = options();
+  BatchJobDefinition b = o.job;
+  b.array_window_s = 1;
+  o.functions["b"] = b;
+  auto src = r.open();
+  const auto res = simulate_batch(*src, o);
+  CHECK(res.outcomes.completed == 211);
+  CHECK(extra(res, "array_jobs") == 2);
+  // 150 single calls and the first array's call (made at 3 s, behind the last single call); the
+  // second array's call, at 3.5 s, finds the quota free.
+  CHECK(extra(res, "submit_waited") == 151);
+}
