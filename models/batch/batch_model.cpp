@@ -206,7 +206,7 @@ class BatchModel final : public Component {
           "SubmitJob backlog: {} of {} SubmitJob calls waited for AWS Batch's quota of {:g} per "
           "second (https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html), "
           "retried as the AWS SDKs retry throttled calls, with backoff; the longest backlog, {} "
-          "jobs in {} calls from {} s, took {} s to drain, and each job's wait is part of its "
+          "jobs in {} calls from {}, took {} to drain, and each job's wait is part of its "
           "latency. An array job submits up to {} jobs in one call (array_size, "
           "array_window_s): those {} jobs would need {} call(s)",
           grouped(submit_waited_), grouped(submit_calls_), submit_tps_, grouped(longest_jobs_),
@@ -704,8 +704,12 @@ class BatchModel final : public Component {
     calls_.push_back(std::move(c));
   }
 
+  // "0.045 s", "199 s", "45.2 min", "20.0 h".
   static std::string seconds_text(double s) {
-    return s >= 10 ? fmt::format("{:.0f}", s) : fmt::format("{:.2g}", s);
+    if (s < 10) return fmt::format("{:.2g} s", s);
+    if (s < 600) return fmt::format("{:.0f} s", s);
+    if (s < 7200) return fmt::format("{:.1f} min", s / 60);
+    return fmt::format("{:.1f} h", s / 3600);
   }
 
   void submit(std::uint32_t j, TimePoint now) {
