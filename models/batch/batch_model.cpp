@@ -545,6 +545,11 @@ class BatchModel final : public Component {
           "their own",
           list(rest));
     }
+    if (rest.empty()) {
+      why +=
+          "; if they are jobs rather than requests, mark them async or queue (a trace's "
+          "invocation column, which is sync when absent, or a generator's invocation)";
+    }
     throw BatchCannotRunError(why);
   }
 
