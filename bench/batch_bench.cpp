@@ -22,6 +22,7 @@ void BM_Batch_QueueToEc2(benchmark::State& state) {
     p.rate_per_s = rate;
     p.duration_s = n / rate;
     p.duration_ms = slsim::Distribution::exponential(60'000);
+    p.type = slsim::InvocationType::kQueue;  // Batch runs no synchronous work
     slsim::PoissonSource src(p);
     slsim::BatchOptions o;
     o.as_of = slsim::Date(2026, 11, 1);

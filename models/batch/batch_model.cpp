@@ -26,7 +26,7 @@ using batch_detail::FargateTasks;
 using batch_detail::JobSpec;
 using batch_detail::kNone;
 
-enum Kind : std::uint32_t { kTick, kAttemptEnd, kIdleCheck, kInterrupt, kArrayFlush };
+enum Kind : std::uint32_t { kTick, kAttemptEnd, kIdleCheck, kInterrupt, kArrayFlush, kSubmit };
 enum Result : std::uint8_t { kOk, kError, kTimeout, kInterrupted };
 
 struct Job {
@@ -59,8 +59,16 @@ struct Queue {
 
 struct ArrayGroup {
   std::vector<std::uint32_t> jobs;
+  TimePoint first{};  // arrival of its first child
   std::uint32_t gen = 0;
   bool flush_pending = false;
+};
+
+// A SubmitJob call waiting for the quota: its jobs are submitted at `at`.
+struct PendingCall {
+  TimePoint at{};
+  std::uint32_t job = kNone;         // a single job, or
+  std::vector<std::uint32_t> array;  // an array job's children
 };
 
 std::uint64_t pack(std::uint32_t env, std::uint32_t inst) {
@@ -83,8 +91,10 @@ class BatchModel final : public Component {
     const Duration ec2_m = from_seconds(rc_.rule("ec2.minimum_s", d));
     const auto reserved = static_cast<std::uint32_t>(rc_.rule("batch.reserved_memory_mib", d));
     max_lambda_vcpu_ = rc_.rule("lambda.max_vcpu", d);
-    // SubmitJob: a fixed per-account rate quota, as a token bucket of one second's calls.
+    // SubmitJob: a fixed per-account rate quota, as a token bucket of one second's calls. A call
+    // over it is throttled and retried by the caller's SDK, so it waits (see submit_call).
     const double tps = rc_.rule("batch.submit_job_tps", d);
+    submit_tps_ = tps;
     submit_interval_ = from_seconds(1.0 / tps);
     submit_burst_ = from_seconds((std::max(1.0, tps) - 1.0) / tps);
     for (const auto& ce : o_.compute_environments) {
@@ -152,7 +162,15 @@ class BatchModel final : public Component {
   void run() {
     pull();
     while (has_pending_) {
-      sim_.run_until(pending_.arrival);
+      // The trace is read no further while a SubmitJob call waits for the quota: the calls
+      // behind it are the unread part of the trace, so memory does not grow with the backlog.
+      // An invocation read late (it arrived during the backlog) comes before the events at now:
+      // a late array child joins its group before the group's window timer fires.
+      for (;;) {
+        if (quota_free_ <= sim_.now() && pending_.arrival < sim_.now()) break;  // read late
+        sim_.run_until(std::max(pending_.arrival, quota_free_));
+        if (quota_free_ <= sim_.now()) break;
+      }
       on_arrival();
       if (!has_pending_) flush_partial_arrays();
     }
@@ -178,12 +196,23 @@ class BatchModel final : public Component {
             {to_seconds(jobs_[j].arrival), -1, -1, jobs_[j].fn, jobs_[j].attempts, 3});
     }
     res_.outcomes.unfinished = runnable;
-    if (throttled_ > 0) {
+    close_backlog();
+    if (submit_waited_ > 0) {
+      // AWS SDKs retry a throttled call with backoff (standard and adaptive retry modes,
+      // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html, retrieved
+      // 2026-12-07); a submitter that keeps retrying gets its calls in at the quota's rate.
+      const auto array_max = static_cast<std::uint64_t>(rc_.rule("batch.array_size_max", o_.as_of));
       note(fmt::format(
-          "{} job(s) refused: SubmitJob calls over AWS Batch's fixed quota of {:g} per second "
-          "(https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html); array jobs "
-          "(array_size, array_window_s) submit many invocations in one call",
-          throttled_, rc_.rule("batch.submit_job_tps", o_.as_of)));
+          "SubmitJob backlog: {} of {} SubmitJob calls waited for AWS Batch's quota of {:g} per "
+          "second (https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html), "
+          "retried as the AWS SDKs retry throttled calls, with backoff; the longest backlog, {} "
+          "jobs in {} calls from {}, took {} to drain, and each job's wait is part of its "
+          "latency. An array job submits up to {} jobs in one call (array_size, "
+          "array_window_s): those {} jobs would need {} call(s)",
+          grouped(submit_waited_), grouped(submit_calls_), submit_tps_, grouped(longest_jobs_),
+          grouped(longest_calls_), seconds_text(to_seconds(longest_start_)),
+          seconds_text(to_seconds(longest_drain_)), grouped(array_max), grouped(longest_jobs_),
+          grouped((longest_jobs_ + array_max - 1) / array_max)));
     }
     if (runnable > 0) {
       note(
@@ -265,7 +294,11 @@ class BatchModel final : public Component {
                   {"instance_hours", instance_s / 3600.0},
                   {"fargate_tasks", static_cast<double>(tasks)},
                   {"run_time_mean_s", run_time_s_.mean()},
-                  {"runnable_max", static_cast<double>(runnable_max_)}};
+                  {"runnable_max", static_cast<double>(runnable_max_)},
+                  {"submit_waited", static_cast<double>(submit_waited_)},
+                  {"submit_wait_max_s", to_seconds(submit_wait_max_)},
+                  {"submit_backlog_max", static_cast<double>(backlog_max_)},
+                  {"submit_backlog_drain_s", to_seconds(longest_drain_)}};
     res_.notes = notes_;
     if (res_.arrived != res_.outcomes.total()) {
       throw std::logic_error(fmt::format("Batch model lost jobs: {} arrived, {} accounted for",
@@ -343,6 +376,19 @@ class BatchModel final : public Component {
         if (!g.flush_pending || g.gen != ev.generation) return;
         last_ = sim.now();
         flush(static_cast<FunctionId>(ev.arg), sim.now());
+        break;
+      }
+      case kSubmit: {  // the head waiting SubmitJob call is accepted now
+        --live_;
+        last_ = sim.now();
+        PendingCall c = std::move(calls_.front());
+        calls_.pop_front();
+        if (c.job != kNone) {
+          submit(c.job, sim.now());
+        } else {
+          for (const auto j : c.array)
+            submit(j, sim.now());
+        }
         break;
       }
     }
@@ -434,8 +480,82 @@ class BatchModel final : public Component {
     return s;
   }
 
+  // A synchronous invocation: AWS Batch has no request/response path (SubmitJob's response holds
+  // only the job's ARN, name and ID: https://docs.aws.amazon.com/batch/latest/APIReference/
+  // API_SubmitJob.html, API version 2016-08-10, in force since 2017-01-05). Reads the rest of the
+  // workload (without simulating it) to name every synchronous function, then throws.
+  // `first` is the invocation last read (pending_), not yet counted.
+  [[noreturn]] void cannot_run_sync(const Invocation& first) {
+    std::vector<std::uint64_t> sync;  // synchronous invocations per function id
+    std::vector<bool> other;          // functions with queue or async invocations
+    auto count = [&](const Invocation& inv) {
+      const auto f = inv.function;
+      if (f >= sync.size()) {
+        sync.resize(f + 1, 0);
+        other.resize(f + 1, false);
+      }
+      if (inv.type == InvocationType::kSync) {
+        ++sync[f];
+      } else {
+        other[f] = true;
+      }
+    };
+    count(first);
+    for (std::size_t k = 0; k < specs_.size() && k < other.size(); ++k)
+      other[k] = other[k] || specs_[k].ready;  // already ran as queue or async work
+    for (std::size_t k = other.size(); k < specs_.size(); ++k) {
+      if (!specs_[k].ready) continue;
+      sync.resize(k + 1, 0);
+      other.resize(k + 1, false);
+      other[k] = true;
+    }
+    Invocation inv;
+    while (src_.next(inv))
+      count(inv);
+    const auto& table = src_.functions();
+    auto name = [&](std::size_t f) {
+      return f < table.size() ? table[static_cast<FunctionId>(f)].name : fmt::format("#{}", f);
+    };
+    auto list = [&](const std::vector<std::size_t>& ids) {
+      std::string s;
+      for (std::size_t k = 0; k < ids.size() && k < 5; ++k)
+        s += (k ? ", '" : "'") + name(ids[k]) + "'";
+      if (ids.size() > 5) s += fmt::format(" and {} more", grouped(ids.size() - 5));
+      return s;
+    };
+    std::vector<std::size_t> sync_fns, rest;
+    std::uint64_t n = 0;
+    for (std::size_t f = 0; f < sync.size(); ++f) {
+      if (sync[f] > 0) {
+        sync_fns.push_back(f);
+        n += sync[f];
+      } else if (other[f]) {
+        rest.push_back(f);
+      }
+    }
+    std::string why = fmt::format(
+        "synchronous invocations need a request/response path: {} {} {} synchronously ({} "
+        "synchronous invocation{}), and AWS Batch only queues jobs (SubmitJob returns a job ID, "
+        "never the job's result)",
+        sync_fns.size() == 1 ? "function" : "functions", list(sync_fns),
+        sync_fns.size() == 1 ? "is invoked" : "are invoked", grouped(n), n == 1 ? "" : "s");
+    if (!rest.empty()) {
+      why += fmt::format(
+          "; the workload's queue and async functions ({}) could run on Batch on "
+          "their own",
+          list(rest));
+    }
+    if (rest.empty()) {
+      why +=
+          "; if they are jobs rather than requests, mark them async or queue (a trace's "
+          "invocation column, which is sync when absent, or a generator's invocation)";
+    }
+    throw BatchCannotRunError(why);
+  }
+
   void on_arrival() {
     const Invocation inv = pending_;
+    if (inv.type == InvocationType::kSync) cannot_run_sync(inv);
     pull();
     const TimePoint now = sim_.now();
     last_ = now;
@@ -457,19 +577,30 @@ class BatchModel final : public Component {
     }
     b.run = batch_detail::run_time(s, inv.work, ref_mb);
     if (s.def.array_size == 0 && s.def.array_window_s == 0) {
-      if (submit_call(now)) {
+      // One SubmitJob call, made at the invocation's arrival (it may be read later, after a
+      // backlog): submitted now, or when the quota lets it in.
+      const TimePoint at = submit_call(inv.arrival, 1);
+      if (at <= now) {
         submit(j, now);
       } else {
-        refuse(j);
+        wait_call(PendingCall{at, j, {}});
       }
       return;
     }
     ArrayGroup& g = groups_[inv.function];
-    if (g.jobs.empty() && s.def.array_window_s > 0) {
-      g.flush_pending = true;
-      ++live_;
-      sim_.schedule_at(now + from_seconds(s.def.array_window_s), id_, kArrayFlush, inv.function,
-                       g.gen);
+    const Duration window = from_seconds(s.def.array_window_s);
+    // Read after a backlog, an invocation past its group's window starts the next group: groups
+    // follow arrival times, not the time the trace was read.
+    if (!g.jobs.empty() && window.count() > 0 && inv.arrival > g.first + window)
+      flush(inv.function, now);
+    if (g.jobs.empty()) {
+      g.first = inv.arrival;
+      if (window.count() > 0) {
+        g.flush_pending = true;
+        ++live_;
+        sim_.schedule_at(std::max(now, inv.arrival + window), id_, kArrayFlush, inv.function,
+                         g.gen);
+      }
     }
     g.jobs.push_back(j);
     if (s.def.array_size > 0 && g.jobs.size() >= static_cast<std::size_t>(s.def.array_size))
@@ -484,15 +615,16 @@ class BatchModel final : public Component {
       --live_;
     }
     if (g.jobs.empty()) return;
-    if (submit_call(now)) {
-      ++array_jobs_;
+    ++array_jobs_;
+    const TimePoint at = submit_call(now, g.jobs.size());
+    if (at <= now) {
       for (const auto j : g.jobs)
         submit(j, now);
+      g.jobs.clear();
     } else {
-      for (const auto j : g.jobs)
-        refuse(j);
+      wait_call(PendingCall{at, kNone, std::move(g.jobs)});
+      g.jobs = {};
     }
-    g.jobs.clear();
   }
 
   void flush_partial_arrays() {
@@ -521,24 +653,68 @@ class BatchModel final : public Component {
     return static_cast<std::uint32_t>(jobs_.size() - 1);
   }
 
-  // One SubmitJob call at `now` (one job or one array job): false when it is over the quota
-  // (generic cell rate algorithm: calls are spaced by submit_interval_, with a burst allowance).
-  bool submit_call(TimePoint now) {
-    const TimePoint earliest = submit_tat_ - submit_burst_;
-    if (now < earliest) return false;
-    submit_tat_ = std::max(submit_tat_, now) + submit_interval_;
-    return true;
+  // One SubmitJob call made at `call` (one job, or one array job of `jobs` children): returns
+  // when AWS accepts it. The quota is a generic cell rate algorithm (calls spaced by
+  // submit_interval_, with a burst allowance); a call over it is throttled
+  // (TooManyRequestsException) and retried by the caller's SDK until it gets in, so the calls
+  // over the quota drain at its rate, first come first served. Calls are made in
+  // non-decreasing acceptance order, so `last_at_` is the latest acceptance.
+  TimePoint submit_call(TimePoint call, std::uint64_t jobs) {
+    ++submit_calls_;
+    const TimePoint at = std::max(call, submit_tat_ - submit_burst_);
+    submit_tat_ = std::max(submit_tat_, at) + submit_interval_;
+    if (at > call) {
+      ++submit_waited_;
+      submit_wait_max_ = std::max(submit_wait_max_, at - call);
+      // Calls still waiting when this one was made: the run of waiting calls before it,
+      // accepted submit_interval_ apart up to last_at_.
+      std::uint64_t ahead = 0;
+      if (run_len_ > 0 && last_at_ > call) {
+        ahead = std::min<std::uint64_t>(
+            run_len_,
+            static_cast<std::uint64_t>((last_at_ - call - Duration{1}) / submit_interval_) + 1);
+      }
+      backlog_max_ = std::max(backlog_max_, ahead + 1);
+      if (run_len_ == 0) {
+        run_start_ = call;
+        run_jobs_ = 0;
+      }
+      ++run_len_;
+      run_jobs_ += jobs;
+      run_end_ = at;
+    } else {
+      close_backlog();
+    }
+    last_at_ = at;
+    return at;
   }
 
-  // A job whose SubmitJob call was throttled (TooManyRequestsException): refused to the
-  // caller, never RUNNABLE.
-  void refuse(std::uint32_t j) {
-    ++res_.outcomes.refused;
-    ++throttled_;
-    if (o_.record_jobs) {
-      res_.jobs.push_back({to_seconds(jobs_[j].arrival), -1, -1, jobs_[j].fn, 0, 4});
+  // The end of a run of waiting calls: remembers the longest.
+  void close_backlog() {
+    if (run_len_ == 0) return;
+    if (run_end_ - run_start_ > longest_drain_ || longest_calls_ == 0) {
+      longest_drain_ = run_end_ - run_start_;
+      longest_start_ = run_start_.time_since_epoch();
+      longest_calls_ = run_len_;
+      longest_jobs_ = run_jobs_;
     }
-    free_jobs_.push_back(j);
+    run_len_ = 0;
+  }
+
+  // A call that waits for the quota: its jobs are submitted at c.at (kSubmit).
+  void wait_call(PendingCall c) {
+    quota_free_ = std::max(quota_free_, c.at);
+    ++live_;
+    sim_.schedule_at(c.at, id_, kSubmit);
+    calls_.push_back(std::move(c));
+  }
+
+  // "0.045 s", "199 s", "45.2 min", "20.0 h".
+  static std::string seconds_text(double s) {
+    if (s < 10) return fmt::format("{:.2g} s", s);
+    if (s < 600) return fmt::format("{:.0f} s", s);
+    if (s < 7200) return fmt::format("{:.1f} min", s / 60);
+    return fmt::format("{:.1f} h", s / 3600);
   }
 
   void submit(std::uint32_t j, TimePoint now) {
@@ -773,10 +949,17 @@ class BatchModel final : public Component {
   RunningStats run_time_s_;
   std::uint64_t interruptions_ = 0, instances_interrupted_ = 0, errors_ = 0, array_jobs_ = 0;
   std::uint64_t runnable_ = 0, runnable_max_ = 0;
-  // SubmitJob rate quota (generic cell rate algorithm).
+  // SubmitJob rate quota (generic cell rate algorithm) and the calls waiting for it.
   Duration submit_interval_{0}, submit_burst_{0};
-  TimePoint submit_tat_{};
-  std::uint64_t throttled_ = 0;
+  double submit_tps_ = 50;
+  TimePoint submit_tat_{}, last_at_{}, quota_free_{};
+  std::deque<PendingCall> calls_;
+  std::uint64_t submit_calls_ = 0, submit_waited_ = 0, backlog_max_ = 0;
+  Duration submit_wait_max_{0};
+  // The current run of waiting calls and the longest one (its first call to its last accepted).
+  std::uint64_t run_len_ = 0, run_jobs_ = 0, longest_calls_ = 0, longest_jobs_ = 0;
+  TimePoint run_start_{}, run_end_{};
+  Duration longest_drain_{0}, longest_start_{0};
   BatchResult res_;
   std::vector<std::string> notes_;
 };

@@ -144,6 +144,9 @@ PlatformRunner batch_runner(BatchOptions options, const RateCard& rates) {
     o.seed = seed;
     try {
       return simulate_batch(w, o, *rc);
+    } catch (const BatchCannotRunError& e) {
+      // Synchronous invocations: Batch has no request/response path (names the functions).
+      throw ImpossibleError(e.reason());
     } catch (const ConfigError& e) {
       // A job no instance type (or Fargate size) can hold: the platform cannot run it.
       if (e.message().rfind("function '", 0) == 0 &&

@@ -16,10 +16,11 @@ AS_OF = "2026-11-01"
 
 
 def workload():
-    # Two 10-minute jobs and a 40-minute one (too long for Lambda), measured at 1,769 MB.
+    # Two 10-minute jobs and a 40-minute one (too long for Lambda), measured at 1,769 MB; async
+    # (Batch runs no synchronous work).
     return slsim.Workload.from_arrays(arrival_s=[0, 1, 2], duration_ms=[600_000, 600_000, 2_400_000],
                                       function=["export", "export", "transcode"],
-                                      memory_mb=[1769, 1769, 1769])
+                                      memory_mb=[1769, 1769, 1769], invocation=["async"] * 3)
 
 
 def run(*args, check=True):

@@ -22,10 +22,16 @@ def run(*args, stdin=None):
     return subprocess.run([CLI, *args], capture_output=True, text=True, input=stdin)
 
 
+# AWS Batch runs queue and async work only: a synchronous invocation cannot run there.
+TRACE_ASYNC = "arrival_s,function,duration_ms,memory_mb,invocation\n" + "".join(
+    f"{i * 0.5},f,100,512,async\n" for i in range(40))
+
+
 @pytest.fixture
-def trace(tmp_path):
+def trace(tmp_path, request):
     p = tmp_path / "t.csv"
-    p.write_text(TRACE)
+    params = getattr(getattr(request.node, "callspec", None), "params", {})
+    p.write_text(TRACE_ASYNC if params.get("platform") == "batch" else TRACE)
     return p
 
 
@@ -153,6 +159,7 @@ def test_a_function_the_workload_does_not_have_is_refused(tmp_path, trace, table
 
 
 def test_a_service_naming_a_function_of_the_workload_is_accepted(tmp_path, trace):
+    trace.write_text(TRACE_ASYNC)  # Batch runs no synchronous work
     scen = tmp_path / "s.toml"
     scen.write_text(SCENARIO_HEAD.format(trace=trace) +
                     '[fargate.services.api]\nfunctions = ["f"]\n[batch.functions.f]\njob_vcpu = 1\n')

@@ -56,8 +56,11 @@ def test_json_shape():
     assert "API Gateway HTTP API requests" in names
     assert out["recommendation"]["platform"] == "lambda"
     assert set(out["recommendation"]["reasons"]) == {"lambda", "ecs", "fargate", "batch"}
-    for name in ("ecs", "fargate", "batch"):
+    for name in ("ecs", "fargate"):
         assert isinstance(out["platforms"][name]["cost"]["monthly_usd"], float)
+    # An API (synchronous) workload: AWS Batch has no request/response path (issue 19, item 3).
+    assert out["platforms"]["batch"]["impossible"].startswith(
+        "synchronous invocations need a request/response path")
 
 
 def test_table_columns_fit_their_content_and_no_colour_off_a_terminal():
@@ -272,6 +275,9 @@ def test_python_compare_equals_cli_json():
     py = c.summary()
     assert set(py["platforms"]) == {"lambda", "ecs", "fargate", "batch"}
     for name in py["platforms"]:
+        if "impossible" in cli["platforms"][name]:  # batch: the API is synchronous
+            assert py["platforms"][name]["impossible"] == cli["platforms"][name]["impossible"]
+            continue
         assert py["platforms"][name]["figures"] == cli["platforms"][name]["figures"], name
         assert py["platforms"][name]["cost"] == cli["platforms"][name]["cost"], name
     assert py["recommendation"] == cli["recommendation"]

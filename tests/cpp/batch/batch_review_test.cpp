@@ -27,6 +27,7 @@ class Source final : public WorkloadSource {
       c.duration_ms.push_back(d * 1000);
     c.function.assign(arrival_s.size(), 0);
     c.function_names = {std::move(name)};
+    c.type.assign(arrival_s.size(), InvocationType::kQueue);  // Batch runs no synchronous work
     FunctionTable t;
     auto rows = ArraySource::prepare(c, t);
     src_ = std::make_unique<ArraySource>(rows, t);

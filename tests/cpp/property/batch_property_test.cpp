@@ -309,6 +309,7 @@ TEST_CASE("Batch property: Fargate jobs meter what slsim price computes", "[prop
     property::Draw d(seed);
     auto trace = property::random_trace(d);
     property::stretch_durations(d, trace);
+    property::batch_work(trace);
     trace.memory_mb.clear();  // durations rescaled by reference_memory_mb only
     // Arrivals at least 0.1 s apart: no SubmitJob call is over AWS Batch's rate quota (50 a
     // second), so every invocation becomes a job.

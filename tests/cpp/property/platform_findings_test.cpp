@@ -195,7 +195,7 @@ TEST_CASE("Batch finding P6: Spot reclaims of minvCpus instances end with the wo
   o.scale_down_delay_s = 600;
   o.job.vcpu = 1;
   o.job.memory_gb = 1;
-  auto w = trace({{0.0}, {10'000.0}, {0}, {"job"}, {}, {}});
+  auto w = trace({{0.0}, {10'000.0}, {0}, {"job"}, {}, {InvocationType::kAsync}});
   const auto r = simulate_batch(w, o);
   CHECK(r.arrived == 1);
   // The run ends by the first scale-down check (600 s), whatever the reclaims.
@@ -217,7 +217,7 @@ TEST_CASE("Batch finding P7: the cold-start fraction is a share of jobs, at most
   ce.compute = BatchCompute::kFargate;
   o.job.attempts = 3;
   o.job.error_probability = 1;
-  auto w = trace({{0.0}, {1'000.0}, {0}, {"job"}, {}, {}});
+  auto w = trace({{0.0}, {1'000.0}, {0}, {"job"}, {}, {InvocationType::kAsync}});
   const auto r = simulate_batch(w, o);
   REQUIRE(r.outcomes.failed == 1);
   CHECK(r.attempts == 3);

@@ -437,6 +437,14 @@ inline PlatformCase<ContainerOptions> spot_case(std::uint64_t seed, LaunchType l
   return c;
 }
 
+/// AWS Batch runs queue and async work only (a synchronous invocation cannot run there): the
+/// trace's synchronous invocations become async ones (no draw changes).
+inline void batch_work(WorkloadColumns& trace) {
+  if (trace.type.empty()) trace.type.assign(trace.arrival_s.size(), InvocationType::kAsync);
+  for (auto& t : trace.type)
+    if (t == InvocationType::kSync) t = InvocationType::kAsync;
+}
+
 inline PlatformCase<BatchOptions> batch_case(std::uint64_t seed,
                                              const RateCard& rc = RateCard::builtin()) {
   Draw d(seed);
@@ -444,6 +452,7 @@ inline PlatformCase<BatchOptions> batch_case(std::uint64_t seed,
   c.seed = seed;
   c.trace = random_trace(d);
   stretch_durations(d, c.trace);
+  batch_work(c.trace);
   c.options = random_batch(d, rc, c.trace);
   return c;
 }
