@@ -26,7 +26,8 @@ def bursty_queue(invocation="queue"):
                                  invocation=invocation, seed=5)
 
 
-@pytest.mark.parametrize("platform", [slsim.Fargate(), slsim.Ecs()])
+@pytest.mark.parametrize("platform", [slsim.Fargate(min_tasks=1, max_tasks=10),
+                                      slsim.Ecs(min_tasks=1, max_tasks=10)])
 def test_a_bursty_consumer_loses_nothing_to_a_load_balancer(platform):
     s = slsim.simulate(bursty_queue(), platform, as_of="2026-11-01").summary()
     inv = s["invocations"]
