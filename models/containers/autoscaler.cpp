@@ -53,11 +53,13 @@ std::uint32_t Autoscaler::evaluate(const Datapoint& d, std::uint32_t desired) {
   if (cfg_.target_cpu_pct > 0 || cfg_.target_requests_per_task > 0)
     propose(tracking(d, now_desired));
   if (!cfg_.step_scaling.empty()) propose(stepping(d, now_desired));
+  if (d.backlog) propose(backlog_.evaluate(*d.backlog, now_desired, min_, max_));
   const std::uint32_t next = proposed.value_or(now_desired);
   if (next > now_desired) {
     ++scale_outs_;
     last_in_.reset();  // a scale-out ends the scale-in cooldowns
     step_last_in_.reset();
+    backlog_.on_scale_out();
   } else if (next < now_desired) {
     ++scale_ins_;
   }
@@ -68,6 +70,8 @@ std::optional<std::uint32_t> Autoscaler::tracking(const Datapoint& d, std::uint3
   const bool cpu = cfg_.target_cpu_pct > 0;
   const double target = cpu ? cfg_.target_cpu_pct : cfg_.target_requests_per_task;
   if (cpu && !d.has_cpu) return std::nullopt;  // missing data: the alarms do not move
+  // No load balancer (a queue consumer): no request metric.
+  if (!cpu && !d.has_requests) return std::nullopt;
   const double metric = cpu ? d.cpu_pct : d.requests_per_task;
   high_run_ = metric > target ? high_run_ + 1 : 0;
   low_run_ = metric < kLowFraction * target ? low_run_ + 1 : 0;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "backlog_policy.hpp"
 #include "slsim/containers/service.hpp"
 #include "slsim/core/time.hpp"
 
@@ -29,6 +30,8 @@ struct Datapoint {
   double cpu_pct = 0;            // ECSServiceAverageCPUUtilization
   double requests_per_task = 0;  // ALBRequestCountPerTarget
   std::uint32_t in_service = 0;  // healthy tasks at the end of the minute
+  bool has_requests = true;      // false: no load balancer (a queue consumer), no request metric
+  std::optional<BacklogDatapoint> backlog;  // a queue consumer's backlog policy (sqs_queue.hpp)
 };
 
 class Autoscaler {
@@ -61,6 +64,7 @@ class Autoscaler {
   TimePoint last_eval_{};
   bool evaluated_ = false;
   std::uint64_t scale_outs_ = 0, scale_ins_ = 0;
+  BacklogPolicy backlog_;  // backlog-per-task target tracking (backlog_policy.hpp)
 };
 
 }  // namespace slsim::containers

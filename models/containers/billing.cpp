@@ -34,7 +34,9 @@ void ContainerModel::bill_instance(const Instance& in, TimePoint now) {
 
 ContainerResult ContainerModel::finish() {
   const TimePoint end = sim_.now();
-  // What is left: queued requests time out or are unfinished; tasks and instances stop.
+  // What is left: queued requests time out or are unfinished, visible messages expire or are
+  // unfinished; tasks and instances stop.
+  finish_messages(end);
   for (auto& s : svcs_) {
     while (!s.lb.queue.empty()) {
       const auto r = s.lb.queue.front();
@@ -46,8 +48,16 @@ ContainerResult ContainerModel::finish() {
   for (std::uint32_t t = 0; t < tasks_.size(); ++t) {
     TaskRec& k = tasks_[t];
     if (k.state == TaskState::kStopped) continue;
-    for (const auto& sl : k.slots)
-      end_request(sl.request, Outcome::kUnfinished, end);
+    for (const auto& sl : k.slots) {
+      const auto& m = reqs_[sl.request].msg;
+      if (m.message) {
+        abandon_run(sl.request);
+        if (m.ended) continue;  // a second run of a message already ended
+        end_message(sl.request, Outcome::kUnfinished, end);
+      } else {
+        end_request(sl.request, Outcome::kUnfinished, end);
+      }
+    }
     k.slots.clear();
     if (k.state != TaskState::kWaiting) bill_task(k, end);
   }
@@ -97,8 +107,12 @@ ContainerResult ContainerModel::finish() {
   // load-balancer meter yet). One ALB for the deployment, "each partial hour ... billed as a
   // full hour"; LCUs on the new-connections dimension (25 per second per LCU), one connection per
   // request: LCU-hours = requests / (25 x 3,600). docs/models.md, "Load balancer".
-  x.emplace_back("alb_hours", std::ceil(res_.span_s / 3600));
-  x.emplace_back("alb_lcu_hours", static_cast<double>(res_.arrived) / (25.0 * 3600));
+  // Only requests pass a load balancer: a service of queue consumers has none.
+  if (http_requests_ > 0) {
+    x.emplace_back("alb_hours", std::ceil(res_.span_s / 3600));
+    x.emplace_back("alb_lcu_hours", static_cast<double>(http_requests_) / (25.0 * 3600));
+  }
+  message_figures();
   if (src_.skipped_rows() > 0) {
     const auto ex = src_.skipped_examples();
     note(fmt::format("{} malformed trace rows skipped{}", src_.skipped_rows(),

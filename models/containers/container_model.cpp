@@ -16,7 +16,8 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
       start_rng_(o.seed, 201),
       health_rng_(o.seed, 202),
       spot_rng_(o.seed, 203),
-      instance_rng_(o.seed, 204) {
+      instance_rng_(o.seed, 204),
+      error_rng_(o.seed, 205) {
   validate_containers(o_, rc_);
   id_ = sim_.add(*this);
   res_.platform = std::string(to_string(o.launch_type));
@@ -143,6 +144,9 @@ void ContainerModel::handle(const Event& ev, Simulation&) {
       try_launch(static_cast<std::uint32_t>(ev.arg));
       break;
     }
+    case kVisible:
+      on_visible(static_cast<std::uint32_t>(ev.arg), ev.generation);
+      break;
   }
 }
 
@@ -218,13 +222,17 @@ void ContainerModel::on_arrival() {
   const auto si = service_of(inv);
   Service& s = svcs_[si];
   ++res_.arrived;
-  ++res_.attempts;
+  // Queue and async work is consumed from an SQS queue (sqs_consumer.cpp); only requests
+  // (sync) pass the load balancer.
+  const bool message = inv.type != InvocationType::kSync;
+  if (!message) ++res_.attempts;  // a message's attempts are its receives
   const auto r = new_request();
   Request& q = reqs_[r];
   q.arrival = inv.arrival;
   q.service = si;
   q.solo = inv.work;
   q.cold = false;
+  q.msg.reset(message);
   const ServiceConfig& cfg = *s.cfg;
   double ref = s.ref_vcpu;
   if (ref == 0 && src_.memory_is_lambda_setting()) {
@@ -235,7 +243,13 @@ void ContainerModel::on_arrival() {
     q.solo = scale_to_vcpu(inv.work, ref, cfg.vcpu, cfg.cpu_bound_fraction, cfg.parallel_fraction);
   }
   ++in_system_;
-  route(r);
+  if (message) {
+    enqueue_message(r);
+  } else {
+    ++http_requests_;
+    s.http_seen = true;
+    route(r);
+  }
   if (!tick_scheduled_) {
     const auto m = kMinute.count();
     schedule_tick(TimePoint{Duration{(sim_.now().time_since_epoch().count() / m + 1) * m}});
@@ -306,7 +320,15 @@ void ContainerModel::on_done(std::uint32_t t) {
       k.slots[i] = k.slots.back();
       k.slots.pop_back();
       const auto& q = reqs_[r];
-      end_request(r, now - q.arrival > s.timeout ? Outcome::kTimedOut : Outcome::kCompleted, now);
+      if (q.msg.message) {
+        message_done(r, now);
+      } else if (now - q.arrival > s.timeout) {
+        end_request(r, Outcome::kTimedOut, now);
+      } else if (s.cfg->error_probability > 0 && error_rng_.uniform() < s.cfg->error_probability) {
+        end_request(r, Outcome::kFailed, now);
+      } else {
+        end_request(r, Outcome::kCompleted, now);
+      }
     } else {
       ++i;
     }
@@ -316,7 +338,8 @@ void ContainerModel::on_done(std::uint32_t t) {
   if (k.state == TaskState::kInService) {
     s.lb.set_load(k.lb_pos, n);
     serve_queue(t);
-  } else if (k.state == TaskState::kDraining && n == 0 && (early_dereg_ || k.spot_doomed)) {
+  } else if (k.state == TaskState::kDraining && n == 0 &&
+             (early_dereg_ || k.spot_doomed || s.consumer_only())) {
     stop_task(t, false);
     return;
   }
@@ -334,6 +357,7 @@ void ContainerModel::serve_queue(std::uint32_t t) {
     }
     admit(r, t);
   }
+  if (!s.sqs.fifo.empty()) poll(tasks_[t].service, t);
 }
 
 void ContainerModel::expire_queue(Service& s) {
@@ -367,6 +391,9 @@ void ContainerModel::end_request(std::uint32_t r, Outcome o, TimePoint end) {
     case Outcome::kRefused:
       ++out.refused;
       break;
+    case Outcome::kExpired:
+      ++out.expired;
+      break;
     case Outcome::kUnfinished:
       ++out.unfinished;
       break;
@@ -379,7 +406,7 @@ void ContainerModel::end_request(std::uint32_t r, Outcome o, TimePoint end) {
     latency_other_stats_.add(ms);
   }
   --in_system_;
-  free_reqs_.push_back(r);
+  if (!q.msg.busy()) free_reqs_.push_back(r);  // a message may still be queued or running
   if (in_system_ == 0 && !has_pending_) sim_.stop();
 }
 
@@ -433,6 +460,8 @@ void ContainerModel::on_tick() {
     d.in_service = s.in_service;
     d.requests_per_task =
         static_cast<double>(s.requests_minute) / std::max<std::uint32_t>(1, s.in_service);
+    d.has_requests = !s.consumer_only();
+    d.backlog = backlog_datapoint(s, now);
     s.cpu_area = s.reserved_area = 0;
     s.requests_minute = 0;
     expire_queue(s);

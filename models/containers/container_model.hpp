@@ -4,7 +4,8 @@
 // models/containers/; its members are defined by area: container_model.cpp (events, arrivals,
 // routing, processor sharing, the one-minute tick), task_lifecycle.cpp (launch, placement,
 // start-up, drain, stop), instances_and_spot.cpp (EC2 instances, Spot), billing.cpp (bills and
-// the result).
+// the result), sqs_consumer.cpp (queue consumers: the SQS queue of a service whose functions
+// receive queue or async work, with no load balancer).
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +20,7 @@
 #include "load_balancer.hpp"
 #include "slsim/containers/containers.hpp"
 #include "slsim/core/simulation.hpp"
+#include "sqs_queue.hpp"
 #include "task_pool.hpp"
 
 namespace slsim::containers {
@@ -32,6 +34,7 @@ enum Kind : std::uint32_t {
   kSpotNotice,     // a Spot interruption warning (arg task, or instance | kInstanceBit)
   kSpotEnd,        // the interrupted capacity stops
   kLaunch,         // a service may launch tasks again (launch-rate tokens)
+  kVisible,        // a message's visibility timeout ended (arg request, generation its receive)
 };
 constexpr std::uint64_t kInstanceBit = std::uint64_t{1} << 40;
 
@@ -108,6 +111,7 @@ struct Request {
   Duration solo{};
   std::uint32_t service = 0;
   bool cold = false;  // its last admission waited for a task still starting
+  MessageState msg;   // a queue message's SQS state (sqs_queue.hpp)
 };
 
 struct Service {
@@ -131,6 +135,13 @@ struct Service {
   TimePoint metric_at{};
   std::uint64_t requests_minute = 0;
   std::uint32_t fargate_usage = 0;  // index into usage.fargate
+  // Queue consumer (sqs_consumer.cpp).
+  SqsQueue sqs;
+  bool http_seen = false, messages_seen = false;
+  double message_work_us = 0;  // solo work of the messages so far (for the backlog target)
+  std::uint64_t messages = 0;
+  /// Only queue work so far: no load balancer, no health checks, no request metric.
+  bool consumer_only() const { return messages_seen && !http_seen; }
 };
 
 class ContainerModel final : public Component {
@@ -175,10 +186,32 @@ class ContainerModel final : public Component {
   void serve_queue(std::uint32_t t);
   void expire_queue(Service& s);
 
-  enum class Outcome { kCompleted, kFailed, kTimedOut, kRefused, kUnfinished };
+  enum class Outcome { kCompleted, kFailed, kTimedOut, kRefused, kExpired, kUnfinished };
 
   void end_request(std::uint32_t r, Outcome o, TimePoint end);
   std::uint32_t new_request();
+
+  // ---- queue consumers (sqs_consumer.cpp) ------------------------------------------------------
+  /// A new message: visible in its service's queue, received at once by a free task.
+  void enqueue_message(std::uint32_t r);
+  /// Receives visible messages while a task has a free slot (`prefer` first, when it is in
+  /// service). Schedules completions of tasks other than `prefer`.
+  void poll(std::uint32_t si, std::uint32_t prefer = UINT32_MAX);
+  /// Drops the head of the visible queue when it was deleted or is past the retention period.
+  bool drop_head(Service& s);
+  void receive(std::uint32_t r, std::uint32_t t);
+  void on_visible(std::uint32_t r, std::uint32_t gen);
+  /// A run of message r ended on its task: deleted (completed) unless it failed.
+  void message_done(std::uint32_t r, TimePoint now);
+  /// A run of message r was cut short (its task stopped): the message reappears when its
+  /// visibility timeout ends.
+  void abandon_run(std::uint32_t r);
+  void end_message(std::uint32_t r, Outcome o, TimePoint end);
+  /// The backlog datapoint of a consumer's minute (nullopt: no backlog policy).
+  std::optional<BacklogDatapoint> backlog_datapoint(Service& s, TimePoint now);
+  /// What is left at the end: visible messages expire or are unfinished.
+  void finish_messages(TimePoint end);
+  void message_figures();
 
   // ---- metrics ------------------------------------------------------------------------------
   void touch(Service& s);
@@ -241,7 +274,7 @@ class ContainerModel final : public Component {
   const RateCard& rc_;
   bool fargate_;
   ComponentId id_ = 0;
-  RngStream start_rng_, health_rng_, spot_rng_, instance_rng_;
+  RngStream start_rng_, health_rng_, spot_rng_, instance_rng_, error_rng_;
   Duration granularity_{kSecond}, minimum_{kMinute};
   bool early_dereg_ = true;
   double mb_per_vcpu_ = 1769, lambda_max_vcpu_ = 6, svc_per_min_ = 0;
@@ -269,6 +302,9 @@ class ContainerModel final : public Component {
   RunningStats latency_other_stats_;
   std::uint64_t spot_interruptions_ = 0, instances_launched_ = 0;
   std::uint64_t cold_requests_ = 0;  // ended requests whose last admission was cold
+  std::uint64_t http_requests_ = 0;  // arrivals through the load balancer (sync)
+  std::uint64_t receives_ = 0, dead_lettered_ = 0, expired_after_failing_ = 0;
+  std::uint64_t received_while_running_ = 0, failed_runs_ = 0;
   std::vector<FargateUsage> fargate_usage_;
   std::vector<Ec2Usage> ec2_usage_;
   std::vector<std::string> notes_;

@@ -106,6 +106,12 @@ const std::vector<std::string>& container_service_keys() {
                                              "cpu_bound_fraction",
                                              "parallel_fraction",
                                              "reference_memory_mb",
+                                             "visibility_timeout_s",
+                                             "max_receive_count",
+                                             "message_retention_s",
+                                             "target_backlog_per_task",
+                                             "acceptable_latency_s",
+                                             "error_probability",
                                              "storage_gb",
                                              "spot",
                                              "spot_interruption_pct",
@@ -258,6 +264,18 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
     s.parallel_fraction = number(k, v);
   } else if (k == "reference_memory_mb") {
     s.reference_memory_mb = whole(k, v);
+  } else if (k == "visibility_timeout_s") {
+    s.visibility_timeout_s = number(k, v);
+  } else if (k == "max_receive_count") {
+    s.max_receive_count = whole(k, v);
+  } else if (k == "message_retention_s") {
+    s.message_retention_s = number(k, v);
+  } else if (k == "target_backlog_per_task") {
+    s.target_backlog_per_task = number(k, v);
+  } else if (k == "acceptable_latency_s") {
+    s.acceptable_latency_s = number(k, v);
+  } else if (k == "error_probability") {
+    s.error_probability = number(k, v);
   } else if (k == "storage_gb") {
     s.storage_gb = number(k, v);
   } else if (k == "spot") {
@@ -321,6 +339,12 @@ std::vector<std::pair<std::string, std::string>> changed_service_options(const S
   n("cpu_bound_fraction", s.cpu_bound_fraction, d.cpu_bound_fraction);
   n("parallel_fraction", s.parallel_fraction, d.parallel_fraction);
   n("reference_memory_mb", s.reference_memory_mb, d.reference_memory_mb);
+  n("visibility_timeout_s", s.visibility_timeout_s, d.visibility_timeout_s);
+  n("max_receive_count", s.max_receive_count, d.max_receive_count);
+  n("message_retention_s", s.message_retention_s, d.message_retention_s);
+  n("target_backlog_per_task", s.target_backlog_per_task, d.target_backlog_per_task);
+  n("acceptable_latency_s", s.acceptable_latency_s, d.acceptable_latency_s);
+  n("error_probability", s.error_probability, d.error_probability);
   n("storage_gb", s.storage_gb, d.storage_gb);
   if (s.spot) out.emplace_back("spot", "true");
   n("spot_interruption_pct", s.spot_interruption_pct, d.spot_interruption_pct);

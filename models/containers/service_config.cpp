@@ -12,6 +12,7 @@
 
 #include "slsim/containers/service.hpp"
 #include "slsim/platform/config_error.hpp"
+#include "sqs_queue.hpp"
 
 namespace slsim {
 
@@ -225,6 +226,7 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
   require(s.reference_memory_mb == 0 || s.reference_memory_mb >= 128, "reference_memory_mb",
           fmt::format("{} is not allowed: use 0 (the trace's) or 128 to 10240 MB",
                       s.reference_memory_mb));
+  containers::validate_queue_settings(s);  // queue consumers (sqs_consumer.cpp)
 }
 
 void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view region,

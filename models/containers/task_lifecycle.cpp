@@ -197,10 +197,13 @@ void ContainerModel::start_task(std::uint32_t t) {
     }
   }
   // Health checks: the first at a uniform phase of the interval, then healthy_threshold - 1
-  // more (ALB target group defaults: 30 s interval, 5 checks).
+  // more (ALB target group defaults: 30 s interval, 5 checks). A queue consumer has no target
+  // group: it polls as soon as its container runs.
   const double interval = cfg.health_check_interval_s;
   const Duration health =
-      from_seconds(health_rng_.uniform() * interval + (cfg.healthy_threshold - 1) * interval);
+      s.consumer_only()
+          ? Duration{0}
+          : from_seconds(health_rng_.uniform() * interval + (cfg.healthy_threshold - 1) * interval);
   k.bill_from = now + prov;
   k.billing = true;
   tasks_alive_.add(now, 1);
@@ -248,11 +251,16 @@ void ContainerModel::drain(std::uint32_t t, bool spot) {
     k.spot_doomed = true;
     const Duration grace = fargate_ ? from_seconds(s.cfg->stop_timeout_s) : kSpotWarning;
     sim_.schedule_in(grace, id_, kSpotEnd, t, k.gen);
-  } else if (k.n() == 0 && early_dereg_) {
+  } else if (k.n() == 0 && (early_dereg_ || s.consumer_only())) {
     stop_task(t, false);
     return;
   } else {
-    sim_.schedule_in(from_seconds(s.cfg->deregistration_delay_s), id_, kDrainEnd, t, k.gen);
+    // A queue consumer has no target group to leave: ECS stops it (SIGTERM) and kills it
+    // stop_timeout_s later; the messages it has not finished reappear after their visibility
+    // timeout (sqs_consumer.cpp).
+    const double grace_s =
+        s.consumer_only() ? s.cfg->stop_timeout_s : s.cfg->deregistration_delay_s;
+    sim_.schedule_in(from_seconds(grace_s), id_, kDrainEnd, t, k.gen);
   }
 }
 
@@ -275,7 +283,9 @@ void ContainerModel::stop_task(std::uint32_t t, bool spot_end) {
     k.slots.clear();
     set_cpu(s, -s.table.cpu_used[n]);
     for (const auto& sl : slots) {
-      if (retry) {
+      if (reqs_[sl.request].msg.message) {
+        abandon_run(sl.request);  // not deleted: back after its visibility timeout
+      } else if (retry) {
         ++res_.attempts;
         ++res_.retries;
         route(sl.request);

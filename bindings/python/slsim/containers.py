@@ -138,6 +138,12 @@ class Fargate(_ContainerPlatform):
     cpu_bound_fraction, parallel_fraction, reference_memory_mb, storage_gb, spot,
     spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), and
     services={name: Fargate(functions=[...], ...)} for services grouping functions.
+
+    Queue and async work is consumed from an SQS queue (no load balancer; docs/models.md,
+    "Queue consumers (SQS)"): visibility_timeout_s, max_receive_count (0 = no dead-letter
+    queue), message_retention_s, target_backlog_per_task (backlog-per-task target tracking; 0 =
+    acceptable_latency_s / the time a task takes per message), acceptable_latency_s, and
+    error_probability (per run).
     """
 
     _LAUNCH = "fargate"

@@ -69,26 +69,40 @@ std::string check_case(const property::PlatformCase<ContainerOptions>& k, Covera
   // 1, 2. The shared shape.
   property::check_shape(r, n, why);
   if (r.platform != (fargate ? "fargate" : "ecs")) why << "platform '" << r.platform << "'; ";
-  if (r.attempts != r.arrived + r.retries)
+  // Queue messages (sqs_* figures): their attempts are their receives, and one that expired
+  // unreceived has none; every other arrival is attempted once plus its retries.
+  const double messages = extra(r, "sqs_messages");
+  if (messages < 0 ? r.attempts != r.arrived + r.retries : r.attempts - r.retries > r.arrived)
     why << "attempts " << r.attempts << " != arrived + retries " << r.arrived + r.retries << "; ";
+  if (messages < 0 && r.outcomes.expired > 0) why << "expired without queue messages; ";
+  if (messages >= 0 && extra(r, "sqs_dead_lettered") > static_cast<double>(r.outcomes.failed))
+    why << "more messages dead-lettered than failed; ";
   for (const char* name : {"services", "tasks_started", "tasks_stopped", "scale_outs", "scale_ins",
                            "spot_interruptions", "queue_wait_mean_ms"}) {
     if (extra(r, name) < 0) why << "extra figure " << name << " missing; ";
   }
   if (extra(r, "tasks_stopped") > extra(r, "tasks_started"))
     why << "more tasks stopped than started; ";
-  if (r.retries > 0 && extra(r, "spot_interruptions") == 0)
+  // A message is received again after its visibility timeout, a request retried only after a
+  // Spot interruption.
+  if (messages < 0 && r.retries > 0 && extra(r, "spot_interruptions") == 0)
     why << "retries without a Spot interruption; ";
-  // A request fails only on a task stopped under it: a Spot interruption, or a drained task's
-  // deregistration delay running out.
-  if (r.outcomes.failed > 0 && extra(r, "tasks_stopped") == 0)
+  // A request fails only on a task stopped under it (a Spot interruption, or a drained task's
+  // deregistration delay running out), by error_probability, or as a dead-lettered message.
+  bool errors = o.defaults.error_probability > 0;
+  for (const auto& [name, s] : o.services)
+    errors = errors || s.error_probability > 0;
+  if (r.outcomes.failed > 0 && extra(r, "tasks_stopped") == 0 && !errors &&
+      extra(r, "sqs_dead_lettered") <= 0)
     why << "failed requests without a task stopped; ";
 
   // A request that completed did so within its load balancer's timeout (else it timed out).
   double timeout_s = o.defaults.lb_timeout_s;
   for (const auto& [name, s] : o.services)
     timeout_s = std::max(timeout_s, s.lb_timeout_s);
-  if (r.latency_completed_ms.count() && r.latency_completed_ms.max() > timeout_s * 1000 + 1e-3)
+  // (Queue messages wait in their queue, not at a load balancer: no such bound.)
+  if (messages < 0 && r.latency_completed_ms.count() &&
+      r.latency_completed_ms.max() > timeout_s * 1000 + 1e-3)
     why << "a request completed after " << r.latency_completed_ms.max() << " ms, past every "
         << "timeout; ";
 

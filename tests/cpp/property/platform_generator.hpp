@@ -211,6 +211,16 @@ inline ServiceConfig random_service(Draw& d, const RateCard& rc, Date as_of, Lau
   s.cpu_bound_fraction = d.uniform(0, 1);
   s.parallel_fraction = d.chance(0.5) ? 0.0 : d.uniform(0, 1);
   if (d.chance(0.3)) s.reference_memory_mb = static_cast<std::uint32_t>(d.integer(128, 10'240));
+  // Queue consumers (functions receiving queue or async work): visibility, dead-letter queue,
+  // retention, failing runs, the backlog target.
+  if (d.chance(0.3)) {
+    s.visibility_timeout_s = std::floor(d.uniform(0, 120));
+    s.max_receive_count = d.chance(0.5) ? 0 : static_cast<std::uint32_t>(d.integer(1, 5));
+    s.message_retention_s = d.chance(0.5) ? 345'600.0 : std::floor(d.uniform(60, 3600));
+    s.error_probability = d.chance(0.5) ? 0.0 : d.uniform(0, 1);
+    if (s.tasks == 0 && d.chance(0.5)) s.target_backlog_per_task = std::floor(d.uniform(1, 100));
+    s.acceptable_latency_s = d.chance(0.5) ? 60.0 : std::floor(d.uniform(0, 600));
+  }
   return s;
 }
 

@@ -102,6 +102,19 @@ struct ServiceConfig {
   std::uint32_t reference_memory_mb = 0;  ///< Lambda memory the trace was measured at (0: the
                                           ///< trace's when it is a Lambda setting)
 
+  // ---- queue consumer: a service whose functions receive queue or async invocations polls an
+  // SQS queue (no load balancer); the Lambda model's names for the same queue settings
+  double visibility_timeout_s = 30;      ///< a received message reappears this long after its
+                                         ///< receive unless its run deleted it (SQS default 30 s)
+  std::uint32_t max_receive_count = 0;   ///< receives before the dead-letter queue (0 = no DLQ)
+  double message_retention_s = 345'600;  ///< SQS default 4 days (60 s to 14 days)
+  /// > 0: target tracking on the backlog per task (visible messages / running tasks); 0: the
+  /// target is acceptable_latency_s / the time a task takes per message (AWS's formula)
+  double target_backlog_per_task = 0;
+  double acceptable_latency_s = 60;  ///< the backlog target's latency (0 with no target: none)
+  double error_probability = 0;      ///< per run, in [0, 1]: the run fails (a message is not
+                                     ///< deleted; an HTTP request fails)
+
   // ---- Fargate only
   double storage_gb = 20;            ///< ephemeral storage (20 GB included)
   bool spot = false;                 ///< Fargate Spot

@@ -1,0 +1,254 @@
+// Queue consumers: a service whose functions receive queue (or async) invocations polls an SQS
+// queue (sqs_queue.hpp): no load balancer, the backlog waits in the queue, failed messages come
+// back after the visibility timeout and go to the dead-letter queue, old ones expire.
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "container_model.hpp"
+#include "slsim/platform/config_error.hpp"
+
+namespace slsim::containers {
+
+void validate_queue_settings(const ServiceConfig& s) {
+  const auto num = [](double v) { return fmt::format("{}", v); };
+  // Visibility timeouts are whole seconds ("An integer from 0 to 43,200"; SetQueueAttributes).
+  if (!(s.visibility_timeout_s >= 0 && s.visibility_timeout_s <= kSqsMaxVisibilityTimeoutS &&
+        s.visibility_timeout_s == std::floor(s.visibility_timeout_s))) {
+    throw ConfigError(
+        "visibility_timeout_s",
+        fmt::format("{} is not allowed: 0 to {} s, in whole seconds", num(s.visibility_timeout_s),
+                    grouped(static_cast<std::uint64_t>(kSqsMaxVisibilityTimeoutS))));
+  }
+  if (s.max_receive_count > kSqsMaxReceiveCount) {
+    throw ConfigError("max_receive_count",
+                      fmt::format("{} is not allowed: 1 to 1,000 (0 = no dead-letter queue)",
+                                  s.max_receive_count));
+  }
+  if (!(s.message_retention_s >= kSqsMinRetentionS && s.message_retention_s <= kSqsMaxRetentionS)) {
+    throw ConfigError(
+        "message_retention_s",
+        fmt::format("{} is not allowed: {} to {} s (1 minute to 14 days)",
+                    num(s.message_retention_s), grouped(std::uint64_t(kSqsMinRetentionS)),
+                    grouped(static_cast<std::uint64_t>(kSqsMaxRetentionS))));
+  }
+  if (!(std::isfinite(s.target_backlog_per_task) && s.target_backlog_per_task >= 0 &&
+        s.target_backlog_per_task <= 1e9)) {
+    throw ConfigError("target_backlog_per_task",
+                      fmt::format("{} is not allowed: use a number of messages per task >= 0 "
+                                  "(0: derived from acceptable_latency_s)",
+                                  num(s.target_backlog_per_task)));
+  }
+  if (!(std::isfinite(s.acceptable_latency_s) && s.acceptable_latency_s >= 0 &&
+        s.acceptable_latency_s <= kSqsMaxRetentionS)) {
+    throw ConfigError("acceptable_latency_s",
+                      fmt::format("{} is not allowed: use 0 (no backlog target) to 1,209,600 s",
+                                  num(s.acceptable_latency_s)));
+  }
+  if (!(s.error_probability >= 0 && s.error_probability <= 1)) {
+    throw ConfigError("error_probability",
+                      fmt::format("{} is not allowed: use 0 to 1", num(s.error_probability)));
+  }
+  if (s.tasks > 0 && s.target_backlog_per_task > 0) {
+    throw ConfigError("tasks",
+                      "a fixed task count has no autoscaling: remove target_backlog_per_task, or "
+                      "set tasks = 0");
+  }
+}
+
+void ContainerModel::enqueue_message(std::uint32_t r) {
+  Request& q = reqs_[r];
+  const auto si = q.service;
+  Service& s = svcs_[si];
+  if (!s.messages_seen && s.cfg->target_requests_per_task > 0 && !s.http_seen) {
+    note(
+        fmt::format("service {}: target_requests_per_task tracks ALBRequestCountPerTarget, and "
+                    "a queue consumer has no load balancer; it scales on the backlog per task "
+                    "(target_backlog_per_task, acceptable_latency_s)",
+                    s.name));
+  }
+  s.messages_seen = true;
+  ++s.messages;
+  s.message_work_us += static_cast<double>(q.solo.count());
+  q.msg.queued = true;
+  s.sqs.fifo.push_back(r);
+  s.sqs.add(sim_.now(), 1);
+  poll(si);
+}
+
+bool ContainerModel::drop_head(Service& s) {
+  if (s.sqs.fifo.empty()) return false;
+  const auto r = s.sqs.fifo.front();
+  MessageState& m = reqs_[r].msg;
+  if (!m.ended) {
+    // SQS deletes a message older than the retention period (kept while it is not older).
+    if (to_seconds(sim_.now() - reqs_[r].arrival) <= s.cfg->message_retention_s) return false;
+    if (m.receives > 0 && s.cfg->max_receive_count == 0) ++expired_after_failing_;
+    end_message(r, Outcome::kExpired, sim_.now());
+  }
+  s.sqs.fifo.pop_front();
+  m.queued = false;
+  if (!m.busy()) free_reqs_.push_back(r);
+  return true;
+}
+
+void ContainerModel::poll(std::uint32_t si, std::uint32_t prefer) {
+  Service& s = svcs_[si];
+  const auto limit = s.cfg->concurrency;
+  while (!s.sqs.fifo.empty()) {
+    if (drop_head(s)) continue;
+    std::uint32_t t = UINT32_MAX;
+    if (prefer != UINT32_MAX && tasks_[prefer].state == TaskState::kInService &&
+        tasks_[prefer].n() < limit) {
+      t = prefer;
+    } else {
+      t = s.lb.pick(limit);  // the consuming tasks (no load balancer: its list of targets)
+    }
+    if (t == UINT32_MAX) return;
+    const auto r = s.sqs.fifo.front();
+    s.sqs.fifo.pop_front();
+    reqs_[r].msg.queued = false;
+    s.sqs.add(sim_.now(), -1);
+    receive(r, t);
+    if (t != prefer) reschedule(t);
+  }
+}
+
+void ContainerModel::receive(std::uint32_t r, std::uint32_t t) {
+  Request& q = reqs_[r];
+  MessageState& m = q.msg;
+  const ServiceConfig& cfg = *svcs_[q.service].cfg;
+  ++m.receives;
+  ++m.vis_gen;
+  ++m.inflight;
+  if (m.inflight > 1) ++received_while_running_;
+  ++receives_;
+  ++res_.attempts;
+  if (m.receives > 1) ++res_.retries;
+  // Invisible for the visibility timeout from this receive, unless a run deletes it.
+  sim_.schedule_at(sim_.now() + from_seconds(cfg.visibility_timeout_s), id_, kVisible, r,
+                   m.vis_gen);
+  admit(r, t);
+}
+
+void ContainerModel::on_visible(std::uint32_t r, std::uint32_t gen) {
+  Request& q = reqs_[r];
+  MessageState& m = q.msg;
+  if (m.vis_gen != gen || m.ended) return;  // received again since, or deleted
+  Service& s = svcs_[q.service];
+  if (s.cfg->max_receive_count > 0 && m.receives >= s.cfg->max_receive_count) {
+    // Received max_receive_count times without being deleted: to the dead-letter queue.
+    ++dead_lettered_;
+    end_message(r, Outcome::kFailed, sim_.now());
+    return;
+  }
+  m.queued = true;
+  s.sqs.fifo.push_back(r);
+  s.sqs.add(sim_.now(), 1);
+  poll(q.service);
+}
+
+void ContainerModel::message_done(std::uint32_t r, TimePoint now) {
+  Request& q = reqs_[r];
+  MessageState& m = q.msg;
+  --m.inflight;
+  if (m.ended) {  // a second run of a message another run deleted
+    if (!m.busy()) free_reqs_.push_back(r);
+    return;
+  }
+  const double p = svcs_[q.service].cfg->error_probability;
+  if (p > 0 && error_rng_.uniform() < p) {
+    ++failed_runs_;  // not deleted: it reappears when its visibility timeout ends
+    return;
+  }
+  end_message(r, Outcome::kCompleted, now);  // DeleteMessage
+}
+
+void ContainerModel::abandon_run(std::uint32_t r) {
+  MessageState& m = reqs_[r].msg;
+  --m.inflight;
+  if (m.ended && !m.busy()) free_reqs_.push_back(r);
+}
+
+void ContainerModel::end_message(std::uint32_t r, Outcome o, TimePoint end) {
+  Request& q = reqs_[r];
+  MessageState& m = q.msg;
+  if (m.queued) svcs_[q.service].sqs.add(sim_.now(), -1);  // no longer visible
+  m.ended = true;
+  ++m.vis_gen;  // its pending visibility event is stale
+  end_request(r, o, end);
+}
+
+std::optional<BacklogDatapoint> ContainerModel::backlog_datapoint(Service& s, TimePoint now) {
+  if (!s.messages_seen) return std::nullopt;
+  while (drop_head(s)) {
+  }
+  BacklogDatapoint d;
+  d.at = now;
+  d.visible = s.sqs.minute_mean(now);
+  d.running = s.in_service;
+  d.scale_in_cooldown_s = s.cfg->scale_in_cooldown_s;
+  const ServiceConfig& cfg = *s.cfg;
+  if (cfg.target_backlog_per_task > 0) {
+    d.target = cfg.target_backlog_per_task;
+  } else if (cfg.acceptable_latency_s > 0 && s.messages > 0) {
+    // AWS's formula: the acceptable latency over the time a task takes per message. A task
+    // serving `concurrency` messages at once finishes one every factor(c) x work / c.
+    const auto c = cfg.concurrency;
+    const double work_s = s.message_work_us / static_cast<double>(s.messages) / 1e6;
+    const double per_message_s = work_s * s.table.factor[c] / c;
+    if (per_message_s > 0) d.target = cfg.acceptable_latency_s / per_message_s;
+  }
+  if (!(d.target > 0)) return std::nullopt;
+  return d;
+}
+
+void ContainerModel::finish_messages(TimePoint end) {
+  for (auto& s : svcs_) {
+    while (!s.sqs.fifo.empty()) {
+      const auto r = s.sqs.fifo.front();
+      MessageState& m = reqs_[r].msg;
+      if (!m.ended) {
+        const bool old = to_seconds(end - reqs_[r].arrival) > s.cfg->message_retention_s;
+        end_message(r, old ? Outcome::kExpired : Outcome::kUnfinished, end);
+      }
+      s.sqs.fifo.pop_front();
+      m.queued = false;
+    }
+  }
+}
+
+void ContainerModel::message_figures() {
+  std::uint64_t messages = 0;
+  double area = 0, max = 0;
+  const TimePoint end = sim_.now();
+  for (const auto& s : svcs_) {
+    messages += s.messages;
+    area += s.sqs.area(end);
+    max = std::max(max, static_cast<double>(s.sqs.max()));
+  }
+  if (messages == 0) return;
+  auto& x = res_.extra;
+  x.emplace_back("sqs_messages", static_cast<double>(messages));
+  x.emplace_back("sqs_receives", static_cast<double>(receives_));
+  x.emplace_back("sqs_dead_lettered", static_cast<double>(dead_lettered_));
+  const auto span = static_cast<double>(end.time_since_epoch().count());
+  x.emplace_back("sqs_backlog_mean", span > 0 ? area / span : 0.0);
+  x.emplace_back("sqs_backlog_max", max);
+  if (received_while_running_ > 0) {
+    note(
+        fmt::format("{} messages were received again while a run was still processing them "
+                    "(the work outlasted visibility_timeout_s): set visibility_timeout_s above "
+                    "the processing time",
+                    grouped(received_while_running_)));
+  }
+  if (expired_after_failing_ > 0) {
+    note(
+        fmt::format("{} queue messages failed on every receive and, with no dead-letter queue "
+                    "(max_receive_count 0), were retried until the retention period expired",
+                    grouped(expired_after_failing_)));
+  }
+}
+
+}  // namespace slsim::containers
