@@ -51,7 +51,9 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
     }
     const bool managed =
         o_.cluster.managed_scaling.value_or(rc_.rule("ecs.capacity_providers", o_.as_of) != 0);
-    cluster_ = std::make_unique<Cluster>(o_.cluster, std::move(types), managed);
+    cluster_ =
+        std::make_unique<Cluster>(o_.cluster, std::move(types), managed,
+                                  rc_.rule_or("ecs.managed_scale_in_max_pct", o_.as_of, 100));
     if (o_.cluster.instances > 0 || o_.cluster.min_instances > 0) {
       const auto n = std::max(o_.cluster.instances, o_.cluster.min_instances);
       for (std::uint32_t i = 0; i < n; ++i)

@@ -131,6 +131,7 @@ struct Service {
   TimePoint metric_at{};
   std::uint64_t requests_minute = 0;
   std::uint32_t fargate_usage = 0;  // index into usage.fargate
+  AzTasks az_tasks{};               // EC2: tasks placed per Availability Zone (for spread)
 };
 
 class ContainerModel final : public Component {
@@ -226,7 +227,7 @@ class ContainerModel final : public Component {
   void instance_end(std::uint32_t i);
 
   // ---- instances ------------------------------------------------------------------------------
-  std::uint32_t new_instance(std::uint16_t type, bool active, bool since_zero = false);
+  std::uint32_t new_instance(std::uint16_t type, bool active, bool since_zero = false, int az = -1);
   void end_instance(std::uint32_t i);
   void bill_instance(const Instance& in, TimePoint now);
 
