@@ -113,6 +113,7 @@ std::uint32_t Cluster::add(std::uint16_t type, TimePoint now, bool active, int a
   in.mem_free = types_[type].mem_mib;
   in.launched = now;
   in.empty_since = now;
+  in.cpu_at = now;
   ++running_;
   if (active) activate(i);
   return i;

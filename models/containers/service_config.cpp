@@ -302,6 +302,11 @@ void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view regio
           "availability_zones",
           fmt::format("{} is not allowed: use 1 to {} Availability Zones", c.availability_zones,
                       kMaxAvailabilityZones));
+  // Standard mode holds CPU at the baseline once the credits are spent, which would slow the
+  // requests on that instance: not modelled yet, so refused rather than priced as unlimited.
+  require(c.cpu_credits == CpuCredits::kUnlimited, "cpu_credits",
+          "standard (CPU held at the baseline once the credit balance is spent) is not modelled "
+          "yet: use unlimited, AWS's default for T3/T4g");
   if (c.managed_scaling.value_or(false)) {
     require(rc.rule("ecs.capacity_providers", as_of) != 0, "managed_scaling",
             fmt::format("capacity providers (managed scaling) arrived on 2019-12-03, after {}: "

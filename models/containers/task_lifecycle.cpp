@@ -287,6 +287,7 @@ void ContainerModel::stop_task(std::uint32_t t, bool spot_end) {
     std::vector<Slot> slots = std::move(k.slots);
     k.slots.clear();
     set_cpu(s, -s.table.cpu_used[n]);
+    set_instance_cpu(t, -s.table.cpu_used[n]);
     for (const auto& sl : slots) {
       if (retry) {
         ++res_.attempts;
