@@ -107,6 +107,7 @@ Usage scale_usage(const Usage& u, double f) {
   for (auto& e : out.ec2) {
     e.instances = scaled(e.instances, f);
     e.instance_s = scaled(e.instance_s, f);
+    e.surplus_credit_vcpu_ms = scaled(e.surplus_credit_vcpu_ms, f);
   }
   return out;
 }

@@ -24,12 +24,19 @@ void ContainerModel::bill_task(const TaskRec& k, TimePoint now) {
 // state (pending is "Not billed", EC2 guide "Instance state changes"): the model includes the
 // pending seconds, a small overstatement kept because slsim has no sourced pending time
 // (docs/models.md, "ECS on EC2").
-void ContainerModel::bill_instance(const Instance& in, TimePoint now) {
+void ContainerModel::bill_instance(Instance& in, TimePoint now) {
   const auto secs = static_cast<std::uint64_t>(
       billable(now - in.launched, granularity_, minimum_).count() / kSecond.count());
   Ec2Usage& u = ec2_usage_[in.type];
   ++u.instances;
   u.instance_s += secs;
+  if (cluster_->type(in.type).baseline_pct > 0) {
+    // Unlimited mode: the surplus still owed when the instance stops (or the run ends) is
+    // charged with what was charged along the way.
+    settle_credits(in, now);
+    const double owed = in.charged_vcpu_us + std::max(0.0, -in.credit_vcpu_us);
+    u.surplus_credit_vcpu_ms += static_cast<std::uint64_t>(std::llround(owed / 1000));
+  }
 }
 
 ContainerResult ContainerModel::finish() {
@@ -63,7 +70,7 @@ ContainerResult ContainerModel::finish() {
   }
   if (cluster_) {
     for (std::uint32_t i = 0; i < cluster_->instances().size(); ++i) {
-      const auto& in = cluster_->instances()[i];
+      auto& in = (*cluster_)[i];
       if (in.state != InstanceState::kTerminated) bill_instance(in, end);
     }
   }

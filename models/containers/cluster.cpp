@@ -15,8 +15,17 @@ constexpr std::uint32_t kScaleInDatapoints = 15;
 constexpr double kLegacyHighPct = 75, kLegacyLowPct = 25;
 constexpr Duration kLegacyCooldown = 300 * kSecond;
 
-Cluster::Cluster(const ClusterConfig& cfg, std::vector<InstanceType> types, bool managed)
-    : cfg_(cfg), types_(std::move(types)), managed_(managed) {}
+Cluster::Cluster(const ClusterConfig& cfg, std::vector<InstanceType> types, bool managed,
+                 double scale_in_max_pct)
+    : cfg_(cfg), types_(std::move(types)), managed_(managed), scale_in_max_pct_(scale_in_max_pct) {
+  largest_ = smallest_ = types_.front();
+  for (const auto& t : types_) {
+    largest_.cpu_units = std::max(largest_.cpu_units, t.cpu_units);
+    largest_.mem_mib = std::max(largest_.mem_mib, t.mem_mib);
+    smallest_.cpu_units = std::min(smallest_.cpu_units, t.cpu_units);
+    smallest_.mem_mib = std::min(smallest_.mem_mib, t.mem_mib);
+  }
+}
 
 std::uint16_t Cluster::type_for(Need need) const {
   for (std::size_t t = 0; t < types_.size(); ++t) {
@@ -27,15 +36,37 @@ std::uint16_t Cluster::type_for(Need need) const {
   return 0;  // validation guarantees a fit
 }
 
-std::uint32_t Cluster::place(Need need) const {
+std::uint32_t Cluster::place(Need need, const AzTasks& az_tasks) const {
+  // ECS task placement strategies (docs/models.md, "ECS on EC2"): service tasks default to
+  // spread on attribute:ecs.availability-zone; binpack on memory when so configured.
+  const bool spread = cfg_.placement == Placement::kSpread;
   std::uint32_t best = UINT32_MAX;
   for (std::uint32_t i = 0; i < instances_.size(); ++i) {
     const auto& in = instances_[i];
     if (in.state != InstanceState::kActive) continue;
     if (in.cpu_free < need.cpu_units || in.mem_free < need.mem_mib) continue;
-    if (best == UINT32_MAX || in.mem_free < instances_[best].mem_free ||
-        (in.mem_free == instances_[best].mem_free && in.cpu_free < instances_[best].cpu_free)) {
+    if (best == UINT32_MAX) {
       best = i;
+      continue;
+    }
+    const auto& b = instances_[best];
+    if (spread && az_tasks[in.az] != az_tasks[b.az]) {
+      if (az_tasks[in.az] < az_tasks[b.az]) best = i;
+      continue;
+    }
+    if (in.mem_free < b.mem_free || (in.mem_free == b.mem_free && in.cpu_free < b.cpu_free)) {
+      best = i;
+    }
+  }
+  return best;
+}
+
+std::uint8_t Cluster::emptiest_az(const AzTasks& az_tasks) const {
+  std::uint8_t best = 0;
+  for (std::uint8_t z = 1; z < cfg_.availability_zones; ++z) {
+    if (az_tasks[z] < az_tasks[best] ||
+        (az_tasks[z] == az_tasks[best] && az_instances_[z] < az_instances_[best])) {
+      best = z;
     }
   }
   return best;
@@ -55,7 +86,7 @@ void Cluster::release(std::uint32_t i, Need need, TimePoint now) {
   if (--in.tasks == 0) in.empty_since = now;
 }
 
-std::uint32_t Cluster::add(std::uint16_t type, TimePoint now, bool active) {
+std::uint32_t Cluster::add(std::uint16_t type, TimePoint now, bool active, int az) {
   std::uint32_t i;
   if (!free_.empty()) {
     i = free_.back();
@@ -69,11 +100,20 @@ std::uint32_t Cluster::add(std::uint16_t type, TimePoint now, bool active) {
   in = Instance{};
   in.generation = gen;
   in.type = type;
+  if (az < 0) {
+    // The Auto Scaling group launches into the AZ with the fewest instances (AZ balance).
+    az = 0;
+    for (std::uint32_t z = 1; z < cfg_.availability_zones; ++z)
+      if (az_instances_[z] < az_instances_[static_cast<std::size_t>(az)]) az = static_cast<int>(z);
+  }
+  in.az = static_cast<std::uint8_t>(az);
+  ++az_instances_[in.az];
   in.state = InstanceState::kLaunching;
   in.cpu_free = types_[type].cpu_units;
   in.mem_free = types_[type].mem_mib;
   in.launched = now;
   in.empty_since = now;
+  in.cpu_at = now;
   ++running_;
   if (active) activate(i);
   return i;
@@ -95,16 +135,29 @@ void Cluster::terminate(std::uint32_t i) {
     active_vcpu_ -= types_[in.type].vcpu;
   }
   --running_;
+  --az_instances_[in.az];
   in.state = InstanceState::kTerminated;
   ++in.generation;
   free_.push_back(i);
 }
 
 std::vector<std::uint32_t> Cluster::empty_instances(std::uint32_t at_most) const {
+  // The Auto Scaling group's default termination policy first keeps its AZs balanced: take
+  // empty instances from the AZ with the most instances, one at a time.
+  AzTasks left = az_instances_;
   std::vector<std::uint32_t> out;
-  for (std::uint32_t i = 0; i < instances_.size() && out.size() < at_most; ++i) {
-    const auto& in = instances_[i];
-    if (in.state == InstanceState::kActive && in.tasks == 0) out.push_back(i);
+  std::vector<bool> taken(instances_.size(), false);
+  while (out.size() < at_most) {
+    std::uint32_t pick = UINT32_MAX;
+    for (std::uint32_t i = 0; i < instances_.size(); ++i) {
+      const auto& in = instances_[i];
+      if (taken[i] || in.state != InstanceState::kActive || in.tasks != 0) continue;
+      if (pick == UINT32_MAX || left[in.az] > left[instances_[pick].az]) pick = i;
+    }
+    if (pick == UINT32_MAX) break;
+    taken[pick] = true;
+    --left[instances_[pick].az];
+    out.push_back(pick);
   }
   return out;
 }
@@ -130,7 +183,14 @@ Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting) {
   }
   std::uint32_t launching = static_cast<std::uint32_t>(room.size());
   std::uint32_t extra = 0;
+  const bool mixed = types_.size() > 1;
   for (const auto& need : waiting) {
+    // Several instance types: a task that fits no smallest instance (per parameter) is left
+    // out; new instances are counted as the largest (per parameter), "the maximum calculated
+    // instance count" (ECS guide, "Amazon ECS managed scaling behavior").
+    if (mixed && (need.cpu_units > smallest_.cpu_units || need.mem_mib > smallest_.mem_mib)) {
+      continue;
+    }
     bool placed = false;
     for (auto& r : room) {
       if (r.cpu_units >= need.cpu_units && r.mem_mib >= need.mem_mib) {
@@ -141,7 +201,7 @@ Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting) {
       }
     }
     if (!placed) {
-      const auto& t = types_[type_for(need)];
+      const auto& t = mixed ? largest_ : types_[type_for(need)];
       room.push_back({t.cpu_units - need.cpu_units, t.mem_mib - need.mem_mib});
       ++extra;
     }
@@ -156,7 +216,15 @@ Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting) {
     d.launch = std::clamp(desired - running_, cfg_.min_scaling_step, cfg_.max_scaling_step);
     d.launch = std::min(d.launch, cfg_.max_instances - running_);
   } else if (desired < running_) {
-    if (++low_run_ >= kScaleInDatapoints) d.terminate = empty_instances(running_ - desired);
+    // Once the low alarm holds, each minute's step removes at most scale_in_max_pct_ of the
+    // group (at least one instance): 5 % before 2022-09-16, 50 % since (rules.csv
+    // ecs.managed_scale_in_max_pct; AWS Containers blog "Faster Scaling-in for Amazon ECS
+    // Cluster Auto Scaling").
+    if (++low_run_ >= kScaleInDatapoints) {
+      const auto bound = std::max<std::uint32_t>(
+          1, static_cast<std::uint32_t>(std::floor(scale_in_max_pct_ / 100 * running_ + 1e-9)));
+      d.terminate = empty_instances(std::min(running_ - desired, bound));
+    }
   } else {
     low_run_ = 0;
   }

@@ -4,10 +4,14 @@
 // scaling on the cluster's reservation alarms).
 //
 // Design notes: an instance registers 1,024 CPU units per vCPU and `registered_memory_pct` of
-// its memory minus `reserved_memory_mb` (ECS_RESERVED_MEMORY). Binpack places a task on the
-// registered instance with the least free memory that still fits it (then the least free CPU):
-// the ECS `binpack` strategy on memory. Tasks that fit nowhere wait (PROVISIONING) in order.
+// its memory minus `reserved_memory_mb` (ECS_RESERVED_MEMORY). Instances are spread over
+// `availability_zones` AZs: a new one goes to the AZ with the fewest (the Auto Scaling group
+// balances its AZs). Spread (the ECS default for services) places a task in the AZ with the
+// fewest tasks of its service among those with an instance that fits it, then binpacks within
+// the AZ; binpack places it on the registered instance with the least free memory that still
+// fits it (then the least free CPU). Tasks that fit nowhere wait (PROVISIONING) in order.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,7 +26,11 @@ struct InstanceType {
   std::uint32_t cpu_units = 0;  // 1,024 per vCPU
   std::uint32_t mem_mib = 0;    // registered memory
   double vcpu = 0;
+  double baseline_pct = 0;  // burstable (T3/T4g): baseline CPU per vCPU, %; 0 = not burstable
 };
+
+/// Tasks of one service per Availability Zone.
+using AzTasks = std::array<std::uint32_t, kMaxAvailabilityZones>;
 
 /// What a task needs on an instance.
 struct Need {
@@ -33,10 +41,15 @@ enum class InstanceState : std::uint8_t { kLaunching, kActive, kDraining, kTermi
 
 struct Instance {
   std::uint16_t type = 0;
+  std::uint8_t az = 0;
   InstanceState state = InstanceState::kTerminated;
   std::uint32_t cpu_free = 0, mem_free = 0, tasks = 0;
   std::uint32_t generation = 0;
   TimePoint launched{}, empty_since{};
+  // Burstable types: vCPUs busy now, since `cpu_at`; the credit balance in vCPU-microseconds
+  // (negative: surplus credits owed) and the surplus already charged.
+  double cpu_now = 0, credit_vcpu_us = 0, charged_vcpu_us = 0;
+  TimePoint cpu_at{};
   std::vector<std::uint32_t> images;  // services whose image this host has pulled
   bool has_image(std::uint32_t service) const {
     for (auto s : images)
@@ -47,17 +60,23 @@ struct Instance {
 
 class Cluster {
  public:
-  Cluster(const ClusterConfig& cfg, std::vector<InstanceType> types, bool managed);
+  /// `scale_in_max_pct`: the largest share of the group one managed scale-in step removes.
+  Cluster(const ClusterConfig& cfg, std::vector<InstanceType> types, bool managed,
+          double scale_in_max_pct);
 
   /// The first instance type (in the configured order) a task with `need` fits on.
   std::uint16_t type_for(Need need) const;
-  /// Binpack: the registered instance with the least free memory (then CPU) that fits `need`,
-  /// or UINT32_MAX.
-  std::uint32_t place(Need need) const;
+  /// The registered instance a task with `need` goes to, or UINT32_MAX: with spread placement
+  /// in the AZ with the fewest of `az_tasks` (its service's tasks per AZ) that has room, else
+  /// anywhere; within that, the least free memory (then CPU) that fits: binpack.
+  std::uint32_t place(Need need, const AzTasks& az_tasks) const;
+  /// The AZ with the fewest of `az_tasks` (ties: the one with the fewest instances).
+  std::uint8_t emptiest_az(const AzTasks& az_tasks) const;
   void reserve(std::uint32_t i, Need need);
   void release(std::uint32_t i, Need need, TimePoint now);
-  /// A new instance (launching, or active at once when `active`); returns its index.
-  std::uint32_t add(std::uint16_t type, TimePoint now, bool active);
+  /// A new instance (launching, or active at once when `active`) in `az` (default: the AZ with
+  /// the fewest instances); returns its index.
+  std::uint32_t add(std::uint16_t type, TimePoint now, bool active, int az = -1);
   void activate(std::uint32_t i);
   void terminate(std::uint32_t i);
 
@@ -87,6 +106,9 @@ class Cluster {
   const ClusterConfig& cfg_;
   std::vector<InstanceType> types_;
   bool managed_;
+  double scale_in_max_pct_;
+  InstanceType largest_, smallest_;  // per parameter over the types (managed scale-out)
+  AzTasks az_instances_{};           // instances per AZ (not terminated)
   std::vector<Instance> instances_;
   std::vector<std::uint32_t> free_;
   std::uint32_t running_ = 0, active_ = 0;

@@ -44,15 +44,18 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
       it.name = t;
       it.vcpu = shape.vcpu;
       it.cpu_units = static_cast<std::uint32_t>(std::llround(shape.vcpu * 1024));
+      it.baseline_pct = rc_.rule_or("ec2.baseline_pct." + t, o_.as_of, 0);
       it.mem_mib = static_cast<std::uint32_t>(
           std::floor(shape.memory_gib * 1024 * o_.cluster.registered_memory_pct / 100) -
           o_.cluster.reserved_memory_mb);
       types.push_back(it);
-      ec2_usage_.push_back(Ec2Usage{t, o_.cluster.spot, 0, 0});
+      ec2_usage_.push_back(Ec2Usage{t, o_.cluster.spot, 0, 0, 0});
     }
     const bool managed =
         o_.cluster.managed_scaling.value_or(rc_.rule("ecs.capacity_providers", o_.as_of) != 0);
-    cluster_ = std::make_unique<Cluster>(o_.cluster, std::move(types), managed);
+    cluster_ =
+        std::make_unique<Cluster>(o_.cluster, std::move(types), managed,
+                                  rc_.rule_or("ecs.managed_scale_in_max_pct", o_.as_of, 100));
     if (o_.cluster.instances > 0 || o_.cluster.min_instances > 0) {
       const auto n = std::max(o_.cluster.instances, o_.cluster.min_instances);
       for (std::uint32_t i = 0; i < n; ++i)
@@ -293,6 +296,7 @@ void ContainerModel::admit(std::uint32_t r, std::uint32_t t) {
   k.slots.push_back({k.v + static_cast<double>(q.solo.count()), r});
   s.lb.set_load(k.lb_pos, n + 1);
   set_cpu(s, s.table.cpu_used[n + 1] - s.table.cpu_used[n]);
+  set_instance_cpu(t, s.table.cpu_used[n + 1] - s.table.cpu_used[n]);
 }
 
 void ContainerModel::reschedule(std::uint32_t t) {
@@ -335,6 +339,7 @@ void ContainerModel::on_done(std::uint32_t t) {
   }
   const auto n = k.n();
   set_cpu(s, s.table.cpu_used[n] - s.table.cpu_used[before]);
+  set_instance_cpu(t, s.table.cpu_used[n] - s.table.cpu_used[before]);
   if (k.state == TaskState::kInService) {
     s.lb.set_load(k.lb_pos, n);
     serve_queue(t);
@@ -433,6 +438,35 @@ void ContainerModel::set_cpu(Service& s, double delta) {
   touch(s);
   s.cpu_now += delta;
   cpu_.add(sim_.now(), delta);
+}
+
+void ContainerModel::set_instance_cpu(std::uint32_t t, double delta) {
+  if (fargate_ || delta == 0) return;
+  const auto i = tasks_[t].instance;
+  if (i == UINT32_MAX) return;
+  auto& in = (*cluster_)[i];
+  if (cluster_->type(in.type).baseline_pct <= 0) return;
+  settle_credits(in, sim_.now());
+  in.cpu_now = std::max(0.0, in.cpu_now + delta);
+}
+
+void ContainerModel::settle_credits(Instance& in, TimePoint now) {
+  // Burstable performance instances (docs/models.md, "ECS on EC2"): credits are earned at the
+  // baseline (baseline_pct of each vCPU) and spent by the CPU in use; at most 24 hours of
+  // earnings accrue. Unlimited mode spends past zero; surplus credits are paid back by later
+  // earnings, and those beyond 24 hours of earnings are charged at once.
+  const auto& ty = cluster_->type(in.type);
+  const double dt = static_cast<double>((now - in.cpu_at).count());
+  in.cpu_at = now;
+  if (dt <= 0) return;
+  const double earn = ty.baseline_pct / 100 * ty.vcpu;  // vCPUs
+  const double cap = earn * static_cast<double>((24 * kHour).count());
+  in.credit_vcpu_us += (earn - in.cpu_now) * dt;
+  if (in.credit_vcpu_us > cap) in.credit_vcpu_us = cap;
+  if (in.credit_vcpu_us < -cap) {
+    in.charged_vcpu_us += -cap - in.credit_vcpu_us;
+    in.credit_vcpu_us = -cap;
+  }
 }
 
 void ContainerModel::set_reserved(Service& s, double delta) {

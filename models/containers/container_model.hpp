@@ -142,6 +142,7 @@ struct Service {
   std::uint64_t messages = 0;
   /// Only queue work so far: no load balancer, no health checks, no request metric.
   bool consumer_only() const { return messages_seen && !http_seen; }
+  AzTasks az_tasks{};               // EC2: tasks placed per Availability Zone (for spread)
 };
 
 class ContainerModel final : public Component {
@@ -216,6 +217,12 @@ class ContainerModel final : public Component {
   // ---- metrics ------------------------------------------------------------------------------
   void touch(Service& s);
   void set_cpu(Service& s, double delta);
+  /// EC2: task `t`'s instance has `delta` more vCPUs busy (burstable types keep credits).
+  void set_instance_cpu(std::uint32_t t, double delta);
+  /// Burstable instance `in`: its credit balance brought to now (earned at the baseline, spent
+  /// at `cpu_now`, at most 24 hours of earnings banked or, unlimited, owed; beyond that the
+  /// surplus is charged at once).
+  void settle_credits(Instance& in, TimePoint now);
   void set_reserved(Service& s, double delta);
 
   // ---- task life cycle ----------------------------------------------------------------------
@@ -259,9 +266,9 @@ class ContainerModel final : public Component {
   void instance_end(std::uint32_t i);
 
   // ---- instances ------------------------------------------------------------------------------
-  std::uint32_t new_instance(std::uint16_t type, bool active, bool since_zero = false);
+  std::uint32_t new_instance(std::uint16_t type, bool active, bool since_zero = false, int az = -1);
   void end_instance(std::uint32_t i);
-  void bill_instance(const Instance& in, TimePoint now);
+  void bill_instance(Instance& in, TimePoint now);
 
   // ---- the one-minute tick ------------------------------------------------------------------
   void schedule_tick(TimePoint at);

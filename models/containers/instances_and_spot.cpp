@@ -75,10 +75,11 @@ void ContainerModel::instance_end(std::uint32_t i) {
   if (o_.cluster.instances > 0) new_instance(0, false);  // the group keeps its size
 }
 
-std::uint32_t ContainerModel::new_instance(std::uint16_t type, bool active, bool since_zero) {
+std::uint32_t ContainerModel::new_instance(std::uint16_t type, bool active, bool since_zero,
+                                           int az) {
   const TimePoint now = sim_.now();
   const TimePoint launched = since_zero ? TimePoint{} : now;
-  const auto i = cluster_->add(type, launched, active);
+  const auto i = cluster_->add(type, launched, active, az);
   ++instances_launched_;
   if (since_zero) {
     hosts_.add_since(TimePoint{}, now, 1);

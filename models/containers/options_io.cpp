@@ -133,6 +133,9 @@ const std::vector<std::string>& container_cluster_keys() {
                                              "reserved_memory_mb",
                                              "registered_memory_pct",
                                              "managed_scaling",
+                                             "placement",
+                                             "availability_zones",
+                                             "cpu_credits",
                                              "spot",
                                              "spot_interruption_pct",
                                              "spot_in_flight"};
@@ -177,6 +180,12 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
       c.registered_memory_pct = number(k, v);
     } else if (k == "managed_scaling") {
       c.managed_scaling = boolean(k, v);
+    } else if (k == "placement") {
+      c.placement = parse_placement(trim(v));
+    } else if (k == "availability_zones") {
+      c.availability_zones = whole(k, v);
+    } else if (k == "cpu_credits") {
+      c.cpu_credits = parse_cpu_credits(trim(v));
     } else if (k == "spot") {
       c.spot = boolean(k, v);
     } else if (k == "spot_interruption_pct") {

@@ -30,6 +30,32 @@ SpotInFlight parse_spot_in_flight(std::string_view s) {
   throw ConfigError("spot_in_flight", fmt::format("'{}' is not allowed: use retry or fail", s));
 }
 
+std::string_view to_string(Placement p) {
+  return p == Placement::kSpread ? "spread" : "binpack";
+}
+
+Placement parse_placement(std::string_view s) {
+  if (s == "spread") return Placement::kSpread;
+  if (s == "binpack") return Placement::kBinpack;
+  throw ConfigError("placement",
+                    fmt::format("'{}' is not allowed: use spread (across Availability Zones, "
+                                "the ECS default for services) or binpack (on memory)",
+                                s));
+}
+
+std::string_view to_string(CpuCredits c) {
+  return c == CpuCredits::kUnlimited ? "unlimited" : "standard";
+}
+
+CpuCredits parse_cpu_credits(std::string_view s) {
+  if (s == "unlimited") return CpuCredits::kUnlimited;
+  if (s == "standard") return CpuCredits::kStandard;
+  throw ConfigError("cpu_credits",
+                    fmt::format("'{}' is not allowed: use unlimited (the T3/T4g default) or "
+                                "standard",
+                                s));
+}
+
 namespace {
 
 std::string num(double v) {
@@ -274,6 +300,15 @@ void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view regio
           fmt::format("{} is not allowed: use 0 to 65536 MiB", c.reserved_memory_mb));
   finite_range(c.registered_memory_pct, 50, 100, "registered_memory_pct", "%");
   finite_range(c.spot_interruption_pct, 0, 100, "spot_interruption_pct", "%");
+  require(c.availability_zones >= 1 && c.availability_zones <= kMaxAvailabilityZones,
+          "availability_zones",
+          fmt::format("{} is not allowed: use 1 to {} Availability Zones", c.availability_zones,
+                      kMaxAvailabilityZones));
+  // Standard mode holds CPU at the baseline once the credits are spent, which would slow the
+  // requests on that instance: not modelled yet, so refused rather than priced as unlimited.
+  require(c.cpu_credits == CpuCredits::kUnlimited, "cpu_credits",
+          "standard (CPU held at the baseline once the credit balance is spent) is not modelled "
+          "yet: use unlimited, AWS's default for T3/T4g");
   if (c.managed_scaling.value_or(false)) {
     require(rc.rule("ecs.capacity_providers", as_of) != 0, "managed_scaling",
             fmt::format("capacity providers (managed scaling) arrived on 2019-12-03, after {}: "

@@ -40,13 +40,24 @@ void ContainerModel::deploy_task(std::uint32_t si) {
   TaskRec& k = tasks_[t];
   const TimePoint now = sim_.now();
   if (!fargate_) {
-    auto i = cluster_->place(s.need);
+    auto i = cluster_->place(s.need, s.az_tasks);
+    // A new instance is back-dated to time 0: the group must have had room for it all along,
+    // not only now (it may have been at its maximum before instances were scaled in or
+    // reclaimed; hosts_.max counts back-dated instances too).
+    const bool can_add = cluster_->running() < o_.cluster.max_instances &&
+                         o_.cluster.instances == 0 && hosts_.max + 1 <= o_.cluster.max_instances;
+    // Spread: a task deployed with the service goes to the AZ with the fewest of its tasks,
+    // on a new instance there when none in that AZ has room (3 tasks: 3 AZs, 3 instances).
+    int az = -1;
+    if (o_.cluster.placement == Placement::kSpread) {
+      az = cluster_->emptiest_az(s.az_tasks);
+      if (i != UINT32_MAX && can_add &&
+          s.az_tasks[(*cluster_)[i].az] > s.az_tasks[static_cast<std::size_t>(az)]) {
+        i = UINT32_MAX;
+      }
+    }
     if (i == UINT32_MAX) {
-      // A new instance is back-dated to time 0: the group must have had room for it all along,
-      // not only now (it may have been at its maximum before instances were scaled in or
-      // reclaimed; hosts_.max counts back-dated instances too).
-      if (cluster_->running() >= o_.cluster.max_instances || o_.cluster.instances > 0 ||
-          hosts_.max + 1 > o_.cluster.max_instances) {
+      if (!can_add) {
         note(
             fmt::format("service {}: the cluster has no room for an initial task; it waits "
                         "for capacity",
@@ -55,9 +66,10 @@ void ContainerModel::deploy_task(std::uint32_t si) {
         unplaced_.push_back(t);
         return;
       }
-      i = new_instance(cluster_->type_for(s.need), true, /*since_zero=*/true);
+      i = new_instance(cluster_->type_for(s.need), true, /*since_zero=*/true, az);
     }
     cluster_->reserve(i, s.need);
+    ++s.az_tasks[(*cluster_)[i].az];
     k.instance = i;
     auto& in = (*cluster_)[i];
     if (!in.has_image(si)) in.images.push_back(si);
@@ -168,7 +180,7 @@ void ContainerModel::try_place() {
       continue;
     }
     const Service& s = svcs_[k.service];
-    const auto in = cluster_->place(s.need);
+    const auto in = cluster_->place(s.need, s.az_tasks);
     if (in == UINT32_MAX) {
       ++i;
       continue;
@@ -176,6 +188,7 @@ void ContainerModel::try_place() {
     unplaced_.erase(unplaced_.begin() + static_cast<std::ptrdiff_t>(i));
     k.queued = false;
     cluster_->reserve(in, s.need);
+    ++svcs_[k.service].az_tasks[(*cluster_)[in].az];
     k.instance = in;
     start_task(t);
   }
@@ -282,6 +295,7 @@ void ContainerModel::stop_task(std::uint32_t t, bool spot_end) {
     std::vector<Slot> slots = std::move(k.slots);
     k.slots.clear();
     set_cpu(s, -s.table.cpu_used[n]);
+    set_instance_cpu(t, -s.table.cpu_used[n]);
     for (const auto& sl : slots) {
       if (reqs_[sl.request].msg.message) {
         abandon_run(sl.request);  // not deleted: back after its visibility timeout
@@ -303,6 +317,7 @@ void ContainerModel::stop_task(std::uint32_t t, bool spot_end) {
     bill_task(k, now);
     if (!fargate_ && k.instance != UINT32_MAX) {
       cluster_->release(k.instance, s.need, now);
+      --s.az_tasks[(*cluster_)[k.instance].az];
     }
   }
   k.state = TaskState::kStopped;

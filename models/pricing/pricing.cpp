@@ -572,6 +572,14 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
       add("ec2", fmt::format("EC2 Spot discount on {} ({}%)", u.instance_type, fmt_num(pct)), 0, "",
           -percent_of(billed(z), pct));
     }
+    if (u.surplus_credit_vcpu_ms > 0) {
+      // T3/T4g Unlimited: surplus CPU credits per vCPU-hour (rates.csv ec2,cpu_credit).
+      const auto p =
+          apply_tiers(rates_, "ec2", "cpu_credit", to_string(inst->shape.arch), o.region, o.as_of,
+                      u.surplus_credit_vcpu_ms, 0, 3'600'000, "EC2 surplus CPU credits");
+      add("ec2", fmt::format("EC2 {} surplus CPU credits (unlimited)", u.instance_type), p.quantity,
+          "vCPU-hours", p.zepto);
+    }
   }
 
   // Discounts a user really has (Savings Plans, enterprise agreements), per platform.
@@ -601,7 +609,7 @@ Bill RateCard::price_monthly(const Usage& usage, double span_s, const PricingOpt
       *q = scaled(*q, num, den);
   }
   for (auto& u : m.ec2) {
-    for (auto* q : {&u.instances, &u.instance_s})
+    for (auto* q : {&u.instances, &u.instance_s, &u.surplus_credit_vcpu_ms})
       *q = scaled(*q, num, den);
   }
   PricingOptions month = o;

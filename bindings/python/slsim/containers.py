@@ -156,8 +156,11 @@ class Ecs(_ContainerPlatform):
     "ECS on EC2"): instance_type (a name or a list, in preference), instances (a fixed cluster)
     or min_instances/max_instances with target_capacity_pct, instance_warmup_s,
     min_scaling_step, max_scaling_step, instance_launch_s, managed_scaling (default: capacity
-    providers from December 2019), reserved_memory_mb, registered_memory_pct, and EC2 Spot:
-    spot, spot_interruption_pct, spot_in_flight.
+    providers from December 2019), reserved_memory_mb, registered_memory_pct, placement
+    ("spread" across Availability Zones, ECS's default for services, or "binpack"),
+    availability_zones (default 3), cpu_credits (burstable T3/T4g types: "unlimited", AWS's
+    default, bills surplus CPU credits), and EC2 Spot: spot, spot_interruption_pct,
+    spot_in_flight.
     """
 
     _LAUNCH = "ecs"

@@ -182,6 +182,7 @@ TEST_CASE("Containers: binpack on EC2 needs the instances counted by hand", "[co
   EcsOptions o;
   o.as_of = kAsOf;
   o.cluster.instance_types = {"m5.large"};
+  o.cluster.placement = Placement::kBinpack;
   auto svc = [&](const char* name, std::uint32_t n, double vcpu, double mem) {
     ServiceConfig s;
     s.functions = {name};

@@ -40,6 +40,27 @@ std::string_view to_string(SpotInFlight s);
 /// "retry" or "fail"; throws ConfigError("spot_in_flight", ...) otherwise.
 SpotInFlight parse_spot_in_flight(std::string_view s);
 
+/// The most Availability Zones a cluster may span (us-east-1 has six).
+inline constexpr std::uint32_t kMaxAvailabilityZones = 6;
+
+/// How ECS places a service's tasks on the cluster's instances.
+enum class Placement : std::uint8_t {
+  kSpread,   ///< spread across Availability Zones (ECS's default for service tasks)
+  kBinpack,  ///< binpack on memory: the fewest instances
+};
+std::string_view to_string(Placement p);
+/// "spread" or "binpack"; throws ConfigError("placement", ...) otherwise.
+Placement parse_placement(std::string_view s);
+
+/// The CPU credit option of burstable (T3, T4g) instances.
+enum class CpuCredits : std::uint8_t {
+  kUnlimited,  ///< bursts past the credit balance; surplus credits are billed (T3/T4g default)
+  kStandard,   ///< CPU is held at the baseline once the credit balance is spent
+};
+std::string_view to_string(CpuCredits c);
+/// "unlimited" or "standard"; throws ConfigError("cpu_credits", ...) otherwise.
+CpuCredits parse_cpu_credits(std::string_view s);
+
 /// One step of a step-scaling policy on the service's average CPU utilisation: when the
 /// minute's CPU % is in [lower_pct, upper_pct), the desired count changes by `change` tasks.
 struct StepAdjustment {
@@ -133,10 +154,13 @@ struct ClusterConfig {
   double target_capacity_pct = 100;  ///< managed scaling target (ECS default 100)
   double instance_warmup_s = 300;    ///< ECS default
   std::uint32_t min_scaling_step = 1, max_scaling_step = 10'000;  ///< ECS defaults
-  std::optional<Distribution> instance_launch_s;  ///< launch, boot and agent registration
-  std::uint32_t reserved_memory_mb = 0;           ///< ECS_RESERVED_MEMORY (agent default 0)
-  double registered_memory_pct = 97.5;            ///< memory the agent registers, % of nominal
-  std::optional<bool> managed_scaling;            ///< unset: capacity providers when as_of allows
+  std::optional<Distribution> instance_launch_s;    ///< launch, boot and agent registration
+  std::uint32_t reserved_memory_mb = 0;             ///< ECS_RESERVED_MEMORY (agent default 0)
+  double registered_memory_pct = 97.5;              ///< memory the agent registers, % of nominal
+  std::optional<bool> managed_scaling;              ///< unset: capacity providers when as_of allows
+  Placement placement = Placement::kSpread;         ///< every service's task placement strategy
+  std::uint32_t availability_zones = 3;             ///< AZs the Auto Scaling group balances over
+  CpuCredits cpu_credits = CpuCredits::kUnlimited;  ///< burstable instance types only
   bool spot = false;
   double spot_interruption_pct = 5;  ///< % of Spot capacity reclaimed per month
   SpotInFlight spot_in_flight = SpotInFlight::kRetry;

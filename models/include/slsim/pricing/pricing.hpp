@@ -60,6 +60,9 @@ struct Ec2Usage {
   bool spot = false;
   std::uint64_t instances = 0;
   std::uint64_t instance_s = 0;  ///< billed instance-seconds
+  /// Burstable types in unlimited mode: surplus CPU credits charged, vCPU-milliseconds
+  /// (one CPU credit = one vCPU for a minute = 60,000).
+  std::uint64_t surplus_credit_vcpu_ms = 0;
 };
 
 struct Usage {
