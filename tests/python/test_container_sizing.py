@@ -12,6 +12,11 @@ import slsim
 CLI = os.environ.get("SLSIM_CLI", "build/bin/slsim")
 
 
+def mean(figure):
+    """A figure of the report's JSON: a number with one replication, {mean, ...} with more."""
+    return figure["mean"] if isinstance(figure, dict) else figure
+
+
 def run(*args):
     return subprocess.run([CLI, *args], capture_output=True, text=True, check=True)
 
@@ -27,14 +32,14 @@ def test_bare_trace_report_meets_the_objectives_on_containers(tmp_path, rate):
         p = plats[name]
         assert "sized from the trace" in p["label"]
         f = p["figures"]
-        assert f["p99_ms"]["mean"] <= 2500
-        assert f["error_rate"]["mean"] < 0.01
+        assert mean(f["p99_ms"]) <= 2500
+        assert mean(f["error_rate"]) < 0.01
     # The recommendation is the cheapest platform that qualifies.
     won = out["recommendation"]["platform"]
     assert won in ("lambda", "ecs", "fargate")
-    monthly = {n: p["figures"]["monthly_usd"]["mean"] for n, p in plats.items()
-               if "impossible" not in p and p["figures"]["error_rate"]["mean"] < 0.01
-               and p["figures"]["p99_ms"]["mean"] <= 2500}
+    monthly = {n: mean(p["figures"]["monthly_usd"]) for n, p in plats.items()
+               if "impossible" not in p and mean(p["figures"]["error_rate"]) < 0.01
+               and mean(p["figures"]["p99_ms"]) <= 2500}
     assert monthly[won] == min(monthly.values())
 
 
