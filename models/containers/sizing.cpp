@@ -99,7 +99,9 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
   const bool other_policy =
       s.target_requests_per_task > 0 || !s.step_scaling.empty() || !s.schedule.empty();
   const bool auto_target = !fixed && !s.target_cpu_pct && !other_policy;
-  const double target = s.target_cpu_pct.value_or(kAutoTargetCpuPct);
+  // The CPU target the sizing aims at: the user's, else the automatic one (also when the user
+  // tracks no CPU: a task's slots are then sized as for the automatic target).
+  const double target = s.target_cpu_pct.value_or(0) > 0 ? *s.target_cpu_pct : kAutoTargetCpuPct;
   // Concurrency: the fewest request slots with which a saturated task reads well above the CPU
   // target (one slot at cpu_bound_fraction 0.5 reads 50%: target tracking would never see it).
   bool cpu_metric = true;

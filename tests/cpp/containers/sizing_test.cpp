@@ -108,6 +108,13 @@ TEST_CASE("Sizing: auto settings are chosen, the user's win", "[containers][sizi
   CHECK(t.concurrency == 3);
   CHECK(*t.max_tasks == 7);
   CHECK(*t.min_tasks <= 7);
+
+  // No CPU target (explicitly 0): the request slots are still sized to show saturation.
+  FargateOptions n = o;
+  set_container_option(n, n.defaults, "target_cpu_pct", "0");
+  const auto& v = size_containers(n, p).services.at("api");
+  CHECK(v.target_cpu_pct == 0);
+  CHECK(v.concurrency == s.concurrency);
 }
 
 TEST_CASE("Sizing: warnings for settings that cannot scale", "[containers][sizing]") {
@@ -144,8 +151,7 @@ TEST_CASE("Sizing: 'auto' and 0 from text", "[containers][sizing]") {
   set_container_option(o, o.defaults, "vcpu", "1");
   set_container_option(o, o.defaults, "vcpu", "auto");
   CHECK(o.defaults.vcpu == 0);
-  CHECK_THROWS_WITH(set_container_option(o, o.defaults, "vcpu", "0"),
-                    Catch::Contains("auto"));
+  CHECK_THROWS_WITH(set_container_option(o, o.defaults, "vcpu", "0"), Catch::Contains("auto"));
   CHECK_THROWS_WITH(set_container_option(o, o.defaults, "queue_size", "auto"),
                     Catch::Contains("not allowed"));
 }
