@@ -53,3 +53,14 @@ def test_simulate_prints_the_sizing_and_python_defaults_are_sized(tmp_path):
     assert any("sized from the trace" in n for n in r.notes)
     inv = r.summary()["invocations"]
     assert inv["refused"] + inv["timed_out"] + inv["failed"] < 0.01 * inv["arrived"]
+
+
+def test_python_compare_default_container_objects_are_sized(tmp_path):
+    trace = tmp_path / "api.csv"
+    run("generate", "--rate-per-s", "100", "--duration-s", "300", "--duration-ms", "200",
+        "-o", str(trace))
+    c = slsim.compare(slsim.Workload.from_csv(str(trace)),
+                      [slsim.Lambda(), slsim.Fargate(), slsim.Ecs()])
+    labels = list(c.to_pandas()["label"])
+    assert sum("sized from the trace" in label for label in labels) == 2
+    assert c.recommendation in ("fargate", "ecs")  # Lambda costs more at 100 req/s
