@@ -5,6 +5,7 @@
 /// Design notes: `profile_workload` streams the source once in O(functions) memory. Rates are
 /// counted per wall-clock minute of the trace (minute k holds arrivals in [60k, 60k + 60) s).
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,9 +24,14 @@ struct FunctionProfile {
   double mean_work_s = 0;             ///< mean duration as measured (Invocation::work), s
   std::uint32_t memory_mb = 0;        ///< largest memory of its invocations (0: none stated)
 
-  /// Mean arrival rate over its active period (at least one minute), per second.
+  /// Mean arrival rate over its active period (first to last arrival, at least one second),
+  /// per second.
   double mean_rate_per_s() const;
-  double peak_rate_per_s() const { return static_cast<double>(peak_per_minute) / 60.0; }
+  /// The busiest minute's rate, per second (at least the mean rate: a trace shorter than a
+  /// minute has its whole count in one minute).
+  double peak_rate_per_s() const {
+    return std::max(static_cast<double>(peak_per_minute) / 60.0, mean_rate_per_s());
+  }
   double first_rate_per_s() const { return static_cast<double>(first_minute) / 60.0; }
 };
 
