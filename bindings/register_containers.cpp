@@ -119,8 +119,8 @@ void register_containers(pybind11::module_& m) {
             build(launch, settings, services, as_of, region, seed, discount_pct, timeline);
         const SourceFactory open = workload_opener(workload);
         ::py::gil_scoped_release release;
-        auto src = open();
-        return simulate_containers(*src, o);
+        // Services left auto are sized from one pass over the workload.
+        return simulate_containers(WorkloadOpener([&] { return open(); }), o);
       },
       ::py::arg("workload"), ::py::arg("launch"), ::py::arg("settings"), ::py::arg("services"),
       ::py::arg("as_of"), ::py::arg("region"), ::py::arg("seed"), ::py::arg("discount_pct"),

@@ -186,8 +186,9 @@ void run_container_simulation(const std::string& platform, const Scenario& s,
       throw UsageError(names_error_in_file(e, s.file, platform));
     }
   }
-  auto wl = with_progress(open());
-  const ContainerResult r = simulate_containers(*wl, o);
+  // Services left auto are sized from one pass over the workload; the notes say how.
+  const ContainerResult r =
+      simulate_containers(WorkloadOpener([&] { return with_progress(open()); }), o);
   const auto f = parse_format(format);
   write_result(output, [&](std::ostream& os) {
     if (f == Format::kJson) {

@@ -357,10 +357,23 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
   return rec;
 }
 
-Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRunner>& platforms,
+Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRunner>& given,
                    const CompareOptions& options, const RateCard& rates) {
   validate_compare_options(options);
   rates.check_as_of(options.as_of);
+  // Runners that size themselves from the workload (container services left auto) get one
+  // pass over it first, shared by all of them.
+  std::vector<PlatformRunner> prepared;
+  const bool any_prepare =
+      std::any_of(given.begin(), given.end(), [](const PlatformRunner& p) { return !!p.prepare; });
+  if (any_prepare) {
+    auto pass = workload(options.seed, 1.0);
+    const WorkloadProfile profile = profile_workload(*pass);
+    prepared.reserve(given.size());
+    for (const auto& p : given)
+      prepared.push_back(p.prepare ? p.prepare(profile) : p);
+  }
+  const std::vector<PlatformRunner>& platforms = any_prepare ? prepared : given;
   Comparison c;
   c.options = options;
   c.options.progress = nullptr;

@@ -7,6 +7,7 @@
 #include "slsim/batch/batch.hpp"
 #include "slsim/compare/compare.hpp"
 #include "slsim/containers/containers.hpp"
+#include "slsim/containers/sizing.hpp"
 #include "slsim/platform/config_error.hpp"
 
 namespace slsim {
@@ -72,17 +73,23 @@ PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates) {
 
 namespace {
 
-PlatformRunner container_runner(const ContainerOptions& options, const RateCard& rates) {
+PlatformRunner container_runner(const ContainerOptions& options, const RateCard& rates,
+                                bool sized = false) {
   PlatformRunner r;
   const bool ec2 = options.launch_type == LaunchType::kEc2;
   r.name = ec2 ? "ecs" : "fargate";
-  const auto& d = options.defaults;
-  r.label = ec2 ? fmt::format("ECS on EC2 ({}), tasks of {:g} vCPU / {:g} GB",
-                              options.cluster.instance_types.empty()
-                                  ? std::string("?")
-                                  : options.cluster.instance_types.front(),
-                              d.vcpu, d.memory_gb)
-                : fmt::format("Fargate, tasks of {:g} vCPU / {:g} GB", d.vcpu, d.memory_gb);
+  const std::string platform =
+      ec2 ? fmt::format("ECS on EC2 ({})", options.cluster.instance_types.empty()
+                                               ? std::string("?")
+                                               : options.cluster.instance_types.front())
+          : std::string("Fargate");
+  const bool auto_sized = needs_sizing(options);
+  // The configuration line of the report: the sizing the runs use (chosen from the trace for
+  // settings left auto, docs/models.md "Sizing a service the user did not size").
+  r.label = auto_sized ? platform + ", services sized from the trace"
+            : sized
+                ? fmt::format("{}, {} (sized from the trace)", platform, describe_sizing(options))
+                : fmt::format("{}, {}", platform, describe_sizing(options));
   r.front_door = FrontDoorSide::kService;
   if (options.discount_pct != 0) r.discount_pct[ec2 ? "ec2" : "fargate"] = options.discount_pct;
   if (!ec2) {
@@ -90,6 +97,7 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
     // comparison says so and goes on with the other platforms (issue 10); `slsim simulate`
     // refuses the same setting as a configuration error.
     auto size_problem = [&](const ServiceConfig& s, const std::string& where) -> std::string {
+      if (s.vcpu == 0 || s.memory_gb == 0) return "";  // auto: sized to a valid size
       try {
         validate_fargate_size(rates, s.vcpu, s.memory_gb, options.as_of);
       } catch (const PricingError& e) {
@@ -97,7 +105,7 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
       }
       return "";
     };
-    std::string problem = size_problem(d, "");
+    std::string problem = size_problem(options.defaults, "");
     for (const auto& [name, s] : options.services) {
       if (problem.empty()) problem = size_problem(s, fmt::format("service '{}': ", name));
     }
@@ -110,6 +118,11 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
   }
   validate_containers(options, rates);  // a bad setting is an error, before anything runs
   const RateCard* rc = &rates;
+  if (auto_sized) {
+    r.prepare = [options, rc](const WorkloadProfile& profile) {
+      return container_runner(size_containers(options, profile, *rc), *rc, true);
+    };
+  }
   r.run = [options, rc](WorkloadSource& w, std::uint64_t seed) -> PlatformResult {
     ContainerOptions o = options;
     o.seed = seed;

@@ -14,12 +14,12 @@ constexpr double kLowFraction = 0.9;
 
 Autoscaler::Autoscaler(const ServiceConfig& cfg)
     : cfg_(cfg),
-      min_(cfg.tasks > 0 ? cfg.tasks : cfg.min_tasks),
-      max_(cfg.tasks > 0 ? cfg.tasks : cfg.max_tasks) {}
+      min_(cfg.tasks > 0 ? cfg.tasks : cfg.min_tasks.value_or(1)),
+      max_(cfg.tasks > 0 ? cfg.tasks : std::max(min_, cfg.max_tasks.value_or(min_))) {}
 
 std::uint32_t Autoscaler::initial_desired() const {
   if (cfg_.tasks > 0) return cfg_.tasks;
-  return cfg_.initial_tasks > 0 ? cfg_.initial_tasks : cfg_.min_tasks;
+  return cfg_.initial_tasks > 0 ? cfg_.initial_tasks : min_;
 }
 
 std::uint32_t Autoscaler::clamp(std::int64_t n) const {
@@ -50,7 +50,7 @@ std::uint32_t Autoscaler::evaluate(const Datapoint& d, std::uint32_t desired) {
   const auto propose = [&](std::optional<std::uint32_t> p) {
     if (p) proposed = proposed ? std::max(*proposed, *p) : *p;
   };
-  if (cfg_.target_cpu_pct > 0 || cfg_.target_requests_per_task > 0)
+  if (cfg_.target_cpu_pct.value_or(0) > 0 || cfg_.target_requests_per_task > 0)
     propose(tracking(d, now_desired));
   if (!cfg_.step_scaling.empty()) propose(stepping(d, now_desired));
   if (d.backlog) propose(backlog_.evaluate(*d.backlog, now_desired, min_, max_));
@@ -67,8 +67,8 @@ std::uint32_t Autoscaler::evaluate(const Datapoint& d, std::uint32_t desired) {
 }
 
 std::optional<std::uint32_t> Autoscaler::tracking(const Datapoint& d, std::uint32_t desired) {
-  const bool cpu = cfg_.target_cpu_pct > 0;
-  const double target = cpu ? cfg_.target_cpu_pct : cfg_.target_requests_per_task;
+  const bool cpu = cfg_.target_cpu_pct.value_or(0) > 0;
+  const double target = cpu ? *cfg_.target_cpu_pct : cfg_.target_requests_per_task;
   if (cpu && !d.has_cpu) return std::nullopt;  // missing data: the alarms do not move
   // No load balancer (a queue consumer): no request metric.
   if (!cpu && !d.has_requests) return std::nullopt;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "slsim/containers/sizing.hpp"
+
 namespace slsim::containers {
 
 ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const ContainerOptions& o,
@@ -62,7 +64,13 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
         new_instance(0, !o_.defaults.start_from_zero);
     }
   }
+  if (o_.services.empty()) {  // else the named services' warnings say it
+    for (const auto& w : service_warnings("", o_.defaults))
+      note(w);
+  }
   for (const auto& [name, cfg] : o_.services) {
+    for (const auto& w : service_warnings(name, cfg))
+      note(w);
     const auto s = add_service(name, cfg);
     for (const auto& f : cfg.functions)
       by_name_[f] = s;
@@ -533,12 +541,44 @@ void ContainerModel::note(std::string text) {
 
 namespace slsim {
 
+namespace {
+
+ContainerResult run_sized(WorkloadSource& workload, const ContainerOptions& sized,
+                          const RateCard& rates, std::vector<std::string> first_notes) {
+  Simulation sim;
+  containers::ContainerModel model(sim, workload, sized, rates);
+  model.run();
+  ContainerResult r = model.finish();
+  r.notes.insert(r.notes.begin(), first_notes.begin(), first_notes.end());
+  return r;
+}
+
+}  // namespace
+
 ContainerResult simulate_containers(WorkloadSource& workload, const ContainerOptions& options,
                                     const RateCard& rates) {
-  Simulation sim;
-  containers::ContainerModel model(sim, workload, options, rates);
-  model.run();
-  return model.finish();
+  if (!needs_sizing(options)) return run_sized(workload, options, rates, {});
+  validate_containers(options, rates);
+  const ContainerOptions sized = size_containers(options, WorkloadProfile{}, rates);
+  return run_sized(workload, sized, rates,
+                   {"sized without a pass over the workload: " + describe_sizing(sized)});
+}
+
+ContainerResult simulate_containers(const WorkloadOpener& open, const ContainerOptions& options,
+                                    const RateCard& rates) {
+  if (!needs_sizing(options)) {
+    auto src = open();
+    return run_sized(*src, options, rates, {});
+  }
+  validate_containers(options, rates);
+  WorkloadProfile profile;
+  {
+    auto pass = open();
+    profile = profile_workload(*pass);
+  }
+  const ContainerOptions sized = size_containers(options, profile, rates);
+  auto src = open();
+  return run_sized(*src, sized, rates, {"sized from the trace: " + describe_sizing(sized)});
 }
 
 }  // namespace slsim

@@ -195,12 +195,45 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
     }
     return;
   }
+  // "auto" leaves a sized setting to be chosen from the workload (slsim/containers/sizing.hpp).
+  const bool is_auto = trim(v) == "auto";
+  if (is_auto) {
+    if (k == "vcpu") {
+      s.vcpu = 0;
+    } else if (k == "memory_gb") {
+      s.memory_gb = 0;
+    } else if (k == "concurrency") {
+      s.concurrency = 0;
+    } else if (k == "min_tasks") {
+      s.min_tasks.reset();
+    } else if (k == "max_tasks") {
+      s.max_tasks.reset();
+    } else if (k == "target_cpu_pct") {
+      s.target_cpu_pct.reset();
+    } else if (k == "initial_tasks") {
+      s.initial_tasks = 0;
+    } else {
+      throw ConfigError(k,
+                        "'auto' is not allowed here: auto applies to vcpu, memory_gb, "
+                        "concurrency, min_tasks, max_tasks, initial_tasks and target_cpu_pct");
+    }
+    return;
+  }
+  const auto positive = [&](double x) {
+    // 0 is how the struct says auto: a user's 0 is refused rather than silently sized.
+    if (x == 0) {
+      throw ConfigError(k,
+                        "0 is not allowed: give a positive value, or auto to size it from "
+                        "the workload");
+    }
+    return x;
+  };
   if (k == "functions") {
     s.functions = split(v, ',');
   } else if (k == "vcpu") {
-    s.vcpu = number(k, v);
+    s.vcpu = positive(number(k, v));
   } else if (k == "memory_gb") {
-    s.memory_gb = number(k, v);
+    s.memory_gb = positive(number(k, v));
   } else if (k == "arch") {
     try {
       s.arch = parse_arch(trim(v));
@@ -208,7 +241,7 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
       throw ConfigError(k, e.what());
     }
   } else if (k == "concurrency") {
-    s.concurrency = whole(k, v);
+    s.concurrency = static_cast<std::uint32_t>(positive(whole(k, v)));
   } else if (k == "tasks") {
     s.tasks = whole(k, v);
   } else if (k == "min_tasks") {
@@ -316,11 +349,11 @@ std::vector<std::pair<std::string, std::string>> changed_service_options(const S
   if (s.arch != d.arch) out.emplace_back("arch", std::string(to_string(s.arch)));
   n("concurrency", s.concurrency, d.concurrency);
   n("tasks", s.tasks, d.tasks);
-  n("min_tasks", s.min_tasks, d.min_tasks);
-  n("max_tasks", s.max_tasks, d.max_tasks);
+  if (s.min_tasks) out.emplace_back("min_tasks", fmt::format("{}", *s.min_tasks));
+  if (s.max_tasks) out.emplace_back("max_tasks", fmt::format("{}", *s.max_tasks));
   n("initial_tasks", s.initial_tasks, d.initial_tasks);
   if (s.start_from_zero) out.emplace_back("start_from_zero", "true");
-  n("target_cpu_pct", s.target_cpu_pct, d.target_cpu_pct);
+  if (s.target_cpu_pct) out.emplace_back("target_cpu_pct", num_text(*s.target_cpu_pct));
   n("target_requests_per_task", s.target_requests_per_task, d.target_requests_per_task);
   n("scale_out_cooldown_s", s.scale_out_cooldown_s, d.scale_out_cooldown_s);
   n("scale_in_cooldown_s", s.scale_in_cooldown_s, d.scale_in_cooldown_s);

@@ -98,16 +98,47 @@ std::optional<Date> first_ec2_prices(const RateCard& rc, Date as_of, std::string
 
 }  // namespace
 
+bool needs_sizing(const ServiceConfig& s) {
+  return s.vcpu == 0 || s.memory_gb == 0 || s.concurrency == 0 ||
+         (s.tasks == 0 && (!s.min_tasks || !s.max_tasks || !s.target_cpu_pct));
+}
+
+bool needs_sizing(const ContainerOptions& o) {
+  if (needs_sizing(o.defaults)) return true;
+  for (const auto& [name, s] : o.services)
+    if (needs_sizing(s)) return true;
+  return false;
+}
+
 void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const RateCard& rc) {
   const bool fargate = lt == LaunchType::kFargate;
+  // 0 (vcpu, memory_gb, concurrency) and unset (min_tasks, max_tasks, target_cpu_pct) are
+  // "auto": sized from the workload (sizing.cpp), and the sized service passes through here again.
+  require(std::isfinite(s.vcpu) && s.vcpu >= 0, "vcpu",
+          fmt::format("{} is not allowed: use a task size in vCPU, or auto", num(s.vcpu)));
+  require(std::isfinite(s.memory_gb) && s.memory_gb >= 0, "memory_gb",
+          fmt::format("{} is not allowed: use a task memory in GB, or auto", num(s.memory_gb)));
   if (fargate) {
-    try {
-      validate_fargate_size(rc, s.vcpu, s.memory_gb, as_of);
-    } catch (const PricingError& e) {
-      bool vcpu_ok = false;
-      for (const auto& size : rc.fargate_sizes(as_of))
-        vcpu_ok = vcpu_ok || std::fabs(size.vcpu - s.vcpu) < 1e-9;
-      throw ConfigError(vcpu_ok ? "memory_gb" : "vcpu", e.what());
+    bool vcpu_ok = s.vcpu == 0, memory_ok = s.memory_gb == 0;
+    for (const auto& size : rc.fargate_sizes(as_of)) {
+      vcpu_ok = vcpu_ok || std::fabs(size.vcpu - s.vcpu) < 1e-9;
+      for (const double m : size.memory_gb)
+        memory_ok = memory_ok || std::fabs(m - s.memory_gb) < 1e-9;
+    }
+    if (s.vcpu > 0 && s.memory_gb > 0) {
+      try {
+        validate_fargate_size(rc, s.vcpu, s.memory_gb, as_of);
+      } catch (const PricingError& e) {
+        throw ConfigError(vcpu_ok ? "memory_gb" : "vcpu", e.what());
+      }
+    } else if (!vcpu_ok || !memory_ok) {
+      // One of the two given, the other auto: the given one must belong to some Fargate size.
+      try {
+        validate_fargate_size(rc, s.vcpu > 0 ? s.vcpu : 0.25, s.memory_gb > 0 ? s.memory_gb : 0.5,
+                              as_of);
+      } catch (const PricingError& e) {
+        throw ConfigError(vcpu_ok ? "memory_gb" : "vcpu", e.what());
+      }
     }
     if (s.arch == Arch::kArm64) {
       Usage probe;
@@ -146,13 +177,13 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
             "pulls its image within startup_s; remove image_pull_s");
   } else {
     // Task CPU on EC2: 128 to 10,240 CPU units (0.125 to 10 vCPU), 1,024 units per vCPU.
-    require(std::isfinite(s.vcpu) && s.vcpu >= 0.125 && s.vcpu <= 10 &&
-                std::fabs(s.vcpu * 1024 - std::round(s.vcpu * 1024)) < 1e-6,
+    require(s.vcpu == 0 || (s.vcpu >= 0.125 && s.vcpu <= 10 &&
+                            std::fabs(s.vcpu * 1024 - std::round(s.vcpu * 1024)) < 1e-6),
             "vcpu",
             fmt::format("{} is not allowed on EC2: use 0.125 to 10 vCPU (whole CPU units of "
                         "1/1024 vCPU)",
                         num(s.vcpu)));
-    require(std::isfinite(s.memory_gb) && s.memory_gb > 0 && s.memory_gb <= 24576, "memory_gb",
+    require(s.memory_gb <= 24576, "memory_gb",
             fmt::format("{} is not allowed on EC2: use more than 0 and at most 24576 GB (and no "
                         "more than an instance type registers)",
                         num(s.memory_gb)));
@@ -178,34 +209,46 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
             "spot_in_flight on a service is a Fargate setting: on EC2 set it on the cluster "
             "([ecs] spot_in_flight)");
   }
-  require(s.concurrency >= 1 && s.concurrency <= 10'000, "concurrency",
-          fmt::format("{} is not allowed: use 1 to 10000 requests per task", s.concurrency));
+  require(
+      s.concurrency <= 10'000, "concurrency",
+      fmt::format("{} is not allowed: use 1 to 10000 requests per task, or auto", s.concurrency));
   require(s.tasks <= 5'000, "tasks",
           fmt::format("{} is not allowed: use 0 (autoscaling) to 5000 tasks", s.tasks));
-  require(s.max_tasks >= 1 && s.max_tasks <= 5'000, "max_tasks",
-          fmt::format("{} is not allowed: use 1 to 5000 tasks", s.max_tasks));
-  require(s.min_tasks <= s.max_tasks, "min_tasks",
-          fmt::format("{} is more than max_tasks ({})", s.min_tasks, s.max_tasks));
+  if (s.max_tasks) {
+    require(*s.max_tasks >= 1 && *s.max_tasks <= 5'000, "max_tasks",
+            fmt::format("{} is not allowed: use 1 to 5000 tasks, or auto", *s.max_tasks));
+  }
+  if (s.min_tasks) {
+    require(*s.min_tasks <= 5'000, "min_tasks",
+            fmt::format("{} is not allowed: use 0 to 5000 tasks, or auto", *s.min_tasks));
+  }
+  if (s.min_tasks && s.max_tasks) {
+    require(*s.min_tasks <= *s.max_tasks, "min_tasks",
+            fmt::format("{} is more than max_tasks ({})", *s.min_tasks, *s.max_tasks));
+  }
   require(s.tasks == 0 || s.initial_tasks == 0 || s.initial_tasks == s.tasks, "initial_tasks",
           fmt::format("{} is not allowed with a fixed count of {} tasks: leave initial_tasks at 0 "
                       "or set tasks = 0 to autoscale",
                       s.initial_tasks, s.tasks));
   if (s.initial_tasks > 0 && s.tasks == 0) {
-    require(s.initial_tasks >= s.min_tasks && s.initial_tasks <= s.max_tasks, "initial_tasks",
-            fmt::format("{} is outside min_tasks..max_tasks ({}..{})", s.initial_tasks, s.min_tasks,
-                        s.max_tasks));
+    const std::uint32_t lo = s.min_tasks.value_or(0), hi = s.max_tasks.value_or(5'000);
+    require(s.initial_tasks >= lo && s.initial_tasks <= hi, "initial_tasks",
+            fmt::format("{} is outside min_tasks..max_tasks ({}..{})", s.initial_tasks,
+                        s.min_tasks ? fmt::format("{}", lo) : std::string("auto"),
+                        s.max_tasks ? fmt::format("{}", hi) : std::string("auto")));
   }
-  finite_range(s.target_cpu_pct, 0, 100, "target_cpu_pct", "%");
+  if (s.target_cpu_pct) finite_range(*s.target_cpu_pct, 0, 100, "target_cpu_pct", "%");
   require(std::isfinite(s.target_requests_per_task) && s.target_requests_per_task >= 0 &&
               s.target_requests_per_task <= 1e9,
           "target_requests_per_task",
           fmt::format("{} is not allowed: use a number of requests per task per minute >= 0",
                       num(s.target_requests_per_task)));
-  require(!(s.target_cpu_pct > 0 && s.target_requests_per_task > 0), "target_requests_per_task",
+  require(!(s.target_cpu_pct.value_or(0) > 0 && s.target_requests_per_task > 0),
+          "target_requests_per_task",
           "track one metric: set target_cpu_pct or target_requests_per_task, not both");
   if (s.tasks > 0) {
-    require(s.target_cpu_pct == 0 && s.target_requests_per_task == 0 && s.step_scaling.empty() &&
-                s.schedule.empty(),
+    require(s.target_cpu_pct.value_or(0) == 0 && s.target_requests_per_task == 0 &&
+                s.step_scaling.empty() && s.schedule.empty(),
             "tasks",
             "a fixed task count has no autoscaling: remove target_cpu_pct, "
             "target_requests_per_task, step_scaling and schedule, or set tasks = 0");

@@ -127,7 +127,11 @@ def _make(cls, kwargs):
 
 
 class Fargate(_ContainerPlatform):
-    """ECS services on AWS Fargate. Every argument is optional (docs/models.md, "Fargate"):
+    """ECS services on AWS Fargate. Every argument is optional (docs/models.md, "Fargate").
+    vcpu, memory_gb, concurrency, min_tasks, max_tasks, initial_tasks and target_cpu_pct default
+    to "auto": sized from one pass over the workload (target tracking at 70% CPU; docs/models.md,
+    "Sizing a service the user did not size"); a value given always wins.
+
 
     vcpu, memory_gb (a Fargate size valid at as_of), arch, concurrency (requests a task serves
     at once), tasks (a fixed count) or min_tasks/max_tasks/initial_tasks with target_cpu_pct or

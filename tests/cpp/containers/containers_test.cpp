@@ -32,6 +32,7 @@ FargateOptions fixed_fargate(std::uint32_t tasks, double vcpu = 1, double memory
   o.defaults.vcpu = vcpu;
   o.defaults.memory_gb = memory_gb;
   o.defaults.tasks = tasks;
+  o.defaults.concurrency = 1;  // one request at a time (M/M/c), not the auto concurrency
   o.defaults.lb_timeout_s = 4000;
   o.defaults.queue_size = 10'000'000;
   return o;
@@ -358,13 +359,13 @@ TEST_CASE("Containers: nothing is lost over randomised scenarios", "[containers]
       d.tasks = 1 + static_cast<std::uint32_t>(rng.below(4));
     } else {
       d.min_tasks = static_cast<std::uint32_t>(rng.below(3));
-      d.max_tasks = d.min_tasks + 1 + static_cast<std::uint32_t>(rng.below(10));
+      d.max_tasks = *d.min_tasks + 1 + static_cast<std::uint32_t>(rng.below(10));
       if (mode == 1) d.target_cpu_pct = 20 + rng.uniform() * 60;
       if (mode == 2) d.target_requests_per_task = 10 + rng.uniform() * 100;
       if (mode == 3) {
         d.step_scaling = {{0, 20, -1}, {60, 80, 1}, {80, 1000, 3}};
         d.scale_out_cooldown_s = 60;
-        d.schedule = {{600, 1, d.max_tasks}};
+        d.schedule = {{600, 1, *d.max_tasks}};
       }
       d.scale_in_cooldown_s = 60;
     }

@@ -26,6 +26,7 @@ TEST_CASE("Containers: expired requests free their queue place at once", "[conta
   o.defaults.vcpu = 1;
   o.defaults.memory_gb = 2;
   o.defaults.tasks = 1;
+  o.defaults.concurrency = 1;
   o.defaults.queue_size = 1;
   o.defaults.lb_timeout_s = 1;
   // By hand: A (100 s) takes the only task at 0 s and times out (504 at 1 s, the task still

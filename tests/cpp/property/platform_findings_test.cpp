@@ -237,6 +237,8 @@ TEST_CASE("Container finding P8: a deployed Fargate task bills the minute even i
   FargateOptions o;
   o.as_of = Date(2024, 6, 11);
   o.defaults.tasks = 3;
+  o.defaults.vcpu = 0.25;  // the size `slsim price fargate` assumes
+  o.defaults.memory_gb = 0.5;
   auto w = trace({{0.0}, {0.0}, {0}, {"api"}, {}, {}});
   const auto r = simulate_fargate(w, o);
   REQUIRE(r.outcomes.completed == 1);

@@ -165,10 +165,11 @@ inline ServiceConfig random_service(Draw& d, const RateCard& rc, Date as_of, Lau
   if (d.chance(0.3)) {
     s.tasks = static_cast<std::uint32_t>(d.integer(1, 4));
   } else {
-    s.min_tasks = static_cast<std::uint32_t>(d.integer(0, 2));
-    s.max_tasks = s.min_tasks + static_cast<std::uint32_t>(d.integer(s.min_tasks ? 0 : 1, 6));
-    if (d.chance(0.3))
-      s.initial_tasks = static_cast<std::uint32_t>(d.integer(s.min_tasks, s.max_tasks));
+    const auto lo = static_cast<std::uint32_t>(d.integer(0, 2));
+    const auto hi = lo + static_cast<std::uint32_t>(d.integer(lo ? 0 : 1, 6));
+    s.min_tasks = lo;
+    s.max_tasks = hi;
+    if (d.chance(0.3)) s.initial_tasks = static_cast<std::uint32_t>(d.integer(lo, hi));
     switch (d.integer(0, 3)) {
       case 0:
         s.target_cpu_pct = std::floor(d.uniform(5, 95));

@@ -30,6 +30,7 @@
 #include "slsim/lambda/lambda.hpp"
 #include "slsim/platform/result.hpp"
 #include "slsim/pricing/pricing.hpp"
+#include "slsim/workload/profile.hpp"
 #include "slsim/workload/workload.hpp"
 
 namespace slsim {
@@ -61,6 +62,10 @@ struct PlatformRunner {
   /// Simulates the stream with `seed`. Throws ImpossibleError when the platform cannot run the
   /// workload, ConfigError / PricingError for a bad configuration.
   std::function<PlatformResult(WorkloadSource&, std::uint64_t seed)> run;
+  /// Optional: the runner to use for a workload, from one pass over it (container services
+  /// sized from the trace, with a label saying how). compare() calls it once, with the profile
+  /// of the stream of its first replication, before any run.
+  std::function<PlatformRunner(const WorkloadProfile&)> prepare;
 };
 
 /// The Lambda runner (name "lambda", front door API Gateway or a function URL).

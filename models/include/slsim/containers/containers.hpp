@@ -11,6 +11,9 @@
 /// state (completed, failed, timed_out, refused, or unfinished); the model checks
 /// arrived == outcomes.total() before returning.
 
+#include <functional>
+#include <memory>
+
 #include "slsim/containers/service.hpp"
 #include "slsim/platform/result.hpp"
 #include "slsim/workload/workload.hpp"
@@ -31,8 +34,19 @@ struct ContainerResult : PlatformResult {
 };
 
 /// Simulates `workload` on ECS services (EC2 or Fargate, by `options.launch_type`). Validates
-/// the options first (ConfigError); throws TraceError for malformed input.
+/// the options first (ConfigError); throws TraceError for malformed input. Settings left auto
+/// are sized without a pass over the workload (one to ten tasks; a note says so): the overload
+/// taking an opener sizes them from the trace.
 ContainerResult simulate_containers(WorkloadSource& workload, const ContainerOptions& options,
+                                    const RateCard& rates = RateCard::builtin());
+
+/// Opens a fresh stream of a workload (each call starts from its beginning).
+using WorkloadOpener = std::function<std::unique_ptr<WorkloadSource>()>;
+
+/// Simulates the workload `open` gives, first sizing the services the options leave auto from
+/// one pass over it (size_containers, slsim/containers/sizing.hpp; no pass when nothing is
+/// auto). The result's notes say the sizing chosen.
+ContainerResult simulate_containers(const WorkloadOpener& open, const ContainerOptions& options,
                                     const RateCard& rates = RateCard::builtin());
 
 /// ECS services on EC2 instances.

@@ -84,20 +84,25 @@ struct ServiceConfig {
   /// Functions of the trace this service serves. Empty in the defaults: every function not
   /// named by a service becomes a service of its own with the defaults.
   std::vector<std::string> functions;
-  double vcpu = 0.25;      ///< task vCPU (Fargate: a valid size at as_of; EC2: 0.125..10)
-  double memory_gb = 0.5;  ///< task memory, GB (1 GB = 1,024 MiB)
+  // Settings marked "auto" are sized from the workload when left unset (size_containers,
+  // slsim/containers/sizing.hpp; docs/models.md, "Sizing a service the user did not size"):
+  // a value the user gives always wins.
+  double vcpu = 0;       ///< task vCPU (Fargate: a valid size at as_of; EC2: 0.125..10); 0: auto
+  double memory_gb = 0;  ///< task memory, GB (1 GB = 1,024 MiB); 0: auto
   Arch arch = Arch::kX86_64;
-  std::uint32_t concurrency = 1;  ///< requests a task serves at once (its workers)
+  std::uint32_t concurrency = 0;  ///< requests a task serves at once (its workers); 0: auto
 
   // ---- how many tasks
-  std::uint32_t tasks = 0;  ///< > 0: a fixed task count (no autoscaling)
-  std::uint32_t min_tasks = 1, max_tasks = 10;
-  std::uint32_t initial_tasks = 0;  ///< tasks at time 0 (0: min_tasks, or tasks when fixed)
+  std::uint32_t tasks = 0;                            ///< > 0: a fixed task count (no autoscaling)
+  std::optional<std::uint32_t> min_tasks, max_tasks;  ///< unset: auto (from the trace)
+  std::uint32_t initial_tasks = 0;  ///< tasks at time 0 (0: auto, min_tasks, or tasks when fixed)
   bool start_from_zero = false;     ///< true: the initial tasks (and instances) start at time 0
                                     ///< with their start-up delays (a cold deployment)
 
   // ---- autoscaling (Application Auto Scaling)
-  double target_cpu_pct = 0;            ///< > 0: target tracking on ECSServiceAverageCPUUtilization
+  /// > 0: target tracking on ECSServiceAverageCPUUtilization; 0: none; unset: auto (70% when
+  /// the service has no other scaling policy and its CPU can show saturation)
+  std::optional<double> target_cpu_pct;
   double target_requests_per_task = 0;  ///< > 0: target tracking on ALBRequestCountPerTarget
                                         ///< (requests per task per minute)
   double scale_out_cooldown_s = 300;    ///< default for ECS services (Application Auto Scaling)
@@ -188,6 +193,12 @@ struct EcsOptions : ContainerOptions {
 struct FargateOptions : ContainerOptions {
   FargateOptions() { launch_type = LaunchType::kFargate; }
 };
+
+/// True when the service still has settings to size from the workload (vcpu, memory_gb,
+/// concurrency, min_tasks, max_tasks or target_cpu_pct unset).
+bool needs_sizing(const ServiceConfig& s);
+/// True when some service of `o` (or its defaults) needs sizing.
+bool needs_sizing(const ContainerOptions& o);
 
 /// Checks one service at `as_of` (Fargate sizes, ranges, scaling settings). `launch_type` says
 /// which rules apply. Throws ConfigError(key, what is allowed).

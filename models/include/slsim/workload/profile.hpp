@@ -1,0 +1,51 @@
+#pragma once
+/// A one-pass summary of a workload, for choosing a deployment before simulating it (container
+/// services sized from the trace: slsim/containers/sizing.hpp).
+///
+/// Design notes: `profile_workload` streams the source once in O(functions) memory. Rates are
+/// counted per wall-clock minute of the trace (minute k holds arrivals in [60k, 60k + 60) s).
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "slsim/workload/workload.hpp"
+
+namespace slsim {
+
+/// What one function of the workload asks for.
+struct FunctionProfile {
+  std::string name;
+  std::uint64_t invocations = 0;
+  std::uint64_t peak_per_minute = 0;  ///< most arrivals in one minute
+  std::uint64_t first_minute = 0;     ///< arrivals in the minute of its first arrival
+  double first_s = 0, last_s = 0;     ///< first and last arrival, seconds
+  double mean_work_s = 0;             ///< mean duration as measured (Invocation::work), s
+  std::uint32_t memory_mb = 0;        ///< largest memory of its invocations (0: none stated)
+
+  /// Mean arrival rate over its active period (first to last arrival, at least one second),
+  /// per second.
+  double mean_rate_per_s() const;
+  /// The busiest minute's rate, per second (at least the mean rate: a trace shorter than a
+  /// minute has its whole count in one minute).
+  double peak_rate_per_s() const {
+    return std::max(static_cast<double>(peak_per_minute) / 60.0, mean_rate_per_s());
+  }
+  double first_rate_per_s() const { return static_cast<double>(first_minute) / 60.0; }
+};
+
+struct WorkloadProfile {
+  std::vector<FunctionProfile> functions;  ///< in the workload's function-table order
+  bool memory_is_lambda_setting = false;   ///< WorkloadSource::memory_is_lambda_setting()
+  /// The function named `name`, or null.
+  const FunctionProfile* find(const std::string& name) const;
+  /// The functions `names` as one (summed rates and counts, mean work weighted by invocations,
+  /// largest memory); functions absent from the profile count as nothing.
+  FunctionProfile combined(const std::vector<std::string>& names) const;
+};
+
+/// Reads `source` to its end and summarises it.
+WorkloadProfile profile_workload(WorkloadSource& source);
+
+}  // namespace slsim

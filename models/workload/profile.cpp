@@ -1,0 +1,96 @@
+// One pass over a workload: per-function counts, peak per-minute rate, mean duration, memory.
+
+#include "slsim/workload/profile.hpp"
+
+#include <algorithm>
+
+namespace slsim {
+
+double FunctionProfile::mean_rate_per_s() const {
+  // Over at least one second: a trace replayed faster (breakeven) may last seconds.
+  return static_cast<double>(invocations) / std::max(1.0, last_s - first_s);
+}
+
+const FunctionProfile* WorkloadProfile::find(const std::string& name) const {
+  for (const auto& f : functions)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+FunctionProfile WorkloadProfile::combined(const std::vector<std::string>& names) const {
+  FunctionProfile out;
+  double work = 0;
+  bool any = false;
+  for (const auto& n : names) {
+    const auto* f = find(n);
+    if (!f || f->invocations == 0) continue;
+    out.name = out.name.empty() ? n : out.name + "," + n;
+    out.first_s = any ? std::min(out.first_s, f->first_s) : f->first_s;
+    out.last_s = any ? std::max(out.last_s, f->last_s) : f->last_s;
+    any = true;
+    out.invocations += f->invocations;
+    // Peaks of different functions may fall in different minutes: their sum bounds the peak.
+    out.peak_per_minute += f->peak_per_minute;
+    out.first_minute += f->first_minute;
+    work += f->mean_work_s * static_cast<double>(f->invocations);
+    out.memory_mb = std::max(out.memory_mb, f->memory_mb);
+  }
+  if (out.invocations > 0) out.mean_work_s = work / static_cast<double>(out.invocations);
+  return out;
+}
+
+WorkloadProfile profile_workload(WorkloadSource& source) {
+  struct Acc {
+    std::uint64_t n = 0, minute_count = 0, peak = 0, first_minute = 0;
+    std::int64_t minute = -1, first_min = -1;
+    double work_s = 0, first_s = 0, last_s = 0;
+    std::uint32_t memory_mb = 0;
+  };
+  std::vector<Acc> acc;
+  Invocation inv;
+  constexpr std::int64_t kMinuteUs = 60'000'000;
+  while (source.next(inv)) {
+    if (inv.function >= acc.size()) acc.resize(inv.function + 1);
+    Acc& a = acc[inv.function];
+    const std::int64_t us = inv.arrival.time_since_epoch().count();
+    const std::int64_t m = us / kMinuteUs;
+    const double t = static_cast<double>(us) / 1e6;
+    if (a.n == 0) {
+      a.first_s = t;
+      a.first_min = m;
+    }
+    if (m != a.minute) {
+      a.peak = std::max(a.peak, a.minute_count);
+      a.minute = m;
+      a.minute_count = 0;
+    }
+    ++a.minute_count;
+    if (m == a.first_min) ++a.first_minute;
+    ++a.n;
+    a.last_s = t;
+    a.work_s += to_seconds(inv.work);
+    a.memory_mb = std::max(a.memory_mb, inv.memory_mb);
+  }
+  WorkloadProfile p;
+  p.memory_is_lambda_setting = source.memory_is_lambda_setting();
+  const auto& table = source.functions();
+  for (std::size_t id = 0; id < table.size(); ++id) {
+    FunctionProfile f;
+    f.name = table[static_cast<FunctionId>(id)].name;
+    f.memory_mb = table[static_cast<FunctionId>(id)].memory_mb;
+    if (id < acc.size()) {
+      const Acc& a = acc[id];
+      f.invocations = a.n;
+      f.peak_per_minute = std::max(a.peak, a.minute_count);
+      f.first_minute = a.first_minute;
+      f.first_s = a.first_s;
+      f.last_s = a.last_s;
+      f.mean_work_s = a.n ? a.work_s / static_cast<double>(a.n) : 0;
+      f.memory_mb = std::max(f.memory_mb, a.memory_mb);
+    }
+    p.functions.push_back(std::move(f));
+  }
+  return p;
+}
+
+}  // namespace slsim
