@@ -111,10 +111,25 @@ Usage scale_usage(const Usage& u, double f) {
   return out;
 }
 
+void cap_to_capacity(Usage& u, double seconds) {
+  auto cap = [seconds](std::uint64_t& v, std::uint64_t peak) {
+    if (peak == 0) return;
+    const long double most = static_cast<long double>(peak) * seconds;
+    if (static_cast<long double>(v) > most) v = static_cast<std::uint64_t>(std::llroundl(most));
+  };
+  for (auto& g : u.fargate) {
+    cap(g.vcpu_milli_s, g.peak_vcpu_milli);
+    cap(g.memory_mb_s, g.peak_memory_mb);
+    cap(g.storage_gb_s, g.peak_storage_gb);
+  }
+  for (auto& e : u.ec2)
+    cap(e.instance_s, e.peak_instances);
+}
+
 // ---- the projection: the one helper to swap for calendar-month allowances ----------------------
 
 CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_s,
-                            const PricingOptions& options) {
+                            const PricingOptions& options, double worked_s) {
   CostBreakdown c;
   c.span_s = span_s;
   c.free_tier = options.free_tier;
@@ -122,17 +137,25 @@ CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_
   c.region = options.region;
   const double month_s = kHoursPerMonth * 3600.0;
   c.months = span_s > 0 ? span_s / month_s : 0.0;
-  const double to_month = span_s > 0 ? month_s / span_s : 0.0;
+  // The usage is projected over the time the platform worked when that is longer than the span
+  // (a backlog drained after it): a month cannot hold more. Its span figure is then the cost of
+  // that time, the cost of serving the span's arrivals.
+  const double period_s = std::max(span_s, worked_s);
+  const double to_month = period_s > 0 ? month_s / period_s : 0.0;
+  const double period_months = period_s / month_s;
 
   PricingOptions no_free = options;
   no_free.free_tier = false;
   const Bill span_bill = rc.price(usage, no_free);
-  const Usage monthly_usage = scale_usage(usage, to_month);
+  Usage monthly_usage = scale_usage(usage, to_month);
+  // A month never bills more than the capacity seen running all month: a short span's minimum
+  // charges (Fargate's one minute, EC2's 60 s) are not repeated beyond it (issue 19 #7).
+  cap_to_capacity(monthly_usage, month_s);
   const Bill month_bill = rc.price(monthly_usage, no_free);
   // Span figures are the monthly ones in proportion to the span (tiers and allowances are
   // monthly, so a part of a month pays that part of the month's bill); quantities are the span's.
   for (const auto& item : month_bill.items) {
-    CostLine l{item.name, item.unit, 0, item.usd() * c.months, item.usd()};
+    CostLine l{item.name, item.unit, 0, item.usd() * period_months, item.usd()};
     for (const auto& sp : span_bill.items) {
       if (sp.name == item.name) l.quantity = sp.quantity;
     }
@@ -143,7 +166,7 @@ CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_
     const std::int64_t credit_cents = with_free.total_cents() - month_bill.total_cents();
     if (credit_cents != 0) {
       const double monthly = cents_to_usd(credit_cents);
-      c.lines.push_back({"Free tier (monthly allowance)", "", 0, monthly * c.months, monthly});
+      c.lines.push_back({"Free tier (monthly allowance)", "", 0, monthly * period_months, monthly});
     }
   }
   for (const auto& l : c.lines) {
@@ -212,8 +235,11 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
                            "turn the front door off (--no-front-door)");
     const auto lcu = need("elb", "alb_lcu", "Application Load Balancer",
                           "turn the front door off (--no-front-door)");
-    // Partial hours bill as full hours; a month is 730 of them.
-    const double span_hours = std::ceil(c.span_s / 3600.0);
+    // The load balancer runs all the time: a month is 730 ALB-hours and the span its share of
+    // them (the span is a window of a running deployment, so its partial hours are not rounded
+    // up; "each partial hour ... billed as a full hour" applies to a balancer created and
+    // deleted, https://aws.amazon.com/elasticloadbalancing/pricing/).
+    const double span_hours = c.span_s / 3600.0;
     c.lines.push_back({"Application Load Balancer hours", "ALB-hours", span_hours,
                        pico_to_usd(tiered_pico(hour, span_hours)),
                        pico_to_usd(tiered_pico(hour, kHoursPerMonth))});

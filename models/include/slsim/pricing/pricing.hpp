@@ -52,6 +52,10 @@ struct FargateUsage {
   std::uint64_t vcpu_milli_s = 0;  ///< milli-vCPU x billed seconds
   std::uint64_t memory_mb_s = 0;   ///< MB x billed seconds
   std::uint64_t storage_gb_s = 0;  ///< ephemeral GB above the included 20 GB x billed seconds
+  /// The most capacity of this group billed at once (an upper bound; 0 = unknown): a monthly
+  /// projection never bills more than this running all month (minimum charges of a short span
+  /// repeated, issue 19 #7). Not priced.
+  std::uint64_t peak_vcpu_milli = 0, peak_memory_mb = 0, peak_storage_gb = 0;
 };
 
 /// EC2 usage of one instance type, after per-instance rounding (ECS on EC2 and Batch).
@@ -60,6 +64,9 @@ struct Ec2Usage {
   bool spot = false;
   std::uint64_t instances = 0;
   std::uint64_t instance_s = 0;  ///< billed instance-seconds
+  /// The most instances of this type running at once (an upper bound; 0 = unknown): a monthly
+  /// projection never bills more than this many all month (issue 19 #7). Not priced.
+  std::uint64_t peak_instances = 0;
 };
 
 struct Usage {
