@@ -83,6 +83,12 @@ void validate_front_door(const FrontDoorOptions& o) {
     throw ConfigError("bytes_per_request",
                       "must be a number of bytes from 0 to 1,000,000,000 (request and response)");
   }
+  if (o.alb_availability_zones < 2 || o.alb_availability_zones > 6) {
+    throw ConfigError("alb_availability_zones",
+                      fmt::format("{} is not allowed: an Application Load Balancer needs at least "
+                                  "2 Availability Zones; from 2 to 6 (us-east-1 has six)",
+                                  o.alb_availability_zones));
+  }
   if (!(o.requests_per_connection >= 1 && o.requests_per_connection <= 1e9)) {
     throw ConfigError("requests_per_connection", "must be a number from 1 to 1,000,000,000");
   }
@@ -103,10 +109,12 @@ Usage scale_usage(const Usage& u, double f) {
     g.vcpu_milli_s = scaled(g.vcpu_milli_s, f);
     g.memory_mb_s = scaled(g.memory_mb_s, f);
     g.storage_gb_s = scaled(g.storage_gb_s, f);
+    g.public_ipv4_s = scaled(g.public_ipv4_s, f);
   }
   for (auto& e : out.ec2) {
     e.instances = scaled(e.instances, f);
     e.instance_s = scaled(e.instance_s, f);
+    e.public_ipv4_s = scaled(e.public_ipv4_s, f);
   }
   return out;
 }
@@ -121,9 +129,12 @@ void cap_to_capacity(Usage& u, double seconds) {
     cap(g.vcpu_milli_s, g.peak_vcpu_milli);
     cap(g.memory_mb_s, g.peak_memory_mb);
     cap(g.storage_gb_s, g.peak_storage_gb);
+    cap(g.public_ipv4_s, g.peak_tasks);  // at most one address per task
   }
-  for (auto& e : u.ec2)
+  for (auto& e : u.ec2) {
     cap(e.instance_s, e.peak_instances);
+    cap(e.public_ipv4_s, e.peak_instances);
+  }
 }
 
 // ---- the projection: the one helper to swap for calendar-month allowances ----------------------
@@ -257,6 +268,19 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
     const double monthly = pico_to_usd(tiered_pico(lcu, monthly_lcu));
     c.lines.push_back(
         {"Application Load Balancer LCUs", "LCU-hours", lcu_hours, monthly * c.months, monthly});
+    // Its public IPv4 addresses: an internet-facing ALB's nodes have public addresses, at least
+    // one per enabled Availability Zone (ELB guide, "Application Load Balancers": "The nodes of
+    // an internet-facing load balancer have public IP addresses"), billed $0.005 per IP-hour
+    // from 2024-02-01 (https://aws.amazon.com/vpc/pricing/). None before: an address in use was
+    // free. Under load an ALB adds nodes (more addresses); slsim counts one per zone.
+    const auto ip = rows(rc, "vpc", "public_ipv4", c.as_of, c.region);
+    if (!ip.empty()) {
+      const double zones = o.alb_availability_zones;
+      c.lines.push_back(
+          {fmt::format("Public IPv4 addresses (load balancer, {} zones)", o.alb_availability_zones),
+           "IP-hours", zones * span_hours, pico_to_usd(tiered_pico(ip, zones * span_hours)),
+           pico_to_usd(tiered_pico(ip, zones * kHoursPerMonth))});
+    }
   }
   finish();
 }

@@ -18,6 +18,8 @@ void ContainerModel::bill_task(const TaskRec& k, TimePoint now) {
   u.vcpu_milli_s += secs * static_cast<std::uint64_t>(std::llround(s.cfg->vcpu * 1000));
   u.memory_mb_s += secs * static_cast<std::uint64_t>(std::llround(s.cfg->memory_gb * 1024));
   u.storage_gb_s += secs * static_cast<std::uint64_t>(s.cfg->storage_gb - 20);
+  // A task given a public IPv4 address (assign_public_ip) holds it while it is billed.
+  if (s.cfg->assign_public_ip) u.public_ipv4_s += secs;
 }
 
 // An instance is billed from its launch request to its termination. AWS bills from the running
@@ -30,6 +32,7 @@ void ContainerModel::bill_instance(const Instance& in, TimePoint now) {
   Ec2Usage& u = ec2_usage_[in.type];
   ++u.instances;
   u.instance_s += secs;
+  if (o_.cluster.associate_public_ip) u.public_ipv4_s += secs;
 }
 
 // Upper bounds of the capacity billed at once, for the monthly projection's cap (issue 19 #7):
@@ -48,6 +51,7 @@ void ContainerModel::set_peaks() {
     u.peak_vcpu_milli = tasks * vcpu;
     u.peak_memory_mb = tasks * mem;
     u.peak_storage_gb = tasks * storage;
+    u.peak_tasks = tasks;
   }
   for (auto& u : ec2_usage_)
     u.peak_instances = static_cast<std::uint64_t>(std::llround(hosts_.max));

@@ -140,13 +140,16 @@ TEST_CASE("Cost: ALB hours and LCUs match AWS's arithmetic", "[compare]") {
   c.months = 86'400.0 / (730 * 3600);
   add_front_door(RateCard::builtin(), FrontDoorOptions{}, FrontDoorSide::kService, t, t.requests,
                  c);
-  REQUIRE(c.lines.size() == 2);
+  // Third line from 2024-02-01 (issue 19 #15): the ALB's public IPv4 addresses, one in each of
+  // 2 zones, 2 x 730 x $0.005 = $7.30.
+  REQUIRE(c.lines.size() == 3);
+  CHECK(c.lines[2].monthly_usd == Approx(7.30));
   CHECK(c.lines[0].monthly_usd == Approx(16.43));
   CHECK(c.lines[0].quantity == 24);
   CHECK(c.lines[0].usd == Approx(0.54));
   CHECK(c.lines[1].quantity == Approx(0.96));
   CHECK(c.lines[1].monthly_usd == Approx(0.23));
-  CHECK(c.monthly_usd == Approx(16.66));
+  CHECK(c.monthly_usd == Approx(16.66 + 7.30));
 }
 
 TEST_CASE("Cost: no front door without HTTP requests", "[compare]") {

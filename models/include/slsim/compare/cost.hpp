@@ -42,6 +42,10 @@ struct FrontDoorOptions {
   /// Requests carried per new connection (ALB new-connections LCU dimension). Default 1:
   /// every request opens a connection, the upper bound (clients without keep-alive).
   double requests_per_connection = 1;
+  /// Availability Zones the internet-facing ALB is enabled in: one public IPv4 address each
+  /// ($0.005 per IP-hour from 2024-02-01). Default 2, the least an ALB accepts ("You must
+  /// specify subnets from at least two Availability Zones"); 2 to 6 (us-east-1 has six).
+  std::uint32_t alb_availability_zones = 2;
 };
 
 /// Checks the front-door settings; throws ConfigError naming the key (front_door, ...).
