@@ -412,6 +412,13 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       if (span < kShortestProjectedSpanS) res.notes.push_back(short_span_note(span));
       add_front_door(rates, options.front_door, platforms[i].front_door, seen.http(), res.arrived,
                      cost);
+      // Per million: a month of a platform that took longer than the span (a backlog) holds the
+      // span's arrivals once per time it took, not once per span.
+      if (res.span_s > span && cost.monthly_usd > 0 && res.arrived > 0) {
+        const double months_taken = res.span_s / (kHoursPerMonth * 3600.0);
+        cost.usd_per_million =
+            cost.monthly_usd / (static_cast<double>(res.arrived) / months_taken) * 1e6;
+      }
       c.platforms[i].runs[r] = std::move(res);
       c.platforms[i].costs[r] = std::move(cost);
     } catch (const ImpossibleError& e) {

@@ -650,6 +650,10 @@ TEST_CASE("compare: every platform is projected to a month over the workload's s
   CHECK(c.platforms[2].costs[0].span_s == Approx(86'400).epsilon(1e-3));
   CHECK(c.platforms[2].figures.monthly_usd.mean ==
         Approx(c.platforms[0].figures.monthly_usd.mean / 3).epsilon(0.02));
+  // Per million invocations: a month of the backlog serves a third of the arrivals, at a third
+  // of the cost: the same price per invocation.
+  CHECK(c.platforms[2].figures.usd_per_million.mean ==
+        Approx(c.platforms[0].figures.usd_per_million.mean).epsilon(0.02));
 }
 
 TEST_CASE("compare: a generated workload's span is its duration_s, not its arrivals' extent",
