@@ -136,8 +136,9 @@ class Fargate(_ContainerPlatform):
     start_from_zero, queue_size, lb_timeout_s, deregistration_delay_s, health_check_interval_s,
     healthy_threshold, provisioning_s/startup_s (numbers or distributions, seconds),
     cpu_bound_fraction, parallel_fraction, reference_memory_mb, storage_gb, spot,
-    spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), and
-    services={name: Fargate(functions=[...], ...)} for services grouping functions.
+    spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), assign_public_ip
+    (each task gets a public IPv4 address, billed from 2024-02-01; default False: private
+    subnets), and services={name: Fargate(functions=[...], ...)} for services grouping functions.
     """
 
     _LAUNCH = "fargate"
@@ -150,8 +151,9 @@ class Ecs(_ContainerPlatform):
     "ECS on EC2"): instance_type (a name or a list, in preference), instances (a fixed cluster)
     or min_instances/max_instances with target_capacity_pct, instance_warmup_s,
     min_scaling_step, max_scaling_step, instance_launch_s, managed_scaling (default: capacity
-    providers from December 2019), reserved_memory_mb, registered_memory_pct, and EC2 Spot:
-    spot, spot_interruption_pct, spot_in_flight.
+    providers from December 2019), reserved_memory_mb, registered_memory_pct,
+    associate_public_ip (each instance gets a public IPv4 address, billed from 2024-02-01;
+    default False), and EC2 Spot: spot, spot_interruption_pct, spot_in_flight.
     """
 
     _LAUNCH = "ecs"
