@@ -64,7 +64,8 @@ CompareOptions make_options(const std::string& as_of, const std::string& region,
                             std::uint32_t replications, std::uint32_t threads, bool free_tier,
                             const std::string& front_door, std::optional<double> slo_p99_ms,
                             std::optional<double> max_error_rate,
-                            std::optional<double> max_cold_start_rate) {
+                            std::optional<double> max_cold_start_rate,
+                            std::uint32_t alb_availability_zones = 2) {
   CompareOptions o;
   o.as_of = as_of.empty() ? Date::today() : Date::parse(as_of);
   o.region = region;
@@ -80,6 +81,7 @@ CompareOptions make_options(const std::string& as_of, const std::string& region,
   o.objectives.slo_p99_ms = slo_p99_ms;
   o.objectives.max_error_rate = max_error_rate;
   o.objectives.max_cold_start_rate = max_cold_start_rate;
+  o.front_door.alb_availability_zones = alb_availability_zones;
   return o;
 }
 
@@ -125,16 +127,19 @@ void register_compare(::pybind11::module_& m) {
          const std::string& as_of, const std::string& region, std::uint64_t seed,
          std::uint32_t replications, std::uint32_t threads, bool free_tier,
          const std::string& front_door, std::optional<double> slo_p99_ms,
-         std::optional<double> max_error_rate, std::optional<double> max_cold_start_rate) {
+         std::optional<double> max_error_rate, std::optional<double> max_cold_start_rate,
+         std::uint32_t alb_availability_zones) {
         const auto wl = python_workload(workload);
-        const auto o = make_options(as_of, region, seed, replications, threads, free_tier,
-                                    front_door, slo_p99_ms, max_error_rate, max_cold_start_rate);
+        const auto o =
+            make_options(as_of, region, seed, replications, threads, free_tier, front_door,
+                         slo_p99_ms, max_error_rate, max_cold_start_rate, alb_availability_zones);
         py::gil_scoped_release release;
         return compare(wl, runners, o).to_json();
       },
       py::arg("workload"), py::arg("runners"), py::arg("as_of"), py::arg("region"), py::arg("seed"),
       py::arg("replications"), py::arg("threads"), py::arg("free_tier"), py::arg("front_door"),
-      py::arg("slo_p99_ms"), py::arg("max_error_rate"), py::arg("max_cold_start_rate"));
+      py::arg("slo_p99_ms"), py::arg("max_error_rate"), py::arg("max_cold_start_rate"),
+      py::arg("alb_availability_zones") = 2);
 
   m.def(
       "_breakeven",

@@ -61,6 +61,9 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms) {
       ->check(CLI::IsMember({"http-api", "rest-api", "function-url"}));
   cmd->add_flag("--no-front-door", a.no_front_door,
                 "Leave API Gateway and load balancers out of every platform's bill");
+  cmd->add_option("--alb-availability-zones", a.alb_azs,
+                  "Availability Zones of the services' internet-facing ALB, 2-6: one public IPv4 "
+                  "address each, billed from 2024-02-01 (default 2)");
   cmd->add_flag("--no-free-tier", a.no_free_tier, "Do not apply monthly free-tier allowances");
   cmd->add_option("--format", a.format, "Output format: table, markdown, json, csv")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
@@ -133,6 +136,7 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
     r.front_door.lambda = a.front_door;
   }
   if (a.no_front_door) r.front_door.enabled = false;
+  if (a.alb_azs) r.front_door.alb_availability_zones = *a.alb_azs;
   if (a.no_free_tier) r.free_tier = false;
   try {
     validate_report_settings(r);

@@ -23,7 +23,7 @@ struct CompareArgs {
   TraceArgs trace;
   std::vector<std::string> platforms;
   std::optional<double> slo_p99_ms, max_error_rate, max_cold_start_rate;
-  std::optional<std::uint32_t> replications, threads;
+  std::optional<std::uint32_t> replications, threads, alb_azs;
   std::optional<std::uint64_t> seed;
   std::string as_of, region, front_door;
   bool no_free_tier = false, no_front_door = false;

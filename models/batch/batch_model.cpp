@@ -178,7 +178,12 @@ class BatchModel final : public Component {
   }
 
   BatchResult finish() {
-    const TimePoint end = last_;
+    // The run ends with the last job, or at the end of the workload's declared span if later:
+    // the minvCpus instances kept running after the work are billed over the whole span, as
+    // on every platform (issue 19 #6).
+    TimePoint end = last_;
+    if (const auto d = src_.declared_span_s(); d && *d > 0)
+      end = std::max(end, TimePoint{from_seconds(*d)});
     for (std::uint32_t e = 0; e < envs_.size(); ++e) {
       if (!envs_[e].ec2) continue;
       for (const auto i : envs_[e].ec2->alive())
@@ -243,6 +248,9 @@ class BatchModel final : public Component {
               });
           if (it == res_.usage.ec2.end()) {
             res_.usage.ec2.push_back(u);
+            // The most instances alive at once, an upper bound per type (monthly cap).
+            res_.usage.ec2.back().peak_instances =
+                static_cast<std::uint64_t>(std::llround(hosts_tw_.max()));
           } else {
             it->instances += u.instances;
             it->instance_s += u.instance_s;

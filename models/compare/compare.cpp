@@ -205,6 +205,16 @@ std::string pct(double x) {
   return fmt::format("{:.2f}%", 100 * x);
 }
 
+std::string short_span_note(double span_s) {
+  return fmt::format(
+      "the span ({:.0f} s) is shorter than an hour: the monthly figure repeats it {} times, so "
+      "per-minute minimums, scaling delays and start-up make it unreliable (capacity is never "
+      "projected above running it all month); simulate at least an hour",
+      span_s,
+      span_s > 0 ? grouped(static_cast<std::uint64_t>(kHoursPerMonth * 3600 / span_s))
+                 : std::string("infinitely many"));
+}
+
 }  // namespace
 
 std::string PlatformComparison::to_json() const {
@@ -407,11 +417,21 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       po.region = options.region;
       po.free_tier = options.free_tier && platforms[i].free_tier;
       po.discount_pct = platforms[i].discount_pct;
-      // One span for every platform, the workload's; a platform still working after it (a
-      // backlog it drains) is projected over the time it took: a month cannot hold more.
-      CostBreakdown cost = project_costs(rates, res.usage, std::max(seen.span_s(), res.span_s), po);
+      // One span for every platform, the workload's (header, cost rows and JSON show it); a
+      // platform still working after it (a backlog it drains) is projected over the time it
+      // took: a month cannot hold more.
+      const double span = seen.span_s();
+      CostBreakdown cost = project_costs(rates, res.usage, span, po, res.span_s);
+      if (span < kShortestProjectedSpanS) res.notes.push_back(short_span_note(span));
       add_front_door(rates, options.front_door, platforms[i].front_door, seen.http(), res.arrived,
                      cost);
+      // Per million: a month of a platform that took longer than the span (a backlog) holds the
+      // span's arrivals once per time it took, not once per span.
+      if (res.span_s > span && cost.monthly_usd > 0 && res.arrived > 0) {
+        const double months_taken = res.span_s / (kHoursPerMonth * 3600.0);
+        cost.usd_per_million =
+            cost.monthly_usd / (static_cast<double>(res.arrived) / months_taken) * 1e6;
+      }
       c.platforms[i].runs[r] = std::move(res);
       c.platforms[i].costs[r] = std::move(cost);
     } catch (const ImpossibleError& e) {

@@ -83,6 +83,12 @@ void validate_front_door(const FrontDoorOptions& o) {
     throw ConfigError("bytes_per_request",
                       "must be a number of bytes from 0 to 1,000,000,000 (request and response)");
   }
+  if (o.alb_availability_zones < 2 || o.alb_availability_zones > 6) {
+    throw ConfigError("alb_availability_zones",
+                      fmt::format("{} is not allowed: an Application Load Balancer needs at least "
+                                  "2 Availability Zones; from 2 to 6 (us-east-1 has six)",
+                                  o.alb_availability_zones));
+  }
   if (!(o.requests_per_connection >= 1 && o.requests_per_connection <= 1e9)) {
     throw ConfigError("requests_per_connection", "must be a number from 1 to 1,000,000,000");
   }
@@ -103,19 +109,39 @@ Usage scale_usage(const Usage& u, double f) {
     g.vcpu_milli_s = scaled(g.vcpu_milli_s, f);
     g.memory_mb_s = scaled(g.memory_mb_s, f);
     g.storage_gb_s = scaled(g.storage_gb_s, f);
+    g.public_ipv4_s = scaled(g.public_ipv4_s, f);
   }
   for (auto& e : out.ec2) {
     e.instances = scaled(e.instances, f);
     e.instance_s = scaled(e.instance_s, f);
     e.surplus_credit_vcpu_ms = scaled(e.surplus_credit_vcpu_ms, f);
+    e.public_ipv4_s = scaled(e.public_ipv4_s, f);
   }
   return out;
+}
+
+void cap_to_capacity(Usage& u, double seconds) {
+  auto cap = [seconds](std::uint64_t& v, std::uint64_t peak) {
+    if (peak == 0) return;
+    const long double most = static_cast<long double>(peak) * seconds;
+    if (static_cast<long double>(v) > most) v = static_cast<std::uint64_t>(std::llroundl(most));
+  };
+  for (auto& g : u.fargate) {
+    cap(g.vcpu_milli_s, g.peak_vcpu_milli);
+    cap(g.memory_mb_s, g.peak_memory_mb);
+    cap(g.storage_gb_s, g.peak_storage_gb);
+    cap(g.public_ipv4_s, g.peak_tasks);  // at most one address per task
+  }
+  for (auto& e : u.ec2) {
+    cap(e.instance_s, e.peak_instances);
+    cap(e.public_ipv4_s, e.peak_instances);
+  }
 }
 
 // ---- the projection: the one helper to swap for calendar-month allowances ----------------------
 
 CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_s,
-                            const PricingOptions& options) {
+                            const PricingOptions& options, double worked_s) {
   CostBreakdown c;
   c.span_s = span_s;
   c.free_tier = options.free_tier;
@@ -123,17 +149,25 @@ CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_
   c.region = options.region;
   const double month_s = kHoursPerMonth * 3600.0;
   c.months = span_s > 0 ? span_s / month_s : 0.0;
-  const double to_month = span_s > 0 ? month_s / span_s : 0.0;
+  // The usage is projected over the time the platform worked when that is longer than the span
+  // (a backlog drained after it): a month cannot hold more. Its span figure is then the cost of
+  // that time, the cost of serving the span's arrivals.
+  const double period_s = std::max(span_s, worked_s);
+  const double to_month = period_s > 0 ? month_s / period_s : 0.0;
+  const double period_months = period_s / month_s;
 
   PricingOptions no_free = options;
   no_free.free_tier = false;
   const Bill span_bill = rc.price(usage, no_free);
-  const Usage monthly_usage = scale_usage(usage, to_month);
+  Usage monthly_usage = scale_usage(usage, to_month);
+  // A month never bills more than the capacity seen running all month: a short span's minimum
+  // charges (Fargate's one minute, EC2's 60 s) are not repeated beyond it (issue 19 #7).
+  cap_to_capacity(monthly_usage, month_s);
   const Bill month_bill = rc.price(monthly_usage, no_free);
   // Span figures are the monthly ones in proportion to the span (tiers and allowances are
   // monthly, so a part of a month pays that part of the month's bill); quantities are the span's.
   for (const auto& item : month_bill.items) {
-    CostLine l{item.name, item.unit, 0, item.usd() * c.months, item.usd()};
+    CostLine l{item.name, item.unit, 0, item.usd() * period_months, item.usd()};
     for (const auto& sp : span_bill.items) {
       if (sp.name == item.name) l.quantity = sp.quantity;
     }
@@ -144,7 +178,7 @@ CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_
     const std::int64_t credit_cents = with_free.total_cents() - month_bill.total_cents();
     if (credit_cents != 0) {
       const double monthly = cents_to_usd(credit_cents);
-      c.lines.push_back({"Free tier (monthly allowance)", "", 0, monthly * c.months, monthly});
+      c.lines.push_back({"Free tier (monthly allowance)", "", 0, monthly * period_months, monthly});
     }
   }
   for (const auto& l : c.lines) {
@@ -213,8 +247,11 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
                            "turn the front door off (--no-front-door)");
     const auto lcu = need("elb", "alb_lcu", "Application Load Balancer",
                           "turn the front door off (--no-front-door)");
-    // Partial hours bill as full hours; a month is 730 of them.
-    const double span_hours = std::ceil(c.span_s / 3600.0);
+    // The load balancer runs all the time: a month is 730 ALB-hours and the span its share of
+    // them (the span is a window of a running deployment, so its partial hours are not rounded
+    // up; "each partial hour ... billed as a full hour" applies to a balancer created and
+    // deleted, https://aws.amazon.com/elasticloadbalancing/pricing/).
+    const double span_hours = c.span_s / 3600.0;
     c.lines.push_back({"Application Load Balancer hours", "ALB-hours", span_hours,
                        pico_to_usd(tiered_pico(hour, span_hours)),
                        pico_to_usd(tiered_pico(hour, kHoursPerMonth))});
@@ -232,6 +269,19 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
     const double monthly = pico_to_usd(tiered_pico(lcu, monthly_lcu));
     c.lines.push_back(
         {"Application Load Balancer LCUs", "LCU-hours", lcu_hours, monthly * c.months, monthly});
+    // Its public IPv4 addresses: an internet-facing ALB's nodes have public addresses, at least
+    // one per enabled Availability Zone (ELB guide, "Application Load Balancers": "The nodes of
+    // an internet-facing load balancer have public IP addresses"), billed $0.005 per IP-hour
+    // from 2024-02-01 (https://aws.amazon.com/vpc/pricing/). None before: an address in use was
+    // free. Under load an ALB adds nodes (more addresses); slsim counts one per zone.
+    const auto ip = rows(rc, "vpc", "public_ipv4", c.as_of, c.region);
+    if (!ip.empty()) {
+      const double zones = o.alb_availability_zones;
+      c.lines.push_back(
+          {fmt::format("Public IPv4 addresses (load balancer, {} zones)", o.alb_availability_zones),
+           "IP-hours", zones * span_hours, pico_to_usd(tiered_pico(ip, zones * span_hours)),
+           pico_to_usd(tiered_pico(ip, zones * kHoursPerMonth))});
+    }
   }
   finish();
 }

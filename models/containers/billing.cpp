@@ -18,6 +18,8 @@ void ContainerModel::bill_task(const TaskRec& k, TimePoint now) {
   u.vcpu_milli_s += secs * static_cast<std::uint64_t>(std::llround(s.cfg->vcpu * 1000));
   u.memory_mb_s += secs * static_cast<std::uint64_t>(std::llround(s.cfg->memory_gb * 1024));
   u.storage_gb_s += secs * static_cast<std::uint64_t>(s.cfg->storage_gb - 20);
+  // A task given a public IPv4 address (assign_public_ip) holds it while it is billed.
+  if (s.cfg->assign_public_ip) u.public_ipv4_s += secs;
 }
 
 // An instance is billed from its launch request to its termination. AWS bills from the running
@@ -37,6 +39,29 @@ void ContainerModel::bill_instance(Instance& in, TimePoint now) {
     const double owed = in.charged_vcpu_us + std::max(0.0, -in.credit_vcpu_us);
     u.surplus_credit_vcpu_ms += static_cast<std::uint64_t>(std::llround(owed / 1000));
   }
+  if (o_.cluster.associate_public_ip) u.public_ipv4_s += secs;
+}
+
+// Upper bounds of the capacity billed at once, for the monthly projection's cap (issue 19 #7):
+// the most tasks alive times the largest task of the group; the most instances alive.
+void ContainerModel::set_peaks() {
+  const auto tasks = static_cast<std::uint64_t>(std::llround(tasks_alive_.max));
+  for (std::uint32_t k = 0; k < fargate_usage_.size(); ++k) {
+    FargateUsage& u = fargate_usage_[k];
+    std::uint64_t vcpu = 0, mem = 0, storage = 0;
+    for (const auto& s : svcs_) {
+      if (s.fargate_usage != k) continue;
+      vcpu = std::max<std::uint64_t>(vcpu, std::llround(s.cfg->vcpu * 1000));
+      mem = std::max<std::uint64_t>(mem, std::llround(s.cfg->memory_gb * 1024));
+      storage = std::max(storage, static_cast<std::uint64_t>(s.cfg->storage_gb - 20));
+    }
+    u.peak_vcpu_milli = tasks * vcpu;
+    u.peak_memory_mb = tasks * mem;
+    u.peak_storage_gb = tasks * storage;
+    u.peak_tasks = tasks;
+  }
+  for (auto& u : ec2_usage_)
+    u.peak_instances = static_cast<std::uint64_t>(std::llround(hosts_.max));
 }
 
 ContainerResult ContainerModel::finish() {
@@ -87,6 +112,7 @@ ContainerResult ContainerModel::finish() {
   res_.hosts_max = hosts_.max;
   const double capacity = hosts_cpu_.integral(end);
   res_.utilisation = capacity > 0 ? std::min(1.0, cpu_.integral(end) / capacity) : 0;
+  set_peaks();
   for (const auto& u : fargate_usage_)
     if (u.tasks > 0) res_.usage.fargate.push_back(u);
   for (const auto& u : ec2_usage_)

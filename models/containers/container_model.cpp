@@ -22,6 +22,7 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
       error_rng_(o.seed, 205) {
   validate_containers(o_, rc_);
   id_ = sim_.add(*this);
+  if (const auto d = src_.declared_span_s(); d && *d > 0) span_end_ = TimePoint{from_seconds(*d)};
   res_.platform = std::string(to_string(o.launch_type));
   const auto g = static_cast<std::int64_t>(
       rc_.rule(fargate_ ? "fargate.granularity_s" : "ec2.granularity_s", o_.as_of));
@@ -99,6 +100,15 @@ void ContainerModel::run() {
     on_arrival();
   }
   if (in_system_ > 0) sim_.run();
+  // Capacity kept running after the traffic is billed over the workload's span (issue 19 #6):
+  // the service and cluster live on, the autoscaler scaling in as it would, until the span ends.
+  if (span_end_ > sim_.now()) {
+    if (!tick_scheduled_) {
+      const auto m = kMinute.count();
+      schedule_tick(TimePoint{Duration{(sim_.now().time_since_epoch().count() / m + 1) * m}});
+    }
+    sim_.run_until(span_end_);
+  }
 }
 
 void ContainerModel::handle(const Event& ev, Simulation&) {
@@ -530,7 +540,7 @@ void ContainerModel::on_tick() {
     res_.timeline.push_back(
         {to_seconds(now), desired, running, cluster_ ? cluster_->running() : 0});
   }
-  if (has_pending_ || in_system_ > 0) schedule_tick(now + kMinute);
+  if (has_pending_ || in_system_ > 0 || now + kMinute <= span_end_) schedule_tick(now + kMinute);
 }
 
 void ContainerModel::note(std::string text) {

@@ -150,8 +150,10 @@ class ContainerModel final : public Component {
   ContainerModel(Simulation& sim, WorkloadSource& src, const ContainerOptions& o,
                  const RateCard& rc);
 
-  /// Runs until the last request has ended: the simulation ends with the workload, so tasks and
-  /// instances are billed until then.
+  /// Runs until the last request has ended and to the end of the workload's declared span
+  /// (WorkloadSource::declared_span_s), whichever is later: capacity kept running after the
+  /// traffic (min tasks, min instances) is billed over the whole span, the autoscaler still
+  /// ticking (scale-in goes on after the last request).
   void run();
   ContainerResult finish();
   void handle(const Event& ev, Simulation&) override;
@@ -269,6 +271,8 @@ class ContainerModel final : public Component {
   std::uint32_t new_instance(std::uint16_t type, bool active, bool since_zero = false, int az = -1);
   void end_instance(std::uint32_t i);
   void bill_instance(Instance& in, TimePoint now);
+  /// Fills the usage groups' peak capacity (an upper bound) for the monthly projection's cap.
+  void set_peaks();
 
   // ---- the one-minute tick ------------------------------------------------------------------
   void schedule_tick(TimePoint at);
@@ -302,6 +306,7 @@ class ContainerModel final : public Component {
   std::unique_ptr<Cluster> cluster_;
   std::uint64_t in_system_ = 0;
 
+  TimePoint span_end_{};                         // the workload's declared span (0: none)
   Level tasks_alive_, hosts_, cpu_, hosts_cpu_;  // hosts_cpu_: vCPU capacity (tasks or hosts)
   MeanAccumulator wait_mean_;
   std::uint64_t zero_waits_ = 0;

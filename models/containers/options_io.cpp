@@ -116,7 +116,8 @@ const std::vector<std::string>& container_service_keys() {
                                              "spot",
                                              "spot_interruption_pct",
                                              "stop_timeout_s",
-                                             "spot_in_flight"};
+                                             "spot_in_flight",
+                                             "assign_public_ip"};
   return keys;
 }
 
@@ -138,7 +139,8 @@ const std::vector<std::string>& container_cluster_keys() {
                                              "cpu_credits",
                                              "spot",
                                              "spot_interruption_pct",
-                                             "spot_in_flight"};
+                                             "spot_in_flight",
+                                             "associate_public_ip"};
   return keys;
 }
 
@@ -192,6 +194,8 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
       c.spot_interruption_pct = number(k, v);
     } else if (k == "spot_in_flight") {
       c.spot_in_flight = parse_spot_in_flight(trim(v));
+    } else if (k == "associate_public_ip") {
+      c.associate_public_ip = boolean(k, v);
     }
     return;
   }
@@ -228,6 +232,11 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
     }
     return x;
   };
+  if (k == "associate_public_ip") {
+    throw ConfigError(k,
+                      "is a setting of an ECS cluster's instances; a Fargate task's public "
+                      "address is assign_public_ip");
+  }
   if (k == "functions") {
     s.functions = split(v, ',');
   } else if (k == "vcpu") {
@@ -328,6 +337,13 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
     s.stop_timeout_s = number(k, v);
   } else if (k == "spot_in_flight") {
     s.spot_in_flight = parse_spot_in_flight(trim(v));
+  } else if (k == "assign_public_ip") {
+    if (ec2) {
+      throw ConfigError(k,
+                        "is a Fargate task's setting (tasks on EC2 instances get no public "
+                        "address); an instance's is associate_public_ip in [ecs]");
+    }
+    s.assign_public_ip = boolean(k, v);
   } else {
     std::vector<std::string> all = container_service_keys();
     if (ec2)
@@ -393,6 +409,7 @@ std::vector<std::pair<std::string, std::string>> changed_service_options(const S
   n("stop_timeout_s", s.stop_timeout_s, d.stop_timeout_s);
   if (s.spot_in_flight != d.spot_in_flight)
     out.emplace_back("spot_in_flight", std::string(to_string(s.spot_in_flight)));
+  if (s.assign_public_ip) out.emplace_back("assign_public_ip", "true");
   return out;
 }
 

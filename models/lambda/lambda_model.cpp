@@ -369,10 +369,16 @@ class LambdaModel final : public Component {
       // Provisioned capacity is billed for the time each window is enabled within the span,
       // 5-minute rounded.
       if (!f.cfg.provisioned.empty()) {
+        // A window with no end stays enabled to the end of the workload's declared span when
+        // the traffic ends earlier: kept-running capacity is billed over the whole span, as on
+        // every platform (issue 19 #6).
+        TimePoint pc_end = end;
+        if (const auto d = src_.declared_span_s(); d && *d > 0)
+          pc_end = std::max(pc_end, TimePoint{from_seconds(*d)});
         const Duration g{static_cast<std::int64_t>(rc_.rule("lambda.pc_granularity_s", o_.as_of)) *
                          1'000'000};
         for (const auto& w : f.cfg.provisioned) {
-          const auto [start, stop] = pc_window(w, end);
+          const auto [start, stop] = pc_window(w, pc_end);
           if (stop <= start || w.count == 0) continue;
           const auto ms = static_cast<std::uint64_t>(ceil_to(stop - start, g).count() / 1000);
           // The environments the window made: fewer than its count when the account could not

@@ -556,6 +556,33 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
     }
   }
 
+  // Public IPv4 addresses of Fargate tasks and EC2 instances: $0.005 per IP-hour from
+  // 2024-02-01 (https://aws.amazon.com/vpc/pricing/); before, an address in use was free, so
+  // there is no line (not an error).
+  auto public_ipv4 = [&](const char* platform, std::uint64_t ip_s, const char* whose) {
+    if (ip_s == 0) return;
+    bool priced = false;
+    for (const auto& r : rates_)
+      priced = priced || (r.service == "vpc" && r.item == "public_ipv4" && r.region == o.region &&
+                          r.in_force(o.as_of));
+    if (!priced) return;
+    const auto p = apply_tiers(rates_, "vpc", "public_ipv4", "any", o.region, o.as_of, ip_s, 0,
+                               3600, "public IPv4 addresses");
+    add(platform, fmt::format("Public IPv4 addresses ({})", whose), p.quantity, "IP-hours",
+        p.zepto);
+    // A VPC charge: a compute discount (Savings Plans) does not apply to it.
+    platform_total[platform] -= billed(p.zepto);
+  };
+  {
+    std::uint64_t fargate_ip_s = 0, ec2_ip_s = 0;
+    for (const auto& u : usage.fargate)
+      fargate_ip_s += u.public_ipv4_s;
+    for (const auto& u : usage.ec2)
+      ec2_ip_s += u.public_ipv4_s;
+    public_ipv4("fargate", fargate_ip_s, "Fargate tasks");
+    public_ipv4("ec2", ec2_ip_s, "EC2 instances");
+  }
+
   // EC2 (ECS on EC2 and Batch add no charge of their own).
   for (const auto& u : usage.ec2) {
     if (u.instance_s == 0) continue;
@@ -605,11 +632,11 @@ Bill RateCard::price_monthly(const Usage& usage, double span_s, const PricingOpt
       *q = scaled(*q, num, den);
   }
   for (auto& u : m.fargate) {
-    for (auto* q : {&u.tasks, &u.vcpu_milli_s, &u.memory_mb_s, &u.storage_gb_s})
+    for (auto* q : {&u.tasks, &u.vcpu_milli_s, &u.memory_mb_s, &u.storage_gb_s, &u.public_ipv4_s})
       *q = scaled(*q, num, den);
   }
   for (auto& u : m.ec2) {
-    for (auto* q : {&u.instances, &u.instance_s, &u.surplus_credit_vcpu_ms})
+    for (auto* q : {&u.instances, &u.instance_s, &u.surplus_credit_vcpu_ms, &u.public_ipv4_s})
       *q = scaled(*q, num, den);
   }
   PricingOptions month = o;

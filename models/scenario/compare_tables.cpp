@@ -28,7 +28,7 @@ void load_report(const toml::table& t, const std::string& path, Scenario& s) {
   TableReader r(t, path, "report.",
                 {"platforms", "slo_p99_ms", "max_error_rate", "max_cold_start_rate", "replications",
                  "free_tier", "front_door", "bytes_per_request", "requests_per_connection",
-                 "fail_above_usd", "fail_above_p99_ms"});
+                 "alb_availability_zones", "fail_above_usd", "fail_above_p99_ms"});
   auto& rep = s.report;
   if (const auto* n = t.get("platforms")) {
     const auto* arr = n->as_array();
@@ -61,6 +61,8 @@ void load_report(const toml::table& t, const std::string& path, Scenario& s) {
   rep.front_door.bytes_per_request = r.num("bytes_per_request", rep.front_door.bytes_per_request);
   rep.front_door.requests_per_connection =
       r.num("requests_per_connection", rep.front_door.requests_per_connection);
+  rep.front_door.alb_availability_zones = static_cast<std::uint32_t>(
+      r.integer("alb_availability_zones", rep.front_door.alb_availability_zones, 0, 1'000'000));
   rep.fail_above_usd = opt_num(r, "fail_above_usd");
   rep.fail_above_p99_ms = opt_num(r, "fail_above_p99_ms");
   try {

@@ -148,6 +148,9 @@ class Fargate(_ContainerPlatform):
     queue), message_retention_s, target_backlog_per_task (backlog-per-task target tracking; 0 =
     acceptable_latency_s / the time a task takes per message), acceptable_latency_s, and
     error_probability (per run).
+    spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), assign_public_ip
+    (each task gets a public IPv4 address, billed from 2024-02-01; default False: private
+    subnets), and services={name: Fargate(functions=[...], ...)} for services grouping functions.
     """
 
     _LAUNCH = "fargate"
@@ -165,6 +168,9 @@ class Ecs(_ContainerPlatform):
     availability_zones (default 3), cpu_credits (burstable T3/T4g types: "unlimited", AWS's
     default, bills surplus CPU credits), and EC2 Spot: spot, spot_interruption_pct,
     spot_in_flight.
+    providers from December 2019), reserved_memory_mb, registered_memory_pct,
+    associate_public_ip (each instance gets a public IPv4 address, billed from 2024-02-01;
+    default False), and EC2 Spot: spot, spot_interruption_pct, spot_in_flight.
     """
 
     _LAUNCH = "ecs"

@@ -140,13 +140,16 @@ TEST_CASE("Cost: ALB hours and LCUs match AWS's arithmetic", "[compare]") {
   c.months = 86'400.0 / (730 * 3600);
   add_front_door(RateCard::builtin(), FrontDoorOptions{}, FrontDoorSide::kService, t, t.requests,
                  c);
-  REQUIRE(c.lines.size() == 2);
+  // Third line from 2024-02-01 (issue 19 #15): the ALB's public IPv4 addresses, one in each of
+  // 2 zones, 2 x 730 x $0.005 = $7.30.
+  REQUIRE(c.lines.size() == 3);
+  CHECK(c.lines[2].monthly_usd == Approx(7.30));
   CHECK(c.lines[0].monthly_usd == Approx(16.43));
   CHECK(c.lines[0].quantity == 24);
   CHECK(c.lines[0].usd == Approx(0.54));
   CHECK(c.lines[1].quantity == Approx(0.96));
   CHECK(c.lines[1].monthly_usd == Approx(0.23));
-  CHECK(c.monthly_usd == Approx(16.66));
+  CHECK(c.monthly_usd == Approx(16.66 + 7.30));
 }
 
 TEST_CASE("Cost: no front door without HTTP requests", "[compare]") {
@@ -642,9 +645,15 @@ TEST_CASE("compare: every platform is projected to a month over the workload's s
   CHECK(c.platforms[0].figures.monthly_usd.mean == Approx(c.platforms[1].figures.monthly_usd.mean));
   // ~432,000 requests a day, 30.42 days a month, $0.20 per million.
   CHECK(c.platforms[0].figures.monthly_usd.mean == Approx(0.20 * 0.432 * 730 / 24).epsilon(0.01));
-  CHECK(c.platforms[2].costs[0].span_s == Approx(3 * 86'400));
+  // One span shown for every platform (issue 19 #8): the workload's, the backlog's 3 days only
+  // in the projection.
+  CHECK(c.platforms[2].costs[0].span_s == Approx(86'400).epsilon(1e-3));
   CHECK(c.platforms[2].figures.monthly_usd.mean ==
         Approx(c.platforms[0].figures.monthly_usd.mean / 3).epsilon(0.02));
+  // Per million invocations: a month of the backlog serves a third of the arrivals, at a third
+  // of the cost: the same price per invocation.
+  CHECK(c.platforms[2].figures.usd_per_million.mean ==
+        Approx(c.platforms[0].figures.usd_per_million.mean).epsilon(0.02));
 }
 
 TEST_CASE("compare: a generated workload's span is its duration_s, not its arrivals' extent",

@@ -24,6 +24,11 @@ namespace slsim {
 /// Hours in the month AWS's pricing examples use.
 inline constexpr double kHoursPerMonth = 730.0;
 
+/// A span shorter than this (one hour) is too short to project to a month: the comparison says
+/// so in every platform's notes (per-minute minimums, a scale-out's minutes and the first
+/// datapoints of the autoscaler weigh on it out of proportion). docs/pricing.md.
+inline constexpr double kShortestProjectedSpanS = 3600.0;
+
 /// What sits in front of the platform for requests that arrive over HTTP (sync invocations).
 struct FrontDoorOptions {
   bool enabled = true;  ///< false: no front door on any platform (`--no-front-door`)
@@ -37,6 +42,10 @@ struct FrontDoorOptions {
   /// Requests carried per new connection (ALB new-connections LCU dimension). Default 1:
   /// every request opens a connection, the upper bound (clients without keep-alive).
   double requests_per_connection = 1;
+  /// Availability Zones the internet-facing ALB is enabled in: one public IPv4 address each
+  /// ($0.005 per IP-hour from 2024-02-01). Default 2, the least an ALB accepts ("You must
+  /// specify subnets from at least two Availability Zones"); 2 to 6 (us-east-1 has six).
+  std::uint32_t alb_availability_zones = 2;
 };
 
 /// Checks the front-door settings; throws ConfigError naming the key (front_door, ...).
@@ -85,9 +94,16 @@ struct CostBreakdown {
 Usage scale_usage(const Usage& u, double factor);
 
 /// The span and monthly cost of `usage` metered over `span_s` seconds (see the design notes).
-/// Throws PricingError when a price does not exist at as_of.
+/// `worked_s` > `span_s`: the platform worked that long (a backlog drained after the span), and
+/// the usage is projected over that time; the breakdown's span stays `span_s`. A monthly meter
+/// never exceeds its group's peak capacity running all month (Ec2Usage::peak_instances,
+/// FargateUsage::peak_*). Throws PricingError when a price does not exist at as_of.
 CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_s,
-                            const PricingOptions& options);
+                            const PricingOptions& options, double worked_s = 0);
+
+/// Caps every Fargate and EC2 meter of `usage` at its group's peak capacity over `seconds`
+/// (groups with an unknown peak are left as they are).
+void cap_to_capacity(Usage& usage, double seconds);
 
 /// Adds the front door's line items for `traffic` to `cost` (nothing when disabled or kNone).
 /// Throws ConfigError("front_door", ...) when the chosen front door did not exist at as_of.

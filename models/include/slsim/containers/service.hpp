@@ -142,8 +142,12 @@ struct ServiceConfig {
                                      ///< deleted; an HTTP request fails)
 
   // ---- Fargate only
-  double storage_gb = 20;            ///< ephemeral storage (20 GB included)
-  bool spot = false;                 ///< Fargate Spot
+  double storage_gb = 20;  ///< ephemeral storage (20 GB included)
+  bool spot = false;       ///< Fargate Spot
+  /// Fargate: each task gets a public IPv4 address (awsvpcConfiguration assignPublicIp), billed
+  /// $0.005 per IP-hour from 2024-02-01. Default false: tasks in private subnets behind the load
+  /// balancer (docs/models.md, "Public IPv4 addresses").
+  bool assign_public_ip = false;
   double spot_interruption_pct = 5;  ///< % of Spot capacity reclaimed per month
   double stop_timeout_s = 30;        ///< SIGTERM to SIGKILL after a Fargate Spot warning
   SpotInFlight spot_in_flight = SpotInFlight::kRetry;
@@ -168,6 +172,9 @@ struct ClusterConfig {
   CpuCredits cpu_credits = CpuCredits::kUnlimited;  ///< burstable instance types only
   bool spot = false;
   double spot_interruption_pct = 5;  ///< % of Spot capacity reclaimed per month
+  /// Each instance gets a public IPv4 address (launch template AssociatePublicIpAddress), billed
+  /// $0.005 per IP-hour from 2024-02-01. Default false: instances in private subnets.
+  bool associate_public_ip = false;
   SpotInFlight spot_in_flight = SpotInFlight::kRetry;
   bool operator==(const ClusterConfig&) const = default;
 };

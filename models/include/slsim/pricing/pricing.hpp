@@ -49,9 +49,14 @@ struct FargateUsage {
   Arch arch = Arch::kX86_64;
   bool spot = false;
   std::uint64_t tasks = 0;
-  std::uint64_t vcpu_milli_s = 0;  ///< milli-vCPU x billed seconds
-  std::uint64_t memory_mb_s = 0;   ///< MB x billed seconds
-  std::uint64_t storage_gb_s = 0;  ///< ephemeral GB above the included 20 GB x billed seconds
+  std::uint64_t vcpu_milli_s = 0;   ///< milli-vCPU x billed seconds
+  std::uint64_t memory_mb_s = 0;    ///< MB x billed seconds
+  std::uint64_t storage_gb_s = 0;   ///< ephemeral GB above the included 20 GB x billed seconds
+  std::uint64_t public_ipv4_s = 0;  ///< tasks' public IPv4 addresses x seconds (assign_public_ip)
+  /// The most capacity of this group billed at once (an upper bound; 0 = unknown): a monthly
+  /// projection never bills more than this running all month (minimum charges of a short span
+  /// repeated, issue 19 #7). Not priced.
+  std::uint64_t peak_vcpu_milli = 0, peak_memory_mb = 0, peak_storage_gb = 0, peak_tasks = 0;
 };
 
 /// EC2 usage of one instance type, after per-instance rounding (ECS on EC2 and Batch).
@@ -63,6 +68,11 @@ struct Ec2Usage {
   /// Burstable types in unlimited mode: surplus CPU credits charged, vCPU-milliseconds
   /// (one CPU credit = one vCPU for a minute = 60,000).
   std::uint64_t surplus_credit_vcpu_ms = 0;
+  std::uint64_t instance_s = 0;     ///< billed instance-seconds
+  std::uint64_t public_ipv4_s = 0;  ///< instances' public IPv4 addresses x seconds
+  /// The most instances of this type running at once (an upper bound; 0 = unknown): a monthly
+  /// projection never bills more than this many all month (issue 19 #7). Not priced.
+  std::uint64_t peak_instances = 0;
 };
 
 struct Usage {

@@ -102,6 +102,9 @@ class Azure2019Reader final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  /// A day file is per-minute counts of one 24-hour day: its span is the day (to the end of day
+  /// `day`, counting from time 0 as every span does), not its first to its last active minute.
+  std::optional<double> declared_span_s() const override { return 86'400.0 * (options_.day + 1); }
   /// Duration rows whose percentiles decreased somewhere and were made non-decreasing
   /// (cumulative maximum), as the Azure data occasionally needs.
   std::size_t adjusted_duration_rows() const { return adjusted_rows_; }
