@@ -103,6 +103,8 @@ LambdaOptions lambda_options(const LambdaFunctionConfig& defaults,
 
 void register_compare(::pybind11::module_& m) {
   namespace py = ::pybind11;
+  // A platform that cannot run the workload (slsim.simulate on it): a ValueError saying why.
+  py::register_exception<ImpossibleError>(m, "ImpossibleError", PyExc_ValueError);
 
   m.def("_check_as_of_region", &check_as_of_region, py::arg("as_of"), py::arg("region"));
 

@@ -16,6 +16,7 @@
 #include "containers_options.hpp"
 #include "lambda_output.hpp"
 #include "slsim/lambda/lambda_config.hpp"
+#include "slsim/platform/impossible_error.hpp"
 #include "slsim/scenario/scenario.hpp"
 #include "trace_options.hpp"
 
@@ -258,7 +259,14 @@ void add_simulate_command(CLI::App& app) {
       throw UsageError(report(e));
     }
     auto wl = with_progress(open());
-    const LambdaResult r = simulate_lambda(*wl, o);
+    const LambdaResult r = [&] {
+      try {
+        return simulate_lambda(*wl, o);
+      } catch (const ImpossibleError& e) {
+        // The workload, not a flag, is what Lambda cannot run (as `report` says it): exit 2.
+        throw UsageError(std::string("lambda cannot run this workload: ") + e.what());
+      }
+    }();
     const auto f = parse_format(a->format);
     write_result(a->output, [&](std::ostream& os) {
       if (f == Format::kJson) {

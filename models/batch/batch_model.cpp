@@ -16,6 +16,7 @@
 #include "slsim/core/rng.hpp"
 #include "slsim/core/simulation.hpp"
 #include "slsim/platform/config_error.hpp"
+#include "slsim/platform/duration_model.hpp"
 
 namespace slsim {
 
@@ -434,9 +435,7 @@ class BatchModel final : public Component {
     for (std::uint32_t q = 0; q < queues_.size(); ++q)
       if (queues_[q].name == s.def.queue) s.queue = q;
     const Queue& q = queues_[s.queue];
-    const std::uint32_t fn_mb =
-        inv.memory_mb ? inv.memory_mb
-                      : (inv.function < table.size() ? table[inv.function].memory_mb : 0);
+    const std::uint32_t fn_mb = stated_memory_mb(inv, table);
     batch_detail::resolve_size(s, name, fn_mb, q.fargate, rc_, o_.as_of);
     s.timeout = from_seconds(s.def.timeout_s);
     s.max_lambda_vcpu = max_lambda_vcpu_;
@@ -577,13 +576,10 @@ class BatchModel final : public Component {
     Job& b = jobs_[j];
     b.arrival = inv.arrival;
     b.fn = inv.function;
-    const auto& table = src_.functions();
-    std::uint32_t ref_mb = s.def.reference_memory_mb;
-    if (ref_mb == 0 && src_.memory_is_lambda_setting()) {
-      ref_mb = inv.memory_mb ? inv.memory_mb
-                             : (inv.function < table.size() ? table[inv.function].memory_mb : 0);
-    }
-    b.run = batch_detail::run_time(s, inv.work, ref_mb);
+    // Measured at the job definition's reference_memory_mb, else at the size the source states:
+    // the one rule every platform follows (docs/models.md, "Durations and memory").
+    b.run =
+        batch_detail::run_time(s, inv.work, measured_at_mb(s.def.reference_memory_mb, inv, src_));
     if (s.def.array_size == 0 && s.def.array_window_s == 0) {
       // One SubmitJob call, made at the invocation's arrival (it may be read later, after a
       // backlog): submitted now, or when the quota lets it in.

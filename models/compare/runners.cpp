@@ -35,20 +35,8 @@ PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates) {
     ObservedSource seen(w);
     const LambdaResult res = simulate_lambda(seen, o, *rc);
     PlatformResult p = to_platform_result(res);
-    // A function that needs more memory than Lambda offers (its trace's memory, when no size is
-    // configured for it) cannot run there: the model would run it at the maximum.
-    const auto max_mb = static_cast<std::uint32_t>(rc->rule("lambda.memory_max_mb", o.as_of));
-    const auto& table = seen.functions();
-    for (std::size_t id = 0; id < table.size(); ++id) {
-      const auto& fn = table[static_cast<FunctionId>(id)];
-      const auto it = o.functions.find(fn.name);
-      const auto& cfg = it != o.functions.end() ? it->second : o.defaults;
-      if (cfg.memory_mb == 0 && fn.memory_mb > max_mb) {
-        throw ImpossibleError(
-            fmt::format("function '{}' uses {} MB of memory; Lambda's maximum on {} is {} MB",
-                        fn.name, fn.memory_mb, o.as_of.str(), max_mb));
-      }
-    }
+    // A function that needs more memory than Lambda offers (its stated memory, when no size is
+    // configured for it) cannot run there: simulate_lambda throws ImpossibleError.
     if (p.outcomes.timed_out > 0) {
       // Impossible when an invocation is longer than the longest timeout Lambda allows and its
       // function already has that timeout (a shorter configured timeout is just a failure).

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "slsim/containers/sizing.hpp"
+#include "slsim/platform/duration_model.hpp"
 
 namespace slsim::containers {
 
@@ -80,16 +81,6 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
     note(
         "instance_warmup_s is not modelled: launching instances count as capacity for the "
         "waiting tasks until they register, whatever the warm-up");
-  }
-  if (!src_.memory_is_lambda_setting()) {
-    bool all_ref = o_.defaults.reference_memory_mb > 0;
-    for (const auto& [n, c] : o_.services)
-      all_ref = all_ref && c.reference_memory_mb > 0;
-    if (!all_ref) {
-      note(
-          "the trace's memory is not a Lambda setting: durations are taken as measured on "
-          "one task alone (set reference_memory_mb to rescale them)");
-    }
   }
   pull_arrival();
 }
@@ -214,7 +205,7 @@ std::uint32_t ContainerModel::add_service(const std::string& name, const Service
 }
 
 double ContainerModel::ref_vcpu(std::uint32_t mb) const {
-  return std::min(mb / mb_per_vcpu_, lambda_max_vcpu_);
+  return lambda_vcpu(mb, lambda_max_vcpu_, mb_per_vcpu_);
 }
 
 std::uint32_t ContainerModel::service_of(const Invocation& inv) {
@@ -255,10 +246,19 @@ void ContainerModel::on_arrival() {
   q.cold = false;
   q.msg.reset(message);
   const ServiceConfig& cfg = *s.cfg;
+  // Measured at the service's reference_memory_mb, else at the size the source states: the one
+  // rule every platform follows (docs/models.md, "Durations and memory").
   double ref = s.ref_vcpu;
-  if (ref == 0 && src_.memory_is_lambda_setting()) {
-    const auto mb = inv.memory_mb ? inv.memory_mb : src_.functions()[inv.function].memory_mb;
-    if (mb) ref = ref_vcpu(mb);
+  if (ref == 0) {
+    if (const auto mb = measured_at_mb(0, inv, src_)) ref = ref_vcpu(mb);
+  }
+  if (ref == 0 && !unscaled_noted_) {
+    unscaled_noted_ = true;
+    note(src_.memory_is_lambda_setting()
+             ? "the trace states no memory: durations are taken as measured on one task alone "
+               "(state memory_mb or set reference_memory_mb to rescale them)"
+             : "the trace's memory is not a Lambda setting: durations are taken as measured on "
+               "one task alone (set reference_memory_mb to rescale them)");
   }
   if (ref > 0) {
     q.solo = scale_to_vcpu(inv.work, ref, cfg.vcpu, cfg.cpu_bound_fraction, cfg.parallel_fraction);

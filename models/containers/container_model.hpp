@@ -294,6 +294,7 @@ class ContainerModel final : public Component {
 
   Invocation pending_;
   bool has_pending_ = false, tick_scheduled_ = false;
+  bool unscaled_noted_ = false;  // a duration without a measured size was met (noted once)
   TimePoint last_arrival_{};
   std::vector<Service> svcs_;
   std::unordered_map<std::string, std::uint32_t> by_name_;

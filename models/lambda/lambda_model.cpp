@@ -10,6 +10,8 @@
 #include "slsim/lambda/lambda.hpp"
 #include "slsim/lambda/lambda_config.hpp"
 #include "slsim/platform/config_error.hpp"
+#include "slsim/platform/duration_model.hpp"
+#include "slsim/platform/impossible_error.hpp"
 
 namespace slsim {
 
@@ -297,7 +299,7 @@ class LambdaModel final : public Component {
     backoff_max_s_ = rc_.rule("lambda.async_throttle_backoff_max_s", o_.as_of);
     keep_min_ = rc_.rule("lambda.keep_alive_min_s", o_.as_of);
     keep_max_ = rc_.rule("lambda.keep_alive_max_s", o_.as_of);
-    memory_is_cpu_reference_ = src_.memory_is_lambda_setting();
+    max_memory_mb_ = static_cast<std::uint32_t>(rc_.rule("lambda.memory_max_mb", o_.as_of));
     std::uint64_t reserved_sum = 0;
     for (const auto& [name, cfg] : o_.functions) {
       if (cfg.reserved_concurrency) reserved_sum += *cfg.reserved_concurrency;
@@ -571,22 +573,18 @@ class LambdaModel final : public Component {
     return s;
   }
 
-  // Memory: configured, else the trace's, rounded up to a size allowed at as_of (else 128 MB);
-  // the default INIT distribution depends on it.
+  // Memory: configured, else the function's stated memory (stated_memory_mb), else 128 MB,
+  // rounded up to a size allowed at as_of; the default INIT distribution depends on it. A
+  // stated memory above Lambda's maximum cannot run.
   void set_memory(Fn& f, std::uint32_t trace_mb) {
     std::uint32_t mem = f.cfg.memory_mb;
     if (mem == 0) {
-      mem = trace_mb ? trace_mb : 128;
+      mem = trace_mb ? trace_mb : 128;  // Lambda's default (CreateFunction MemorySize)
       const auto lo = static_cast<std::uint32_t>(rc_.rule("lambda.memory_min_mb", o_.as_of));
-      const auto hi = static_cast<std::uint32_t>(rc_.rule("lambda.memory_max_mb", o_.as_of));
       const auto step = static_cast<std::uint32_t>(rc_.rule("lambda.memory_step_mb", o_.as_of));
+      if (mem > max_memory_mb_) too_much_memory(f, mem);
       mem = std::max(mem, lo);
-      mem = lo + (mem - lo + step - 1) / step * step;
-      if (mem > hi) {
-        note(fmt::format("function {}: trace memory above the {} MB limit; simulated at {} MB",
-                         f.name, hi, hi));
-        mem = hi;
-      }
+      mem = std::min(lo + (mem - lo + step - 1) / step * step, max_memory_mb_);
     }
     f.memory_mb = mem;
     f.init = f.cfg.init_ms ? *f.cfg.init_ms : default_init_ms(f.cfg.runtime, mem);
@@ -602,6 +600,17 @@ class LambdaModel final : public Component {
 
   void note(std::string s) {
     if (notes_.size() < 10) notes_.push_back(std::move(s));
+  }
+
+  // Lambda offers at most max_memory_mb_ (10,240 MB since 2020-12-01, 3,008 MB before: rule
+  // lambda.memory_max_mb, https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html):
+  // a function that needs more cannot run there. It is not run at the maximum: the trace says it
+  // needs more memory than that, and a configured memory_mb is the only way to say otherwise.
+  [[noreturn]] void too_much_memory(const Fn& f, std::uint32_t mb) const {
+    throw ImpossibleError(fmt::format(
+        "function '{}' uses {} MB of memory; Lambda's maximum on {} is {} MB (set memory_mb to "
+        "run it at a size Lambda offers)",
+        f.name, grouped(mb), o_.as_of.str(), grouped(max_memory_mb_)));
   }
 
   // ---- arrivals
@@ -651,11 +660,13 @@ class LambdaModel final : public Component {
     q.arrival = inv.arrival;
     q.work = inv.work;
     q.fn = s;
-    // Durations are rescaled only from a memory they were measured at on Lambda (or the
-    // reference the user gives); a memory footprint (Azure traces) says nothing about CPU.
-    q.ref_mb = f.cfg.reference_memory_mb                     ? f.cfg.reference_memory_mb
-               : (memory_is_cpu_reference_ && inv.memory_mb) ? inv.memory_mb
-                                                             : f.memory_mb;
+    // A function run at its stated memory: an invocation stating more than Lambda offers
+    // cannot run (Lambda has no larger size to run it at).
+    if (f.cfg.memory_mb == 0 && inv.memory_mb > max_memory_mb_) too_much_memory(f, inv.memory_mb);
+    // Measured at the function's reference_memory_mb, else at its stated memory: the one rule
+    // every platform follows (docs/models.md, "Durations and memory").
+    const std::uint32_t measured = measured_at_mb(f.cfg.reference_memory_mb, inv, src_);
+    q.ref_mb = measured ? measured : f.memory_mb;
     q.type = f.cfg.invocation.value_or(inv.type);
     if (q.type == InvocationType::kQueue) {
       q.queued = true;
@@ -1281,7 +1292,7 @@ class LambdaModel final : public Component {
   double request_rate_ = 0, request_tokens_ = 0;  // invoke requests per second (0: unlimited)
   TimePoint request_tokens_at_{};
   bool per_function_burst_ = true, eni_era_ = false, init_billed_rule_ = false;
-  bool memory_is_cpu_reference_ = false;
+  std::uint32_t max_memory_mb_ = 0;  // Lambda's largest memory at as_of
   double sqs_initial_ = 5, sqs_per_min_ = 300, sqs_max_ = 1000;
   Duration retry1_{}, retry2_{};
   double backoff_min_s_ = 1, backoff_max_s_ = 300, keep_min_ = 300, keep_max_ = 420;

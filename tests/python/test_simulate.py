@@ -161,14 +161,49 @@ def test_scenario_per_function_overrides(tmp_path):
     assert out["invocations"]["arrived"] == 2000
 
 
-def test_cli_trace_memory_above_the_limit_is_noted(tmp_path):
+def test_cli_trace_memory_above_the_limit_cannot_run(tmp_path):
+    # Issue 19, item 16: Lambda offers at most 3,008 MB before 2020-12-01 (10,240 MB since); a
+    # function whose trace memory is above it cannot run there (it is not run at the maximum).
     f = tmp_path / "t.csv"
     f.write_text("arrival_s,function,duration_ms,memory_mb\n1,a,100,20000\n2,b,5,150\n")
-    out = json.loads(run("simulate", str(f), "--as-of", "2019-01-01", "--format", "json").stdout)
-    assert any("above the 3008 MB limit" in n for n in out["notes"])
-    # A trace given alone starts from slsim's defaults (free tier on), not the bundled scenario.
-    assert out["cost"]["total_usd"] == 0
+    p = run("simulate", str(f), "--as-of", "2019-01-01", "--format", "json", check=False)
+    assert p.returncode == 2, p.stderr
+    assert ("lambda cannot run this workload: function 'a' uses 20,000 MB of memory; Lambda's "
+            "maximum on 2019-01-01 is 3,008 MB") in p.stderr
+    p = run("simulate", str(f), "--as-of", "2026-01-01", check=False)
+    assert p.returncode == 2 and "maximum on 2026-01-01 is 10,240 MB" in p.stderr
+    # A configured memory runs it at that size.
+    out = json.loads(run("simulate", str(f), "--as-of", "2026-01-01", "--memory-mb", "10240",
+                         "--format", "json").stdout)
     assert out["invocations"]["completed"] == 2
+    # The comparison says the same, and compares the other platforms.
+    r = json.loads(run("report", str(f), "--as-of", "2026-01-01", "--platforms", "lambda,fargate",
+                       "--format", "json", "--quiet").stdout)
+    lam = r["platforms"]["lambda"]
+    assert "uses 20,000 MB of memory" in lam["impossible"]
+    # Python: a ValueError (slsim.ImpossibleError) saying why.
+    wl = slsim.Workload.from_csv(str(f))
+    with pytest.raises(slsim.ImpossibleError, match="uses 20,000 MB of memory; Lambda's maximum"):
+        slsim.simulate(wl, slsim.Lambda(), as_of="2026-01-01")
+    assert issubclass(slsim.ImpossibleError, ValueError)
+
+
+def test_the_same_work_runs_alike_from_a_csv_row_and_a_generator(tmp_path):
+    # Issue 19, item 5: 200 ms of work at 1,024 MB from a CSV row and from a generator with
+    # memory_mb = 1024 run alike on every platform: on a 1-vCPU Fargate task in
+    # 200 · (0.5 + 0.5 · 1024/1769) = 158 ms, on Lambda at 1,024 MB in 200 ms.
+    gen = slsim.Workload.poisson(rate_per_s=0.1, duration_s=300, duration_ms=200, memory_mb=1024,
+                                 seed=2)
+    f = tmp_path / "t.csv"
+    f.write_text("arrival_s,function,duration_ms,memory_mb\n" +
+                 "".join(f"{10 * i + 1},fn,200,1024\n" for i in range(30)))
+    csv = slsim.Workload.from_csv(str(f))
+    expect = 200 * (0.5 + 0.5 * 1024 / 1769)
+    for wl in (gen, csv):
+        far = slsim.simulate(wl, slsim.Fargate(vcpu=1, memory_gb=2, tasks=1), as_of="2026-01-01")
+        assert far.summary()["latency_ms"]["p50"] == pytest.approx(expect, rel=0.02)
+        lam = slsim.simulate(wl, slsim.Lambda(memory_mb=1024), as_of="2026-01-01")
+        assert lam.summary()["latency_ms"]["p50"] == pytest.approx(200, rel=0.02)
 
 
 # ---- issue 12: Python errors name the public argument; reprs evaluate back --------------------

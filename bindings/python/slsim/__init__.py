@@ -28,6 +28,7 @@ from .workload import Workload
 
 TraceError = _core.TraceError
 PricingError = _core.PricingError
+ImpossibleError = _core.ImpossibleError
 
 __version__ = _core.__version__
 
@@ -48,6 +49,7 @@ __all__ = [
     "sweep",
     "Bill",
     "PricingError",
+    "ImpossibleError",
     "RateCard",
     "price_ec2",
     "price_fargate",

@@ -699,8 +699,8 @@ TEST_CASE("compare: impossible instead of a number, and the others still compare
   const auto c = compare(big, {lambda_runner(lo), fargate_runner(fo)}, options());
   REQUIRE(c.platforms.size() == 2);
   REQUIRE(c.platforms[0].impossible);
-  CHECK_THAT(*c.platforms[0].impossible, Catch::Contains("200000 MB"));
-  CHECK_THAT(*c.platforms[0].impossible, Catch::Contains("10240 MB"));
+  CHECK_THAT(*c.platforms[0].impossible, Catch::Contains("200,000 MB"));
+  CHECK_THAT(*c.platforms[0].impossible, Catch::Contains("10,240 MB"));
   REQUIRE(c.platforms[1].impossible);
   CHECK_THAT(*c.platforms[1].impossible, Catch::Contains("no task size of 3 vCPU"));
   CHECK_FALSE(c.recommendation.platform);

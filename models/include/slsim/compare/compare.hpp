@@ -28,20 +28,13 @@
 #include "slsim/compare/cost.hpp"
 #include "slsim/containers/service.hpp"
 #include "slsim/lambda/lambda.hpp"
+#include "slsim/platform/impossible_error.hpp"  // ImpossibleError
 #include "slsim/platform/result.hpp"
 #include "slsim/pricing/pricing.hpp"
 #include "slsim/workload/profile.hpp"
 #include "slsim/workload/workload.hpp"
 
 namespace slsim {
-
-/// A platform cannot run this workload at all (a duration longer than Lambda's maximum
-/// timeout, a task size Fargate does not offer, a job no instance can hold). The message says
-/// why, for people.
-class ImpossibleError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 /// Opens a fresh stream of the workload. `seed` is the replication's seed (generators draw from
 /// it; traces use it only for durations they sample); `rate_scale` multiplies the arrival rate

@@ -36,6 +36,8 @@ class PoissonSource final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  /// memory_mb, when given, is the size the durations were measured at, as a CSV row's is.
+  bool memory_is_lambda_setting() const override { return true; }
   std::optional<double> declared_span_s() const override { return o_.duration_s; }
 
  private:
@@ -65,6 +67,8 @@ class DiurnalSource final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  /// memory_mb, when given, is the size the durations were measured at, as a CSV row's is.
+  bool memory_is_lambda_setting() const override { return true; }
   std::optional<double> declared_span_s() const override { return o_.duration_s; }
   /// The intensity lambda(t) in arrivals per second.
   double rate_at(double t_s) const;
@@ -94,6 +98,8 @@ class BurstySource final : public WorkloadSource {
   bool next(Invocation& out) override;
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
+  /// memory_mb, when given, is the size the durations were measured at, as a CSV row's is.
+  bool memory_is_lambda_setting() const override { return true; }
   std::optional<double> declared_span_s() const override { return o_.duration_s; }
   double calm_rate() const { return calm_rate_; }
   double burst_rate() const { return calm_rate_ * o_.burst_factor; }

@@ -32,6 +32,8 @@ class ScheduleSource final : public WorkloadSource {
   const FunctionTable& functions() const override { return functions_; }
   std::string describe() const override;
   std::optional<double> declared_span_s() const override { return o_.duration_s; }
+  /// memory_mb, when given, is the size the durations were measured at, as a CSV row's is.
+  bool memory_is_lambda_setting() const override { return true; }
 
  private:
   ScheduleOptions o_;

@@ -51,7 +51,8 @@ class WorkloadSource {
   virtual std::uint64_t skipped_rows() const { return 0; }
   virtual std::vector<std::string> skipped_examples() const { return {}; }
   /// True when the invocations' `memory_mb` is the Lambda memory their durations were measured
-  /// at (slsim CSV, Lambda logs), so durations may be rescaled from it. Azure traces give a
+  /// at (slsim CSV, Lambda logs, arrays, generators' memory_mb), so every platform rescales
+  /// durations from it (slsim/platform/duration_model.hpp, measured_at_mb). Azure traces give a
   /// memory footprint, which says nothing about CPU: false.
   virtual bool memory_is_lambda_setting() const { return false; }
   /// What the trace observed on Lambda about the invocation last returned by next() (Lambda
