@@ -68,7 +68,6 @@ struct Ec2Usage {
   /// Burstable types in unlimited mode: surplus CPU credits charged, vCPU-milliseconds
   /// (one CPU credit = one vCPU for a minute = 60,000).
   std::uint64_t surplus_credit_vcpu_ms = 0;
-  std::uint64_t instance_s = 0;     ///< billed instance-seconds
   std::uint64_t public_ipv4_s = 0;  ///< instances' public IPv4 addresses x seconds
   /// The most instances of this type running at once (an upper bound; 0 = unknown): a monthly
   /// projection never bills more than this many all month (issue 19 #7). Not priced.
