@@ -280,6 +280,10 @@ std::string Comparison::to_json() const {
   return j.dump();
 }
 
+double fell_behind_after_s(double span_s) {
+  return std::max(600.0, 0.1 * span_s);
+}
+
 Recommendation recommend(const std::vector<PlatformComparison>& platforms, const Objectives& o) {
   Recommendation rec;
   std::map<std::string, std::string> why;
@@ -305,6 +309,12 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
           fmt::format("too slow: p99 {} > {} objective",
                       upper(f.p99_ms, duration_text(f.p99_ms.mean), duration_text(f.p99_ms.high())),
                       duration_text(*o.slo_p99_ms)));
+    }
+    if (f.overrun_s.mean > fell_behind_after_s(f.span_s.mean)) {
+      misses.push_back(fmt::format(
+          "falls behind: still working {} after the workload's {} ended (its backlog grows "
+          "faster than it drains, so a month of these arrivals is more than it can do)",
+          duration_text(f.overrun_s.mean * 1000), duration_text(f.span_s.mean * 1000)));
     }
     if (o.max_error_rate && f.error_rate.high() > *o.max_error_rate) {
       misses.push_back(
@@ -403,6 +413,9 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
   // One slot per (platform, replication); impossibility is per slot, merged afterwards.
   std::vector<std::optional<std::string>> impossible(np * nr);
   std::vector<std::string> described(np * nr);
+  // Per slot: the time the platform worked after the span beyond its longest invocation, and
+  // the span (a platform far behind its arrivals cannot keep up: fell_behind_after_s).
+  std::vector<double> overrun(np * nr, 0.0), spans(np * nr, 0.0);
   std::mutex progress_mutex;
   std::size_t done = 0;
   parallel_for(np * nr, options.threads, [&](std::size_t k) {
@@ -432,6 +445,11 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
         cost.usd_per_million =
             cost.monthly_usd / (static_cast<double>(res.arrived) / months_taken) * 1e6;
       }
+      double longest_s = 0;
+      for (const auto w : seen.max_work())
+        longest_s = std::max(longest_s, to_seconds(w));
+      overrun[k] = std::max(0.0, res.span_s - span - longest_s);
+      spans[k] = span;
       c.platforms[i].runs[r] = std::move(res);
       c.platforms[i].costs[r] = std::move(cost);
     } catch (const ImpossibleError& e) {
@@ -457,6 +475,10 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       pc.costs.clear();
     } else {
       pc.figures = figures(pc.runs, pc.costs);
+      pc.figures.overrun_s = estimate({overrun.begin() + static_cast<std::ptrdiff_t>(i * nr),
+                                       overrun.begin() + static_cast<std::ptrdiff_t>(i * nr + nr)});
+      pc.figures.span_s = estimate({spans.begin() + static_cast<std::ptrdiff_t>(i * nr),
+                                    spans.begin() + static_cast<std::ptrdiff_t>(i * nr + nr)});
     }
   }
   c.recommendation = recommend(c.platforms, options.objectives);

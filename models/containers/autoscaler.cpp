@@ -44,16 +44,38 @@ std::uint32_t Autoscaler::evaluate(const Datapoint& d, std::uint32_t desired) {
   last_eval_ = d.at;
   evaluated_ = true;
   const std::uint32_t now_desired = clamp(desired);
-  // Several policies: each one that triggers proposes a count; the largest wins, for scale-out
-  // and scale-in alike (Application Auto Scaling, API_PutScalingPolicy).
-  std::optional<std::uint32_t> proposed;
-  const auto propose = [&](std::optional<std::uint32_t> p) {
-    if (p) proposed = proposed ? std::max(*proposed, *p) : *p;
+  // Several target-tracking policies (CPU or requests, and a consumer's backlog): the service
+  // scales out if any is ready to scale out, but scales in only if all of them are ready to scale
+  // in, then by the least reduction (Application Auto Scaling user guide, "How target
+  // tracking scaling works", Multiple scaling policies; ECS developer guide, "Use a target metric
+  // to scale Amazon ECS services"). A step-scaling policy with them: the policy giving the most
+  // capacity wins (API_PutScalingPolicy).
+  std::optional<std::uint32_t> out, in;
+  bool all_in = true;
+  std::uint32_t policies = 0;
+  const auto track = [&](std::optional<std::uint32_t> p) {
+    ++policies;
+    if (p && *p > now_desired) {
+      out = out ? std::max(*out, *p) : *p;
+    } else if (p && *p < now_desired) {
+      in = in ? std::max(*in, *p) : *p;
+    } else {
+      all_in = false;
+    }
   };
   if (cfg_.target_cpu_pct.value_or(0) > 0 || cfg_.target_requests_per_task > 0)
-    propose(tracking(d, now_desired));
-  if (!cfg_.step_scaling.empty()) propose(stepping(d, now_desired));
-  if (d.backlog) propose(backlog_.evaluate(*d.backlog, now_desired, min_, max_));
+    track(tracking(d, now_desired));
+  if (d.backlog) track(backlog_.evaluate(*d.backlog, now_desired, min_, max_));
+  std::optional<std::uint32_t> proposed = out;
+  if (!out && policies > 0 && all_in && in) {
+    proposed = in;
+    last_in_ = d.at;  // every target-tracking policy scaled in: their cooldowns start
+    backlog_.on_scale_in(d.at);
+  }
+  if (!cfg_.step_scaling.empty()) {
+    const auto st = stepping(d, now_desired);
+    if (st) proposed = proposed ? std::max(*proposed, *st) : *st;
+  }
   const std::uint32_t next = proposed.value_or(now_desired);
   if (next > now_desired) {
     ++scale_outs_;
@@ -85,10 +107,7 @@ std::optional<std::uint32_t> Autoscaler::tracking(const Datapoint& d, std::uint3
   const bool cooling = last_in_ && d.at - *last_in_ < from_seconds(cfg_.scale_in_cooldown_s);
   if (low_run_ >= kLowDatapoints && !cooling) {
     const auto next = clamp(std::min<std::int64_t>(wanted, desired));
-    if (next < desired) {
-      last_in_ = d.at;
-      return next;
-    }
+    if (next < desired) return next;  // evaluate() starts the cooldown when it scales in
   }
   return std::nullopt;
 }

@@ -9,10 +9,12 @@
 // 90% of the target, to the same formula, at most once per scale-in cooldown. Step scaling acts on
 // one datapoint: a scale-out step during the scale-out cooldown adds only what it asks beyond
 // the tasks the cooldown's scale-out added; a scale-in step waits for the scale-in cooldown; a
-// scale-out ends a scale-in cooldown (API_StepScalingPolicyConfiguration, Cooldown). With both
-// a target-tracking policy and steps, the policy giving the most capacity wins
-// (API_PutScalingPolicy). Scheduled actions set the minimum and maximum at a time of the simulated
-// day. A fixed service never changes.
+// scale-out ends a scale-in cooldown (API_StepScalingPolicyConfiguration, Cooldown). Several
+// target-tracking policies (CPU or requests, and a queue consumer's backlog): scale out if any is
+// ready to, scale in only if all are ready to (Application Auto Scaling, "Target tracking
+// scaling policies", multiple policies). With target tracking and steps, the policy giving the
+// most capacity wins (API_PutScalingPolicy). Scheduled actions set the minimum and maximum at a
+// time of the simulated day. A fixed service never changes.
 
 #include <cstdint>
 #include <optional>

@@ -35,10 +35,7 @@ std::optional<std::uint32_t> BacklogPolicy::evaluate(const BacklogDatapoint& d,
   const bool cooling = last_in_ && d.at - *last_in_ < from_seconds(d.scale_in_cooldown_s);
   if (low_run_ >= kLowDatapoints && !cooling) {
     const auto next = clamp(std::min<std::int64_t>(wanted, desired));
-    if (next < desired) {
-      last_in_ = d.at;
-      return next;
-    }
+    if (next < desired) return next;  // the autoscaler starts the cooldown when it scales in
   }
   return std::nullopt;
 }

@@ -41,6 +41,8 @@ class BacklogPolicy {
                                         std::uint32_t min, std::uint32_t max);
   /// A scale-out by any policy ends the scale-in cooldown.
   void on_scale_out() { last_in_.reset(); }
+  /// The service scaled in (every target-tracking policy agreed): the cooldown starts.
+  void on_scale_in(TimePoint at) { last_in_ = at; }
 
  private:
   std::uint32_t high_run_ = 0, low_run_ = 0;

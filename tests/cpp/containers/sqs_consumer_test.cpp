@@ -251,3 +251,33 @@ TEST_CASE("SqsConsumer: queue settings are checked and round-trip", "[containers
     set_container_option(o, back, k, v);
   CHECK(back == s);
 }
+
+TEST_CASE("SqsConsumer: scales in only when every target-tracking policy agrees", "[containers]") {
+  // A consumer that keeps up shows an empty backlog, so the backlog policy alone would scale in
+  // to min_tasks; its CPU policy sees the tasks busy and is not ready to scale in. With several
+  // target-tracking policies Application Auto Scaling scales in only when all are ready
+  // ("How target tracking scaling works", Multiple scaling policies):
+  // the service stays near the ~20 tasks the CPU needs (100 msg/s x 200 ms of CPU-bound work on
+  // 1-vCPU tasks at a 60% target), instead of swinging to 1 task and back (review finding).
+  FargateOptions o;
+  o.as_of = kAsOf;
+  o.record_timeline = true;
+  o.defaults.vcpu = 1;
+  o.defaults.memory_gb = 2;
+  o.defaults.concurrency = 4;
+  o.defaults.cpu_bound_fraction = 1;
+  o.defaults.min_tasks = 1;
+  o.defaults.max_tasks = 60;
+  o.defaults.initial_tasks = 36;
+  o.defaults.target_cpu_pct = 60;
+  std::vector<double> at;
+  for (int i = 0; i < 100 * 3600; ++i)
+    at.push_back(i * 0.01);
+  auto src = messages(at, 200);
+  const auto r = simulate_fargate(*src, o);
+  CHECK(r.outcomes.completed == r.arrived);
+  std::uint32_t lowest = 1000;
+  for (const auto& s : r.timeline)
+    if (s.time_s >= 600 && s.time_s < 3000) lowest = std::min(lowest, s.desired);
+  CHECK(lowest >= 20);
+}

@@ -120,7 +120,14 @@ struct PlatformFigures {
   Estimate error_rate, cold_start_rate;
   Estimate arrived, completed, failed, timed_out, refused, expired, unfinished, cold_starts;
   Estimate instances_mean, instances_max, hosts_mean, hosts_max, utilisation;
+  /// Seconds the platform was still working after the workload's span ended (a backlog it
+  /// drained late), and that span: a platform far behind cannot keep up with the arrivals.
+  Estimate overrun_s, span_s;
 };
+
+/// A platform still working this long after the workload's span (seconds) has fallen behind
+/// its arrivals: at least 10 minutes, or a tenth of the span when that is longer.
+double fell_behind_after_s(double span_s);
 
 /// One platform's part of a comparison.
 struct PlatformComparison {
