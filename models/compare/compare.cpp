@@ -360,6 +360,11 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
 Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRunner>& platforms,
                    const CompareOptions& options, const RateCard& rates) {
   validate_compare_options(options);
+  if (platforms.empty()) {
+    throw ConfigError("platforms",
+                      "no platform to compare: give at least one (lambda, ecs, "
+                      "fargate or batch)");
+  }
   rates.check_as_of(options.as_of);
   Comparison c;
   c.options = options;
@@ -380,6 +385,7 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
   // One slot per (platform, replication); impossibility is per slot, merged afterwards.
   std::vector<std::optional<std::string>> impossible(np * nr);
   std::vector<std::string> described(np * nr);
+  std::vector<std::uint64_t> arrivals(np * nr, 0);
   std::mutex progress_mutex;
   std::size_t done = 0;
   parallel_for(np * nr, options.threads, [&](std::size_t k) {
@@ -394,6 +400,8 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       po.region = options.region;
       po.free_tier = options.free_tier && platforms[i].free_tier;
       po.discount_pct = platforms[i].discount_pct;
+      po.fargate_spot_discount_pct = platforms[i].fargate_spot_discount_pct;
+      po.ec2_spot_discount_pct = platforms[i].ec2_spot_discount_pct;
       // One span for every platform, the workload's; a platform still working after it (a
       // backlog it drains) is projected over the time it took: a month cannot hold more.
       CostBreakdown cost = project_costs(rates, res.usage, std::max(seen.span_s(), res.span_s), po);
@@ -405,11 +413,23 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       impossible[k] = e.what();
     }
     described[k] = seen.describe();
+    arrivals[k] = seen.arrivals();
     if (options.progress) {
       std::lock_guard lock(progress_mutex);
       options.progress(++done, np * nr);
     }
   });
+  // A workload with no invocation has nothing to compare: a $0.00 "recommendation" would be
+  // an answer to no question (issue 19).
+  // (Platforms that cannot run it stop before reading it: only those that ran count.)
+  bool ran = false;
+  for (const auto& why : impossible)
+    ran = ran || !why;
+  if (ran && *std::max_element(arrivals.begin(), arrivals.end()) == 0) {
+    throw ConfigError("", fmt::format("the workload has no invocations ({}): nothing to simulate "
+                                      "or compare",
+                                      described[0]));
+  }
   if (np) c.workload = described[0];
   for (std::size_t i = 0; i < np; ++i) {
     auto& pc = c.platforms[i];
