@@ -6,6 +6,7 @@
 #include "register.hpp"
 #include "slsim/core/distribution.hpp"
 #include "slsim/core/rng.hpp"
+#include "slsim/workload/negative_times.hpp"
 
 namespace py = pybind11;
 
@@ -44,6 +45,9 @@ void register_distributions(pybind11::module_& m) {
       .def("__eq__", &Distribution::operator==)
       .def(::py::pickle([](const Distribution& d) { return d.spec(); },
                         [](const std::string& s) { return Distribution::parse(s); }));
+  // The one rule of every time setting (slsim/workload/negative_times.hpp): "" or why not.
+  m.def("_negative_times_problem", &negative_times_problem, ::py::arg("distribution"),
+        ::py::arg("shown"));
 }
 
 }  // namespace slsim::py

@@ -85,6 +85,15 @@ void register_pricing(pybind11::module_& m) {
       ::py::arg("provisioned_requests"), ::py::arg("provisioned_duration_ms"),
       ::py::arg("discount_pct"), ::py::arg("span_days") = std::nullopt);
 
+  // Lambda's memory range at as_of ("" = today), for a memory_mb that is not even a size.
+  m.def(
+      "_lambda_memory_allowed",
+      [](const std::string& as_of) {
+        return lambda_memory_allowed(RateCard::builtin(),
+                                     as_of.empty() ? Date::today() : Date::parse(as_of));
+      },
+      ::py::arg("as_of"));
+
   m.def(
       "_price_fargate",
       [](const RateCard& rc, double vcpu, double memory_gb, std::uint64_t tasks,
@@ -102,7 +111,10 @@ void register_pricing(pybind11::module_& m) {
         in.arch = parse_arch(arch);
         in.spot = spot;
         Usage u;
-        u.fargate.push_back(configured([&] { return fargate_usage(rc, in, o.as_of); }));
+        u.fargate.push_back(configured([&] {
+          validate_spot_discount(rc, "fargate", spot, spot_discount_pct, o.as_of);
+          return fargate_usage(rc, in, o.as_of);
+        }));
         return rc.price(u, o).to_json();
       },
       ::py::arg("rate_card"), ::py::arg("vcpu"), ::py::arg("memory_gb"), ::py::arg("tasks"),
@@ -123,7 +135,10 @@ void register_pricing(pybind11::module_& m) {
         in.hours = hours;
         in.spot = spot;
         Usage u;
-        u.ec2.push_back(configured([&] { return ec2_usage(rc, in, o.as_of, o.region); }));
+        u.ec2.push_back(configured([&] {
+          validate_spot_discount(rc, "ec2", spot, spot_discount_pct, o.as_of);
+          return ec2_usage(rc, in, o.as_of, o.region);
+        }));
         return rc.price(u, o).to_json();
       },
       ::py::arg("rate_card"), ::py::arg("instance_type"), ::py::arg("instances"),

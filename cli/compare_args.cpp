@@ -55,12 +55,14 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms) {
                   "Date whose AWS prices and behaviour apply, YYYY-MM-DD (default: the "
                   "scenario's)");
   cmd->add_option("--region", a.region, "AWS region (default: the scenario's, us-east-1)");
-  cmd->add_option("--front-door", a.front_door,
-                  "Lambda's front door for HTTP (sync) requests: http-api (default), rest-api, "
-                  "function-url")
-      ->check(CLI::IsMember({"http-api", "rest-api", "function-url"}));
+  auto* door = cmd->add_option("--front-door", a.front_door,
+                               "Lambda's front door for HTTP (sync) requests: http-api (default), "
+                               "rest-api, function-url")
+                   ->check(CLI::IsMember({"http-api", "rest-api", "function-url"}));
+  // The two contradict each other: refused, not one silently ignored (issue 19).
   cmd->add_flag("--no-front-door", a.no_front_door,
-                "Leave API Gateway and load balancers out of every platform's bill");
+                "Leave API Gateway and load balancers out of every platform's bill")
+      ->excludes(door);
   cmd->add_option("--alb-availability-zones", a.alb_azs,
                   "Availability Zones of the services' internet-facing ALB, 2-6: one public IPv4 "
                   "address each, billed from 2024-02-01 (default 2)");

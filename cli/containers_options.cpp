@@ -91,7 +91,8 @@ ContainerOptions container_options(const std::string& platform, const Scenario& 
         const auto& cluster = container_cluster_keys();
         const bool cluster_key = o.launch_type == LaunchType::kEc2 &&
                                  std::find(cluster.begin(), cluster.end(), key) != cluster.end();
-        if (!cluster_key) set_container_option(o, svc, key, value, true);
+        if (!cluster_key && key != "spot_discount_pct")
+          set_container_option(o, svc, key, value, true);
       }
     } catch (const ConfigError& e) {
       // The flag is the prefix, as for Lambda's flags; the message names the value.
@@ -157,6 +158,11 @@ std::vector<Table> container_tables(const ContainerResult& r) {
   for (const auto& [k, v] : r.extra)
     row(k, fmt::format("{:g}", v));
   t.notes = r.notes;
+  // `report` bills the front door too; say why its total differs (issue 19).
+  t.notes.push_back(fmt::format(
+      "the bill is {}'s own charges; `slsim report` adds the front door, an Application Load "
+      "Balancer (alb_hours, alb_lcu_hours above), to a service with HTTP requests",
+      ec2 ? "ECS on EC2" : "Fargate"));
   std::vector<Table> out{t};
   if (!r.timeline.empty()) {
     // Long format: the row label is the minute's time.

@@ -1,4 +1,7 @@
 // `slsim generate`: write a synthetic workload as slsim CSV.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -60,7 +63,29 @@ void add_generate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", *out, "Output file ('-' = standard output)")
       ->capture_default_str();
-  cmd->callback([spec, duration, invocation, out] {
+  cmd->callback([cmd, spec, duration, invocation, out] {
+    // A flag the pattern does not read is refused, as the same key is in a scenario file: one
+    // list of each generator's keys (generator_keys) is the gate.
+    const auto& keys = generator_keys(spec->pattern);
+    for (const auto* opt : cmd->get_options()) {
+      if (opt->count() == 0) continue;
+      const std::string name = opt->get_name();
+      if (name.rfind("--", 0) != 0 || name == "--pattern" || name == "--seed" || name == "--output")
+        continue;
+      std::string key = name.substr(2);
+      for (auto& ch : key)
+        if (ch == '-') ch = '_';
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+      std::string flags;
+      for (const auto& k : keys) {
+        std::string f = "--" + k;
+        for (auto& ch : f)
+          if (ch == '_') ch = '-';
+        flags += (flags.empty() ? "" : ", ") + f;
+      }
+      throw UsageError(fmt::format("{}: is not a setting of this generator; --pattern {} reads {}",
+                                   name, spec->pattern, flags));
+    }
     try {
       spec->common.duration_ms = Distribution::parse(*duration);
     } catch (const std::invalid_argument& e) {

@@ -66,6 +66,11 @@ Context context(const Common& c) {
   } catch (const PricingError& e) {
     throw UsageError(flag_message("--as-of", "as_of", e.what()));
   }
+  try {
+    check_region(*ctx.rc, c.region);
+  } catch (const PricingError& e) {
+    throw UsageError(std::string("--region: ") + e.what());
+  }
   return ctx;
 }
 
@@ -191,7 +196,7 @@ void add_price_command(CLI::App& app) {
     auto c = std::make_shared<Common>();
     auto in = std::make_shared<FargatePriceInput>();
     auto arch = std::make_shared<std::string>("x86_64");
-    auto spot_pct = std::make_shared<double>(-1);
+    auto spot_pct = std::make_shared<std::optional<double>>();
     cmd->add_option("--vcpu", in->vcpu, "Task vCPU (0.25, 0.5, 1, 2, 4, 8, 16)")
         ->required()
         ->check(positive(1024));
@@ -211,13 +216,27 @@ void add_price_command(CLI::App& app) {
         ->check(CLI::IsMember({"x86_64", "arm64"}))
         ->capture_default_str();
     cmd->add_flag("--spot", in->spot, "Fargate Spot");
-    cmd->add_option("--spot-discount-pct", *spot_pct, "Spot discount in percent (default 70)")
+    cmd->add_option("--spot-discount-pct", *spot_pct,
+                    "Fargate Spot discount in percent, with --spot (default: a typical 67.04; "
+                    "AWS's ceiling is 70)")
         ->check(real(0, 100));
     add_common(cmd, *c);
     cmd->callback([c, in, arch, spot_pct] {
       auto ctx = context(*c);
       in->arch = parse_arch(*arch);
-      if (*spot_pct >= 0) ctx.options.fargate_spot_discount_pct = *spot_pct;
+      usage_of([&] {
+        validate_spot_discount(*ctx.rc, "fargate", in->spot, *spot_pct, ctx.options.as_of);
+        return 0;
+      });
+      ctx.options.fargate_spot_discount_pct = *spot_pct;
+      // Fargate Spot on arm64 from its launch (rule fargate.spot_arm64_available): the flag named.
+      if (in->spot && in->arch == Arch::kArm64 &&
+          ctx.rc->rule_or("fargate.spot_arm64_available", ctx.options.as_of, 1) == 0) {
+        throw UsageError(fmt::format(
+            "--spot: Fargate Spot on arm64 is not available on {} (launched 2024-09-06): use "
+            "--arch x86_64 or leave out --spot",
+            ctx.options.as_of.str()));
+      }
       Usage u;
       u.fargate.push_back(usage_of([&] { return fargate_usage(*ctx.rc, *in, ctx.options.as_of); }));
       finish(ctx, *c, u, "fargate");
@@ -229,7 +248,7 @@ void add_price_command(CLI::App& app) {
         "ec2", "EC2 instances (ECS on EC2, AWS Batch; per second, 60 s minimum)");
     auto c = std::make_shared<Common>();
     auto in = std::make_shared<Ec2PriceInput>();
-    auto spot_pct = std::make_shared<double>(-1);
+    auto spot_pct = std::make_shared<std::optional<double>>();
     cmd->add_option("--instance-type", in->instance_type, "Instance type, e.g. m5.large")
         ->required();
     cmd->add_option("--instances", in->instances, "Number of instances")
@@ -239,12 +258,18 @@ void add_price_command(CLI::App& app) {
         ->capture_default_str()
         ->check(real(0, 1e6));
     cmd->add_flag("--spot", in->spot, "Spot instances");
-    cmd->add_option("--spot-discount-pct", *spot_pct, "Spot discount in percent (default 70)")
+    cmd->add_option("--spot-discount-pct", *spot_pct,
+                    "EC2 Spot discount in percent, with --spot (default: a typical 64; AWS's "
+                    "ceiling is 90)")
         ->check(real(0, 100));
     add_common(cmd, *c);
     cmd->callback([c, in, spot_pct] {
       auto ctx = context(*c);
-      if (*spot_pct >= 0) ctx.options.ec2_spot_discount_pct = *spot_pct;
+      usage_of([&] {
+        validate_spot_discount(*ctx.rc, "ec2", in->spot, *spot_pct, ctx.options.as_of);
+        return 0;
+      });
+      ctx.options.ec2_spot_discount_pct = *spot_pct;
       Usage u;
       u.ec2.push_back(
           usage_of([&] { return ec2_usage(*ctx.rc, *in, ctx.options.as_of, ctx.options.region); }));

@@ -8,6 +8,9 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
+
+#include "output.hpp"
 
 namespace slsim::cli {
 
@@ -244,8 +247,14 @@ std::string objectives_text(const Objectives& o) {
   return s;
 }
 
-std::string front_door_text(const CompareOptions& o) {
+std::string front_door_text(const CompareOptions& o, const TraceSummary* workload) {
   if (!o.front_door.enabled) return "none (--no-front-door)";
+  // Only HTTP (sync) requests pass a front door (add_front_door): a workload of queue messages
+  // and async events has none, and the header says so (issue 19).
+  if (workload && workload->sync == 0) {
+    return "none: the workload has no HTTP (sync) requests (queue and async messages need no API "
+           "Gateway or load balancer)";
+  }
   const auto& l = o.front_door.lambda;
   const std::string lam = l == "rest-api"       ? "API Gateway REST API"
                           : l == "function-url" ? "function URL"
@@ -280,16 +289,6 @@ std::vector<const Estimate*> csv_estimates(const PlatformFigures& f) {
           &f.hosts_mean,  &f.hosts_max,  &f.utilisation};
 }
 
-std::string csv_cell(const std::string& c) {
-  if (c.find_first_of(",\"\n") == std::string::npos) return c;
-  std::string out = "\"";
-  for (char ch : c) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 // An empty cell for an unknown figure (no invocation ran): pandas reads it as NaN.
 std::string num(double x) {
   return std::isfinite(x) ? fmt::format("{}", x) : "";
@@ -301,21 +300,34 @@ std::string reason_of(const Comparison& c, const std::string& name) {
   return "";
 }
 
+// Whether a platform that ran met the comparison's objectives: recommend() gives every platform
+// that misses one a reason starting "too " (too slow, too many failures, too many cold starts).
+bool meets_objectives(const Comparison& c, const PlatformComparison& p) {
+  return !p.impossible && reason_of(c, p.name).rfind("too ", 0) != 0;
+}
+
+// Tables as the one tidy CSV every command prints (`table,row,column,value`, output.cpp).
+std::string tidy_csv(const std::vector<Table>& tables) {
+  std::ostringstream os;
+  write_tables(os, tables, Format::kCsv);
+  return os.str();
+}
+
+// The report as tidy CSV (issue 19: it was one wide table without the bill): table `platforms`
+// (row = platform, a column per figure, with `_ci95` half-widths over replications), one
+// `<platform>_bill` table of the bill's lines (quantity, unit, usd over the span, monthly_usd;
+// replication 0's) with a `total` row, and `recommendation`.
 std::string render_report_csv(const Comparison& c) {
   const bool ci = c.options.replications > 1;
   auto cols = report_csv_columns();
-  std::vector<std::string> header = cols;
+  std::vector<Table> tables;
+  Table t{"platforms", {cols}};
+  t.id = "platforms";
   if (ci) {
     // Half-widths of the 95% intervals after the figures.
     for (std::size_t i = 3; i < 26; ++i)
-      header.push_back(cols[i] + "_ci95");
+      t.rows.front().push_back(cols[i] + "_ci95");
   }
-  std::string out;
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    if (i) out += ',';
-    out += header[i];
-  }
-  out += "\n";
   for (const auto& p : c.platforms) {
     std::vector<std::string> row{p.name, p.label, p.impossible ? "impossible" : "ok"};
     const auto ests = csv_estimates(p.figures);
@@ -328,13 +340,25 @@ std::string render_report_csv(const Comparison& c) {
       for (const auto* e : ests)
         row.push_back(p.impossible ? "" : num(e->half_width));
     }
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i) out += ',';
-      out += csv_cell(row[i]);
-    }
-    out += "\n";
+    t.rows.push_back(std::move(row));
   }
-  return out;
+  tables.push_back(std::move(t));
+  for (const auto& p : c.platforms) {
+    if (p.impossible || p.costs.empty()) continue;
+    const auto& cost = p.costs.front();
+    Table b{p.name + " bill", {{"item", "unit", "quantity", "usd", "monthly_usd"}}};
+    b.id = p.name + "_bill";
+    for (const auto& l : cost.lines)
+      b.rows.push_back({l.name, l.unit, num(l.quantity), num(l.usd), num(l.monthly_usd)});
+    b.rows.push_back({"total", "", "", num(cost.total_usd), num(cost.monthly_usd)});
+    tables.push_back(std::move(b));
+  }
+  Table r{"recommendation", {{"recommendation", "platform", "summary"}}};
+  r.id = "recommendation";
+  r.rows.push_back(
+      {"recommended", c.recommendation.platform.value_or("none"), c.recommendation.summary});
+  tables.push_back(std::move(r));
+  return tidy_csv(tables);
 }
 
 }  // namespace
@@ -374,8 +398,10 @@ std::string generator_text(const GeneratorSpec& g) {
 
 // One line for people: what the scenario replays.
 std::string workload_text(const Scenario& s, const Comparison& c) {
-  if (!s.file.empty() && s.workload.kind == WorkloadSpec::Kind::kGenerator) {
-    std::vector<std::string> parts{generator_text(s.workload.generator)};
+  if (!s.file.empty() && s.workload.kind != WorkloadSpec::Kind::kTrace) {
+    std::vector<std::string> parts;
+    if (s.workload.kind == WorkloadSpec::Kind::kGenerator)
+      parts.push_back(generator_text(s.workload.generator));
     for (const auto& e : s.more_workloads) {
       if (e.schedule) {
         const auto& o = e.scheduled;
@@ -436,7 +462,7 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
       "as of", fmt::format("{}, {}, seed {}, {} replication{}", o.as_of.str(), o.region, o.seed,
                            o.replications, o.replications == 1 ? "" : "s (mean ± 95% interval)"));
   head.emplace_back("objectives", objectives_text(o.objectives));
-  head.emplace_back("front door", front_door_text(o));
+  head.emplace_back("front door", front_door_text(o, workload));
   head.emplace_back("free tier", o.free_tier ? "monthly allowances applied once per month "
                                                "(pro rata over the span)"
                                              : "off (--no-free-tier)");
@@ -592,38 +618,57 @@ std::string render_breakeven(const Breakeven& b, ReportFormat f, bool colour) {
     for (const auto& p : b.points.front().comparison.platforms)
       names.push_back(p.name);
   if (f == ReportFormat::kCsv) {
-    std::string out =
-        "scale,rate_per_s,platform,status,monthly_usd,p99_ms,error_rate,recommended\n";
-    for (const auto& pt : b.points) {
-      const auto rec = pt.comparison.recommendation.platform.value_or("");
-      for (const auto& p : pt.comparison.platforms) {
-        out += fmt::format(
-            "{},{},{},{},{},{},{},{}\n", pt.scale, pt.rate_per_s, p.name,
-            p.impossible ? "impossible" : "ok", p.impossible ? "" : num(p.figures.monthly_usd.mean),
-            p.impossible ? "" : num(p.figures.p99_ms.mean),
-            p.impossible ? "" : num(p.figures.error_rate.mean), rec == p.name ? "true" : "false");
+    // Tidy: `breakeven` (row = scale: rate_per_s, recommended) and one `breakeven_<platform>`
+    // table (row = scale: status, monthly_usd, p99_ms, error_rate, meets_objectives).
+    std::vector<Table> tables;
+    Table top{"breakeven", {{"scale", "rate_per_s", "recommended"}}};
+    top.id = "breakeven";
+    for (const auto& pt : b.points)
+      top.rows.push_back({num(pt.scale), num(pt.rate_per_s),
+                          pt.comparison.recommendation.platform.value_or("none")});
+    tables.push_back(std::move(top));
+    for (const auto& n : names) {
+      Table t{"breakeven " + n,
+              {{"scale", "status", "monthly_usd", "p99_ms", "error_rate", "meets_objectives"}}};
+      t.id = "breakeven_" + n;
+      for (const auto& pt : b.points) {
+        for (const auto& p : pt.comparison.platforms) {
+          if (p.name != n) continue;
+          t.rows.push_back({num(pt.scale), p.impossible ? "impossible" : "ok",
+                            p.impossible ? "" : num(p.figures.monthly_usd.mean),
+                            p.impossible ? "" : num(p.figures.p99_ms.mean),
+                            p.impossible ? "" : num(p.figures.error_rate.mean),
+                            meets_objectives(pt.comparison, p) ? "true" : "false"});
+        }
       }
+      tables.push_back(std::move(t));
     }
-    return out;
+    return tidy_csv(tables);
   }
   Grid g;
-  g.title = "Break-even: monthly cost and p99 at each rate";
+  g.title = "Break-even: monthly cost, p99 and error rate at each rate";
   std::vector<std::string> hdr{"scale", "rate (/s)"};
   for (const auto& n : names)
-    hdr.push_back(n + " $/month, p99");
+    hdr.push_back(n + " $/month, p99, errors");
   hdr.push_back("recommended");
   g.rows.push_back(hdr);
   g.emphasis.push_back({});
+  bool any_miss = false;
   for (const auto& pt : b.points) {
     std::vector<std::string> r{fmt::format("x{:.4g}", pt.scale),
                                fmt::format("{:.2f}", pt.rate_per_s)};
     std::vector<char> e{0, 0};
     const auto rec = pt.comparison.recommendation.platform.value_or("none");
     for (const auto& p : pt.comparison.platforms) {
+      // A configuration that misses the objectives (a third of its requests failing, say) is
+      // marked, not shown as if it were a valid answer (issue 19).
+      const bool meets = meets_objectives(pt.comparison, p);
+      any_miss = any_miss || (!p.impossible && !meets);
       r.push_back(p.impossible ? "cannot run"
                                : fmt_usd(p.figures.monthly_usd.mean) + ", " +
-                                     fmt_latency(p.figures.p99_ms.mean));
-      e.push_back(p.name == rec ? 'g' : p.impossible ? 'r' : 0);
+                                     fmt_latency(p.figures.p99_ms.mean) + ", " +
+                                     fmt_pct(p.figures.error_rate.mean) + (meets ? "" : " ✗"));
+      e.push_back(p.name == rec ? 'g' : (p.impossible || !meets) ? 'r' : 0);
     }
     r.push_back(rec);
     e.push_back(0);
@@ -632,6 +677,10 @@ std::string render_breakeven(const Breakeven& b, ReportFormat f, bool colour) {
   }
   std::string out = render_grids({g}, f, colour);
   out += "\n";
+  if (any_miss && !b.points.empty()) {
+    out += fmt::format("✗ misses the objectives ({}): not a valid choice at that rate.\n",
+                       objectives_text(b.points.front().comparison.options.objectives));
+  }
   if (b.changes.empty()) {
     out += "The recommendation does not change over this range.\n";
   } else {
@@ -651,19 +700,23 @@ std::string render_breakeven(const Breakeven& b, ReportFormat f, bool colour) {
 std::string render_tune(const TuneResult& t, ReportFormat f, bool colour) {
   if (f == ReportFormat::kJson) return Json::parse(t.to_json()).dump(2) + "\n";
   if (f == ReportFormat::kCsv) {
-    std::string out =
-        "memory_mb,status,monthly_usd,total_usd,mean_ms,p99_ms,error_rate,cold_start_rate,score,"
-        "best\n";
+    // Tidy: table `tune`, row = memory (MB).
+    Table tb{"tune",
+             {{"memory_mb", "status", "monthly_usd", "total_usd", "mean_ms", "p99_ms", "error_rate",
+               "cold_start_rate", "score", "best"}}};
+    tb.id = "tune";
     for (const auto& p : t.points) {
+      const std::string best = t.best_memory_mb == p.memory_mb ? "true" : "false";
       if (p.impossible) {
-        out += fmt::format("{},impossible,,,,,,,,false\n", p.memory_mb);
+        tb.rows.push_back(
+            {fmt::format("{}", p.memory_mb), "impossible", "", "", "", "", "", "", "", best});
         continue;
       }
-      out += fmt::format("{},ok,{},{},{},{},{},{},{},{}\n", p.memory_mb, p.monthly_usd, p.total_usd,
-                         p.mean_ms, p.p99_ms, p.error_rate, p.cold_start_rate, p.score,
-                         t.best_memory_mb == p.memory_mb ? "true" : "false");
+      tb.rows.push_back({fmt::format("{}", p.memory_mb), "ok", num(p.monthly_usd), num(p.total_usd),
+                         num(p.mean_ms), num(p.p99_ms), num(p.error_rate), num(p.cold_start_rate),
+                         num(p.score), best});
     }
-    return out;
+    return tidy_csv({tb});
   }
   Grid g;
   g.title = fmt::format(
@@ -778,14 +831,27 @@ std::string render_diff(const nlohmann::json& a, const nlohmann::json& b, const 
     return j.dump(2) + "\n";
   }
   if (f == ReportFormat::kCsv) {
-    std::string out = "platform,figure,a,b,change,change_pct\n";
-    for (const auto& r : rows) {
-      out +=
-          fmt::format("{},{},{},{},{},{}\n", r.platform, csv_cell(r.figure), r.va ? num(*r.va) : "",
-                      r.vb ? num(*r.vb) : "", r.va && r.vb ? num(*r.vb - *r.va) : "",
-                      r.va && r.vb && *r.va != 0 ? num(100 * (*r.vb - *r.va) / *r.va) : "");
+    // Tidy: one `diff_<platform>` table, row = figure (its JSON key): a, b, change, change_pct;
+    // and `recommendation` (row a / b: platform).
+    std::vector<Table> tables;
+    for (const auto& p : names) {
+      Table t{"diff " + p, {{"figure", "a", "b", "change", "change_pct"}}};
+      t.id = "diff_" + p;
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        if (r.platform != p) continue;
+        t.rows.push_back({figs[i % figs.size()].first, r.va ? num(*r.va) : "",
+                          r.vb ? num(*r.vb) : "", r.va && r.vb ? num(*r.vb - *r.va) : "",
+                          r.va && r.vb && *r.va != 0 ? num(100 * (*r.vb - *r.va) / *r.va) : ""});
+      }
+      tables.push_back(std::move(t));
     }
-    return out;
+    Table rt{"recommendation", {{"report", "platform", "changed"}}};
+    rt.id = "recommendation";
+    rt.rows.push_back({"a", ra, ra != rb ? "true" : "false"});
+    rt.rows.push_back({"b", rb, ra != rb ? "true" : "false"});
+    tables.push_back(std::move(rt));
+    return tidy_csv(tables);
   }
   Grid g;
   g.title = fmt::format("Changes from {} to {}", na, nb);

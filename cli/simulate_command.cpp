@@ -86,6 +86,7 @@ void add_simulate_command(CLI::App& app) {
     std::optional<std::uint32_t> memory_mb, account_concurrency, provisioned, max_retry, reserved,
         ephemeral_mb;
     std::optional<std::uint64_t> seed;
+    std::optional<std::int64_t> memory_mb_given;
     std::optional<double> timeout_s, error_probability, visibility_timeout_s;
     bool vpc = false, no_vpc = false, no_free_tier = false;
     BatchArgs batch;
@@ -105,8 +106,9 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--region", a->region, "AWS region");
   cmd->add_option("--seed", a->seed, "Random seed (0 to 9,223,372,036,854,775,807)")
       ->check(whole(0, kMaxSeed));
-  cmd->add_option("--memory-mb", a->memory_mb, "Lambda memory for every function (MB)")
-      ->check(whole(0, 4'294'967'295));  // the scenario key's and Python's range
+  // Any whole number: one that is not even a size is refused with Lambda's range at as_of
+  // (below), the rest by the validator, as for the scenario key and Python.
+  cmd->add_option("--memory-mb", a->memory_mb_given, "Lambda memory for every function (MB)");
   // Words are checked by the validator (set_lambda_choice): the scenario key's message.
   cmd->add_option("--arch", a->arch, "x86_64 or arm64");
   cmd->add_option("--runtime", a->runtime, "python, nodejs, java, dotnet, go, custom, container");
@@ -167,6 +169,14 @@ void add_simulate_command(CLI::App& app) {
     if (a->platform == "ecs" || a->platform == "fargate") {
       run_container_simulation(a->platform, s, workload_factory(s), *ca, a->format, a->output);
       return;
+    }
+    if (a->memory_mb_given) {
+      const std::int64_t m = *a->memory_mb_given;
+      if (m < 0 || m > static_cast<std::int64_t>(kMaxU32)) {
+        throw UsageError(fmt::format("--memory-mb: {} is not allowed: {}", m,
+                                     lambda_memory_allowed(RateCard::builtin(), s.as_of)));
+      }
+      a->memory_mb = static_cast<std::uint32_t>(m);
     }
     LambdaOptions o = s.lambda;
     o.as_of = s.as_of;

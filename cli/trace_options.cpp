@@ -240,14 +240,17 @@ void apply_trace_args(const TraceArgs& a, Scenario& s) {
     o.select.end_s = a.end_s < 0 ? std::numeric_limits<double>::infinity() : a.end_s;
     o.select.top_n = a.top;
     o.select.time_scale = a.time_scale;
-  } else if (w.kind == WorkloadSpec::Kind::kGenerator) {
+  } else if (w.kind != WorkloadSpec::Kind::kTrace) {
     w.generator.common.seed = s.seed;  // --seed given after the file was read
     for (const auto& f : kTraceFlags) {
       if (!a.given(f.flag)) continue;
       std::string why = fmt::format(
-          "{}: the scenario's workload is a generator ({}), not a trace file; trace options "
-          "apply to a trace (give TRACE, or trace = \"FILE\" in [workload])",
-          f.flag, w.generator.pattern);
+          "{}: the scenario's workload is {}, not a trace file; trace options apply to a trace "
+          "(give TRACE, or trace = \"FILE\" in [workload])",
+          f.flag,
+          w.kind == WorkloadSpec::Kind::kNone
+              ? std::string("its [[workloads]] entries")
+              : fmt::format("a generator ({})", w.generator.pattern));
       const auto& keys = generator_keys(w.generator.pattern);
       if (*f.generator_key && std::find(keys.begin(), keys.end(), f.generator_key) != keys.end()) {
         why +=

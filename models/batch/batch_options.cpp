@@ -367,6 +367,20 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
     throw ConfigError("spot_discount_pct",
                       fmt::format("must be between 0 and 100, got {}", num(*o.spot_discount_pct)));
   }
+  // At most AWS's advertised ceiling for each Spot environment (Fargate Spot 70 %, EC2 Spot 90 %;
+  // validate_spot_discount, issue 19).
+  if (o.spot_discount_pct) {
+    for (const auto& ce : o.compute_environments) {
+      if (ce.compute != BatchCompute::kSpot && ce.compute != BatchCompute::kFargateSpot) continue;
+      try {
+        validate_spot_discount(rc, ce.compute == BatchCompute::kSpot ? "ec2" : "fargate",
+                               *o.spot_discount_pct, d);
+      } catch (const PricingError& e) {
+        const std::string what = e.what();
+        throw ConfigError("spot_discount_pct", what.substr(what.find(' ') + 1));
+      }
+    }
+  }
   if (!(o.discount_pct >= 0 && o.discount_pct <= 100)) {
     throw ConfigError("discount_pct",
                       fmt::format("must be between 0 and 100, got {}", num(o.discount_pct)));

@@ -380,6 +380,11 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
 Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRunner>& given,
                    const CompareOptions& options, const RateCard& rates) {
   validate_compare_options(options);
+  if (platforms.empty()) {
+    throw ConfigError("platforms",
+                      "no platform to compare: give at least one (lambda, ecs, "
+                      "fargate or batch)");
+  }
   rates.check_as_of(options.as_of);
   // Runners that size themselves from the workload (container services left auto) get one
   // pass over it first, shared by all of them.
@@ -416,6 +421,7 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
   // Per slot: the time the platform worked after the span beyond its longest invocation, and
   // the span (a platform far behind its arrivals cannot keep up: fell_behind_after_s).
   std::vector<double> overrun(np * nr, 0.0), spans(np * nr, 0.0);
+  std::vector<std::uint64_t> arrivals(np * nr, 0);
   std::mutex progress_mutex;
   std::size_t done = 0;
   parallel_for(np * nr, options.threads, [&](std::size_t k) {
@@ -430,6 +436,8 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       po.region = options.region;
       po.free_tier = options.free_tier && platforms[i].free_tier;
       po.discount_pct = platforms[i].discount_pct;
+      po.fargate_spot_discount_pct = platforms[i].fargate_spot_discount_pct;
+      po.ec2_spot_discount_pct = platforms[i].ec2_spot_discount_pct;
       // One span for every platform, the workload's (header, cost rows and JSON show it); a
       // platform still working after it (a backlog it drains) is projected over the time it
       // took: a month cannot hold more.
@@ -456,11 +464,23 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       impossible[k] = e.what();
     }
     described[k] = seen.describe();
+    arrivals[k] = seen.arrivals();
     if (options.progress) {
       std::lock_guard lock(progress_mutex);
       options.progress(++done, np * nr);
     }
   });
+  // A workload with no invocation has nothing to compare: a $0.00 "recommendation" would be
+  // an answer to no question (issue 19).
+  // (Platforms that cannot run it stop before reading it: only those that ran count.)
+  bool ran = false;
+  for (const auto& why : impossible)
+    ran = ran || !why;
+  if (ran && *std::max_element(arrivals.begin(), arrivals.end()) == 0) {
+    throw ConfigError("", fmt::format("the workload has no invocations ({}): nothing to simulate "
+                                      "or compare",
+                                      described[0]));
+  }
   if (np) c.workload = described[0];
   for (std::size_t i = 0; i < np; ++i) {
     auto& pc = c.platforms[i];

@@ -121,9 +121,14 @@ std::string Breakeven::to_json() const {
       if (pc.impossible) {
         ps[pc.name] = {{"impossible", *pc.impossible}};
       } else {
+        // recommend() gives a platform that misses an objective a reason starting "too ".
+        bool meets = true;
+        for (const auto& [name, why] : p.comparison.recommendation.reasons)
+          if (name == pc.name) meets = why.rfind("too ", 0) != 0;
         ps[pc.name] = {{"monthly_usd", pc.figures.monthly_usd.mean},
                        {"p99_ms", pc.figures.p99_ms.mean},
-                       {"error_rate", pc.figures.error_rate.mean}};
+                       {"error_rate", pc.figures.error_rate.mean},
+                       {"meets_objectives", meets}};
       }
     }
     pj["platforms"] = ps;

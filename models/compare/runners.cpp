@@ -80,6 +80,7 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
                 : fmt::format("{}, {}", platform, describe_sizing(options));
   r.front_door = FrontDoorSide::kService;
   if (options.discount_pct != 0) r.discount_pct[ec2 ? "ec2" : "fargate"] = options.discount_pct;
+  (ec2 ? r.ec2_spot_discount_pct : r.fargate_spot_discount_pct) = options.spot_discount_pct;
   if (!ec2) {
     // A task size Fargate does not offer: Fargate cannot run the services as configured. The
     // comparison says so and goes on with the other platforms (issue 10); `slsim simulate`
@@ -138,6 +139,7 @@ PlatformRunner batch_runner(BatchOptions options, const RateCard& rates) {
     r.discount_pct["ec2"] = options.discount_pct;
     r.discount_pct["fargate"] = options.discount_pct;
   }
+  r.ec2_spot_discount_pct = r.fargate_spot_discount_pct = options.spot_discount_pct;
   const RateCard* rc = &rates;
   r.run = [options = std::move(options), rc](WorkloadSource& w,
                                              std::uint64_t seed) -> PlatformResult {

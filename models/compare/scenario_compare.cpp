@@ -57,7 +57,9 @@ std::unique_ptr<WorkloadSource> open_scenario_workload(const Scenario& s, std::u
                                                        double rate_scale) {
   if (!(rate_scale > 0)) throw ConfigError("scale", "a rate multiplier must be > 0");
   std::unique_ptr<WorkloadSource> main;
-  if (s.workload.kind == WorkloadSpec::Kind::kTrace) {
+  if (s.workload.kind == WorkloadSpec::Kind::kNone) {
+    if (s.more_workloads.empty()) throw ConfigError("workload", "the scenario has no workload");
+  } else if (s.workload.kind == WorkloadSpec::Kind::kTrace) {
     TraceOptions t = s.workload.trace;
     if (!s.workload.fixed_trace_seed) t.seed = seed;
     t.select.time_scale *= rate_scale;
@@ -70,7 +72,7 @@ std::unique_ptr<WorkloadSource> open_scenario_workload(const Scenario& s, std::u
   }
   if (s.more_workloads.empty()) return main;
   std::vector<std::unique_ptr<WorkloadSource>> all;
-  all.push_back(std::move(main));
+  if (main) all.push_back(std::move(main));
   for (std::size_t i = 0; i < s.more_workloads.size(); ++i) {
     MixEntry e = s.more_workloads[i];
     if (e.schedule) {

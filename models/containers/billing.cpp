@@ -121,6 +121,7 @@ ContainerResult ContainerModel::finish() {
   po.as_of = o_.as_of;
   po.region = o_.region;
   if (o_.discount_pct > 0) po.discount_pct[fargate_ ? "fargate" : "ec2"] = o_.discount_pct;
+  (fargate_ ? po.fargate_spot_discount_pct : po.ec2_spot_discount_pct) = o_.spot_discount_pct;
   res_.bill = rc_.price(res_.usage, po);
   std::uint64_t outs = 0, ins = 0;
   for (const auto& s : svcs_) {

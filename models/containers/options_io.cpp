@@ -117,7 +117,8 @@ const std::vector<std::string>& container_service_keys() {
                                              "spot_interruption_pct",
                                              "stop_timeout_s",
                                              "spot_in_flight",
-                                             "assign_public_ip"};
+                                             "assign_public_ip",
+                                             "spot_discount_pct"};
   return keys;
 }
 
@@ -153,6 +154,17 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
       if (c == k) return true;
     return false;
   };
+  if (k == "spot_discount_pct") {
+    // One bill per platform: the Spot discount is the table's ([fargate] / [ecs]), not a
+    // service's. Checked against AWS's ceiling by validate_containers.
+    if (service_only) {
+      throw ConfigError(k, fmt::format("is a setting of the whole platform: set it in [{}], not "
+                                       "in a service",
+                                       ec2 ? "ecs" : "fargate"));
+    }
+    o.spot_discount_pct = number(k, v);
+    return;
+  }
   if (ec2 && is_cluster()) {
     if (service_only) {
       throw ConfigError(k, "is a setting of the cluster: set it in [ecs], not in a service");

@@ -169,6 +169,13 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
       require(
           available, "spot",
           fmt::format("Fargate Spot is not available on {} (launched 2019-12-03)", as_of.str()));
+      // Fargate Spot on arm64 launched 2024-09-06:
+      // https://aws.amazon.com/about-aws/whats-new/2024/09/amazon-ecs-graviton-based-spot-compute-fargate/
+      require(s.arch != Arch::kArm64 || rc.rule_or("fargate.spot_arm64_available", as_of, 1) != 0,
+              "spot",
+              fmt::format("Fargate Spot on arm64 is not available on {} (launched 2024-09-06): "
+                          "use arch = x86_64 or spot = false",
+                          as_of.str()));
     }
     finite_range(s.spot_interruption_pct, 0, 100, "spot_interruption_pct", "%");
     finite_range(s.stop_timeout_s, 0, 120, "stop_timeout_s", " s");
@@ -372,6 +379,23 @@ void validate_containers(const ContainerOptions& o, const RateCard& rc) {
   }
   require(std::isfinite(o.discount_pct) && o.discount_pct >= 0 && o.discount_pct < 100,
           "discount_pct", fmt::format("{} is not allowed: use 0 to 99.99 %", num(o.discount_pct)));
+  if (o.spot_discount_pct) {
+    bool spot = o.launch_type == LaunchType::kEc2 ? o.cluster.spot : o.defaults.spot;
+    for (const auto& [name, s] : o.services)
+      spot = spot || (o.launch_type == LaunchType::kFargate && s.spot);
+    require(spot, "spot_discount_pct",
+            fmt::format("{} applies to Spot capacity only: set spot = true{} or remove "
+                        "spot_discount_pct",
+                        num(*o.spot_discount_pct),
+                        o.launch_type == LaunchType::kEc2 ? " (the cluster's)" : ""));
+    try {
+      validate_spot_discount(rc, o.launch_type == LaunchType::kFargate ? "fargate" : "ec2",
+                             *o.spot_discount_pct, o.as_of);
+    } catch (const PricingError& e) {
+      const std::string what = e.what();
+      throw ConfigError("spot_discount_pct", what.substr(what.find(' ') + 1));
+    }
+  }
   const auto check = [&](const std::string& name, const ServiceConfig& s) {
     try {
       validate_service(s, o.launch_type, o.as_of, rc);

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "slsim/workload/negative_times.hpp"
+
 namespace slsim {
 
 namespace {
@@ -74,17 +76,14 @@ class Checker {
     }
   }
   // A time distribution: no negative values (a normal distribution, unbounded below, is
-  // clamped at 0 when sampled; one whose median is negative is refused).
+  // refused when negative in 0.1 % of draws or more, else clamped at 0: negative_times.hpp).
   void times(const std::string& key, const std::optional<Distribution>& d, double max,
              const char* max_text) const {
     if (!d) return;
     // A constant is shown as its number whichever way it was given ("-5" from a file, a flag or
     // Python alike).
     const std::string shown = d->family() == "constant" ? num(d->quantile(0.5)) : d->text();
-    const double lo = d->min_value();
-    if ((std::isfinite(lo) && lo < 0) || d->quantile(0.5) < 0) {
-      fail(key, fmt::format("{} gives negative times: times must be >= 0", shown));
-    }
+    if (auto why = negative_times_problem(*d, shown); !why.empty()) fail(key, why);
     // The median and the p99 (a heavy tail such as lognormal(p99=1e300) would leave the clock).
     if (!(d->quantile(0.5) <= max) || !(d->quantile(0.99) <= max)) {
       fail(key, fmt::format("{} is longer than slsim simulates: at most {}", shown, max_text));

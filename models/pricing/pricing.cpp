@@ -1,11 +1,13 @@
 #include "slsim/pricing/pricing.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -428,8 +430,19 @@ constexpr std::int64_t kMbSPerGbHour = 1024LL * 3600;
 
 }  // namespace
 
+void check_region(const RateCard& rc, std::string_view region) {
+  std::set<std::string> regions;
+  for (const auto& r : rc.rates())
+    regions.insert(r.region);
+  if (regions.count(std::string(region))) return;
+  throw PricingError(fmt::format("slsim has no prices for '{}'; regions with prices: {}", region,
+                                 fmt::join(regions, ", ")));
+}
+
 Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
   check_as_of(o.as_of);
+  // An unknown region is an error even when nothing is used (issue 19: exit 0 for mars-1).
+  check_region(*this, o.region);
   Bill bill;
   bill.as_of = o.as_of;
   bill.region = o.region;
@@ -533,6 +546,15 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
                                             from->str(), o.as_of.str())
                               : "Fargate Spot did not exist on " + o.as_of.str());
     }
+    // Fargate Spot on arm64 launched 2024-09-06 (rule fargate.spot_arm64_available; source
+    // https://aws.amazon.com/about-aws/whats-new/2024/09/amazon-ecs-graviton-based-spot-compute-fargate/).
+    if (u.spot && u.arch == Arch::kArm64 &&
+        rule_or("fargate.spot_arm64_available", o.as_of, 1) == 0) {
+      const auto from = first_in_force("fargate.spot_arm64_available", 1);
+      throw PricingError(
+          fmt::format("Fargate Spot on arm64 is not available on {}{}: use x86_64 or On-Demand",
+                      o.as_of.str(), from ? fmt::format(" (launched {})", from->str()) : ""));
+    }
     Int128 spot_base = 0;
     auto line = [&](std::string_view item, std::uint64_t qty, std::int64_t div, std::string name,
                     std::string unit) {
@@ -551,6 +573,7 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
     if (u.spot) {
       const double pct =
           o.fargate_spot_discount_pct.value_or(rule("fargate.spot_discount_pct", o.as_of));
+      validate_spot_discount(*this, "fargate", pct, o.as_of);
       add("fargate", fmt::format("Fargate Spot discount ({}%)", fmt_num(pct)), 0, "",
           -percent_of(spot_base, pct));
     }
@@ -596,6 +619,7 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
         static_cast<double>(u.instance_s) / 3600.0, "instance-hours", z);
     if (u.spot) {
       const double pct = o.ec2_spot_discount_pct.value_or(rule("ec2.spot_discount_pct", o.as_of));
+      validate_spot_discount(*this, "ec2", pct, o.as_of);
       add("ec2", fmt::format("EC2 Spot discount on {} ({}%)", u.instance_type, fmt_num(pct)), 0, "",
           -percent_of(billed(z), pct));
     }
@@ -645,6 +669,14 @@ Bill RateCard::price_monthly(const Usage& usage, double span_s, const PricingOpt
 }
 
 // ---- billing rules for one configuration ------------------------------------------------------
+
+std::string lambda_memory_allowed(const RateCard& rc, Date as_of) {
+  const auto lo = static_cast<std::uint32_t>(rc.rule("lambda.memory_min_mb", as_of));
+  const auto hi = static_cast<std::uint32_t>(rc.rule("lambda.memory_max_mb", as_of));
+  const auto step = static_cast<std::uint32_t>(rc.rule("lambda.memory_step_mb", as_of));
+  return fmt::format("Lambda memory on {} is {} to {} MB in {} MB steps", as_of.str(), lo, hi,
+                     step);
+}
 
 void validate_lambda_memory(const RateCard& rc, std::uint32_t memory_mb, Date as_of) {
   const auto lo = static_cast<std::uint32_t>(rc.rule("lambda.memory_min_mb", as_of));
@@ -769,6 +801,32 @@ void validate_fargate_size(const RateCard& rc, double vcpu, double memory_gb, Da
   throw PricingError(
       fmt::format("Fargate has no task size of {} vCPU with {} GB on {}; allowed: {}",
                   fmt_num(vcpu), fmt_num(memory_gb), as_of.str(), fmt::join(options, "; ")));
+}
+
+void validate_spot_discount(const RateCard& rc, std::string_view platform, double pct, Date as_of) {
+  // AWS advertises Spot only as "up to" a ceiling: Fargate Spot 70 %
+  // (https://aws.amazon.com/fargate/pricing/), EC2 Spot 90 % (https://aws.amazon.com/ec2/spot/).
+  // A rate card without the rule allows up to 100 %.
+  const double max = rc.rule_or(fmt::format("{}.spot_discount_max_pct", platform), as_of, 100);
+  if (!(std::isfinite(pct) && pct >= 0 && pct <= max)) {
+    throw PricingError(fmt::format(
+        "spot_discount_pct {} is not allowed: {} Spot is priced at up to {}% off On-Demand on "
+        "{}; use 0 to {} (default {}%, a typical discount)",
+        fmt_num(pct), platform == "ec2" ? "EC2" : "Fargate", fmt_num(max), as_of.str(),
+        fmt_num(max),
+        fmt_num(rc.rule_or(fmt::format("{}.spot_discount_pct", platform), as_of, 0))));
+  }
+}
+
+void validate_spot_discount(const RateCard& rc, std::string_view platform, bool spot,
+                            std::optional<double> pct, Date as_of) {
+  if (!pct) return;
+  if (!spot) {
+    throw PricingError(fmt::format(
+        "spot_discount_pct {} applies to Spot capacity only: add spot or remove spot_discount_pct",
+        fmt_num(*pct)));
+  }
+  validate_spot_discount(rc, platform, *pct, as_of);
 }
 
 FargateUsage fargate_usage(const RateCard& rc, const FargatePriceInput& in, Date as_of) {

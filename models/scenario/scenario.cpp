@@ -50,12 +50,23 @@ const std::set<std::string> kLambdaFunctionKeys{"memory_mb",
                                                 "message_retention_s",
                                                 "queue_max_concurrency"};
 
-void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConfig& c) {
+void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConfig& c, Date as_of) {
   // A whole number that fits the setting; what is allowed is the validator's to say
   // (validate_lambda), with the same message as for a flag or a Python keyword.
   auto u32 = [&](const char* k, std::uint32_t def) {
     return static_cast<std::uint32_t>(r.integer(k, def, 0, UINT32_MAX));
   };
+  // A memory that is not even a size (negative, beyond 32 bits) is refused with Lambda's range
+  // at as_of, not the range of the number type (issue 19).
+  if (const auto* n = t.get("memory_mb"); n && n->is_integer()) {
+    const auto v = *n->value<std::int64_t>();
+    if (v < 0 || v > static_cast<std::int64_t>(UINT32_MAX)) {
+      r.fail("memory_mb", fmt::format("{} is not allowed: {}",
+                                      v < 0 ? grouped(-static_cast<std::uint64_t>(v), true)
+                                            : grouped(static_cast<std::uint64_t>(v)),
+                                      lambda_memory_allowed(RateCard::builtin(), as_of)));
+    }
+  }
   c.memory_mb = u32("memory_mb", c.memory_mb);
   // Words: the validator's rule and message (set_lambda_choice), the file adding where.
   for (const char* k : {"arch", "runtime", "invocation"}) {
@@ -225,96 +236,105 @@ Scenario load_scenario(const std::string& path) {
     s.as_of = Date::today();
   }
   const toml::table* wl = root["workload"].as_table();
-  if (!wl)
-    top.fail("workload", "missing [workload] table (trace = \"file.csv\" or generator = ...)");
-  TableReader w(
-      *wl, path, "workload.",
-      {"trace",        "format",         "durations",      "memory",      "sort_buffer_rows",
-       "functions",    "start_s",        "end_s",          "top_n",       "time_scale",
-       "generator",    "rate_per_s",     "duration_s",     "duration_ms", "memory_mb",
-       "function",     "invocation",     "peak_to_trough", "peak_hour",   "weekend_factor",
-       "burst_factor", "burst_fraction", "mean_burst_s",   "rate_sigma",  "duration_sigma",
-       "log_group"});
-  if (w.has("trace") == w.has("generator")) {
-    w.fail("trace", "give exactly one of trace = \"file.csv\" or generator = \"poisson\"");
+  // [[workloads]] alone is a workload too (a nightly schedule on its own: issue 19).
+  if (!wl && !root.contains("workload") && root.contains("workloads")) {
+    s.workload.kind = WorkloadSpec::Kind::kNone;
+  } else if (!wl) {
+    top.fail("workload",
+             "missing [workload] table (trace = \"file.csv\" or generator = ...), or "
+             "[[workloads]] entries");
   }
-  check_workload_keys(*wl, w);
-  const auto dir = std::filesystem::path(path).parent_path();
-  auto resolve = [&](const std::string& p) {
-    std::filesystem::path fp = p;
-    if (fp.is_relative()) fp = dir / fp;
-    return fp.lexically_normal().string();
-  };
-  const auto memory_mb = static_cast<std::uint32_t>(w.integer("memory_mb", 0, 0, 1 << 20));
-  if (w.has("trace")) {
-    s.workload.kind = WorkloadSpec::Kind::kTrace;
-    s.workload.trace_path = resolve(w.str("trace", ""));
-    auto& t = s.workload.trace;
-    try {
-      t.format = parse_trace_format(w.str("format", "auto"));
-    } catch (const std::invalid_argument& e) {
-      w.fail("format", e.what());
+  if (wl) {
+    TableReader w(
+        *wl, path, "workload.",
+        {"trace",        "format",         "durations",      "memory",      "sort_buffer_rows",
+         "functions",    "start_s",        "end_s",          "top_n",       "time_scale",
+         "generator",    "rate_per_s",     "duration_s",     "duration_ms", "memory_mb",
+         "function",     "invocation",     "peak_to_trough", "peak_hour",   "weekend_factor",
+         "burst_factor", "burst_fraction", "mean_burst_s",   "rate_sigma",  "duration_sigma",
+         "log_group"});
+    if (w.has("trace") == w.has("generator")) {
+      w.fail("trace", "give exactly one of trace = \"file.csv\" or generator = \"poisson\"");
     }
-    if (w.has("durations")) t.durations_path = resolve(w.str("durations", ""));
-    if (w.has("memory")) t.memory_path = resolve(w.str("memory", ""));
-    t.memory_mb = memory_mb;
-    t.seed = s.seed;
-    t.function = w.str("function", "");    // Lambda logs: the function's name
-    t.log_group = w.str("log_group", "");  // Lambda logs: /aws/lambda/NAME
-    if (w.has("duration_ms")) t.default_duration_ms = w.dist("duration_ms", Distribution());
-    t.sort_buffer_rows =
-        static_cast<std::size_t>(w.integer("sort_buffer_rows", 1'000'000, 1, INT64_MAX));
-    if (const auto* fl = wl->get_as<toml::array>("functions")) {
-      for (const auto& e : *fl) {
-        if (auto v = e.value<std::string>()) {
-          t.select.functions.push_back(*v);
-        } else {
-          w.fail("functions", "must be a list of function names");
-        }
+    check_workload_keys(*wl, w);
+    const auto dir = std::filesystem::path(path).parent_path();
+    auto resolve = [&](const std::string& p) {
+      std::filesystem::path fp = p;
+      if (fp.is_relative()) fp = dir / fp;
+      return fp.lexically_normal().string();
+    };
+    const auto memory_mb = static_cast<std::uint32_t>(w.integer("memory_mb", 0, 0, 1 << 20));
+    if (w.has("trace")) {
+      s.workload.kind = WorkloadSpec::Kind::kTrace;
+      s.workload.trace_path = resolve(w.str("trace", ""));
+      auto& t = s.workload.trace;
+      try {
+        t.format = parse_trace_format(w.str("format", "auto"));
+      } catch (const std::invalid_argument& e) {
+        w.fail("format", e.what());
       }
-    } else if (w.has("functions")) {
-      w.fail("functions", "must be a list of function names");
-    }
-    t.select.start_s = w.num("start_s", 0);
-    t.select.end_s = w.num("end_s", std::numeric_limits<double>::infinity());
-    t.select.top_n = static_cast<std::size_t>(w.integer("top_n", 0, 0, INT64_MAX));
-    {
-      TraceFormat format = t.format;
-      if (format == TraceFormat::kAuto && std::filesystem::is_regular_file(s.workload.trace_path)) {
-        try {
-          format = detect_trace_format(s.workload.trace_path);
-        } catch (const std::exception&) {
-          format = TraceFormat::kAuto;  // the reader explains an empty or unreadable file
+      if (w.has("durations")) t.durations_path = resolve(w.str("durations", ""));
+      if (w.has("memory")) t.memory_path = resolve(w.str("memory", ""));
+      t.memory_mb = memory_mb;
+      t.seed = s.seed;
+      t.function = w.str("function", "");    // Lambda logs: the function's name
+      t.log_group = w.str("log_group", "");  // Lambda logs: /aws/lambda/NAME
+      if (w.has("duration_ms")) t.default_duration_ms = w.dist("duration_ms", Distribution());
+      t.sort_buffer_rows =
+          static_cast<std::size_t>(w.integer("sort_buffer_rows", 1'000'000, 1, INT64_MAX));
+      if (const auto* fl = wl->get_as<toml::array>("functions")) {
+        for (const auto& e : *fl) {
+          if (auto v = e.value<std::string>()) {
+            t.select.functions.push_back(*v);
+          } else {
+            w.fail("functions", "must be a list of function names");
+          }
         }
+      } else if (w.has("functions")) {
+        w.fail("functions", "must be a list of function names");
       }
-      check_trace_format_keys(w, format);
+      t.select.start_s = w.num("start_s", 0);
+      t.select.end_s = w.num("end_s", std::numeric_limits<double>::infinity());
+      t.select.top_n = static_cast<std::size_t>(w.integer("top_n", 0, 0, INT64_MAX));
+      {
+        TraceFormat format = t.format;
+        if (format == TraceFormat::kAuto &&
+            std::filesystem::is_regular_file(s.workload.trace_path)) {
+          try {
+            format = detect_trace_format(s.workload.trace_path);
+          } catch (const std::exception&) {
+            format = TraceFormat::kAuto;  // the reader explains an empty or unreadable file
+          }
+        }
+        check_trace_format_keys(w, format);
+      }
+      t.select.time_scale = w.num("time_scale", 1.0);
+      if (!(t.select.time_scale > 0)) w.fail("time_scale", "must be > 0");
+      if (!(t.select.start_s >= 0)) w.fail("start_s", "must be >= 0");
+      if (!(t.select.end_s > t.select.start_s)) w.fail("end_s", "must be > start_s");
+    } else {
+      auto& g = s.workload.generator;
+      g.pattern = w.str("generator", "");
+      auto& o = g.common;
+      o.rate_per_s = w.num("rate_per_s", o.rate_per_s);
+      o.duration_s = w.num("duration_s", o.duration_s);
+      o.duration_ms = w.dist("duration_ms", o.duration_ms);
+      o.memory_mb = memory_mb;
+      o.function = w.str("function", o.function);
+      if (w.has("invocation")) {
+        const auto t = parse_invocation_type(w.str("invocation", ""));
+        if (!t) w.fail("invocation", "must be one of sync, async, queue");
+        o.type = *t;
+      }
+      o.seed = s.seed;
+      read_generator_shape(w, g);
+      try {
+        validate_generator(g);  // the one validator of a generator's settings, with the file named
+      } catch (const ConfigError& e) {
+        w.fail(e.key(), e.message());
+      }
     }
-    t.select.time_scale = w.num("time_scale", 1.0);
-    if (!(t.select.time_scale > 0)) w.fail("time_scale", "must be > 0");
-    if (!(t.select.start_s >= 0)) w.fail("start_s", "must be >= 0");
-    if (!(t.select.end_s > t.select.start_s)) w.fail("end_s", "must be > start_s");
-  } else {
-    auto& g = s.workload.generator;
-    g.pattern = w.str("generator", "");
-    auto& o = g.common;
-    o.rate_per_s = w.num("rate_per_s", o.rate_per_s);
-    o.duration_s = w.num("duration_s", o.duration_s);
-    o.duration_ms = w.dist("duration_ms", o.duration_ms);
-    o.memory_mb = memory_mb;
-    o.function = w.str("function", o.function);
-    if (w.has("invocation")) {
-      const auto t = parse_invocation_type(w.str("invocation", ""));
-      if (!t) w.fail("invocation", "must be one of sync, async, queue");
-      o.type = *t;
-    }
-    o.seed = s.seed;
-    read_generator_shape(w, g);
-    try {
-      validate_generator(g);  // the one validator of a generator's settings, with the file named
-    } catch (const ConfigError& e) {
-      w.fail(e.key(), e.message());
-    }
-  }
+  }  // if (wl)
   s.lambda.as_of = s.as_of;
   s.lambda.region = s.region;
   s.lambda.seed = s.seed;
@@ -322,7 +342,7 @@ Scenario load_scenario(const std::string& path) {
     std::set<std::string> keys = kLambdaFunctionKeys;
     keys.insert({"functions", "account_concurrency", "burst", "free_tier", "discount_pct"});
     TableReader l(*lt, path, "lambda.", keys);
-    apply_lambda(*lt, l, s.lambda.defaults);
+    apply_lambda(*lt, l, s.lambda.defaults, s.as_of);
     if (l.has("account_concurrency")) {
       // 0 is refused (the same rule as --account-concurrency and the Python keyword).
       const auto n = static_cast<std::uint64_t>(l.integer("account_concurrency", 0, 0, INT64_MAX));
@@ -350,7 +370,7 @@ Scenario load_scenario(const std::string& path) {
         if (!ft) l.fail("functions." + fname, "must be a table of settings");
         TableReader fr(*ft, path, "lambda.functions." + fname + ".", kLambdaFunctionKeys);
         LambdaFunctionConfig c = s.lambda.defaults;
-        apply_lambda(*ft, fr, c);
+        apply_lambda(*ft, fr, c, s.as_of);
         s.lambda.functions[fname] = c;
       }
     } else if (l.has("functions")) {
@@ -386,7 +406,8 @@ std::string config_error_in_file(const ConfigError& e, const std::string& path,
 }
 
 SourceFactory workload_factory(const Scenario& s) {
-  if (!s.more_workloads.empty()) return [s] { return open_scenario_workload(s, s.seed, 1.0); };
+  if (!s.more_workloads.empty() || s.workload.kind == WorkloadSpec::Kind::kNone)
+    return [s] { return open_scenario_workload(s, s.seed, 1.0); };
   if (s.workload.kind == WorkloadSpec::Kind::kTrace) {
     return trace_factory(s.workload.trace_path, s.workload.trace);
   }

@@ -8,6 +8,7 @@
 
 #include "line_reader.hpp"
 #include "slsim/workload/azure_trace.hpp"
+#include "slsim/workload/negative_times.hpp"
 #include "slsim/workload/trace_error.hpp"
 
 namespace slsim {
@@ -124,10 +125,8 @@ Azure2019Reader::Azure2019Reader(std::unique_ptr<detail::LineReader> invocations
   // The default duration is a time: refused if it gives negative values, as every time setting
   // is (a normal, unbounded below, is clamped at 0 when sampled unless its median is negative).
   if (const auto& d = options_.default_duration_ms) {
-    const double lo = d->min_value();
-    if ((std::isfinite(lo) && lo < 0) || d->quantile(0.5) < 0) {
-      throw std::invalid_argument(fmt::format(
-          "default_duration_ms {} gives negative times: times must be >= 0", d->text()));
+    if (auto why = negative_times_problem(*d, d->text()); !why.empty()) {
+      throw std::invalid_argument("default_duration_ms " + why);
     }
   }
   std::vector<std::string_view> f;

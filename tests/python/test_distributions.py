@@ -94,10 +94,33 @@ def test_distributions_are_times_and_refuse_negative_values(make):
 
 
 def test_a_normal_unbounded_below_with_a_positive_median_is_a_time():
-    # As every time setting: clamped at 0 when sampled, refused only if its median is negative.
-    d = slsim.Normal(mean=100, sd=50)
+    # As every time setting: accepted when negative in fewer than 0.1 % of draws (clamped at 0
+    # when sampled), refused with the share when more often (issue 19: clamped silently).
+    d = slsim.Normal(mean=100, sd=30)  # negative in 0.04 % of draws
     assert d.quantile(0.5) == 100
-    assert slsim.parse_distribution("normal(mean=100,sd=50)") == d
+    assert slsim.parse_distribution("normal(mean=100,sd=30)") == d
+    with pytest.raises(ValueError, match=r"negative times for 10\.6% of draws"):
+        slsim.Normal(mean=100, sd=80)
+    with pytest.raises(ValueError, match=r"duration_ms.*10\.6%"):
+        slsim.Workload.poisson(rate_per_s=1, duration_s=10, duration_ms="normal(mean=100,sd=80)")
+    with pytest.raises(ValueError, match=r"init_ms.*10\.6%"):
+        slsim.Lambda(init_ms="normal(mean=100,sd=80)")
+
+
+def test_cli_refuses_a_normal_often_negative(tmp_path):
+    import subprocess
+
+    cli = os.environ.get("SLSIM_CLI", "build/bin/slsim")
+    p = subprocess.run([cli, "generate", "--duration-s", "10", "--duration-ms",
+                        "normal(mean=100,sd=80)"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2
+    assert "--duration-ms" in p.stderr and "10.6%" in p.stderr
+    sc = tmp_path / "s.toml"
+    sc.write_text('[workload]\ngenerator = "poisson"\nduration_s = 10\n'
+                  'duration_ms = "normal(mean=100,sd=80)"\n')
+    p = subprocess.run([cli, "simulate", "--scenario", str(sc)], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 2 and "duration_ms" in p.stderr and "10.6%" in p.stderr
 
 
 def test_negative_time_settings_are_refused_naming_the_setting():

@@ -222,8 +222,11 @@ def test_breakeven_and_tune_formats():
     rows = list(csv.DictReader(io.StringIO(ok("breakeven", "--scenario", "small.toml", "--scale",
                                               "0.5:2", "--points", "3", "--format", "csv",
                                               cwd=GOLDEN).stdout)))
-    assert len(rows) == 3 * 4 and rows[0]["platform"] == "lambda"
-    assert {r["platform"] for r in rows} == {"lambda", "ecs", "fargate", "batch"}
+    # Tidy long CSV (issue 19): `breakeven` and one `breakeven_<platform>` table, row = scale.
+    assert list(rows[0].keys()) == ["table", "row", "column", "value"]
+    assert {r["table"] for r in rows} == {"breakeven", "breakeven_lambda", "breakeven_ecs",
+                                          "breakeven_fargate", "breakeven_batch"}
+    assert len([r for r in rows if r["column"] == "status"]) == 3 * 4
     t = json.loads(ok("tune", "lambda", "--scenario", "small.toml", "--memory-mb",
                       "128,512,1024", "--strategy", "cost", "--format", "json",
                       cwd=GOLDEN).stdout)
@@ -286,10 +289,13 @@ def test_python_compare_equals_cli_json():
     df = c.to_pandas()
     rows = list(csv.DictReader(io.StringIO(ok("report", "--scenario", "small.toml", "--format",
                                               "csv", cwd=GOLDEN).stdout)))
-    assert list(df.columns) == list(rows[0].keys())
+    # The CSV is tidy (issue 19): its `platforms` table holds the same figures.
+    fig = {(r["row"], r["column"]): r["value"] for r in rows if r["table"] == "platforms"}
+    first = df["platform"].iloc[0]
+    assert {c for (_, c) in fig} == set(df.columns) - {"platform"}
     for col in ("monthly_usd", "total_usd", "p99_ms", "cold_starts", "utilisation"):
-        assert df[col].iloc[0] == pytest.approx(float(rows[0][col]), rel=1e-12)
-    assert df["reason"].iloc[0] == rows[0]["reason"]
+        assert df[col].iloc[0] == pytest.approx(float(fig[(first, col)]), rel=1e-12)
+    assert df["reason"].iloc[0] == fig[(first, "reason")]
 
 
 def test_python_breakeven_and_tune():

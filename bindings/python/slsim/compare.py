@@ -16,7 +16,8 @@ from .distributions import _bool_arg, _float_arg, _int_arg, _str_arg
 from .platforms import Lambda
 from .workload import Workload
 
-#: Columns of ``Comparison.to_pandas()``: the same as ``slsim report --format csv``.
+#: Columns of ``Comparison.to_pandas()``: the columns of the ``platforms`` table of
+#: ``slsim report --format csv`` (a tidy long CSV: table, row, column, value).
 COLUMNS = ("platform", "label", "status", "monthly_usd", "total_usd", "usd_per_million",
            "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms", "error_rate", "cold_start_rate",
            "arrived", "completed", "failed", "timed_out", "refused", "expired", "unfinished",
@@ -56,12 +57,12 @@ def _number_or_none(name: str, value):
 
 
 def _account_concurrency(value) -> int:
-    """0 or None: the era's default (1,000); else 1 .. 10,000,000 (the Lambda validator)."""
+    """None: the era's default (1,000); else 1 .. 10,000,000 (the Lambda validator, as for
+    ``slsim.simulate`` and the CLI's ``--account-concurrency``: 0 is refused everywhere)."""
     if value is None:
-        return 0
+        return 0  # the era's default
     v = _int_arg("account_concurrency", value, 0, _MAX_U32)
-    if v:
-        _core._validate_account_concurrency(v)
+    _core._validate_account_concurrency(v)
     return v
 
 
@@ -178,8 +179,8 @@ class Comparison:
         return out
 
     def to_pandas(self):
-        """A tidy DataFrame, one row per platform (the columns of ``slsim report --format
-        csv``)."""
+        """A DataFrame, one row per platform (the ``platforms`` table of ``slsim report --format
+        csv``, pivoted)."""
         import pandas as pd
 
         return pd.DataFrame(self.rows(), columns=list(COLUMNS))
@@ -193,13 +194,13 @@ def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
             max_error_rate: float | None = 0.01, max_cold_start_rate: float | None = None,
             seed: int = 1, replications: int = 1, as_of=None, region: str = "us-east-1",
             free_tier: bool = True, front_door: str | None = "http-api", threads: int = 0,
-            account_concurrency: int = 0, alb_availability_zones: int = 2) -> Comparison:
+            account_concurrency: int | None = None, alb_availability_zones: int = 2) -> Comparison:
     """Run ``workload`` on each of ``platforms`` with the same ``seed`` and recommend the
     cheapest that meets the objectives (``slo_p99_ms``, ``max_error_rate`` — 1% unless given;
     None or 1 turns it off —, ``max_cold_start_rate``). ``replications`` > 1 runs that many platform seeds and reports
     mean and 95% interval. ``front_door``: "http-api", "rest-api", "function-url" or None.
     Ranges as ``slsim report``: ``seed`` 0 .. 2**63 - 1, ``replications`` 1 .. 1000, ``threads``
-    0 (one per core) .. 1024, ``account_concurrency`` 0 or None (the era's default, 1,000) or
+    0 (one per core) .. 1024, ``account_concurrency`` None (the era's default, 1,000) or
     1 .. 10,000,000. ``alb_availability_zones`` (2 .. 6, default 2): zones of the services'
     internet-facing load balancer, one public IPv4 address each (billed from 2024-02-01).
     A bad value is a ValueError, a wrong type a TypeError, naming the argument.
@@ -220,7 +221,8 @@ def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
 
 class Breakeven:
     """The result of :func:`breakeven`: ``points`` and ``changes`` (as in ``slsim breakeven
-    --format json``), ``to_pandas()`` (one row per point and platform)."""
+    --format json``), ``to_pandas()`` (one row per point and platform, with its ``error_rate``
+    and ``meets_objectives``: a point that misses them is no valid choice at that rate)."""
 
     def __init__(self, summary: dict):
         self._summary = summary
@@ -243,6 +245,7 @@ class Breakeven:
                              "status": "impossible" if "impossible" in p else "ok",
                              "monthly_usd": p.get("monthly_usd"), "p99_ms": p.get("p99_ms"),
                              "error_rate": p.get("error_rate"),
+                             "meets_objectives": bool(p.get("meets_objectives", False)),
                              "recommended": pt["recommended"] == name})
         return pd.DataFrame(rows)
 
@@ -255,7 +258,7 @@ def breakeven(workload: Workload, platforms, *, scale=(0.1, 100), points: int = 
               max_cold_start_rate: float | None = None, seed: int = 1, replications: int = 1,
               as_of=None, region: str = "us-east-1", free_tier: bool = True,
               front_door: str | None = "http-api", threads: int = 0,
-              account_concurrency: int = 0) -> Breakeven:
+              account_concurrency: int | None = None) -> Breakeven:
     """Replay ``workload`` with its rate multiplied by each of ``points`` values spaced evenly in
     log over ``scale`` = (min, max), compare the platforms at each, and say where the cheapest
     platform meeting the objectives changes."""
@@ -308,7 +311,7 @@ def tune_lambda(workload: Workload, function: Lambda | None = None, *, memory_mb
                 memory=(128, 10240), strategy: str = "balanced", weight: float = 0.5,
                 seed: int = 1, as_of=None, region: str = "us-east-1", free_tier: bool = True,
                 front_door: str | None = "http-api", threads: int = 0,
-                account_concurrency: int = 0) -> Tuning:
+                account_concurrency: int | None = None) -> Tuning:
     """Lambda Power Tuning from a trace: simulate ``workload`` on ``function`` at each memory
     size (``memory_mb=[...]``, or Power Tuning's usual sizes within ``memory`` = (min, max)) and
     pick the best by ``strategy``: "cost", "speed" or "balanced" (``weight``: 0 = speed only,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import numbers
 
 from . import _core
 from .distributions import (Distribution, _bool_arg, _float_arg, _int_arg, _is_number,
@@ -45,11 +46,22 @@ def _dist_or_none(name, value):
 
 _MAX_U32 = 4_294_967_295
 
+
+def _memory_mb_arg(k, v):
+    """A whole number; one that is not even a size (negative, beyond 32 bits) is refused with
+    Lambda's range (today's: simulate() checks again at its as_of), as the CLI and a scenario
+    file do; the rest is the validator's to say."""
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool) and not 0 <= v <= _MAX_U32:
+        shown = f"{int(v):,}" if abs(v) < 10**15 else f"{float(v):.6g}"
+        raise ValueError(f"{k}: {shown} is not allowed: {_core._lambda_memory_allowed('')}")
+    return _int_arg(k, v, 0, _MAX_U32)
+
+
 # Each keyword's type check (value -> value for the core config: a whole number that fits the
 # field); what is allowed is the one validator's to say (slsim._core._validate_lambda), with the
 # same message as for a scenario key or a flag.
 _FIELD_CHECKS = {
-    "memory_mb": lambda k, v: _int_arg(k, v, 0, _MAX_U32),
+    "memory_mb": _memory_mb_arg,
     "arch": lambda k, v: _word_arg(k, v),
     "runtime": lambda k, v: _word_arg(k, v),
     "vpc": _bool_arg,

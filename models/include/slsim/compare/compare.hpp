@@ -52,6 +52,8 @@ struct PlatformRunner {
   FrontDoorSide front_door = FrontDoorSide::kNone;
   bool free_tier = true;  ///< false: this platform's configuration turned the free tier off
   std::map<std::string, double> discount_pct;  ///< PricingOptions::discount_pct for its bill
+  /// PricingOptions' Spot discounts for its bill (unset: the rate card's typical figures).
+  std::optional<double> fargate_spot_discount_pct, ec2_spot_discount_pct;
   /// Simulates the stream with `seed`. Throws ImpossibleError when the platform cannot run the
   /// workload, ConfigError / PricingError for a bad configuration.
   std::function<PlatformResult(WorkloadSource&, std::uint64_t seed)> run;
@@ -70,9 +72,8 @@ PlatformRunner ecs_runner(EcsOptions options, const RateCard& rates = RateCard::
 PlatformRunner fargate_runner(FargateOptions options, const RateCard& rates = RateCard::builtin());
 PlatformRunner batch_runner(BatchOptions options, const RateCard& rates = RateCard::builtin());
 
-/// LambdaResult as the shared result shape.
-/// MERGE NOTE: once LambdaResult derives from PlatformResult this adapter becomes a copy of the
-/// base (see models/compare/runners.cpp).
+/// LambdaResult as the shared result shape: a copy of its PlatformResult base (LambdaResult
+/// derives from it; the Lambda-only fields are dropped).
 PlatformResult to_platform_result(const LambdaResult& r);
 
 /// The error-rate objective when the user gives none.

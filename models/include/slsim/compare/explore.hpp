@@ -44,7 +44,7 @@ struct Breakeven {
   std::vector<BreakevenPoint> points;
   std::vector<BreakevenChange> changes;
   /// {"schema_version": 1, "points": [{scale, rate_per_s, recommended, platforms: {name:
-  /// {monthly_usd, p99_ms, impossible}}}], "changes": [...]}
+  /// {monthly_usd, p99_ms, error_rate, meets_objectives} or {impossible}}}], "changes": [...]}
   std::string to_json() const;
 };
 

@@ -188,7 +188,11 @@ struct ContainerOptions {
   Date as_of;
   std::string region = "us-east-1";
   std::uint64_t seed = 1;
-  double discount_pct = 0;       ///< applied to the platform's charges (Savings Plans)
+  double discount_pct = 0;  ///< applied to the platform's charges (Savings Plans)
+  /// Spot discount in percent (Fargate Spot services, or an [ecs] Spot cluster); unset: the rate
+  /// card's typical figure (fargate.spot_discount_pct, ec2.spot_discount_pct), at most AWS's
+  /// advertised ceiling (70 % Fargate Spot, 90 % EC2 Spot).
+  std::optional<double> spot_discount_pct;
   bool record_timeline = false;  ///< one ScalingSample per simulated minute
 };
 

@@ -228,6 +228,9 @@ class RateCard {
 /// Checks a Lambda memory size against the limits in force (128–3,008 MB in 64 MB steps before
 /// 2020-12-01, 128–10,240 MB in 1 MB steps after). Throws PricingError saying what is allowed.
 void validate_lambda_memory(const RateCard& rc, std::uint32_t memory_mb, Date as_of);
+/// "Lambda memory on 2026-11-01 is 128 to 10240 MB in 1 MB steps": what validate_lambda_memory
+/// allows at `as_of`, for messages about values that are not even sizes (negative, huge).
+std::string lambda_memory_allowed(const RateCard& rc, Date as_of);
 /// Billed duration of one Lambda invocation: rounded up to 100 ms or 1 ms by date.
 Duration lambda_billed_duration(const RateCard& rc, Duration d, Date as_of);
 
@@ -246,6 +249,17 @@ LambdaUsage lambda_usage(const RateCard& rc, const LambdaPriceInput& in, Date as
 
 /// Checks a Fargate task size (vCPU, memory GB) against the valid combinations in force.
 void validate_fargate_size(const RateCard& rc, double vcpu, double memory_gb, Date as_of);
+/// Throws PricingError naming the regions `rc` has prices for when `region` is none of them.
+void check_region(const RateCard& rc, std::string_view region);
+
+/// Checks a Spot discount in percent for "fargate" or "ec2" against the ceiling AWS advertises at
+/// `as_of` (rules fargate.spot_discount_max_pct, ec2.spot_discount_max_pct). Throws PricingError
+/// starting "spot_discount_pct ..." with what is allowed.
+void validate_spot_discount(const RateCard& rc, std::string_view platform, double pct, Date as_of);
+/// The same for a discount the user may have given (`pct`), which applies only to Spot usage:
+/// refused without `spot`.
+void validate_spot_discount(const RateCard& rc, std::string_view platform, bool spot,
+                            std::optional<double> pct, Date as_of);
 
 struct FargatePriceInput {
   double vcpu = 0.25;

@@ -17,12 +17,12 @@
 #include <string>
 
 #include "slsim/batch/batch_options.hpp"
+#include "slsim/compare/report_settings.hpp"
 #include "slsim/containers/service.hpp"
 #include "slsim/lambda/lambda.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/pricing/date.hpp"
 #include "slsim/workload/generators.hpp"
-#include "slsim/compare/report_settings.hpp"
 #include "slsim/workload/mix_source.hpp"
 #include "slsim/workload/trace_io.hpp"
 #include "slsim/workload/workload.hpp"
@@ -36,9 +36,11 @@ class ScenarioError : public std::runtime_error {
 };
 
 struct WorkloadSpec {
-  enum class Kind { kTrace, kGenerator } kind = Kind::kGenerator;
-  std::string trace_path;   ///< kTrace: resolved path of the trace
-  TraceOptions trace;       ///< kTrace: format, companion files, selection
+  /// kNone: no [workload] table; the scenario's workloads are its [[workloads]] entries only
+  /// (a nightly `schedule` on its own, say).
+  enum class Kind { kTrace, kGenerator, kNone } kind = Kind::kGenerator;
+  std::string trace_path;  ///< kTrace: resolved path of the trace
+  TraceOptions trace;      ///< kTrace: format, companion files, selection
   /// kTrace: trace.seed (Azure 2019 expansion) came from `--trace-seed` and stays fixed;
   /// otherwise each run seeds the expansion with its own seed.
   bool fixed_trace_seed = false;
