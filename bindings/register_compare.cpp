@@ -65,7 +65,7 @@ CompareOptions make_options(const std::string& as_of, const std::string& region,
                             const std::string& front_door, std::optional<double> slo_p99_ms,
                             std::optional<double> max_error_rate,
                             std::optional<double> max_cold_start_rate,
-                            std::uint32_t alb_availability_zones = 2) {
+                            std::uint32_t alb_availability_zones = 3) {
   CompareOptions o;
   o.as_of = as_of.empty() ? Date::today() : Date::parse(as_of);
   o.region = region;

@@ -65,7 +65,8 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms) {
       ->excludes(door);
   cmd->add_option("--alb-availability-zones", a.alb_azs,
                   "Availability Zones of the services' internet-facing ALB, 2-6: one public IPv4 "
-                  "address each, billed from 2024-02-01 (default 2)");
+                  "address each, billed from 2024-02-01 (default 3)")
+      ->check(CLI::Range(2, 6));
   cmd->add_flag("--no-free-tier", a.no_free_tier, "Do not apply monthly free-tier allowances");
   cmd->add_option("--format", a.format, "Output format: table, markdown, json, csv")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))

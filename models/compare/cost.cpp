@@ -126,6 +126,14 @@ void cap_to_capacity(Usage& u, double seconds) {
     const long double most = static_cast<long double>(peak) * seconds;
     if (static_cast<long double>(v) > most) v = static_cast<std::uint64_t>(std::llroundl(most));
   };
+  for (auto& l : u.lambda) {
+    // Provisioned capacity is metered in MB x milliseconds.
+    if (l.peak_pc_mb > 0) {
+      const long double most = static_cast<long double>(l.peak_pc_mb) * seconds * 1000;
+      if (static_cast<long double>(l.pc_capacity_mb_ms) > most)
+        l.pc_capacity_mb_ms = static_cast<std::uint64_t>(std::llroundl(most));
+    }
+  }
   for (auto& g : u.fargate) {
     cap(g.vcpu_milli_s, g.peak_vcpu_milli);
     cap(g.memory_mb_s, g.peak_memory_mb);

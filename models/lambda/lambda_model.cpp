@@ -388,6 +388,7 @@ class LambdaModel final : public Component {
           const std::uint64_t made =
               f.pc_made[static_cast<std::size_t>(&w - f.cfg.provisioned.data())];
           f.usage.pc_capacity_mb_ms += made * f.memory_mb * ms;
+          f.usage.peak_pc_mb += made * f.memory_mb;  // every window at once: an upper bound
         }
       }
       if (f.expired_after_failing > 0) {

@@ -62,7 +62,7 @@ void load_report(const toml::table& t, const std::string& path, Scenario& s) {
   rep.front_door.requests_per_connection =
       r.num("requests_per_connection", rep.front_door.requests_per_connection);
   rep.front_door.alb_availability_zones = static_cast<std::uint32_t>(
-      r.integer("alb_availability_zones", rep.front_door.alb_availability_zones, 0, 1'000'000));
+      r.integer("alb_availability_zones", rep.front_door.alb_availability_zones, 2, 6));
   rep.fail_above_usd = opt_num(r, "fail_above_usd");
   rep.fail_above_p99_ms = opt_num(r, "fail_above_p99_ms");
   try {

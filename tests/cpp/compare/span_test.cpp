@@ -190,6 +190,32 @@ TEST_CASE("Compare: a 10-second trace never projects more than its capacity all 
   CHECK(warned);
 }
 
+TEST_CASE("Compare: a 10-second trace never projects more provisioned concurrency than all month",
+          "[span]") {
+  // One provisioned environment of 1,024 MB: billed its 5-minute minimum over a 10 s span, it
+  // projected 263 x 300 GB-s ($329/month); enabled all month it is 1 GB x 2,628,000 s x
+  // $0.0000041667 = $10.95 (review finding).
+  LambdaOptions lo;
+  lo.as_of = kAsOf;
+  lo.defaults.memory_mb = 1024;
+  lo.defaults.provisioned.push_back({0, -1, 1});
+  auto lambda = lambda_runner(lo);
+  CompareOptions co;
+  co.as_of = kAsOf;
+  co.front_door.enabled = false;
+  co.free_tier = false;
+  auto ten_s = fixed_workload([] {
+    return std::make_unique<Declared>(std::vector<double>{0, 5, 10}, 100, std::nullopt);
+  });
+  const auto c = compare(ten_s, {lambda}, co);
+  const auto& cost = c.platforms[0].costs[0];
+  double pc_monthly = 0;
+  for (const auto& l : cost.lines)
+    if (l.name.rfind("Lambda provisioned concurrency (", 0) == 0) pc_monthly += l.monthly_usd;
+  CHECK(pc_monthly > 10);
+  CHECK(pc_monthly <= 10.96);
+}
+
 TEST_CASE("Compare: a short Fargate trace never projects more than its tasks all month", "[span]") {
   auto fargate = fargate_runner(two_fargate_tasks());
   CompareOptions co;

@@ -45,7 +45,7 @@ struct FrontDoorOptions {
   /// Availability Zones the internet-facing ALB is enabled in: one public IPv4 address each
   /// ($0.005 per IP-hour from 2024-02-01). Default 2, the least an ALB accepts ("You must
   /// specify subnets from at least two Availability Zones"); 2 to 6 (us-east-1 has six).
-  std::uint32_t alb_availability_zones = 2;
+  std::uint32_t alb_availability_zones = 3;
 };
 
 /// Checks the front-door settings; throws ConfigError naming the key (front_door, ...).

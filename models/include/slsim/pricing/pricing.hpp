@@ -42,6 +42,10 @@ struct LambdaUsage {
   std::uint64_t pc_duration_mb_ms = 0;  ///< their billed duration x memory
   std::uint64_t pc_capacity_mb_ms = 0;  ///< provisioned memory x enabled time (5-min rounded)
   std::uint64_t ephemeral_mb_ms = 0;    ///< /tmp above the included 512 MB x billed duration
+  /// The most provisioned memory enabled at once, MB (an upper bound; 0 = unknown): a monthly
+  /// projection never bills more provisioned capacity than this all month (issue 19 #7).
+  /// Not priced.
+  std::uint64_t peak_pc_mb = 0;
 };
 
 /// Fargate usage of one architecture and capacity type, after per-task rounding.
