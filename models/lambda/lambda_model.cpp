@@ -403,8 +403,11 @@ class LambdaModel final : public Component {
     po.as_of = o_.as_of;
     po.region = o_.region;
     po.free_tier = o_.free_tier;
-    // Monthly allowances and tiers apply per month of the simulated span (prorated).
+    // Monthly allowances and tiers apply per month of the span (prorated): the workload's
+    // declared span when it is longer than the traffic, as `slsim report` prorates them (one
+    // span, issue 19 #8).
     if (res_.span_s > 0) po.span_s = res_.span_s;
+    if (const auto d = src_.declared_span_s(); d && *d > po.span_s.value_or(0)) po.span_s = *d;
     if (o_.discount_pct > 0) po.discount_pct["lambda"] = o_.discount_pct;
     res_.bill = rc_.price(res_.usage, po);
     if (src_.skipped_rows() > 0) {

@@ -153,6 +153,22 @@ TEST_CASE("Lambda: an open provisioned window is billed over the declared span",
   CHECK(r.usage.lambda[0].pc_capacity_mb_ms == 512ULL * 86'400'000);
 }
 
+TEST_CASE("Lambda: monthly allowances are prorated over the declared span", "[span]") {
+  // 3,600 one-second calls at 1,024 MB in the first hour of a declared day: 3,600 GB-s, within
+  // the day's share of the 400,000 GB-s and 1 M requests a month (24/730), beyond the hour's
+  // (548 GB-s). `simulate` prorated over the hour and billed; `report` over the day (review).
+  std::vector<double> at;
+  for (int i = 0; i < 3600; ++i)
+    at.push_back(i);
+  LambdaOptions o;
+  o.as_of = kAsOf;
+  o.defaults.memory_mb = 1024;
+  Declared day(at, 1000, 86'400.0);
+  CHECK(simulate_lambda(day, o).bill.total_cents() == 0);
+  Declared hour(at, 1000, std::nullopt);
+  CHECK(simulate_lambda(hour, o).bill.total_cents() > 0);
+}
+
 TEST_CASE("Compare: kept-running capacity costs the same whether traffic fills the day or not",
           "[span]") {
   // A fixed two-task Fargate service over a declared day: 48 vCPU-hours whatever the traffic.
