@@ -60,8 +60,10 @@ struct Queue {
 struct ArrayGroup {
   std::vector<std::uint32_t> jobs;
   TimePoint first{};  // arrival of its first child
+  TimePoint end{};    // first + array_window_s: its SubmitJob call, unless array_size comes first
   std::uint32_t gen = 0;
   bool flush_pending = false;
+  bool deferred = false;  // the window ended while the trace was read behind the clock
 };
 
 // A SubmitJob call waiting for the quota: its jobs are submitted at `at`.
@@ -172,6 +174,7 @@ class BatchModel final : public Component {
         if (quota_free_ <= sim_.now()) break;
       }
       on_arrival();
+      if (deferred_n_ > 0) flush_deferred();
       if (!has_pending_) flush_partial_arrays();
     }
     if (live_ > 0) sim_.run();
@@ -295,6 +298,7 @@ class BatchModel final : public Component {
                   {"fargate_tasks", static_cast<double>(tasks)},
                   {"run_time_mean_s", run_time_s_.mean()},
                   {"runnable_max", static_cast<double>(runnable_max_)},
+                  {"submit_calls", static_cast<double>(submit_calls_)},
                   {"submit_waited", static_cast<double>(submit_waited_)},
                   {"submit_wait_max_s", to_seconds(submit_wait_max_)},
                   {"submit_backlog_max", static_cast<double>(backlog_max_)},
@@ -375,7 +379,19 @@ class BatchModel final : public Component {
         ArrayGroup& g = groups_[ev.arg];
         if (!g.flush_pending || g.gen != ev.generation) return;
         last_ = sim.now();
-        flush(static_cast<FunctionId>(ev.arg), sim.now());
+        if (has_pending_ && pending_.arrival <= g.end) {
+          // The trace is read behind the clock (a SubmitJob backlog holds it): invocations that
+          // arrived inside this window may still be unread. The array closes when reading
+          // passes its window's end (flush_deferred), with its call made at that end.
+          g.flush_pending = false;
+          ++g.gen;
+          --live_;
+          g.deferred = true;
+          ++deferred_n_;
+          deferred_min_ = std::min(deferred_min_, g.end);
+          break;
+        }
+        flush(static_cast<FunctionId>(ev.arg), sim.now(), std::min(sim.now(), g.end));
         break;
       }
       case kSubmit: {  // the head waiting SubmitJob call is accepted now
@@ -591,32 +607,38 @@ class BatchModel final : public Component {
     const Duration window = from_seconds(s.def.array_window_s);
     // Read after a backlog, an invocation past its group's window starts the next group: groups
     // follow arrival times, not the time the trace was read.
-    if (!g.jobs.empty() && window.count() > 0 && inv.arrival > g.first + window)
-      flush(inv.function, now);
+    if (!g.jobs.empty() && window.count() > 0 && inv.arrival > g.end)
+      flush(inv.function, now, g.end);
     if (g.jobs.empty()) {
       g.first = inv.arrival;
+      g.end = inv.arrival + window;
       if (window.count() > 0) {
         g.flush_pending = true;
         ++live_;
-        sim_.schedule_at(std::max(now, inv.arrival + window), id_, kArrayFlush, inv.function,
-                         g.gen);
+        sim_.schedule_at(std::max(now, g.end), id_, kArrayFlush, inv.function, g.gen);
       }
     }
     g.jobs.push_back(j);
     if (s.def.array_size > 0 && g.jobs.size() >= static_cast<std::size_t>(s.def.array_size))
-      flush(inv.function, now);
+      flush(inv.function, now, inv.arrival);
   }
 
-  void flush(FunctionId fn, TimePoint now) {
+  // Submits function fn's array job, its SubmitJob call made at `call` (<= now: its window's end
+  // or its last child's arrival, which may be earlier than now after a backlog).
+  void flush(FunctionId fn, TimePoint now, TimePoint call) {
     ArrayGroup& g = groups_[fn];
     if (g.flush_pending) {
       g.flush_pending = false;
       ++g.gen;
       --live_;
     }
+    if (g.deferred) {
+      g.deferred = false;
+      --deferred_n_;
+    }
     if (g.jobs.empty()) return;
     ++array_jobs_;
-    const TimePoint at = submit_call(now, g.jobs.size());
+    const TimePoint at = submit_call(call, g.jobs.size());
     if (at <= now) {
       for (const auto j : g.jobs)
         submit(j, now);
@@ -627,12 +649,35 @@ class BatchModel final : public Component {
     }
   }
 
+  // Closes the deferred arrays whose window ended before the next unread arrival (all of them at
+  // the end of the trace), in the order of their windows' ends: an invocation joins the array
+  // its arrival time belongs to, however late the trace is read.
+  void flush_deferred() {
+    if (has_pending_ && pending_.arrival <= deferred_min_) return;
+    while (deferred_n_ > 0) {
+      FunctionId best = 0;
+      bool found = false;
+      for (FunctionId f = 0; f < groups_.size(); ++f) {
+        if (groups_[f].deferred && (!found || groups_[f].end < groups_[best].end)) {
+          best = f;
+          found = true;
+        }
+      }
+      if (has_pending_ && pending_.arrival <= groups_[best].end) {
+        deferred_min_ = groups_[best].end;
+        return;
+      }
+      flush(best, sim_.now(), groups_[best].end);
+    }
+    deferred_min_ = TimePoint::max();
+  }
+
   void flush_partial_arrays() {
     std::uint64_t partial = 0;
     for (FunctionId f = 0; f < groups_.size(); ++f) {
       if (groups_[f].jobs.empty() || groups_[f].flush_pending) continue;  // windows flush alone
       ++partial;
-      flush(f, sim_.now());
+      flush(f, sim_.now(), sim_.now());
     }
     if (partial > 0) {
       note(fmt::format("{} array job(s) smaller than array_size submitted at the end of the trace",
@@ -949,6 +994,8 @@ class BatchModel final : public Component {
   RunningStats run_time_s_;
   std::uint64_t interruptions_ = 0, instances_interrupted_ = 0, errors_ = 0, array_jobs_ = 0;
   std::uint64_t runnable_ = 0, runnable_max_ = 0;
+  std::uint32_t deferred_n_ = 0;               // arrays whose window ended, not yet closed
+  TimePoint deferred_min_ = TimePoint::max();  // the earliest end among them
   // SubmitJob rate quota (generic cell rate algorithm) and the calls waiting for it.
   Duration submit_interval_{0}, submit_burst_{0};
   double submit_tps_ = 50;

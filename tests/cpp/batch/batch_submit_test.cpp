@@ -196,3 +196,25 @@ TEST_CASE("BatchModel: an array window read after a SubmitJob backlog keeps its 
   // second array's call, at 3.5 s, finds the quota free.
   CHECK(extra(res, "submit_waited") == 151);
 }
+
+TEST_CASE("BatchModel: array windows keep their children through a long SubmitJob backlog",
+          "[batch]") {
+  // Review finding: 'a' makes 100 single SubmitJob calls a second (twice the quota) for 60 s; 'b'
+  // arrives 10 times a second for 60 s as array jobs of 5 s windows. Every 'b' is read late,
+  // behind a's backlog, but joins the array its arrival time belongs to: 12 arrays (2 to 10,000
+  // children each), 6,012 calls, not one "array" per child.
+  Rows r({"a", "b"});
+  for (int i = 0; i < 6000; ++i) {
+    r.add(i * 0.01, 1, 0, InvocationType::kQueue);
+    if (i % 10 == 0) r.add(i * 0.01 + 0.005, 1, 1, InvocationType::kQueue);
+  }
+  BatchOptions o = options();
+  BatchJobDefinition b = o.job;
+  b.array_window_s = 5;
+  o.functions["b"] = b;
+  auto src = r.open();
+  const auto res = simulate_batch(*src, o);
+  CHECK(res.outcomes.completed == 6600);
+  CHECK(extra(res, "array_jobs") == 12);
+  CHECK(extra(res, "submit_calls") == 6012);
+}
