@@ -6,8 +6,8 @@
 #include <pybind11/stl.h>
 
 #include "register.hpp"
-#include "slsim/compare/compare.hpp"
 #include "slsim/batch/batch.hpp"
+#include "slsim/compare/compare.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/workload/trace_io.hpp"
 
@@ -133,6 +133,8 @@ BatchOptions options_from(const ::py::dict& kw, const std::string& as_of) {
       o.fargate_start_s = number(v, k);
     else if (k == "scale_down_delay_s")
       o.scale_down_delay_s = number(v, k);
+    else if (k == "max_submit_wait_s")
+      o.max_submit_wait_s = number(v, k);
     else if (k == "spot_interruptions_per_hour")
       o.spot_interruptions_per_hour = number(v, k);
     else if (k == "spot_discount_pct")

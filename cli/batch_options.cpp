@@ -44,6 +44,10 @@ void add_batch_args(CLI::App* cmd, BatchArgs& a) {
   cmd->add_option("--scale-down-delay-s", a.scale_down_delay_s,
                   "Batch: idle time before an instance is terminated (s)")
       ->group(g);
+  cmd->add_option("--max-submit-wait-s", a.max_submit_wait_s,
+                  "Batch: a SubmitJob call throttled longer than this expires (s; default 86400, "
+                  "EventBridge's 24 h retry window)")
+      ->group(g);
   cmd->add_option("--spot-interruptions-per-hour", a.spot_interruptions_per_hour,
                   "Batch: Spot reclaims per instance- or task-hour")
       ->group(g);
@@ -64,6 +68,8 @@ std::vector<Table> batch_tables(const BatchResult& r) {
   count("failed", o.failed);
   count("timed out", o.timed_out);
   count("unfinished", o.unfinished);
+  count("refused", o.refused);  // SubmitJob refused at the jobs-waiting quota
+  count("expired", o.expired);  // SubmitJob throttled past max_submit_wait_s
   count("attempts", r.attempts);
   count("retries", r.retries);
   // Latency of nothing is unknown, not 0.
@@ -149,6 +155,7 @@ void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> time
     set("instance_launch_s", o.instance_launch_s, a.instance_launch_s);
     set("fargate_start_s", o.fargate_start_s, a.fargate_start_s);
     set("scale_down_delay_s", o.scale_down_delay_s, a.scale_down_delay_s);
+    set("max_submit_wait_s", o.max_submit_wait_s, a.max_submit_wait_s);
     set("spot_interruptions_per_hour", o.spot_interruptions_per_hour,
         a.spot_interruptions_per_hour);
     if (a.spot_discount_pct) {

@@ -355,6 +355,7 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
   seconds("instance_launch_s", o.instance_launch_s);
   seconds("fargate_start_s", o.fargate_start_s);
   seconds("scale_down_delay_s", o.scale_down_delay_s);
+  seconds("max_submit_wait_s", o.max_submit_wait_s);
   if (o.spot_interruptions_per_hour) {
     const double r = *o.spot_interruptions_per_hour;
     if (!(r == 0 || (r >= kMinSpotRate && r <= kMaxSpotRate))) {

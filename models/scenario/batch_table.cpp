@@ -20,10 +20,16 @@ const std::set<std::string> kJobKeys = {
 // Keys of a compute environment ([batch] when there is one, or [[batch.compute_environments]]).
 const std::set<std::string> kEnvKeys = {"compute", "instance_types", "min_vcpus", "desired_vcpus",
                                         "max_vcpus"};
-const std::set<std::string> kTimingKeys = {
-    "scheduler_interval_s",        "starting_s",        "container_start_s",
-    "instance_launch_s",           "fargate_start_s",   "scale_down_delay_s",
-    "spot_interruptions_per_hour", "spot_discount_pct", "discount_pct"};
+const std::set<std::string> kTimingKeys = {"scheduler_interval_s",
+                                           "starting_s",
+                                           "container_start_s",
+                                           "instance_launch_s",
+                                           "fargate_start_s",
+                                           "scale_down_delay_s",
+                                           "spot_interruptions_per_hour",
+                                           "spot_discount_pct",
+                                           "discount_pct",
+                                           "max_submit_wait_s"};
 
 std::vector<std::string> strings(const toml::table& t, const TableReader& r,
                                  const std::string& key) {
@@ -94,6 +100,7 @@ void load_batch_table(const toml::table& root, const std::string& path, Scenario
   o.instance_launch_s = b.num("instance_launch_s", o.instance_launch_s);
   o.fargate_start_s = b.num("fargate_start_s", o.fargate_start_s);
   o.scale_down_delay_s = b.num("scale_down_delay_s", o.scale_down_delay_s);
+  o.max_submit_wait_s = b.num("max_submit_wait_s", o.max_submit_wait_s);
   if (b.has("spot_interruptions_per_hour")) {
     o.spot_interruptions_per_hour = b.num("spot_interruptions_per_hour", 0);
   }

@@ -90,6 +90,11 @@ struct BatchOptions {
   double instance_launch_s = 90;     ///< EC2 launch + boot + ECS registration
   double fargate_start_s = 30;       ///< Fargate task provisioning ("about 30 seconds")
   double scale_down_delay_s = 300;   ///< an idle instance is terminated after this
+  /// SubmitJob: the longest a call throttled by the quota is retried before the submitter gives
+  /// up and its jobs count as expired (0 to a year). Default 24 h, EventBridge's default retry
+  /// window for a target (https://docs.aws.amazon.com/eventbridge/latest/userguide/
+  /// eb-rule-retry-policy.html); slsim assumes a submitter that retries until then.
+  double max_submit_wait_s = 86'400;
   /// Spot reclaims per instance-hour (EC2 Spot) or per task-hour (Fargate Spot): 0 (none) or
   /// 1e-6 to 3,600; not given: the default, 5% of instances per month (the Spot Instance
   /// Advisor's lowest band, "< 5%").
