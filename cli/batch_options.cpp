@@ -140,8 +140,14 @@ void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> time
     auto job = [&](BatchJobDefinition& j) {
       set("job_vcpu", j.vcpu, a.job_vcpu);
       set("job_memory_gb", j.memory_gb, a.job_memory_gb);
-      set("attempts", j.attempts, a.attempts);
-      set("array_size", j.array_size, a.array_size);
+      if (a.attempts) {
+        given.insert("attempts");
+        j.attempts = batch_whole("attempts", *a.attempts);
+      }
+      if (a.array_size) {
+        given.insert("array_size");
+        j.array_size = batch_whole("array_size", *a.array_size);
+      }
       set("array_window_s", j.array_window_s, a.array_window_s);
       set("timeout_s", j.timeout_s, timeout_s);
       set("error_probability", j.error_probability, error_probability);

@@ -50,13 +50,26 @@ std::vector<std::string> strings(const toml::table& t, const TableReader& r,
 void apply_job(const TableReader& r, BatchJobDefinition& j) {
   j.vcpu = r.num("job_vcpu", j.vcpu);
   j.memory_gb = r.num("job_memory_gb", j.memory_gb);
-  // Whole numbers of any size: validate_batch_options says what AWS allows (1-10, 0 or 2-10,000).
-  constexpr auto lo = std::numeric_limits<std::int64_t>::min();
-  constexpr auto hi = std::numeric_limits<std::int64_t>::max();
-  j.attempts = r.integer("attempts", j.attempts, lo, hi);
+  // Any number: batch_whole and validate_batch_options say what AWS allows (1-10, 0 or
+  // 2-10,000), in the same words as the flag's and the Python keyword's message.
+  auto whole = [&](const char* key, std::int64_t def) -> std::int64_t {
+    if (!r.has(key)) return def;
+    double v = 0;
+    try {
+      v = r.num(key, 0);
+    } catch (const ScenarioError&) {
+      r.fail(key, "must be " + batch_whole_range(key));
+    }
+    try {
+      return batch_whole(key, v);
+    } catch (const ConfigError& e) {
+      r.fail(key, e.message());
+    }
+  };
+  j.attempts = whole("attempts", j.attempts);
   j.error_probability = r.num("error_probability", j.error_probability);
   j.timeout_s = r.num("timeout_s", j.timeout_s);
-  j.array_size = r.integer("array_size", j.array_size, lo, hi);
+  j.array_size = whole("array_size", j.array_size);
   j.array_window_s = r.num("array_window_s", j.array_window_s);
   j.queue = r.str("queue", j.queue);
   j.reference_memory_mb = static_cast<std::uint32_t>(

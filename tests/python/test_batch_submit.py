@@ -3,6 +3,7 @@
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -110,3 +111,25 @@ def test_invocation_flag_applies_to_batch(api_trace):
     assert json.loads(p.stdout)["invocations"]["completed"] == 2000
     p = run("simulate", str(api_trace), "--platform", "batch", "--as-of", AS_OF)
     assert p.returncode == 2 and "--invocation async" in p.stderr
+
+
+@pytest.mark.parametrize("key,value,toml_value,allowed", [
+    ("attempts", "-1", "-1", "a whole number from 1 to 10"),
+    ("attempts", "2.5", '"3"', "a whole number from 1 to 10"),
+    ("array_size", "-5", "2.5", "0 (no array jobs) or a whole number from 2 to 10,000"),
+    ("max_vcpus", "1e400", "inf", "more than 0 and at most 2,147,483,647"),
+])
+def test_batch_whole_number_messages_name_the_range_everywhere(tmp_path, api_trace, key, value,
+                                                               toml_value, allowed):
+    flag = "--" + key.replace("_", "-")
+    r = run("simulate", str(api_trace), "--platform", "batch", "--as-of", AS_OF,
+            "--invocation", "async", flag, value)
+    assert r.returncode == 2 and f"{flag}: must be {allowed}" in r.stderr, r.stderr
+    s = tmp_path / "s.toml"
+    s.write_text(f'name="t"\nas_of={AS_OF}\n[workload]\ntrace="{api_trace}"\n[batch]\n'
+                 f"{key} = {toml_value}\n")
+    r = run("simulate", "--platform", "batch", "-s", str(s))
+    assert r.returncode == 2 and f"[batch] {key}: must be {allowed}" in r.stderr, r.stderr
+    slsim = pytest.importorskip("slsim")
+    with pytest.raises(ValueError, match=re.escape(f"must be {allowed}")):
+        slsim.Batch(**{key: float(value) if key != "attempts" or value != "2.5" else "3"})

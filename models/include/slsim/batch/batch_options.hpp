@@ -116,6 +116,17 @@ inline constexpr double kBatchDefaultSpotInterruptionsPerHour = 0.05 / (30.0 * 2
 void validate_batch_options(const BatchOptions& options,
                             const RateCard& rates = RateCard::builtin());
 
+/// What the whole-number job settings allow: "a whole number from 1 to 10" (attempts),
+/// "0 (no array jobs) or a whole number from 2 to 10,000" (array_size). The same words in every
+/// front end's message.
+std::string batch_whole_range(const std::string& key, const RateCard& rates = RateCard::builtin());
+
+/// attempts or array_size given as any number (a flag, a scenario value, a Python keyword): the
+/// whole number, or ConfigError(key, "must be <range>, got <v>") when it is not one or is out of
+/// range. `validate_batch_options` gives the same message.
+std::int64_t batch_whole(const std::string& key, double v,
+                         const RateCard& rates = RateCard::builtin());
+
 /// Checks that every function `options.functions` names is one of `names` (the functions the
 /// workload invokes). Throws ConfigError("functions.NAME", ...) naming the workload's functions.
 void check_batch_functions_exist(const BatchOptions& options,
