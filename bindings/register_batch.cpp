@@ -6,8 +6,8 @@
 #include <pybind11/stl.h>
 
 #include "register.hpp"
-#include "slsim/compare/compare.hpp"
 #include "slsim/batch/batch.hpp"
+#include "slsim/compare/compare.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/workload/trace_io.hpp"
 
@@ -46,6 +46,14 @@ std::uint32_t whole(const ::py::handle& v, const std::string& key) {
   return static_cast<std::uint32_t>(x);
 }
 
+// attempts, array_size: any number, refused in the words of the flag and the scenario key.
+std::int64_t job_whole(const ::py::handle& v, const std::string& key) {
+  if (::py::isinstance<::py::bool_>(v) ||
+      !(::py::isinstance<::py::float_>(v) || ::py::isinstance<::py::int_>(v)))
+    bad(key, "must be " + batch_whole_range(key));
+  return batch_whole(key, v.cast<double>());
+}
+
 std::string text(const ::py::handle& v, const std::string& key) {
   if (!::py::isinstance<::py::str>(v)) bad(key, "must be a string");
   return v.cast<std::string>();
@@ -69,13 +77,13 @@ bool job_key(BatchJobDefinition& j, const std::string& k, const ::py::handle& v)
   else if (k == "job_memory_gb")
     j.memory_gb = number(v, k);
   else if (k == "attempts")
-    j.attempts = whole(v, k);
+    j.attempts = job_whole(v, k);
   else if (k == "error_probability")
     j.error_probability = number(v, k);
   else if (k == "timeout_s")
     j.timeout_s = number(v, k);
   else if (k == "array_size")
-    j.array_size = whole(v, k);
+    j.array_size = job_whole(v, k);
   else if (k == "array_window_s")
     j.array_window_s = number(v, k);
   else if (k == "queue")
@@ -133,6 +141,8 @@ BatchOptions options_from(const ::py::dict& kw, const std::string& as_of) {
       o.fargate_start_s = number(v, k);
     else if (k == "scale_down_delay_s")
       o.scale_down_delay_s = number(v, k);
+    else if (k == "max_submit_wait_s")
+      o.max_submit_wait_s = number(v, k);
     else if (k == "spot_interruptions_per_hour")
       o.spot_interruptions_per_hour = number(v, k);
     else if (k == "spot_discount_pct")

@@ -44,6 +44,10 @@ void add_batch_args(CLI::App* cmd, BatchArgs& a) {
   cmd->add_option("--scale-down-delay-s", a.scale_down_delay_s,
                   "Batch: idle time before an instance is terminated (s)")
       ->group(g);
+  cmd->add_option("--max-submit-wait-s", a.max_submit_wait_s,
+                  "Batch: a SubmitJob call throttled longer than this expires (s; default 86400, "
+                  "EventBridge's 24 h retry window)")
+      ->group(g);
   cmd->add_option("--spot-interruptions-per-hour", a.spot_interruptions_per_hour,
                   "Batch: Spot reclaims per instance- or task-hour")
       ->group(g);
@@ -64,6 +68,8 @@ std::vector<Table> batch_tables(const BatchResult& r) {
   count("failed", o.failed);
   count("timed out", o.timed_out);
   count("unfinished", o.unfinished);
+  count("refused", o.refused);  // SubmitJob refused at the jobs-waiting quota
+  count("expired", o.expired);  // SubmitJob throttled past max_submit_wait_s
   count("attempts", r.attempts);
   count("retries", r.retries);
   // Latency of nothing is unknown, not 0.
@@ -134,8 +140,14 @@ void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> time
     auto job = [&](BatchJobDefinition& j) {
       set("job_vcpu", j.vcpu, a.job_vcpu);
       set("job_memory_gb", j.memory_gb, a.job_memory_gb);
-      set("attempts", j.attempts, a.attempts);
-      set("array_size", j.array_size, a.array_size);
+      if (a.attempts) {
+        given.insert("attempts");
+        j.attempts = batch_whole("attempts", *a.attempts);
+      }
+      if (a.array_size) {
+        given.insert("array_size");
+        j.array_size = batch_whole("array_size", *a.array_size);
+      }
       set("array_window_s", j.array_window_s, a.array_window_s);
       set("timeout_s", j.timeout_s, timeout_s);
       set("error_probability", j.error_probability, error_probability);
@@ -149,6 +161,7 @@ void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> time
     set("instance_launch_s", o.instance_launch_s, a.instance_launch_s);
     set("fargate_start_s", o.fargate_start_s, a.fargate_start_s);
     set("scale_down_delay_s", o.scale_down_delay_s, a.scale_down_delay_s);
+    set("max_submit_wait_s", o.max_submit_wait_s, a.max_submit_wait_s);
     set("spot_interruptions_per_hour", o.spot_interruptions_per_hour,
         a.spot_interruptions_per_hour);
     if (a.spot_discount_pct) {

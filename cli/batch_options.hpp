@@ -16,8 +16,11 @@ struct BatchArgs {
   std::vector<std::string> instance_types;
   std::optional<double> min_vcpus, desired_vcpus, max_vcpus, job_vcpu, job_memory_gb,
       array_window_s, scheduler_interval_s, starting_s, container_start_s, instance_launch_s,
-      fargate_start_s, scale_down_delay_s, spot_interruptions_per_hour, spot_discount_pct;
-  std::optional<std::uint32_t> attempts, array_size;
+      fargate_start_s, scale_down_delay_s, spot_interruptions_per_hour, spot_discount_pct,
+      max_submit_wait_s;
+  // Any number: batch_whole refuses what is not allowed, naming the range (not CLI11's "Could
+  // not convert").
+  std::optional<double> attempts, array_size;
 };
 
 /// Registers the Batch flags on `simulate`.

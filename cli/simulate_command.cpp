@@ -47,6 +47,30 @@ const std::vector<std::string> kLambdaFlags{"--memory-mb",
                                             "--no-free-tier"};
 const char* const kBatchGroup = "AWS Batch (--platform batch)";
 
+// --invocation on a platform that takes the trace's invocation type as it comes (Batch): every
+// invocation read is of this type, as a trace's invocation column would say.
+class InvocationAs final : public WorkloadSource {
+ public:
+  InvocationAs(std::unique_ptr<WorkloadSource> src, InvocationType t)
+      : src_(std::move(src)), type_(t) {}
+  bool next(Invocation& out) override {
+    if (!src_->next(out)) return false;
+    out.type = type_;
+    return true;
+  }
+  const FunctionTable& functions() const override { return src_->functions(); }
+  std::string describe() const override { return src_->describe(); }
+  std::uint64_t skipped_rows() const override { return src_->skipped_rows(); }
+  std::vector<std::string> skipped_examples() const override { return src_->skipped_examples(); }
+  bool memory_is_lambda_setting() const override { return src_->memory_is_lambda_setting(); }
+  const LambdaObservation* observation() const override { return src_->observation(); }
+  std::optional<double> declared_span_s() const override { return src_->declared_span_s(); }
+
+ private:
+  std::unique_ptr<WorkloadSource> src_;
+  InvocationType type_;
+};
+
 // A flag of another platform is refused (exit 2), never silently ignored.
 void check_flags_apply(const CLI::App* cmd, const std::string& platform, const ContainerArgs& ca) {
   std::map<std::string, std::set<std::string>> applies;
@@ -55,6 +79,7 @@ void check_flags_apply(const CLI::App* cmd, const std::string& platform, const C
   // Batch jobs have a timeout and an error probability too (run_batch).
   applies["--timeout-s"].insert("batch");
   applies["--error-probability"].insert("batch");
+  applies["--invocation"].insert("batch");  // a trace reading option: the jobs' invocation type
   for (const auto* opt : cmd->get_options())
     if (opt->get_group() == kBatchGroup) applies[opt->get_name()].insert("batch");
   for (const auto& [key, opt] : ca.options)
@@ -224,7 +249,18 @@ void add_simulate_command(CLI::App& app) {
 
     const SourceFactory open = workload_factory(s);
     if (a->platform == "batch") {
-      run_batch(s, a->batch, a->timeout_s, a->error_probability, open, parse_format(a->format),
+      SourceFactory jobs = open;
+      if (a->invocation) {
+        const auto t = parse_invocation_type(*a->invocation);
+        if (!t) {
+          throw UsageError(fmt::format("--invocation: '{}' is not allowed: sync, async or queue",
+                                       *a->invocation));
+        }
+        jobs = [open, t = *t]() -> std::unique_ptr<WorkloadSource> {
+          return std::make_unique<InvocationAs>(open(), t);
+        };
+      }
+      run_batch(s, a->batch, a->timeout_s, a->error_probability, jobs, parse_format(a->format),
                 a->output);
       return;
     }

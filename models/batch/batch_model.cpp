@@ -61,8 +61,10 @@ struct Queue {
 struct ArrayGroup {
   std::vector<std::uint32_t> jobs;
   TimePoint first{};  // arrival of its first child
+  TimePoint end{};    // first + array_window_s: its SubmitJob call, unless array_size comes first
   std::uint32_t gen = 0;
   bool flush_pending = false;
+  bool deferred = false;  // the window ended while the trace was read behind the clock
 };
 
 // A SubmitJob call waiting for the quota: its jobs are submitted at `at`.
@@ -71,6 +73,16 @@ struct PendingCall {
   std::uint32_t job = kNone;         // a single job, or
   std::vector<std::uint32_t> array;  // an array job's children
 };
+
+// The longest a default AWS SDK client keeps retrying a throttled call: standard retry mode
+// makes 3 attempts (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html,
+// retrieved 2026-12-07), with exponential backoff and jitter from a 1 s base (up to 1 s, then
+// up to 2 s between attempts): about 3 s. slsim's reading of the SDKs, used only to count calls.
+constexpr double kSdkRetryWindowS = 3;
+
+// Invocations read (not simulated) to name the synchronous functions of a workload Batch cannot
+// run: a bounded pass, so refusing a month of traffic costs milliseconds, not minutes.
+constexpr std::uint64_t kSyncScan = 100'000;
 
 std::uint64_t pack(std::uint32_t env, std::uint32_t inst) {
   return (static_cast<std::uint64_t>(env) << 32) | inst;
@@ -92,10 +104,15 @@ class BatchModel final : public Component {
     const Duration ec2_m = from_seconds(rc_.rule("ec2.minimum_s", d));
     const auto reserved = static_cast<std::uint32_t>(rc_.rule("batch.reserved_memory_mib", d));
     max_lambda_vcpu_ = rc_.rule("lambda.max_vcpu", d);
-    // SubmitJob: a fixed per-account rate quota, as a token bucket of one second's calls. A call
-    // over it is throttled and retried by the caller's SDK, so it waits (see submit_call).
+    // SubmitJob: a fixed per-account, per-Region rate quota, as a bucket of one second's calls
+    // (AWS publishes no burst: the bucket is slsim's assumption). A call over it is throttled;
+    // slsim assumes a submitter that retries until accepted (a queue-driven submitter, or
+    // EventBridge's target retries), up to max_submit_wait_s (see submit_call).
     const double tps = rc_.rule("batch.submit_job_tps", d);
     submit_tps_ = tps;
+    max_submit_wait_ = from_seconds(o_.max_submit_wait_s);
+    sdk_retry_window_ = from_seconds(kSdkRetryWindowS);
+    submitted_max_ = static_cast<std::uint64_t>(rc_.rule("batch.submitted_jobs_max", d));
     submit_interval_ = from_seconds(1.0 / tps);
     submit_burst_ = from_seconds((std::max(1.0, tps) - 1.0) / tps);
     for (const auto& ce : o_.compute_environments) {
@@ -173,6 +190,7 @@ class BatchModel final : public Component {
         if (quota_free_ <= sim_.now()) break;
       }
       on_arrival();
+      if (deferred_n_ > 0) flush_deferred();
       if (!has_pending_) flush_partial_arrays();
     }
     if (live_ > 0) sim_.run();
@@ -203,22 +221,55 @@ class BatchModel final : public Component {
     }
     res_.outcomes.unfinished = runnable;
     close_backlog();
-    if (submit_waited_ > 0) {
-      // AWS SDKs retry a throttled call with backoff (standard and adaptive retry modes,
-      // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html, retrieved
-      // 2026-12-07); a submitter that keeps retrying gets its calls in at the quota's rate.
+    if (submit_waited_ > 0 || submit_expired_calls_ > 0) {
+      // slsim's assumption, not an SDK default: the submitter retries a throttled call until it
+      // is accepted, up to max_submit_wait_s. A default AWS SDK client (standard retry mode)
+      // makes 3 attempts, https://docs.aws.amazon.com/sdkref/latest/guide/
+      // feature-retry-behavior.html (retrieved 2026-12-07), then raises the throttling error.
       const auto array_max = static_cast<std::uint64_t>(rc_.rule("batch.array_size_max", o_.as_of));
       note(fmt::format(
           "SubmitJob backlog: {} of {} SubmitJob calls waited for AWS Batch's quota of {:g} per "
-          "second (https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html), "
-          "retried as the AWS SDKs retry throttled calls, with backoff; the longest backlog, {} "
-          "jobs in {} calls from {}, took {} to drain, and each job's wait is part of its "
-          "latency. An array job submits up to {} jobs in one call (array_size, "
-          "array_window_s): those {} jobs would need {} call(s)",
-          grouped(submit_waited_), grouped(submit_calls_), submit_tps_, grouped(longest_jobs_),
-          grouped(longest_calls_), seconds_text(to_seconds(longest_start_)),
+          "second per account and Region "
+          "(https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html); slsim "
+          "assumes a submitter that retries until accepted (such as a queue-driven submitter), "
+          "up to max_submit_wait_s ({}). {} call(s) waited longer than {:g} s, which a default "
+          "AWS SDK client (standard retry mode, 3 attempts: "
+          "https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html) would "
+          "have given up and failed; the longest backlog, {} jobs in {} calls from {}, took {} "
+          "to drain, and each job's wait is part of its latency. An array job submits up to {} "
+          "jobs in one call (array_size, array_window_s): those {} jobs would need {} call(s)",
+          grouped(submit_waited_), grouped(submit_calls_), submit_tps_,
+          seconds_text(o_.max_submit_wait_s), grouped(submit_beyond_sdk_), kSdkRetryWindowS,
+          grouped(longest_jobs_), grouped(longest_calls_), seconds_text(to_seconds(longest_start_)),
           seconds_text(to_seconds(longest_drain_)), grouped(array_max), grouped(longest_jobs_),
           grouped((longest_jobs_ + array_max - 1) / array_max)));
+    }
+    if (overload_rate_ > submit_tps_) {
+      note(fmt::format(
+          "SubmitJob calls arrive at {:.4g}/s against a {:g}/s quota (for {} from {}); the "
+          "backlog grows by {:.4g}/s; Batch cannot keep up without array jobs (array_size, "
+          "array_window_s)",
+          overload_rate_, submit_tps_, seconds_text(overload_span_s_),
+          seconds_text(to_seconds(overload_start_)), overload_rate_ - submit_tps_));
+    }
+    if (submit_expired_calls_ > 0) {
+      // EventBridge retries a failed target delivery for 24 hours by default, then drops the
+      // event: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
+      note(fmt::format(
+          "{} job(s) in {} SubmitJob call(s) expired: they would have waited more than "
+          "max_submit_wait_s ({}; the default is EventBridge's default retry window of 24 hours, "
+          "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html) "
+          "for the quota",
+          grouped(res_.outcomes.expired), grouped(submit_expired_calls_),
+          seconds_text(o_.max_submit_wait_s)));
+    }
+    if (refused_calls_ > 0) {
+      note(fmt::format(
+          "{} job(s) in {} SubmitJob call(s) refused: the account already had {} jobs waiting "
+          "to run, AWS Batch's maximum of jobs in SUBMITTED state "
+          "(https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html); raise "
+          "max_vcpus or spread the work",
+          grouped(res_.outcomes.refused), grouped(refused_calls_), grouped(submitted_max_)));
     }
     if (runnable > 0) {
       note(
@@ -304,7 +355,11 @@ class BatchModel final : public Component {
                   {"fargate_tasks", static_cast<double>(tasks)},
                   {"run_time_mean_s", run_time_s_.mean()},
                   {"runnable_max", static_cast<double>(runnable_max_)},
+                  {"submit_calls", static_cast<double>(submit_calls_)},
                   {"submit_waited", static_cast<double>(submit_waited_)},
+                  {"submit_beyond_sdk_retries", static_cast<double>(submit_beyond_sdk_)},
+                  {"submit_expired", static_cast<double>(submit_expired_calls_)},
+                  {"submit_refused", static_cast<double>(refused_calls_)},
                   {"submit_wait_max_s", to_seconds(submit_wait_max_)},
                   {"submit_backlog_max", static_cast<double>(backlog_max_)},
                   {"submit_backlog_drain_s", to_seconds(longest_drain_)}};
@@ -384,7 +439,19 @@ class BatchModel final : public Component {
         ArrayGroup& g = groups_[ev.arg];
         if (!g.flush_pending || g.gen != ev.generation) return;
         last_ = sim.now();
-        flush(static_cast<FunctionId>(ev.arg), sim.now());
+        if (has_pending_ && pending_.arrival <= g.end) {
+          // The trace is read behind the clock (a SubmitJob backlog holds it): invocations that
+          // arrived inside this window may still be unread. The array closes when reading
+          // passes its window's end (flush_deferred), with its call made at that end.
+          g.flush_pending = false;
+          ++g.gen;
+          --live_;
+          g.deferred = true;
+          ++deferred_n_;
+          deferred_min_ = std::min(deferred_min_, g.end);
+          break;
+        }
+        flush(static_cast<FunctionId>(ev.arg), sim.now(), std::min(sim.now(), g.end));
         break;
       }
       case kSubmit: {  // the head waiting SubmitJob call is accepted now
@@ -393,10 +460,9 @@ class BatchModel final : public Component {
         PendingCall c = std::move(calls_.front());
         calls_.pop_front();
         if (c.job != kNone) {
-          submit(c.job, sim.now());
+          accept(&c.job, 1, sim.now());
         } else {
-          for (const auto j : c.array)
-            submit(j, sim.now());
+          accept(c.array.data(), c.array.size(), sim.now());
         }
         break;
       }
@@ -489,8 +555,9 @@ class BatchModel final : public Component {
 
   // A synchronous invocation: AWS Batch has no request/response path (SubmitJob's response holds
   // only the job's ARN, name and ID: https://docs.aws.amazon.com/batch/latest/APIReference/
-  // API_SubmitJob.html, API version 2016-08-10, in force since 2017-01-05). Reads the rest of the
-  // workload (without simulating it) to name every synchronous function, then throws.
+  // API_SubmitJob.html, API version 2016-08-10, in force since 2017-01-05). Reads on (without
+  // simulating) up to kSyncScan more invocations to name the synchronous functions ("such as"
+  // when it stopped before the end), then throws.
   // `first` is the invocation last read (pending_), not yet counted.
   [[noreturn]] void cannot_run_sync(const Invocation& first) {
     std::vector<std::uint64_t> sync;  // synchronous invocations per function id
@@ -517,8 +584,15 @@ class BatchModel final : public Component {
       other[k] = true;
     }
     Invocation inv;
-    while (src_.next(inv))
+    std::uint64_t read = 1;
+    bool all = true;
+    while (src_.next(inv)) {
       count(inv);
+      if (++read >= kSyncScan) {
+        all = false;  // a day at 1,000/s took 3.3 s to read to the end: name examples instead
+        break;
+      }
+    }
     const auto& table = src_.functions();
     auto name = [&](std::size_t f) {
       return f < table.size() ? table[static_cast<FunctionId>(f)].name : fmt::format("#{}", f);
@@ -540,22 +614,29 @@ class BatchModel final : public Component {
         rest.push_back(f);
       }
     }
+    const std::string counted =
+        all ? fmt::format("{} synchronous invocation{}", grouped(n), n == 1 ? "" : "s")
+            : fmt::format(
+                  "{} synchronous invocation{} in the first {} read; slsim read no "
+                  "further",
+                  grouped(n), n == 1 ? "" : "s", grouped(read));
     std::string why = fmt::format(
-        "synchronous invocations need a request/response path: {} {} {} synchronously ({} "
-        "synchronous invocation{}), and AWS Batch only queues jobs (SubmitJob returns a job ID, "
-        "never the job's result)",
-        sync_fns.size() == 1 ? "function" : "functions", list(sync_fns),
-        sync_fns.size() == 1 ? "is invoked" : "are invoked", grouped(n), n == 1 ? "" : "s");
+        "synchronous invocations need a request/response path: {}{} {} {} synchronously ({}), "
+        "and AWS Batch only queues jobs (SubmitJob returns a job ID, never the job's result)",
+        all ? "" : "e.g. ", sync_fns.size() == 1 ? "function" : "functions", list(sync_fns),
+        sync_fns.size() == 1 ? "is invoked" : "are invoked", counted);
     if (!rest.empty()) {
       why += fmt::format(
-          "; the workload's queue and async functions ({}) could run on Batch on "
+          "; the workload's queue and async functions ({}{}) could run on Batch on "
           "their own",
-          list(rest));
+          all ? "" : "e.g. ", list(rest));
     }
     if (rest.empty()) {
       why +=
-          "; if they are jobs rather than requests, mark them async or queue (a trace's "
-          "invocation column, which is sync when absent, or a generator's invocation)";
+          "; if they are jobs rather than requests, mark them async or queue: the trace's "
+          "invocation column (sync when absent), `slsim simulate --platform batch --invocation "
+          "async`, a generator's invocation, or in Python "
+          "Workload.from_arrays(..., invocation=[\"async\", ...])";
     }
     throw BatchCannotRunError(why);
   }
@@ -584,8 +665,10 @@ class BatchModel final : public Component {
       // One SubmitJob call, made at the invocation's arrival (it may be read later, after a
       // backlog): submitted now, or when the quota lets it in.
       const TimePoint at = submit_call(inv.arrival, 1);
-      if (at <= now) {
-        submit(j, now);
+      if (at == kNever) {
+        expire(&j, 1);
+      } else if (at <= now) {
+        accept(&j, 1, now);
       } else {
         wait_call(PendingCall{at, j, {}});
       }
@@ -595,35 +678,44 @@ class BatchModel final : public Component {
     const Duration window = from_seconds(s.def.array_window_s);
     // Read after a backlog, an invocation past its group's window starts the next group: groups
     // follow arrival times, not the time the trace was read.
-    if (!g.jobs.empty() && window.count() > 0 && inv.arrival > g.first + window)
-      flush(inv.function, now);
+    if (!g.jobs.empty() && window.count() > 0 && inv.arrival > g.end)
+      flush(inv.function, now, g.end);
     if (g.jobs.empty()) {
       g.first = inv.arrival;
+      g.end = inv.arrival + window;
       if (window.count() > 0) {
         g.flush_pending = true;
         ++live_;
-        sim_.schedule_at(std::max(now, inv.arrival + window), id_, kArrayFlush, inv.function,
-                         g.gen);
+        sim_.schedule_at(std::max(now, g.end), id_, kArrayFlush, inv.function, g.gen);
       }
     }
     g.jobs.push_back(j);
     if (s.def.array_size > 0 && g.jobs.size() >= static_cast<std::size_t>(s.def.array_size))
-      flush(inv.function, now);
+      flush(inv.function, now, inv.arrival);
   }
 
-  void flush(FunctionId fn, TimePoint now) {
+  // Submits function fn's array job, its SubmitJob call made at `call` (<= now: its window's end
+  // or its last child's arrival, which may be earlier than now after a backlog).
+  void flush(FunctionId fn, TimePoint now, TimePoint call) {
     ArrayGroup& g = groups_[fn];
     if (g.flush_pending) {
       g.flush_pending = false;
       ++g.gen;
       --live_;
     }
+    if (g.deferred) {
+      g.deferred = false;
+      --deferred_n_;
+    }
     if (g.jobs.empty()) return;
     ++array_jobs_;
-    const TimePoint at = submit_call(now, g.jobs.size());
-    if (at <= now) {
-      for (const auto j : g.jobs)
-        submit(j, now);
+    const TimePoint at = submit_call(call, g.jobs.size());
+    if (at == kNever || at <= now) {
+      if (at == kNever) {
+        expire(g.jobs.data(), g.jobs.size());
+      } else {
+        accept(g.jobs.data(), g.jobs.size(), now);
+      }
       g.jobs.clear();
     } else {
       wait_call(PendingCall{at, kNone, std::move(g.jobs)});
@@ -631,12 +723,35 @@ class BatchModel final : public Component {
     }
   }
 
+  // Closes the deferred arrays whose window ended before the next unread arrival (all of them at
+  // the end of the trace), in the order of their windows' ends: an invocation joins the array
+  // its arrival time belongs to, however late the trace is read.
+  void flush_deferred() {
+    if (has_pending_ && pending_.arrival <= deferred_min_) return;
+    while (deferred_n_ > 0) {
+      FunctionId best = 0;
+      bool found = false;
+      for (FunctionId f = 0; f < groups_.size(); ++f) {
+        if (groups_[f].deferred && (!found || groups_[f].end < groups_[best].end)) {
+          best = f;
+          found = true;
+        }
+      }
+      if (has_pending_ && pending_.arrival <= groups_[best].end) {
+        deferred_min_ = groups_[best].end;
+        return;
+      }
+      flush(best, sim_.now(), groups_[best].end);
+    }
+    deferred_min_ = TimePoint::max();
+  }
+
   void flush_partial_arrays() {
     std::uint64_t partial = 0;
     for (FunctionId f = 0; f < groups_.size(); ++f) {
       if (groups_[f].jobs.empty() || groups_[f].flush_pending) continue;  // windows flush alone
       ++partial;
-      flush(f, sim_.now());
+      flush(f, sim_.now(), sim_.now());
     }
     if (partial > 0) {
       note(fmt::format("{} array job(s) smaller than array_size submitted at the end of the trace",
@@ -663,9 +778,21 @@ class BatchModel final : public Component {
   // (TooManyRequestsException) and retried by the caller's SDK until it gets in, so the calls
   // over the quota drain at its rate, first come first served. Calls are made in
   // non-decreasing acceptance order, so `last_at_` is the latest acceptance.
+  // A call that would wait longer than max_submit_wait_s is given up: it returns kNever, takes
+  // no place in the quota, and its jobs expire.
   TimePoint submit_call(TimePoint call, std::uint64_t jobs) {
     ++submit_calls_;
     const TimePoint at = std::max(call, submit_tat_ - submit_burst_);
+    if (at - call > sdk_retry_window_) ++submit_beyond_sdk_;
+    if (at > call) {
+      if (run_len_ == 0 && run_made_ == 0) run_start_ = call;
+      ++run_made_;
+      run_last_call_ = std::max(run_last_call_, call);
+    }
+    if (at - call > max_submit_wait_) {
+      ++submit_expired_calls_;
+      return kNever;
+    }
     submit_tat_ = std::max(submit_tat_, at) + submit_interval_;
     if (at > call) {
       ++submit_waited_;
@@ -679,10 +806,7 @@ class BatchModel final : public Component {
             static_cast<std::uint64_t>((last_at_ - call - Duration{1}) / submit_interval_) + 1);
       }
       backlog_max_ = std::max(backlog_max_, ahead + 1);
-      if (run_len_ == 0) {
-        run_start_ = call;
-        run_jobs_ = 0;
-      }
+      if (run_len_ == 0) run_jobs_ = 0;
       ++run_len_;
       run_jobs_ += jobs;
       run_end_ = at;
@@ -695,14 +819,58 @@ class BatchModel final : public Component {
 
   // The end of a run of waiting calls: remembers the longest.
   void close_backlog() {
-    if (run_len_ == 0) return;
-    if (run_end_ - run_start_ > longest_drain_ || longest_calls_ == 0) {
+    if (run_len_ == 0 && run_made_ == 0) return;
+    if (run_len_ > 0 && (run_end_ - run_start_ > longest_drain_ || longest_calls_ == 0)) {
       longest_drain_ = run_end_ - run_start_;
       longest_start_ = run_start_.time_since_epoch();
       longest_calls_ = run_len_;
       longest_jobs_ = run_jobs_;
     }
+    // The calls made during the backlog, over the time they were made: a sustained rate above
+    // the quota when they were made over at least 10 s (a burst at one instant is not).
+    const double span = to_seconds(run_last_call_ - run_start_);
+    if (span >= 10) {
+      const double rate = static_cast<double>(run_made_) / span;
+      if (rate > overload_rate_) {
+        overload_rate_ = rate;
+        overload_start_ = run_start_.time_since_epoch();
+        overload_span_s_ = span;
+      }
+    }
     run_len_ = 0;
+    run_made_ = 0;
+  }
+
+  // Jobs whose SubmitJob call AWS accepted at `now`: SUBMITTED, then RUNNABLE in their queue,
+  // unless the account already has the most jobs waiting AWS allows ("Maximum number of jobs in
+  // SUBMITTED state | 1000000", https://docs.aws.amazon.com/batch/latest/userguide/
+  // service_limits.html, retrieved 2026-12-07; slsim counts every job accepted and not yet
+  // started, as it models no separate SUBMITTED and RUNNABLE times): then the call is refused.
+  void accept(const std::uint32_t* js, std::size_t n, TimePoint now) {
+    if (runnable_ + n > submitted_max_) {
+      ++refused_calls_;
+      for (std::size_t k = 0; k < n; ++k)
+        end_unrun(js[k], 4);
+      res_.outcomes.refused += n;
+      return;
+    }
+    for (std::size_t k = 0; k < n; ++k)
+      submit(js[k], now);
+  }
+
+  // Jobs whose SubmitJob call waited max_submit_wait_s without getting in: the submitter gave up.
+  void expire(const std::uint32_t* js, std::size_t n) {
+    for (std::size_t k = 0; k < n; ++k)
+      end_unrun(js[k], 5);
+    res_.outcomes.expired += n;
+  }
+
+  // A job that never ran (refused 4, expired 5): recorded on request, its slot freed.
+  void end_unrun(std::uint32_t j, std::uint8_t outcome) {
+    if (o_.record_jobs) {
+      res_.jobs.push_back({to_seconds(jobs_[j].arrival), -1, -1, jobs_[j].fn, 0, outcome});
+    }
+    free_jobs_.push_back(j);
   }
 
   // A call that waits for the quota: its jobs are submitted at c.at (kSubmit).
@@ -953,6 +1121,17 @@ class BatchModel final : public Component {
   RunningStats run_time_s_;
   std::uint64_t interruptions_ = 0, instances_interrupted_ = 0, errors_ = 0, array_jobs_ = 0;
   std::uint64_t runnable_ = 0, runnable_max_ = 0;
+  static constexpr TimePoint kNever = TimePoint::max();
+  // Calls that waited longer than a default SDK client retries; calls given up after
+  // max_submit_wait_s; calls refused at the SUBMITTED quota (submitted_max_ jobs waiting).
+  Duration sdk_retry_window_{0}, max_submit_wait_{0};
+  std::uint64_t submit_beyond_sdk_ = 0, submit_expired_calls_ = 0, refused_calls_ = 0;
+  std::uint64_t submitted_max_ = 1'000'000, run_made_ = 0;
+  TimePoint run_last_call_{};
+  double overload_rate_ = 0, overload_span_s_ = 0;
+  Duration overload_start_{0};
+  std::uint32_t deferred_n_ = 0;               // arrays whose window ended, not yet closed
+  TimePoint deferred_min_ = TimePoint::max();  // the earliest end among them
   // SubmitJob rate quota (generic cell rate algorithm) and the calls waiting for it.
   Duration submit_interval_{0}, submit_burst_{0};
   double submit_tps_ = 50;

@@ -116,8 +116,8 @@ void validate_job(const BatchJobDefinition& j, const std::string& who, const Bat
   }
   const auto max_attempts = static_cast<std::int64_t>(rc.rule("batch.attempts_max", d));
   if (j.attempts < 1 || j.attempts > max_attempts) {
-    throw ConfigError("attempts",
-                      fmt::format("{}must be 1 to {}, got {}", where, max_attempts, j.attempts));
+    throw ConfigError("attempts", fmt::format("{}must be {}, got {}", where,
+                                              batch_whole_range("attempts", rc), j.attempts));
   }
   fraction("error_probability", j.error_probability, where);
   const double tmin = rc.rule("batch.timeout_min_s", d);
@@ -134,8 +134,8 @@ void validate_job(const BatchJobDefinition& j, const std::string& who, const Bat
   const auto amin = static_cast<std::int64_t>(rc.rule("batch.array_size_min", d));
   const auto amax = static_cast<std::int64_t>(rc.rule("batch.array_size_max", d));
   if (j.array_size != 0 && (j.array_size < amin || j.array_size > amax)) {
-    throw ConfigError("array_size", fmt::format("{}must be 0 (no array jobs) or {} to {}, got {}",
-                                                where, amin, amax, j.array_size));
+    throw ConfigError("array_size", fmt::format("{}must be {}, got {}", where,
+                                                batch_whole_range("array_size", rc), j.array_size));
   }
   seconds("array_window_s", j.array_window_s, where);
   if (j.reference_memory_mb != 0) {
@@ -279,8 +279,11 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
     const double desired = ce.desired_vcpus.value_or(ce.min_vcpus);
     finite_at_least("desired_vcpus", desired, 0, where);
     if (!std::isfinite(ce.max_vcpus) || ce.max_vcpus <= 0) {
-      throw ConfigError("max_vcpus",
-                        fmt::format("{}must be > 0, got {}", where, num(ce.max_vcpus)));
+      throw ConfigError(
+          "max_vcpus",
+          fmt::format("{}must be more than 0 and at most {} (AWS Batch takes "
+                      "maxvCpus as a 32-bit integer), got {}",
+                      where, grouped(static_cast<std::uint64_t>(kMaxVcpus)), num(ce.max_vcpus)));
     }
     // AWS Batch takes maxvCpus as an Int32 (API ComputeResource); slsim starts the instances
     // for min/desired vCPUs at once, each simulated, so it bounds those lower.
@@ -355,6 +358,7 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
   seconds("instance_launch_s", o.instance_launch_s);
   seconds("fargate_start_s", o.fargate_start_s);
   seconds("scale_down_delay_s", o.scale_down_delay_s);
+  seconds("max_submit_wait_s", o.max_submit_wait_s);
   if (o.spot_interruptions_per_hour) {
     const double r = *o.spot_interruptions_per_hour;
     if (!(r == 0 || (r >= kMinSpotRate && r <= kMaxSpotRate))) {
@@ -385,6 +389,23 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
     throw ConfigError("discount_pct",
                       fmt::format("must be between 0 and 100, got {}", num(o.discount_pct)));
   }
+}
+
+std::string batch_whole_range(const std::string& key, const RateCard& rc) {
+  // The rules have not changed since AWS Batch began: today's are every date's.
+  const Date d = Date::today();
+  auto n = [&](const char* rule) { return grouped(static_cast<std::uint64_t>(rc.rule(rule, d))); };
+  if (key == "attempts") return fmt::format("a whole number from 1 to {}", n("batch.attempts_max"));
+  return fmt::format("0 (no array jobs) or a whole number from {} to {}", n("batch.array_size_min"),
+                     n("batch.array_size_max"));
+}
+
+std::int64_t batch_whole(const std::string& key, double v, const RateCard& rc) {
+  // Far beyond both ranges, and exact in a double.
+  if (!(std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)) {
+    throw ConfigError(key, fmt::format("must be {}, got {}", batch_whole_range(key, rc), num(v)));
+  }
+  return static_cast<std::int64_t>(v);
 }
 
 void check_batch_functions_exist(const BatchOptions& o, const std::vector<std::string>& names) {

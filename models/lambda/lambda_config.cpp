@@ -131,6 +131,12 @@ double effective_timeout_s(const LambdaFunctionConfig& c, const RateCard& rates,
   return c.timeout_s > 0 ? c.timeout_s : rates.rule("lambda.timeout_max_s", as_of);
 }
 
+double effective_visibility_timeout_s(const LambdaFunctionConfig& c, const RateCard& rates,
+                                      Date as_of) {
+  if (c.visibility_timeout_s) return *c.visibility_timeout_s;
+  return std::min(6 * effective_timeout_s(c, rates, as_of), kMaxVisibilityTimeoutS);
+}
+
 void validate_lambda_function(const LambdaFunctionConfig& c, const RateCard& rc, Date as_of,
                               const std::string& key_prefix) {
   const Checker k(key_prefix);
@@ -200,11 +206,12 @@ void validate_lambda_function(const LambdaFunctionConfig& c, const RateCard& rc,
   // SQS visibility timeouts are whole seconds (SetQueueAttributes: "An integer from 0 to
   // 43,200"; https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/
   // API_SetQueueAttributes.html).
-  if (!(c.visibility_timeout_s >= 0 && c.visibility_timeout_s <= kMaxVisibilityTimeoutS &&
-        c.visibility_timeout_s == std::floor(c.visibility_timeout_s))) {
+  if (c.visibility_timeout_s &&
+      !(*c.visibility_timeout_s >= 0 && *c.visibility_timeout_s <= kMaxVisibilityTimeoutS &&
+        *c.visibility_timeout_s == std::floor(*c.visibility_timeout_s))) {
     k.fail(
         "visibility_timeout_s",
-        fmt::format("{} is not allowed: 0 to {} s, in whole seconds", num(c.visibility_timeout_s),
+        fmt::format("{} is not allowed: 0 to {} s, in whole seconds", num(*c.visibility_timeout_s),
                     grouped(static_cast<std::uint64_t>(kMaxVisibilityTimeoutS))));
   }
   if (c.max_receive_count > kMaxReceiveCount) {
@@ -230,12 +237,12 @@ void validate_lambda_function(const LambdaFunctionConfig& c, const RateCard& rc,
     // the function timeout (CreateEventSourceMapping: "Queue visibility timeout ... is less than
     // Function timeout"); https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
     const double t = effective_timeout_s(c, rc, as_of);
-    if (c.visibility_timeout_s < t) {
+    if (c.visibility_timeout_s && *c.visibility_timeout_s < t) {
       k.fail("visibility_timeout_s",
              fmt::format("{} s is shorter than the function timeout {} s{}: AWS refuses such a "
                          "queue event source; give a visibility timeout of at least the function "
                          "timeout",
-                         num(c.visibility_timeout_s), num(t),
+                         num(*c.visibility_timeout_s), num(t),
                          c.timeout_s > 0 ? "" : " (timeout_s 0 = the maximum)"));
     }
   }

@@ -223,6 +223,8 @@ struct Fn {
   LambdaFunctionConfig cfg;
   std::uint32_t memory_mb = 128;
   Duration timeout{};
+  Duration visibility{};  // SQS visibility timeout (queue invocations)
+  bool visibility_noted = false;
   Distribution keep_alive, init;
   bool eni = false, init_billed = false, reserved = false;
   std::uint32_t cap = 0;  // reserved concurrency (if reserved)
@@ -532,6 +534,7 @@ class LambdaModel final : public Component {
     set_memory(f, trace_mb);
     const double max_timeout = rc_.rule("lambda.timeout_max_s", o_.as_of);
     f.timeout = from_seconds(f.cfg.timeout_s > 0 ? f.cfg.timeout_s : max_timeout);
+    f.visibility = from_seconds(effective_visibility_timeout_s(f.cfg, rc_, o_.as_of));
     f.keep_alive = f.cfg.keep_alive_s       ? *f.cfg.keep_alive_s
                    : keep_min_ == keep_max_ ? Distribution::constant(keep_min_)
                                             : Distribution::uniform(keep_min_, keep_max_);
@@ -1156,11 +1159,36 @@ class LambdaModel final : public Component {
       // A receive: the message is invisible for the visibility timeout from now.
       ++q.receives;
       ++q.vis_gen;
-      sim_.schedule_at(now + from_seconds(f.cfg.visibility_timeout_s), id_, kVisible,
-                       (std::uint64_t{q.vis_gen} << 32) | r);
+      if (!f.visibility_noted) note_visibility(f);
+      sim_.schedule_at(now + f.visibility, id_, kVisible, (std::uint64_t{q.vis_gen} << 32) | r);
       attempt(r);
     }
     f.backlog_since.reset();
+  }
+
+  // Says the visibility timeout of a queue-triggered function once: the default (6 times the
+  // function timeout, https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html),
+  // or a warning when one set is shorter than the function timeout (messages still running
+  // reappear and run again; AWS refuses to create such an event source mapping).
+  void note_visibility(Fn& f) {
+    f.visibility_noted = true;
+    const double v = to_seconds(f.visibility), t = to_seconds(f.timeout);
+    if (!f.cfg.visibility_timeout_s) {
+      note(
+          fmt::format("function {}: SQS visibility timeout {:g} s, 6 times its {:g} s timeout "
+                      "as AWS advises for a queue that triggers a function "
+                      "(https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html; "
+                      "set visibility_timeout_s to change it)",
+                      f.name, v, t));
+    } else if (v < t) {
+      note(
+          fmt::format("warning: function {}: visibility_timeout_s {:g} s is shorter than its "
+                      "{:g} s timeout: a message still running reappears and runs again, and "
+                      "AWS refuses such an event source mapping; AWS advises at least 6 times "
+                      "the timeout (https://docs.aws.amazon.com/lambda/latest/dg/"
+                      "services-sqs-configure.html)",
+                      f.name, v, t));
+    }
   }
 
   // The visibility timeout of receive `gen` of message r ended.

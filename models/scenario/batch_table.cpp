@@ -20,10 +20,16 @@ const std::set<std::string> kJobKeys = {
 // Keys of a compute environment ([batch] when there is one, or [[batch.compute_environments]]).
 const std::set<std::string> kEnvKeys = {"compute", "instance_types", "min_vcpus", "desired_vcpus",
                                         "max_vcpus"};
-const std::set<std::string> kTimingKeys = {
-    "scheduler_interval_s",        "starting_s",        "container_start_s",
-    "instance_launch_s",           "fargate_start_s",   "scale_down_delay_s",
-    "spot_interruptions_per_hour", "spot_discount_pct", "discount_pct"};
+const std::set<std::string> kTimingKeys = {"scheduler_interval_s",
+                                           "starting_s",
+                                           "container_start_s",
+                                           "instance_launch_s",
+                                           "fargate_start_s",
+                                           "scale_down_delay_s",
+                                           "spot_interruptions_per_hour",
+                                           "spot_discount_pct",
+                                           "discount_pct",
+                                           "max_submit_wait_s"};
 
 std::vector<std::string> strings(const toml::table& t, const TableReader& r,
                                  const std::string& key) {
@@ -44,13 +50,26 @@ std::vector<std::string> strings(const toml::table& t, const TableReader& r,
 void apply_job(const TableReader& r, BatchJobDefinition& j) {
   j.vcpu = r.num("job_vcpu", j.vcpu);
   j.memory_gb = r.num("job_memory_gb", j.memory_gb);
-  // Whole numbers of any size: validate_batch_options says what AWS allows (1-10, 0 or 2-10,000).
-  constexpr auto lo = std::numeric_limits<std::int64_t>::min();
-  constexpr auto hi = std::numeric_limits<std::int64_t>::max();
-  j.attempts = r.integer("attempts", j.attempts, lo, hi);
+  // Any number: batch_whole and validate_batch_options say what AWS allows (1-10, 0 or
+  // 2-10,000), in the same words as the flag's and the Python keyword's message.
+  auto whole = [&](const char* key, std::int64_t def) -> std::int64_t {
+    if (!r.has(key)) return def;
+    double v = 0;
+    try {
+      v = r.num(key, 0);
+    } catch (const ScenarioError&) {
+      r.fail(key, "must be " + batch_whole_range(key));
+    }
+    try {
+      return batch_whole(key, v);
+    } catch (const ConfigError& e) {
+      r.fail(key, e.message());
+    }
+  };
+  j.attempts = whole("attempts", j.attempts);
   j.error_probability = r.num("error_probability", j.error_probability);
   j.timeout_s = r.num("timeout_s", j.timeout_s);
-  j.array_size = r.integer("array_size", j.array_size, lo, hi);
+  j.array_size = whole("array_size", j.array_size);
   j.array_window_s = r.num("array_window_s", j.array_window_s);
   j.queue = r.str("queue", j.queue);
   j.reference_memory_mb = static_cast<std::uint32_t>(
@@ -94,6 +113,7 @@ void load_batch_table(const toml::table& root, const std::string& path, Scenario
   o.instance_launch_s = b.num("instance_launch_s", o.instance_launch_s);
   o.fargate_start_s = b.num("fargate_start_s", o.fargate_start_s);
   o.scale_down_delay_s = b.num("scale_down_delay_s", o.scale_down_delay_s);
+  o.max_submit_wait_s = b.num("max_submit_wait_s", o.max_submit_wait_s);
   if (b.has("spot_interruptions_per_hour")) {
     o.spot_interruptions_per_hour = b.num("spot_interruptions_per_hour", 0);
   }

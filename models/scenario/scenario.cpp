@@ -139,7 +139,7 @@ void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConf
   c.client_retry.max_attempts = u32("client_max_attempts", c.client_retry.max_attempts);
   c.client_retry.base_backoff_ms = r.num("client_base_backoff_ms", c.client_retry.base_backoff_ms);
   c.client_retry.max_backoff_ms = r.num("client_max_backoff_ms", c.client_retry.max_backoff_ms);
-  c.visibility_timeout_s = r.num("visibility_timeout_s", c.visibility_timeout_s);
+  if (r.has("visibility_timeout_s")) c.visibility_timeout_s = r.num("visibility_timeout_s", 0);
   c.max_receive_count = u32("max_receive_count", c.max_receive_count);
   c.message_retention_s = r.num("message_retention_s", c.message_retention_s);
   if (r.has("queue_max_concurrency")) c.queue_max_concurrency = u32("queue_max_concurrency", 0);

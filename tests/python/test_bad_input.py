@@ -299,7 +299,8 @@ def test_price_ec2_before_its_prices_says_so():
 # ---- 16: an error caused by a flag names the flag, not the file ----
 
 def test_visibility_timeout_against_a_timeout_flag_blames_the_flag(tmp_path):
-    f = scenario(tmp_path, "duration_s = 10")
+    # The file sets SQS's own 30 s (slsim's default follows the function timeout: 6 times it).
+    f = scenario(tmp_path, "duration_s = 10", "visibility_timeout_s = 30")
     p = run("simulate", "-s", str(f), "--invocation", "queue", "--timeout-s", "60")
     assert p.returncode != 0
     assert p.stderr.startswith("slsim: error: --timeout-s: "), p.stderr

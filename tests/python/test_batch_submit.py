@@ -3,6 +3,7 @@
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -76,3 +77,59 @@ def test_nightly_burst_waits_for_the_submitjob_quota_and_loses_nothing(tmp_path)
     assert out["extra"]["submit_backlog_drain_s"] == pytest.approx(199.0)
     note = next(n for n in out["notes"] if "SubmitJob" in n)
     assert "199 s to drain" in note and "in one call" in note
+
+
+def test_max_submit_wait_s_reaches_every_front_end(tmp_path):
+    # Review finding: "no job is lost" held only for a submitter retrying forever; a SubmitJob call
+    # throttled longer than max_submit_wait_s (default 24 h, EventBridge's default retry window)
+    # expires. The same key in a scenario file, as a flag and as a Python keyword.
+    p = tmp_path / "nightly.csv"
+    p.write_text("arrival_s,function,duration_ms,memory_mb,invocation\n" +
+                 "0,nightly,5000,2048,async\n" * 5_000)
+    r = run("simulate", str(p), "--platform", "batch", "--as-of", AS_OF, "--max-vcpus", "100000",
+            "--max-submit-wait-s", "10", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    inv = json.loads(r.stdout)["invocations"]
+    assert 549 <= inv["completed"] <= 551 and inv["expired"] == 5_000 - inv["completed"]
+    s = tmp_path / "s.toml"
+    s.write_text(f'name="t"\nas_of={AS_OF}\n[workload]\ntrace="{p}"\n[batch]\nmax_vcpus=100000\n'
+                 "max_submit_wait_s = -5\n")
+    r = run("simulate", "--platform", "batch", "-s", str(s))
+    assert r.returncode == 2 and "[batch] max_submit_wait_s: must be 0 to" in r.stderr, r.stderr
+    r = run("simulate", str(p), "--platform", "batch", "--as-of", AS_OF, "--max-submit-wait-s", "-5")
+    assert r.returncode == 2 and "--max-submit-wait-s: must be 0 to" in r.stderr, r.stderr
+    slsim = pytest.importorskip("slsim")
+    with pytest.raises(ValueError, match="max_submit_wait_s=...\): must be 0 to"):
+        slsim.Batch(max_submit_wait_s=-5)
+
+
+def test_invocation_flag_applies_to_batch(api_trace):
+    # Review finding: the hint "mark them async or queue" could not be followed from the CLI.
+    p = run("simulate", str(api_trace), "--platform", "batch", "--as-of", AS_OF,
+            "--invocation", "async", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["invocations"]["completed"] == 2000
+    p = run("simulate", str(api_trace), "--platform", "batch", "--as-of", AS_OF)
+    assert p.returncode == 2 and "--invocation async" in p.stderr
+
+
+@pytest.mark.parametrize("key,value,toml_value,allowed", [
+    ("attempts", "-1", "-1", "a whole number from 1 to 10"),
+    ("attempts", "2.5", '"3"', "a whole number from 1 to 10"),
+    ("array_size", "-5", "2.5", "0 (no array jobs) or a whole number from 2 to 10,000"),
+    ("max_vcpus", "1e400", "inf", "more than 0 and at most 2,147,483,647"),
+])
+def test_batch_whole_number_messages_name_the_range_everywhere(tmp_path, api_trace, key, value,
+                                                               toml_value, allowed):
+    flag = "--" + key.replace("_", "-")
+    r = run("simulate", str(api_trace), "--platform", "batch", "--as-of", AS_OF,
+            "--invocation", "async", flag, value)
+    assert r.returncode == 2 and f"{flag}: must be {allowed}" in r.stderr, r.stderr
+    s = tmp_path / "s.toml"
+    s.write_text(f'name="t"\nas_of={AS_OF}\n[workload]\ntrace="{api_trace}"\n[batch]\n'
+                 f"{key} = {toml_value}\n")
+    r = run("simulate", "--platform", "batch", "-s", str(s))
+    assert r.returncode == 2 and f"[batch] {key}: must be {allowed}" in r.stderr, r.stderr
+    slsim = pytest.importorskip("slsim")
+    with pytest.raises(ValueError, match=re.escape(f"must be {allowed}")):
+        slsim.Batch(**{key: float(value) if key != "attempts" or value != "2.5" else "3"})

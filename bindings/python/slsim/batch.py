@@ -18,11 +18,11 @@ _JOB = ("job_vcpu", "job_memory_gb", "attempts", "error_probability", "timeout_s
 _ENV = ("compute", "instance_types", "min_vcpus", "desired_vcpus", "max_vcpus")
 _TIMING = ("scheduler_interval_s", "starting_s", "container_start_s", "instance_launch_s",
            "fargate_start_s", "scale_down_delay_s", "spot_interruptions_per_hour",
-           "spot_discount_pct")
+           "spot_discount_pct", "max_submit_wait_s")
 _STRUCT = ("compute_environments", "queues", "functions")
 _FIELDS = _ENV + _JOB + _TIMING + _STRUCT
 
-_OUTCOMES = ("completed", "failed", "timed_out", "unfinished", "refused")
+_OUTCOMES = ("completed", "failed", "timed_out", "unfinished", "refused", "expired")
 
 
 class Batch:
@@ -37,6 +37,8 @@ class Batch:
     parallel_fraction; per function: functions={"name": {"job_vcpu": 4, ...}}.
     Timing: scheduler_interval_s, starting_s, container_start_s, instance_launch_s,
     fargate_start_s, scale_down_delay_s, spot_interruptions_per_hour, spot_discount_pct.
+    Submission: max_submit_wait_s (a SubmitJob call throttled longer than this expires;
+    default 86,400 s, EventBridge's default retry window).
 
     A value that is not allowed raises ValueError naming the keyword.
     """

@@ -268,7 +268,7 @@ TEST_CASE("Scenario: [batch] attempts and array_size errors say what AWS allows"
   CHECK(has(e, "1 to 10"));
   e = scenario_error("slsim_batch_array.toml", "array_size = -3\n");
   CHECK(has(e, "[batch] array_size"));
-  CHECK(has(e, "2 to 10000"));
+  CHECK(has(e, "2 to 10,000"));
 }
 
 TEST_CASE("BatchOptions: timeout_s takes whole seconds; a Fargate vCPU must be a Fargate size",

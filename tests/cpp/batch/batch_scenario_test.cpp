@@ -63,7 +63,7 @@ TEST_CASE("Scenario: the [batch] table of examples/batch.toml", "[batch]") {
 TEST_CASE("Scenario: [batch] errors name the file, the key and what is allowed", "[batch]") {
   auto e = load_error(write_scenario("slsim_batch_a.toml", "[batch]\nattempts = 12\n"));
   CHECK(e.find("slsim_batch_a.toml") != std::string::npos);
-  CHECK(e.find("attempts: must be 1 to 10") != std::string::npos);
+  CHECK(e.find("attempts: must be a whole number from 1 to 10") != std::string::npos);
   CHECK(e.find("1 to 10") != std::string::npos);
   e = load_error(write_scenario("slsim_batch_b.toml", "[batch]\nmax_vcpu = 4\n"));
   CHECK(e.find("max_vcpu: unknown key") != std::string::npos);

@@ -3,12 +3,15 @@
 // backoff) instead of being dropped.
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "slsim/batch/batch.hpp"
 #include "slsim/compare/compare.hpp"
+#include "slsim/platform/config_error.hpp"
 #include "slsim/workload/array_source.hpp"
 
 using namespace slsim;
@@ -47,6 +50,35 @@ double extra(const PlatformResult& r, const std::string& name) {
     if (k == name) return v;
   FAIL("no extra figure " << name);
   return 0;
+}
+
+bool noted(const PlatformResult& r, const std::string& text) {
+  for (const auto& n : r.notes)
+    if (n.find(text) != std::string::npos) return true;
+  return false;
+}
+
+std::string note_with(const PlatformResult& r, const std::string& text) {
+  for (const auto& n : r.notes)
+    if (n.find(text) != std::string::npos) return n;
+  return "(no note with " + text + ")";
+}
+
+// The built-in rate card with one rules.csv row replaced.
+RateCard card_with(const std::string& from, const std::string& to) {
+  const std::string dir = std::string(SLSIM_EXAMPLES) + "/../models/pricing";
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  std::string rules = slurp(dir + "/rules.csv");
+  const auto at = rules.find(from);
+  REQUIRE(at != std::string::npos);
+  rules.replace(at, from.size(), to);
+  return RateCard::parse(slurp(dir + "/rates.csv"), rules, slurp(dir + "/ec2_instances.csv"),
+                         slurp(dir + "/fargate_sizes.csv"), "user");
 }
 
 std::string cannot_run(const Rows& r) {
@@ -195,4 +227,120 @@ TEST_CASE("BatchModel: an array window read after a SubmitJob backlog keeps its 
   // 150 single calls and the first array's call (made at 3 s, behind the last single call); the
   // second array's call, at 3.5 s, finds the quota free.
   CHECK(extra(res, "submit_waited") == 151);
+}
+
+TEST_CASE("BatchModel: array windows keep their children through a long SubmitJob backlog",
+          "[batch]") {
+  // Review finding: 'a' makes 100 single SubmitJob calls a second (twice the quota) for 60 s; 'b'
+  // arrives 10 times a second for 60 s as array jobs of 5 s windows. Every 'b' is read late,
+  // behind a's backlog, but joins the array its arrival time belongs to: 12 arrays (2 to 10,000
+  // children each), 6,012 calls, not one "array" per child.
+  Rows r({"a", "b"});
+  for (int i = 0; i < 6000; ++i) {
+    r.add(i * 0.01, 1, 0, InvocationType::kQueue);
+    if (i % 10 == 0) r.add(i * 0.01 + 0.005, 1, 1, InvocationType::kQueue);
+  }
+  BatchOptions o = options();
+  BatchJobDefinition b = o.job;
+  b.array_window_s = 5;
+  o.functions["b"] = b;
+  auto src = r.open();
+  const auto res = simulate_batch(*src, o);
+  CHECK(res.outcomes.completed == 6600);
+  CHECK(extra(res, "array_jobs") == 12);
+  CHECK(extra(res, "submit_calls") == 6012);
+}
+
+TEST_CASE("BatchModel: sustained SubmitJob calls above the quota are said plainly", "[batch]") {
+  // 100 calls a second for 60 s against 50 a second: the backlog grows by about 50 a second.
+  Rows r;
+  for (int i = 0; i < 6000; ++i)
+    r.add(i * 0.01, 1, 0, InvocationType::kQueue);
+  auto src = r.open();
+  const auto res = simulate_batch(*src, options());
+  const std::string n = note_with(res, "calls arrive at");
+  CHECK_THAT(n, Catch::Contains("/s against a 50/s quota"));
+  CHECK_THAT(n, Catch::Contains("the backlog grows by"));
+  CHECK_THAT(n, Catch::Contains("Batch cannot keep up without array jobs (array_size, "
+                                "array_window_s)"));
+  // A burst at one instant is not a sustained rate: no such note.
+  Rows nightly;
+  for (int i = 0; i < 1000; ++i)
+    nightly.add(0.0, 5);
+  src = nightly.open();
+  CHECK_FALSE(noted(simulate_batch(*src, options()), "calls arrive at"));
+}
+
+// slsim assumes a submitter that retries a throttled call until it is accepted, up to
+// max_submit_wait_s (default 24 h, EventBridge's default retry window:
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html); a default
+// SDK client (standard retry mode) makes 3 attempts
+// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+TEST_CASE("BatchModel: a SubmitJob call waiting longer than max_submit_wait_s expires", "[batch]") {
+  CHECK(BatchOptions{}.max_submit_wait_s == 86'400);
+  Rows nightly;
+  for (int i = 0; i < 10'000; ++i)
+    nightly.add(0.0, 5);
+  BatchOptions o = options();
+  o.max_submit_wait_s = 60;
+  auto src = nightly.open();
+  const auto r = simulate_batch(*src, o);
+  // 50 at once, then one every 20 ms for 60 s: 3,050 get in, the rest give up.
+  CHECK(r.outcomes.completed == Approx(3050).margin(1));
+  CHECK(r.outcomes.expired == 10'000 - r.outcomes.completed);
+  CHECK(r.outcomes.total() == r.arrived);
+  CHECK(extra(r, "submit_expired") == r.outcomes.expired);
+  // Every call that waited more than 3 s (the 201st on) is past a default SDK client's retries.
+  CHECK(extra(r, "submit_beyond_sdk_retries") == Approx(9800).margin(1));
+  CHECK_THAT(note_with(r, "expired"), Catch::Contains("max_submit_wait_s"));
+  CHECK_THAT(note_with(r, "SubmitJob backlog"), Catch::Contains("default AWS SDK client"));
+  CHECK_THAT(note_with(r, "SubmitJob backlog"), Catch::Contains("slsim assumes a submitter"));
+
+  o.max_submit_wait_s = -1;
+  src = nightly.open();
+  try {
+    (void)simulate_batch(*src, o);
+    FAIL("accepted");
+  } catch (const ConfigError& e) {
+    CHECK(e.key() == "max_submit_wait_s");
+  }
+}
+
+// AWS Batch: "Maximum number of jobs in SUBMITTED state | 1000000", a quota that can't be
+// changed (https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html): beyond it
+// SubmitJob is refused, which also bounds the jobs the model holds.
+TEST_CASE("BatchModel: SubmitJob is refused beyond the jobs-waiting quota", "[batch]") {
+  const RateCard rc = card_with("batch.submitted_jobs_max,1000000", "batch.submitted_jobs_max,100");
+  Rows r;
+  for (int i = 0; i < 300; ++i)
+    r.add(i * 0.05, 600);  // 20 a second for 15 s, 10 minutes each
+  BatchOptions o = options();
+  o.compute_environments[0].max_vcpus = 4;  // 2 jobs at a time
+  auto src = r.open();
+  const auto res = simulate_batch(*src, o, rc);
+  CHECK(res.outcomes.refused > 0);
+  CHECK(res.outcomes.total() == res.arrived);
+  CHECK(extra(res, "runnable_max") <= 100);
+  CHECK_THAT(note_with(res, "refused"), Catch::Contains("SUBMITTED state"));
+  CHECK(RateCard::builtin().rule("batch.submitted_jobs_max", o.as_of) == 1'000'000);
+}
+
+TEST_CASE("BatchModel: refusing synchronous work reads a bounded part of the workload", "[batch]") {
+  // 300,000 synchronous invocations: slsim stops reading after 100,000 and names examples.
+  Rows api({"api", "other"});
+  for (int i = 0; i < 300'000; ++i)
+    api.add(i * 0.001, 0.2, i % 1000 == 999 ? 1 : 0, InvocationType::kSync);
+  auto src = api.open();
+  try {
+    (void)simulate_batch(*src, options());
+    FAIL("ran");
+  } catch (const BatchCannotRunError& e) {
+    const std::string m = e.what();
+    CHECK_THAT(m, Catch::Contains("e.g. functions 'api', 'other'"));
+    CHECK_THAT(m, Catch::Contains("in the first 100,000 read"));
+    CHECK_THAT(m, Catch::Contains("--invocation async"));
+    CHECK_THAT(m, Catch::Contains("Workload.from_arrays("));
+  }
+  Invocation next;
+  CHECK(src->next(next));  // the rest of the workload was left unread
 }

@@ -94,6 +94,7 @@ TEST_CASE("LambdaModel: one always-failing queue message does not stretch the sp
   auto o = options("2024-06-01");
   auto bad = o.defaults;
   bad.error_probability = 1;
+  bad.visibility_timeout_s = 30;  // SQS's own default (slsim's is 6 x the function timeout)
   o.functions["bad"] = bad;
   Trace t;
   for (int i = 0; i < 3600; ++i)

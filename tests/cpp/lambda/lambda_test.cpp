@@ -368,3 +368,42 @@ TEST_CASE("Lambda: the request rate is capped at 10 x the concurrency limit from
   const auto before = run("2019-06-01");
   CHECK(before.counts.throttles == 0);  // concurrency (~5 busy) never binds; no rate cap then
 }
+
+// "set the source queue's visibility timeout to at least six times the timeout that you
+// configure on your function" (https://docs.aws.amazon.com/lambda/latest/dg/
+// services-sqs-configure.html). Review finding: 60 s queue jobs at 1/s billed 7,200 requests for
+// 3,600 messages, each redelivered after the old default 30 s visibility timeout.
+TEST_CASE("Lambda: the SQS visibility timeout defaults to 6 times the function timeout",
+          "[models][lambda]") {
+  WorkloadColumns c;
+  c.function_names = {"fn"};
+  for (int i = 0; i < 600; ++i) {
+    c.arrival_s.push_back(i);
+    c.duration_ms.push_back(60'000);
+    c.function.push_back(0);
+    c.type.push_back(InvocationType::kQueue);
+  }
+  FunctionTable table;
+  auto rows = ArraySource::prepare(c, table);
+  ArraySource src(rows, table);
+  auto o = options();
+  const auto r = simulate_lambda(src, o);
+  check_conservation(r);
+  CHECK(r.counts.attempts == 600);  // one run per message
+  bool said = false;
+  for (const auto& n : r.notes)
+    said = said ||
+           n.find("SQS visibility timeout 5400 s, 6 times its 900 s timeout") != std::string::npos;
+  CHECK(said);
+
+  // A set value below the function timeout: a warning (messages run again).
+  ArraySource again(rows, table);
+  o.defaults.visibility_timeout_s = 30;
+  const auto w = simulate_lambda(again, o);
+  CHECK(w.counts.attempts > 600);
+  bool warned = false;
+  for (const auto& n : w.notes)
+    warned = warned || n.find("warning: function fn: visibility_timeout_s 30 s is shorter") !=
+                           std::string::npos;
+  CHECK(warned);
+}

@@ -315,7 +315,7 @@ TEST_CASE("Lambda property: uniform invocations meter what slsim price computes"
       if (c.runtime == Runtime::kCustom || c.runtime == Runtime::kContainer)
         c.runtime = Runtime::kGo;
       c.visibility_timeout_s = rc.rule("lambda.timeout_max_s", o.as_of) + 30;
-      c.message_retention_s = std::max(c.message_retention_s, c.visibility_timeout_s);
+      c.message_retention_s = std::max(c.message_retention_s, *c.visibility_timeout_s);
       return c;
     }();
     o.defaults.reserved_concurrency.reset();

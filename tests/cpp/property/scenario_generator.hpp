@@ -142,7 +142,7 @@ inline LambdaFunctionConfig random_function(Draw& d, const RateCard& rc, Date as
   c.visibility_timeout_s = timeout + static_cast<double>(d.integer(0, 120));
   c.max_receive_count = d.chance(0.5) ? 0 : static_cast<std::uint32_t>(d.integer(1, 5));
   c.message_retention_s =
-      std::max(c.visibility_timeout_s, static_cast<double>(d.integer(60, 3600)));
+      std::max(*c.visibility_timeout_s, static_cast<double>(d.integer(60, 3600)));
   if (reserved_room > 0 && d.chance(0.5)) {
     c.reserved_concurrency =
         static_cast<std::uint32_t>(d.integer(0, std::min<std::uint32_t>(reserved_room, 8)));

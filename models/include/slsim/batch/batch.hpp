@@ -33,8 +33,8 @@ struct BatchJobRecord {
   FunctionId function = 0;
   std::uint16_t attempts = 0;
   std::uint8_t outcome = 0;  ///< 0 completed, 1 failed, 2 timed out, 3 unfinished (RUNNABLE),
-                             ///< (4, refused, is no longer produced: throttled SubmitJob
-                             ///< calls wait and are retried)
+                             ///< 4 refused (SubmitJob past the 1,000,000 jobs-waiting quota),
+                             ///< 5 expired (throttled past max_submit_wait_s)
 };
 
 /// A Batch run's result: the shared result shape (it IS a PlatformResult), plus per-job records

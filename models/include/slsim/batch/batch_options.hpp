@@ -90,6 +90,11 @@ struct BatchOptions {
   double instance_launch_s = 90;     ///< EC2 launch + boot + ECS registration
   double fargate_start_s = 30;       ///< Fargate task provisioning ("about 30 seconds")
   double scale_down_delay_s = 300;   ///< an idle instance is terminated after this
+  /// SubmitJob: the longest a call throttled by the quota is retried before the submitter gives
+  /// up and its jobs count as expired (0 to a year). Default 24 h, EventBridge's default retry
+  /// window for a target (https://docs.aws.amazon.com/eventbridge/latest/userguide/
+  /// eb-rule-retry-policy.html); slsim assumes a submitter that retries until then.
+  double max_submit_wait_s = 86'400;
   /// Spot reclaims per instance-hour (EC2 Spot) or per task-hour (Fargate Spot): 0 (none) or
   /// 1e-6 to 3,600; not given: the default, 5% of instances per month (the Spot Instance
   /// Advisor's lowest band, "< 5%").
@@ -110,6 +115,17 @@ inline constexpr double kBatchDefaultSpotInterruptionsPerHour = 0.05 / (30.0 * 2
 /// naming the setting by its public key and saying what is allowed.
 void validate_batch_options(const BatchOptions& options,
                             const RateCard& rates = RateCard::builtin());
+
+/// What the whole-number job settings allow: "a whole number from 1 to 10" (attempts),
+/// "0 (no array jobs) or a whole number from 2 to 10,000" (array_size). The same words in every
+/// front end's message.
+std::string batch_whole_range(const std::string& key, const RateCard& rates = RateCard::builtin());
+
+/// attempts or array_size given as any number (a flag, a scenario value, a Python keyword): the
+/// whole number, or ConfigError(key, "must be <range>, got <v>") when it is not one or is out of
+/// range. `validate_batch_options` gives the same message.
+std::int64_t batch_whole(const std::string& key, double v,
+                         const RateCard& rates = RateCard::builtin());
 
 /// Checks that every function `options.functions` names is one of `names` (the functions the
 /// workload invokes). Throws ConfigError("functions.NAME", ...) naming the workload's functions.

@@ -77,9 +77,11 @@ struct LambdaFunctionConfig {
   double cpu_bound_fraction = 0.5;  ///< share of the reference duration that scales with CPU
   double parallel_fraction = 0.0;   ///< Amdahl parallel share of the CPU-bound part
   std::uint32_t ephemeral_mb = 512;
-  ClientRetry client_retry;              ///< sync only
-  double visibility_timeout_s = 30;      ///< queue: a received message reappears this long after
-                                         ///< its receive unless a run deleted it (succeeded)
+  ClientRetry client_retry;  ///< sync only
+  /// queue: a received message reappears this long after its receive unless a run deleted it
+  /// (succeeded). Unset: 6 times the function timeout (at most SQS's 43,200 s), as AWS advises
+  /// for a queue that triggers a function.
+  std::optional<double> visibility_timeout_s;
   std::uint32_t max_receive_count = 0;   ///< queue: receives before the DLQ (0 = no DLQ)
   double message_retention_s = 345'600;  ///< queue: SQS default 4 days
   /// queue: the SQS event source's maximum concurrency (2 to 1,000; from 2023-01-12). Unset:

@@ -49,4 +49,12 @@ void check_lambda_functions_exist(const LambdaOptions& o, const std::vector<std:
 /// the era's maximum when it is 0).
 double effective_timeout_s(const LambdaFunctionConfig& c, const RateCard& rates, Date as_of);
 
+/// The SQS visibility timeout of a queue-triggered function: the one set, else 6 times the
+/// function timeout ("set the source queue's visibility timeout to at least six times the
+/// timeout that you configure on your function",
+/// https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html, retrieved
+/// 2026-12-07), at most SQS's 43,200 s.
+double effective_visibility_timeout_s(const LambdaFunctionConfig& c, const RateCard& rates,
+                                      Date as_of);
+
 }  // namespace slsim
