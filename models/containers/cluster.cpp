@@ -61,17 +61,6 @@ std::uint32_t Cluster::place(Need need, const AzTasks& az_tasks) const {
   return best;
 }
 
-std::uint8_t Cluster::emptiest_az(const AzTasks& az_tasks) const {
-  std::uint8_t best = 0;
-  for (std::uint8_t z = 1; z < cfg_.availability_zones; ++z) {
-    if (az_tasks[z] < az_tasks[best] ||
-        (az_tasks[z] == az_tasks[best] && az_instances_[z] < az_instances_[best])) {
-      best = z;
-    }
-  }
-  return best;
-}
-
 void Cluster::reserve(std::uint32_t i, Need need) {
   auto& in = instances_[i];
   in.cpu_free -= need.cpu_units;
@@ -169,7 +158,9 @@ Cluster::Decision Cluster::evaluate(const std::vector<Need>& waiting, TimePoint 
 
 Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting) {
   // N: instances needed. Waiting tasks first fill the launching instances (they are warming up
-  // for them), then new instances of the first type that fits, first fit.
+  // for them), then new instances of the first type that fits, first fit: "This calculation
+  // uses a binpack strategy" whatever the services' placement strategy (spread only ranks the
+  // instances that exist; the group balances new instances over its AZs in add()).
   std::uint32_t needed = 0;
   std::vector<Need> room;  // free room of launching and hypothetical new instances
   std::vector<std::uint16_t> room_type;
@@ -187,7 +178,13 @@ Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting) {
   for (const auto& need : waiting) {
     // Several instance types: a task that fits no smallest instance (per parameter) is left
     // out; new instances are counted as the largest (per parameter), "the maximum calculated
-    // instance count" (ECS guide, "Amazon ECS managed scaling behavior").
+    // instance count" (ECS guide, "Amazon ECS managed scaling behavior",
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-scaling-behavior.html,
+    // as read 2026). The ECS API reference (ManagedScaling.minimumScalingStepSize) and the
+    // CloudFormation ManagedScaling page said that with several instance types or AZs ECS
+    // "will scale up by the exact minimum scaling step size value and will ignore both the
+    // maximum scaling step size as well as the capacity demand"; slsim follows the guide (the
+    // sentence is gone from the current SDK references; docs/models.md, "ECS on EC2").
     if (mixed && (need.cpu_units > smallest_.cpu_units || need.mem_mib > smallest_.mem_mib)) {
       continue;
     }

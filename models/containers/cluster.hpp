@@ -9,7 +9,8 @@
 // balances its AZs). Spread (the ECS default for services) places a task in the AZ with the
 // fewest tasks of its service among those with an instance that fits it, then binpacks within
 // the AZ; binpack places it on the registered instance with the least free memory that still
-// fits it (then the least free CPU). Tasks that fit nowhere wait (PROVISIONING) in order.
+// fits it (then the least free CPU). Tasks that fit nowhere wait (PROVISIONING) in order. How
+// many instances to launch is always a binpack count (managed scaling), whatever the placement.
 
 #include <array>
 #include <cstdint>
@@ -70,8 +71,6 @@ class Cluster {
   /// in the AZ with the fewest of `az_tasks` (its service's tasks per AZ) that has room, else
   /// anywhere; within that, the least free memory (then CPU) that fits: binpack.
   std::uint32_t place(Need need, const AzTasks& az_tasks) const;
-  /// The AZ with the fewest of `az_tasks` (ties: the one with the fewest instances).
-  std::uint8_t emptiest_az(const AzTasks& az_tasks) const;
   void reserve(std::uint32_t i, Need need);
   void release(std::uint32_t i, Need need, TimePoint now);
   /// A new instance (launching, or active at once when `active`) in `az` (default: the AZ with

@@ -46,16 +46,11 @@ void ContainerModel::deploy_task(std::uint32_t si) {
     // reclaimed; hosts_.max counts back-dated instances too).
     const bool can_add = cluster_->running() < o_.cluster.max_instances &&
                          o_.cluster.instances == 0 && hosts_.max + 1 <= o_.cluster.max_instances;
-    // Spread: a task deployed with the service goes to the AZ with the fewest of its tasks,
-    // on a new instance there when none in that AZ has room (3 tasks: 3 AZs, 3 instances).
-    int az = -1;
-    if (o_.cluster.placement == Placement::kSpread) {
-      az = cluster_->emptiest_az(s.az_tasks);
-      if (i != UINT32_MAX && can_add &&
-          s.az_tasks[(*cluster_)[i].az] > s.az_tasks[static_cast<std::size_t>(az)]) {
-        i = UINT32_MAX;
-      }
-    }
+    // Spread ranks only the registered instances that fit (ECS guide, "Amazon ECS task
+    // placement strategies"); the group's size comes from binpack ("This calculation uses a
+    // binpack strategy", ECS guide, "Amazon ECS managed scaling behavior"): a task that fits
+    // nowhere gets a new instance, which the Auto Scaling group puts in its AZ with the fewest
+    // instances. 3 small tasks: 1 instance; with min_instances = 3, one task per AZ.
     if (i == UINT32_MAX) {
       if (!can_add) {
         note(
@@ -66,7 +61,7 @@ void ContainerModel::deploy_task(std::uint32_t si) {
         unplaced_.push_back(t);
         return;
       }
-      i = new_instance(cluster_->type_for(s.need), true, /*since_zero=*/true, az);
+      i = new_instance(cluster_->type_for(s.need), true, /*since_zero=*/true);
     }
     cluster_->reserve(i, s.need);
     ++s.az_tasks[(*cluster_)[i].az];

@@ -29,13 +29,18 @@ def trace(tmp_path: Path) -> Path:
 def test_python_keywords_spread_by_default_binpack_on_request():
     wl = slsim.Workload.poisson(rate_per_s=1, duration_s=60, duration_ms=50, seed=1)
     kw = dict(instance_type="m5.large", vcpu=0.25, memory_gb=0.5, tasks=3)
+    # Managed scaling counts instances by binpack whatever the placement (ECS guide, "Amazon
+    # ECS managed scaling behavior"): 3 small tasks share one m5.large; spread only ranks the
+    # instances that exist (tests/cpp/containers/cluster_scaling_test.cpp).
     spread = slsim.simulate(wl, slsim.Ecs(**kw), as_of="2026-11-01").summary()
-    assert spread["hosts"]["max"] == 3
+    assert spread["hosts"]["max"] == 1
     packed = slsim.simulate(wl, slsim.Ecs(placement="binpack", **kw),
                             as_of="2026-11-01").summary()
     assert packed["hosts"]["max"] == 1
     two = slsim.simulate(wl, slsim.Ecs(availability_zones=2, **kw), as_of="2026-11-01").summary()
-    assert two["hosts"]["max"] == 2
+    assert two["hosts"]["max"] == 1
+    three = slsim.simulate(wl, slsim.Ecs(min_instances=3, **kw), as_of="2026-11-01").summary()
+    assert three["hosts"]["max"] == 3
     with pytest.raises(ValueError, match="placement"):
         slsim.Ecs(placement="random")
     with pytest.raises(ValueError, match="availability_zones"):
@@ -48,7 +53,8 @@ def test_cli_flags_and_scenario_keys(tmp_path):
     t = trace(tmp_path)
     args = ["simulate", str(t), "--platform", "ecs", "--vcpu", "0.25", "--memory-gb", "0.5",
             "--tasks", "3", "--as-of", "2026-11-01", "--format", "json"]
-    assert json.loads(run(*args).stdout)["hosts"]["max"] == 3
+    assert json.loads(run(*args).stdout)["hosts"]["max"] == 1
+    assert json.loads(run(*args, "--min-instances", "3").stdout)["hosts"]["max"] == 3
     assert json.loads(run(*args, "--placement", "binpack").stdout)["hosts"]["max"] == 1
     p = run(*args, "--placement", "random", check=False)
     assert p.returncode == 2 and "--placement" in p.stderr and "binpack" in p.stderr

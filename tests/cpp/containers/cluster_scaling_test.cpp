@@ -1,6 +1,7 @@
 // ECS cluster auto scaling against AWS's documented rules: the bounded scale-in step (5 % of
 // the Auto Scaling group before 2022-09-16, 50 % since) and the scale-out step with several
-// instance types (computed on the largest type). docs/models.md, "ECS on EC2".
+// instance types (computed on the largest type), and task placement across Availability Zones.
+// docs/models.md, "ECS on EC2".
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -106,11 +107,13 @@ TEST_CASE("Cluster: with several instance types managed scale-out counts the lar
   CHECK(r.timeline.back().running == 32);
 }
 
-TEST_CASE("Cluster: service tasks spread across Availability Zones by default", "[containers]") {
-  // ECS guide, "Use strategies to define Amazon ECS task placement": "For tasks running as part
-  // of an Amazon ECS service, the task placement strategy is spread using the
-  // attribute:ecs.availability-zone". Three small tasks go to three AZs, so three instances;
-  // binpack puts them on one m5.large.
+TEST_CASE("Cluster: binpack sizes the group, so 3 small tasks share one instance by default",
+          "[containers]") {
+  // ECS guide, "Amazon ECS managed scaling behavior": the instances to launch are computed for
+  // the tasks that have no place, and "This calculation uses a binpack strategy"; spread (the
+  // service default, ECS guide "Amazon ECS task placement strategies") only ranks the
+  // registered instances that fit. Three 0.25-vCPU tasks fit one m5.large, whatever the
+  // placement strategy or the number of AZs.
   Trace t;
   t.add(1, 100);
   EcsOptions o;
@@ -119,17 +122,18 @@ TEST_CASE("Cluster: service tasks spread across Availability Zones by default", 
   o.defaults.vcpu = 0.25;
   o.defaults.memory_gb = 0.5;
   o.defaults.tasks = 3;
+  REQUIRE(o.cluster.placement == Placement::kSpread);
   {
     auto src = t.source();
     const auto r = simulate_ecs(*src, o);
-    CHECK(r.hosts_max == 3);
+    CHECK(r.hosts_max == 1);
     REQUIRE(r.usage.ec2.size() == 1);
-    CHECK(r.usage.ec2[0].instances == 3);
+    CHECK(r.usage.ec2[0].instances == 1);
   }
   {
-    o.cluster.availability_zones = 2;  // 3 tasks in 2 AZs: 2 instances
+    o.cluster.availability_zones = 2;
     auto src = t.source();
-    CHECK(simulate_ecs(*src, o).hosts_max == 2);
+    CHECK(simulate_ecs(*src, o).hosts_max == 1);
   }
   {
     o.cluster.placement = Placement::kBinpack;
@@ -137,17 +141,49 @@ TEST_CASE("Cluster: service tasks spread across Availability Zones by default", 
     CHECK(simulate_ecs(*src, o).hosts_max == 1);
   }
   {
-    // A fixed cluster of 3 instances: one task per AZ, so on each instance.
+    // A fixed cluster of 3 instances (one per AZ): 6 tasks, 2 per AZ.
     o.cluster.placement = Placement::kSpread;
     o.cluster.availability_zones = 3;
     o.cluster.instances = 3;
-    o.cluster.min_instances = 0;
     o.defaults.tasks = 6;
     auto src = t.source();
     const auto r = simulate_ecs(*src, o);
     CHECK(r.hosts_max == 3);
     CHECK(r.instances_max == 6);
   }
+}
+
+TEST_CASE("Cluster: spread puts one task per AZ when instances exist in several AZs",
+          "[containers]") {
+  // min_instances = 3 t3.medium (one per AZ, the Auto Scaling group balances its AZs) and 3
+  // tasks of 0.5 vCPU sharing 0.8 vCPU of CPU-bound work. Spread: one task per instance,
+  // about 0.27 vCPU each, below the 0.4-vCPU baseline: no surplus CPU credits. Binpack: all 3
+  // on one instance, 0.8 vCPU busy: 0.4 vCPU-hours an hour above the baseline.
+  Trace t;
+  for (int i = 0; i < 11'520; ++i)
+    t.add(i * 0.625, 1000);  // 2 hours; 0.5 vCPU-seconds each on a 0.5-vCPU task
+  EcsOptions o;
+  o.as_of = Date{2024, 6, 1};
+  o.cluster.instance_types = {"t3.medium"};
+  o.cluster.min_instances = 3;
+  auto& d = o.defaults;
+  d.vcpu = 0.5;
+  d.memory_gb = 0.5;
+  d.tasks = 3;
+  d.concurrency = 8;
+  d.cpu_bound_fraction = 1;
+  const auto surplus = [&](Placement p) {
+    o.cluster.placement = p;
+    auto src = t.source();
+    const auto r = simulate_ecs(*src, o);
+    CHECK(r.arrived == r.outcomes.total());
+    CHECK(r.hosts_max == 3);
+    for (const auto& l : r.bill.items)
+      if (l.name.find("CPU credits") != std::string::npos) return l.quantity;
+    return 0.0;
+  };
+  CHECK(surplus(Placement::kSpread) == 0.0);
+  CHECK(surplus(Placement::kBinpack) == Approx(0.8).margin(0.1));
 }
 
 TEST_CASE("Cluster: placement, availability_zones and cpu_credits are validated by name",
