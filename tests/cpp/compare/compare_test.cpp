@@ -141,15 +141,15 @@ TEST_CASE("Cost: ALB hours and LCUs match AWS's arithmetic", "[compare]") {
   add_front_door(RateCard::builtin(), FrontDoorOptions{}, FrontDoorSide::kService, t, t.requests,
                  c);
   // Third line from 2024-02-01 (issue 19 #15): the ALB's public IPv4 addresses, one in each of
-  // 2 zones, 2 x 730 x $0.005 = $7.30.
+  // 3 zones (the default, the zones ECS spreads tasks over), 3 x 730 x $0.005 = $10.95.
   REQUIRE(c.lines.size() == 3);
-  CHECK(c.lines[2].monthly_usd == Approx(7.30));
+  CHECK(c.lines[2].monthly_usd == Approx(10.95));
   CHECK(c.lines[0].monthly_usd == Approx(16.43));
   CHECK(c.lines[0].quantity == 24);
   CHECK(c.lines[0].usd == Approx(0.54));
   CHECK(c.lines[1].quantity == Approx(0.96));
   CHECK(c.lines[1].monthly_usd == Approx(0.23));
-  CHECK(c.monthly_usd == Approx(16.66 + 7.30));
+  CHECK(c.monthly_usd == Approx(16.66 + 10.95));
 }
 
 TEST_CASE("Cost: no front door without HTTP requests", "[compare]") {

@@ -54,6 +54,7 @@ TEST_CASE("Cost: an internet-facing ALB's public IPv4 addresses, from 2024-02-01
   // a month, 48 IP-hours a day.
   CompareOptions co;
   co.as_of = Date(2026, 11, 1);
+  co.front_door.alb_availability_zones = 2;
   auto wl = [](std::uint64_t seed, double) { return day_of_requests(seed); };
   const auto c = compare(wl, {fargate_runner(one_task(co.as_of))}, co);
   const auto* l = find_line(c.platforms[0].costs[0], "Public IPv4 addresses (load balancer");

@@ -26,13 +26,15 @@ const Date kAsOf{2026, 11, 1};
 /// Requests of one function "api" at the given times (ms of work each), declaring a span.
 class Declared final : public WorkloadSource {
  public:
-  Declared(const std::vector<double>& arrival_s, double work_ms, std::optional<double> span_s)
+  Declared(const std::vector<double>& arrival_s, double work_ms, std::optional<double> span_s,
+           InvocationType type = InvocationType::kSync)
       : span_s_(span_s) {
     WorkloadColumns c;
     c.arrival_s = arrival_s;
     c.duration_ms.assign(arrival_s.size(), work_ms);
     c.function.assign(arrival_s.size(), 0);
     c.function_names = {"api"};
+    c.type.assign(arrival_s.size(), type);
     FunctionTable t;
     auto rows = ArraySource::prepare(c, t);
     src_ = std::make_unique<ArraySource>(rows, t);
@@ -126,7 +128,7 @@ TEST_CASE("Containers: an autoscaled service scales in after the traffic, to its
 }
 
 TEST_CASE("Batch: minvCpus instances are billed over the declared span", "[span]") {
-  Declared src({0, 10, 20}, 1000, 86'400.0);
+  Declared src({0, 10, 20}, 1000, 86'400.0, InvocationType::kQueue);
   BatchOptions o;
   o.as_of = kAsOf;
   auto& ce = o.compute_environments[0];

@@ -46,6 +46,7 @@ FargateOptions one_task() {
   o.defaults.vcpu = 1;
   o.defaults.memory_gb = 2;
   o.defaults.tasks = 1;
+  o.defaults.concurrency = 1;  // one message at a time (the default is sized)
   return o;
 }
 
@@ -108,6 +109,7 @@ TEST_CASE("SqsConsumer: a bursty consumer on Fargate and ECS accounts for every 
     o.as_of = kAsOf;
     o.defaults.min_tasks = 1;  // from one task, scaling on the backlog (acceptable latency 60 s)
     o.defaults.max_tasks = 10;
+    o.defaults.concurrency = 1;  // one message per task at a time (the default is sized)
     BurstySource src(bursty_queue());
     const auto r = simulate_containers(src, o);
     INFO(to_string(lt));

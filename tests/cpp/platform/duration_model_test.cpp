@@ -101,8 +101,27 @@ double service_ms(WorkloadSource& w, double vcpu,
   return r.latency_completed_ms.quantile(0.5);
 }
 
+// `w` with every invocation asynchronous: Batch runs jobs, not requests (issue 19 #3).
+class AsJobs final : public WorkloadSource {
+ public:
+  explicit AsJobs(WorkloadSource& w) : w_(w) {}
+  bool next(Invocation& out) override {
+    if (!w_.next(out)) return false;
+    out.type = InvocationType::kAsync;
+    return true;
+  }
+  const FunctionTable& functions() const override { return w_.functions(); }
+  std::string describe() const override { return w_.describe(); }
+  bool memory_is_lambda_setting() const override { return w_.memory_is_lambda_setting(); }
+  std::optional<double> declared_span_s() const override { return w_.declared_span_s(); }
+
+ private:
+  WorkloadSource& w_;
+};
+
 // Median run time of Batch jobs (start of the run to its end), ms; `vcpu` 0: sized by slsim.
-double batch_ms(WorkloadSource& w, double vcpu) {
+double batch_ms(WorkloadSource& given, double vcpu) {
+  AsJobs w(given);
   BatchOptions o;
   o.as_of = Date{2026, 11, 1};
   o.compute_environments[0].instance_types = {"c5.xlarge"};
