@@ -9,6 +9,7 @@ accepted by :func:`slsim.simulate` and :func:`slsim.sweep`. See docs/models.md.
 from __future__ import annotations
 
 import datetime as _dt
+import numbers as _numbers
 
 from . import _core
 from .distributions import Distribution
@@ -63,6 +64,12 @@ class _ContainerPlatform:
         if unknown:
             raise TypeError(f"{self._NAME}() got unknown arguments {sorted(unknown)}; "
                             f"known: {sorted(keys | {'services'})}")
+        for k, v in kwargs.items():
+            # A number, not text that reads as one (as slsim.Lambda's keywords; options_io).
+            if _core.container_key_is_number(k) and (isinstance(v, bool)
+                                                     or not isinstance(v, _numbers.Real)):
+                raise TypeError(f"{self._NAME}({k}=...) must be a number, got "
+                                f"{type(v).__name__} {v!r}")
         self._kwargs = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}
         self._services = dict(services or {})
         for name, s in self._services.items():
@@ -142,8 +149,9 @@ class Fargate(_ContainerPlatform):
     Queue and async work is consumed from an SQS queue (no load balancer; docs/models.md,
     "Queue consumers (SQS)"): visibility_timeout_s, max_receive_count (0 = no dead-letter
     queue), message_retention_s, target_backlog_per_task (backlog-per-task target tracking; 0 =
-    acceptable_latency_s / the time a task takes per message), acceptable_latency_s, and
-    error_probability (per run).
+    acceptable_latency_s / the time a task takes per message), acceptable_latency_s,
+    error_probability (per run), and scale_in_protection (default True: a busy consumer task is
+    not stopped by scale-in). Numeric keywords take numbers (a string is a TypeError).
     """
 
     _LAUNCH = "fargate"
