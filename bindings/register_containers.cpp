@@ -103,6 +103,7 @@ void register_containers(pybind11::module_& m) {
 
   m.def("container_service_keys", [] { return container_service_keys(); });
   m.def("container_cluster_keys", [] { return container_cluster_keys(); });
+  m.def("container_key_is_number", [](const std::string& k) { return container_key_is_number(k); });
   m.def(
       "_check_containers",
       [](const std::string& launch, const Settings& settings,

@@ -49,6 +49,17 @@ CLI::Validator whole(std::uint64_t lo, std::uint64_t hi) {
       "WHOLE");
 }
 
+CLI::Validator a_number() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        char* end = nullptr;
+        std::strtod(s.c_str(), &end);
+        if (!s.empty() && end == s.c_str() + s.size()) return {};
+        return fmt::format("'{}' is not a number", s);
+      },
+      "NUMBER");
+}
+
 CLI::Validator real(double lo, double hi) {
   const std::string allowed = fmt::format("a number from {} to {}", short_num(lo), short_num(hi));
   return CLI::Validator(

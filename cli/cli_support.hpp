@@ -30,6 +30,9 @@ class OutputError : public std::runtime_error {
 
 /// A whole number from `lo` to `hi` in plain decimal digits (no sign, exponent, hex or octal).
 CLI::Validator whole(std::uint64_t lo, std::uint64_t hi);
+/// Any number (what is allowed is the validator's to say): "'abc' is not a number", as the
+/// containers' settings say it (options_io).
+CLI::Validator a_number();
 /// A finite number from `lo` to `hi` (NaN and infinities refused).
 CLI::Validator real(double lo, double hi);
 /// A finite number > 0 and at most `hi`.

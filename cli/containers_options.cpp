@@ -56,6 +56,11 @@ void add_container_options(CLI::App* cmd, ContainerArgs& a) {
     if (k == "functions") continue;  // services group functions in a scenario file
     const auto name = dashed(k);
     if (auto* existing = cmd->get_option_no_throw(name)) {
+      // The queue flags shared with Lambda (and Batch): listed with the containers' flags, their
+      // help naming every platform they apply to.
+      if (k == "visibility_timeout_s" || k == "error_probability") {
+        existing->group("Containers (--platform ecs|fargate)");
+      }
       a.options.emplace_back(k, existing);
       a.shared.push_back(k);
       continue;
@@ -132,6 +137,7 @@ std::vector<Table> container_tables(const ContainerResult& r) {
   count("failed", o.failed);
   count("timed out", o.timed_out);
   count("refused", o.refused);
+  count("expired", o.expired);
   count("unfinished", o.unfinished);
   count("attempts", r.attempts);
   count("retries", r.retries);

@@ -146,10 +146,16 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--init-ms", a->init_ms, "Cold-start duration (ms): number or distribution");
   cmd->add_option("--invocation", a->invocation,
                   "Override the trace's invocation type: sync, async or queue");
+  // Shared with Batch (jobs) and ECS/Fargate (queue consumers' runs): one flag, one help.
   cmd->add_option("--error-probability", a->error_probability,
-                  "Function error probability per attempt (0 to 1)");
+                  "Error probability per attempt, 0 to 1: a Lambda function's, a Batch job's, an "
+                  "ECS/Fargate run (scenario key error_probability)")
+      ->check(a_number());
   cmd->add_option("--visibility-timeout-s", a->visibility_timeout_s,
-                  "Queue: SQS visibility timeout (s, 0 to 43,200; at least the function timeout)");
+                  "SQS visibility timeout of queue work (whole s, 0 to 43,200): Lambda (at least "
+                  "the function timeout) and ECS/Fargate queue consumers (scenario key "
+                  "visibility_timeout_s)")
+      ->check(a_number());
   // Whole numbers that fit the setting: what is allowed is the validator's to say
   // (validate_lambda), with the same message as for a scenario key or a Python keyword.
   cmd->add_option("--max-retry-attempts", a->max_retry, "Async retries (0, 1 or 2; default 2)")

@@ -298,13 +298,15 @@ void ContainerModel::admit(std::uint32_t r, std::uint32_t t) {
   TaskRec& k = tasks_[t];
   Service& s = svcs_[k.service];
   Request& q = reqs_[r];
-  const double wait_ms = to_millis(now - q.arrival);
-  if (wait_ms > 0) {
-    res_.queue_wait_ms.add(wait_ms);
-  } else {
-    ++zero_waits_;  // added to the sketch at once at the end
+  if (!q.msg.message) {  // a message's wait is its time visible, recorded when it ends
+    const double wait_ms = to_millis(now - q.arrival);
+    if (wait_ms > 0) {
+      res_.queue_wait_ms.add(wait_ms);
+    } else {
+      ++zero_waits_;  // added to the sketch at once at the end
+    }
+    wait_mean_.add(wait_ms);
   }
-  wait_mean_.add(wait_ms);
   // Admissions that waited for a starting task; a request retried after a Spot interruption
   // is admitted again, so the share of cold requests counts each by its last admission.
   q.cold = k.in_service_at > q.arrival;
@@ -360,6 +362,11 @@ void ContainerModel::on_done(std::uint32_t t) {
   set_instance_cpu(t, s.table.cpu_used[n] - s.table.cpu_used[before]);
   if (k.state == TaskState::kInService) {
     s.lb.set_load(k.lb_pos, n);
+    if (n == 0 && s.active > s.desired && protects(s)) {
+      // Its runs ended, so is its scale-in protection: the scale-in it held back stops it.
+      drain(t, false);
+      return;
+    }
     serve_queue(t);
   } else if (k.state == TaskState::kDraining && n == 0 &&
              (early_dereg_ || k.spot_doomed || s.consumer_only())) {

@@ -142,7 +142,7 @@ struct Service {
   std::uint64_t messages = 0;
   /// Only queue work so far: no load balancer, no health checks, no request metric.
   bool consumer_only() const { return messages_seen && !http_seen; }
-  AzTasks az_tasks{};               // EC2: tasks placed per Availability Zone (for spread)
+  AzTasks az_tasks{};  // EC2: tasks placed per Availability Zone (for spread)
 };
 
 class ContainerModel final : public Component {
@@ -236,6 +236,8 @@ class ContainerModel final : public Component {
   /// Makes the number of active tasks match the desired count.
   void reconcile(std::uint32_t si);
   void scale_in(std::uint32_t si, std::uint32_t count);
+  /// A consumer service whose busy tasks have scale-in protection (ServiceConfig).
+  static bool protects(const Service& s) { return s.consumer_only() && s.cfg->scale_in_protection; }
   void try_launch(std::uint32_t si);
   static void refill(double& tokens, TimePoint& at, double per_s, double burst, TimePoint now);
 
@@ -317,7 +319,7 @@ class ContainerModel final : public Component {
   std::uint64_t cold_requests_ = 0;  // ended requests whose last admission was cold
   std::uint64_t http_requests_ = 0;  // arrivals through the load balancer (sync)
   std::uint64_t receives_ = 0, dead_lettered_ = 0, expired_after_failing_ = 0;
-  std::uint64_t received_while_running_ = 0, failed_runs_ = 0;
+  std::uint64_t received_while_running_ = 0, failed_runs_ = 0, runs_stopped_ = 0;
   std::vector<FargateUsage> fargate_usage_;
   std::vector<Ec2Usage> ec2_usage_;
   std::vector<std::string> notes_;

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "slsim/platform/config_error.hpp"
+#include "sqs_queue.hpp"
 
 namespace slsim {
 
@@ -112,6 +113,7 @@ const std::vector<std::string>& container_service_keys() {
                                              "target_backlog_per_task",
                                              "acceptable_latency_s",
                                              "error_probability",
+                                             "scale_in_protection",
                                              "storage_gb",
                                              "spot",
                                              "spot_interruption_pct",
@@ -143,6 +145,24 @@ const std::vector<std::string>& container_cluster_keys() {
                                              "spot_in_flight",
                                              "associate_public_ip"};
   return keys;
+}
+
+bool container_key_is_number(std::string_view key) {
+  static constexpr std::string_view kNumbers[] = {
+      "vcpu", "memory_gb", "concurrency", "tasks", "min_tasks", "max_tasks", "initial_tasks",
+      "target_cpu_pct", "target_requests_per_task", "scale_out_cooldown_s", "scale_in_cooldown_s",
+      "queue_size", "lb_timeout_s", "deregistration_delay_s", "health_check_interval_s",
+      "healthy_threshold", "cpu_bound_fraction", "parallel_fraction", "reference_memory_mb",
+      "visibility_timeout_s", "max_receive_count", "message_retention_s", "target_backlog_per_task",
+      "acceptable_latency_s", "error_probability", "storage_gb", "spot_interruption_pct",
+      "stop_timeout_s",
+      // the EC2 cluster
+      "instances", "min_instances", "max_instances", "target_capacity_pct", "instance_warmup_s",
+      "min_scaling_step", "max_scaling_step", "reserved_memory_mb", "registered_memory_pct",
+      "availability_zones"};
+  for (const auto k : kNumbers)
+    if (k == key) return true;
+  return false;
 }
 
 void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_view key,
@@ -330,7 +350,13 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
   } else if (k == "visibility_timeout_s") {
     s.visibility_timeout_s = number(k, v);
   } else if (k == "max_receive_count") {
-    s.max_receive_count = whole(k, v);
+    // One message for every value that is not allowed (the validator's, sqs_queue.hpp).
+    const double x = number(k, v);
+    if (!(x >= 0 && x <= containers::kSqsMaxReceiveCount && x == std::floor(x))) {
+      throw ConfigError(
+          k, fmt::format("'{}' is not allowed: {}", trim(v), containers::kMaxReceiveCountRule));
+    }
+    s.max_receive_count = static_cast<std::uint32_t>(x);
   } else if (k == "message_retention_s") {
     s.message_retention_s = number(k, v);
   } else if (k == "target_backlog_per_task") {
@@ -339,6 +365,8 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
     s.acceptable_latency_s = number(k, v);
   } else if (k == "error_probability") {
     s.error_probability = number(k, v);
+  } else if (k == "scale_in_protection") {
+    s.scale_in_protection = boolean(k, v);
   } else if (k == "storage_gb") {
     s.storage_gb = number(k, v);
   } else if (k == "spot") {
@@ -415,6 +443,8 @@ std::vector<std::pair<std::string, std::string>> changed_service_options(const S
   n("target_backlog_per_task", s.target_backlog_per_task, d.target_backlog_per_task);
   n("acceptable_latency_s", s.acceptable_latency_s, d.acceptable_latency_s);
   n("error_probability", s.error_probability, d.error_probability);
+  if (s.scale_in_protection != d.scale_in_protection)
+    out.emplace_back("scale_in_protection", s.scale_in_protection ? "true" : "false");
   n("storage_gb", s.storage_gb, d.storage_gb);
   if (s.spot) out.emplace_back("spot", "true");
   n("spot_interruption_pct", s.spot_interruption_pct, d.spot_interruption_pct);

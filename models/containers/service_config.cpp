@@ -178,7 +178,6 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
                           as_of.str()));
     }
     finite_range(s.spot_interruption_pct, 0, 100, "spot_interruption_pct", "%");
-    finite_range(s.stop_timeout_s, 0, 120, "stop_timeout_s", " s");
     require(!s.image_pull_s, "image_pull_s",
             "image_pull_s is an EC2 setting (a host without the image): on Fargate every task "
             "pulls its image within startup_s; remove image_pull_s");
@@ -203,11 +202,6 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
         fmt::format("{} GB is not allowed on EC2: ephemeral storage is a Fargate setting (tasks "
                     "on EC2 use the instance's volume); leave storage_gb at {}",
                     num(s.storage_gb), num(d.storage_gb)));
-    require(s.stop_timeout_s == d.stop_timeout_s, "stop_timeout_s",
-            fmt::format("{} s is not allowed on EC2: stop_timeout_s is the Fargate Spot grace "
-                        "period (on EC2 Spot the instance's two-minute notice applies); leave it "
-                        "at {}",
-                        num(s.stop_timeout_s), num(d.stop_timeout_s)));
     require(s.spot_interruption_pct == d.spot_interruption_pct, "spot_interruption_pct",
             fmt::format("{}% is not allowed on a service on EC2: Spot on EC2 is a setting of the "
                         "cluster ([ecs] spot_interruption_pct)",
@@ -244,6 +238,12 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
                         s.min_tasks ? fmt::format("{}", lo) : std::string("auto"),
                         s.max_tasks ? fmt::format("{}", hi) : std::string("auto")));
   }
+  // ECS container stopTimeout (SIGTERM to SIGKILL when a task stops): "For tasks that use the
+  // Fargate launch type, the max stop timeout value is 120 seconds"; on EC2 the task definition's
+  // value applies too (else the agent's ECS_CONTAINER_STOP_TIMEOUT), with no maximum stated:
+  // slsim caps it at a day (ContainerDefinition, https://docs.aws.amazon.com/AmazonECS/latest/
+  // APIReference/API_ContainerDefinition.html, as read 2026-12; Fargate since platform 1.3.0).
+  finite_range(s.stop_timeout_s, 0, fargate ? 120 : 86'400, "stop_timeout_s", " s");
   if (s.target_cpu_pct) finite_range(*s.target_cpu_pct, 0, 100, "target_cpu_pct", "%");
   require(std::isfinite(s.target_requests_per_task) && s.target_requests_per_task >= 0 &&
               s.target_requests_per_task <= 1e9,

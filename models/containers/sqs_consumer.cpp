@@ -22,21 +22,23 @@ void validate_queue_settings(const ServiceConfig& s) {
                     grouped(static_cast<std::uint64_t>(kSqsMaxVisibilityTimeoutS))));
   }
   if (s.max_receive_count > kSqsMaxReceiveCount) {
-    throw ConfigError("max_receive_count",
-                      fmt::format("{} is not allowed: 1 to 1,000 (0 = no dead-letter queue)",
-                                  s.max_receive_count));
+    throw ConfigError("max_receive_count", fmt::format("{} is not allowed: {}", s.max_receive_count,
+                                                       kMaxReceiveCountRule));
   }
-  if (!(s.message_retention_s >= kSqsMinRetentionS && s.message_retention_s <= kSqsMaxRetentionS)) {
+  // MessageRetentionPeriod is "An integer from 60 seconds (1 minute) to 1,209,600 seconds (14
+  // days)" (SetQueueAttributes, as read 2026-12).
+  if (!(s.message_retention_s >= kSqsMinRetentionS && s.message_retention_s <= kSqsMaxRetentionS &&
+        s.message_retention_s == std::floor(s.message_retention_s))) {
     throw ConfigError(
         "message_retention_s",
-        fmt::format("{} is not allowed: {} to {} s (1 minute to 14 days)",
+        fmt::format("{} is not allowed: {} to {} s (1 minute to 14 days), in whole seconds",
                     num(s.message_retention_s), grouped(std::uint64_t(kSqsMinRetentionS)),
                     grouped(static_cast<std::uint64_t>(kSqsMaxRetentionS))));
   }
   if (!(std::isfinite(s.target_backlog_per_task) && s.target_backlog_per_task >= 0 &&
         s.target_backlog_per_task <= 1e9)) {
     throw ConfigError("target_backlog_per_task",
-                      fmt::format("{} is not allowed: use a number of messages per task >= 0 "
+                      fmt::format("{} is not allowed: use 0 to 1,000,000,000 messages per task "
                                   "(0: derived from acceptable_latency_s)",
                                   num(s.target_backlog_per_task)));
   }
@@ -49,6 +51,16 @@ void validate_queue_settings(const ServiceConfig& s) {
   if (!(s.error_probability >= 0 && s.error_probability <= 1)) {
     throw ConfigError("error_probability",
                       fmt::format("{} is not allowed: use 0 to 1", num(s.error_probability)));
+  }
+  // A failed message becomes visible again after the visibility timeout; at 0 it is received
+  // again at once, and with no dead-letter queue only the retention period (up to 14 days) ends
+  // the loop: a poison message would spin the consumers (and the simulation) without pause.
+  if (s.visibility_timeout_s == 0 && s.error_probability > 0 && s.max_receive_count == 0) {
+    throw ConfigError("visibility_timeout_s",
+                      "0 is not allowed with error_probability > 0 and no dead-letter queue: a "
+                      "failed message would be received again at once until its retention "
+                      "period ends; set visibility_timeout_s >= 1 or max_receive_count 1 to "
+                      "1,000");
   }
   if (s.tasks > 0 && s.target_backlog_per_task > 0) {
     throw ConfigError("tasks",
@@ -72,6 +84,7 @@ void ContainerModel::enqueue_message(std::uint32_t r) {
   ++s.messages;
   s.message_work_us += static_cast<double>(q.solo.count());
   q.msg.queued = true;
+  q.msg.visible_at = sim_.now();
   s.sqs.fifo.push_back(r);
   s.sqs.add(sim_.now(), 1);
   poll(si);
@@ -108,7 +121,9 @@ void ContainerModel::poll(std::uint32_t si, std::uint32_t prefer) {
     if (t == UINT32_MAX) return;
     const auto r = s.sqs.fifo.front();
     s.sqs.fifo.pop_front();
-    reqs_[r].msg.queued = false;
+    MessageState& m = reqs_[r].msg;
+    m.queued = false;
+    m.waited += sim_.now() - m.visible_at;
     s.sqs.add(sim_.now(), -1);
     receive(r, t);
     if (t != prefer) reschedule(t);
@@ -126,9 +141,12 @@ void ContainerModel::receive(std::uint32_t r, std::uint32_t t) {
   ++receives_;
   ++res_.attempts;
   if (m.receives > 1) ++res_.retries;
-  // Invisible for the visibility timeout from this receive, unless a run deletes it.
-  sim_.schedule_at(sim_.now() + from_seconds(cfg.visibility_timeout_s), id_, kVisible, r,
-                   m.vis_gen);
+  // Invisible for the visibility timeout from this receive, unless a run deletes it; SQS deletes
+  // a message at the end of its retention period whether or not it is invisible then, so the
+  // event comes at that deadline when it is earlier (on_visible).
+  const TimePoint deadline = q.arrival + from_seconds(cfg.message_retention_s);
+  sim_.schedule_at(std::min(sim_.now() + from_seconds(cfg.visibility_timeout_s), deadline), id_,
+                   kVisible, r, m.vis_gen);
   admit(r, t);
 }
 
@@ -137,6 +155,14 @@ void ContainerModel::on_visible(std::uint32_t r, std::uint32_t gen) {
   MessageState& m = q.msg;
   if (m.vis_gen != gen || m.ended) return;  // received again since, or deleted
   Service& s = svcs_[q.service];
+  if (to_seconds(sim_.now() - q.arrival) >= s.cfg->message_retention_s) {
+    // The retention period ended while it was invisible: SQS deletes it now. A run still in
+    // progress decides when it ends (message_done): deleted, or expired if it fails.
+    if (m.inflight > 0) return;
+    if (m.receives > 0 && s.cfg->max_receive_count == 0) ++expired_after_failing_;
+    end_message(r, Outcome::kExpired, sim_.now());
+    return;
+  }
   if (s.cfg->max_receive_count > 0 && m.receives >= s.cfg->max_receive_count) {
     // Received max_receive_count times without being deleted: to the dead-letter queue.
     ++dead_lettered_;
@@ -144,6 +170,7 @@ void ContainerModel::on_visible(std::uint32_t r, std::uint32_t gen) {
     return;
   }
   m.queued = true;
+  m.visible_at = sim_.now();
   s.sqs.fifo.push_back(r);
   s.sqs.add(sim_.now(), 1);
   poll(q.service);
@@ -157,24 +184,51 @@ void ContainerModel::message_done(std::uint32_t r, TimePoint now) {
     if (!m.busy()) free_reqs_.push_back(r);
     return;
   }
-  const double p = svcs_[q.service].cfg->error_probability;
+  const ServiceConfig& cfg = *svcs_[q.service].cfg;
+  const double p = cfg.error_probability;
   if (p > 0 && error_rng_.uniform() < p) {
     ++failed_runs_;  // not deleted: it reappears when its visibility timeout ends
+    if (m.inflight == 0 && to_seconds(now - q.arrival) >= cfg.message_retention_s) {
+      // Past its retention period (on_visible left it to this run): SQS deleted it.
+      if (cfg.max_receive_count == 0) ++expired_after_failing_;
+      end_message(r, Outcome::kExpired, now);
+    }
     return;
   }
   end_message(r, Outcome::kCompleted, now);  // DeleteMessage
 }
 
 void ContainerModel::abandon_run(std::uint32_t r) {
-  MessageState& m = reqs_[r].msg;
+  Request& q = reqs_[r];
+  MessageState& m = q.msg;
   --m.inflight;
+  if (!m.ended && m.inflight == 0) {
+    // Past its retention period (on_visible left it to this run, whose task stopped): deleted.
+    const ServiceConfig& cfg = *svcs_[q.service].cfg;
+    if (to_seconds(sim_.now() - q.arrival) >= cfg.message_retention_s) {
+      if (m.receives > 0 && cfg.max_receive_count == 0) ++expired_after_failing_;
+      end_message(r, Outcome::kExpired, sim_.now());
+    }
+  }
   if (m.ended && !m.busy()) free_reqs_.push_back(r);
 }
 
 void ContainerModel::end_message(std::uint32_t r, Outcome o, TimePoint end) {
   Request& q = reqs_[r];
   MessageState& m = q.msg;
-  if (m.queued) svcs_[q.service].sqs.add(sim_.now(), -1);  // no longer visible
+  if (m.queued) {  // no longer visible
+    svcs_[q.service].sqs.add(sim_.now(), -1);
+    m.waited += sim_.now() - m.visible_at;
+  }
+  // The queue wait: its time visible in the queue, summed over its receives (one sample per
+  // message, so the mean visible backlog = arrival rate x mean wait, Little's law).
+  const double wait_ms = to_millis(m.waited);
+  if (wait_ms > 0) {
+    res_.queue_wait_ms.add(wait_ms);
+  } else {
+    ++zero_waits_;
+  }
+  wait_mean_.add(wait_ms);
   m.ended = true;
   ++m.vis_gen;  // its pending visibility event is stale
   end_request(r, o, end);
@@ -236,18 +290,28 @@ void ContainerModel::message_figures() {
   const auto span = static_cast<double>(end.time_since_epoch().count());
   x.emplace_back("sqs_backlog_mean", span > 0 ? area / span : 0.0);
   x.emplace_back("sqs_backlog_max", max);
+  x.emplace_back("sqs_runs_stopped", static_cast<double>(runs_stopped_));
   if (received_while_running_ > 0) {
     note(
-        fmt::format("{} messages were received again while a run was still processing them "
-                    "(the work outlasted visibility_timeout_s): set visibility_timeout_s above "
-                    "the processing time",
-                    grouped(received_while_running_)));
+        fmt::format("{} received again while a run was still processing {} (the work outlasted "
+                    "visibility_timeout_s): set visibility_timeout_s above the processing time",
+                    counted(received_while_running_, "message was", "messages were"),
+                    received_while_running_ == 1 ? "it" : "them"));
   }
   if (expired_after_failing_ > 0) {
-    note(
-        fmt::format("{} queue messages failed on every receive and, with no dead-letter queue "
-                    "(max_receive_count 0), were retried until the retention period expired",
-                    grouped(expired_after_failing_)));
+    note(fmt::format(
+        "{} on every receive and, with no dead-letter queue (max_receive_count 0), "
+        "{} retried until the retention period expired",
+        counted(expired_after_failing_, "queue message failed", "queue messages failed"),
+        expired_after_failing_ == 1 ? "was" : "were"));
+  }
+  if (runs_stopped_ > 0) {
+    note(fmt::format(
+        "{} stopped by scale-in before {} ended: the messages were received again after "
+        "their visibility timeout; scale_in_protection = true keeps a busy task of a "
+        "consumer-only service until its runs end",
+        counted(runs_stopped_, "run of a queue message was", "runs of queue messages were"),
+        runs_stopped_ == 1 ? "it" : "they"));
   }
 }
 

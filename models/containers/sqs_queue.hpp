@@ -32,6 +32,9 @@ namespace slsim::containers {
 constexpr double kSqsMaxVisibilityTimeoutS = 43'200;
 constexpr double kSqsMinRetentionS = 60, kSqsMaxRetentionS = 1'209'600;
 constexpr std::uint32_t kSqsMaxReceiveCount = 1000;
+/// What max_receive_count allows, in every message about it (the setter's and the validator's).
+constexpr const char* kMaxReceiveCountRule =
+    "use a whole number from 1 to 1,000 (0 = no dead-letter queue)";
 
 /// Checks a service's queue settings (the one gate: validate_service calls it). Throws
 /// ConfigError(key, what is allowed).
@@ -39,6 +42,8 @@ void validate_queue_settings(const ServiceConfig& s);
 
 /// The SQS side of one request (all zero for an HTTP request).
 struct MessageState {
+  TimePoint visible_at{};      // when it last became visible (while queued)
+  Duration waited{};           // time visible in the queue so far, over all its receives
   std::uint32_t vis_gen = 0;   // generation of the latest receive (never reset)
   std::uint32_t receives = 0;  // receives so far
   std::uint16_t inflight = 0;  // runs in progress (several after a visibility timeout)

@@ -107,12 +107,16 @@ void ContainerModel::scale_in(std::uint32_t si, std::uint32_t count) {
       if (k.state == TaskState::kWaiting) rank = 0;
       if (k.state == TaskState::kStarting) rank = 1;
       if (k.state == TaskState::kInService) rank = 2;
+      // ECS task scale-in protection: a consumer task with runs in progress is protected (it
+      // sets ProtectionEnabled while it works), and scale-in stops only unprotected tasks; the
+      // surplus is stopped when a protected task goes idle (on_done) or at a later tick.
+      if (rank == 2 && k.n() > 0 && protects(s)) rank = 99;
       if (rank < best_rank || (rank == 2 && best_rank == 2 && k.n() < tasks_[best].n())) {
         best = *it;
         best_rank = rank;
       }
     }
-    if (best == UINT32_MAX) return;
+    if (best == UINT32_MAX || best_rank == 99) return;
     if (best_rank == 2) {
       drain(best, false);
     } else {
@@ -293,7 +297,8 @@ void ContainerModel::stop_task(std::uint32_t t, bool spot_end) {
     set_instance_cpu(t, -s.table.cpu_used[n]);
     for (const auto& sl : slots) {
       if (reqs_[sl.request].msg.message) {
-        abandon_run(sl.request);  // not deleted: back after its visibility timeout
+        if (!spot_end) ++runs_stopped_;  // by scale-in (unprotected) before the run ended
+        abandon_run(sl.request);         // not deleted: back after its visibility timeout
       } else if (retry) {
         ++res_.attempts;
         ++res_.retries;

@@ -71,6 +71,10 @@ void read_settings(const toml::table& t, const TableReader& r, ContainerOptions&
   for (const auto& [k, node] : t) {
     const std::string key(k.str());
     if (key == "services" || key == "discount_pct") continue;
+    if (node.is_string() && container_key_is_number(key)) {
+      r.fail(key,
+             fmt::format("must be a number, not the string \"{}\"", *node.value<std::string>()));
+    }
     try {
       set_container_option(o, s, key, to_text(node, r, key), service_only);
     } catch (const ConfigError& e) {

@@ -69,7 +69,7 @@ def test_bad_values_are_value_errors_naming_the_keyword():
         slsim.Fargate(vcpu=1, memory_gb=1)
     with pytest.raises(ValueError, match=r"concurrency"):
         slsim.Fargate(concurrency=0)
-    with pytest.raises(ValueError, match=r"vcpu"):
+    with pytest.raises(TypeError, match=r"vcpu"):  # a string for a number, as slsim.Lambda
         slsim.Fargate(vcpu="lots")
     with pytest.raises(ValueError, match=r"instance_type"):
         slsim.Ecs(instance_type="m9.huge")

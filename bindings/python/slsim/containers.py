@@ -9,6 +9,7 @@ accepted by :func:`slsim.simulate` and :func:`slsim.sweep`. See docs/models.md.
 from __future__ import annotations
 
 import datetime as _dt
+import numbers as _numbers
 
 from . import _core
 from .distributions import Distribution
@@ -63,6 +64,12 @@ class _ContainerPlatform:
         if unknown:
             raise TypeError(f"{self._NAME}() got unknown arguments {sorted(unknown)}; "
                             f"known: {sorted(keys | {'services'})}")
+        for k, v in kwargs.items():
+            # A number, not text that reads as one (as slsim.Lambda's keywords; options_io).
+            if _core.container_key_is_number(k) and (isinstance(v, bool)
+                                                     or not isinstance(v, _numbers.Real)):
+                raise TypeError(f"{self._NAME}({k}=...) must be a number, got "
+                                f"{type(v).__name__} {v!r}")
         self._kwargs = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}
         self._services = dict(services or {})
         for name, s in self._services.items():
@@ -140,17 +147,16 @@ class Fargate(_ContainerPlatform):
     start_from_zero, queue_size, lb_timeout_s, deregistration_delay_s, health_check_interval_s,
     healthy_threshold, provisioning_s/startup_s (numbers or distributions, seconds),
     cpu_bound_fraction, parallel_fraction, reference_memory_mb, storage_gb, spot,
-    spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), and
-    services={name: Fargate(functions=[...], ...)} for services grouping functions.
+    spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), assign_public_ip
+    (each task gets a public IPv4 address, billed from 2024-02-01; default False: private
+    subnets), and services={name: Fargate(functions=[...], ...)} for services grouping functions.
 
     Queue and async work is consumed from an SQS queue (no load balancer; docs/models.md,
     "Queue consumers (SQS)"): visibility_timeout_s, max_receive_count (0 = no dead-letter
     queue), message_retention_s, target_backlog_per_task (backlog-per-task target tracking; 0 =
-    acceptable_latency_s / the time a task takes per message), acceptable_latency_s, and
-    error_probability (per run).
-    spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), assign_public_ip
-    (each task gets a public IPv4 address, billed from 2024-02-01; default False: private
-    subnets), and services={name: Fargate(functions=[...], ...)} for services grouping functions.
+    acceptable_latency_s / the time a task takes per message), acceptable_latency_s,
+    error_probability (per run), and scale_in_protection (default True: a busy consumer task is
+    not stopped by scale-in). Numeric keywords take numbers (a string is a TypeError).
     """
 
     _LAUNCH = "fargate"

@@ -20,6 +20,10 @@ const std::vector<std::string>& container_service_keys();
 /// Keys of the EC2 cluster (only in [ecs]; `spot*` there mean EC2 Spot instances).
 const std::vector<std::string>& container_cluster_keys();
 
+/// Whether `key` takes a number (and nothing else): front ends with typed values (a scenario
+/// file, a Python keyword) refuse a string for it, as Lambda's settings do.
+bool container_key_is_number(std::string_view key);
+
 /// Sets one setting. On EC2, cluster keys go to `o.cluster` unless `service_only` (a per-service
 /// table, where they are refused); service keys go to `s`. Throws ConfigError(key, what is
 /// allowed) for an unknown key or a malformed value (ranges are checked by validate_*).

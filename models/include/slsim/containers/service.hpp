@@ -140,6 +140,9 @@ struct ServiceConfig {
   double acceptable_latency_s = 60;  ///< the backlog target's latency (0 with no target: none)
   double error_probability = 0;      ///< per run, in [0, 1]: the run fails (a message is not
                                      ///< deleted; an HTTP request fails)
+  /// ECS task scale-in protection for a consumer: a task with runs in progress is not stopped
+  /// by scale-in until they end (the pattern AWS documents for queue processing)
+  bool scale_in_protection = true;
 
   // ---- Fargate only
   double storage_gb = 20;  ///< ephemeral storage (20 GB included)

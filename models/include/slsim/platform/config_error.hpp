@@ -26,6 +26,11 @@ inline std::string grouped(std::uint64_t magnitude, bool negative = false) {
   return out;
 }
 
+/// A count and its noun, grouped, in the singular for 1 ("1 message was", "2 messages were").
+inline std::string counted(std::uint64_t n, const std::string& one, const std::string& many) {
+  return grouped(n) + " " + (n == 1 ? one : many);
+}
+
 class ConfigError : public std::invalid_argument {
  public:
   /// `key`: the setting's public name ("" when the error is about the configuration as a whole);

@@ -53,10 +53,11 @@ struct PlatformResult {
   /// the load balancer's queue — or dropped after a run); one refused or expired without a run
   /// is only counted, on every platform.
   QuantileSketch latency_ms;
-  RunningStats latency_stats;  ///< same, for the mean
+  RunningStats latency_stats;           ///< same, for the mean
   QuantileSketch latency_completed_ms;  ///< arrival to end, completed invocations only
   RunningStats latency_completed_stats;
-  QuantileSketch queue_wait_ms;  ///< arrival to the start of the (last) execution
+  QuantileSketch queue_wait_ms;  ///< arrival to the start of the (last) execution; an ECS/
+                                 ///< Fargate queue message: its time visible, over all receives
   /// Environments (Lambda), tasks (ECS, Fargate) or jobs running (Batch): time-weighted mean, max.
   double instances_mean = 0, instances_max = 0;
   /// EC2 instances (ECS on EC2, Batch on EC2): time-weighted mean and max; 0 elsewhere.
