@@ -172,11 +172,9 @@ class Ecs(_ContainerPlatform):
     providers from December 2019), reserved_memory_mb, registered_memory_pct, placement
     ("spread" across Availability Zones, ECS's default for services, or "binpack"),
     availability_zones (default 3), cpu_credits (burstable T3/T4g types: "unlimited", AWS's
-    default, bills surplus CPU credits), and EC2 Spot: spot, spot_interruption_pct,
+    default, bills surplus CPU credits), associate_public_ip (each instance gets a public IPv4
+    address, billed from 2024-02-01; default False), and EC2 Spot: spot, spot_interruption_pct,
     spot_in_flight.
-    providers from December 2019), reserved_memory_mb, registered_memory_pct,
-    associate_public_ip (each instance gets a public IPv4 address, billed from 2024-02-01;
-    default False), and EC2 Spot: spot, spot_interruption_pct, spot_in_flight.
     """
 
     _LAUNCH = "ecs"
