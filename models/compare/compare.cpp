@@ -380,7 +380,7 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
 Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRunner>& given,
                    const CompareOptions& options, const RateCard& rates) {
   validate_compare_options(options);
-  if (platforms.empty()) {
+  if (given.empty()) {
     throw ConfigError("platforms",
                       "no platform to compare: give at least one (lambda, ecs, "
                       "fargate or batch)");
