@@ -237,6 +237,8 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
           fmt::format("{} is not allowed with a fixed count of {} tasks: leave initial_tasks at 0 "
                       "or set tasks = 0 to autoscale",
                       s.initial_tasks, s.tasks));
+  require(s.initial_tasks <= 5'000, "initial_tasks",
+          fmt::format("{} is not allowed: use 0 (auto) to 5000 tasks", s.initial_tasks));
   if (s.initial_tasks > 0 && s.tasks == 0) {
     const std::uint32_t lo = s.min_tasks.value_or(0), hi = s.max_tasks.value_or(5'000);
     require(s.initial_tasks >= lo && s.initial_tasks <= hi, "initial_tasks",
