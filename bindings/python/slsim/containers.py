@@ -132,7 +132,6 @@ class Fargate(_ContainerPlatform):
     to "auto": sized from one pass over the workload (target tracking at 70% CPU; docs/models.md,
     "Sizing a service the user did not size"); a value given always wins.
 
-
     vcpu, memory_gb (a Fargate size valid at as_of), arch, concurrency (requests a task serves
     at once), tasks (a fixed count) or min_tasks/max_tasks/initial_tasks with target_cpu_pct or
     target_requests_per_task (target tracking), step_scaling=[(lower_pct, upper_pct, change)],
@@ -140,17 +139,16 @@ class Fargate(_ContainerPlatform):
     start_from_zero, queue_size, lb_timeout_s, deregistration_delay_s, health_check_interval_s,
     healthy_threshold, provisioning_s/startup_s (numbers or distributions, seconds),
     cpu_bound_fraction, parallel_fraction, reference_memory_mb, storage_gb, spot,
-    spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), and
-    services={name: Fargate(functions=[...], ...)} for services grouping functions.
+    spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), assign_public_ip
+    (each task gets a public IPv4 address, billed from 2024-02-01; default False: private
+    subnets), and services={name: Fargate(functions=[...], ...)} for services grouping functions.
 
     Queue and async work is consumed from an SQS queue (no load balancer; docs/models.md,
     "Queue consumers (SQS)"): visibility_timeout_s, max_receive_count (0 = no dead-letter
     queue), message_retention_s, target_backlog_per_task (backlog-per-task target tracking; 0 =
     acceptable_latency_s / the time a task takes per message), acceptable_latency_s, and
-    error_probability (per run).
-    spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), assign_public_ip
-    (each task gets a public IPv4 address, billed from 2024-02-01; default False: private
-    subnets), and services={name: Fargate(functions=[...], ...)} for services grouping functions.
+    error_probability (per run). A service whose functions receive only queue or async work and
+    that is left auto scales on the backlog alone (no CPU target).
     """
 
     _LAUNCH = "fargate"
@@ -166,11 +164,9 @@ class Ecs(_ContainerPlatform):
     providers from December 2019), reserved_memory_mb, registered_memory_pct, placement
     ("spread" across Availability Zones, ECS's default for services, or "binpack"),
     availability_zones (default 3), cpu_credits (burstable T3/T4g types: "unlimited", AWS's
-    default, bills surplus CPU credits), and EC2 Spot: spot, spot_interruption_pct,
+    default, bills surplus CPU credits), associate_public_ip (each instance gets a public IPv4
+    address, billed from 2024-02-01; default False), and EC2 Spot: spot, spot_interruption_pct,
     spot_in_flight.
-    providers from December 2019), reserved_memory_mb, registered_memory_pct,
-    associate_public_ip (each instance gets a public IPv4 address, billed from 2024-02-01;
-    default False), and EC2 Spot: spot, spot_interruption_pct, spot_in_flight.
     """
 
     _LAUNCH = "ecs"
