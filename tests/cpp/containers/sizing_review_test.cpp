@@ -185,6 +185,8 @@ TEST_CASE("Sizing: messages name the range each setting allows", "[containers][s
   set_container_option(m, m.defaults, "memory_gb", "0.3");
   CHECK_THROWS_WITH(size_containers(m, profile_of({api("api", 20, 0.2)})),
                     Catch::Contains("Fargate offers memory sizes of 0.5, 1, 2, 3"));
+  CHECK_THROWS_WITH(validate_containers(m), Catch::Contains("its memory sizes: 0.5, 1, 2, 3"));
+  CHECK_THROWS_WITH(validate_containers(m), !Catch::Contains("0.25 vCPU"));
 }
 
 TEST_CASE("Sizing: bursts shorter than the scale-out reaction are held by min_tasks",
