@@ -547,7 +547,7 @@ class BatchModel final : public Component {
     }
     if (s.def.vcpu == 0 || s.def.memory_gb == 0) {
       note(fmt::format("function '{}': jobs of {:g} vCPU and {:g} GB (sized from its {} MB)", name,
-                       s.vcpu_milli / 1000.0, s.mib / 1024.0, fn_mb ? fn_mb : 2048));
+                       s.vcpu_milli / 1000.0, s.mib / 1024.0, fn_mb ? fn_mb : kUnstatedMemoryMb));
     }
     s.ready = true;
     return s;

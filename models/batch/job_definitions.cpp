@@ -12,9 +12,6 @@ namespace slsim::batch_detail {
 
 namespace {
 
-// When a function's memory is unknown (the trace gives none), its jobs get 2,048 MB: a common
-// Batch job size and the memory whose Lambda CPU share is just over one vCPU. slsim default.
-constexpr std::uint32_t kDefaultMemoryMb = 2048;
 // Lambda gives one vCPU per 1,769 MB (the rule lambda.mb_per_vcpu; docs.aws.amazon.com/lambda/
 // latest/dg/configuration-memory.html); a job sized from a function's memory gets that share.
 constexpr double kMbPerVcpu = 1769.0;
@@ -28,7 +25,7 @@ std::string gb(double v) {
 void resolve_size(JobSpec& s, const std::string& fn, std::uint32_t memory_mb, bool fargate,
                   const RateCard& rc, Date as_of) {
   const BatchJobDefinition& d = s.def;
-  const std::uint32_t mem_mb = memory_mb ? memory_mb : kDefaultMemoryMb;
+  const std::uint32_t mem_mb = memory_mb ? memory_mb : kUnstatedMemoryMb;  // as Lambda
   if (!fargate) {
     const double vcpu =
         d.vcpu > 0 ? d.vcpu : std::max(1.0, std::ceil(static_cast<double>(mem_mb) / kMbPerVcpu));

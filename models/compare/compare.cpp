@@ -207,10 +207,10 @@ std::string pct(double x) {
 
 std::string short_span_note(double span_s) {
   return fmt::format(
-      "the span ({:.0f} s) is shorter than an hour: the monthly figure repeats it {} times, so "
+      "the span ({}) is shorter than an hour: the monthly figure repeats it {} times, so "
       "per-minute minimums, scaling delays and start-up make it unreliable (capacity is never "
       "projected above running it all month); simulate at least an hour",
-      span_s,
+      duration_text(span_s * 1e3),
       span_s > 0 ? grouped(static_cast<std::uint64_t>(kHoursPerMonth * 3600 / span_s))
                  : std::string("infinitely many"));
 }
@@ -443,7 +443,8 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       // took: a month cannot hold more.
       const double span = seen.span_s();
       CostBreakdown cost = project_costs(rates, res.usage, span, po, res.span_s);
-      if (span < kShortestProjectedSpanS) res.notes.push_back(short_span_note(span));
+      // An hour-long trace whose last arrival falls in its final second spans an hour.
+      if (span + 1.0 < kShortestProjectedSpanS) res.notes.push_back(short_span_note(span));
       add_front_door(rates, options.front_door, platforms[i].front_door, seen.http(), res.arrived,
                      cost);
       // Per million: a month of a platform that took longer than the span (a backlog) holds the

@@ -62,7 +62,8 @@ PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates) {
 namespace {
 
 PlatformRunner container_runner(const ContainerOptions& options, const RateCard& rates,
-                                bool sized = false) {
+                                const WorkloadProfile* sized_from = nullptr) {
+  const bool sized = sized_from != nullptr;
   PlatformRunner r;
   const bool ec2 = options.launch_type == LaunchType::kEc2;
   r.name = ec2 ? "ecs" : "fargate";
@@ -75,9 +76,9 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
   // The configuration line of the report: the sizing the runs use (chosen from the trace for
   // settings left auto, docs/models.md "Sizing a service the user did not size").
   r.label = auto_sized ? platform + ", services sized from the trace"
-            : sized
-                ? fmt::format("{}, {} (sized from the trace)", platform, describe_sizing(options))
-                : fmt::format("{}, {}", platform, describe_sizing(options));
+            : sized    ? fmt::format("{}, {} (sized from the trace)", platform,
+                                     describe_sizing(options, *sized_from))
+                       : fmt::format("{}, {}", platform, describe_sizing(options));
   r.front_door = FrontDoorSide::kService;
   if (options.discount_pct != 0) r.discount_pct[ec2 ? "ec2" : "fargate"] = options.discount_pct;
   (ec2 ? r.ec2_spot_discount_pct : r.fargate_spot_discount_pct) = options.spot_discount_pct;
@@ -109,7 +110,7 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
   const RateCard* rc = &rates;
   if (auto_sized) {
     r.prepare = [options, rc](const WorkloadProfile& profile) {
-      return container_runner(size_containers(options, profile, *rc), *rc, true);
+      return container_runner(size_containers(options, profile, *rc), *rc, &profile);
     };
   }
   r.run = [options, rc](WorkloadSource& w, std::uint64_t seed) -> PlatformResult {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "container_model.hpp"
+#include "slsim/containers/sizing.hpp"
 
 namespace slsim::containers {
 
@@ -152,6 +153,26 @@ ContainerResult ContainerModel::finish() {
     note(fmt::format("{} malformed trace rows skipped{}", src_.skipped_rows(),
                      ex.empty() ? "" : " (first: " + ex.front() + ")"));
   }
+  // Warnings about settings that cannot scale, first among the notes: once the run knows
+  // which services consume a queue (they scale on their backlog per task).
+  std::vector<std::string> warn;
+  const auto consumer = [&](const ServiceConfig* cfg) {
+    bool any = false, all = true;
+    for (const auto& s : svcs_) {
+      if (s.cfg != cfg) continue;
+      any = true;
+      all = all && s.consumer_only();
+    }
+    return any && all;
+  };
+  if (o_.services.empty()) {  // else the named services' warnings say it
+    warn = service_warnings("", o_.defaults, consumer(&o_.defaults));
+  }
+  for (const auto& [name, cfg] : o_.services) {
+    for (auto& w : service_warnings(name, cfg, consumer(&cfg)))
+      warn.push_back(std::move(w));
+  }
+  notes_.insert(notes_.begin(), warn.begin(), warn.end());
   res_.notes = notes_;
   if (res_.arrived != res_.outcomes.total()) {
     throw std::logic_error(fmt::format("container model lost requests: {} arrived, {} ended",

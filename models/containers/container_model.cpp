@@ -66,13 +66,7 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
         new_instance(0, !o_.defaults.start_from_zero);
     }
   }
-  if (o_.services.empty()) {  // else the named services' warnings say it
-    for (const auto& w : service_warnings("", o_.defaults))
-      note(w);
-  }
   for (const auto& [name, cfg] : o_.services) {
-    for (const auto& w : service_warnings(name, cfg))
-      note(w);
     const auto s = add_service(name, cfg);
     for (const auto& f : cfg.functions)
       by_name_[f] = s;
@@ -255,8 +249,11 @@ void ContainerModel::on_arrival() {
   if (ref == 0 && !unscaled_noted_) {
     unscaled_noted_ = true;
     note(src_.memory_is_lambda_setting()
-             ? "the trace states no memory: durations are taken as measured on one task alone "
-               "(state memory_mb or set reference_memory_mb to rescale them)"
+             ? fmt::format("the trace states no memory: the work is taken as {} MB (Lambda's "
+                           "default, as on every platform) to size tasks, and durations as "
+                           "measured on one task alone (state memory_mb or set "
+                           "reference_memory_mb to rescale them)",
+                           kUnstatedMemoryMb)
              : "the trace's memory is not a Lambda setting: durations are taken as measured on "
                "one task alone (set reference_memory_mb to rescale them)");
   }
@@ -595,7 +592,8 @@ ContainerResult simulate_containers(const WorkloadOpener& open, const ContainerO
   }
   const ContainerOptions sized = size_containers(options, profile, rates);
   auto src = open();
-  return run_sized(*src, sized, rates, {"sized from the trace: " + describe_sizing(sized)});
+  return run_sized(*src, sized, rates,
+                   {"sized from the trace: " + describe_sizing(sized, profile)});
 }
 
 }  // namespace slsim

@@ -49,11 +49,24 @@ double number(std::string_view key, std::string_view text) {
   return v;
 }
 
+// What a whole-number setting allows, for its parse error (validate_service and
+// validate_cluster state the same ranges for a parsed value).
+std::string whole_allowed(std::string_view key) {
+  if (key == "max_tasks") return "1 to 5,000 tasks, or auto";
+  if (key == "min_tasks" || key == "initial_tasks") return "0 to 5,000 tasks, or auto";
+  if (key == "tasks") return "0 (autoscaling) to 5,000 tasks";
+  if (key == "concurrency") return "1 to 10,000 requests per task, or auto";
+  if (key == "availability_zones")
+    return fmt::format("1 to {} Availability Zones", kMaxAvailabilityZones);
+  if (key == "healthy_threshold") return "2 to 10 checks";
+  return "a whole number >= 0";
+}
+
 std::uint32_t whole(std::string_view key, std::string_view text) {
   const double v = number(key, text);
   if (!(v >= 0 && v <= 4'294'967'295.0) || v != std::floor(v)) {
     throw ConfigError(std::string(key),
-                      fmt::format("'{}' is not allowed: use a whole number >= 0", text));
+                      fmt::format("'{}' is not allowed: use {}", text, whole_allowed(key)));
   }
   return static_cast<std::uint32_t>(v);
 }
@@ -385,6 +398,8 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
     }
     s.assign_public_ip = boolean(k, v);
   } else {
+    if (!ec2 && is_cluster())
+      throw ConfigError(k, "is a setting of ECS on EC2 clusters, not Fargate");
     std::vector<std::string> all = container_service_keys();
     if (ec2)
       all.insert(all.end(), container_cluster_keys().begin(), container_cluster_keys().end());

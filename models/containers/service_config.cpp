@@ -132,13 +132,32 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
         throw ConfigError(vcpu_ok ? "memory_gb" : "vcpu", e.what());
       }
     } else if (!vcpu_ok || !memory_ok) {
-      // One of the two given, the other auto: the given one must belong to some Fargate size.
-      try {
-        validate_fargate_size(rc, s.vcpu > 0 ? s.vcpu : 0.25, s.memory_gb > 0 ? s.memory_gb : 0.5,
-                              as_of);
-      } catch (const PricingError& e) {
-        throw ConfigError(vcpu_ok ? "memory_gb" : "vcpu", e.what());
+      // One of the two given, the other auto: the given one must belong to some Fargate size;
+      // the message names the sizes Fargate offers of the one given (not a size with a guessed
+      // other half).
+      std::vector<double> offered;
+      for (const auto& size : rc.fargate_sizes(as_of)) {
+        if (s.vcpu > 0)
+          offered.push_back(size.vcpu);
+        else
+          offered.insert(offered.end(), size.memory_gb.begin(), size.memory_gb.end());
       }
+      std::sort(offered.begin(), offered.end());
+      offered.erase(std::unique(offered.begin(), offered.end()), offered.end());
+      std::vector<std::string> names;
+      for (const double v : offered)
+        names.push_back(num(v));
+      if (offered.empty()) {
+        throw ConfigError(s.vcpu > 0 ? "vcpu" : "memory_gb",
+                          fmt::format("Fargate has no task sizes on {}", as_of.str()));
+      }
+      throw ConfigError(
+          s.vcpu > 0 ? "vcpu" : "memory_gb",
+          s.vcpu > 0 ? fmt::format("Fargate has no task size of {} vCPU on {}; its sizes: {} vCPU",
+                                   num(s.vcpu), as_of.str(), fmt::join(names, ", "))
+                     : fmt::format("Fargate has no task size with {} GB on {}; its memory "
+                                   "sizes: {} GB",
+                                   num(s.memory_gb), as_of.str(), fmt::join(names, ", ")));
     }
     if (s.arch == Arch::kArm64) {
       Usage probe;
@@ -231,6 +250,8 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
           fmt::format("{} is not allowed with a fixed count of {} tasks: leave initial_tasks at 0 "
                       "or set tasks = 0 to autoscale",
                       s.initial_tasks, s.tasks));
+  require(s.initial_tasks <= 5'000, "initial_tasks",
+          fmt::format("{} is not allowed: use 0 (auto) to 5000 tasks", s.initial_tasks));
   if (s.initial_tasks > 0 && s.tasks == 0) {
     const std::uint32_t lo = s.min_tasks.value_or(0), hi = s.max_tasks.value_or(5'000);
     require(s.initial_tasks >= lo && s.initial_tasks <= hi, "initial_tasks",

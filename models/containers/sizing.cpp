@@ -4,10 +4,12 @@
 #include "slsim/containers/sizing.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "container_model.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/platform/duration_model.hpp"
 #include "task_pool.hpp"
@@ -16,9 +18,6 @@ namespace slsim {
 
 namespace {
 
-/// Memory a function is taken to need when the trace states none, MB (the task memory slsim's
-/// container services used before sizing: 0.5 GB).
-constexpr std::uint32_t kDefaultMemoryMb = 512;
 /// The CPU % a saturated task must show: halfway between the target and 100%, so target
 /// tracking sees saturation with a margin.
 double saturation_needed_pct(double target) {
@@ -78,10 +77,52 @@ void choose_size(ServiceConfig& s, LaunchType lt, Date as_of, const RateCard& rc
     s.memory_gb = fallback_mem;
     return;
   }
+  // Name what Fargate offers: its vCPU sizes, or (memory given alone) its memory sizes.
+  std::vector<double> offered;
+  for (const auto& z : sizes) {
+    if (s.vcpu > 0) {
+      offered.push_back(z.vcpu);
+    } else {
+      offered.insert(offered.end(), z.memory_gb.begin(), z.memory_gb.end());
+    }
+  }
+  std::sort(offered.begin(), offered.end());
+  offered.erase(std::unique(offered.begin(), offered.end()), offered.end());
+  std::vector<std::string> names;
+  for (const double v : offered)
+    names.push_back(fmt::format("{:g}", v));
   throw ConfigError(
       s.vcpu > 0 ? "vcpu" : "memory_gb",
-      fmt::format("no Fargate task size on {} has {}", as_of.str(),
-                  s.vcpu > 0 ? fmt::format("{} vCPU", s.vcpu) : fmt::format("{} GB", s.memory_gb)));
+      fmt::format("no Fargate task size on {} has {}; Fargate offers {} {}", as_of.str(),
+                  s.vcpu > 0 ? fmt::format("{} vCPU", s.vcpu) : fmt::format("{} GB", s.memory_gb),
+                  s.vcpu > 0 ? "tasks of" : "memory sizes of",
+                  fmt::format("{}", fmt::join(names, ", ")) + (s.vcpu > 0 ? " vCPU" : " GB")));
+}
+
+}  // namespace
+
+double scale_out_reaction_s(const ServiceConfig& s, LaunchType lt) {
+  // Target tracking's AlarmHigh: 3 one-minute datapoints above the target (autoscaler.cpp),
+  // then the task's provisioning and start-up (medians), then the load balancer's health checks
+  // (interval x healthy threshold) before it gets requests.
+  const bool fargate = lt == LaunchType::kFargate;
+  const auto median = [](const std::optional<Distribution>& d, const Distribution& dflt) {
+    return (d ? *d : dflt).quantile(0.5);
+  };
+  return 3 * 60.0 +
+         median(s.provisioning_s,
+                fargate ? containers::fargate_provisioning() : containers::ec2_provisioning()) +
+         median(s.startup_s, fargate ? containers::fargate_startup() : containers::ec2_startup()) +
+         s.health_check_interval_s * s.healthy_threshold;
+}
+
+namespace {
+
+/// min_tasks holds the peak minute: HTTP work (a queue's backlog waits for a scale-out) whose
+/// bursts end before a scale-out serves.
+bool holds_peak(const ServiceConfig& s, LaunchType lt, const FunctionProfile& f) {
+  return !f.messages_only() && f.burst_minutes > 0 &&
+         f.burst_minutes * 60 < scale_out_reaction_s(s, lt);
 }
 
 double saturated_pct(double vcpu, std::uint32_t n, double c, double p) {
@@ -92,13 +133,20 @@ double saturated_pct(double vcpu, std::uint32_t n, double c, double p) {
 /// The service sized for `f` (rates, mean duration, memory); `f.invocations == 0`: no pass.
 ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const RateCard& rc,
                            const FunctionProfile& f, bool lambda_memory) {
-  const std::uint32_t memory_mb = f.memory_mb ? f.memory_mb : kDefaultMemoryMb;
+  const std::uint32_t memory_mb = f.memory_mb ? f.memory_mb : kUnstatedMemoryMb;
   if (s.vcpu == 0 || s.memory_gb == 0) choose_size(s, lt, as_of, rc, memory_mb);
   const double c = s.cpu_bound_fraction, p = s.parallel_fraction;
   const bool fixed = s.tasks > 0;
   const bool other_policy =
       s.target_requests_per_task > 0 || !s.step_scaling.empty() || !s.schedule.empty();
   const bool auto_target = !fixed && !s.target_cpu_pct && !other_policy;
+  // A function whose work is all queue or async messages is an SQS consumer: it scales on the
+  // backlog per task alone, AWS's recommended metric for SQS consumers (Amazon EC2 Auto Scaling
+  // user guide, "Scaling policy based on Amazon SQS", https://docs.aws.amazon.com/autoscaling/
+  // ec2/userguide/as-using-sqs-queue.html, as of 2026-11), with no CPU target on top (which
+  // overshoots: a bursty 100 msg/s queue kept twice the tasks).
+  const bool backlog_only = auto_target && f.messages_only() &&
+                            (s.target_backlog_per_task > 0 || s.acceptable_latency_s > 0);
   // The CPU target the sizing aims at: the user's, else the automatic one (also when the user
   // tracks no CPU: a task's slots are then sized as for the automatic target).
   const double target = s.target_cpu_pct.value_or(0) > 0 ? *s.target_cpu_pct : kAutoTargetCpuPct;
@@ -142,10 +190,14 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
   }
   const containers::SharingTable one(s.vcpu, 1, c, p);
   const double cpu_s = one.cpu_used[1] * solo_s;
-  const bool use_cpu = s.target_cpu_pct ? *s.target_cpu_pct > 0 : cpu_metric;
+  // The smaller of the request slots' rate and the CPU's: a task serves no more than its vCPUs
+  // allow whether or not a CPU metric scales it (with no CPU target, at the automatic target's
+  // share, so it keeps the same headroom).
   double per_task = kSlotShare * s.concurrency / std::max(solo_s, 1e-6);
-  if (use_cpu && cpu_s > 0) per_task = std::min(per_task, target / 100 * s.vcpu / cpu_s);
-  if (auto_target) {
+  if (cpu_s > 0) per_task = std::min(per_task, target / 100 * s.vcpu / cpu_s);
+  if (backlog_only) {
+    s.target_cpu_pct = 0;  // the backlog policy alone (sqs_consumer.cpp)
+  } else if (auto_target) {
     if (cpu_metric) {
       s.target_cpu_pct = kAutoTargetCpuPct;
     } else {
@@ -168,6 +220,9 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
   std::uint32_t lo = 1, hi = 10, initial = 0;  // no pass over the workload: one to ten tasks
   if (f.invocations > 0) {
     lo = std::max<std::uint32_t>(1, need(f.mean_rate_per_s()));
+    // Bursts shorter than the scale-out reaction are over before a new task serves: only the
+    // tasks already running serve them, so min_tasks holds the peak minute.
+    if (holds_peak(s, lt, f)) lo = std::max(lo, need(f.peak_rate_per_s()));
     hi = std::max<std::uint32_t>({lo, 2, need(kPeakHeadroom * f.peak_rate_per_s())});
     initial = need(f.first_rate_per_s());
   }
@@ -228,37 +283,89 @@ ContainerOptions size_containers(const ContainerOptions& o, const WorkloadProfil
   return r;
 }
 
-std::string describe_service(const ServiceConfig& s) {
-  std::string out = fmt::format("{} vCPU / {} GB tasks, {} request{} each", num(s.vcpu),
-                                num(s.memory_gb), s.concurrency, s.concurrency == 1 ? "" : "s");
+std::string describe_service(const ServiceConfig& s, bool consumer) {
+  std::string out =
+      fmt::format("{} vCPU / {} GB tasks, {} {} each", num(s.vcpu), num(s.memory_gb), s.concurrency,
+                  consumer ? (s.concurrency == 1 ? "message" : "messages")
+                           : (s.concurrency == 1 ? "request" : "requests"));
   if (s.tasks > 0) return out + fmt::format(", {} tasks", s.tasks);
   const auto lo = s.min_tasks.value_or(1), hi = s.max_tasks.value_or(lo);
   out += lo == hi ? fmt::format(", {} task{}", lo, lo == 1 ? "" : "s")
                   : fmt::format(", {}-{} tasks", lo, hi);
+  bool policy = false;
+  if (consumer && s.target_backlog_per_task > 0) {
+    out += fmt::format(", target backlog {} messages/task", num(s.target_backlog_per_task));
+    policy = true;
+  } else if (consumer && s.acceptable_latency_s > 0) {
+    out += fmt::format(", target backlog {} s of work per task", num(s.acceptable_latency_s));
+    policy = true;
+  }
   if (s.target_cpu_pct.value_or(0) > 0) {
     out += fmt::format(", target {}% CPU", num(*s.target_cpu_pct));
   } else if (s.target_requests_per_task > 0) {
     out += fmt::format(", target {} requests/task/min", num(s.target_requests_per_task));
   } else if (!s.step_scaling.empty()) {
     out += ", step scaling";
-  } else if (lo != hi) {
+  } else if (lo != hi && !policy) {
     out += ", no scaling policy";
   }
   return out;
 }
 
-std::string describe_sizing(const ContainerOptions& o) {
-  if (o.services.empty()) return describe_service(o.defaults);
-  if (o.services.size() == 1) return describe_service(o.services.begin()->second);
-  const auto& [name, s] = *o.services.begin();
-  return fmt::format("{} services, e.g. {}: {}", o.services.size(), name, describe_service(s));
+std::string describe_sizing(const ContainerOptions& o, const WorkloadProfile& profile) {
+  // A service's line; why min_tasks holds the peak minute when the bursts are short.
+  const auto line = [&](const ServiceConfig& s) {
+    const FunctionProfile f = profile.combined(s.functions);
+    std::string out = describe_service(s, f.messages_only());
+    const double react = scale_out_reaction_s(s, o.launch_type);
+    if (s.tasks == 0 && holds_peak(s, o.launch_type, f)) {
+      out += fmt::format(
+          " (min_tasks holds the peak minute: bursts of {:.1f} min end before a "
+          "scale-out serves, {:.1f} min)",
+          f.burst_minutes, react / 60);
+    }
+    return out;
+  };
+  if (o.services.empty()) return describe_service(o.defaults, false);
+  if (o.services.size() == 1) return line(o.services.begin()->second);
+  // The busiest service (most invocations) as the example, and the task counts of all.
+  auto busiest = o.services.begin();
+  std::uint64_t most = 0, lo = 0, hi = 0;
+  for (auto it = o.services.begin(); it != o.services.end(); ++it) {
+    const auto n = profile.combined(it->second.functions).invocations;
+    if (n > most) {
+      most = n;
+      busiest = it;
+    }
+    const auto& s = it->second;
+    lo += s.tasks > 0 ? s.tasks : s.min_tasks.value_or(1);
+    hi += s.tasks > 0 ? s.tasks : s.max_tasks.value_or(s.min_tasks.value_or(1));
+  }
+  const std::string tasks =
+      lo == hi ? fmt::format("{} tasks", lo) : fmt::format("{}-{} tasks", lo, hi);
+  return fmt::format("{} services ({}), {} {}: {}", o.services.size(), tasks,
+                     most > 0 ? "busiest" : "e.g.", busiest->first, line(busiest->second));
 }
 
-std::vector<std::string> service_warnings(const std::string& name, const ServiceConfig& s) {
+std::vector<std::string> service_warnings(const std::string& name, const ServiceConfig& s,
+                                          bool consumer) {
   std::vector<std::string> out;
   const std::string who = name.empty() ? "" : fmt::format("service {}: ", name);
+  // A queue consumer scales on its backlog per task (sqs_consumer.cpp).
+  const bool backlog = consumer && (s.target_backlog_per_task > 0 || s.acceptable_latency_s > 0);
   const bool policy = s.target_cpu_pct.value_or(0) > 0 || s.target_requests_per_task > 0 ||
-                      !s.step_scaling.empty() || !s.schedule.empty();
+                      !s.step_scaling.empty() || !s.schedule.empty() || backlog;
+  // Scaling from zero needs a metric that exists with no task: CPU utilisation has no datapoint
+  // then, so a CPU-only policy at zero tasks never scales out (docs/models.md).
+  const bool cpu_only = (s.target_cpu_pct.value_or(0) > 0 || !s.step_scaling.empty()) &&
+                        s.target_requests_per_task == 0 && s.schedule.empty() && !backlog;
+  if (s.tasks == 0 && s.min_tasks && *s.min_tasks == 0 && cpu_only) {
+    out.push_back(fmt::format(
+        "{}min_tasks 0 with only a CPU scaling policy: once the service scales in to zero tasks "
+        "there is no CPU datapoint, so it never scales out again (ECS cannot scale from zero on "
+        "CPU); set min_tasks to 1 or more, or add target_requests_per_task or a schedule",
+        who));
+  }
   if (s.tasks == 0 && !policy && s.max_tasks && *s.max_tasks > s.min_tasks.value_or(1)) {
     out.push_back(fmt::format(
         "{}max_tasks {} is never reached: the service has no scaling policy, so it stays at "

@@ -221,7 +221,7 @@ struct Fn {
   bool memory_pending = false;
   std::string name;
   LambdaFunctionConfig cfg;
-  std::uint32_t memory_mb = 128;
+  std::uint32_t memory_mb = kUnstatedMemoryMb;
   Duration timeout{};
   Duration visibility{};  // SQS visibility timeout (queue invocations)
   bool visibility_noted = false;
@@ -586,7 +586,7 @@ class LambdaModel final : public Component {
   void set_memory(Fn& f, std::uint32_t trace_mb) {
     std::uint32_t mem = f.cfg.memory_mb;
     if (mem == 0) {
-      mem = trace_mb ? trace_mb : 128;  // Lambda's default (CreateFunction MemorySize)
+      mem = trace_mb ? trace_mb : kUnstatedMemoryMb;  // Lambda's default (CreateFunction)
       const auto lo = static_cast<std::uint32_t>(rc_.rule("lambda.memory_min_mb", o_.as_of));
       const auto step = static_cast<std::uint32_t>(rc_.rule("lambda.memory_step_mb", o_.as_of));
       if (mem > max_memory_mb_) too_much_memory(f, mem);

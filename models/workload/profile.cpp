@@ -29,22 +29,54 @@ FunctionProfile WorkloadProfile::combined(const std::vector<std::string>& names)
     out.last_s = any ? std::max(out.last_s, f->last_s) : f->last_s;
     any = true;
     out.invocations += f->invocations;
+    out.message_invocations += f->message_invocations;
     // Peaks of different functions may fall in different minutes: their sum bounds the peak.
     out.peak_per_minute += f->peak_per_minute;
     out.first_minute += f->first_minute;
     work += f->mean_work_s * static_cast<double>(f->invocations);
     out.memory_mb = std::max(out.memory_mb, f->memory_mb);
   }
+  double bursts = 0;
+  std::uint64_t bursty = 0;
+  for (const auto& n : names) {
+    const auto* f = find(n);
+    if (f && f->burst_minutes > 0) {
+      bursts += f->burst_minutes * static_cast<double>(f->invocations);
+      bursty += f->invocations;
+    }
+  }
+  if (bursty > 0) out.burst_minutes = bursts / static_cast<double>(bursty);
   if (out.invocations > 0) out.mean_work_s = work / static_cast<double>(out.invocations);
   return out;
 }
 
 WorkloadProfile profile_workload(WorkloadSource& source) {
   struct Acc {
-    std::uint64_t n = 0, minute_count = 0, peak = 0, first_minute = 0;
+    std::uint64_t n = 0, messages = 0, minute_count = 0, peak = 0, first_minute = 0;
     std::int64_t minute = -1, first_min = -1;
     double work_s = 0, first_s = 0, last_s = 0;
     std::uint32_t memory_mb = 0;
+    std::vector<std::uint32_t> minutes;  // arrivals per minute, first to last (burst lengths)
+  };
+  // Mean length of the runs of minutes above the midpoint of the mean and the peak (0: no
+  // bursts: the peak is under 1.5 times the mean).
+  const auto burst_minutes = [](const std::vector<std::uint32_t>& m, std::uint64_t peak) {
+    if (m.empty()) return 0.0;
+    double sum = 0;
+    for (const auto c : m)
+      sum += c;
+    const double mean = sum / static_cast<double>(m.size());
+    if (static_cast<double>(peak) < 1.5 * mean) return 0.0;
+    const double mid = (mean + static_cast<double>(peak)) / 2;
+    std::uint64_t runs = 0, above = 0;
+    bool in = false;
+    for (const auto c : m) {
+      const bool hi = c > mid;
+      if (hi && !in) ++runs;
+      above += hi ? 1 : 0;
+      in = hi;
+    }
+    return runs ? static_cast<double>(above) / static_cast<double>(runs) : 0.0;
   };
   std::vector<Acc> acc;
   Invocation inv;
@@ -61,12 +93,17 @@ WorkloadProfile profile_workload(WorkloadSource& source) {
     }
     if (m != a.minute) {
       a.peak = std::max(a.peak, a.minute_count);
+      if (a.minute >= 0 && m > a.minute) {
+        a.minutes.push_back(static_cast<std::uint32_t>(a.minute_count));
+        a.minutes.resize(a.minutes.size() + static_cast<std::size_t>(m - a.minute - 1), 0);
+      }
       a.minute = m;
       a.minute_count = 0;
     }
     ++a.minute_count;
     if (m == a.first_min) ++a.first_minute;
     ++a.n;
+    if (inv.type != InvocationType::kSync) ++a.messages;
     a.last_s = t;
     a.work_s += to_seconds(inv.work);
     a.memory_mb = std::max(a.memory_mb, inv.memory_mb);
@@ -81,12 +118,16 @@ WorkloadProfile profile_workload(WorkloadSource& source) {
     if (id < acc.size()) {
       const Acc& a = acc[id];
       f.invocations = a.n;
+      f.message_invocations = a.messages;
       f.peak_per_minute = std::max(a.peak, a.minute_count);
       f.first_minute = a.first_minute;
       f.first_s = a.first_s;
       f.last_s = a.last_s;
       f.mean_work_s = a.n ? a.work_s / static_cast<double>(a.n) : 0;
       f.memory_mb = std::max(f.memory_mb, a.memory_mb);
+      std::vector<std::uint32_t> minutes = a.minutes;
+      if (a.n) minutes.push_back(static_cast<std::uint32_t>(a.minute_count));
+      f.burst_minutes = burst_minutes(minutes, f.peak_per_minute);
     }
     p.functions.push_back(std::move(f));
   }

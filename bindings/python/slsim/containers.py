@@ -139,7 +139,6 @@ class Fargate(_ContainerPlatform):
     to "auto": sized from one pass over the workload (target tracking at 70% CPU; docs/models.md,
     "Sizing a service the user did not size"); a value given always wins.
 
-
     vcpu, memory_gb (a Fargate size valid at as_of), arch, concurrency (requests a task serves
     at once), tasks (a fixed count) or min_tasks/max_tasks/initial_tasks with target_cpu_pct or
     target_requests_per_task (target tracking), step_scaling=[(lower_pct, upper_pct, change)],
@@ -157,6 +156,8 @@ class Fargate(_ContainerPlatform):
     acceptable_latency_s / the time a task takes per message), acceptable_latency_s,
     error_probability (per run), and scale_in_protection (default True: a busy consumer task is
     not stopped by scale-in). Numeric keywords take numbers (a string is a TypeError).
+    A service whose functions receive only queue or async work and that is left auto scales on
+    the backlog alone (no CPU target).
     """
 
     _LAUNCH = "fargate"

@@ -27,19 +27,29 @@ inline constexpr double kAutoTargetCpuPct = 70;
 ContainerOptions size_containers(const ContainerOptions& o, const WorkloadProfile& profile,
                                  const RateCard& rates = RateCard::builtin());
 
-/// One line for people: "1 vCPU / 2 GB tasks, 6 requests each, 2-4 tasks, target 70% CPU".
-std::string describe_service(const ServiceConfig& s);
+/// One line for people: "1 vCPU / 2 GB tasks, 6 requests each, 2-4 tasks, target 70% CPU";
+/// a queue `consumer` names its backlog target ("..., target backlog 60 s of work per task").
+std::string describe_service(const ServiceConfig& s, bool consumer = false);
 
-/// The sizing of every service of sized options, for the report's configuration line:
-/// one service's description, or "N services, e.g. NAME: ...".
-std::string describe_sizing(const ContainerOptions& sized);
+/// The sizing of every service of sized options, for the report's configuration line: one
+/// service's description, or "N services (LO-HI tasks), busiest NAME: ..." (the service with
+/// the most invocations in `profile`; "e.g." the first with no profile).
+std::string describe_sizing(const ContainerOptions& sized, const WorkloadProfile& profile = {});
+
+/// How long target tracking takes from the start of a burst to a new task serving requests, s:
+/// 3 one-minute datapoints above the target, the task's provisioning and start-up (medians) and
+/// the load balancer's health checks (about 6 minutes on Fargate with the defaults). Sizing
+/// holds the peak minute in min_tasks when the trace's bursts are shorter than this.
+double scale_out_reaction_s(const ServiceConfig& s, LaunchType lt);
 
 /// The CPU % a task of `s` shows with every request slot busy (the ceiling of
 /// ECSServiceAverageCPUUtilization for this task size, concurrency and duration model).
 double saturated_cpu_pct(const ServiceConfig& s);
 
 /// Warnings about settings that cannot work as the user probably meant (max_tasks without a
-/// scaling policy, a CPU target the tasks cannot reach), for the result's notes.
-std::vector<std::string> service_warnings(const std::string& name, const ServiceConfig& s);
+/// scaling policy, a CPU target the tasks cannot reach, min_tasks 0 with only a CPU policy),
+/// for the result's notes. A queue `consumer` scales on its backlog per task.
+std::vector<std::string> service_warnings(const std::string& name, const ServiceConfig& s,
+                                          bool consumer = false);
 
 }  // namespace slsim

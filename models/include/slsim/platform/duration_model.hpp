@@ -20,6 +20,14 @@
 
 namespace slsim {
 
+/// The memory every platform takes a function to have when neither the workload nor the
+/// configuration states one, MB: Lambda's default (CreateFunction MemorySize defaults to 128 MB,
+/// https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html, in force since Lambda's
+/// launch, 2014-11-13). Lambda runs such a function at it, a container task and a Batch job are
+/// sized from it, so every platform runs the same function (docs/models.md, "Durations and
+/// memory"; issue 19 item 5).
+inline constexpr std::uint32_t kUnstatedMemoryMb = 128;
+
 /// How a trace's durations change with the CPU they run on.
 struct DurationModel {
   double cpu_bound_fraction = 0.5;  ///< share of the reference duration that scales with CPU

@@ -18,11 +18,21 @@ namespace slsim {
 struct FunctionProfile {
   std::string name;
   std::uint64_t invocations = 0;
-  std::uint64_t peak_per_minute = 0;  ///< most arrivals in one minute
-  std::uint64_t first_minute = 0;     ///< arrivals in the minute of its first arrival
-  double first_s = 0, last_s = 0;     ///< first and last arrival, seconds
-  double mean_work_s = 0;             ///< mean duration as measured (Invocation::work), s
-  std::uint32_t memory_mb = 0;        ///< largest memory of its invocations (0: none stated)
+  std::uint64_t peak_per_minute = 0;   ///< most arrivals in one minute
+  std::uint64_t first_minute = 0;      ///< arrivals in the minute of its first arrival
+  double first_s = 0, last_s = 0;      ///< first and last arrival, seconds
+  double mean_work_s = 0;              ///< mean duration as measured (Invocation::work), s
+  std::uint32_t memory_mb = 0;         ///< largest memory of its invocations (0: none stated)
+  std::uint64_t message_invocations = 0;  ///< queue or async invocations (an SQS consumer's
+                                          ///< messages); the rest are synchronous requests
+
+  /// Mean length, in minutes, of its bursts: runs of minutes whose count is above the midpoint
+  /// of its mean and peak per-minute counts (0: none, or a peak under 1.5 times the mean). A
+  /// burst shorter than the scale-out reaction is served only by tasks already running.
+  double burst_minutes = 0;
+
+  /// All its work is queue or async messages (it has invocations, none synchronous).
+  bool messages_only() const { return invocations > 0 && message_invocations == invocations; }
 
   /// Mean arrival rate over its active period (first to last arrival, at least one second),
   /// per second.
