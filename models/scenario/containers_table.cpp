@@ -71,7 +71,9 @@ void read_settings(const toml::table& t, const TableReader& r, ContainerOptions&
   for (const auto& [k, node] : t) {
     const std::string key(k.str());
     if (key == "services" || key == "discount_pct") continue;
-    if (node.is_string() && container_key_is_number(key)) {
+    // A number, not text that reads as one; "auto" is the word a sized setting takes (the
+    // setter refuses it for the others).
+    if (node.is_string() && container_key_is_number(key) && *node.value<std::string>() != "auto") {
       r.fail(key,
              fmt::format("must be a number, not the string \"{}\"", *node.value<std::string>()));
     }

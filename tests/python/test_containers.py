@@ -187,3 +187,13 @@ def test_a_flag_not_given_keeps_the_files_value(tmp_path):
     out = json.loads(run("simulate", "--scenario", str(sc), "--platform", "fargate",
                          "--concurrency", "2", "--format", "json").stdout)
     assert out["instances"]["max"] == 3
+
+
+def test_auto_is_the_one_word_a_numeric_setting_takes():
+    # Strings are refused for numeric settings, except "auto" where a setting is sized
+    # (the merged checks of issue 19 refused the bundled example's `concurrency = "auto"`).
+    slsim.Fargate(concurrency="auto", vcpu="auto", min_tasks="auto")
+    with pytest.raises(TypeError):
+        slsim.Fargate(concurrency="4")
+    with pytest.raises(ValueError):
+        slsim.Fargate(queue_size="auto")

@@ -65,9 +65,10 @@ class _ContainerPlatform:
             raise TypeError(f"{self._NAME}() got unknown arguments {sorted(unknown)}; "
                             f"known: {sorted(keys | {'services'})}")
         for k, v in kwargs.items():
-            # A number, not text that reads as one (as slsim.Lambda's keywords; options_io).
-            if _core.container_key_is_number(k) and (isinstance(v, bool)
-                                                     or not isinstance(v, _numbers.Real)):
+            # A number, not text that reads as one (as slsim.Lambda's keywords; options_io);
+            # "auto" is the one word a sized setting takes (the setter says which take it).
+            if _core.container_key_is_number(k) and v != "auto" and (
+                    isinstance(v, bool) or not isinstance(v, _numbers.Real)):
                 raise TypeError(f"{self._NAME}({k}=...) must be a number, got "
                                 f"{type(v).__name__} {v!r}")
         self._kwargs = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}

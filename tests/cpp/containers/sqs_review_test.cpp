@@ -37,6 +37,7 @@ FargateOptions one_task() {
   o.defaults.vcpu = 1;
   o.defaults.memory_gb = 2;
   o.defaults.tasks = 1;
+  o.defaults.concurrency = 1;  // one message per task at a time (the default is sized)
   return o;
 }
 
@@ -75,6 +76,8 @@ TEST_CASE("SqsConsumer: scale-in protection keeps busy consumer tasks until thei
   o.defaults.max_tasks = 10;
   o.defaults.target_backlog_per_task = 1;
   o.defaults.visibility_timeout_s = 1800;
+  o.defaults.concurrency = 1;
+  o.defaults.target_cpu_pct = 0;  // the backlog policy alone (a CPU policy would hold busy tasks)
   SECTION("protected (the default): every message is received once") {
     CHECK(o.defaults.scale_in_protection);
     auto src = messages(std::vector<double>(10, 0.0), 1'200'000);
