@@ -225,6 +225,7 @@ void ContainerModel::pull_arrival() {
 void ContainerModel::on_arrival() {
   const Invocation inv = pending_;
   pull_arrival();
+  last_progress_ = sim_.now();
   const auto si = service_of(inv);
   Service& s = svcs_[si];
   ++res_.arrived;
@@ -433,6 +434,7 @@ void ContainerModel::end_request(std::uint32_t r, Outcome o, TimePoint end) {
     latency_other_stats_.add(ms);
   }
   --in_system_;
+  last_progress_ = sim_.now();
   if (!q.msg.busy()) free_reqs_.push_back(r);  // a message may still be queued or running
   if (in_system_ == 0 && !has_pending_) sim_.stop();
 }
@@ -543,6 +545,18 @@ void ContainerModel::on_tick() {
   if (o_.record_timeline) {
     res_.timeline.push_back(
         {to_seconds(now), desired, running, cluster_ ? cluster_->running() : 0});
+  }
+  // A safety bound: with work still in the system but nothing ended for 30 simulated days
+  // (past SQS's longest retention and any load-balancer timeout), the run cannot make progress
+  // (e.g. a service held at no task); it stops and what is left counts as unfinished.
+  if (!has_pending_ && in_system_ > 0 && now - last_progress_ > 30 * 86'400 * kSecond &&
+      now > span_end_) {
+    note(
+        fmt::format("the run stopped {} simulated days after the last arrival or end: {} "
+                    "invocations could not finish (counted as unfinished)",
+                    30, in_system_));
+    sim_.stop();
+    return;
   }
   if (has_pending_ || in_system_ > 0 || now + kMinute <= span_end_) schedule_tick(now + kMinute);
 }

@@ -309,6 +309,7 @@ class ContainerModel final : public Component {
   std::unique_ptr<Cluster> cluster_;
   std::uint64_t in_system_ = 0;
 
+  TimePoint last_progress_{};                    // the last arrival's end or arrival (safety bound)
   TimePoint span_end_{};                         // the workload's declared span (0: none)
   Level tasks_alive_, hosts_, cpu_, hosts_cpu_;  // hosts_cpu_: vCPU capacity (tasks or hosts)
   MeanAccumulator wait_mean_;
