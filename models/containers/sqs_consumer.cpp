@@ -202,15 +202,19 @@ void ContainerModel::abandon_run(std::uint32_t r) {
   Request& q = reqs_[r];
   MessageState& m = q.msg;
   --m.inflight;
-  if (!m.ended && m.inflight == 0) {
+  if (m.ended) {  // deleted by another run: the last reference to it frees the index
+    if (!m.busy()) free_reqs_.push_back(r);
+    return;
+  }
+  if (m.inflight == 0) {
     // Past its retention period (on_visible left it to this run, whose task stopped): deleted.
+    // end_message frees the index (it must not be freed twice: two requests would share it).
     const ServiceConfig& cfg = *svcs_[q.service].cfg;
     if (to_seconds(sim_.now() - q.arrival) >= cfg.message_retention_s) {
       if (m.receives > 0 && cfg.max_receive_count == 0) ++expired_after_failing_;
       end_message(r, Outcome::kExpired, sim_.now());
     }
   }
-  if (m.ended && !m.busy()) free_reqs_.push_back(r);
 }
 
 void ContainerModel::end_message(std::uint32_t r, Outcome o, TimePoint end) {

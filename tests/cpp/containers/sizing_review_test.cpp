@@ -42,7 +42,7 @@ TEST_CASE("Sizing: a trace with no memory is sized for Lambda's 128 MB on every 
   CHECK(kUnstatedMemoryMb == 128);
   FargateOptions o;
   o.as_of = Date(2026, 11, 1);
-  const auto& s = size_containers(o, profile_of({api("api", 20, 0.2)})).services.at("api");
+  const auto s = size_containers(o, profile_of({api("api", 20, 0.2)})).services.at("api");
   // 128 MB needs 0.07 vCPU on Lambda: Fargate's smallest size (was 0.5 vCPU / 1 GB from 512 MB).
   CHECK(s.vcpu == 0.25);
   CHECK(s.memory_gb == 0.5);
@@ -72,7 +72,7 @@ TEST_CASE("Sizing: with no CPU metric a task still serves no more than its CPU a
   o.as_of = Date(2026, 11, 1);
   set_container_option(o, o.defaults, "target_cpu_pct", "0");
   set_container_option(o, o.defaults, "vcpu", "0.5");
-  const auto& s = size_containers(o, profile_of({api("api", 20, 0.2)})).services.at("api");
+  const auto s = size_containers(o, profile_of({api("api", 20, 0.2)})).services.at("api");
   // At the automatic 70% share of 100% CPU a 0.5 vCPU task serves ~7 req/s: 3 tasks or more.
   CHECK(*s.min_tasks >= 3);
 
@@ -110,7 +110,7 @@ TEST_CASE("Sizing: a queue consumer scales on its backlog alone, and says so",
   CHECK_FALSE(service_warnings("worker", s, false).empty());
 
   // A function with synchronous work keeps the CPU target.
-  const auto& t = size_containers(o, profile_of({api("api", 100, 0.2)})).services.at("api");
+  const auto t = size_containers(o, profile_of({api("api", 100, 0.2)})).services.at("api");
   CHECK(t.target_cpu_pct == kAutoTargetCpuPct);
 
   // The profile counts synchronous invocations.
@@ -218,7 +218,7 @@ TEST_CASE("Sizing: bursts shorter than the scale-out reaction are held by min_ta
   const auto& s = sized.services.at("api");
   FunctionProfile calm = f;
   calm.burst_minutes = 0;
-  const auto& c = size_containers(o, profile_of({calm})).services.at("api");
+  const auto c = size_containers(o, profile_of({calm})).services.at("api");
   CHECK(*s.min_tasks > *c.min_tasks);  // the peak minute, not the mean rate
   CHECK(describe_sizing(sized, p).find("min_tasks holds the peak minute") != std::string::npos);
 

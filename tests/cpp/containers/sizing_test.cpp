@@ -102,7 +102,7 @@ TEST_CASE("Sizing: auto settings are chosen, the user's win", "[containers][sizi
   set_container_option(u, u.defaults, "vcpu", "2");
   set_container_option(u, u.defaults, "concurrency", "3");
   set_container_option(u, u.defaults, "max_tasks", "7");
-  const auto& t = size_containers(u, p).services.at("api");
+  const auto t = size_containers(u, p).services.at("api");
   CHECK(t.vcpu == 2);
   CHECK(t.memory_gb == 4);
   CHECK(t.concurrency == 3);
@@ -112,7 +112,7 @@ TEST_CASE("Sizing: auto settings are chosen, the user's win", "[containers][sizi
   // No CPU target (explicitly 0): the request slots are still sized to show saturation.
   FargateOptions n = o;
   set_container_option(n, n.defaults, "target_cpu_pct", "0");
-  const auto& v = size_containers(n, p).services.at("api");
+  const auto v = size_containers(n, p).services.at("api");
   CHECK(v.target_cpu_pct == 0);
   CHECK(v.concurrency == s.concurrency);
 }
