@@ -3,14 +3,13 @@
 import json
 import os
 import pickle
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import slsim
 
-CLI = os.environ.get("SLSIM_CLI", "build/bin/slsim")
+from slsimcli import CLI, run
 SRC = Path(os.environ.get("SLSIM_SOURCE_DIR", "."))
 AS_OF = "2026-11-01"
 
@@ -21,13 +20,6 @@ def workload():
     return slsim.Workload.from_arrays(arrival_s=[0, 1, 2], duration_ms=[600_000, 600_000, 2_400_000],
                                       function=["export", "export", "transcode"],
                                       memory_mb=[1769, 1769, 1769], invocation=["async"] * 3)
-
-
-def run(*args, check=True):
-    p = subprocess.run([CLI, *args], capture_output=True, text=True)
-    if check and p.returncode != 0:
-        raise AssertionError(f"slsim {' '.join(args)} failed ({p.returncode}): {p.stderr}")
-    return p
 
 
 def test_batch_is_keyword_only_with_eval_repr_equality_and_pickle():

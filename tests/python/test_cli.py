@@ -5,20 +5,12 @@ import io
 import json
 import os
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
 
-CLI = os.environ.get("SLSIM_CLI", "build/bin/slsim")
+from slsimcli import run
 SRC = Path(os.environ.get("SLSIM_SOURCE_DIR", "."))
-
-
-def run(*args, check=True):
-    p = subprocess.run([CLI, *args], capture_output=True, text=True)
-    if check and p.returncode != 0:
-        raise AssertionError(f"slsim {' '.join(args)} failed ({p.returncode}): {p.stderr}")
-    return p
 
 
 def test_report_default_scenario_json():

@@ -4,22 +4,14 @@
 import json
 import os
 import pickle
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import slsim
 
-CLI = os.environ.get("SLSIM_CLI", "build/bin/slsim")
+from slsimcli import run
 SRC = Path(os.environ.get("SLSIM_SOURCE_DIR", "."))
-
-
-def run(*args, check=True):
-    p = subprocess.run([CLI, *args], capture_output=True, text=True)
-    if check and p.returncode != 0:
-        raise AssertionError(f"slsim {' '.join(args)} failed ({p.returncode}): {p.stderr}")
-    return p
 
 
 def test_the_issue_examples_work_as_written():

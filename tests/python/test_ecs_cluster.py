@@ -2,22 +2,13 @@
 three front ends (Python keywords, CLI flags, scenario keys). docs/models.md, "ECS on EC2"."""
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import slsim
 
-CLI = os.environ.get("SLSIM_CLI", "build/bin/slsim")
-
-
-def run(*args, check=True):
-    p = subprocess.run([CLI, *args], capture_output=True, text=True)
-    if check and p.returncode != 0:
-        raise AssertionError(f"slsim {' '.join(args)} failed ({p.returncode}): {p.stderr}")
-    return p
+from slsimcli import CLI, run
 
 
 def trace(tmp_path: Path) -> Path:

@@ -3,21 +3,12 @@ async invocations is an SQS consumer, from Python (slsim.Fargate / slsim.Ecs key
 command line (flags, `slsim report`) and scenario files ([fargate] / [ecs] keys)."""
 
 import json
-import os
-import subprocess
 
 import pytest
 
 import slsim
 
-CLI = os.environ.get("SLSIM_CLI", "build/bin/slsim")
-
-
-def run(*args, check=True):
-    p = subprocess.run([CLI, *args], capture_output=True, text=True)
-    if check and p.returncode != 0:
-        raise AssertionError(f"slsim {' '.join(args)} failed ({p.returncode}): {p.stderr}")
-    return p
+from slsimcli import run
 
 
 def bursty_queue(invocation="queue"):

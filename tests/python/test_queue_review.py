@@ -2,21 +2,12 @@
 types and ranges from Python and scenario files, the CLI's flags, help and output."""
 
 import json
-import os
-import subprocess
 
 import pytest
 
 import slsim
 
-CLI = os.environ.get("SLSIM_CLI", "build/bin/slsim")
-
-
-def run(*args, check=True):
-    p = subprocess.run([CLI, *args], capture_output=True, text=True)
-    if check and p.returncode != 0:
-        raise AssertionError(f"slsim {' '.join(args)} failed ({p.returncode}): {p.stderr}")
-    return p
+from slsimcli import CLI, run
 
 
 @pytest.mark.parametrize("key,value", [("visibility_timeout_s", "30"),

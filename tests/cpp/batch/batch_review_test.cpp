@@ -11,35 +11,20 @@
 #include "slsim/batch/batch.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/scenario/scenario.hpp"
-#include "slsim/workload/array_source.hpp"
+#include "support/columns_source.hpp"
 
 using namespace slsim;
 
 namespace {
 
-class Source final : public WorkloadSource {
- public:
-  Source(const std::vector<double>& arrival_s, const std::vector<double>& duration_s,
-         std::string name = "fn") {
-    WorkloadColumns c;
-    c.arrival_s = arrival_s;
-    for (double d : duration_s)
-      c.duration_ms.push_back(d * 1000);
-    c.function.assign(arrival_s.size(), 0);
-    c.function_names = {std::move(name)};
-    c.type.assign(arrival_s.size(), InvocationType::kQueue);  // Batch runs no synchronous work
-    FunctionTable t;
-    auto rows = ArraySource::prepare(c, t);
-    src_ = std::make_unique<ArraySource>(rows, t);
-  }
-  bool next(Invocation& out) override { return src_->next(out); }
-  const FunctionTable& functions() const override { return src_->functions(); }
-  std::string describe() const override { return "test rows"; }
-  bool memory_is_lambda_setting() const override { return false; }
-
- private:
-  std::unique_ptr<ArraySource> src_;
-};
+/// Queue jobs of one function at the given times and durations; memory not Lambda's setting.
+test::ColumnsSource source(const std::vector<double>& arrival_s,
+                           const std::vector<double>& duration_s, std::string name = "fn") {
+  auto c = test::one_function(arrival_s, 0, std::move(name), InvocationType::kQueue);
+  for (std::size_t i = 0; i < duration_s.size(); ++i)
+    c.duration_ms[i] = duration_s[i] * 1000;
+  return test::ColumnsSource(c, std::nullopt, false);
+}
 
 BatchOptions ec2() {
   BatchOptions o;
@@ -104,7 +89,7 @@ TEST_CASE("BatchOptions: job sizes too large to represent are refused, not wrapp
   o.job.memory_gb = 4194304.5;  // * 1024 wraps to 512 MiB
   CHECK(key_of(o) == "job_memory_gb");
   // And a run never starts with a wrapped size.
-  Source s({0}, {10});
+  auto s = source({0}, {10});
   o = ec2();
   o.job.vcpu = 4294968;
   CHECK_THROWS_AS(simulate_batch(s, o), ConfigError);
@@ -195,7 +180,7 @@ TEST_CASE("BatchOptions: min_vcpus alone is allowed; max below min blames max_vc
   // min alone keeps min_vcpus running from the start.
   o = ec2();
   o.compute_environments[0].min_vcpus = 8;
-  Source s({100}, {10});
+  auto s = source({100}, {10});
   const auto r = simulate_batch(s, o);
   CHECK(r.hosts_max == 2);
   CHECK(r.outcomes.completed == 1);
@@ -213,7 +198,7 @@ TEST_CASE("BatchModel: Spot capacity kept for min_vcpus is replaced after an int
   o.spot_interruptions_per_hour = 1;
   o.job.attempts = 10;
   o.seed = 3;
-  Source s({0}, {20'000});
+  auto s = source({0}, {20'000});
   const auto r = simulate_batch(s, o);
   CHECK(r.outcomes.total() == 1);
   double interrupted = 0, billed_h = 0;
@@ -232,7 +217,7 @@ TEST_CASE("BatchModel: a Fargate job larger than max_vcpus stops the run with an
   o.job.vcpu = 4;
   o.job.memory_gb = 8;
   o.compute_environments[0].max_vcpus = 2;
-  Source s({0}, {10}, "encode");
+  auto s = source({0}, {10}, "encode");
   try {
     simulate_batch(s, o);
     FAIL("no error");
@@ -249,7 +234,7 @@ TEST_CASE("BatchModel: an instance offers jobs the memory ECS registers, not its
   // agent reserves 32 MiB of that: 7,955 MiB for jobs. A 7.9 GB (8,090 MiB) job does not fit.
   auto o = ec2();
   o.job.memory_gb = 7.9;
-  Source s({0}, {10});
+  auto s = source({0}, {10});
   try {
     simulate_batch(s, o);
     FAIL("no error");
@@ -258,7 +243,7 @@ TEST_CASE("BatchModel: an instance offers jobs the memory ECS registers, not its
     CHECK(has(e.message(), "7955 MiB"));
   }
   o.job.memory_gb = 7955.0 / 1024;  // exactly what is registered for jobs: fits
-  Source s2({0}, {10});
+  auto s2 = source({0}, {10});
   CHECK(simulate_batch(s2, o).outcomes.completed == 1);
 }
 

@@ -12,7 +12,7 @@
 #include "slsim/batch/batch.hpp"
 #include "slsim/compare/compare.hpp"
 #include "slsim/platform/config_error.hpp"
-#include "slsim/workload/array_source.hpp"
+#include "support/columns_source.hpp"
 
 using namespace slsim;
 
@@ -28,11 +28,7 @@ struct Rows {
     c.function.push_back(f);
     c.type.push_back(t);
   }
-  std::unique_ptr<WorkloadSource> open() const {
-    FunctionTable t;
-    auto rows = ArraySource::prepare(c, t);
-    return std::make_unique<ArraySource>(rows, t);
-  }
+  std::unique_ptr<WorkloadSource> open() const { return std::make_unique<test::ColumnsSource>(c); }
 };
 
 BatchOptions options() {

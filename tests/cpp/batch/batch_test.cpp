@@ -7,7 +7,7 @@
 
 #include "slsim/core/rng.hpp"
 #include "slsim/platform/config_error.hpp"
-#include "slsim/workload/array_source.hpp"
+#include "support/columns_source.hpp"
 
 using namespace slsim;
 
@@ -26,31 +26,18 @@ struct Rows {
   }
 };
 
-class Source final : public WorkloadSource {
- public:
-  Source(const Rows& r, bool lambda_memory = true) : lambda_memory_(lambda_memory) {
-    WorkloadColumns c;
-    c.arrival_s = r.arrival_s;
-    for (double d : r.duration_s)
-      c.duration_ms.push_back(d * 1000);
-    c.function = r.function;
-    c.function_names = r.names;
-    c.memory_mb = r.memory_mb;
-    // Batch runs queue and async work (a synchronous invocation cannot run there).
-    c.type.assign(r.arrival_s.size(), InvocationType::kAsync);
-    FunctionTable t;
-    auto rows = ArraySource::prepare(c, t);
-    src_ = std::make_unique<ArraySource>(rows, t);
-  }
-  bool next(Invocation& out) override { return src_->next(out); }
-  const FunctionTable& functions() const override { return src_->functions(); }
-  std::string describe() const override { return "test rows"; }
-  bool memory_is_lambda_setting() const override { return lambda_memory_; }
-
- private:
-  std::unique_ptr<ArraySource> src_;
-  bool lambda_memory_;
-};
+test::ColumnsSource source(const Rows& r, bool lambda_memory = true) {
+  WorkloadColumns c;
+  c.arrival_s = r.arrival_s;
+  for (double d : r.duration_s)
+    c.duration_ms.push_back(d * 1000);
+  c.function = r.function;
+  c.function_names = r.names;
+  c.memory_mb = r.memory_mb;
+  // Batch runs queue and async work (a synchronous invocation cannot run there).
+  c.type.assign(r.arrival_s.size(), InvocationType::kAsync);
+  return test::ColumnsSource(c, std::nullopt, lambda_memory);
+}
 
 BatchOptions ec2_options() {
   BatchOptions o;
@@ -62,7 +49,7 @@ BatchOptions ec2_options() {
 }
 
 BatchResult run(const Rows& r, const BatchOptions& o, bool lambda_memory = true) {
-  Source s(r, lambda_memory);
+  auto s = source(r, lambda_memory);
   return simulate_batch(s, o);
 }
 

@@ -16,6 +16,7 @@
 #include "slsim/workload/array_source.hpp"
 #include "slsim/workload/azure_trace.hpp"
 #include "slsim/workload/generators.hpp"
+#include "support/columns_source.hpp"
 
 using namespace slsim;
 
@@ -23,31 +24,13 @@ namespace {
 
 const Date kAsOf{2026, 11, 1};
 
-/// Requests of one function "api" at the given times (ms of work each), declaring a span.
-class Declared final : public WorkloadSource {
- public:
-  Declared(const std::vector<double>& arrival_s, double work_ms, std::optional<double> span_s,
-           InvocationType type = InvocationType::kSync)
-      : span_s_(span_s) {
-    WorkloadColumns c;
-    c.arrival_s = arrival_s;
-    c.duration_ms.assign(arrival_s.size(), work_ms);
-    c.function.assign(arrival_s.size(), 0);
-    c.function_names = {"api"};
-    c.type.assign(arrival_s.size(), type);
-    FunctionTable t;
-    auto rows = ArraySource::prepare(c, t);
-    src_ = std::make_unique<ArraySource>(rows, t);
-  }
-  bool next(Invocation& out) override { return src_->next(out); }
-  const FunctionTable& functions() const override { return src_->functions(); }
-  std::string describe() const override { return "test requests"; }
-  std::optional<double> declared_span_s() const override { return span_s_; }
-
- private:
-  std::unique_ptr<ArraySource> src_;
-  std::optional<double> span_s_;
-};
+/// Requests of one function "api" at the given times (ms of work each), declaring a span; its
+/// memory is not Lambda's setting.
+test::ColumnsSource declared(const std::vector<double>& arrival_s, double work_ms,
+                             std::optional<double> span_s,
+                             InvocationType type = InvocationType::kSync) {
+  return test::ColumnsSource(test::one_function(arrival_s, work_ms, "api", type), span_s, false);
+}
 
 /// One request every 10 s for the first hour.
 std::vector<double> first_hour() {
@@ -88,7 +71,7 @@ double line_quantity(const CostBreakdown& c, const std::string& prefix) {
 
 TEST_CASE("Containers: a fixed Fargate service is billed over the declared span", "[span]") {
   // Traffic for one hour of a declared day: two 1-vCPU tasks are 48 vCPU-hours, not 2.
-  Declared src(first_hour(), 100, 86'400.0);
+  auto src = declared(first_hour(), 100, 86'400.0);
   const auto r = simulate_fargate(src, two_fargate_tasks());
   REQUIRE(r.usage.fargate.size() == 1);
   CHECK(r.usage.fargate[0].vcpu_milli_s == 2ULL * 1000 * 86'400);
@@ -97,7 +80,7 @@ TEST_CASE("Containers: a fixed Fargate service is billed over the declared span"
 }
 
 TEST_CASE("Containers: an ECS cluster's instance is billed over the declared span", "[span]") {
-  Declared src(first_hour(), 100, 86'400.0);
+  auto src = declared(first_hour(), 100, 86'400.0);
   const auto r = simulate_ecs(src, one_m5_large());
   REQUIRE(r.usage.ec2.size() == 1);
   CHECK(r.usage.ec2[0].instance_s == 86'400);
@@ -110,7 +93,7 @@ TEST_CASE("Containers: an autoscaled service scales in after the traffic, to its
   std::vector<double> a;
   for (int i = 0; i < 36'000; ++i)
     a.push_back(i * 0.1);
-  Declared src(a, 400, 86'400.0);
+  auto src = declared(a, 400, 86'400.0);
   FargateOptions o;
   o.as_of = kAsOf;
   o.defaults.vcpu = 1;
@@ -128,7 +111,7 @@ TEST_CASE("Containers: an autoscaled service scales in after the traffic, to its
 }
 
 TEST_CASE("Batch: minvCpus instances are billed over the declared span", "[span]") {
-  Declared src({0, 10, 20}, 1000, 86'400.0, InvocationType::kQueue);
+  auto src = declared({0, 10, 20}, 1000, 86'400.0, InvocationType::kQueue);
   BatchOptions o;
   o.as_of = kAsOf;
   auto& ce = o.compute_environments[0];
@@ -144,7 +127,7 @@ TEST_CASE("Batch: minvCpus instances are billed over the declared span", "[span]
 }
 
 TEST_CASE("Lambda: an open provisioned window is billed over the declared span", "[span]") {
-  Declared src(first_hour(), 100, 86'400.0);
+  auto src = declared(first_hour(), 100, 86'400.0);
   LambdaOptions o;
   o.as_of = kAsOf;
   o.defaults.memory_mb = 512;
@@ -165,9 +148,9 @@ TEST_CASE("Lambda: monthly allowances are prorated over the declared span", "[sp
   LambdaOptions o;
   o.as_of = kAsOf;
   o.defaults.memory_mb = 1024;
-  Declared day(at, 1000, 86'400.0);
+  auto day = declared(at, 1000, 86'400.0);
   CHECK(simulate_lambda(day, o).bill.total_cents() == 0);
-  Declared hour(at, 1000, std::nullopt);
+  auto hour = declared(at, 1000, std::nullopt);
   CHECK(simulate_lambda(hour, o).bill.total_cents() > 0);
 }
 
@@ -177,8 +160,8 @@ TEST_CASE("Compare: kept-running capacity costs the same whether traffic fills t
   auto fargate = fargate_runner(two_fargate_tasks());
   CompareOptions co;
   co.as_of = kAsOf;
-  auto one_hour =
-      fixed_workload([] { return std::make_unique<Declared>(first_hour(), 100, 86'400.0); });
+  auto one_hour = fixed_workload(
+      [] { return std::make_unique<test::ColumnsSource>(declared(first_hour(), 100, 86'400.0)); });
   const auto c = compare(one_hour, {fargate}, co);
   const auto& cost = c.platforms[0].costs[0];
   CHECK(line_quantity(cost, "Fargate vCPU") == Approx(48));
@@ -196,7 +179,8 @@ TEST_CASE("Compare: a 10-second trace never projects more than its capacity all 
   co.as_of = kAsOf;
   co.front_door.enabled = false;
   auto ten_s = fixed_workload([] {
-    return std::make_unique<Declared>(std::vector<double>{0, 5, 10}, 100, std::nullopt);
+    return std::make_unique<test::ColumnsSource>(
+        declared(std::vector<double>{0, 5, 10}, 100, std::nullopt));
   });
   const auto c = compare(ten_s, {ecs}, co);
   const auto& p = c.platforms[0];
@@ -223,7 +207,8 @@ TEST_CASE("Compare: a 10-second trace never projects more provisioned concurrenc
   co.front_door.enabled = false;
   co.free_tier = false;
   auto ten_s = fixed_workload([] {
-    return std::make_unique<Declared>(std::vector<double>{0, 5, 10}, 100, std::nullopt);
+    return std::make_unique<test::ColumnsSource>(
+        declared(std::vector<double>{0, 5, 10}, 100, std::nullopt));
   });
   const auto c = compare(ten_s, {lambda}, co);
   const auto& cost = c.platforms[0].costs[0];
@@ -240,7 +225,8 @@ TEST_CASE("Compare: a short Fargate trace never projects more than its tasks all
   co.as_of = kAsOf;
   co.front_door.enabled = false;
   auto ten_s = fixed_workload([] {
-    return std::make_unique<Declared>(std::vector<double>{0, 5, 10}, 100, 10.0);
+    return std::make_unique<test::ColumnsSource>(
+        declared(std::vector<double>{0, 5, 10}, 100, 10.0));
   });
   const auto c = compare(ten_s, {fargate}, co);
   // Two 1-vCPU, 2 GB tasks all month: 2 x 730 x (0.04048 + 2 x 0.004445) = $72.08.

@@ -15,6 +15,7 @@
 #include "slsim/platform/config_error.hpp"
 #include "slsim/workload/array_source.hpp"
 #include "slsim/workload/generators.hpp"
+#include "support/columns_source.hpp"
 
 using namespace slsim;
 
@@ -23,17 +24,9 @@ namespace {
 const Date kAsOf{2024, 6, 1};
 
 /// `n` messages of one function, "worker", at the given arrival times, each `ms` of work.
-std::unique_ptr<ArraySource> messages(const std::vector<double>& arrival_s, double ms,
-                                      InvocationType type = InvocationType::kQueue) {
-  WorkloadColumns c;
-  c.arrival_s = arrival_s;
-  c.duration_ms.assign(arrival_s.size(), ms);
-  c.function.assign(arrival_s.size(), 0);
-  c.function_names = {"worker"};
-  c.type.assign(arrival_s.size(), type);
-  FunctionTable table;
-  auto rows = ArraySource::prepare(c, table);
-  return std::make_unique<ArraySource>(rows, table);
+std::unique_ptr<test::ColumnsSource> messages(const std::vector<double>& arrival_s, double ms,
+                                              InvocationType type = InvocationType::kQueue) {
+  return std::make_unique<test::ColumnsSource>(test::one_function(arrival_s, ms, "worker", type));
 }
 
 std::vector<double> at_zero(int n) {
@@ -167,7 +160,7 @@ TEST_CASE("SqsConsumer: failing messages go to the dead-letter queue after max r
   }
   SECTION("without one, until the retention period") {
     // Received every 30 s from 0 to 270 s (10 receives); SQS deletes it at 300 s, while it is
-    // invisible after its last receive (sqs_review_test.cpp).
+    // invisible after its last receive (not a visibility timeout later).
     o.defaults.max_receive_count = 0;
     o.defaults.message_retention_s = 300;
     auto src = messages({0.0}, 1000);

@@ -11,7 +11,7 @@
 #include "slsim/containers/containers.hpp"
 #include "slsim/containers/options_io.hpp"
 #include "slsim/platform/config_error.hpp"
-#include "slsim/workload/array_source.hpp"
+#include "support/columns_source.hpp"
 
 using namespace slsim;
 
@@ -19,16 +19,9 @@ namespace {
 
 const Date kAsOf{2026, 11, 1};
 
-std::unique_ptr<ArraySource> messages(const std::vector<double>& arrival_s, double ms) {
-  WorkloadColumns c;
-  c.arrival_s = arrival_s;
-  c.duration_ms.assign(arrival_s.size(), ms);
-  c.function.assign(arrival_s.size(), 0);
-  c.function_names = {"worker"};
-  c.type.assign(arrival_s.size(), InvocationType::kQueue);
-  FunctionTable table;
-  auto rows = ArraySource::prepare(c, table);
-  return std::make_unique<ArraySource>(rows, table);
+std::unique_ptr<test::ColumnsSource> messages(const std::vector<double>& arrival_s, double ms) {
+  return std::make_unique<test::ColumnsSource>(
+      test::one_function(arrival_s, ms, "worker", InvocationType::kQueue));
 }
 
 FargateOptions one_task() {
@@ -117,20 +110,6 @@ TEST_CASE("SqsConsumer: a failing message with visibility 0 and no dead-letter q
   const auto r = simulate_fargate(*src, o);
   CHECK(r.outcomes.failed == 1);
   CHECK(r.attempts == 5);
-}
-
-TEST_CASE("SqsConsumer: a message expires at the retention period, not a visibility timeout later",
-          "[containers]") {
-  // Received every 30 s from 0 to 270 s (each run fails after 1 s); SQS deletes it at 300 s.
-  auto o = one_task();
-  o.defaults.error_probability = 1;
-  o.defaults.visibility_timeout_s = 30;
-  o.defaults.message_retention_s = 300;
-  auto src = messages({0.0}, 1000);
-  const auto r = simulate_fargate(*src, o);
-  CHECK(r.outcomes.expired == 1);
-  CHECK(r.attempts == 10);
-  CHECK(r.span_s == Approx(300));
 }
 
 TEST_CASE("SqsConsumer: queue wait is the time visible in the queue, one sample per message",
