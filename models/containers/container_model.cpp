@@ -247,16 +247,20 @@ void ContainerModel::on_arrival() {
   if (ref == 0) {
     if (const auto mb = measured_at_mb(0, inv, src_)) ref = ref_vcpu(mb);
   }
-  if (ref == 0 && !unscaled_noted_) {
-    unscaled_noted_ = true;
-    note(src_.memory_is_lambda_setting()
-             ? fmt::format("the trace states no memory: the work is taken as {} MB (Lambda's "
-                           "default, as on every platform) to size tasks, and durations as "
-                           "measured on one task alone (state memory_mb or set "
-                           "reference_memory_mb to rescale them)",
-                           kUnstatedMemoryMb)
-             : "the trace's memory is not a Lambda setting: durations are taken as measured on "
-               "one task alone (set reference_memory_mb to rescale them)");
+  if (!unscaled_noted_ && s.ref_vcpu == 0) {
+    if (ref == 0) {
+      unscaled_noted_ = true;
+      note(
+          "the trace's memory is not a Lambda setting: durations are taken as measured on one "
+          "task alone (set reference_memory_mb to rescale them)");
+    } else if (stated_memory_mb(inv, src_.functions()) == 0) {
+      unscaled_noted_ = true;
+      note(fmt::format(
+          "the trace states no memory: its durations are taken as measured at {} MB (Lambda's "
+          "default, on every platform) and rescaled to each task's vCPUs (state memory_mb or "
+          "reference_memory_mb if they were measured at another size)",
+          kUnstatedMemoryMb));
+    }
   }
   if (ref > 0) {
     q.solo = scale_to_vcpu(inv.work, ref, cfg.vcpu, cfg.cpu_bound_fraction, cfg.parallel_fraction);

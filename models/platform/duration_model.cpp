@@ -25,7 +25,10 @@ std::uint32_t measured_at_mb(std::uint32_t reference_mb, const Invocation& inv,
                              const WorkloadSource& src) {
   if (reference_mb) return reference_mb;
   if (!src.memory_is_lambda_setting()) return 0;
-  return stated_memory_mb(inv, src.functions());
+  // A source of measured sizes that states none for this function: measured at the one memory
+  // every platform assumes (Lambda's default), so stating 128 MB changes nothing (issue 19 #5).
+  const auto mb = stated_memory_mb(inv, src.functions());
+  return mb ? mb : kUnstatedMemoryMb;
 }
 
 double lambda_vcpu(std::uint32_t memory_mb, double max_vcpu, double mb_per_vcpu) {

@@ -67,7 +67,8 @@ def test_unlimited_t3_bills_surplus_cpu_credits():
     wl = slsim.Workload.from_arrays(arrival_s=[float(i) for i in range(3600)],
                                     duration_ms=[1900.0] * 3600)
     ecs = slsim.Ecs(instance_type="t3.medium", vcpu=2, memory_gb=3, tasks=1, concurrency=8,
-                    cpu_bound_fraction=1, cpu_credits="unlimited")
+                    cpu_bound_fraction=1, cpu_credits="unlimited",
+                    reference_memory_mb=3538)  # measured at 2 vCPUs: 1,900 ms on the task
     s = slsim.simulate(wl, ecs, as_of="2026-11-01").summary()
     lines = [li for li in s["cost"]["line_items"] if "CPU credits" in li["name"]]
     assert len(lines) == 1

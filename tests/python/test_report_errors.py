@@ -17,7 +17,8 @@ GOLDEN = SRC / "tests/golden/report"
 # A guard against a hang (e.g. a huge --scale running for minutes), not a timing assertion.
 HANG_GUARD_S = 300
 
-# Jobs of 20 minutes: longer than Lambda's 900 s maximum timeout, so Lambda cannot run them.
+# Jobs of 50 minutes (at 128 MB; 28 minutes at 512 MB): longer than Lambda's 900 s maximum
+# timeout, so Lambda cannot run them.
 LONG_JOBS = """name = "long"
 seed = 5
 as_of = 2026-11-01
@@ -27,7 +28,7 @@ region = "us-east-1"
 generator = "poisson"
 rate_per_s = 0.01
 duration_s = 3600
-duration_ms = 1200000
+duration_ms = 3000000
 function = "job"
 invocation = "async"
 

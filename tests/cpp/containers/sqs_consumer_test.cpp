@@ -26,7 +26,8 @@ const Date kAsOf{2024, 6, 1};
 /// `n` messages of one function, "worker", at the given arrival times, each `ms` of work.
 std::unique_ptr<test::ColumnsSource> messages(const std::vector<double>& arrival_s, double ms,
                                               InvocationType type = InvocationType::kQueue) {
-  return std::make_unique<test::ColumnsSource>(test::one_function(arrival_s, ms, "worker", type));
+  return std::make_unique<test::ColumnsSource>(test::one_function(arrival_s, ms, "worker", type),
+                                               std::nullopt, false);
 }
 
 std::vector<double> at_zero(int n) {
@@ -102,7 +103,8 @@ TEST_CASE("SqsConsumer: a bursty consumer on Fargate and ECS accounts for every 
     o.as_of = kAsOf;
     o.defaults.min_tasks = 1;  // from one task, scaling on the backlog (acceptable latency 60 s)
     o.defaults.max_tasks = 10;
-    o.defaults.concurrency = 1;  // one message per task at a time (the default is sized)
+    o.defaults.concurrency = 1;         // one message per task at a time (the default is sized)
+    o.defaults.cpu_bound_fraction = 0;  // each run takes the trace's work, whatever the task
     BurstySource src(bursty_queue());
     const auto r = simulate_containers(src, o);
     INFO(to_string(lt));

@@ -21,7 +21,7 @@ const Date kAsOf{2026, 11, 1};
 
 std::unique_ptr<test::ColumnsSource> messages(const std::vector<double>& arrival_s, double ms) {
   return std::make_unique<test::ColumnsSource>(
-      test::one_function(arrival_s, ms, "worker", InvocationType::kQueue));
+      test::one_function(arrival_s, ms, "worker", InvocationType::kQueue), std::nullopt, false);
 }
 
 FargateOptions one_task() {

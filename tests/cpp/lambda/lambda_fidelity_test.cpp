@@ -104,6 +104,7 @@ TEST_CASE("LambdaModel: a one-day run gets a day's share of the monthly free tie
   // 13,150 GB-s of free duration.
   auto o = options();
   o.defaults.memory_mb = 128;
+  o.defaults.reference_memory_mb = 0;  // the trace's measured size, not the fixture's
   WorkloadColumns c;
   c.function_names = {"fn"};
   for (int i = 0; i < 864'000; ++i) {
@@ -331,7 +332,8 @@ TEST_CASE("LambdaModel: a memory footprint is not a CPU reference", "[lambda][fi
   // 256 MB in 2018, 200 MB in 2024) the 1,000 ms calls take 1,000 ms in both eras.
   for (const char* as_of : {"2018-07-01", "2024-07-01"}) {
     auto o = options(as_of);
-    o.defaults.memory_mb = 0;  // the trace's
+    o.defaults.memory_mb = 0;            // the trace's
+    o.defaults.reference_memory_mb = 0;  // the trace's measured size, not the fixture's
     Trace t;
     for (int i = 0; i < 100; ++i)
       t.add("fn", i * 10.0, 1000, InvocationType::kSync, 200);
@@ -404,6 +406,7 @@ TEST_CASE("LambdaModel: the simulator rounds a 27 ms call to 100 ms in 2018 and 
     t.add("fn", i * 10.0, 27);
   auto o = options("2018-07-01");
   o.defaults.memory_mb = 128;
+  o.defaults.reference_memory_mb = 0;  // the trace's measured size, not the fixture's
   CHECK(run(t, o).usage.lambda[0].duration_mb_ms == 10ULL * 100 * 128);
   o.as_of = Date::parse("2024-07-01");
   CHECK(run(t, o).usage.lambda[0].duration_mb_ms == 10ULL * 27 * 128);

@@ -16,6 +16,7 @@ LambdaOptions options(const std::string& as_of = "2026-11-01") {
   LambdaOptions o;
   o.as_of = Date::parse(as_of);
   o.defaults.memory_mb = 1024;
+  o.defaults.reference_memory_mb = 1024;  // durations as measured at the size run (else 128 MB)
   return o;
 }
 
@@ -55,6 +56,7 @@ TEST_CASE("Lambda: the SimFaaS reference scenario", "[models][lambda][validation
   // ms) and a cold start adds a constant 253 ms.
   auto o = options();
   o.defaults.memory_mb = 128;
+  o.defaults.reference_memory_mb = 0;  // measured at the size run (128 MB, none stated)
   o.defaults.keep_alive_s = Distribution::constant(600);
   o.defaults.init_ms = Distribution::constant(253);
   const auto r = run_poisson(0.9, 1e6, Distribution::exponential(1991), o);

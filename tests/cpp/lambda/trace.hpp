@@ -9,11 +9,13 @@
 
 namespace lambda_test {
 
-/// Lambda options at `as_of`: 1,024 MB, no INIT time.
+/// Lambda options at `as_of`: 1,024 MB, durations measured at 1,024 MB (as run: a trace with no
+/// memory is otherwise measured at 128 MB, duration_model.hpp), no INIT time.
 inline slsim::LambdaOptions options(const std::string& as_of = "2026-11-01") {
   slsim::LambdaOptions o;
   o.as_of = slsim::Date::parse(as_of);
   o.defaults.memory_mb = 1024;
+  o.defaults.reference_memory_mb = 1024;
   o.defaults.init_ms = slsim::Distribution::constant(0);
   return o;
 }
