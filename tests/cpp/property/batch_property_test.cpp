@@ -310,7 +310,7 @@ TEST_CASE("Batch property: Fargate jobs meter what slsim price computes", "[prop
     auto trace = property::random_trace(d);
     property::stretch_durations(d, trace);
     property::batch_work(trace);
-    trace.memory_mb.clear();  // durations rescaled by reference_memory_mb only
+    trace.memory_mb.clear();  // durations measured at reference_memory_mb, else 128 MB
     // Arrivals at least 0.1 s apart: no SubmitJob call is over AWS Batch's rate quota (50 a
     // second), so every invocation becomes a job.
     for (std::size_t j = 1; j < trace.arrival_s.size(); ++j)
@@ -351,7 +351,9 @@ TEST_CASE("Batch property: Fargate jobs meter what slsim price computes", "[prop
     // its run time (the trace's duration rescaled to the task's vCPU, or the timeout).
     FargateUsage want;
     for (std::size_t j = 0; j < trace.arrival_s.size(); ++j) {
-      const std::uint32_t ref_mb = o.job.reference_memory_mb;
+      // Measured at reference_memory_mb, else at the 128 MB of a trace stating none.
+      const std::uint32_t ref_mb =
+          o.job.reference_memory_mb ? o.job.reference_memory_mb : kUnstatedMemoryMb;
       Duration run = from_millis(trace.duration_ms[j]);
       if (ref_mb > 0) {
         const double ref_vcpu = std::min(ref_mb / rc.rule("lambda.mb_per_vcpu", o.as_of),

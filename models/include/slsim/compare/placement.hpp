@@ -1,0 +1,67 @@
+#pragma once
+/// The placement search: which platform should run each part of a system, at the lowest monthly
+/// cost that meets every part's objectives, when parts placed on one platform share its costs.
+///
+/// Design notes: the search needs two kinds of figures, both supplied by the caller (so the
+/// search is plain arithmetic, tested on hand-made figures, and the caller decides how to
+/// simulate): `alone[k][p]`, part k run alone on platform p (whether it can run there and
+/// meets its own objectives), and `group_cost(p, mask)`, the monthly cost of the parts in `mask`
+/// run together on platform p (one ALB, one cluster, one free tier for them). Parts on
+/// different platforms share nothing, so a placement's cost is the sum over platforms of the
+/// group cost of the parts placed there. The search is exact (every assignment of feasible
+/// platforms) while that takes at most `exact_limit` assignments; beyond it, it starts from
+/// each part's cheapest feasible platform alone and moves one part at a time while the total
+/// falls (a local search; group costs are asked once per (platform, mask) and cached).
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace slsim {
+
+/// Part k on platform p, run alone.
+struct PartAlone {
+  bool can_run = false;    ///< false: the platform cannot run it (why says why)
+  bool meets = false;      ///< can run and meets the part's objectives
+  double monthly_usd = 0;  ///< its monthly cost alone (when it can run)
+  std::string why;         ///< why it cannot run, or which objective it misses
+};
+
+struct PlacementInput {
+  std::vector<std::string> parts;      ///< part names, in report order
+  std::vector<std::string> platforms;  ///< platform names ("lambda", "ecs", ...)
+  /// alone[k][p] for part k, platform p (parts.size() x platforms.size()).
+  std::vector<std::vector<PartAlone>> alone;
+  /// Pinned platform index per part (nullopt: free); a pin is honoured even if the part misses
+  /// its objectives there (the report says so), never where it cannot run.
+  std::vector<std::optional<std::size_t>> pinned;
+  /// Platforms excluded per part (indices).
+  std::vector<std::vector<std::size_t>> excluded;
+  /// Monthly cost of the parts in `mask` (bit k = part k) run together on platform p.
+  std::function<double(std::size_t p, std::uint64_t mask)> group_cost;
+  /// Largest number of assignments searched exhaustively.
+  std::uint64_t exact_limit = 4096;
+};
+
+struct PlacementChoice {
+  /// Platform index per part (nullopt: no platform can run it).
+  std::vector<std::optional<std::size_t>> platform;
+  std::vector<bool> meets;  ///< per part: meets its objectives where placed
+  double monthly_usd = 0;   ///< the sum of group costs of the placement
+  bool exact = true;        ///< false: the local search's answer
+  std::uint64_t assignments_tried = 0;
+  std::uint64_t group_runs = 0;  ///< distinct (platform, mask) group costs asked for
+  /// The best single platform that can run every part (index), and its cost (every part on it);
+  /// nullopt when none can run them all.
+  std::optional<std::size_t> best_single;
+  double best_single_usd = 0;
+};
+
+/// Searches the placement. Throws std::invalid_argument when the input's shapes disagree or a
+/// part is pinned to a platform that cannot run it (the message names the part, the platform
+/// and why).
+PlacementChoice search_placement(const PlacementInput& in);
+
+}  // namespace slsim
