@@ -7,8 +7,13 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <utility>
+
+#include "observed_source.hpp"
+#include "selected_source.hpp"
+#include "slsim/platform/config_error.hpp"
 
 namespace slsim {
 
@@ -209,6 +214,275 @@ PlacementChoice search_placement(const PlacementInput& in) {
     }
   }
   out.group_runs = s.group_runs();
+  return out;
+}
+
+// ---- the placement of a workload's parts ------------------------------------------------------
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string usd_text(double usd) {
+  return fmt::format("${:.2f}", usd);
+}
+
+std::size_t platform_index(const std::vector<std::string>& platforms, const std::string& name,
+                           const std::string& key) {
+  const auto it = std::find(platforms.begin(), platforms.end(), name);
+  if (it == platforms.end()) {
+    std::string allowed;
+    for (const auto& p : platforms)
+      allowed += (allowed.empty() ? "" : ", ") + p;
+    throw ConfigError(
+        key, fmt::format("'{}' is not a platform of this comparison (one of: {})", name, allowed));
+  }
+  return static_cast<std::size_t>(it - platforms.begin());
+}
+
+}  // namespace
+
+std::string PlacementResult::to_json() const {
+  Json j;
+  Json ps = Json::array();
+  for (const auto& p : parts) {
+    Json q;
+    q["part"] = p.part;
+    q["functions"] = p.functions;
+    q["platform"] = p.platform.empty() ? Json(nullptr) : Json(p.platform);
+    q["monthly_usd"] = p.monthly_usd;
+    q["p99_ms"] = p.p99_ms;
+    q["meets_objectives"] = p.meets_objectives;
+    q["why"] = p.why;
+    ps.push_back(std::move(q));
+  }
+  j["parts"] = std::move(ps);
+  j["monthly_usd"] = monthly_usd;
+  Json lines = Json::array();
+  for (const auto& [platform, l] : line_items) {
+    lines.push_back({{"platform", platform},
+                     {"name", l.name},
+                     {"unit", l.unit},
+                     {"quantity", l.quantity},
+                     {"usd", l.usd},
+                     {"monthly_usd", l.monthly_usd}});
+  }
+  j["line_items"] = std::move(lines);
+  j["best_single"] = best_single
+                         ? Json{{"platform", *best_single}, {"monthly_usd", best_single_usd}}
+                         : Json(nullptr);
+  j["exact"] = exact;
+  j["group_runs"] = group_runs;
+  j["summary"] = summary;
+  return j.dump();
+}
+
+PlacementResult place_parts(const WorkloadFactory& workload,
+                            const std::vector<PlacementPart>& parts,
+                            const std::vector<std::string>& platforms,
+                            const PartRunnerFactory& runner, const CompareOptions& options,
+                            const RateCard& rates) {
+  const std::size_t n = parts.size(), np = platforms.size();
+  if (n == 0) throw ConfigError("parts", "there is no part to place");
+  if (np == 0) throw ConfigError("platforms", "there is no platform to place the parts on");
+  validate_compare_options(options);
+
+  // The whole workload's span, which every run of a part or group declares.
+  double span_s = 0;
+  {
+    auto w = workload(options.seed, 1.0);
+    compare_detail::ObservedSource seen(*w);
+    Invocation inv;
+    while (seen.next(inv)) {
+    }
+    span_s = seen.span_s();
+  }
+  const auto selected = [&](const std::vector<std::string>& functions) -> WorkloadFactory {
+    return [&workload, functions, span_s](std::uint64_t seed, double scale) {
+      return std::make_unique<compare_detail::SelectedSource>(workload(seed, scale), functions,
+                                                              span_s);
+    };
+  };
+
+  // Each part alone on each platform, with its own objectives (one comparison each, run on
+  // the thread pool; results in order, so the answer does not depend on the threads).
+  std::vector<CompareJob> jobs;
+  for (const auto& part : parts) {
+    for (const auto& p : platforms) {
+      CompareJob job;
+      job.workload = selected(part.functions);
+      job.platforms = {runner(p, part.functions)};
+      job.options = options;
+      job.options.objectives = part.objectives;
+      job.options.threads = 1;
+      job.options.progress = nullptr;
+      jobs.push_back(std::move(job));
+    }
+  }
+  const auto alone_runs = compare_all(jobs, options.threads, rates);
+
+  PlacementInput in;
+  in.platforms = platforms;
+  in.alone.assign(n, std::vector<PartAlone>(np));
+  in.pinned.assign(n, std::nullopt);
+  in.excluded.assign(n, {});
+  for (std::size_t k = 0; k < n; ++k) {
+    in.parts.push_back(parts[k].name);
+    const auto key = [&](const char* what) {
+      return fmt::format("report.{}.{}", what, parts[k].name);
+    };
+    if (parts[k].place) in.pinned[k] = platform_index(platforms, *parts[k].place, key("place"));
+    for (const auto& x : parts[k].exclude)
+      in.excluded[k].push_back(platform_index(platforms, x, key("exclude")));
+    for (std::size_t p = 0; p < np; ++p) {
+      const Comparison& c = alone_runs[k * np + p];
+      const PlatformComparison& pc = c.platforms.front();
+      PartAlone& a = in.alone[k][p];
+      a.can_run = !pc.impossible;
+      a.meets = a.can_run && c.recommendation.platform.has_value();
+      a.monthly_usd = a.can_run ? pc.figures.monthly_usd.mean : 0;
+      if (pc.impossible) {
+        a.why = *pc.impossible;
+      } else {
+        for (const auto& [name, why] : c.recommendation.reasons)
+          if (name == pc.name) a.why = why;
+      }
+    }
+  }
+
+  // Group runs: the parts in `mask` together on platform p (their shared costs once).
+  std::map<std::pair<std::size_t, std::uint64_t>, Comparison> groups;
+  const auto functions_of = [&](std::uint64_t mask) {
+    std::vector<std::string> f;
+    for (std::size_t k = 0; k < n; ++k)
+      if (mask >> k & 1) f.insert(f.end(), parts[k].functions.begin(), parts[k].functions.end());
+    return f;
+  };
+  const auto group_run = [&](std::size_t p, std::uint64_t mask) -> const Comparison& {
+    if ((mask & (mask - 1)) == 0) {  // one part: its own run
+      std::size_t k = 0;
+      while (!(mask >> k & 1))
+        ++k;
+      return alone_runs[k * np + p];
+    }
+    const auto key = std::make_pair(p, mask);
+    auto it = groups.find(key);
+    if (it == groups.end()) {
+      const auto f = functions_of(mask);
+      CompareOptions o = options;
+      o.progress = nullptr;
+      it = groups.emplace(key, compare(selected(f), {runner(platforms[p], f)}, o, rates)).first;
+    }
+    return it->second;
+  };
+  in.group_cost = [&](std::size_t p, std::uint64_t mask) {
+    const auto& c = group_run(p, mask);
+    const auto& pc = c.platforms.front();
+    // A group one platform cannot run together (it could run each part alone) is no option.
+    return pc.impossible ? std::numeric_limits<double>::infinity() : pc.figures.monthly_usd.mean;
+  };
+
+  PlacementChoice choice;
+  try {
+    choice = search_placement(in);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError("place", e.what());
+  }
+
+  PlacementResult out;
+  out.exact = choice.exact;
+  out.group_runs = groups.size();
+  out.monthly_usd = choice.monthly_usd;
+  std::vector<std::uint64_t> masks(np, 0);
+  for (std::size_t k = 0; k < n; ++k)
+    if (choice.platform[k]) masks[*choice.platform[k]] |= std::uint64_t{1} << k;
+  for (std::size_t k = 0; k < n; ++k) {
+    PartPlacement pp;
+    pp.part = parts[k].name;
+    pp.functions = parts[k].functions;
+    if (!choice.platform[k]) {
+      pp.why = "no platform can run it";
+      std::string reasons;
+      for (std::size_t p = 0; p < np; ++p)
+        reasons +=
+            fmt::format("{}{}: {}", reasons.empty() ? "" : "; ", platforms[p], in.alone[k][p].why);
+      if (!reasons.empty()) pp.why += " (" + reasons + ")";
+      out.parts.push_back(std::move(pp));
+      continue;
+    }
+    const auto p = *choice.platform[k];
+    const auto& alone = in.alone[k][p];
+    const auto& fig = alone_runs[k * np + p].platforms.front().figures;
+    pp.platform = platforms[p];
+    pp.alone_usd = alone.monthly_usd;
+    pp.p99_ms = fig.p99_ms.mean;
+    pp.meets_objectives = choice.meets[k];
+    // Its share of the platform's bill: the group's cost split in proportion to what each
+    // part costs there alone (docs/models.md, "Placement").
+    double alone_sum = 0;
+    std::vector<std::size_t> mates;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (!(masks[p] >> j & 1)) continue;
+      alone_sum += in.alone[j][p].monthly_usd;
+      if (j != k) mates.push_back(j);
+    }
+    const double group_usd = in.group_cost(p, masks[p]);
+    pp.monthly_usd = alone_sum > 0 ? group_usd * alone.monthly_usd / alone_sum
+                                   : group_usd / static_cast<double>(mates.size() + 1);
+    // Why there.
+    double cheapest = std::numeric_limits<double>::infinity();
+    std::size_t cheapest_p = p;
+    for (std::size_t q = 0; q < np; ++q) {
+      if (in.alone[k][q].meets && in.alone[k][q].monthly_usd < cheapest) {
+        cheapest = in.alone[k][q].monthly_usd;
+        cheapest_p = q;
+      }
+    }
+    if (parts[k].place) {
+      pp.why = choice.meets[k]
+                   ? "placed here (pinned)"
+                   : fmt::format("placed here (pinned), but misses its objectives: {}", alone.why);
+    } else if (!choice.meets[k]) {
+      pp.why = fmt::format("no platform meets its objectives; the cheapest that runs it ({})",
+                           alone.why);
+    } else if (cheapest_p == p || mates.empty()) {
+      pp.why = "the cheapest that meets its objectives";
+    } else {
+      std::string names;
+      for (const auto j : mates)
+        names += (names.empty() ? "" : ", ") + parts[j].name;
+      pp.why = fmt::format("shares {} with {}: cheaper together than on {} alone ({}/month)",
+                           platforms[p], names, platforms[cheapest_p], usd_text(cheapest));
+    }
+    out.parts.push_back(std::move(pp));
+  }
+  for (std::size_t p = 0; p < np; ++p) {
+    if (!masks[p]) continue;
+    for (const auto& l : group_run(p, masks[p]).platforms.front().costs.front().lines)
+      out.line_items.emplace_back(platforms[p], l);
+  }
+  if (choice.best_single) {
+    out.best_single = platforms[*choice.best_single];
+    out.best_single_usd = choice.best_single_usd;
+  }
+  out.group_runs = groups.size();
+  // The summary line.
+  std::string mix;
+  for (const auto& pp : out.parts)
+    mix += fmt::format("{}{} on {}", mix.empty() ? "" : ", ", pp.part,
+                       pp.platform.empty() ? "nothing" : pp.platform);
+  if (!out.best_single) {
+    out.summary = fmt::format("{}: {}/month; no single platform meets every part's objectives", mix,
+                              usd_text(out.monthly_usd));
+  } else if (out.monthly_usd + 0.005 < out.best_single_usd) {
+    out.summary =
+        fmt::format("{}: {}/month, {} less than the best single platform ({}, {})", mix,
+                    usd_text(out.monthly_usd), usd_text(out.best_single_usd - out.monthly_usd),
+                    *out.best_single, usd_text(out.best_single_usd));
+  } else {
+    out.summary = fmt::format("the best single platform is already optimal: {} at {}/month",
+                              *out.best_single, usd_text(out.best_single_usd));
+  }
   return out;
 }
 

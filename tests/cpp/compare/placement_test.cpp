@@ -140,3 +140,120 @@ TEST_CASE("Placement: inputs that disagree are refused", "[compare][placement]")
   in.parts = {"a"};
   CHECK_THROWS_AS(search_placement(in), std::invalid_argument);  // no alone[] row
 }
+
+// ---- place_parts: a system of three parts, simulated ---------------------------------------
+
+#include <memory>
+#include <vector>
+
+#include "slsim/batch/batch.hpp"
+#include "slsim/compare/compare.hpp"
+#include "slsim/containers/containers.hpp"
+#include "slsim/workload/mix_source.hpp"
+
+namespace {
+
+/// A day: an API (5 req/s, 100 ms), a queue worker (1 msg/s, 2 s) and one 40-minute job at 02:00.
+WorkloadFactory day_system() {
+  return [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
+    std::vector<std::unique_ptr<WorkloadSource>> s;
+    GeneratorOptions api;
+    api.rate_per_s = 5;
+    api.duration_s = 6 * 3600;
+    api.duration_ms = Distribution::constant(100);
+    api.memory_mb = 512;
+    api.function = "api";
+    api.seed = seed;
+    s.push_back(std::make_unique<PoissonSource>(api));
+    GeneratorOptions worker = api;
+    worker.rate_per_s = 1;
+    worker.duration_ms = Distribution::constant(2000);
+    worker.function = "worker";
+    worker.type = InvocationType::kQueue;
+    worker.seed = seed + 1;
+    s.push_back(std::make_unique<PoissonSource>(worker));
+    ScheduleOptions nightly;
+    nightly.at_s = 7200;
+    nightly.duration_s = 6 * 3600;
+    nightly.duration_ms = Distribution::constant(40 * 60'000);
+    nightly.memory_mb = 2048;
+    nightly.function = "nightly";
+    nightly.type = InvocationType::kAsync;
+    s.push_back(std::make_unique<ScheduleSource>(nightly));
+    return std::make_unique<MixSource>(std::move(s));
+  };
+}
+
+PlatformRunner runner_for(const std::string& platform, const std::vector<std::string>&) {
+  const Date as_of(2026, 11, 1);
+  if (platform == "lambda") {
+    LambdaOptions o;
+    o.as_of = as_of;
+    return lambda_runner(o);
+  }
+  if (platform == "fargate") {
+    FargateOptions o;
+    o.as_of = as_of;
+    return fargate_runner(o);
+  }
+  BatchOptions o;
+  o.as_of = as_of;
+  return batch_runner(o);
+}
+
+}  // namespace
+
+TEST_CASE("Placement: each part of a system goes where it can run and meets its objectives",
+          "[compare][placement]") {
+  std::vector<PlacementPart> parts(3);
+  parts[0].name = "api";
+  parts[0].functions = {"api"};
+  parts[0].objectives.slo_p99_ms = 2500;
+  parts[1].name = "worker";
+  parts[1].functions = {"worker"};
+  parts[1].objectives.slo_p99_ms = 120'000;
+  parts[2].name = "nightly";
+  parts[2].functions = {"nightly"};
+  parts[2].objectives.slo_p99_ms = 3 * 3600 * 1000.0;
+  CompareOptions o;
+  o.as_of = Date(2026, 11, 1);
+  o.threads = 2;
+  const auto r = place_parts(day_system(), parts, {"lambda", "fargate", "batch"}, runner_for, o);
+  INFO(r.to_json());
+  REQUIRE(r.parts.size() == 3);
+  // The API cannot run on Batch (synchronous), the 40-minute job not on Lambda.
+  CHECK(r.parts[0].platform != "batch");
+  CHECK(r.parts[2].platform != "lambda");
+  for (const auto& p : r.parts) {
+    CHECK(p.meets_objectives);
+    CHECK(p.monthly_usd > 0);
+  }
+  // The mix costs what its platforms' bills add up to, and no more than the best single one.
+  double lines = 0;
+  for (const auto& [platform, l] : r.line_items)
+    lines += l.monthly_usd;
+  CHECK(lines == Approx(r.monthly_usd).epsilon(1e-9));
+  double shares = 0;
+  for (const auto& p : r.parts)
+    shares += p.monthly_usd;
+  CHECK(shares == Approx(r.monthly_usd).epsilon(1e-9));
+  if (r.best_single) CHECK(r.monthly_usd <= r.best_single_usd + 1e-9);
+  // Deterministic whatever the threads.
+  o.threads = 1;
+  CHECK(place_parts(day_system(), parts, {"lambda", "fargate", "batch"}, runner_for, o).to_json() ==
+        r.to_json());
+
+  SECTION("a pin that cannot run is refused with the reason") {
+    parts[2].place = "lambda";
+    CHECK_THROWS_WITH(
+        place_parts(day_system(), parts, {"lambda", "fargate", "batch"}, runner_for, o),
+        Catch::Contains("part 'nightly' is placed on lambda, which cannot run it"));
+  }
+  SECTION("an unknown platform in a pin is refused, naming the key") {
+    parts[0].place = "ec2";
+    CHECK_THROWS_WITH(
+        place_parts(day_system(), parts, {"lambda", "fargate", "batch"}, runner_for, o),
+        Catch::Contains("'ec2' is not a platform of this comparison (one of: lambda, fargate, "
+                        "batch)"));
+  }
+}

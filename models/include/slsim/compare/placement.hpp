@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "slsim/compare/compare.hpp"
+
 namespace slsim {
 
 /// Part k on platform p, run alone.
@@ -63,5 +65,62 @@ struct PlacementChoice {
 /// part is pinned to a platform that cannot run it (the message names the part, the platform
 /// and why).
 PlacementChoice search_placement(const PlacementInput& in);
+
+// ---- the placement of a workload's parts ------------------------------------------------------
+
+/// One part of the system: a function of the workload, or a group of functions.
+struct PlacementPart {
+  std::string name;
+  std::vector<std::string> functions;
+  Objectives objectives;             ///< this part's (the scenario-wide ones by default)
+  std::optional<std::string> place;  ///< pinned platform name
+  std::vector<std::string> exclude;  ///< platform names it must not go to
+};
+
+/// The runner of platform `platform` for a run of `functions` only (its per-function tables
+/// for other functions left out). Throws ConfigError for a bad configuration.
+using PartRunnerFactory = std::function<PlatformRunner(const std::string& platform,
+                                                       const std::vector<std::string>& functions)>;
+
+/// Where one part goes and what it costs there.
+struct PartPlacement {
+  std::string part;
+  std::vector<std::string> functions;
+  std::string platform;    ///< "" when no platform can run it
+  double monthly_usd = 0;  ///< its share of its platform's bill (shared costs split by use)
+  double alone_usd = 0;    ///< what it would cost on that platform alone
+  double p99_ms = 0;       ///< its p99 there (from its own run)
+  bool meets_objectives = false;
+  std::string why;  ///< for people: why there
+};
+
+/// The placement of every part, and the bill of the mix.
+struct PlacementResult {
+  std::vector<PartPlacement> parts;
+  double monthly_usd = 0;  ///< the mix's monthly total
+  /// The mix's bill: (platform, line), the lines of each platform's run of its parts together.
+  std::vector<std::pair<std::string, CostLine>> line_items;
+  std::optional<std::string> best_single;  ///< the cheapest platform meeting every part alone
+  double best_single_usd = 0;
+  bool exact = true;             ///< the search tried every assignment
+  std::uint64_t group_runs = 0;  ///< runs of several parts together on one platform
+  std::string summary;           ///< one line for people
+  /// {"parts": [{part, functions, platform, monthly_usd, p99_ms, meets_objectives, why}],
+  ///  "monthly_usd", "line_items": [{platform, name, unit, quantity, usd, monthly_usd}],
+  ///  "best_single": {platform, monthly_usd} | null, "exact", "group_runs", "summary"}
+  std::string to_json() const;
+};
+
+/// Places the parts of `workload` on `platforms` (names): each part run alone on each platform
+/// (with its own objectives), then the cheapest assignment that meets every part's objectives
+/// with the parts on one platform run together (their shared costs counted once). Every run
+/// uses the whole workload's span (a nightly job alone is still one night a day). Throws
+/// ConfigError for a bad configuration and std::invalid_argument for a pin that cannot run
+/// (the message names the part, the platform and why).
+PlacementResult place_parts(const WorkloadFactory& workload,
+                            const std::vector<PlacementPart>& parts,
+                            const std::vector<std::string>& platforms,
+                            const PartRunnerFactory& runner, const CompareOptions& options,
+                            const RateCard& rates = RateCard::builtin());
 
 }  // namespace slsim
