@@ -65,7 +65,7 @@ CompareOptions make_options(const std::string& as_of, const std::string& region,
                             const std::string& front_door, std::optional<double> slo_p99_ms,
                             std::optional<double> max_error_rate,
                             std::optional<double> max_cold_start_rate,
-                            std::uint32_t alb_availability_zones = 3) {
+                            std::optional<std::uint32_t> alb_availability_zones = {}) {
   CompareOptions o;
   o.as_of = as_of.empty() ? Date::today() : Date::parse(as_of);
   o.region = region;
@@ -130,7 +130,7 @@ void register_compare(::pybind11::module_& m) {
          std::uint32_t replications, std::uint32_t threads, bool free_tier,
          const std::string& front_door, std::optional<double> slo_p99_ms,
          std::optional<double> max_error_rate, std::optional<double> max_cold_start_rate,
-         std::uint32_t alb_availability_zones) {
+         std::optional<std::uint32_t> alb_availability_zones) {
         const auto wl = python_workload(workload);
         const auto o =
             make_options(as_of, region, seed, replications, threads, free_tier, front_door,
@@ -141,7 +141,7 @@ void register_compare(::pybind11::module_& m) {
       py::arg("workload"), py::arg("runners"), py::arg("as_of"), py::arg("region"), py::arg("seed"),
       py::arg("replications"), py::arg("threads"), py::arg("free_tier"), py::arg("front_door"),
       py::arg("slo_p99_ms"), py::arg("max_error_rate"), py::arg("max_cold_start_rate"),
-      py::arg("alb_availability_zones") = 2);
+      py::arg("alb_availability_zones") = py::none());
 
   m.def(
       "_breakeven",

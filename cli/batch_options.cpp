@@ -188,16 +188,40 @@ void run_batch(const Scenario& s, const BatchArgs& a, std::optional<double> time
     });
   } catch (const ConfigError& e) {
     std::string where;
+    std::string message = e.message();
     if (given.count(e.key())) {
-      where = "--" + e.key();
-      for (auto& ch : where)
-        if (ch == '_') ch = '-';
+      where = flag_of(e.key());
+      // Its advice in the Batch flags' names (each the key, dashed): "--compute spot".
+      static const std::set<std::string> kFlags{"compute",
+                                                "instance_types",
+                                                "min_vcpus",
+                                                "desired_vcpus",
+                                                "max_vcpus",
+                                                "job_vcpu",
+                                                "job_memory_gb",
+                                                "attempts",
+                                                "array_size",
+                                                "array_window_s",
+                                                "scheduler_interval_s",
+                                                "starting_s",
+                                                "container_start_s",
+                                                "instance_launch_s",
+                                                "fargate_start_s",
+                                                "scale_down_delay_s",
+                                                "max_submit_wait_s",
+                                                "spot_interruptions_per_hour",
+                                                "spot_discount_pct",
+                                                "timeout_s",
+                                                "error_probability"};
+      message = advice_as_flags(message, flag_spelling([](const std::string& k) {
+                                  return kFlags.count(k) ? std::optional<bool>(true) : std::nullopt;
+                                }));
     } else if (!s.file.empty() && !e.key().empty()) {
       where = fmt::format("{}: batch.{}", s.file, e.key());
     } else {
       where = e.key();
     }
-    throw std::invalid_argument(where.empty() ? e.message() : where + ": " + e.message());
+    throw std::invalid_argument(where.empty() ? message : where + ": " + message);
   }
 }
 

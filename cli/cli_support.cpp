@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -44,7 +45,12 @@ CLI::Validator whole(std::uint64_t lo, std::uint64_t hi) {
             return {};
           }
         }
-        return fmt::format("{} is not allowed: {}", shown(s), allowed);
+        // A word or a fraction is not a whole number at all: said so, with what is allowed.
+        const bool integer = !s.empty() &&
+                             s.find_first_not_of("0123456789", s[0] == '-') == std::string::npos &&
+                             s != "-";
+        return fmt::format("{} is not {}: {}", shown(s), integer ? "allowed" : "a whole number",
+                           allowed);
       },
       "WHOLE");
 }
@@ -68,7 +74,12 @@ CLI::Validator real(double lo, double hi) {
         const double v = std::strtod(s.c_str(), &end);
         if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(v) && v >= lo && v <= hi)
           return {};
-        return fmt::format("{} is not allowed: {}", shown(s), allowed);
+        // A word or a fraction is not a whole number at all: said so, with what is allowed.
+        const bool integer = !s.empty() &&
+                             s.find_first_not_of("0123456789", s[0] == '-') == std::string::npos &&
+                             s != "-";
+        return fmt::format("{} is not {}: {}", shown(s), integer ? "allowed" : "a whole number",
+                           allowed);
       },
       "NUMBER");
 }
@@ -81,7 +92,12 @@ CLI::Validator positive(double hi) {
         const double v = std::strtod(s.c_str(), &end);
         if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(v) && v > 0 && v <= hi)
           return {};
-        return fmt::format("{} is not allowed: {}", shown(s), allowed);
+        // A word or a fraction is not a whole number at all: said so, with what is allowed.
+        const bool integer = !s.empty() &&
+                             s.find_first_not_of("0123456789", s[0] == '-') == std::string::npos &&
+                             s != "-";
+        return fmt::format("{} is not {}: {}", shown(s), integer ? "allowed" : "a whole number",
+                           allowed);
       },
       "NUMBER>0");
 }
@@ -249,6 +265,78 @@ std::string flag_message(const std::string& flag, const std::string& key,
     }
   }
   return flag + ": " + m;
+}
+
+}  // namespace slsim::cli
+
+namespace slsim::cli {
+
+FlagSpelling flag_spelling(std::function<std::optional<bool>(const std::string& key)> takes_value) {
+  return [takes_value = std::move(takes_value)](
+             const std::string& key, const std::string* value) -> std::optional<std::string> {
+    const auto tv = takes_value(key);
+    if (!tv) return std::nullopt;
+    const std::string flag = flag_of(key);
+    if (!value) {
+      // A bare word names a setting only when it cannot be prose ("spot", "tasks" can).
+      if (key.find('_') == std::string::npos) return std::nullopt;
+      return flag;
+    }
+    if (*tv) return flag + " " + *value;
+    return *value == "true" ? flag : std::optional<std::string>(flag + "=" + *value);
+  };
+}
+
+std::string advice_as_flags(const std::string& message, const FlagSpelling& spell) {
+  const auto word_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  std::string out;
+  std::size_t i = 0;
+  while (i < message.size()) {
+    const char c = message[i];
+    const bool starts =
+        word_char(c) && !(c >= '0' && c <= '9') &&
+        (i == 0 || (!word_char(message[i - 1]) && message[i - 1] != '-' && message[i - 1] != '.' &&
+                    !std::isupper(static_cast<unsigned char>(message[i - 1]))));
+    if (!starts) {
+      out += c;
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < message.size() && word_char(message[j]))
+      ++j;
+    const std::string word = message.substr(i, j - i);
+    // "[ecs] spot": a file's table names the key; left as it is.
+    const bool after_table = out.size() >= 2 && out.compare(out.size() - 2, 2, "] ") == 0;
+    // "KEY = VALUE": the value up to a space, comma, semicolon or closing parenthesis.
+    std::optional<std::string> value;
+    std::size_t end = j;
+    if (message.compare(j, 3, " = ") == 0) {
+      std::size_t k = j + 3;
+      while (k < message.size() && message[k] != ' ' && message[k] != ',' && message[k] != ';' &&
+             message[k] != ')')
+        ++k;
+      while (k > j + 3 && (message[k - 1] == '.' || message[k - 1] == ':'))
+        --k;  // the sentence's, not the value's
+      if (k > j + 3) {
+        std::string v = message.substr(j + 3, k - j - 3);
+        if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+        value = v;
+        end = k;
+      }
+    }
+    const auto spelled = after_table ? std::nullopt : spell(word, value ? &*value : nullptr);
+    if (spelled) {
+      out += *spelled;
+      i = end;
+    } else {
+      out += word;
+      i = j;
+    }
+  }
+  return out;
 }
 
 }  // namespace slsim::cli

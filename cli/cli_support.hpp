@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -65,5 +66,21 @@ std::string flag_of(const std::string& key);
 /// with the key, "as_of 1999-01-01 is before ...", loses it).
 std::string flag_message(const std::string& flag, const std::string& key,
                          const std::string& message);
+
+/// How a setting is spelled as a flag, for advice in an error that came from a flag: `value` is
+/// the text after "KEY = " (nullptr when none follows); nullopt leaves the text as it is.
+using FlagSpelling =
+    std::function<std::optional<std::string>(const std::string& key, const std::string* value)>;
+
+/// The usual spelling: "--KEY VALUE" ("--KEY" for a flag that takes no value, given true), and a
+/// KEY with an underscore alone as "--KEY", for every KEY `takes_value` knows (nullopt: no flag;
+/// true: the flag takes a value; false: it takes none).
+FlagSpelling flag_spelling(std::function<std::optional<bool>(const std::string& key)> takes_value);
+
+/// A validator's message whose advice names settings as a scenario file spells them ("set spot
+/// = true", "set visibility_timeout_s >= 1"), with the settings `spell` knows as flags ("set
+/// --spot", "set --visibility-timeout-s >= 1"): one message text in the models, the front end's
+/// names in the error. "[TABLE] KEY" is left as it is: it names a file's table.
+std::string advice_as_flags(const std::string& message, const FlagSpelling& spell);
 
 }  // namespace slsim::cli

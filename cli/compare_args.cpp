@@ -66,7 +66,7 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms) {
   cmd->add_option("--alb-availability-zones", a.alb_azs,
                   "Availability Zones of the services' internet-facing ALB, 2-6: one public IPv4 "
                   "address each, billed from 2024-02-01 (default 3)")
-      ->check(CLI::Range(2, 6));
+      ->check(whole(2, 6));
   cmd->add_flag("--no-free-tier", a.no_free_tier, "Do not apply monthly free-tier allowances");
   cmd->add_option("--format", a.format, "Output format: table, markdown, json, csv")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
@@ -145,8 +145,18 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
     validate_report_settings(r);
     if (need_runners) p.runners = platform_runners(s, {});
   } catch (const ConfigError& e) {
-    // Values from the file were checked when it was loaded: this one came from a flag.
-    throw std::invalid_argument(fmt::format("{}: {}", flag_of(e.key()), e.message()));
+    // Values from the file were checked when it was loaded: this one came from a flag, and so
+    // does its advice ("--no-front-door" is the flag that turns the front door off).
+    const FlagSpelling spell = [&](const std::string& key,
+                                   const std::string* value) -> std::optional<std::string> {
+      if (key == "front_door" && value && *value == "none")
+        return a.no_front_door ? "--no-front-door" : "front_door = \"none\" in the scenario";
+      if (key == "front_door" || key == "alb_availability_zones")
+        return flag_spelling([](const std::string&) { return true; })(key, value);
+      return std::nullopt;
+    };
+    throw std::invalid_argument(
+        advice_as_flags(fmt::format("{}: {}", flag_of(e.key()), e.message()), spell));
   }
   p.options = compare_options(s);
   if (a.threads) p.options.threads = *a.threads;

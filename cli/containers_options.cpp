@@ -80,6 +80,19 @@ void add_container_options(CLI::App* cmd, ContainerArgs& a) {
       ->group("Containers (--platform ecs|fargate)");
 }
 
+namespace {
+
+// The container flags' spelling of a setting, for advice in an error that came from a flag.
+FlagSpelling container_spelling(const ContainerArgs& args) {
+  return flag_spelling([&args](const std::string& key) -> std::optional<bool> {
+    for (const auto& [k, opt] : args.options)
+      if (k == key) return !is_bool(k);
+    return std::nullopt;
+  });
+}
+
+}  // namespace
+
 ContainerOptions container_options(const std::string& platform, const Scenario& s,
                                    const ContainerArgs& args) {
   ContainerOptions o = platform == "ecs" ? static_cast<ContainerOptions>(s.ecs)
@@ -101,14 +114,20 @@ ContainerOptions container_options(const std::string& platform, const Scenario& 
       }
     } catch (const ConfigError& e) {
       // The flag is the prefix, as for Lambda's flags; the message names the value.
-      throw ConfigError("", flag_message(dashed(key), key, e.message()));
+      throw ConfigError("", advice_as_flags(flag_message(dashed(key), key, e.message()),
+                                            container_spelling(args)));
     }
   }
   try {
     validate_containers(o);
   } catch (const ConfigError& e) {
-    throw ConfigError(
-        "", e.key().empty() ? e.message() : fmt::format("{}: {}", dashed(e.key()), e.message()));
+    if (e.key().empty()) throw ConfigError("", e.message());
+    // A setting given as a flag: the advice names flags too (a file's key keeps its names).
+    bool flag = false;
+    for (const auto& [key, value] : args.given())
+      flag = flag || key == e.key();
+    const std::string m = fmt::format("{}: {}", dashed(e.key()), e.message());
+    throw ConfigError("", flag ? advice_as_flags(m, container_spelling(args)) : m);
   }
   return o;
 }
@@ -164,11 +183,17 @@ std::vector<Table> container_tables(const ContainerResult& r) {
   for (const auto& [k, v] : r.extra)
     row(k, fmt::format("{:g}", v));
   t.notes = r.notes;
-  // `report` bills the front door too; say why its total differs (issue 19).
-  t.notes.push_back(fmt::format(
-      "the bill is {}'s own charges; `slsim report` adds the front door, an Application Load "
-      "Balancer (alb_hours, alb_lcu_hours above), to a service with HTTP requests",
-      ec2 ? "ECS on EC2" : "Fargate"));
+  // `report` bills the front door too; say why its total differs (issue 19). Only HTTP requests
+  // pass a load balancer (alb_hours is there when some came): a queue-only workload has none.
+  const bool http = std::any_of(r.extra.begin(), r.extra.end(),
+                                [](const auto& x) { return x.first == "alb_hours"; });
+  t.notes.push_back(
+      http ? fmt::format("the bill is {}'s own charges; `slsim report` adds the front door, an "
+                         "Application Load Balancer (alb_hours, alb_lcu_hours above), to a "
+                         "service with HTTP requests",
+                         ec2 ? "ECS on EC2" : "Fargate")
+           : std::string("no front door: the workload has no HTTP requests (its queue and async "
+                         "messages reach the services through SQS, with no load balancer)"));
   std::vector<Table> out{t};
   if (!r.timeline.empty()) {
     // Long format: the row label is the minute's time.

@@ -280,14 +280,22 @@ void add_simulate_command(CLI::App& app) {
           key.rfind("functions.", 0) == 0 && key.find('.', 10) == std::string::npos;
       const std::string flag = flag_of(key);
       const auto* opt = names_function ? nullptr : cmd->get_option_no_throw(flag);
-      if (opt && opt->count() > 0) return flag_message(flag, key, e.message());
+      // Its advice in flags too (a flag of this command for each setting it names).
+      const auto spelling = flag_spelling([cmd](const std::string& k) -> std::optional<bool> {
+        const auto* o = cmd->get_option_no_throw(flag_of(k));
+        if (!o) return std::nullopt;
+        return o->get_expected_min() > 0;
+      });
+      if (opt && opt->count() > 0)
+        return advice_as_flags(flag_message(flag, key, e.message()), spelling);
       // The visibility timeout checked against a --timeout-s the user gave: blame the flag, not
       // the file (which may not set visibility_timeout_s at all).
       const std::string vt = "visibility_timeout_s";
       const auto* timeout = cmd->get_option_no_throw("--timeout-s");
       if (key.size() >= vt.size() && key.compare(key.size() - vt.size(), vt.size(), vt) == 0 &&
           timeout && timeout->count() > 0)
-        return fmt::format("--timeout-s: the visibility timeout {}", e.message());
+        return advice_as_flags(fmt::format("--timeout-s: the visibility timeout {}", e.message()),
+                               spelling);
       if (from_file) return config_error_in_file(e, file);
       return e.what();
     };

@@ -374,6 +374,18 @@ void validate_batch_options(const BatchOptions& o, const RateCard& rc) {
   // At most AWS's advertised ceiling for each Spot environment (Fargate Spot 70 %, EC2 Spot 90 %;
   // validate_spot_discount, issue 19).
   if (o.spot_discount_pct) {
+    // As for ECS and Fargate (validate_containers): a Spot discount with no Spot compute would be
+    // ignored, so it is refused.
+    const bool any_spot = std::any_of(
+        o.compute_environments.begin(), o.compute_environments.end(), [](const auto& ce) {
+          return ce.compute == BatchCompute::kSpot || ce.compute == BatchCompute::kFargateSpot;
+        });
+    if (!any_spot) {
+      throw ConfigError("spot_discount_pct",
+                        fmt::format("{} applies to Spot compute only: set compute = spot (or "
+                                    "fargate_spot), or remove spot_discount_pct",
+                                    num(*o.spot_discount_pct)));
+    }
     for (const auto& ce : o.compute_environments) {
       if (ce.compute != BatchCompute::kSpot && ce.compute != BatchCompute::kFargateSpot) continue;
       try {

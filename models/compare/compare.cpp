@@ -447,6 +447,15 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       if (span + 1.0 < kShortestProjectedSpanS) res.notes.push_back(short_span_note(span));
       add_front_door(rates, options.front_door, platforms[i].front_door, seen.http(), res.arrived,
                      cost);
+      // Zones given for a load balancer the workload does not need (no HTTP requests): said,
+      // not silently ignored (review of issue 19, M7).
+      if (options.front_door.alb_availability_zones && options.front_door.enabled &&
+          platforms[i].front_door == FrontDoorSide::kService && seen.http().requests == 0) {
+        res.notes.push_back(fmt::format(
+            "alb_availability_zones ({}) is ignored: the workload has no HTTP requests, so the "
+            "service has no load balancer",
+            *options.front_door.alb_availability_zones));
+      }
       // Per million: a month of a platform that took longer than the span (a backlog) holds the
       // span's arrivals once per time it took, not once per span.
       if (res.span_s > span && cost.monthly_usd > 0 && res.arrived > 0) {

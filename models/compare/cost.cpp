@@ -83,11 +83,19 @@ void validate_front_door(const FrontDoorOptions& o) {
     throw ConfigError("bytes_per_request",
                       "must be a number of bytes from 0 to 1,000,000,000 (request and response)");
   }
-  if (o.alb_availability_zones < 2 || o.alb_availability_zones > 6) {
+  if (o.alb_zones() < 2 || o.alb_zones() > 6) {
     throw ConfigError("alb_availability_zones",
                       fmt::format("{} is not allowed: an Application Load Balancer needs at least "
                                   "2 Availability Zones; from 2 to 6 (us-east-1 has six)",
-                                  o.alb_availability_zones));
+                                  o.alb_zones()));
+  }
+  // The zones are the load balancer's: with no front door they would be ignored (review of
+  // issue 19, M7).
+  if (!o.enabled && o.alb_availability_zones) {
+    throw ConfigError("alb_availability_zones",
+                      fmt::format("{} zones of a load balancer that is not there: the front door "
+                                  "is off (front_door = \"none\"); remove alb_availability_zones",
+                                  *o.alb_availability_zones));
   }
   if (!(o.requests_per_connection >= 1 && o.requests_per_connection <= 1e9)) {
     throw ConfigError("requests_per_connection", "must be a number from 1 to 1,000,000,000");
@@ -284,9 +292,9 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
     // free. Under load an ALB adds nodes (more addresses); slsim counts one per zone.
     const auto ip = rows(rc, "vpc", "public_ipv4", c.as_of, c.region);
     if (!ip.empty()) {
-      const double zones = o.alb_availability_zones;
+      const double zones = o.alb_zones();
       c.lines.push_back(
-          {fmt::format("Public IPv4 addresses (load balancer, {} zones)", o.alb_availability_zones),
+          {fmt::format("Public IPv4 addresses (load balancer, {} zones)", o.alb_zones()),
            "IP-hours", zones * span_hours, pico_to_usd(tiered_pico(ip, zones * span_hours)),
            pico_to_usd(tiered_pico(ip, zones * kHoursPerMonth))});
     }

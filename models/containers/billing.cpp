@@ -148,6 +148,22 @@ ContainerResult ContainerModel::finish() {
     x.emplace_back("alb_lcu_hours", static_cast<double>(http_requests_) / (25.0 * 3600));
   }
   message_figures();
+  // The network (docs/models.md, "Public IPv4 addresses"). By default tasks (Fargate) or
+  // instances (EC2) are in public subnets with a public IPv4 address, billed above: the cheapest
+  // network in which a task can pull its image. Without one they are in private subnets and need
+  // a NAT gateway (or VPC endpoints for ECR, S3 and CloudWatch Logs), which slsim does not bill.
+  bool private_subnets = false;
+  for (const auto& s : svcs_)
+    private_subnets = private_subnets || (fargate_ && !s.cfg->assign_public_ip);
+  private_subnets = private_subnets || (!fargate_ && !o_.cluster.associate_public_ip);
+  if (private_subnets) {
+    note(fmt::format(
+        "{} without a public IPv4 address ({} = false) run in private subnets: the "
+        "NAT gateway or VPC endpoints they need to pull images and reach AWS are not "
+        "in this bill (a NAT gateway is billed per hour in each Availability Zone and per GB "
+        "processed, https://aws.amazon.com/vpc/pricing/)",
+        fargate_ ? "tasks" : "instances", fargate_ ? "assign_public_ip" : "associate_public_ip"));
+  }
   if (src_.skipped_rows() > 0) {
     const auto ex = src_.skipped_examples();
     note(fmt::format("{} malformed trace rows skipped{}", src_.skipped_rows(),

@@ -466,7 +466,8 @@ std::vector<std::pair<std::string, std::string>> changed_service_options(const S
   n("stop_timeout_s", s.stop_timeout_s, d.stop_timeout_s);
   if (s.spot_in_flight != d.spot_in_flight)
     out.emplace_back("spot_in_flight", std::string(to_string(s.spot_in_flight)));
-  if (s.assign_public_ip) out.emplace_back("assign_public_ip", "true");
+  if (s.assign_public_ip != d.assign_public_ip)
+    out.emplace_back("assign_public_ip", s.assign_public_ip ? "true" : "false");
   return out;
 }
 

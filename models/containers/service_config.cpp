@@ -242,6 +242,15 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
     require(*s.min_tasks <= 5'000, "min_tasks",
             fmt::format("{} is not allowed: use 0 to 5000 tasks, or auto", *s.min_tasks));
   }
+  // A fixed count is its own range (the sizing pass sets min_tasks = max_tasks = tasks): a range
+  // given with it that differs contradicts it, and is named as given, not as a derived bound.
+  for (const auto& [bound, key] :
+       {std::pair{s.min_tasks, "min_tasks"}, {s.max_tasks, "max_tasks"}}) {
+    if (s.tasks == 0 || !bound || *bound == s.tasks) continue;
+    throw ConfigError(key, fmt::format("{} is not allowed with a fixed count of {} tasks: remove "
+                                       "{}, or set tasks = 0 to autoscale",
+                                       *bound, s.tasks, key));
+  }
   if (s.min_tasks && s.max_tasks) {
     require(*s.min_tasks <= *s.max_tasks, "min_tasks",
             fmt::format("{} is more than max_tasks ({})", *s.min_tasks, *s.max_tasks));
@@ -377,9 +386,23 @@ void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view regio
                       kMaxAvailabilityZones));
   // Standard mode holds CPU at the baseline once the credits are spent, which would slow the
   // requests on that instance: not modelled yet, so refused rather than priced as unlimited.
-  require(c.cpu_credits == CpuCredits::kUnlimited, "cpu_credits",
+  require(c.cpu_credits.value_or(CpuCredits::kUnlimited) == CpuCredits::kUnlimited, "cpu_credits",
           "standard (CPU held at the baseline once the credit balance is spent) is not modelled "
           "yet: use unlimited, AWS's default for T3/T4g");
+  // A credit mode is a setting of burstable types only (EC2 guide, "Burstable performance
+  // instances": T2/T3/T3a/T4g); on others it would be ignored, so it is refused, naming them.
+  if (c.cpu_credits) {
+    // A burstable type has a baseline (models/pricing rule ec2.baseline_pct.TYPE, cluster.hpp).
+    const bool bursts = std::any_of(
+        c.instance_types.begin(), c.instance_types.end(),
+        [&](const std::string& t) { return rc.rule_or("ec2.baseline_pct." + t, as_of, 0) > 0; });
+    require(bursts, "cpu_credits",
+            fmt::format("applies to burstable instance types (T3, T4g) only, and {}: remove "
+                        "cpu_credits or choose a burstable instance_type",
+                        c.instance_types.size() == 1
+                            ? c.instance_types.front() + " is not one"
+                            : fmt::format("none of {} is", fmt::join(c.instance_types, ", "))));
+  }
   if (c.managed_scaling.value_or(false)) {
     require(rc.rule("ecs.capacity_providers", as_of) != 0, "managed_scaling",
             fmt::format("capacity providers (managed scaling) arrived on 2019-12-03, after {}: "

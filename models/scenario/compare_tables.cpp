@@ -61,8 +61,10 @@ void load_report(const toml::table& t, const std::string& path, Scenario& s) {
   rep.front_door.bytes_per_request = r.num("bytes_per_request", rep.front_door.bytes_per_request);
   rep.front_door.requests_per_connection =
       r.num("requests_per_connection", rep.front_door.requests_per_connection);
-  rep.front_door.alb_availability_zones = static_cast<std::uint32_t>(
-      r.integer("alb_availability_zones", rep.front_door.alb_availability_zones, 2, 6));
+  if (r.has("alb_availability_zones")) {
+    rep.front_door.alb_availability_zones = static_cast<std::uint32_t>(
+        r.integer("alb_availability_zones", FrontDoorOptions::kAlbAvailabilityZones, 2, 6));
+  }
   rep.fail_above_usd = opt_num(r, "fail_above_usd");
   rep.fail_above_p99_ms = opt_num(r, "fail_above_p99_ms");
   try {

@@ -1,7 +1,7 @@
 """Issue 19 #15: public IPv4 addresses ($0.005 per IP-hour from 2024-02-01,
 https://aws.amazon.com/vpc/pricing/) on the bill: the load balancer's, one per Availability Zone
 (alb_availability_zones, default 2), and a Fargate task's or EC2 instance's when given one
-(assign_public_ip / associate_public_ip, default off). The same settings and the same refusals
+(assign_public_ip / associate_public_ip, default on: public subnets, test_network_review.py). The same settings and the same refusals
 from a scenario file, a CLI flag and a Python keyword."""
 
 import json
@@ -39,7 +39,7 @@ def test_python_task_public_ip(wl):
     c = slsim.compare(wl, [slsim.Fargate(tasks=1, assign_public_ip=True)], as_of="2026-11-01")
     line = ipv4_lines(c, "fargate")["Public IPv4 addresses (Fargate tasks)"]
     assert line["monthly_usd"] == pytest.approx(3.65)
-    c = slsim.compare(wl, [slsim.Fargate(tasks=1)], as_of="2026-11-01")
+    c = slsim.compare(wl, [slsim.Fargate(tasks=1, assign_public_ip=False)], as_of="2026-11-01")
     assert "Public IPv4 addresses (Fargate tasks)" not in ipv4_lines(c, "fargate")
 
 

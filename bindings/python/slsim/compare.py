@@ -194,22 +194,25 @@ def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
             max_error_rate: float | None = 0.01, max_cold_start_rate: float | None = None,
             seed: int = 1, replications: int = 1, as_of=None, region: str = "us-east-1",
             free_tier: bool = True, front_door: str | None = "http-api", threads: int = 0,
-            account_concurrency: int | None = None, alb_availability_zones: int = 3) -> Comparison:
+            account_concurrency: int | None = None,
+            alb_availability_zones: int | None = None) -> Comparison:
     """Run ``workload`` on each of ``platforms`` with the same ``seed`` and recommend the
     cheapest that meets the objectives (``slo_p99_ms``, ``max_error_rate`` — 1% unless given;
     None or 1 turns it off —, ``max_cold_start_rate``). ``replications`` > 1 runs that many platform seeds and reports
     mean and 95% interval. ``front_door``: "http-api", "rest-api", "function-url" or None.
     Ranges as ``slsim report``: ``seed`` 0 .. 2**63 - 1, ``replications`` 1 .. 1000, ``threads``
     0 (one per core) .. 1024, ``account_concurrency`` None (the era's default, 1,000) or
-    1 .. 10,000,000. ``alb_availability_zones`` (2 .. 6, default 3, the zones ECS spreads tasks over): zones of the services'
-    internet-facing load balancer, one public IPv4 address each (billed from 2024-02-01).
+    1 .. 10,000,000. ``alb_availability_zones`` (2 .. 6; None: 3, the zones ECS spreads tasks
+    over; refused with front_door=None): zones of the services' internet-facing load balancer,
+    one public IPv4 address each (billed from 2024-02-01).
     A bad value is a ValueError, a wrong type a TypeError, naming the argument.
     """
     _check_workload(workload)
     platforms = _platform_list(platforms)
     a = _common(as_of, region, seed, threads, free_tier, front_door, account_concurrency)
     replications = _int_arg("replications", replications, 1, _MAX_REPLICATIONS)
-    alb_azs = _int_arg("alb_availability_zones", alb_availability_zones, 2, 6)
+    alb_azs = (None if alb_availability_zones is None
+               else _int_arg("alb_availability_zones", alb_availability_zones, 2, 6))
     objectives = _objectives(slo_p99_ms, max_error_rate, max_cold_start_rate)
     runners = [_runner(p, a["as_of"], a["region"], a["account_concurrency"], a["free_tier"])
                for p in platforms]

@@ -148,8 +148,9 @@ class Fargate(_ContainerPlatform):
     healthy_threshold, provisioning_s/startup_s (numbers or distributions, seconds),
     cpu_bound_fraction, parallel_fraction, reference_memory_mb, storage_gb, spot,
     spot_interruption_pct, stop_timeout_s, spot_in_flight ("retry"|"fail"), assign_public_ip
-    (each task gets a public IPv4 address, billed from 2024-02-01; default False: private
-    subnets), and services={name: Fargate(functions=[...], ...)} for services grouping functions.
+    (default True: public subnets, each task has a public IPv4 address, billed from 2024-02-01;
+    False: private subnets, whose NAT gateway is not billed, a note says so), and
+    services={name: Fargate(functions=[...], ...)} for services grouping functions.
 
     Queue and async work is consumed from an SQS queue (no load balancer; docs/models.md,
     "Queue consumers (SQS)"): visibility_timeout_s, max_receive_count (0 = no dead-letter
@@ -173,10 +174,10 @@ class Ecs(_ContainerPlatform):
     min_scaling_step, max_scaling_step, instance_launch_s, managed_scaling (default: capacity
     providers from December 2019), reserved_memory_mb, registered_memory_pct, placement
     ("spread" across Availability Zones, ECS's default for services, or "binpack"),
-    availability_zones (default 3), cpu_credits (burstable T3/T4g types: "unlimited", AWS's
-    default, bills surplus CPU credits), associate_public_ip (each instance gets a public IPv4
-    address, billed from 2024-02-01; default False), and EC2 Spot: spot, spot_interruption_pct,
-    spot_in_flight.
+    availability_zones (default 3), cpu_credits (burstable T3/T4g types only: "unlimited",
+    AWS's default, bills surplus CPU credits), associate_public_ip (default True: each instance
+    has a public IPv4 address, billed from 2024-02-01; False: private subnets, NAT not
+    billed), and EC2 Spot: spot, spot_interruption_pct, spot_in_flight.
     """
 
     _LAUNCH = "ecs"

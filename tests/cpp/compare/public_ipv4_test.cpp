@@ -89,9 +89,11 @@ TEST_CASE("Containers: a task or instance with a public IPv4 address is billed f
           "[ipv4][containers]") {
   const Date as_of(2026, 11, 1);
   {
-    // Default: tasks in private subnets, no public address, no line.
+    // Private subnets (no longer the default, network_review_test.cpp): no address, no line.
+    auto o = one_task(as_of);
+    set_container_option(o, o.defaults, "assign_public_ip", "false");
     auto src = day_of_requests(1);
-    const auto r = simulate_fargate(*src, one_task(as_of));
+    const auto r = simulate_fargate(*src, o);
     CHECK(find_item(r.bill, "Public IPv4") == nullptr);
   }
   {

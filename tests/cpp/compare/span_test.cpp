@@ -173,7 +173,8 @@ TEST_CASE("Compare: kept-running capacity costs the same whether traffic fills t
 
 TEST_CASE("Compare: a 10-second trace never projects more than its capacity all month", "[span]") {
   // One m5.large ($0.096/h): billed its 60 s minimum over a 10 s span, it once projected
-  // 6 instance-months ($420); running all month it costs 730 x $0.096 = $70.08.
+  // 6 instance-months ($420); running all month it costs 730 x $0.096 = $70.08, plus its
+  // public IPv4 address (the default network) 730 x $0.005 = $3.65, capped alike: $73.73.
   auto ecs = ecs_runner(one_m5_large());
   CompareOptions co;
   co.as_of = kAsOf;
@@ -185,7 +186,7 @@ TEST_CASE("Compare: a 10-second trace never projects more than its capacity all 
   const auto c = compare(ten_s, {ecs}, co);
   const auto& p = c.platforms[0];
   CHECK(p.costs[0].span_s == Approx(10.1).margin(0.2));
-  CHECK(p.figures.monthly_usd.mean == Approx(70.08));
+  CHECK(p.figures.monthly_usd.mean == Approx(73.73));
   bool warned = false;
   for (const auto& n : p.runs[0].notes)
     warned |= n.find("shorter than an hour") != std::string::npos;
@@ -229,8 +230,9 @@ TEST_CASE("Compare: a short Fargate trace never projects more than its tasks all
         declared(std::vector<double>{0, 5, 10}, 100, 10.0));
   });
   const auto c = compare(ten_s, {fargate}, co);
-  // Two 1-vCPU, 2 GB tasks all month: 2 x 730 x (0.04048 + 2 x 0.004445) = $72.08.
-  CHECK(c.platforms[0].figures.monthly_usd.mean == Approx(72.08).margin(0.01));
+  // Two 1-vCPU, 2 GB tasks all month: 2 x 730 x (0.04048 + 2 x 0.004445) = $72.08, plus their
+  // public IPv4 addresses (the default network) 2 x 730 x $0.005 = $7.30: $79.38.
+  CHECK(c.platforms[0].figures.monthly_usd.mean == Approx(79.38).margin(0.01));
 }
 
 // ---- item 8: one span ---------------------------------------------------------------------------

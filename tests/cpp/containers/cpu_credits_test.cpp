@@ -24,6 +24,7 @@ ContainerResult day_at(const char* type, double ms) {
   EcsOptions o;
   o.as_of = Date{2024, 6, 1};
   o.cluster.instance_types = {type};
+  o.cluster.associate_public_ip = false;  // the instance and its credits alone
   auto& d = o.defaults;
   d.vcpu = 2;
   d.memory_gb = 3;

@@ -323,8 +323,11 @@ TEST_CASE("Container property: fixed deployments meter what slsim price computes
     o.services.clear();
     auto& s = o.defaults;
     s.tasks = static_cast<std::uint32_t>(1 + seed % 3);
-    s.min_tasks = 1;
-    s.max_tasks = 10;
+    s.min_tasks.reset();  // a fixed count is its own range (a different one is refused)
+    s.max_tasks.reset();
+    // The compute meters alone: no public IPv4 addresses (public_ipv4_test.cpp bills them).
+    s.assign_public_ip = false;
+    o.cluster.associate_public_ip = false;
     s.initial_tasks = 0;
     s.target_cpu_pct = s.target_requests_per_task = 0;
     s.step_scaling.clear();

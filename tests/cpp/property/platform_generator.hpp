@@ -390,7 +390,14 @@ inline BatchOptions random_batch(Draw& d, const RateCard& rc, const WorkloadColu
     o.spot_interruptions_per_hour =
         d.chance(0.1) ? 0.0 : std::exp(d.uniform(std::log(0.01), std::log(60.0)));
   }
-  if (d.chance(0.3)) o.spot_discount_pct = d.uniform(0, 90);
+  if (d.chance(0.3)) {
+    // A Spot discount only with Spot compute (else refused, as it would be ignored); drawn either
+    // way so that the draws after it are the same.
+    const double pct = d.uniform(0, 90);
+    for (const auto& ce : o.compute_environments)
+      if (ce.compute == BatchCompute::kSpot || ce.compute == BatchCompute::kFargateSpot)
+        o.spot_discount_pct = pct;
+  }
   o.discount_pct = d.chance(0.7) ? 0.0 : d.uniform(0, 50);
   o.record_jobs = true;
   return o;

@@ -43,9 +43,13 @@ struct FrontDoorOptions {
   /// every request opens a connection, the upper bound (clients without keep-alive).
   double requests_per_connection = 1;
   /// Availability Zones the internet-facing ALB is enabled in: one public IPv4 address each
-  /// ($0.005 per IP-hour from 2024-02-01). Default 2, the least an ALB accepts ("You must
-  /// specify subnets from at least two Availability Zones"); 2 to 6 (us-east-1 has six).
-  std::uint32_t alb_availability_zones = 3;
+  /// ($0.005 per IP-hour from 2024-02-01); 2 to 6 ("You must specify subnets from at least two
+  /// Availability Zones"; us-east-1 has six). Unset: kAlbAvailabilityZones, the zones ECS spreads
+  /// a service's tasks over. Given with the front door off, refused (it would be ignored).
+  std::optional<std::uint32_t> alb_availability_zones;
+  static constexpr std::uint32_t kAlbAvailabilityZones = 3;
+  /// The zones in force.
+  std::uint32_t alb_zones() const { return alb_availability_zones.value_or(kAlbAvailabilityZones); }
 };
 
 /// Checks the front-door settings; throws ConfigError naming the key (front_door, ...).

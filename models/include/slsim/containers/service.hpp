@@ -148,9 +148,13 @@ struct ServiceConfig {
   double storage_gb = 20;  ///< ephemeral storage (20 GB included)
   bool spot = false;       ///< Fargate Spot
   /// Fargate: each task gets a public IPv4 address (awsvpcConfiguration assignPublicIp), billed
-  /// $0.005 per IP-hour from 2024-02-01. Default false: tasks in private subnets behind the load
-  /// balancer (docs/models.md, "Public IPv4 addresses").
-  bool assign_public_ip = false;
+  /// $0.005 per IP-hour from 2024-02-01. Default true: tasks in public subnets, the cheapest
+  /// network in which a task can pull its image ("a public subnet and be assigned a public IP
+  /// address or a private subnet that has a route to the internet or a NAT gateway", ECS guide,
+  /// "Cannot pull container image"); the ECS console's service form turns it on (the API's
+  /// own default is DISABLED). false: private subnets, whose NAT gateway or VPC endpoints slsim
+  /// does not bill (a note says so; docs/models.md, "Public IPv4 addresses").
+  bool assign_public_ip = true;
   double spot_interruption_pct = 5;  ///< % of Spot capacity reclaimed per month
   double stop_timeout_s = 30;        ///< SIGTERM to SIGKILL after a Fargate Spot warning
   SpotInFlight spot_in_flight = SpotInFlight::kRetry;
@@ -166,18 +170,23 @@ struct ClusterConfig {
   double target_capacity_pct = 100;  ///< managed scaling target (ECS default 100)
   double instance_warmup_s = 300;    ///< ECS default
   std::uint32_t min_scaling_step = 1, max_scaling_step = 10'000;  ///< ECS defaults
-  std::optional<Distribution> instance_launch_s;    ///< launch, boot and agent registration
-  std::uint32_t reserved_memory_mb = 0;             ///< ECS_RESERVED_MEMORY (agent default 0)
-  double registered_memory_pct = 97.5;              ///< memory the agent registers, % of nominal
-  std::optional<bool> managed_scaling;              ///< unset: capacity providers when as_of allows
-  Placement placement = Placement::kSpread;         ///< every service's task placement strategy
-  std::uint32_t availability_zones = 3;             ///< AZs the Auto Scaling group balances over
-  CpuCredits cpu_credits = CpuCredits::kUnlimited;  ///< burstable instance types only
+  std::optional<Distribution> instance_launch_s;  ///< launch, boot and agent registration
+  std::uint32_t reserved_memory_mb = 0;           ///< ECS_RESERVED_MEMORY (agent default 0)
+  double registered_memory_pct = 97.5;            ///< memory the agent registers, % of nominal
+  std::optional<bool> managed_scaling;            ///< unset: capacity providers when as_of allows
+  Placement placement = Placement::kSpread;       ///< every service's task placement strategy
+  std::uint32_t availability_zones = 3;           ///< AZs the Auto Scaling group balances over
+  /// Burstable instance types only (T3/T4g...: refused when no instance type bursts); unset:
+  /// unlimited, AWS's default for T3/T4g.
+  std::optional<CpuCredits> cpu_credits;
   bool spot = false;
   double spot_interruption_pct = 5;  ///< % of Spot capacity reclaimed per month
   /// Each instance gets a public IPv4 address (launch template AssociatePublicIpAddress), billed
-  /// $0.005 per IP-hour from 2024-02-01. Default false: instances in private subnets.
-  bool associate_public_ip = false;
+  /// $0.005 per IP-hour from 2024-02-01. Default true: instances in public subnets (the default
+  /// VPC's subnets give every instance launched in them one), through which the ECS agent
+  /// registers and pulls images. false: private subnets, whose NAT gateway slsim does not bill
+  /// (a note says so).
+  bool associate_public_ip = true;
   SpotInFlight spot_in_flight = SpotInFlight::kRetry;
   bool operator==(const ClusterConfig&) const = default;
 };
