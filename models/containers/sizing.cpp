@@ -40,11 +40,12 @@ constexpr double kPeakHeadroom = 2.0;
 /// as read 2026-12; the count of two is slsim's choice). Target tracking scales out from it;
 /// min_tasks holds no mean rate (review19 M4: the mean held a diurnal night at its day's mean).
 constexpr std::uint32_t kHttpFloorTasks = 2;
-/// The floor of a queue consumer: one task. Its messages wait in SQS (which keeps them across
-/// zones) when a task fails, so one task is enough for availability; and the backlog-per-task
-/// metric (visible messages / running tasks) has no datapoint at zero tasks in AWS's metric
-/// math, so target tracking on it cannot scale a service out of zero (slsim divides by one and
-/// could, but that is not what AWS does for the policy it documents).
+/// The least floor of a queue consumer: one task (more when the traffic that is always there
+/// needs more). Its messages wait in SQS (which keeps them across zones) when a task fails, so
+/// one task is enough for availability; and the backlog-per-task metric (visible messages /
+/// running tasks) has no datapoint at zero tasks in AWS's metric math, so target tracking on it
+/// cannot scale a service out of zero (slsim divides by one and could, but that is not what AWS
+/// does for the policy it documents).
 constexpr std::uint32_t kConsumerFloorTasks = 1;
 /// The automatic visibility timeout: this many times the longest run of the service's work (as
 /// the task runs it with every slot busy), so the trace's slowest message is deleted well before
@@ -255,9 +256,12 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
   };
   std::uint32_t lo = 1, hi = 10, initial = 0;  // no pass over the workload: one to ten tasks
   if (f.invocations > 0 && f.messages_only()) {
-    // A queue consumer: one task, and the backlog policy scales out to drain the busiest hour
-    // with twice the tasks it needs (its bursts wait in the queue); it starts with its floor.
-    lo = kConsumerFloorTasks;
+    // A queue consumer: one task, or what the traffic that is always there (the 10th-percentile
+    // minute of the span) needs: below it the backlog policy would scale in to the floor and
+    // saw-tooth back (latency near acceptable_latency_s). The backlog policy scales out to drain
+    // the busiest hour with twice the tasks it needs (its bursts wait in the queue); it starts
+    // with its floor.
+    lo = std::max(kConsumerFloorTasks, need(f.low_rate_per_s()));
     hi = std::max<std::uint32_t>({lo, 2, need(kPeakHeadroom * f.peak_hour_rate_per_s())});
     initial = lo;
   } else if (f.invocations > 0) {

@@ -3,6 +3,7 @@
 #include "slsim/workload/profile.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace slsim {
 
@@ -33,6 +34,7 @@ FunctionProfile WorkloadProfile::combined(const std::vector<std::string>& names)
     // Peaks of different functions may fall in different minutes: their sum bounds the peak.
     out.peak_per_minute += f->peak_per_minute;
     out.peak_per_hour += f->peak_per_hour;
+    out.low_per_minute += f->low_per_minute;
     out.max_work_s = std::max(out.max_work_s, f->max_work_s);
     out.first_minute += f->first_minute;
     work += f->mean_work_s * static_cast<double>(f->invocations);
@@ -121,6 +123,24 @@ WorkloadProfile profile_workload(WorkloadSource& source) {
     a.max_work_s = std::max(a.max_work_s, to_seconds(inv.work));
     a.memory_mb = std::max(a.memory_mb, inv.memory_mb);
   }
+  // The workload's span in minutes, from minute 0: to the last arrival of any function, or the
+  // declared span when it is longer.
+  std::int64_t span_minutes = 0;
+  for (const auto& a : acc)
+    if (a.n) span_minutes = std::max(span_minutes, a.minute + 1);
+  if (const auto d = source.declared_span_s())
+    span_minutes = std::max(span_minutes, static_cast<std::int64_t>(std::ceil(*d / 60 - 1e-9)));
+  // The 10th percentile of a function's per-minute counts over the span (minutes outside its
+  // first..last minute count 0).
+  const auto low_minute = [span_minutes](std::vector<std::uint32_t> m) -> std::uint64_t {
+    const auto total = static_cast<std::size_t>(std::max<std::int64_t>(span_minutes, 1));
+    const std::size_t zeros = total > m.size() ? total - m.size() : 0;
+    const std::size_t k = total / 10;
+    if (k < zeros || m.empty()) return 0;
+    const auto it = m.begin() + static_cast<std::ptrdiff_t>(std::min(k - zeros, m.size() - 1));
+    std::nth_element(m.begin(), it, m.end());
+    return *it;
+  };
   WorkloadProfile p;
   p.memory_is_lambda_setting = source.memory_is_lambda_setting();
   const auto& table = source.functions();
@@ -143,6 +163,7 @@ WorkloadProfile profile_workload(WorkloadSource& source) {
       if (a.n) minutes.push_back(static_cast<std::uint32_t>(a.minute_count));
       f.burst_minutes = burst_minutes(minutes, f.peak_per_minute);
       f.peak_per_hour = peak_hour(minutes);
+      f.low_per_minute = low_minute(std::move(minutes));
     }
     p.functions.push_back(std::move(f));
   }

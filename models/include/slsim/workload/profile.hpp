@@ -18,8 +18,12 @@ namespace slsim {
 struct FunctionProfile {
   std::string name;
   std::uint64_t invocations = 0;
-  std::uint64_t peak_per_minute = 0;      ///< most arrivals in one minute
-  std::uint64_t peak_per_hour = 0;        ///< most arrivals in 60 consecutive minutes
+  std::uint64_t peak_per_minute = 0;  ///< most arrivals in one minute
+  std::uint64_t peak_per_hour = 0;    ///< most arrivals in 60 consecutive minutes
+  /// The 10th percentile of its arrivals per minute over the workload's span (minute 0 to the
+  /// last arrival of any function, or the declared span): the traffic that is always there (0
+  /// for work that comes in bursts or at night only).
+  std::uint64_t low_per_minute = 0;
   std::uint64_t first_minute = 0;         ///< arrivals in the minute of its first arrival
   double first_s = 0, last_s = 0;         ///< first and last arrival, seconds
   double mean_work_s = 0;                 ///< mean duration as measured (Invocation::work), s
@@ -45,6 +49,7 @@ struct FunctionProfile {
     return std::max(static_cast<double>(peak_per_minute) / 60.0, mean_rate_per_s());
   }
   double first_rate_per_s() const { return static_cast<double>(first_minute) / 60.0; }
+  double low_rate_per_s() const { return static_cast<double>(low_per_minute) / 60.0; }
   /// The busiest hour's rate (60 consecutive minutes), per second: what a queue consumer, whose
   /// backlog waits in its queue, must drain within about an hour.
   double peak_hour_rate_per_s() const { return static_cast<double>(peak_per_hour) / 3600.0; }
