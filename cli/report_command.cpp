@@ -57,9 +57,10 @@ void add_report_command(CLI::App& app) {
       c = compare(p.workload, p.runners, p.options);
     } catch (const std::invalid_argument& e) {
       // A platform's configuration refused by its model: say where it came from.
+      // A bare trace has no file to name; a flag's own errors name the flag when it is read.
       const bool from_file = !a->c.scenario.empty() || a->c.trace.path.empty();
-      throw std::invalid_argument(
-          fmt::format("{}: {}", from_file ? p.scenario.file : std::string("flags"), e.what()));
+      if (!from_file) throw;
+      throw std::invalid_argument(fmt::format("{}: {}", p.scenario.file, e.what()));
     }
     // The workload's own summary (one more streaming pass, constant memory).
     auto src = p.workload(p.options.seed, 1.0);

@@ -112,7 +112,8 @@ void add_simulate_command(CLI::App& app) {
         ephemeral_mb;
     std::optional<std::uint64_t> seed;
     std::optional<std::int64_t> memory_mb_given;
-    std::optional<double> timeout_s, error_probability, visibility_timeout_s;
+    std::optional<double> timeout_s, error_probability;
+    std::optional<std::string> visibility_timeout_s;  // a number or auto
     bool vpc = false, no_vpc = false, no_free_tier = false;
     BatchArgs batch;
   };
@@ -152,10 +153,16 @@ void add_simulate_command(CLI::App& app) {
                   "ECS/Fargate run (scenario key error_probability)")
       ->check(a_number());
   cmd->add_option("--visibility-timeout-s", a->visibility_timeout_s,
-                  "SQS visibility timeout of queue work (whole s, 0 to 43,200): Lambda (at least "
-                  "the function timeout) and ECS/Fargate queue consumers (scenario key "
-                  "visibility_timeout_s)")
-      ->check(a_number());
+                  "SQS visibility timeout of queue work (whole s, 0 to 43,200, or auto): Lambda "
+                  "(at least the function timeout; auto: 6 x the timeout) and ECS/Fargate queue "
+                  "consumers (auto: above the longest run; scenario key visibility_timeout_s)")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            if (v == "auto") return {};
+            std::string n = v;
+            return a_number()(n);
+          },
+          "NUMBER|auto"));
   // Whole numbers that fit the setting: what is allowed is the validator's to say
   // (validate_lambda), with the same message as for a scenario key or a Python keyword.
   cmd->add_option("--max-retry-attempts", a->max_retry, "Async retries (0, 1 or 2; default 2)")
@@ -240,7 +247,12 @@ void add_simulate_command(CLI::App& app) {
       word(c, "invocation", a->invocation);
       if (a->error_probability) c.error_probability = *a->error_probability;
       if (a->max_retry) c.max_retry_attempts = *a->max_retry;
-      if (a->visibility_timeout_s) c.visibility_timeout_s = *a->visibility_timeout_s;
+      if (a->visibility_timeout_s) {
+        if (*a->visibility_timeout_s == "auto")
+          c.visibility_timeout_s.reset();
+        else
+          c.visibility_timeout_s = std::stod(*a->visibility_timeout_s);
+      }
       if (a->ephemeral_mb) c.ephemeral_mb = *a->ephemeral_mb;
       if (a->provisioned) {
         c.provisioned.clear();

@@ -61,23 +61,33 @@ PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates) {
 
 namespace {
 
+/// `sized_from`: the profile the options were sized from; `sized_visibly`: settings beyond the
+/// visibility timeout (which only a queue consumer uses) were sized, and the label says so.
 PlatformRunner container_runner(const ContainerOptions& options, const RateCard& rates,
-                                const WorkloadProfile* sized_from = nullptr) {
+                                const WorkloadProfile* sized_from = nullptr,
+                                bool sized_visibly = true) {
   const bool sized = sized_from != nullptr;
   PlatformRunner r;
   const bool ec2 = options.launch_type == LaunchType::kEc2;
   r.name = ec2 ? "ecs" : "fargate";
   const std::string platform =
-      ec2 ? fmt::format("ECS on EC2 ({})", options.cluster.instance_types.empty()
-                                               ? std::string("?")
-                                               : options.cluster.instance_types.front())
-          : std::string("Fargate");
+      !ec2 ? std::string("Fargate")
+      : options.cluster.instance_types.empty()
+          ? std::string("ECS on EC2")  // instance type auto: sized with the tasks
+          : fmt::format("ECS on EC2 ({})", options.cluster.instance_types.front());
   const bool auto_sized = needs_sizing(options);
+  const bool sizes_visibly = [&] {
+    ContainerOptions v = options;
+    v.defaults.visibility_timeout_s = v.defaults.visibility_timeout_s.value_or(0);
+    for (auto& [name, s] : v.services)
+      s.visibility_timeout_s = s.visibility_timeout_s.value_or(0);
+    return needs_sizing(v);
+  }();
   // The configuration line of the report: the sizing the runs use (chosen from the trace for
   // settings left auto, docs/models.md "Sizing a service the user did not size").
   r.label = auto_sized ? platform + ", services sized from the trace"
-            : sized    ? fmt::format("{}, {} (sized from the trace)", platform,
-                                     describe_sizing(options, *sized_from))
+            : sized    ? fmt::format("{}, {}{}", platform, describe_sizing(options, *sized_from),
+                                  sized_visibly ? " (sized from the trace)" : "")
                        : fmt::format("{}, {}", platform, describe_sizing(options));
   r.front_door = FrontDoorSide::kService;
   if (options.discount_pct != 0) r.discount_pct[ec2 ? "ec2" : "fargate"] = options.discount_pct;
@@ -106,11 +116,27 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
       return r;
     }
   }
-  validate_containers(options, rates);  // a bad setting is an error, before anything runs
+  // A task that fits on none of the instance types the user chose: ECS cannot run it; the
+  // comparison says so and goes on with the other platforms (a bad setting is an error).
+  const auto cannot_run = [](PlatformRunner x, const std::string& why) {
+    x.prepare = nullptr;
+    x.run = [why](WorkloadSource&, std::uint64_t) -> PlatformResult { throw ImpossibleError(why); };
+    return x;
+  };
+  try {
+    validate_containers(options, rates);  // a bad setting is an error, before anything runs
+  } catch (const TaskFitError& e) {
+    return cannot_run(r, e.message());
+  }
   const RateCard* rc = &rates;
   if (auto_sized) {
-    r.prepare = [options, rc](const WorkloadProfile& profile) {
-      return container_runner(size_containers(options, profile, *rc), *rc, &profile);
+    r.prepare = [options, rc, r, cannot_run, sizes_visibly](const WorkloadProfile& profile) {
+      try {
+        return container_runner(size_containers(options, profile, *rc), *rc, &profile,
+                                sizes_visibly);
+      } catch (const TaskFitError& e) {
+        return cannot_run(r, e.message());
+      }
     };
   }
   r.run = [options, rc](WorkloadSource& w, std::uint64_t seed) -> PlatformResult {
@@ -118,6 +144,17 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
     o.seed = seed;
     return simulate_containers(w, o, *rc);
   };
+  if (!auto_sized && !sized) {
+    // Sized by the user: the configuration line still counts the services the workload's
+    // functions make (the defaults serve every function no service names) and shows the
+    // busiest, from the pass compare() makes for it.
+    r.prepare = [r, options, platform](const WorkloadProfile& profile) {
+      PlatformRunner x = r;
+      x.prepare = nullptr;
+      x.label = fmt::format("{}, {}", platform, describe_sizing(options, profile));
+      return x;
+    };
+  }
   return r;
 }
 

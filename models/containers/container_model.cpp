@@ -604,7 +604,7 @@ ContainerResult simulate_containers(const WorkloadOpener& open, const ContainerO
   }
   validate_containers(options, rates);
   WorkloadProfile profile;
-  {
+  if (services_need_sizing(options)) {  // else only the instance type: no pass needed
     auto pass = open();
     profile = profile_workload(*pass);
   }

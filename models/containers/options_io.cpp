@@ -204,7 +204,10 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
     }
     ClusterConfig& c = o.cluster;
     if (k == "instance_type") {
-      c.instance_types = split(v, ',');
+      // auto: the smallest m5 type that holds the sized tasks (sizing.hpp)
+      c.instance_types = trim(v) == "auto" ? std::vector<std::string>{} : split(v, ',');
+      if (trim(v) != "auto" && c.instance_types.empty())
+        throw ConfigError(k, "name at least one EC2 instance type, or auto");
     } else if (k == "instances") {
       c.instances = whole(k, v);
     } else if (k == "min_instances") {
@@ -261,10 +264,13 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
       s.target_cpu_pct.reset();
     } else if (k == "initial_tasks") {
       s.initial_tasks = 0;
+    } else if (k == "visibility_timeout_s") {
+      s.visibility_timeout_s.reset();
     } else {
       throw ConfigError(k,
                         "'auto' is not allowed here: auto applies to vcpu, memory_gb, "
-                        "concurrency, min_tasks, max_tasks, initial_tasks and target_cpu_pct");
+                        "concurrency, min_tasks, max_tasks, initial_tasks, target_cpu_pct, "
+                        "visibility_timeout_s and instance_type");
     }
     return;
   }
@@ -452,7 +458,8 @@ std::vector<std::pair<std::string, std::string>> changed_service_options(const S
   n("cpu_bound_fraction", s.cpu_bound_fraction, d.cpu_bound_fraction);
   n("parallel_fraction", s.parallel_fraction, d.parallel_fraction);
   n("reference_memory_mb", s.reference_memory_mb, d.reference_memory_mb);
-  n("visibility_timeout_s", s.visibility_timeout_s, d.visibility_timeout_s);
+  if (s.visibility_timeout_s)
+    out.emplace_back("visibility_timeout_s", num_text(*s.visibility_timeout_s));
   n("max_receive_count", s.max_receive_count, d.max_receive_count);
   n("message_retention_s", s.message_retention_s, d.message_retention_s);
   n("target_backlog_per_task", s.target_backlog_per_task, d.target_backlog_per_task);

@@ -99,15 +99,20 @@ std::optional<Date> first_ec2_prices(const RateCard& rc, Date as_of, std::string
 }  // namespace
 
 bool needs_sizing(const ServiceConfig& s) {
-  return s.vcpu == 0 || s.memory_gb == 0 || s.concurrency == 0 ||
+  return s.vcpu == 0 || s.memory_gb == 0 || s.concurrency == 0 || !s.visibility_timeout_s ||
          (s.tasks == 0 && (!s.min_tasks || !s.max_tasks || !s.target_cpu_pct));
 }
 
-bool needs_sizing(const ContainerOptions& o) {
+bool services_need_sizing(const ContainerOptions& o) {
   if (needs_sizing(o.defaults)) return true;
   for (const auto& [name, s] : o.services)
     if (needs_sizing(s)) return true;
   return false;
+}
+
+bool needs_sizing(const ContainerOptions& o) {
+  return services_need_sizing(o) ||
+         (o.launch_type == LaunchType::kEc2 && o.cluster.instance_types.empty());
 }
 
 void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const RateCard& rc) {
@@ -337,7 +342,7 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
 
 void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view region,
                       const RateCard& rc) {
-  require(!c.instance_types.empty(), "instance_type", "name at least one EC2 instance type");
+  // No instance type: auto, chosen for the sized tasks (size_containers).
   if (rc.instance_types(as_of, region).empty()) {
     // A date before the region's first EC2 prices is the date's fault, not the region's.
     const auto first = first_ec2_prices(rc, as_of, region);
@@ -475,6 +480,8 @@ void validate_containers(const ContainerOptions& o, const RateCard& rc) {
   // Every task must fit on some instance type of its architecture (vCPU and registered memory).
   // ECS places a task only on an instance of its architecture; the model's binpack does not
   // look at it, so every instance type must be of the task's architecture.
+  // Every task must fit on some instance type: checked once they are chosen (auto: sized).
+  if (o.cluster.instance_types.empty()) return;
   const auto must_fit = [&](const std::string& name, const ServiceConfig& s) {
     const std::string who = name.empty() ? "" : "service " + name + ": ";
     double max_vcpu = 0, max_mem = 0, max_mem_unreserved = 0;
@@ -495,16 +502,23 @@ void validate_containers(const ContainerOptions& o, const RateCard& rc) {
       }
     }
     const auto types = fmt::format("{}", fmt::join(o.cluster.instance_types, ", "));
-    require(s.vcpu <= max_vcpu + 1e-9, "vcpu",
-            fmt::format("{}{} vCPU is more than any instance type has ({}: at most {} vCPU): use "
-                        "at most {} vCPU or a larger instance_type",
-                        who, num(s.vcpu), types, num(max_vcpu), num(max_vcpu)));
-    require(s.memory_gb * 1024 > max_mem_unreserved + 1e-9, "reserved_memory_mb",
-            fmt::format("{}reserved_memory_mb {} leaves {} MiB on the largest instance type with "
-                        "{} vCPU ({}), less than the task's {} GB: lower reserved_memory_mb",
-                        who, o.cluster.reserved_memory_mb, num(max_mem), num(s.vcpu), types,
-                        num(s.memory_gb)));
-    throw ConfigError(
+    // The task is valid; the instance types cannot hold it (TaskFitError: a comparison says ECS
+    // cannot run it).
+    if (!(s.vcpu <= max_vcpu + 1e-9)) {
+      throw TaskFitError("vcpu",
+                         fmt::format("{}{} vCPU is more than any instance type has ({}: at most {} "
+                                     "vCPU): use at most {} vCPU or a larger instance_type",
+                                     who, num(s.vcpu), types, num(max_vcpu), num(max_vcpu)));
+    }
+    if (!(s.memory_gb * 1024 > max_mem_unreserved + 1e-9)) {
+      throw TaskFitError(
+          "reserved_memory_mb",
+          fmt::format("{}reserved_memory_mb {} leaves {} MiB on the largest instance type with "
+                      "{} vCPU ({}), less than the task's {} GB: lower reserved_memory_mb",
+                      who, o.cluster.reserved_memory_mb, num(max_mem), num(s.vcpu), types,
+                      num(s.memory_gb)));
+    }
+    throw TaskFitError(
         "memory_gb",
         fmt::format("{}a task of {} vCPU and {} GB fits on none of the instance types ({}): "
                     "at most {} MiB is registered ({}% of an instance's memory minus "

@@ -32,6 +32,25 @@ constexpr std::uint32_t kMaxAutoConcurrencyPerVcpu = 64;
 constexpr std::uint32_t kMaxTasks = 5'000;
 /// Headroom of max_tasks over the peak minute's need: twice the peak.
 constexpr double kPeakHeadroom = 2.0;
+/// The floor of an HTTP service: two tasks, which ECS's default placement spreads over two
+/// Availability Zones, so the service keeps serving when one task or zone fails (ECS developer
+/// guide, "Amazon ECS capacity and availability": autoscaling and Availability Zones are the
+/// two availability mechanisms,
+/// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/capacity-availability-best-practice.html,
+/// as read 2026-12; the count of two is slsim's choice). Target tracking scales out from it;
+/// min_tasks holds no mean rate (review19 M4: the mean held a diurnal night at its day's mean).
+constexpr std::uint32_t kHttpFloorTasks = 2;
+/// The least floor of a queue consumer: one task (more when the traffic that is always there
+/// needs more). Its messages wait in SQS (which keeps them across zones) when a task fails, so
+/// one task is enough for availability; and the backlog-per-task metric (visible messages /
+/// running tasks) has no datapoint at zero tasks in AWS's metric math, so target tracking on it
+/// cannot scale a service out of zero (slsim divides by one and could, but that is not what AWS
+/// does for the policy it documents).
+constexpr std::uint32_t kConsumerFloorTasks = 1;
+/// The automatic visibility timeout: this many times the longest run of the service's work (as
+/// the task runs it with every slot busy), so the trace's slowest message is deleted well before
+/// it reappears; at least SQS's 30 s default, at most its 43,200 s maximum.
+constexpr double kVisibilityMargin = 2.0;
 
 double ceil_to(double v, double step) {
   return std::ceil(v / step - 1e-9) * step;
@@ -208,6 +227,24 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
   } else if (!s.target_cpu_pct) {
     s.target_cpu_pct = 0;  // the user chose another policy (or a fixed count)
   }
+  if (!s.visibility_timeout_s) {
+    // SQS: "set the visibility timeout to the maximum time that it takes your application to
+    // process and delete a message" (SQS developer guide, "Amazon SQS visibility timeout",
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/
+    // sqs-visibility-timeout.html, as read 2026-12): the longest run of the trace, as a task
+    // with every slot busy runs it, with a margin; 0 to 43,200 s in whole seconds.
+    double longest = f.max_work_s;
+    if (lambda_memory && f.memory_mb > 0 && longest > 0) {
+      const double ref = std::min(f.memory_mb / rc.rule("lambda.mb_per_vcpu", as_of),
+                                  rc.rule("lambda.max_vcpu", as_of));
+      longest = to_seconds(scale_to_vcpu(from_seconds(longest), ref, s.vcpu, c, p));
+    }
+    const containers::SharingTable full(s.vcpu, s.concurrency, c, p);
+    longest *= full.factor[s.concurrency];
+    s.visibility_timeout_s =
+        std::clamp(std::ceil(kVisibilityMargin * longest - 1e-9), kSqsDefaultVisibilityTimeoutS,
+                   containers::kSqsMaxVisibilityTimeoutS);
+  }
   if (fixed) {
     if (!s.min_tasks) s.min_tasks = s.tasks;
     if (!s.max_tasks) s.max_tasks = s.tasks;
@@ -218,14 +255,28 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
         std::min<double>(kMaxTasks, std::ceil(rate / per_task - 1e-9)));
   };
   std::uint32_t lo = 1, hi = 10, initial = 0;  // no pass over the workload: one to ten tasks
-  if (f.invocations > 0) {
-    lo = std::max<std::uint32_t>(1, need(f.mean_rate_per_s()));
-    // Bursts shorter than the scale-out reaction are over before a new task serves: only the
-    // tasks already running serve them, so min_tasks holds the peak minute.
+  if (f.invocations > 0 && f.messages_only()) {
+    // A queue consumer: one task, or what the traffic that is always there (the 10th-percentile
+    // minute of the span) needs: below it the backlog policy would scale in to the floor and
+    // saw-tooth back (latency near acceptable_latency_s). The backlog policy scales out to drain
+    // the busiest hour with twice the tasks it needs (its bursts wait in the queue); it starts
+    // with its floor.
+    lo = std::max(kConsumerFloorTasks, need(f.low_rate_per_s()));
+    hi = std::max<std::uint32_t>({lo, 2, need(kPeakHeadroom * f.peak_hour_rate_per_s())});
+    initial = lo;
+  } else if (f.invocations > 0) {
+    // HTTP: two tasks across zones, and target tracking for the rest. Bursts shorter than the
+    // scale-out reaction are over before a new task serves: only the tasks already running
+    // serve them, so min_tasks holds the peak minute.
+    lo = kHttpFloorTasks;
     if (holds_peak(s, lt, f)) lo = std::max(lo, need(f.peak_rate_per_s()));
     hi = std::max<std::uint32_t>({lo, 2, need(kPeakHeadroom * f.peak_rate_per_s())});
-    initial = need(f.first_rate_per_s());
+    // Traffic from the first minute: start with what that minute needs (a steady trace is
+    // served from time 0); work that starts later starts from the floor.
+    if (f.first_s < 60) initial = need(f.first_rate_per_s());
   }
+  // A min_tasks the user gave is the count they deploy with: the service starts there.
+  if (s.min_tasks) initial = 0;
   if (s.initial_tasks > 0) {  // the user's initial count lies within the bounds chosen
     lo = std::min(lo, s.initial_tasks);
     hi = std::max(hi, s.initial_tasks);
@@ -239,6 +290,49 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
 
 std::string num(double v) {
   return fmt::format("{:g}", v);
+}
+
+/// The cluster's instance type for sized tasks (ECS on EC2, instance type left auto): the
+/// smallest of the general-purpose family (m5, or m6g for arm64 tasks; every type of the
+/// architecture before the family existed) whose vCPU and registered memory hold the largest
+/// task, m5.large at least (the family's smallest in slsim's rate card); the largest of the
+/// family when none does (validate_containers then says the task fits on none).
+std::vector<std::string> choose_instance_types(const ContainerOptions& o, const RateCard& rc) {
+  std::vector<const ServiceConfig*> tasks{&o.defaults};
+  for (const auto& [name, s] : o.services)
+    tasks.push_back(&s);
+  const Arch arch = o.services.empty() ? o.defaults.arch : o.services.begin()->second.arch;
+  struct Candidate {
+    std::string name;
+    double vcpu, mem_mib;
+  };
+  std::vector<Candidate> family, all;
+  for (const auto& t : rc.instance_types(o.as_of, o.region)) {
+    const auto shape = rc.instance(t, o.as_of, o.region);
+    if (shape.arch != arch) continue;
+    const double mem = std::floor(shape.memory_gib * 1024 * o.cluster.registered_memory_pct / 100) -
+                       o.cluster.reserved_memory_mb;
+    const Candidate c{t, shape.vcpu, mem};
+    all.push_back(c);
+    if (t.rfind(arch == Arch::kArm64 ? "m6g." : "m5.", 0) == 0) family.push_back(c);
+  }
+  auto& pool = family.empty() ? all : family;
+  if (pool.empty()) {
+    // No type of the task's architecture (yet): the first type, which validate_containers
+    // refuses naming both architectures; no EC2 prices at all: validate_cluster says so.
+    const auto types = rc.instance_types(o.as_of, o.region);
+    return types.empty() ? std::vector<std::string>{} : std::vector<std::string>{types.front()};
+  }
+  std::sort(pool.begin(), pool.end(), [](const Candidate& a, const Candidate& b) {
+    return a.vcpu != b.vcpu ? a.vcpu < b.vcpu : a.mem_mib < b.mem_mib;
+  });
+  for (const auto& c : pool) {
+    bool holds = true;
+    for (const auto* s : tasks)
+      holds = holds && s->vcpu <= c.vcpu + 1e-9 && s->memory_gb * 1024 <= c.mem_mib + 1e-9;
+    if (holds) return {c.name};
+  }
+  return {pool.back().name};
 }
 
 }  // namespace
@@ -279,72 +373,96 @@ ContainerOptions size_containers(const ContainerOptions& o, const WorkloadProfil
     }
     r.defaults = size_service(o.defaults, r.launch_type, r.as_of, rc, profile.combined(rest), lm);
   }
+  if (r.launch_type == LaunchType::kEc2 && r.cluster.instance_types.empty())
+    r.cluster.instance_types = choose_instance_types(r, rc);
   validate_containers(r, rc);
   return r;
 }
 
 std::string describe_service(const ServiceConfig& s, bool consumer) {
+  // Short, for one cell of the side-by-side table: "1 vCPU/2 GB x 6 requests, 2-25 tasks at
+  // 70% CPU"; a consumer: "2 vCPU/4 GB x 1 message, 1-2 tasks on a 60 s backlog, visibility
+  // 4800 s". Policies a consumer ignores (the request count) are left out.
+  const char* unit = consumer ? (s.concurrency == 1 ? "message" : "messages")
+                              : (s.concurrency == 1 ? "request" : "requests");
   std::string out =
-      fmt::format("{} vCPU / {} GB tasks, {} {} each", num(s.vcpu), num(s.memory_gb), s.concurrency,
-                  consumer ? (s.concurrency == 1 ? "message" : "messages")
-                           : (s.concurrency == 1 ? "request" : "requests"));
-  if (s.tasks > 0) return out + fmt::format(", {} tasks", s.tasks);
+      fmt::format("{} vCPU/{} GB x {} {}", num(s.vcpu), num(s.memory_gb), s.concurrency, unit);
+  const auto visibility = [&] {
+    return consumer && s.visibility_timeout_s
+               ? fmt::format(", visibility {} s", num(*s.visibility_timeout_s))
+               : std::string();
+  };
+  if (s.tasks > 0) return out + fmt::format(", {} tasks", s.tasks) + visibility();
   const auto lo = s.min_tasks.value_or(1), hi = s.max_tasks.value_or(lo);
   out += lo == hi ? fmt::format(", {} task{}", lo, lo == 1 ? "" : "s")
                   : fmt::format(", {}-{} tasks", lo, hi);
-  bool policy = false;
+  std::vector<std::string> policies;
   if (consumer && s.target_backlog_per_task > 0) {
-    out += fmt::format(", target backlog {} messages/task", num(s.target_backlog_per_task));
-    policy = true;
+    policies.push_back(fmt::format("on {} messages/task", num(s.target_backlog_per_task)));
   } else if (consumer && s.acceptable_latency_s > 0) {
-    out += fmt::format(", target backlog {} s of work per task", num(s.acceptable_latency_s));
-    policy = true;
+    policies.push_back(fmt::format("on a {} s backlog", num(s.acceptable_latency_s)));
   }
   if (s.target_cpu_pct.value_or(0) > 0) {
-    out += fmt::format(", target {}% CPU", num(*s.target_cpu_pct));
-  } else if (s.target_requests_per_task > 0) {
-    out += fmt::format(", target {} requests/task/min", num(s.target_requests_per_task));
+    policies.push_back(fmt::format("at {}% CPU", num(*s.target_cpu_pct)));
+  } else if (s.target_requests_per_task > 0 && !consumer) {
+    policies.push_back(fmt::format("at {} requests/task/min", num(s.target_requests_per_task)));
   } else if (!s.step_scaling.empty()) {
-    out += ", step scaling";
-  } else if (lo != hi && !policy) {
+    policies.push_back("step scaling");
+  }
+  if (!s.schedule.empty()) policies.push_back("scheduled");
+  if (!policies.empty()) {
+    out += " " + fmt::format("{}", fmt::join(policies, " and "));
+  } else if (lo != hi) {
     out += ", no scaling policy";
   }
-  return out;
+  return out + visibility();
 }
 
 std::string describe_sizing(const ContainerOptions& o, const WorkloadProfile& profile) {
+  // The services a run has: the named ones, and one of the defaults for every function of the
+  // profile that no service names (the model makes each a service of its own).
+  struct Entry {
+    std::string name;
+    const ServiceConfig* cfg;
+    FunctionProfile f;
+  };
+  std::vector<Entry> entries;
+  for (const auto& [name, s] : o.services)
+    entries.push_back({name, &s, profile.combined(s.functions)});
+  for (const auto& f : profile.functions) {
+    if (f.invocations == 0) continue;
+    bool named = false;
+    for (const auto& [name, s] : o.services)
+      named =
+          named || std::find(s.functions.begin(), s.functions.end(), f.name) != s.functions.end();
+    if (!named) entries.push_back({f.name, &o.defaults, f});
+  }
   // A service's line; why min_tasks holds the peak minute when the bursts are short.
-  const auto line = [&](const ServiceConfig& s) {
-    const FunctionProfile f = profile.combined(s.functions);
-    std::string out = describe_service(s, f.messages_only());
-    const double react = scale_out_reaction_s(s, o.launch_type);
-    if (s.tasks == 0 && holds_peak(s, o.launch_type, f)) {
-      out += fmt::format(
-          " (min_tasks holds the peak minute: bursts of {:.1f} min end before a "
-          "scale-out serves, {:.1f} min)",
-          f.burst_minutes, react / 60);
-    }
+  const auto line = [&](const Entry& e) {
+    const ServiceConfig& s = *e.cfg;
+    std::string out = describe_service(s, e.f.messages_only());
+    if (s.tasks == 0 && holds_peak(s, o.launch_type, e.f))
+      out += fmt::format(" (min_tasks holds {:.1f}-min bursts)", e.f.burst_minutes);
     return out;
   };
-  if (o.services.empty()) return describe_service(o.defaults, false);
-  if (o.services.size() == 1) return line(o.services.begin()->second);
+  if (entries.empty()) return describe_service(o.defaults, false);
+  if (entries.size() == 1) return line(entries.front());
   // The busiest service (most invocations) as the example, and the task counts of all.
-  auto busiest = o.services.begin();
+  const Entry* busiest = &entries.front();
   std::uint64_t most = 0, lo = 0, hi = 0;
-  for (auto it = o.services.begin(); it != o.services.end(); ++it) {
-    const auto n = profile.combined(it->second.functions).invocations;
-    if (n > most) {
-      most = n;
-      busiest = it;
+  for (const auto& e : entries) {
+    if (e.f.invocations > most) {
+      most = e.f.invocations;
+      busiest = &e;
     }
-    const auto& s = it->second;
+    const auto& s = *e.cfg;
     lo += s.tasks > 0 ? s.tasks : s.min_tasks.value_or(1);
     hi += s.tasks > 0 ? s.tasks : s.max_tasks.value_or(s.min_tasks.value_or(1));
   }
   const std::string tasks =
       lo == hi ? fmt::format("{} tasks", lo) : fmt::format("{}-{} tasks", lo, hi);
-  return fmt::format("{} services ({}), {} {}: {}", o.services.size(), tasks,
-                     most > 0 ? "busiest" : "e.g.", busiest->first, line(busiest->second));
+  return fmt::format("{} services, {}; {} {}: {}", entries.size(), tasks,
+                     most > 0 ? "busiest" : "e.g.", busiest->name, line(*busiest));
 }
 
 std::vector<std::string> service_warnings(const std::string& name, const ServiceConfig& s,
@@ -353,8 +471,10 @@ std::vector<std::string> service_warnings(const std::string& name, const Service
   const std::string who = name.empty() ? "" : fmt::format("service {}: ", name);
   // A queue consumer scales on its backlog per task (sqs_consumer.cpp).
   const bool backlog = consumer && (s.target_backlog_per_task > 0 || s.acceptable_latency_s > 0);
-  const bool policy = s.target_cpu_pct.value_or(0) > 0 || s.target_requests_per_task > 0 ||
-                      !s.step_scaling.empty() || !s.schedule.empty() || backlog;
+  // A consumer has no load balancer: the request count is no policy for it.
+  const bool policy = s.target_cpu_pct.value_or(0) > 0 ||
+                      (s.target_requests_per_task > 0 && !consumer) || !s.step_scaling.empty() ||
+                      !s.schedule.empty() || backlog;
   // Scaling from zero needs a metric that exists with no task: CPU utilisation has no datapoint
   // then, so a CPU-only policy at zero tasks never scales out (docs/models.md).
   const bool cpu_only = (s.target_cpu_pct.value_or(0) > 0 || !s.step_scaling.empty()) &&
@@ -369,8 +489,11 @@ std::vector<std::string> service_warnings(const std::string& name, const Service
   if (s.tasks == 0 && !policy && s.max_tasks && *s.max_tasks > s.min_tasks.value_or(1)) {
     out.push_back(fmt::format(
         "{}max_tasks {} is never reached: the service has no scaling policy, so it stays at "
-        "min_tasks ({}); set target_cpu_pct or target_requests_per_task",
-        who, *s.max_tasks, s.min_tasks.value_or(1)));
+        "min_tasks ({}); {}",
+        who, *s.max_tasks, s.min_tasks.value_or(1),
+        consumer ? "set acceptable_latency_s or target_backlog_per_task (a queue consumer "
+                   "scales on its backlog per task)"
+                 : "set target_cpu_pct or target_requests_per_task"));
   }
   if (s.target_cpu_pct.value_or(0) > 0 && s.vcpu > 0 && s.concurrency > 0) {
     const double sat = saturated_cpu_pct(s);

@@ -14,12 +14,14 @@ namespace slsim::containers {
 void validate_queue_settings(const ServiceConfig& s) {
   const auto num = [](double v) { return fmt::format("{}", v); };
   // Visibility timeouts are whole seconds ("An integer from 0 to 43,200"; SetQueueAttributes).
-  if (!(s.visibility_timeout_s >= 0 && s.visibility_timeout_s <= kSqsMaxVisibilityTimeoutS &&
-        s.visibility_timeout_s == std::floor(s.visibility_timeout_s))) {
-    throw ConfigError(
-        "visibility_timeout_s",
-        fmt::format("{} is not allowed: 0 to {} s, in whole seconds", num(s.visibility_timeout_s),
-                    grouped(static_cast<std::uint64_t>(kSqsMaxVisibilityTimeoutS))));
+  // Unset: auto (sized from the work, sizing.cpp).
+  if (s.visibility_timeout_s &&
+      !(*s.visibility_timeout_s >= 0 && *s.visibility_timeout_s <= kSqsMaxVisibilityTimeoutS &&
+        *s.visibility_timeout_s == std::floor(*s.visibility_timeout_s))) {
+    throw ConfigError("visibility_timeout_s",
+                      fmt::format("{} is not allowed: 0 to {} s in whole seconds, or auto",
+                                  num(*s.visibility_timeout_s),
+                                  grouped(static_cast<std::uint64_t>(kSqsMaxVisibilityTimeoutS))));
   }
   if (s.max_receive_count > kSqsMaxReceiveCount) {
     throw ConfigError("max_receive_count", fmt::format("{} is not allowed: {}", s.max_receive_count,
@@ -55,7 +57,7 @@ void validate_queue_settings(const ServiceConfig& s) {
   // A failed message becomes visible again after the visibility timeout; at 0 it is received
   // again at once, and with no dead-letter queue only the retention period (up to 14 days) ends
   // the loop: a poison message would spin the consumers (and the simulation) without pause.
-  if (s.visibility_timeout_s == 0 && s.error_probability > 0 && s.max_receive_count == 0) {
+  if (s.visibility_timeout_s == 0.0 && s.error_probability > 0 && s.max_receive_count == 0) {
     throw ConfigError("visibility_timeout_s",
                       "0 is not allowed with error_probability > 0 and no dead-letter queue: a "
                       "failed message would be received again at once until its retention "
@@ -145,8 +147,10 @@ void ContainerModel::receive(std::uint32_t r, std::uint32_t t) {
   // a message at the end of its retention period whether or not it is invisible then, so the
   // event comes at that deadline when it is earlier (on_visible).
   const TimePoint deadline = q.arrival + from_seconds(cfg.message_retention_s);
-  sim_.schedule_at(std::min(sim_.now() + from_seconds(cfg.visibility_timeout_s), deadline), id_,
-                   kVisible, r, m.vis_gen);
+  sim_.schedule_at(std::min(sim_.now() + from_seconds(cfg.visibility_timeout_s.value_or(
+                                             kSqsDefaultVisibilityTimeoutS)),
+                            deadline),
+                   id_, kVisible, r, m.vis_gen);
   admit(r, t);
 }
 

@@ -3,6 +3,7 @@
 #include "slsim/workload/profile.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace slsim {
 
@@ -32,6 +33,9 @@ FunctionProfile WorkloadProfile::combined(const std::vector<std::string>& names)
     out.message_invocations += f->message_invocations;
     // Peaks of different functions may fall in different minutes: their sum bounds the peak.
     out.peak_per_minute += f->peak_per_minute;
+    out.peak_per_hour += f->peak_per_hour;
+    out.low_per_minute += f->low_per_minute;
+    out.max_work_s = std::max(out.max_work_s, f->max_work_s);
     out.first_minute += f->first_minute;
     work += f->mean_work_s * static_cast<double>(f->invocations);
     out.memory_mb = std::max(out.memory_mb, f->memory_mb);
@@ -54,7 +58,7 @@ WorkloadProfile profile_workload(WorkloadSource& source) {
   struct Acc {
     std::uint64_t n = 0, messages = 0, minute_count = 0, peak = 0, first_minute = 0;
     std::int64_t minute = -1, first_min = -1;
-    double work_s = 0, first_s = 0, last_s = 0;
+    double work_s = 0, max_work_s = 0, first_s = 0, last_s = 0;
     std::uint32_t memory_mb = 0;
     std::vector<std::uint32_t> minutes;  // arrivals per minute, first to last (burst lengths)
   };
@@ -77,6 +81,16 @@ WorkloadProfile profile_workload(WorkloadSource& source) {
       in = hi;
     }
     return runs ? static_cast<double>(above) / static_cast<double>(runs) : 0.0;
+  };
+  // Most arrivals in 60 consecutive minutes (a sliding window over the minutes).
+  const auto peak_hour = [](const std::vector<std::uint32_t>& m) {
+    std::uint64_t window = 0, peak = 0;
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      window += m[i];
+      if (i >= 60) window -= m[i - 60];
+      peak = std::max(peak, window);
+    }
+    return peak;
   };
   std::vector<Acc> acc;
   Invocation inv;
@@ -106,8 +120,27 @@ WorkloadProfile profile_workload(WorkloadSource& source) {
     if (inv.type != InvocationType::kSync) ++a.messages;
     a.last_s = t;
     a.work_s += to_seconds(inv.work);
+    a.max_work_s = std::max(a.max_work_s, to_seconds(inv.work));
     a.memory_mb = std::max(a.memory_mb, inv.memory_mb);
   }
+  // The workload's span in minutes, from minute 0: to the last arrival of any function, or the
+  // declared span when it is longer.
+  std::int64_t span_minutes = 0;
+  for (const auto& a : acc)
+    if (a.n) span_minutes = std::max(span_minutes, a.minute + 1);
+  if (const auto d = source.declared_span_s())
+    span_minutes = std::max(span_minutes, static_cast<std::int64_t>(std::ceil(*d / 60 - 1e-9)));
+  // The 10th percentile of a function's per-minute counts over the span (minutes outside its
+  // first..last minute count 0).
+  const auto low_minute = [span_minutes](std::vector<std::uint32_t> m) -> std::uint64_t {
+    const auto total = static_cast<std::size_t>(std::max<std::int64_t>(span_minutes, 1));
+    const std::size_t zeros = total > m.size() ? total - m.size() : 0;
+    const std::size_t k = total / 10;
+    if (k < zeros || m.empty()) return 0;
+    const auto it = m.begin() + static_cast<std::ptrdiff_t>(std::min(k - zeros, m.size() - 1));
+    std::nth_element(m.begin(), it, m.end());
+    return *it;
+  };
   WorkloadProfile p;
   p.memory_is_lambda_setting = source.memory_is_lambda_setting();
   const auto& table = source.functions();
@@ -124,10 +157,13 @@ WorkloadProfile profile_workload(WorkloadSource& source) {
       f.first_s = a.first_s;
       f.last_s = a.last_s;
       f.mean_work_s = a.n ? a.work_s / static_cast<double>(a.n) : 0;
+      f.max_work_s = a.max_work_s;
       f.memory_mb = std::max(f.memory_mb, a.memory_mb);
       std::vector<std::uint32_t> minutes = a.minutes;
       if (a.n) minutes.push_back(static_cast<std::uint32_t>(a.minute_count));
       f.burst_minutes = burst_minutes(minutes, f.peak_per_minute);
+      f.peak_per_hour = peak_hour(minutes);
+      f.low_per_minute = low_minute(std::move(minutes));
     }
     p.functions.push_back(std::move(f));
   }

@@ -48,7 +48,7 @@ def test_simulate_prints_the_sizing_and_python_defaults_are_sized(tmp_path):
     run("generate", "--rate-per-s", "50", "--duration-s", "300", "--duration-ms", "200",
         "-o", str(trace))
     out = run("simulate", "--platform", "fargate", str(trace)).stdout
-    assert "sized from the trace" in out and "target 70% CPU" in out
+    assert "sized from the trace" in out and "at 70% CPU" in out
     r = slsim.simulate(slsim.Workload.from_csv(str(trace)), slsim.Fargate())
     assert any("sized from the trace" in n for n in r.notes)
     inv = r.summary()["invocations"]

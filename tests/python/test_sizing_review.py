@@ -47,5 +47,6 @@ def test_containers_example_is_truthful():
         assert re.search(rf"^#? ?{k} =", text, re.M), k
     # A key set to a value other than its default says so.
     assert re.search(r"^max_instances = 20 .*example \(default 100\)", text, re.M)
-    assert re.search(r'^instance_type = .*example \(default \["m5.large"\]\)', text, re.M)
+    assert re.search(r'^instance_type = .*example \(default auto: ', text, re.M)
+    assert re.search(r'^visibility_timeout_s = "auto"', text, re.M)
     assert "every key of the\n# [fargate] and [ecs] tables and its default" not in text

@@ -153,7 +153,8 @@ class Fargate(_ContainerPlatform):
     services={name: Fargate(functions=[...], ...)} for services grouping functions.
 
     Queue and async work is consumed from an SQS queue (no load balancer; docs/models.md,
-    "Queue consumers (SQS)"): visibility_timeout_s, max_receive_count (0 = no dead-letter
+    "Queue consumers (SQS)"): visibility_timeout_s (default "auto": twice the longest run of
+    the service's work in the trace, 30 to 43,200 s), max_receive_count (0 = no dead-letter
     queue), message_retention_s, target_backlog_per_task (backlog-per-task target tracking; 0 =
     acceptable_latency_s / the time a task takes per message), acceptable_latency_s,
     error_probability (per run), and scale_in_protection (default True: a busy consumer task is
@@ -169,7 +170,8 @@ class Fargate(_ContainerPlatform):
 class Ecs(_ContainerPlatform):
     """ECS services on EC2 instances. The service arguments of :class:`Fargate` (vcpu from
     0.125, image_pull_s for hosts without the image) plus the cluster's (docs/models.md,
-    "ECS on EC2"): instance_type (a name or a list, in preference), instances (a fixed cluster)
+    "ECS on EC2"): instance_type (a name or a list, in preference; default "auto": the
+    smallest m5 type that holds the sized tasks), instances (a fixed cluster)
     or min_instances/max_instances with target_capacity_pct, instance_warmup_s,
     min_scaling_step, max_scaling_step, instance_launch_s, managed_scaling (default: capacity
     providers from December 2019), reserved_memory_mb, registered_memory_pct, placement

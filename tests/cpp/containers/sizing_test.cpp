@@ -57,7 +57,7 @@ TEST_CASE("Sizing: a bare steady API at 20-300 req/s meets a 2.5 s p99 on ECS an
       CHECK(p->figures.p99_ms.mean <= 2'500);
       CHECK(p->figures.error_rate.mean < 0.01);
       CHECK(p->label.find("sized from the trace") != std::string::npos);
-      CHECK(p->label.find("target 70% CPU") != std::string::npos);
+      CHECK(p->label.find("at 70% CPU") != std::string::npos);
     }
     // The recommendation follows cost: the cheapest of the platforms that qualify.
     REQUIRE(c.recommendation.platform);

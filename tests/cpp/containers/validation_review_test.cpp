@@ -29,6 +29,7 @@ EcsOptions ecs() {
   e.as_of = kAsOf;
   e.defaults.vcpu = 1;
   e.defaults.memory_gb = 1;
+  e.cluster.instance_types = {"m5.large"};  // the user's (auto is sized with the tasks)
   return e;
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "slsim/core/distribution.hpp"
+#include "slsim/platform/config_error.hpp"
 #include "slsim/pricing/pricing.hpp"
 
 namespace slsim {
@@ -130,8 +131,10 @@ struct ServiceConfig {
 
   // ---- queue consumer: a service whose functions receive queue or async invocations polls an
   // SQS queue (no load balancer); the Lambda model's names for the same queue settings
-  double visibility_timeout_s = 30;      ///< a received message reappears this long after its
-                                         ///< receive unless its run deleted it (SQS default 30 s)
+  /// A received message reappears this long after its receive unless its run deleted it, whole
+  /// seconds; unset: auto (sized above the longest run of the service's functions in the trace,
+  /// sizing.hpp; 30 s, SQS's default, when there is no pass over the workload)
+  std::optional<double> visibility_timeout_s;
   std::uint32_t max_receive_count = 0;   ///< receives before the dead-letter queue (0 = no DLQ)
   double message_retention_s = 345'600;  ///< SQS default 4 days (60 s to 14 days)
   /// > 0: target tracking on the backlog per task (visible messages / running tasks); 0: the
@@ -164,7 +167,9 @@ struct ServiceConfig {
 
 /// The cluster of an ECS-on-EC2 deployment: an Auto Scaling group behind a capacity provider.
 struct ClusterConfig {
-  std::vector<std::string> instance_types{"m5.large"};  ///< from the rate card, in preference
+  /// From the rate card, in preference; empty: auto (the smallest m5 type that holds the
+  /// largest task, m5.large at least; chosen by size_containers, sizing.hpp)
+  std::vector<std::string> instance_types;
   std::uint32_t instances = 0;  ///< > 0: a fixed cluster size (no managed scaling)
   std::uint32_t min_instances = 0, max_instances = 100;
   double target_capacity_pct = 100;  ///< managed scaling target (ECS default 100)
@@ -220,8 +225,22 @@ struct FargateOptions : ContainerOptions {
 /// True when the service still has settings to size from the workload (vcpu, memory_gb,
 /// concurrency, min_tasks, max_tasks or target_cpu_pct unset).
 bool needs_sizing(const ServiceConfig& s);
-/// True when some service of `o` (or its defaults) needs sizing.
+/// True when some service of `o` (or its defaults) needs sizing, or (ECS on EC2) the cluster's
+/// instance type is left auto.
 bool needs_sizing(const ContainerOptions& o);
+/// True when some service of `o` (or its defaults) needs a pass over the workload to be sized.
+bool services_need_sizing(const ContainerOptions& o);
+
+/// SQS's default visibility timeout, s: a consumer's when no pass over the workload sizes it.
+inline constexpr double kSqsDefaultVisibilityTimeoutS = 30;
+
+/// A task that fits on none of the cluster's instance types (ECS on EC2): the configuration is
+/// valid, the deployment cannot run it. `slsim simulate` refuses it as a configuration error; a
+/// comparison says ECS "cannot run" and goes on with the other platforms.
+class TaskFitError : public ConfigError {
+ public:
+  using ConfigError::ConfigError;
+};
 
 /// Checks one service at `as_of` (Fargate sizes, ranges, scaling settings). `launch_type` says
 /// which rules apply. Throws ConfigError(key, what is allowed).

@@ -18,11 +18,17 @@ namespace slsim {
 struct FunctionProfile {
   std::string name;
   std::uint64_t invocations = 0;
-  std::uint64_t peak_per_minute = 0;   ///< most arrivals in one minute
-  std::uint64_t first_minute = 0;      ///< arrivals in the minute of its first arrival
-  double first_s = 0, last_s = 0;      ///< first and last arrival, seconds
-  double mean_work_s = 0;              ///< mean duration as measured (Invocation::work), s
-  std::uint32_t memory_mb = 0;         ///< largest memory of its invocations (0: none stated)
+  std::uint64_t peak_per_minute = 0;  ///< most arrivals in one minute
+  std::uint64_t peak_per_hour = 0;    ///< most arrivals in 60 consecutive minutes
+  /// The 10th percentile of its arrivals per minute over the workload's span (minute 0 to the
+  /// last arrival of any function, or the declared span): the traffic that is always there (0
+  /// for work that comes in bursts or at night only).
+  std::uint64_t low_per_minute = 0;
+  std::uint64_t first_minute = 0;         ///< arrivals in the minute of its first arrival
+  double first_s = 0, last_s = 0;         ///< first and last arrival, seconds
+  double mean_work_s = 0;                 ///< mean duration as measured (Invocation::work), s
+  double max_work_s = 0;                  ///< longest duration as measured, s
+  std::uint32_t memory_mb = 0;            ///< largest memory of its invocations (0: none stated)
   std::uint64_t message_invocations = 0;  ///< queue or async invocations (an SQS consumer's
                                           ///< messages); the rest are synchronous requests
 
@@ -43,6 +49,10 @@ struct FunctionProfile {
     return std::max(static_cast<double>(peak_per_minute) / 60.0, mean_rate_per_s());
   }
   double first_rate_per_s() const { return static_cast<double>(first_minute) / 60.0; }
+  double low_rate_per_s() const { return static_cast<double>(low_per_minute) / 60.0; }
+  /// The busiest hour's rate (60 consecutive minutes), per second: what a queue consumer, whose
+  /// backlog waits in its queue, must drain within about an hour.
+  double peak_hour_rate_per_s() const { return static_cast<double>(peak_per_hour) / 3600.0; }
 };
 
 struct WorkloadProfile {
@@ -51,7 +61,7 @@ struct WorkloadProfile {
   /// The function named `name`, or null.
   const FunctionProfile* find(const std::string& name) const;
   /// The functions `names` as one (summed rates and counts, mean work weighted by invocations,
-  /// largest memory); functions absent from the profile count as nothing.
+  /// longest work, largest memory); functions absent from the profile count as nothing.
   FunctionProfile combined(const std::vector<std::string>& names) const;
 };
 
