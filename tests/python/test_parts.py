@@ -161,3 +161,92 @@ def test_help_documents_the_parts_flags():
     for flag in ("--part", "--objective", "--place", "--exclude", "--functions"):
         assert flag in h
     assert "PART.KEY=VALUE" in h
+
+
+# ---- Python: the same settings as keywords ----
+
+def _two():
+    return slsim.Workload.azure_like(rate_per_s=5, duration_s=600, functions=4, seed=3)
+
+
+def test_python_select_works_for_a_generator():
+    wl = _two()
+    names = wl.function_names()
+    assert len(names) >= 2
+    one = wl.select(functions=[names[0]])
+    assert one.function_names() == [names[0]]
+    assert 0 < len(one) < len(wl)
+    assert eval(repr(one), {"slsim": slsim}).function_names() == [names[0]]
+    import pickle
+    assert pickle.loads(pickle.dumps(one)).function_names() == [names[0]]
+    with pytest.raises(ValueError, match="functions: the workload has no function 'nosuch'"):
+        wl.select(functions=["nosuch"])
+    with pytest.raises(TypeError, match="functions must be a list"):
+        wl.select(functions="api")
+
+
+def test_python_compare_functions_and_lambda_settings_of_others_ignored():
+    wl = _two()
+    a, b = wl.function_names()[:2]
+    lam = slsim.Lambda(memory_mb=512, functions={b: slsim.Lambda(provisioned_concurrency=5)})
+    both = slsim.compare(wl, [lam], seed=1, as_of="2026-11-01")
+    only = slsim.compare(wl, [lam], seed=1, as_of="2026-11-01", functions=[a])
+    assert "1 function selected" in only.summary()["workload"]
+    assert 0 < only.rows()[0]["arrived"] < both.rows()[0]["arrived"]
+    cost = lambda c: c.summary()["platforms"]["lambda"]["figures"]["total_usd"]
+    assert cost(only) < cost(both)
+    # b's provisioned concurrency is not billed when b is left out: as if it were never set.
+    plain = slsim.compare(wl.select(functions=[a]), [slsim.Lambda(memory_mb=512)], seed=1,
+                          as_of="2026-11-01")
+    assert cost(only) == cost(plain)
+    with pytest.raises(ValueError, match="functions: the workload has no function 'nosuch'"):
+        slsim.compare(wl, [lam], functions=["nosuch"])
+
+
+def test_python_parts_keywords_change_no_figure():
+    wl = _two()
+    a, b = wl.function_names()[:2]
+    base = slsim.compare(wl, [slsim.Lambda()], seed=1, as_of="2026-11-01")
+    with_parts = slsim.compare(wl, [slsim.Lambda()], seed=1, as_of="2026-11-01",
+                               parts={"web": [a, b]}, objectives={"web": {"slo_p99_ms": 500}},
+                               place={"web": "lambda"}, exclude=["batch"])
+    assert with_parts.summary() == base.summary()
+    # Parts of the functions left out are ignored (checked against the whole workload first).
+    slsim.compare(wl, [slsim.Lambda()], as_of="2026-11-01", functions=[a],
+                  parts={"jobs": [b]}, place={"jobs": "batch"})
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(parts={"x": ["f1"], "y": ["f1"]}), ValueError, r"parts\['y'\]: 'f1' is in two parts"),
+    (dict(parts={"x": []}), ValueError, r"parts\['x'\]: the part 'x' has no functions"),
+    (dict(parts={"x": ["nosuch"]}), ValueError, r"parts\['x'\]: the workload has no function"),
+    (dict(parts={"x": "f1"}), TypeError, r"parts\['x'\] must be a list"),
+    (dict(objectives={"nosuch": {"slo_p99_ms": 5}}), ValueError,
+     r"objectives\['nosuch'\]: 'nosuch' is not a part"),
+    (dict(objectives={"f1": {"p99": 5}}), ValueError, r"objectives\['f1'\]: 'p99' is not an "
+                                                       "objective"),
+    (dict(objectives={"f1": {"slo_p99_ms": -5}}), ValueError,
+     r"objectives\['f1'\]\['slo_p99_ms'\]: must be a number of milliseconds"),
+    (dict(place={"f1": "k8s"}), ValueError, r"place\['f1'\]: 'k8s' is not a platform; allowed: "
+                                           "lambda, ecs, fargate, batch"),
+    (dict(place={"nosuch": "lambda"}), ValueError, r"place\['nosuch'\]: 'nosuch' is not a part"),
+    (dict(exclude=["k8s"]), ValueError, r"exclude: 'k8s' is not a platform"),
+    (dict(exclude={"f1": ["lambda", "ecs", "fargate", "batch"]}), ValueError,
+     r"exclude\['f1'\]: every platform is excluded"),
+])
+def test_python_bad_parts_name_the_keyword(kwargs, error, message):
+    wl = _two()
+    names = wl.function_names()
+    # The azure-like functions are named by the generator: refer to the first as 'f1'.
+    def sub(v):
+        if isinstance(v, str):
+            return names[0] if v == "f1" else v
+        if isinstance(v, list):
+            return [sub(x) for x in v]
+        if isinstance(v, dict):
+            return {sub(k): sub(x) for k, x in v.items()}
+        return v
+    kwargs = sub(kwargs)
+    message = message.replace("f1", names[0])
+    with pytest.raises(error, match=message):
+        slsim.compare(wl, [slsim.Lambda()], as_of="2026-11-01", **kwargs)
