@@ -259,7 +259,19 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
                        : k->setting == "objectives" ? "--objective"
                        : k->setting == "place"      ? "--place"
                                                     : "--exclude";
-    if (!flag_given(a, flag) && !s.file.empty()) return parts_error_in_file(e, s.file);
+    // The value at fault came from a flag when a flag of its kind named that part (or, for a
+    // setting of no part, when such a flag was given at all).
+    const std::vector<std::string>& values = k->setting == "parts"        ? a.parts
+                                             : k->setting == "objectives" ? a.objectives
+                                             : k->setting == "place"      ? a.place
+                                                                          : a.exclude;
+    const bool from_flag =
+        k->part.empty()
+            ? flag_given(a, flag)
+            : std::any_of(values.begin(), values.end(), [&](const std::string& v) {
+                return v.rfind(k->part + (k->setting == "objectives" ? "." : "="), 0) == 0;
+              });
+    if (!from_flag && !s.file.empty()) return parts_error_in_file(e, s.file);
     std::string what = k->part;
     if (!k->objective.empty()) what += "." + k->objective;
     return what.empty() ? fmt::format("{}: {}", flag, e.message())

@@ -103,13 +103,25 @@ def test_top_level_functions_key(tmp_path):
 
 # ---- 2-4: parts, objectives, pins and exclusions ----
 
-def test_parts_flags_are_accepted_and_change_no_figure():
+def test_parts_flags_are_accepted_and_change_no_figure(tmp_path):
     base = report_json("--scenario", DEFAULT, "--platforms", "lambda,fargate")
     with_parts = report_json("--scenario", DEFAULT, "--platforms", "lambda,fargate",
-                             "--part", "web=api", "--objective", "nightly-report.slo_p99_ms=3600000",
-                             "--objective", "web.max_error_rate=0.02", "--place", "web=lambda",
+                             "--objective", "nightly-report.slo_p99_ms=3000000",
+                             "--objective", "api.max_error_rate=0.02", "--place", "api=lambda",
                              "--exclude", "nightly-report=lambda", "--exclude", "batch")
     assert with_parts == base
+    f = two_functions(tmp_path)
+    base = report_json("-s", f, "--platforms", "lambda")
+    assert report_json("-s", f, "--platforms", "lambda", "--part", "web=api,worker",
+                       "--objective", "web.slo_p99_ms=500", "--place", "web=lambda") == base
+
+
+def test_default_scenario_gives_each_part_its_own_objective():
+    p = run("report", "--scenario", DEFAULT, "--platforms", "lambda", "--part", "web=api",
+            check=2)
+    # The file's objectives of 'api' (now a function of the part 'web') are named, not the flag.
+    assert (f"{DEFAULT}: [report.objectives.api]: 'api' is a function of the part 'web'"
+            in p.stderr), p.stderr
 
 
 @pytest.mark.parametrize("flags, message", [
