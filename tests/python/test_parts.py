@@ -177,8 +177,9 @@ def test_help_documents_the_parts_flags():
 
 # ---- Python: the same settings as keywords ----
 
-def _two():
-    return slsim.Workload.azure_like(rate_per_s=5, duration_s=600, functions=4, seed=3)
+def _two(invocation="sync"):
+    return slsim.Workload.azure_like(rate_per_s=5, duration_s=600, functions=4, seed=3,
+                                     invocation=invocation)
 
 
 def test_python_select_works_for_a_generator():
@@ -213,6 +214,22 @@ def test_python_compare_functions_and_lambda_settings_of_others_ignored():
     assert cost(only) == cost(plain)
     with pytest.raises(ValueError, match="functions: the workload has no function 'nosuch'"):
         slsim.compare(wl, [lam], functions=["nosuch"])
+
+
+def test_python_compare_functions_ignores_services_and_jobs_of_others():
+    wl = _two("async")
+    a, b, c = wl.function_names()[:3]
+    kw = dict(seed=1, as_of="2026-11-01", front_door=None)
+    for platform, plain in [
+            (slsim.Fargate(services={b: slsim.Fargate(min_tasks=3),
+                                     "pair": slsim.Fargate(functions=[a, c], min_tasks=1)}),
+             slsim.Fargate(services={"pair": slsim.Fargate(functions=[a], min_tasks=1)})),
+            (slsim.Batch(functions={b: {"job_vcpu": 4}}), slsim.Batch())]:
+        only = slsim.compare(wl, [platform], functions=[a], **kw)
+        alone = slsim.compare(wl.select(functions=[a]), [plain], **kw)
+        name = only.platforms[0]
+        cost = lambda c: c.summary()["platforms"][name]["figures"]["total_usd"]
+        assert cost(only) == pytest.approx(cost(alone)), name
 
 
 def test_python_parts_keywords_change_no_figure():

@@ -253,16 +253,47 @@ def _parts_args(parts, objectives, place, exclude) -> dict:
 
 
 def _only_selected(platform, functions):
-    """A Lambda's per-function settings for the functions run only (issue 20: settings naming a
-    function left out are ignored for the run, not billed)."""
-    if functions is None or not isinstance(platform, Lambda) or not platform._functions:
+    """The platform's per-function settings for the functions run only (issue 20: settings
+    naming a function left out are ignored for the run, not billed): a Lambda's
+    ``functions={...}``, an Ecs's or Fargate's ``services`` (a service keeps the functions of its
+    list that run and is dropped when none does; one without a list serves the function of its
+    name), a Batch's ``functions={...}``."""
+    if functions is None:
         return platform
-    kept = {k: v for k, v in platform._functions.items() if k in functions}
-    if len(kept) == len(platform._functions):
-        return platform
-    kw = dict(platform._kwargs)
-    kw["functions"] = kept
-    return Lambda(**kw)
+    from .batch import Batch
+    from .containers import Ecs, Fargate
+
+    if isinstance(platform, Lambda) and platform._functions:
+        kept = {k: v for k, v in platform._functions.items() if k in functions}
+        if len(kept) == len(platform._functions):
+            return platform
+        kw = dict(platform._kwargs)
+        kw["functions"] = kept
+        return Lambda(**kw)
+    if isinstance(platform, (Ecs, Fargate)) and platform._services:
+        services = {}
+        for name, svc in platform._services.items():
+            listed = svc._kwargs.get("functions")
+            if not listed:
+                if name in functions:
+                    services[name] = svc
+                continue
+            kept = [f for f in listed if f in functions]
+            if kept == list(listed):
+                services[name] = svc
+            elif kept:
+                services[name] = type(svc)(**{**svc._kwargs, "functions": kept})
+        if services.keys() == platform._services.keys() and all(
+                services[k] is platform._services[k] for k in services):
+            return platform
+        return type(platform)(services=services, **platform._kwargs)
+    if isinstance(platform, Batch) and platform._kwargs.get("functions"):
+        fns = platform._kwargs["functions"]
+        kept = {k: v for k, v in fns.items() if k in functions}
+        if len(kept) == len(fns):
+            return platform
+        return Batch(**{**platform._kwargs, "functions": kept})
+    return platform
 
 
 def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
