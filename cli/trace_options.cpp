@@ -106,8 +106,9 @@ void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
       ->capture_default_str()
       ->check(whole(1, 1'000'000'000));
   cmd->add_option("--functions", a.functions,
-                  "Simulate only these functions (comma-separated) of the workload: a trace, a "
-                  "generator or [[workloads]]; tables naming the others are ignored for the run")
+                  "Keep only these functions (comma-separated) of the workload, whatever it is "
+                  "(a trace, a generator, [[workloads]]); tables naming the others are ignored "
+                  "for the run")
       ->delimiter(',');
   cmd->add_option("--start-s", a.start_s, "Keep arrivals at or after this time (s)")
       ->check(real(0, 9e12));

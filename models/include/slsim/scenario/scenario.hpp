@@ -6,6 +6,7 @@
 /// seed = 42
 /// as_of = "2026-11-01"
 /// region = "us-east-1"
+/// functions = ["api"]            # optional: simulate only these functions (default: all)
 /// [workload]
 /// trace = "trace.csv"            # a trace (slsim CSV, Azure 2019/2021), relative to this file
 /// generator = "poisson"          # or a generator: poisson, diurnal, bursty, azure-like
