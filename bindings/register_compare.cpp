@@ -10,6 +10,7 @@
 #include "register.hpp"
 #include "slsim/compare/compare.hpp"
 #include "slsim/compare/explore.hpp"
+#include "slsim/compare/parts_spec.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/pricing/pricing.hpp"
 #include "slsim/workload/workload_filter.hpp"
@@ -99,6 +100,57 @@ LambdaOptions lambda_options(const LambdaFunctionConfig& defaults,
   return o;
 }
 
+// Python's parts keywords as a PartsSpec (issue 20): parts={"web": ["api", "checkout"]},
+// objectives={"web": {"slo_p99_ms": 500}}, place={"api": "lambda"},
+// exclude=["batch"] or {"nightly": ["lambda"]} (slsim/compare.py checks the types).
+using Groups = std::vector<std::pair<std::string, std::vector<std::string>>>;
+using PartObjectivesMap = std::map<std::string, std::map<std::string, double>>;
+using Exclusions = std::map<std::string, std::vector<std::string>>;
+
+PartsSpec make_parts(const Groups& groups, const PartObjectivesMap& objectives,
+                     const std::map<std::string, std::string>& place, const Exclusions& exclude,
+                     const std::vector<std::string>& exclude_all) {
+  PartsSpec p;
+  for (const auto& [name, fns] : groups)
+    p.groups.push_back({name, fns});
+  for (const auto& [part, kv] : objectives) {
+    auto& o = p.objectives[part];
+    for (const auto& [k, v] : kv) {
+      if (k == "slo_p99_ms") {
+        o.slo_p99_ms = v;
+      } else if (k == "max_error_rate") {
+        o.max_error_rate = v;
+      } else if (k == "max_cold_start_rate") {
+        o.max_cold_start_rate = v;
+      } else {
+        throw ::pybind11::value_error(
+            fmt::format("objectives['{}']: '{}' is not an objective; allowed: slo_p99_ms, "
+                        "max_error_rate, max_cold_start_rate",
+                        part, k));
+      }
+    }
+  }
+  p.place = place;
+  p.exclude = exclude;
+  p.exclude_all = exclude_all;
+  return p;
+}
+
+// validate_parts with the error in the words of Python's keywords:
+// "objectives['web']['slo_p99_ms']: must be ...", "place['api']: ...".
+void validate_parts_keywords(const PartsSpec& p, const std::vector<std::string>* functions) {
+  try {
+    validate_parts(p, functions);
+  } catch (const ConfigError& e) {
+    const auto k = parse_parts_key(e.key());
+    if (!k) throw;
+    std::string where = k->setting;
+    if (!k->part.empty()) where += fmt::format("['{}']", k->part);
+    if (!k->objective.empty()) where += fmt::format("['{}']", k->objective);
+    throw ::pybind11::value_error(fmt::format("{}: {}", where, e.message()));
+  }
+}
+
 }  // namespace
 
 void register_compare(::pybind11::module_& m) {
@@ -130,18 +182,51 @@ void register_compare(::pybind11::module_& m) {
          std::uint32_t replications, std::uint32_t threads, bool free_tier,
          const std::string& front_door, std::optional<double> slo_p99_ms,
          std::optional<double> max_error_rate, std::optional<double> max_cold_start_rate,
-         std::uint32_t alb_availability_zones) {
+         std::uint32_t alb_availability_zones, const Groups& groups,
+         const PartObjectivesMap& part_objectives, const std::map<std::string, std::string>& place,
+         const Exclusions& exclude, const std::vector<std::string>& exclude_all,
+         const py::object& whole, const std::vector<std::string>& keep) {
         const auto wl = python_workload(workload);
-        const auto o =
+        auto o =
             make_options(as_of, region, seed, replications, threads, free_tier, front_door,
                          slo_p99_ms, max_error_rate, max_cold_start_rate, alb_availability_zones);
+        o.parts = make_parts(groups, part_objectives, place, exclude, exclude_all);
+        validate_parts_keywords(o.parts, nullptr);
+        if (!o.parts.empty()) {
+          // The parts name functions of the whole workload (one streaming pass); with
+          // functions=, the parts of the functions left out are then ignored for the run.
+          const SourceFactory open = whole.is_none() ? SourceFactory([&] { return wl(seed, 1.0); })
+                                                     : workload_opener(whole);
+          std::vector<std::string> names;
+          {
+            py::gil_scoped_release release;
+            names = function_names(open);
+          }
+          validate_parts_keywords(o.parts, &names);
+          if (!whole.is_none()) o.parts = restrict_parts(o.parts, keep);
+        }
         py::gil_scoped_release release;
         return compare(wl, runners, o).to_json();
       },
       py::arg("workload"), py::arg("runners"), py::arg("as_of"), py::arg("region"), py::arg("seed"),
       py::arg("replications"), py::arg("threads"), py::arg("free_tier"), py::arg("front_door"),
       py::arg("slo_p99_ms"), py::arg("max_error_rate"), py::arg("max_cold_start_rate"),
-      py::arg("alb_availability_zones") = 2);
+      py::arg("alb_availability_zones") = 2, py::arg("parts") = Groups{},
+      py::arg("part_objectives") = PartObjectivesMap{},
+      py::arg("place") = std::map<std::string, std::string>{}, py::arg("exclude") = Exclusions{},
+      py::arg("exclude_all") = std::vector<std::string>{}, py::arg("whole") = py::none(),
+      py::arg("keep") = std::vector<std::string>{});
+
+  m.def(
+      "_validate_parts",
+      [](const Groups& groups, const PartObjectivesMap& part_objectives,
+         const std::map<std::string, std::string>& place, const Exclusions& exclude,
+         const std::vector<std::string>& exclude_all) {
+        validate_parts_keywords(make_parts(groups, part_objectives, place, exclude, exclude_all),
+                                nullptr);
+      },
+      py::arg("parts"), py::arg("part_objectives"), py::arg("place"), py::arg("exclude"),
+      py::arg("exclude_all"));
 
   m.def(
       "_breakeven",

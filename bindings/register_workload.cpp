@@ -3,12 +3,15 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+
 #include "register.hpp"
 #include "slsim/workload/array_source.hpp"
 #include "slsim/workload/generators.hpp"
 #include "slsim/workload/trace_error.hpp"
 #include "slsim/workload/trace_io.hpp"
 #include "slsim/workload/trace_stats.hpp"
+#include "slsim/workload/workload_filter.hpp"
 
 namespace py = pybind11;
 
@@ -88,6 +91,38 @@ void register_workload(pybind11::module_& m) {
              return n;
            })
       .def("describe", [](const CoreWorkload& w) { return w.open()->describe(); })
+      .def("function_names",
+           [](const CoreWorkload& w) {
+             ::py::gil_scoped_release release;
+             return function_names(w.open);
+           })
+      // Issue 20: the workload's functions named in `functions` only (any source), as
+      // --functions; a name the workload does not have is a ValueError naming `functions`.
+      .def(
+          "keep_functions",
+          [](const CoreWorkload& w, const std::vector<std::string>& functions) {
+            {
+              std::vector<std::string> all;
+              {
+                ::py::gil_scoped_release release;
+                all = function_names(w.open);
+              }
+              for (const auto& f : functions) {
+                if (std::find(all.begin(), all.end(), f) != all.end()) continue;
+                const std::size_t shown = std::min<std::size_t>(all.size(), 10);
+                std::string theirs;
+                for (std::size_t i = 0; i < shown; ++i)
+                  theirs += (i ? ", " : "") + all[i];
+                if (all.size() > shown)
+                  theirs += " and " + std::to_string(all.size() - shown) + " more";
+                throw ::py::value_error("functions: the workload has no function '" + f +
+                                        "'; its functions: " + (all.empty() ? "(none)" : theirs));
+              }
+            }
+            const SourceFactory open = w.open;
+            return CoreWorkload{[open, functions] { return keep_functions(open(), functions); }};
+          },
+          ::py::arg("functions"))
       .def(
           "stats_json",
           [](const CoreWorkload& w, std::size_t top_n) {

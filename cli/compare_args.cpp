@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "containers_options.hpp"
 #include "slsim/batch/batch_options.hpp"
+#include "slsim/compare/parts_spec.hpp"
 #include "slsim/containers/service.hpp"
 #include "slsim/lambda/lambda_config.hpp"
 #include "slsim/platform/config_error.hpp"
@@ -23,7 +24,8 @@
 
 namespace slsim::cli {
 
-void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms) {
+void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms, bool with_parts) {
+  a.cmd = cmd;
   cmd->add_option("--scenario,-s", a.scenario,
                   "Scenario file (TOML); default: the bundled one, or none when a TRACE is given");
   add_trace_args(cmd, a.trace, /*trace_required=*/false);
@@ -73,6 +75,114 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms) {
       ->capture_default_str();
   cmd->add_option("-o,--output", a.output, "Write the output to FILE instead of stdout");
   cmd->add_flag("--quiet,-q", a.quiet, "No progress bar on stderr");
+  if (!with_parts) return;
+  // Parts, objectives per part, pins and exclusions (issue 20): one value per flag, repeatable.
+  cmd->add_option("--part", a.parts,
+                  "A part of the system: NAME=FUNCTION,FUNCTION (repeatable; as [report.parts]). "
+                  "Every function in no part is a part of its own, named after it")
+      ->allow_extra_args(false);
+  cmd->add_option("--objective", a.objectives,
+                  "A part's own objective: PART.KEY=VALUE, KEY one of slo_p99_ms, max_error_rate, "
+                  "max_cold_start_rate (repeatable; as [report.objectives.PART]; the others are "
+                  "the scenario-wide ones)")
+      ->allow_extra_args(false);
+  cmd->add_option("--place", a.place,
+                  "Pin a part to a platform: PART=PLATFORM, PLATFORM one of lambda, ecs, fargate, "
+                  "batch (repeatable; as [report.place])")
+      ->allow_extra_args(false);
+  cmd->add_option("--exclude", a.exclude,
+                  "Keep parts off platforms: PART=PLATFORM[,PLATFORM] for one part, or "
+                  "PLATFORM[,PLATFORM] for every part (repeatable; as [report.place] PART = "
+                  "{ exclude = [...] } and [report] exclude)")
+      ->allow_extra_args(false);
+}
+
+namespace {
+
+bool flag_given(const CompareArgs& a, const char* flag) {
+  const auto* o = a.cmd ? a.cmd->get_option_no_throw(flag) : nullptr;
+  return o && o->count() > 0;
+}
+
+// "a,b,c" -> {"a", "b", "c"}; an empty text gives an empty list.
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  std::size_t from = 0;
+  for (;;) {
+    const auto comma = text.find(',', from);
+    out.push_back(text.substr(from, comma - from));
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  return out;
+}
+
+// "NAME=VALUE" split at the first '='; UsageError naming `flag` and the form when it is not.
+std::pair<std::string, std::string> name_value(const char* flag, const std::string& text,
+                                               const char* form) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw UsageError(fmt::format("{}: '{}' is not {}", flag, text, form));
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+}  // namespace
+
+void apply_parts_args(const CompareArgs& a, PartsSpec& p) {
+  // A --part replaces the file's part of that name; two --part of one name are refused (by
+  // validate_parts, as two [report.parts] keys could not be).
+  std::vector<PartGroup> given;
+  for (const auto& text : a.parts) {
+    auto [name, fns] = name_value("--part", text, "NAME=FUNCTION,FUNCTION (e.g. web=api,checkout)");
+    given.push_back({name, split_commas(fns)});
+  }
+  for (const auto& g : given)
+    std::erase_if(p.groups, [&](const PartGroup& x) { return x.name == g.name; });
+  p.groups.insert(p.groups.end(), given.begin(), given.end());
+  for (const auto& text : a.objectives) {
+    auto [target, value] =
+        name_value("--objective", text, "PART.KEY=VALUE (e.g. nightly-report.slo_p99_ms=3000000)");
+    const auto dot = target.rfind('.');
+    const std::string part = dot == std::string::npos ? "" : target.substr(0, dot);
+    const std::string key = dot == std::string::npos ? target : target.substr(dot + 1);
+    if (part.empty() ||
+        (key != "slo_p99_ms" && key != "max_error_rate" && key != "max_cold_start_rate")) {
+      throw UsageError(fmt::format(
+          "--objective: '{}' is not PART.KEY=VALUE with KEY one of slo_p99_ms, max_error_rate, "
+          "max_cold_start_rate (e.g. nightly-report.slo_p99_ms=3000000)",
+          text));
+    }
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(v) ||
+        value.find_first_not_of("0123456789+-.eE") != std::string::npos) {
+      throw UsageError(fmt::format("--objective {}: '{}' is not a number", target, value));
+    }
+    auto& o = p.objectives[part];
+    (key == "slo_p99_ms"       ? o.slo_p99_ms
+     : key == "max_error_rate" ? o.max_error_rate
+                               : o.max_cold_start_rate) = v;
+  }
+  for (const auto& text : a.place) {
+    auto [part, platform] = name_value("--place", text, "PART=PLATFORM (e.g. api=lambda)");
+    p.place[part] = platform;
+  }
+  for (const auto& text : a.exclude) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos) {
+      for (auto& pl : split_commas(text))
+        if (std::find(p.exclude_all.begin(), p.exclude_all.end(), pl) == p.exclude_all.end())
+          p.exclude_all.push_back(pl);
+      continue;
+    }
+    auto [part, platforms] =
+        name_value("--exclude", text, "PART=PLATFORM[,PLATFORM] or PLATFORM[,PLATFORM]");
+    auto& ex = p.exclude[part];
+    for (auto& pl : split_commas(platforms))
+      if (std::find(ex.begin(), ex.end(), pl) == ex.end()) ex.push_back(pl);
+  }
 }
 
 PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
@@ -141,8 +251,45 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
   if (a.no_front_door) r.front_door.enabled = false;
   if (a.alb_azs) r.front_door.alb_availability_zones = *a.alb_azs;
   if (a.no_free_tier) r.free_tier = false;
+  apply_parts_args(a, r.parts);
+  // A parts error: the flag when the user gave one of its kind, else the scenario file's key.
+  auto parts_error = [&](const ConfigError& e) -> std::string {
+    const auto k = parse_parts_key(e.key());
+    const char* flag = k->setting == "parts"        ? "--part"
+                       : k->setting == "objectives" ? "--objective"
+                       : k->setting == "place"      ? "--place"
+                                                    : "--exclude";
+    if (!flag_given(a, flag) && !s.file.empty()) return parts_error_in_file(e, s.file);
+    std::string what = k->part;
+    if (!k->objective.empty()) what += "." + k->objective;
+    return what.empty() ? fmt::format("{}: {}", flag, e.message())
+                        : fmt::format("{} {}: {}", flag, what, e.message());
+  };
   try {
     validate_report_settings(r);
+  } catch (const ConfigError& e) {
+    if (parse_parts_key(e.key())) throw UsageError(parts_error(e));
+    // Values from the file were checked when it was loaded: this one came from a flag.
+    throw std::invalid_argument(fmt::format("{}: {}", flag_of(e.key()), e.message()));
+  }
+  // The one path from the trace flags to the workload (trace_options.hpp).
+  apply_trace_args(a.trace, s);
+  // The platforms the runners will be (validate_report_settings checked the names).
+  std::set<std::string> running(r.platforms.begin(), r.platforms.end());
+  if (running.empty()) {
+    for (const auto& n : known_platforms())
+      if (platform_available(n)) running.insert(n);
+  }
+  if (!need_runners) running.clear();
+  // Selecting functions (issue 20) and the parts, checked against the whole workload.
+  select_functions(a.trace, s, running, !r.parts.empty(), [&](const std::vector<std::string>& all) {
+    try {
+      validate_parts(r.parts, &all);
+    } catch (const ConfigError& e) {
+      throw UsageError(parts_error(e));
+    }
+  });
+  try {
     if (need_runners) p.runners = platform_runners(s, {});
   } catch (const ConfigError& e) {
     // Values from the file were checked when it was loaded: this one came from a flag.
@@ -150,8 +297,6 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
   }
   p.options = compare_options(s);
   if (a.threads) p.options.threads = *a.threads;
-  // The one path from the trace flags to the workload (trace_options.hpp).
-  apply_trace_args(a.trace, s);
   if (!a.trace.path.empty()) {
     // One factory for the TRACE (standard input can be opened only once), at the given seed.
     const SourceFactory open = trace_factory(s.workload.trace_path, s.workload.trace);
@@ -164,36 +309,7 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
   } else {
     p.workload = scenario_workload(s);
   }
-  // --functions naming no function of the workload, and a platform's table naming a function
-  // the workload does not invoke ([lambda.functions.NAME], [fargate.services.NAME],
-  // [batch.functions.NAME]), say so (one extra streaming pass).
-  std::set<std::string> running;
-  for (const auto& runner : p.runners)
-    running.insert(runner.name);
-  const bool names_lambda = running.count("lambda") && !s.lambda.functions.empty();
-  const bool names_ecs = running.count("ecs") && !s.ecs.services.empty();
-  const bool names_fargate = running.count("fargate") && !s.fargate.services.empty();
-  const bool names_batch = running.count("batch") && !s.batch.functions.empty();
-  if (a.trace.given("--functions") || names_lambda || names_ecs || names_fargate || names_batch) {
-    const auto wl = p.workload;
-    const auto seed = s.seed;
-    const auto names = invoked_functions([&] { return wl(seed, 1.0); });
-    if (a.trace.given("--functions")) check_selected_functions(a.trace, names);
-    const char* table = "";
-    try {
-      table = "lambda";
-      if (names_lambda) check_lambda_functions_exist(s.lambda, names);
-      table = "ecs";
-      if (names_ecs) check_container_functions_exist(s.ecs, names);
-      table = "fargate";
-      if (names_fargate) check_container_functions_exist(s.fargate, names);
-      table = "batch";
-      if (names_batch) check_batch_functions_exist(s.batch, names);
-    } catch (const ConfigError& e) {
-      throw UsageError(names_error_in_file(e, s.file, table));
-    }
-  }
-  p.settings = r;
+  p.settings = s.report;
   return p;
 }
 

@@ -29,10 +29,22 @@ struct CompareArgs {
   bool no_free_tier = false, no_front_door = false;
   std::string format = "table", output;
   bool quiet = false;
+  /// --part NAME=F,G; --objective PART.KEY=VALUE; --place PART=PLATFORM; --exclude
+  /// [PART=]PLATFORM[,PLATFORM] (each repeatable; `slsim report` only).
+  std::vector<std::string> parts, objectives, place, exclude;
+  const CLI::App* cmd = nullptr;  ///< set by add_compare_args: tells which flags were given
 };
 
-/// Adds the shared flags (with units and defaults in their help).
-void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms = true);
+/// Adds the shared flags (with units and defaults in their help); `with_parts`: the flags of
+/// parts, their objectives, pins and exclusions (`slsim report`).
+void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms = true,
+                      bool with_parts = false);
+
+/// The parts flags over the scenario's [report] parts (a flag not given never overrides the
+/// file): --part replaces the file's group of that name, --objective sets one objective of a
+/// part, --place pins a part, --exclude adds exclusions. The syntax of each value is checked
+/// here (UsageError naming the flag); what the values mean, by validate_parts.
+void apply_parts_args(const CompareArgs& a, PartsSpec& p);
 
 /// The scenario, workload, runners and options the flags describe.
 struct PreparedCompare {

@@ -27,7 +27,7 @@ void add_report_command(CLI::App& app) {
     std::optional<double> fail_above_usd, fail_above_p99_ms;
   };
   auto a = std::make_shared<Args>();
-  add_compare_args(cmd, a->c);
+  add_compare_args(cmd, a->c, /*with_platforms=*/true, /*with_parts=*/true);
   cmd->add_option("--fail-above-usd", a->fail_above_usd,
                   "Exit 3 when the recommended (else the cheapest) platform's monthly "
                   "projection is above this (USD), or when no platform can run the workload")

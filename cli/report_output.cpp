@@ -415,6 +415,9 @@ std::string workload_text(const Scenario& s, const Comparison& c) {
     std::string out = parts.size() > 1 ? fmt::format("{} workloads: ", parts.size()) : "";
     for (std::size_t i = 0; i < parts.size(); ++i)
       out += (i ? ", " : "") + parts[i];
+    // Part of the system (issue 20): say which functions run.
+    if (!s.functions.empty())
+      out += fmt::format("; only {} simulated", fmt::join(s.functions, ", "));
     return out;
   }
   return c.workload;

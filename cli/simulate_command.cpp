@@ -197,6 +197,8 @@ void add_simulate_command(CLI::App& app) {
     if (a->seed) s.seed = *a->seed;
     // The one path from the trace flags to the workload (trace_options.hpp).
     apply_trace_args(a->trace, s);
+    // Selecting functions of any workload; tables naming the others are ignored (issue 20).
+    select_functions(a->trace, s, {a->platform});
     if (a->platform == "ecs" || a->platform == "fargate") {
       run_container_simulation(a->platform, s, workload_factory(s), *ca, a->format, a->output);
       return;

@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "containers_options.hpp"
+#include "slsim/lambda/lambda_config.hpp"
 #include "slsim/workload/trace_error.hpp"
+#include "slsim/workload/workload_filter.hpp"
 
 namespace slsim::cli {
 
@@ -102,7 +105,9 @@ void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
                   "Azure 2021, Lambda logs: rows held to put arrivals in order")
       ->capture_default_str()
       ->check(whole(1, 1'000'000'000));
-  cmd->add_option("--functions", a.functions, "Keep only these functions (comma-separated)")
+  cmd->add_option("--functions", a.functions,
+                  "Simulate only these functions (comma-separated) of the workload: a trace, a "
+                  "generator or [[workloads]]; tables naming the others are ignored for the run")
       ->delimiter(',');
   cmd->add_option("--start-s", a.start_s, "Keep arrivals at or after this time (s)")
       ->check(real(0, 9e12));
@@ -236,14 +241,17 @@ void apply_trace_args(const TraceArgs& a, Scenario& s) {
     if (!a.default_duration_ms.empty())
       o.default_duration_ms = flag_distribution("--default-duration-ms", a.default_duration_ms);
     o.select.functions = a.functions;
+    s.functions = a.functions;
     o.select.start_s = a.start_s;
     o.select.end_s = a.end_s < 0 ? std::numeric_limits<double>::infinity() : a.end_s;
     o.select.top_n = a.top;
     o.select.time_scale = a.time_scale;
   } else if (w.kind != WorkloadSpec::Kind::kTrace) {
     w.generator.common.seed = s.seed;  // --seed given after the file was read
+    // Selecting functions applies to every workload (issue 20): the generator and [[workloads]].
+    if (a.given("--functions")) s.functions = a.functions;
     for (const auto& f : kTraceFlags) {
-      if (!a.given(f.flag)) continue;
+      if (!a.given(f.flag) || std::string_view(f.flag) == "--functions") continue;
       std::string why = fmt::format(
           "{}: the scenario's workload is {}, not a trace file; trace options apply to a trace "
           "(give TRACE, or trace = \"FILE\" in [workload])",
@@ -286,7 +294,10 @@ void apply_trace_args(const TraceArgs& a, Scenario& s) {
     if (a.given("--log-group")) o.log_group = a.log_group;
     if (a.given("--default-duration-ms"))
       o.default_duration_ms = flag_distribution("--default-duration-ms", a.default_duration_ms);
-    if (a.given("--functions")) o.select.functions = a.functions;
+    if (a.given("--functions")) {
+      o.select.functions = a.functions;
+      s.functions = a.functions;  // [[workloads]] too
+    }
     if (a.given("--start-s")) o.select.start_s = a.start_s;
     if (a.given("--end-s")) o.select.end_s = a.end_s;
     if (a.given("--top")) o.select.top_n = a.top;
@@ -301,6 +312,45 @@ void apply_trace_args(const TraceArgs& a, Scenario& s) {
     }
   }
   check_trace_flags_apply(a, w);
+}
+
+void select_functions(const TraceArgs& a, Scenario& s, const std::set<std::string>& tables,
+                      bool force,
+                      const std::function<void(const std::vector<std::string>&)>& also) {
+  const bool names_lambda = tables.count("lambda") && !s.lambda.functions.empty();
+  const bool names_ecs = tables.count("ecs") && !s.ecs.services.empty();
+  const bool names_fargate = tables.count("fargate") && !s.fargate.services.empty();
+  const bool names_batch = tables.count("batch") && !s.batch.functions.empty();
+  const auto& sel = s.workload.trace.select;
+  const bool lone_trace = s.workload.kind == WorkloadSpec::Kind::kTrace && s.more_workloads.empty();
+  const bool selecting =
+      !s.functions.empty() || (lone_trace && (!sel.functions.empty() || sel.top_n > 0));
+  if (!(selecting || force || names_lambda || names_ecs || names_fargate || names_batch)) return;
+  const auto all = function_names(workload_factory(unselected(s)));
+  if (a.given("--functions")) {
+    check_selected_functions(a, all);
+  } else {
+    try {
+      check_selected_names(s.functions, all);  // the scenario's top-level functions
+    } catch (const ConfigError& e) {
+      throw UsageError(fmt::format("{}: functions: {}", s.file, e.message()));
+    }
+  }
+  const char* table = "";
+  try {
+    table = "lambda";
+    if (names_lambda) check_lambda_functions_exist(s.lambda, all);
+    table = "ecs";
+    if (names_ecs) check_container_functions_exist(s.ecs, all);
+    table = "fargate";
+    if (names_fargate) check_container_functions_exist(s.fargate, all);
+    table = "batch";
+    if (names_batch) check_batch_functions_exist(s.batch, all);
+  } catch (const ConfigError& e) {
+    throw UsageError(names_error_in_file(e, s.file, table));
+  }
+  if (also) also(all);
+  if (selecting) restrict_to_functions(s, selected_functions(s, all));
 }
 
 std::vector<std::string> invoked_functions(const SourceFactory& open) {
@@ -320,10 +370,15 @@ std::vector<std::string> invoked_functions(const SourceFactory& open) {
 void check_selected_functions(const TraceArgs& a, const std::vector<std::string>& names) {
   for (const auto& f : a.functions) {
     if (std::find(names.begin(), names.end(), f) == names.end()) {
-      throw UsageError(
-          fmt::format("--functions: the workload has no function '{}' in the "
-                      "selected window",
-                      f));
+      const std::size_t shown = std::min<std::size_t>(names.size(), 10);
+      throw UsageError(fmt::format(
+          "--functions: the workload has no function '{}' in the selected window; its "
+          "functions: {}{}",
+          f,
+          shown == 0 ? std::string("(none)")
+                     : fmt::format("{}", fmt::join(names.begin(), names.begin() + shown, ", ")),
+          names.size() > shown ? fmt::format(" and {} more", names.size() - shown)
+                               : std::string()));
     }
   }
 }

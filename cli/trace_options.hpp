@@ -2,7 +2,9 @@
 // Options every command that reads a trace shares: format, companion files, selection.
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,15 +62,29 @@ SourceFactory make_trace_factory(const TraceArgs& a);
 /// scenario's workload ([workload] and [[workloads]]) with that trace and the trace flags; without
 /// a TRACE, each trace flag the user gave overrides the corresponding key of the scenario's
 /// [workload] trace (a flag not given never does), and a given flag that does not apply to the
-/// scenario's workload (a generator) is refused: UsageError naming the flag and why. Call after
+/// scenario's workload (a generator) is refused: UsageError naming the flag and why. --functions
+/// applies to every workload (Scenario::functions: a trace, a generator, [[workloads]]). Call after
 /// --seed is applied to `s` (it seeds Azure 2019 expansion unless --trace-seed is given).
 void apply_trace_args(const TraceArgs& a, Scenario& s);
+
+/// Selecting functions (issue 20), for a command about to run the scenario `s` on the platforms
+/// `tables` ("lambda", "ecs", "fargate", "batch"): when `s` selects functions by name
+/// (--functions, the top-level `functions` key, a lone trace's `functions` or `top_n`), when one
+/// of those platforms' tables names functions, or when `force` is set, one streaming pass over the
+/// whole workload (no selection by name) checks that every name is one of its functions
+/// (--functions, the `functions` key, [lambda.functions.NAME], [ecs|fargate.services.NAME],
+/// [batch.functions.NAME]; UsageError naming the flag or the file key: a typo is an error), calls
+/// `also` with the names, then drops what names functions outside the selection for this run
+/// (restrict_to_functions: deselected on purpose, not an error).
+void select_functions(const TraceArgs& a, Scenario& s, const std::set<std::string>& tables,
+                      bool force = false,
+                      const std::function<void(const std::vector<std::string>&)>& also = {});
 
 /// Names of the functions the workload invokes (one streaming pass).
 std::vector<std::string> invoked_functions(const SourceFactory& open);
 
 /// Throws UsageError naming the first function of --functions that is not in `names` (the
-/// functions the selected workload invokes).
+/// functions the workload invokes before any selection by name), and the workload's functions.
 void check_selected_functions(const TraceArgs& a, const std::vector<std::string>& names);
 
 }  // namespace slsim::cli

@@ -71,6 +71,7 @@ void validate_compare_options(const CompareOptions& o) {
     throw ConfigError("replications", fmt::format("{} is out of range 1..1000", o.replications));
   }
   validate_front_door(o.front_door);
+  validate_parts(o.parts);
 }
 
 namespace {

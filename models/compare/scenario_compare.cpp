@@ -7,6 +7,7 @@
 
 #include "slsim/platform/config_error.hpp"
 #include "slsim/workload/mix_source.hpp"
+#include "slsim/workload/workload_filter.hpp"
 
 namespace slsim {
 
@@ -49,6 +50,7 @@ void validate_report_settings(const ReportSettings& r) {
   if (r.fail_above_p99_ms && !(*r.fail_above_p99_ms > 0)) {
     throw ConfigError("fail_above_p99_ms", "must be a number of milliseconds > 0");
   }
+  validate_parts(r.parts);
 }
 
 // ---- workload ----------------------------------------------------------------------------------
@@ -63,14 +65,30 @@ std::unique_ptr<WorkloadSource> open_scenario_workload(const Scenario& s, std::u
     TraceOptions t = s.workload.trace;
     if (!s.workload.fixed_trace_seed) t.seed = seed;
     t.select.time_scale *= rate_scale;
+    // The scenario's selection narrows the trace's own (a lone trace is then read exactly as
+    // with the trace's `functions`: the same ids and numbers as before issue 20).
+    if (!s.functions.empty()) {
+      if (t.select.functions.empty()) {
+        t.select.functions = s.functions;
+      } else {
+        std::vector<std::string> both;
+        for (const auto& f : t.select.functions)
+          if (std::find(s.functions.begin(), s.functions.end(), f) != s.functions.end())
+            both.push_back(f);
+        // Nothing in common keeps nothing (an empty list would keep everything).
+        t.select.functions =
+            both.empty() ? std::vector<std::string>{std::string("\0none", 5)} : both;
+      }
+    }
     main = trace_factory(s.workload.trace_path, t)();
+    if (s.more_workloads.empty()) return main;
   } else {
     GeneratorSpec g = s.workload.generator;
     g.common.seed = seed;
     g.common.rate_per_s *= rate_scale;
     main = make_generator(g);
   }
-  if (s.more_workloads.empty()) return main;
+  if (s.more_workloads.empty()) return keep_functions(std::move(main), s.functions);
   std::vector<std::unique_ptr<WorkloadSource>> all;
   if (main) all.push_back(std::move(main));
   for (std::size_t i = 0; i < s.more_workloads.size(); ++i) {
@@ -83,7 +101,7 @@ std::unique_ptr<WorkloadSource> open_scenario_workload(const Scenario& s, std::u
     }
     all.push_back(make_mix_entry(e));
   }
-  return std::make_unique<MixSource>(std::move(all));
+  return keep_functions(std::make_unique<MixSource>(std::move(all)), s.functions);
 }
 
 WorkloadFactory scenario_workload(const Scenario& s) {
@@ -136,6 +154,7 @@ CompareOptions compare_options(const Scenario& s) {
   o.front_door = s.report.front_door;
   o.free_tier = s.report.free_tier;
   o.replications = s.report.replications;
+  o.parts = s.report.parts;
   o.as_of = s.as_of;
   o.region = s.region;
   o.seed = s.seed;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "slsim/platform/config_error.hpp"
 #include "table_reader.hpp"
@@ -24,11 +25,80 @@ std::optional<double> opt_num(const TableReader& r, const char* key) {
   return r.num(key, 0);
 }
 
+// A list of names: ["a", "b"].
+std::vector<std::string> names_of(const toml::node& n, const TableReader& r, const std::string& key,
+                                  const char* what) {
+  const auto* arr = n.as_array();
+  if (!arr) r.fail(key, fmt::format("must be a list of {}", what));
+  std::vector<std::string> out;
+  for (const auto& e : *arr) {
+    auto v = e.value<std::string>();
+    if (!v) r.fail(key, fmt::format("must be a list of {}", what));
+    out.push_back(*v);
+  }
+  return out;
+}
+
+// [report.parts], [report.objectives.PART], [report.place] and [report] exclude.
+void load_parts(const toml::table& t, const std::string& path, const TableReader& r, PartsSpec& p) {
+  if (const auto* n = t.get("exclude"))
+    p.exclude_all = names_of(*n, r, "exclude", "platform names, e.g. [\"batch\"]");
+  if (const auto* n = t.get("parts")) {
+    const auto* pt = n->as_table();
+    if (!pt) r.fail("parts", "must be a table: [report.parts] with NAME = [\"function\", ...]");
+    std::set<std::string> names;  // every key is a part's name
+    for (const auto& [k, v] : *pt)
+      names.insert(std::string(k.str()));
+    TableReader pr(*pt, path, "report.parts.", names);
+    for (const auto& [k, v] : *pt) {
+      const std::string name(k.str());
+      p.groups.push_back(
+          {name, names_of(v, pr, name, "function names, e.g. [\"api\", \"checkout\"]")});
+    }
+  }
+  if (const auto* n = t.get("objectives")) {
+    const auto* ot = n->as_table();
+    if (!ot) r.fail("objectives", "must be a table of [report.objectives.PART] tables");
+    for (const auto& [k, v] : *ot) {
+      const std::string part(k.str());
+      const auto* pt = v.as_table();
+      if (!pt)
+        r.fail("objectives." + part,
+               "must be a table: [report.objectives.PART] with slo_p99_ms, max_error_rate, "
+               "max_cold_start_rate");
+      TableReader orr(*pt, path, "report.objectives." + part + ".",
+                      {"slo_p99_ms", "max_error_rate", "max_cold_start_rate"});
+      PartObjectives& o = p.objectives[part];
+      o.slo_p99_ms = opt_num(orr, "slo_p99_ms");
+      o.max_error_rate = opt_num(orr, "max_error_rate");
+      o.max_cold_start_rate = opt_num(orr, "max_cold_start_rate");
+    }
+  }
+  if (const auto* n = t.get("place")) {
+    const auto* pt = n->as_table();
+    if (!pt) r.fail("place", "must be a table: [report.place] with PART = \"platform\"");
+    for (const auto& [k, v] : *pt) {
+      const std::string part(k.str());
+      if (auto pl = v.value<std::string>()) {
+        p.place[part] = *pl;
+      } else if (const auto* et = v.as_table()) {
+        TableReader er(*et, path, "report.place." + part + ".", {"exclude"});
+        if (const auto* ex = et->get("exclude"))
+          p.exclude[part] = names_of(*ex, er, "exclude", "platform names, e.g. [\"lambda\"]");
+      } else {
+        r.fail("place." + part,
+               "must be a platform (\"lambda\") or { exclude = [\"batch\", ...] }");
+      }
+    }
+  }
+}
+
 void load_report(const toml::table& t, const std::string& path, Scenario& s) {
   TableReader r(t, path, "report.",
                 {"platforms", "slo_p99_ms", "max_error_rate", "max_cold_start_rate", "replications",
                  "free_tier", "front_door", "bytes_per_request", "requests_per_connection",
-                 "alb_availability_zones", "fail_above_usd", "fail_above_p99_ms"});
+                 "alb_availability_zones", "fail_above_usd", "fail_above_p99_ms", "parts",
+                 "objectives", "place", "exclude"});
   auto& rep = s.report;
   if (const auto* n = t.get("platforms")) {
     const auto* arr = n->as_array();
@@ -65,9 +135,11 @@ void load_report(const toml::table& t, const std::string& path, Scenario& s) {
       r.integer("alb_availability_zones", rep.front_door.alb_availability_zones, 2, 6));
   rep.fail_above_usd = opt_num(r, "fail_above_usd");
   rep.fail_above_p99_ms = opt_num(r, "fail_above_p99_ms");
+  load_parts(t, path, r, rep.parts);
   try {
     validate_report_settings(rep);
   } catch (const ConfigError& e) {
+    if (parse_parts_key(e.key())) throw ScenarioError(parts_error_in_file(e, path));
     r.fail(e.key(), e.message());
   }
 }

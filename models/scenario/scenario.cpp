@@ -14,6 +14,7 @@
 #include "slsim/compare/scenario_compare.hpp"
 #include "slsim/lambda/lambda_config.hpp"
 #include "slsim/workload/csv_trace.hpp"
+#include "slsim/workload/workload_filter.hpp"
 #include "table_reader.hpp"
 
 namespace slsim {
@@ -216,11 +217,24 @@ Scenario load_scenario(const std::string& path) {
   }
   TableReader top(root, path, "",
                   {"name", "description", "seed", "as_of", "region", "workload", "lambda", "ecs",
-                   "fargate", "batch", "report", "workloads"});
+                   "fargate", "batch", "report", "workloads", "functions"});
   s.name = top.str("name", s.name);
   s.description = top.str("description", "");
   s.seed = static_cast<std::uint64_t>(top.integer("seed", 1, 0, INT64_MAX));
   s.region = top.str("region", s.region);
+  // The functions to simulate, of the whole workload (issue 20); checked against the workload
+  // when it is read (check_selected_names).
+  if (const auto* fl = root.get_as<toml::array>("functions")) {
+    for (const auto& e : *fl) {
+      if (auto v = e.value<std::string>()) {
+        s.functions.push_back(*v);
+      } else {
+        top.fail("functions", "must be a list of function names, e.g. [\"api\"]");
+      }
+    }
+  } else if (top.has("functions")) {
+    top.fail("functions", "must be a list of function names, e.g. [\"api\"]");
+  }
   if (top.has("as_of")) {
     const auto* n = root.get("as_of");
     if (auto d = n->value<toml::date>()) {
@@ -406,7 +420,8 @@ std::string config_error_in_file(const ConfigError& e, const std::string& path,
 }
 
 SourceFactory workload_factory(const Scenario& s) {
-  if (!s.more_workloads.empty() || s.workload.kind == WorkloadSpec::Kind::kNone)
+  if (!s.more_workloads.empty() || s.workload.kind == WorkloadSpec::Kind::kNone ||
+      !s.functions.empty())
     return [s] { return open_scenario_workload(s, s.seed, 1.0); };
   if (s.workload.kind == WorkloadSpec::Kind::kTrace) {
     return trace_factory(s.workload.trace_path, s.workload.trace);
@@ -416,6 +431,82 @@ SourceFactory workload_factory(const Scenario& s) {
 
 std::unique_ptr<WorkloadSource> open_workload(const Scenario& s) {
   return workload_factory(s)();
+}
+
+}  // namespace slsim
+
+namespace slsim {
+
+Scenario unselected(const Scenario& s) {
+  Scenario u = s;
+  u.functions.clear();
+  if (u.more_workloads.empty()) {  // a trace in a mix keeps its own selection
+    u.workload.trace.select.functions.clear();
+    u.workload.trace.select.top_n = 0;
+  }
+  return u;
+}
+
+std::vector<std::string> selected_functions(const Scenario& s,
+                                            const std::vector<std::string>& all) {
+  const auto& sel = s.workload.trace.select;
+  const bool trace = s.workload.kind == WorkloadSpec::Kind::kTrace;
+  if (trace && s.more_workloads.empty() && sel.top_n > 0) {
+    // The top N depend on the counts: read the selected workload once.
+    const auto kept = function_names(workload_factory(s));
+    std::vector<std::string> out;
+    for (const auto& f : all)
+      if (std::find(kept.begin(), kept.end(), f) != kept.end()) out.push_back(f);
+    return out;
+  }
+  auto in = [](const std::vector<std::string>& v, const std::string& f) {
+    return v.empty() || std::find(v.begin(), v.end(), f) != v.end();
+  };
+  std::vector<std::string> out;
+  for (const auto& f : all) {
+    // A trace's own `functions` selects among the trace's functions only.
+    if (!in(s.functions, f)) continue;
+    if (trace && s.more_workloads.empty() && !in(sel.functions, f)) continue;
+    out.push_back(f);
+  }
+  return out;
+}
+
+void check_selected_names(const std::vector<std::string>& wanted,
+                          const std::vector<std::string>& all) {
+  for (const auto& f : wanted) {
+    if (std::find(all.begin(), all.end(), f) != all.end()) continue;
+    const std::size_t shown = std::min<std::size_t>(all.size(), 10);
+    throw ConfigError(
+        "functions",
+        fmt::format(
+            "the workload has no function '{}'; its functions: {}{}", f,
+            shown == 0 ? std::string("(none)")
+                       : fmt::format("{}", fmt::join(all.begin(), all.begin() + shown, ", ")),
+            all.size() > shown ? fmt::format(" and {} more", all.size() - shown) : std::string()));
+  }
+}
+
+void restrict_to_functions(Scenario& s, const std::vector<std::string>& keep) {
+  auto kept = [&](const std::string& f) {
+    return std::find(keep.begin(), keep.end(), f) != keep.end();
+  };
+  std::erase_if(s.lambda.functions, [&](const auto& kv) { return !kept(kv.first); });
+  std::erase_if(s.batch.functions, [&](const auto& kv) { return !kept(kv.first); });
+  for (ContainerOptions* c :
+       {static_cast<ContainerOptions*>(&s.ecs), static_cast<ContainerOptions*>(&s.fargate)}) {
+    for (auto it = c->services.begin(); it != c->services.end();) {
+      auto& fns = it->second.functions;
+      if (fns.empty()) {
+        // Serves the function it is named after.
+        it = kept(it->first) ? std::next(it) : c->services.erase(it);
+        continue;
+      }
+      std::erase_if(fns, [&](const std::string& f) { return !kept(f); });
+      it = fns.empty() ? c->services.erase(it) : std::next(it);
+    }
+  }
+  s.report.parts = restrict_parts(s.report.parts, keep);
 }
 
 }  // namespace slsim

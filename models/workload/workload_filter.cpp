@@ -89,7 +89,78 @@ class FilteredSource final : public WorkloadSource {
   bool done_ = false;
 };
 
+// Functions kept by name, with a table of its own (ids in order of first arrival).
+class KeepFunctionsSource final : public WorkloadSource {
+ public:
+  KeepFunctionsSource(std::unique_ptr<WorkloadSource> src, std::unordered_set<std::string> keep)
+      : src_(std::move(src)), keep_(std::move(keep)) {}
+
+  bool next(Invocation& out) override {
+    while (src_->next(out)) {
+      if (out.function >= ids_.size()) grow();
+      FunctionId& id = ids_[out.function];
+      if (id == kDrop) continue;
+      if (id == kUnseen) {
+        const auto& f = src_->functions()[out.function];
+        id = functions_.intern(f.name, f.memory_mb);
+      }
+      out.function = id;
+      return true;
+    }
+    return false;
+  }
+  const FunctionTable& functions() const override { return functions_; }
+  std::uint64_t skipped_rows() const override { return src_->skipped_rows(); }
+  std::vector<std::string> skipped_examples() const override { return src_->skipped_examples(); }
+  bool memory_is_lambda_setting() const override { return src_->memory_is_lambda_setting(); }
+  const LambdaObservation* observation() const override { return src_->observation(); }
+  std::optional<double> declared_span_s() const override { return src_->declared_span_s(); }
+  std::string describe() const override {
+    return fmt::format("{}, {} function{} selected", src_->describe(), keep_.size(),
+                       keep_.size() == 1 ? "" : "s");
+  }
+
+ private:
+  static constexpr FunctionId kUnseen = static_cast<FunctionId>(-1);
+  static constexpr FunctionId kDrop = static_cast<FunctionId>(-2);
+  void grow() {
+    const auto& fns = src_->functions();
+    for (std::size_t i = ids_.size(); i < fns.size(); ++i)
+      ids_.push_back(keep_.count(fns[static_cast<FunctionId>(i)].name) ? kUnseen : kDrop);
+  }
+  std::unique_ptr<WorkloadSource> src_;
+  std::unordered_set<std::string> keep_;
+  std::vector<FunctionId> ids_;  ///< source's id -> ours (kUnseen, kDrop)
+  FunctionTable functions_;
+};
+
 }  // namespace
+
+std::unique_ptr<WorkloadSource> keep_functions(std::unique_ptr<WorkloadSource> source,
+                                               std::vector<std::string> functions) {
+  if (functions.empty()) return source;
+  return std::make_unique<KeepFunctionsSource>(
+      std::move(source), std::unordered_set<std::string>(functions.begin(), functions.end()));
+}
+
+std::vector<std::string> function_names(const SourceFactory& open) {
+  auto src = open();
+  std::vector<std::uint64_t> first;  // order of first arrival, by source id
+  std::uint64_t n = 0;
+  Invocation inv;
+  while (src->next(inv)) {
+    if (inv.function >= first.size()) first.resize(inv.function + 1, 0);
+    if (first[inv.function] == 0) first[inv.function] = ++n;
+  }
+  std::vector<std::pair<std::uint64_t, std::string>> seen;
+  for (FunctionId id = 0; id < first.size(); ++id)
+    if (first[id]) seen.emplace_back(first[id], src->functions()[id].name);
+  std::sort(seen.begin(), seen.end());
+  std::vector<std::string> names;
+  for (auto& [k, name] : seen)
+    names.push_back(std::move(name));
+  return names;
+}
 
 std::unique_ptr<WorkloadSource> select(const SourceFactory& open, const SelectOptions& options) {
   if (!(options.time_scale > 0) || !std::isfinite(options.time_scale)) {

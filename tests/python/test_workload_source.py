@@ -93,7 +93,7 @@ def test_trace_seed_with_a_trace_and_a_scenario_is_not_overwritten(tmp_path):
 TRACE_FLAGS = [
     ["--trace-format", "slsim"], ["--start-s", "1"], ["--end-s", "5"], ["--time-scale", "2"],
     ["--top", "1"], ["--trace-seed", "2"], ["--durations", "d.csv"], ["--memory", "m.csv"],
-    ["--sort-buffer-rows", "5"], ["--functions", "api"], ["--skip-bad-rows"],
+    ["--sort-buffer-rows", "5"], ["--skip-bad-rows"],
     ["--trace-memory-mb", "512"], ["--log-group", "/aws/lambda/x"], ["--function-name", "x"],
     ["--default-duration-ms", "5"],
 ]
@@ -108,6 +108,14 @@ def test_trace_flags_are_refused_for_a_generator(tmp_path, command, flag):
     assert p.stderr.startswith(
         f"slsim: error: {flag[0]}: the scenario's workload is a generator (poisson), "
         "not a trace file"), p.stderr
+
+
+@pytest.mark.parametrize("command", ["simulate", "report"])
+def test_functions_applies_to_a_generator(tmp_path, command):
+    # Issue 20: --functions selects from any workload (it was refused for a generator).
+    f = generator_scenario(tmp_path)
+    p = run(command, "-s", f, "--functions", "api")
+    assert p.returncode == 0, p.stderr
 
 
 def test_trace_flags_are_refused_for_a_generator_in_breakeven_and_tune(tmp_path):

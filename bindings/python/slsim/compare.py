@@ -190,11 +190,88 @@ class Comparison:
                 f"recommendation {self.recommendation!r}>")
 
 
+_OBJECTIVE_KEYS = ("slo_p99_ms", "max_error_rate", "max_cold_start_rate")
+
+
+def _names(keyword: str, value, what: str) -> list:
+    """A list of strings (a single string is refused: it is not a list of names)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{keyword} must be a list of {what}, got {type(value).__name__} "
+                        f"{value!r}")
+    out = list(value)
+    for v in out:
+        if not isinstance(v, str):
+            raise TypeError(f"{keyword} must be a list of {what}, got {v!r} in it")
+    return out
+
+
+def _mapping(keyword: str, value, what: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError(f"{keyword} must be a dict ({what}), got {type(value).__name__} {value!r}")
+    for k in value:
+        if not isinstance(k, str):
+            raise TypeError(f"{keyword}: the key {k!r} is not a part's name (a string)")
+    return value
+
+
+def _parts_args(parts, objectives, place, exclude) -> dict:
+    """The parts keywords as the core's arguments (types checked here; what they mean by the
+    core's validate_parts, as for [report.parts] and --part)."""
+    groups = [(name, _names(f"parts[{name!r}]", fns, "function names"))
+              for name, fns in _mapping("parts", parts, "part -> list of functions").items()]
+    part_objectives = {}
+    for part, obj in _mapping("objectives", objectives, "part -> {objective: value}").items():
+        obj = _mapping(f"objectives[{part!r}]", obj, "objective -> value")
+        vals = {}
+        for k, v in obj.items():
+            if k not in _OBJECTIVE_KEYS:
+                raise ValueError(f"objectives[{part!r}]: {k!r} is not an objective; allowed: "
+                                 + ", ".join(_OBJECTIVE_KEYS))
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise TypeError(f"objectives[{part!r}][{k!r}] must be a number, got "
+                                f"{type(v).__name__} {v!r}")
+            vals[k] = float(v)
+        part_objectives[part] = vals
+    pins = {}
+    for part, pl in _mapping("place", place, "part -> platform").items():
+        if not isinstance(pl, str):
+            raise TypeError(f"place[{part!r}] must be a platform name, got {pl!r}")
+        pins[part] = pl
+    excl, excl_all = {}, []
+    if isinstance(exclude, dict):
+        for part, pls in _mapping("exclude", exclude, "part -> platforms").items():
+            excl[part] = [pls] if isinstance(pls, str) else _names(f"exclude[{part!r}]", pls,
+                                                                   "platform names")
+    elif isinstance(exclude, str):
+        excl_all = [exclude]
+    elif exclude is not None:
+        excl_all = _names("exclude", exclude, "platform names (or a dict part -> platforms)")
+    return dict(parts=groups, part_objectives=part_objectives, place=pins, exclude=excl,
+                exclude_all=excl_all)
+
+
+def _only_selected(platform, functions):
+    """A Lambda's per-function settings for the functions run only (issue 20: settings naming a
+    function left out are ignored for the run, not billed)."""
+    if functions is None or not isinstance(platform, Lambda) or not platform._functions:
+        return platform
+    kept = {k: v for k, v in platform._functions.items() if k in functions}
+    if len(kept) == len(platform._functions):
+        return platform
+    kw = dict(platform._kwargs)
+    kw["functions"] = kept
+    return Lambda(**kw)
+
+
 def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
             max_error_rate: float | None = 0.01, max_cold_start_rate: float | None = None,
             seed: int = 1, replications: int = 1, as_of=None, region: str = "us-east-1",
             free_tier: bool = True, front_door: str | None = "http-api", threads: int = 0,
-            account_concurrency: int | None = None, alb_availability_zones: int = 3) -> Comparison:
+            account_concurrency: int | None = None, alb_availability_zones: int = 3,
+            functions=None, parts: dict | None = None, objectives: dict | None = None,
+            place: dict | None = None, exclude=None) -> Comparison:
     """Run ``workload`` on each of ``platforms`` with the same ``seed`` and recommend the
     cheapest that meets the objectives (``slo_p99_ms``, ``max_error_rate`` — 1% unless given;
     None or 1 turns it off —, ``max_cold_start_rate``). ``replications`` > 1 runs that many platform seeds and reports
@@ -204,18 +281,37 @@ def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
     1 .. 10,000,000. ``alb_availability_zones`` (2 .. 6, default 3, the zones ECS spreads tasks over): zones of the services'
     internet-facing load balancer, one public IPv4 address each (billed from 2024-02-01).
     A bad value is a ValueError, a wrong type a TypeError, naming the argument.
+
+    Part of a system (as ``slsim report``'s flags): ``functions=["api"]`` runs only those
+    functions of the workload (``--functions``; a Lambda's ``functions={...}`` settings for the
+    others are ignored). ``parts={"web": ["api", "checkout"]}`` names groups of functions (every
+    other function is a part of its own; ``--part``), ``objectives={"web": {"slo_p99_ms": 500}}``
+    gives a part objectives of its own over the ones above (``--objective``),
+    ``place={"api": "lambda"}`` pins a part (``--place``), and ``exclude=["batch"]`` (every part)
+    or ``exclude={"nightly-report": ["lambda"]}`` keeps parts off platforms (``--exclude``). They
+    are checked against the workload and carried to the placement; the figures do not use them.
     """
     _check_workload(workload)
     platforms = _platform_list(platforms)
     a = _common(as_of, region, seed, threads, free_tier, front_door, account_concurrency)
     replications = _int_arg("replications", replications, 1, _MAX_REPLICATIONS)
     alb_azs = _int_arg("alb_availability_zones", alb_availability_zones, 2, 6)
-    objectives = _objectives(slo_p99_ms, max_error_rate, max_cold_start_rate)
-    runners = [_runner(p, a["as_of"], a["region"], a["account_concurrency"], a["free_tier"])
-               for p in platforms]
+    objectives_all = _objectives(slo_p99_ms, max_error_rate, max_cold_start_rate)
+    part_args = _parts_args(parts, objectives, place, exclude)
+    _core._validate_parts(**part_args)  # before any pass over the workload
+    whole = None
+    if functions is not None:
+        functions = _names("functions", functions, "function names")
+        # Parts of the functions left out are ignored for the run, as in a scenario file; the
+        # parts are checked against the whole workload first (a typo is still an error).
+        whole = workload._core
+        workload = workload.select(functions=functions)
+    runners = [_runner(_only_selected(p, functions), a["as_of"], a["region"],
+                       a["account_concurrency"], a["free_tier"]) for p in platforms]
     text = _core._compare(workload._core, runners, a["as_of"], a["region"], a["seed"],
                           replications, a["threads"], a["free_tier"], a["front_door"],
-                          *objectives, alb_azs)
+                          *objectives_all, alb_azs, **part_args, whole=whole,
+                          keep=functions or [])
     return Comparison(json.loads(text))
 
 

@@ -268,6 +268,33 @@ class Workload:
         """A population of functions with the Azure 2019 fits of Shahrad et al. (ATC 2020)."""
         return cls._generate("azure-like", "azure_like", **locals_without_cls(locals()))
 
+    # -- selecting -----------------------------------------------------------------------------
+    def select(self, *, functions: Iterable[str]) -> "Workload":
+        """This workload with only the invocations of ``functions`` (any workload: a trace, a
+        generator such as ``azure_like``, arrays), as ``slsim report --functions``. A name the
+        workload does not have is a ValueError naming ``functions`` (one pass to tell)."""
+        if isinstance(functions, (str, bytes)) or not hasattr(functions, "__iter__"):
+            raise TypeError(f"functions must be a list of function names, got "
+                            f"{type(functions).__name__} {functions!r}")
+        names = list(functions)
+        for f in names:
+            if not isinstance(f, str):
+                raise TypeError(f"functions must be a list of function names, got {f!r} in it")
+        if not names:
+            raise ValueError("functions: give at least one function name")
+        return Workload(self._core.keep_functions(names),
+                        f"{self._recipe}.select(functions={names!r})",
+                        None if self._rebuild is None else
+                        ("_selected", dict(base=self, functions=names)))
+
+    @classmethod
+    def _selected(cls, base: "Workload", functions: list) -> "Workload":
+        return base.select(functions=functions)
+
+    def function_names(self) -> list[str]:
+        """The names of the functions the workload invokes, in order of first arrival."""
+        return list(self._core.function_names())
+
     # -- use -----------------------------------------------------------------------------------
     def __len__(self) -> int:
         return int(self._core.count())

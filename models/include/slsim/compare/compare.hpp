@@ -26,6 +26,7 @@
 
 #include "slsim/batch/batch_options.hpp"
 #include "slsim/compare/cost.hpp"
+#include "slsim/compare/parts_spec.hpp"
 #include "slsim/containers/service.hpp"
 #include "slsim/lambda/lambda.hpp"
 #include "slsim/platform/impossible_error.hpp"  // ImpossibleError
@@ -97,6 +98,9 @@ struct CompareOptions {
   std::uint64_t seed = 1;
   std::uint32_t replications = 1;  ///< independent seeds (1..1000); >= 2 gives 95% intervals
   std::uint32_t threads = 0;       ///< 0: one per hardware thread
+  /// Parts, their own objectives (over `objectives`), pins and exclusions, for the placement
+  /// (validated by validate_parts; the single-platform comparison does not use them yet).
+  PartsSpec parts;
   /// Called after each finished task (done, total), from worker threads, serialised.
   std::function<void(std::size_t, std::size_t)> progress;
 };

@@ -14,6 +14,14 @@
 /// front_door = "http-api"        # or "rest-api", "function-url", "none"
 /// fail_above_usd = 500           # exit 3 when a platform's monthly projection is above
 /// fail_above_p99_ms = 2000       # exit 3 when a platform's p99 is above
+/// exclude = ["batch"]            # placement: no part on these platforms
+/// [report.parts]                 # placement: named groups of functions (parts_spec.hpp)
+/// web = ["api", "checkout"]
+/// [report.objectives.web]        # a part's own objectives, over the ones above
+/// slo_p99_ms = 500
+/// [report.place]                 # placement: pins and exclusions per part
+/// web = "lambda"
+/// nightly-report = { exclude = ["lambda"] }
 /// ```
 
 #include <cstdint>
@@ -40,10 +48,12 @@ struct ReportSettings {
   std::optional<double> fail_above_usd;     ///< on the monthly projection of the recommended
                                             ///< platform (or the cheapest, when none is)
   std::optional<double> fail_above_p99_ms;  ///< on the recommended platform's p99
+  /// [report.parts], [report.objectives.PART], [report.place] and [report] exclude (issue 20).
+  PartsSpec parts;
 };
 
-/// Checks platform names ("platforms": known ones, no duplicates) and the rest; throws
-/// ConfigError naming the key.
+/// Checks platform names ("platforms": known ones, no duplicates) and the rest (the parts
+/// without the workload: validate_parts); throws ConfigError naming the key.
 void validate_report_settings(const ReportSettings& r);
 
 }  // namespace slsim

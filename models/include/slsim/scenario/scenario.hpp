@@ -68,6 +68,10 @@ struct Scenario {
   std::vector<MixEntry> more_workloads;
   /// [report]: what `slsim report` compares and against which objectives.
   ReportSettings report;
+  /// The functions to simulate (empty: every function): the top-level `functions` key,
+  /// `--functions`. Applies to the whole workload ([workload] and every [[workloads]] entry);
+  /// per-function tables naming other functions are ignored for the run (restrict_to_functions).
+  std::vector<std::string> functions;
 };
 
 /// Loads and validates a scenario file (every platform configuration through its one validator).
@@ -84,5 +88,33 @@ SourceFactory workload_factory(const Scenario& s);
 
 /// Opens the scenario's workload as a stream.
 std::unique_ptr<WorkloadSource> open_workload(const Scenario& s);
+
+// ---- selecting functions (issue 20) ----------------------------------------------------------
+// A run of part of a system keeps some functions of the workload and ignores the tables that
+// name the others. The order of use: `function_names(workload_factory(unselected(s)))` gives
+// every function (one pass); a name the user selected or a table names must be one of them (a
+// typo is an error: check_selected_names, check_*_functions_exist); then
+// `restrict_to_functions(s, selected_functions(s, all))` drops what the run does not need.
+
+/// `s` with every selection by name taken off: `functions`, and a lone trace's `functions` and
+/// `top_n` (a trace's time window and scale stay; a trace in a mix keeps its own selection).
+Scenario unselected(const Scenario& s);
+
+/// The functions of `all` (every function of the workload, from `unselected`) that the
+/// scenario's selection keeps, in the order of `all`: `functions`, and for a trace its
+/// `functions` and `top_n` (top_n needs one streaming pass of the selected workload).
+std::vector<std::string> selected_functions(const Scenario& s, const std::vector<std::string>& all);
+
+/// Throws ConfigError("functions", ...) naming the first of `wanted` that is not one of `all`
+/// (the workload's functions, listed in the message).
+void check_selected_names(const std::vector<std::string>& wanted,
+                          const std::vector<std::string>& all);
+
+/// Drops what names functions outside `keep` for this run: [lambda.functions.X],
+/// [batch.functions.X], and from [ecs]/[fargate] services the functions outside `keep` (a
+/// service left with none is dropped; a service without a functions list serves the function
+/// it is named after); parts and their objectives, pins and exclusions likewise
+/// (restrict_parts). Nothing is dropped for a function of `keep`.
+void restrict_to_functions(Scenario& s, const std::vector<std::string>& keep);
 
 }  // namespace slsim

@@ -33,4 +33,15 @@ struct SelectOptions {
 /// source first (so `open` is called twice). Throws std::invalid_argument for bad options.
 std::unique_ptr<WorkloadSource> select(const SourceFactory& open, const SelectOptions& options);
 
+/// Keeps only the invocations of the functions named in `functions` (empty: every function), on
+/// any source (a generator, a mix of several, a trace). Unlike `select`, the result has a function
+/// table of its own that lists only the functions kept (ids in order of first arrival), so a model
+/// never sets anything up for a function left out. A name the workload does not have keeps
+/// nothing (callers check the names: `function_names`). Streaming; one table look-up per arrival.
+std::unique_ptr<WorkloadSource> keep_functions(std::unique_ptr<WorkloadSource> source,
+                                               std::vector<std::string> functions);
+
+/// Names of the functions the workload invokes, in order of first arrival (one streaming pass).
+std::vector<std::string> function_names(const SourceFactory& open);
+
 }  // namespace slsim
