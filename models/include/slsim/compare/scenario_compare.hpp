@@ -8,6 +8,7 @@
 
 #include "slsim/compare/compare.hpp"
 #include "slsim/compare/explore.hpp"
+#include "slsim/compare/placement.hpp"
 #include "slsim/scenario/scenario.hpp"
 
 namespace slsim {
@@ -34,5 +35,11 @@ CompareOptions compare_options(const Scenario& s);
 
 /// The comparison `slsim report` runs for a scenario with its own settings.
 Comparison compare_scenario(const Scenario& s, const RateCard& rates = RateCard::builtin());
+
+/// The placement of the scenario's parts (`[report.parts]`, else one part per function; each
+/// with its objectives over `[report]`'s, its pin and exclusions) on its report's platforms:
+/// `place_parts` with each platform's runner built from the scenario restricted to the run's
+/// functions (tables naming other functions left out). Throws ConfigError naming the key.
+PlacementResult place_scenario(const Scenario& s, const RateCard& rates = RateCard::builtin());
 
 }  // namespace slsim
