@@ -165,7 +165,8 @@ Comparison compare_scenario(const Scenario& s, const RateCard& rates) {
   return compare(scenario_workload(s), platform_runners(s, {}, rates), compare_options(s), rates);
 }
 
-PlacementResult place_scenario(const Scenario& s, const RateCard& rates) {
+std::optional<PlacementResult> place_scenario(const Scenario& s, const RateCard& rates,
+                                              std::uint32_t threads) {
   // Every function the run keeps (the user's selection), and the scenario for them.
   const auto all = function_names(workload_factory(unselected(s)));
   const auto keep = selected_functions(s, all);
@@ -175,9 +176,12 @@ PlacementResult place_scenario(const Scenario& s, const RateCard& rates) {
   std::vector<std::string> names;
   for (const auto& r : platform_runners(base, {}, rates))
     names.push_back(r.name);
-  const CompareOptions o = compare_options(base);
+  CompareOptions o = compare_options(base);
+  if (threads) o.threads = threads;
+  const auto resolved = resolve_parts(base.report.parts, keep);
+  if (resolved.size() < 2) return std::nullopt;
   std::vector<PlacementPart> parts;
-  for (const auto& part : resolve_parts(base.report.parts, keep)) {
+  for (const auto& part : resolved) {
     PlacementPart p;
     p.name = part.name;
     p.functions = part.functions;

@@ -266,7 +266,9 @@ TEST_CASE("Placement: each part of a system goes where it can run and meets its 
 TEST_CASE("Placement: the default scenario places each part where it meets its own objectives",
           "[compare][placement][scenario]") {
   const auto s = load_scenario(std::string(SLSIM_EXAMPLES) + "/default.toml");
-  const auto p = place_scenario(s);
+  const auto placed = place_scenario(s);
+  REQUIRE(placed);
+  const auto& p = *placed;
   INFO(p.to_json());
   REQUIRE(p.parts.size() == 3);
   for (const auto& part : p.parts) {
