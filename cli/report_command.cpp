@@ -13,6 +13,7 @@
 #include "lambda_output.hpp"
 #include "output.hpp"
 #include "report_output.hpp"
+#include "slsim/compare/scenario_compare.hpp"
 #include "slsim/lambda/lambda_config.hpp"
 
 namespace slsim::cli {
@@ -25,6 +26,7 @@ void add_report_command(CLI::App& app) {
   struct Args {
     CompareArgs c;
     std::optional<double> fail_above_usd, fail_above_p99_ms;
+    bool no_placement = false;
   };
   auto a = std::make_shared<Args>();
   add_compare_args(cmd, a->c, /*with_platforms=*/true, /*with_parts=*/true);
@@ -36,6 +38,9 @@ void add_report_command(CLI::App& app) {
                   "Exit 3 when the recommended (else the cheapest) platform's p99 is above this "
                   "(ms), or when no platform can run the workload")
       ->check(number("a latency in milliseconds > 0"));
+  cmd->add_flag("--no-placement", a->no_placement,
+                "Skip the placement of each part (a workload of several functions is placed "
+                "part by part after the side-by-side comparison; see --part, --place)");
   cmd->footer(
       "Exit codes: 0 success, 1 runtime error, 2 usage, input or configuration error, 3 a "
       "--fail-above-* threshold was breached or cannot be checked (no platform can run the "
@@ -77,9 +82,21 @@ void add_report_command(CLI::App& app) {
         throw ScenarioError(config_error_in_file(e, p.scenario.file));
       }
     }
+    // The best platform for each part, and the mix's bill (a workload of several parts).
+    std::optional<PlacementResult> placement;
+    if (!a->no_placement) {
+      try {
+        placement = place_scenario(p.scenario, RateCard::builtin(), p.options.threads);
+      } catch (const ConfigError& e) {
+        const bool from_file = !a->c.scenario.empty() || a->c.trace.path.empty();
+        throw std::invalid_argument(
+            fmt::format("{}: {}", from_file ? p.scenario.file : std::string("--place"), e.what()));
+      }
+    }
     const auto f = parse_report_format(a->c.format);
-    std::string text = render_report(
-        c, p.scenario, f, f == ReportFormat::kTable && use_colour(a->c.output), &summary);
+    std::string text =
+        render_report(c, p.scenario, f, f == ReportFormat::kTable && use_colour(a->c.output),
+                      &summary, placement ? &*placement : nullptr);
     // The Lambda configuration simulated (memory, runtime, timeout, keep-alive, concurrency and
     // the rules in force at as_of), as `slsim simulate` shows it.
     if (with_lambda && f == ReportFormat::kJson) {

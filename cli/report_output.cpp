@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "output.hpp"
+#include "placement_output.hpp"
 
 namespace slsim::cli {
 
@@ -446,9 +447,21 @@ Grid workload_grid(const TraceSummary& w, double span_s) {
 }  // namespace
 
 std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f, bool colour,
-                          const TraceSummary* workload) {
-  if (f == ReportFormat::kJson) return report_json(c, s, workload).dump(2) + "\n";
-  if (f == ReportFormat::kCsv) return render_report_csv(c);
+                          const TraceSummary* workload, const PlacementResult* placement) {
+  if (f == ReportFormat::kJson) {
+    Json j = report_json(c, s, workload);
+    if (placement) j["placement"] = Json::parse(placement->to_json());
+    return j.dump(2) + "\n";
+  }
+  if (f == ReportFormat::kCsv) {
+    std::string csv = render_report_csv(c);
+    if (placement) {
+      // The same tidy rows, without a second header line.
+      const std::string more = tidy_csv(placement_tables(*placement));
+      csv += more.substr(more.find('\n') + 1);
+    }
+    return csv;
+  }
   const bool md = f == ReportFormat::kMarkdown;
   const auto& o = c.options;
   const double span = span_of(c) > 0 ? span_of(c) : (workload ? workload->span_s : 0.0);
@@ -571,7 +584,12 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
   std::vector<Grid> grids;
   if (workload) grids.push_back(workload_grid(*workload, span));
   grids.push_back(g);
+  std::vector<Table> placed;
+  if (placement) placed = placement_tables(*placement);
+  if (!placed.empty()) grids.push_back(Grid{placed.front().title, placed.front().rows, {}});
   if (items.rows.size() > 1) grids.push_back(items);
+  for (std::size_t i = 1; i < placed.size(); ++i)
+    grids.push_back(Grid{placed[i].title, placed[i].rows, {}});
   out += render_grids(grids, f, md ? false : colour);
 
   // Recommendation and reasons.
@@ -582,6 +600,10 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
       c.recommendation.platform ? c.recommendation.summary : c.recommendation.summary;
   out += md ? "**" + summary + "**\n\n"
             : paint(summary, c.recommendation.platform ? 'g' : 'r', colour) + "\n";
+  if (placement) {
+    const std::string mix = "Placement: " + placement->summary;
+    out += md ? "**" + mix + "**\n\n" : paint(mix, 'g', colour) + "\n";
+  }
   for (const auto& [name, why] : c.recommendation.reasons) {
     if (name == winner) continue;
     out += md ? fmt::format("- {}: {}\n", name, why) : fmt::format("  {}: {}\n", name, why);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "slsim/compare/explore.hpp"
+#include "slsim/compare/placement.hpp"
 #include "slsim/scenario/scenario.hpp"
 #include "slsim/workload/trace_stats.hpp"
 
@@ -39,8 +40,12 @@ std::string fmt_pct(double fraction);
 
 /// `slsim report` output.
 /// `workload` (optional): the workload's summary, shown first and as JSON "workload".
+/// With `placement`, its section follows the side-by-side table (JSON: a top-level `placement`
+/// object; CSV: the `placement` and `placement_bill` tables) and the recommendation says the mix
+/// when it is cheaper than the best single platform.
 std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f, bool colour,
-                          const TraceSummary* workload = nullptr);
+                          const TraceSummary* workload = nullptr,
+                          const PlacementResult* placement = nullptr);
 /// The report's JSON object (Comparison::to_json plus the scenario and the workload summary).
 nlohmann::ordered_json report_json(const Comparison& c, const Scenario& s,
                                    const TraceSummary* workload = nullptr);

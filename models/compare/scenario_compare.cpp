@@ -165,4 +165,40 @@ Comparison compare_scenario(const Scenario& s, const RateCard& rates) {
   return compare(scenario_workload(s), platform_runners(s, {}, rates), compare_options(s), rates);
 }
 
+std::optional<PlacementResult> place_scenario(const Scenario& s, const RateCard& rates,
+                                              std::uint32_t threads) {
+  // Every function the run keeps (the user's selection), and the scenario for them.
+  const auto all = function_names(workload_factory(unselected(s)));
+  const auto keep = selected_functions(s, all);
+  Scenario base = s;
+  restrict_to_functions(base, keep);
+  validate_parts(base.report.parts, &keep);
+  std::vector<std::string> names;
+  for (const auto& r : platform_runners(base, {}, rates))
+    names.push_back(r.name);
+  CompareOptions o = compare_options(base);
+  if (threads) o.threads = threads;
+  const auto resolved = resolve_parts(base.report.parts, keep);
+  if (resolved.size() < 2) return std::nullopt;
+  std::vector<PlacementPart> parts;
+  for (const auto& part : resolved) {
+    PlacementPart p;
+    p.name = part.name;
+    p.functions = part.functions;
+    p.objectives = part_objectives(base.report.parts, part.name, o.objectives);
+    const auto pin = base.report.parts.place.find(part.name);
+    if (pin != base.report.parts.place.end()) p.place = pin->second;
+    const auto allowed = allowed_platforms(base.report.parts, part.name, names);
+    for (const auto& n : names)
+      if (std::find(allowed.begin(), allowed.end(), n) == allowed.end()) p.exclude.push_back(n);
+    parts.push_back(std::move(p));
+  }
+  const auto runner = [&](const std::string& platform, const std::vector<std::string>& functions) {
+    Scenario t = base;
+    restrict_to_functions(t, functions);
+    return platform_runners(t, {platform}, rates).front();
+  };
+  return place_parts(scenario_workload(base), parts, names, runner, o, rates);
+}
+
 }  // namespace slsim

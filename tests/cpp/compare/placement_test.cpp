@@ -257,3 +257,36 @@ TEST_CASE("Placement: each part of a system goes where it can run and meets its 
                         "batch)"));
   }
 }
+
+// ---- the bundled default scenario ----------------------------------------------------------
+
+#include "slsim/compare/scenario_compare.hpp"
+#include "slsim/scenario/scenario.hpp"
+
+TEST_CASE("Placement: the default scenario places each part where it meets its own objectives",
+          "[compare][placement][scenario]") {
+  const auto s = load_scenario(std::string(SLSIM_EXAMPLES) + "/default.toml");
+  const auto placed = place_scenario(s);
+  REQUIRE(placed);
+  const auto& p = *placed;
+  INFO(p.to_json());
+  REQUIRE(p.parts.size() == 3);
+  for (const auto& part : p.parts) {
+    INFO(part.part);
+    CHECK(part.meets_objectives);
+    CHECK_FALSE(part.platform.empty());
+  }
+  // The 40-minute nightly report cannot run on Lambda, the API not on Batch.
+  for (const auto& part : p.parts) {
+    if (part.part == "nightly-report") CHECK(part.platform != "lambda");
+    if (part.part == "api") CHECK(part.platform != "batch");
+  }
+  // Never dearer than the best single platform, which the comparison recommends.
+  const auto c = compare_scenario(s);
+  if (c.recommendation.platform) {
+    REQUIRE(p.best_single);
+    CHECK(*p.best_single == *c.recommendation.platform);
+    CHECK(p.best_single_usd == Approx(c.find(*p.best_single)->figures.monthly_usd.mean));
+    CHECK(p.monthly_usd <= p.best_single_usd + 1e-9);
+  }
+}

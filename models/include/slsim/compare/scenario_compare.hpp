@@ -3,11 +3,13 @@
 /// runners and its [report] settings as CompareOptions.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "slsim/compare/compare.hpp"
 #include "slsim/compare/explore.hpp"
+#include "slsim/compare/placement.hpp"
 #include "slsim/scenario/scenario.hpp"
 
 namespace slsim {
@@ -34,5 +36,15 @@ CompareOptions compare_options(const Scenario& s);
 
 /// The comparison `slsim report` runs for a scenario with its own settings.
 Comparison compare_scenario(const Scenario& s, const RateCard& rates = RateCard::builtin());
+
+/// The placement of the scenario's parts (`[report.parts]`, else one part per function; each
+/// with its objectives over `[report]`'s, its pin and exclusions) on its report's platforms:
+/// `place_parts` with each platform's runner built from the scenario restricted to the run's
+/// functions (tables naming other functions left out). None for a workload of one part (the
+/// comparison is its placement). `threads` as CompareOptions::threads (0: the scenario's).
+/// Throws ConfigError naming the key.
+std::optional<PlacementResult> place_scenario(const Scenario& s,
+                                              const RateCard& rates = RateCard::builtin(),
+                                              std::uint32_t threads = 0);
 
 }  // namespace slsim
