@@ -29,8 +29,9 @@ SourceFactory workload_opener(const pybind11::object& workload) {
 namespace {
 
 SelectOptions make_select(const std::vector<std::string>& functions, double start_s, double end_s,
-                          std::size_t top_n, double time_scale) {
+                          std::size_t top_n, double time_scale, std::optional<double> span_s) {
   SelectOptions s;
+  s.span_s = span_s;
   s.functions = functions;
   s.start_s = start_s;
   s.end_s = end_s;
@@ -182,7 +183,8 @@ void register_workload(pybind11::module_& m) {
 
   ::py::class_<SelectOptions>(m, "SelectOptions")
       .def(::py::init(&make_select), ::py::arg("functions"), ::py::arg("start_s"),
-           ::py::arg("end_s"), ::py::arg("top_n"), ::py::arg("time_scale"));
+           ::py::arg("end_s"), ::py::arg("top_n"), ::py::arg("time_scale"),
+           ::py::arg("span_s") = std::nullopt);
 
   m.def(
       "_workload_generator",

@@ -38,7 +38,9 @@ Table bill_table(const Bill& b, const std::string& title, const Bill* without_fr
   Table t{fmt::format("{} (as of {}, {})", title, b.as_of.str(), b.region),
           {{"line item", "quantity", "unit", "usd"}}};
   for (const auto& l : b.lines(without_free_tier))
-    t.rows.push_back({l.name, quantity(l.quantity), l.unit, money(l.cents)});
+    // A discount or credit line has no quantity of its own: no "0" beside its dollars.
+    t.rows.push_back({l.name, l.unit.empty() && l.quantity == 0 ? "" : quantity(l.quantity), l.unit,
+                      money(l.cents)});
   t.rows.push_back({"total", "", "", money(b.total_cents())});
   t.id = "bill";
   return t;

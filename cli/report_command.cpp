@@ -61,11 +61,14 @@ void add_report_command(CLI::App& app) {
     try {
       c = compare(p.workload, p.runners, p.options);
     } catch (const std::invalid_argument& e) {
-      // A platform's configuration refused by its model: say where it came from.
-      // A bare trace has no file to name; a flag's own errors name the flag when it is read.
+      // A platform's configuration refused by its model: say where it came from. With a
+      // scenario file, the file; else a setting (key) the user gave as a flag is named by
+      // main(), and an error about the workload as a whole (no key: "the workload has no
+      // invocations (slsim CSV trace x.csv)") names its trace itself. Never "flags:" for a
+      // flag nobody gave (review of issue 19, C3).
       const bool from_file = !a->c.scenario.empty() || a->c.trace.path.empty();
-      if (!from_file) throw;
-      throw std::invalid_argument(fmt::format("{}: {}", p.scenario.file, e.what()));
+      if (from_file) throw std::invalid_argument(fmt::format("{}: {}", p.scenario.file, e.what()));
+      throw;
     }
     // The workload's own summary (one more streaming pass, constant memory).
     auto src = p.workload(p.options.seed, 1.0);

@@ -48,10 +48,26 @@ std::string fmt_usd(double usd) {
     body = group(fmt::format("{:.0f}", a));
   } else if (a >= 0.1 || a == 0) {
     body = fmt::format("{:.2f}", a);
-  } else {
+  } else if (a >= 0.0001) {
     body = fmt::format("{:.4f}", a);
+  } else {
+    // Two significant digits: a charge or credit that is not zero never reads "$0.0000".
+    body = fmt::format("{:.{}f}", a, std::min(12, 1 - static_cast<int>(std::floor(std::log10(a)))));
   }
   return (usd < 0 ? "-$" : "$") + body;
+}
+
+std::string fmt_quantity(double q) {
+  if (!std::isfinite(q)) return "n/a";
+  const double a = std::fabs(q);
+  if (a == 0 || a >= 1) return fmt_count(std::round(q * 100) / 100);
+  // Below one: two significant digits (0.0028 ALB-hours, not 0), trailing zeros dropped.
+  std::string t =
+      fmt::format("{:.{}f}", q, std::min(12, 1 - static_cast<int>(std::floor(std::log10(a)))));
+  while (t.back() == '0')
+    t.pop_back();
+  if (t.back() == '.') t.pop_back();
+  return t;
 }
 
 std::string fmt_ms(double ms) {
@@ -263,6 +279,14 @@ std::string front_door_text(const CompareOptions& o, const TraceSummary* workloa
   return lam + " for Lambda, an Application Load Balancer for services";
 }
 
+// Invocations per second over the workload's span (the one every figure uses), never above the
+// busiest second: the trace's own mean is over its first to last arrival, which for a burst
+// within a second of a day read "10001.00 / 10,000" (review of issue 19, M9).
+double mean_rate_over(const TraceSummary& w, double span_s) {
+  if (!(span_s > 0)) return std::min(w.mean_rate_per_s, w.peak_rate_per_s);
+  return std::min(static_cast<double>(w.invocations) / span_s, w.peak_rate_per_s);
+}
+
 double span_of(const Comparison& c) {
   for (const auto& p : c.platforms)
     if (!p.impossible && !p.costs.empty()) return p.costs.front().span_s;
@@ -354,6 +378,19 @@ std::string render_report_csv(const Comparison& c) {
     b.rows.push_back({"total", "", "", num(cost.total_usd), num(cost.monthly_usd)});
     tables.push_back(std::move(b));
   }
+  // Every platform's notes (warnings, assumptions), as the table and JSON give them: row
+  // `<platform>_<n>` (1-based), columns `platform` and `note`.
+  Table notes{"notes", {{"note", "platform", "note"}}};
+  notes.id = "notes";
+  for (const auto& p : c.platforms) {
+    if (p.impossible || p.runs.empty()) continue;
+    std::set<std::string> seen;
+    for (const auto& n : p.runs.front().notes) {
+      if (!seen.insert(n).second) continue;
+      notes.rows.push_back({fmt::format("{}_{}", p.name, seen.size()), p.name, n});
+    }
+  }
+  if (notes.rows.size() > 1) tables.push_back(std::move(notes));
   Table r{"recommendation", {{"recommendation", "platform", "summary"}}};
   r.id = "recommendation";
   r.rows.push_back(
@@ -380,7 +417,10 @@ Json report_json(const Comparison& c, const Scenario& s, const TraceSummary* wor
       Json w = Json::parse(to_json(*workload));
       w["description"] = it.value();
       // One span: the comparison's (a generator's duration, an Azure day), as the cost rows.
-      if (span_of(c) > 0) w["span_s"] = span_of(c);
+      if (span_of(c) > 0) {
+        w["span_s"] = span_of(c);
+        w["mean_rate_per_s"] = mean_rate_over(*workload, span_of(c));
+      }
       out["workload"] = w;
       continue;
     }
@@ -435,8 +475,9 @@ Grid workload_grid(const TraceSummary& w, double span_s) {
                    fmt_count(static_cast<double>(w.queue)))});
   g.rows.push_back({"functions", fmt_count(static_cast<double>(w.functions))});
   g.rows.push_back({"span", span_text(span_s)});
-  g.rows.push_back({"rate mean / peak second (/s)",
-                    fmt::format("{:.2f} / {}", w.mean_rate_per_s, fmt_count(w.peak_rate_per_s))});
+  g.rows.push_back(
+      {"rate mean / peak second (/s)",
+       fmt::format("{:.2f} / {}", mean_rate_over(w, span_s), fmt_count(w.peak_rate_per_s))});
   g.rows.push_back({"duration p50 / p90 / p99",
                     fmt::format("{} / {} / {}", fmt_latency(w.duration_ms_p50),
                                 fmt_latency(w.duration_ms_p90), fmt_latency(w.duration_ms_p99))});
@@ -570,9 +611,7 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
     if (p.impossible) continue;
     for (const auto& l : p.costs.front().lines) {
       const std::string qty =
-          l.unit.empty()
-              ? ""
-              : fmt::format("{} {}", fmt_count(std::round(l.quantity * 100) / 100), l.unit);
+          l.unit.empty() ? "" : fmt::format("{} {}", fmt_quantity(l.quantity), l.unit);
       items.rows.push_back({p.name, l.name, qty, fmt_usd(l.usd), fmt_usd(l.monthly_usd)});
     }
   }

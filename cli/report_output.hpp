@@ -36,6 +36,9 @@ std::string fmt_latency(double ms);
 /// The same for a mean over replications, "1.78 ± 0.12 s".
 std::string fmt_latency_est(const Estimate& e);
 std::string fmt_count(double n);
+/// A bill quantity: as fmt_count to two decimals from 1 up; below 1 with two significant digits,
+/// so a quantity that costs something never reads 0 (0.0028 ALB-hours).
+std::string fmt_quantity(double q);
 std::string fmt_pct(double fraction);
 
 /// `slsim report` output.

@@ -113,6 +113,10 @@ void add_trace_args(CLI::App* cmd, TraceArgs& a, bool trace_required) {
   cmd->add_option("--start-s", a.start_s, "Keep arrivals at or after this time (s)")
       ->check(real(0, 9e12));
   cmd->add_option("--end-s", a.end_s, "Keep arrivals before this time (s)")->check(positive(9e12));
+  cmd->add_option("--span-s", a.span_s,
+                  "The period the trace stands for (s), from its time 0: a nightly batch whose "
+                  "jobs arrive within minutes is one day, 86400 (default: to the last arrival); "
+                  "costs are projected to a month over it");
   cmd->add_option("--top", a.top, "Keep the N functions with most invocations")
       ->check(whole(0, 1'000'000'000));
   cmd->add_flag(
@@ -142,6 +146,7 @@ SourceFactory make_trace_factory(const TraceArgs& a) {
   o.select.end_s = a.end_s < 0 ? std::numeric_limits<double>::infinity() : a.end_s;
   o.select.top_n = a.top;
   o.select.time_scale = a.time_scale;
+  if (a.given("--span-s")) o.select.span_s = a.span_s;
   return trace_factory(a.readable_path(), o);
 }
 
@@ -169,6 +174,7 @@ constexpr TraceFlag kTraceFlags[] = {
     {"--top", ""},
     {"--skip-bad-rows", ""},
     {"--time-scale", "rate_per_s"},
+    {"--span-s", "duration_s"},
 };
 
 Distribution flag_distribution(const char* flag, const std::string& text) {
@@ -247,6 +253,7 @@ void apply_trace_args(const TraceArgs& a, Scenario& s) {
     o.select.end_s = a.end_s < 0 ? std::numeric_limits<double>::infinity() : a.end_s;
     o.select.top_n = a.top;
     o.select.time_scale = a.time_scale;
+    if (a.given("--span-s")) o.select.span_s = a.span_s;
   } else if (w.kind != WorkloadSpec::Kind::kTrace) {
     w.generator.common.seed = s.seed;  // --seed given after the file was read
     // Selecting functions applies to every workload (issue 20): the generator and [[workloads]].
@@ -303,6 +310,7 @@ void apply_trace_args(const TraceArgs& a, Scenario& s) {
     if (a.given("--end-s")) o.select.end_s = a.end_s;
     if (a.given("--top")) o.select.top_n = a.top;
     if (a.given("--time-scale")) o.select.time_scale = a.time_scale;
+    if (a.given("--span-s")) o.select.span_s = a.span_s;
     // The window mixes the file's keys and the flags: name the flag that makes it empty.
     if (!(o.select.end_s > o.select.start_s)) {
       const bool end_flag = a.given("--end-s");

@@ -39,6 +39,7 @@ struct TraceArgs {
   std::size_t sort_buffer_rows = 1'000'000;
   std::vector<std::string> functions;
   double start_s = 0, end_s = -1, time_scale = 1.0;
+  double span_s = -1;  ///< --span-s (-1: not given)
   std::size_t top = 0;
   bool skip_bad_rows = false;
   const CLI::App* cmd = nullptr;  ///< set by add_trace_args: tells which flags the user gave

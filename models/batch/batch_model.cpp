@@ -342,6 +342,21 @@ class BatchModel final : public Component {
     note(
         "AWS Batch adds no charge of its own; the bill is the EC2 instances or Fargate tasks it "
         "ran (https://aws.amazon.com/batch/pricing/)");
+    // Every job holds its vCPU through STARTING and the container's start (~7 s by default)
+    // before it runs: jobs much shorter than that are mostly overhead, and AWS advises grouping
+    // work into jobs of minutes ("grouping tasks so the jobs run 3-5 minutes",
+    // https://docs.aws.amazon.com/batch/latest/userguide/bestpractice1.html). The model bills
+    // what Batch does; the note says why the figure is high (review of issue 19, M2).
+    const double overhead_s = o_.starting_s + o_.container_start_s;
+    if (run_time_s_.count() > 0 && run_time_s_.mean() < overhead_s) {
+      note(fmt::format(
+          "jobs run {:.2g} s on average against about {:.0f} s of per-job overhead (STARTING "
+          "{:g} s and container start {:g} s, each holding the job's vCPU), so most of the "
+          "capacity billed is overhead: AWS advises grouping tasks so the jobs run 3-5 minutes "
+          "(https://docs.aws.amazon.com/batch/latest/userguide/bestpractice1.html); packed into "
+          "longer jobs (or on Lambda, or a queue consumer) this work costs far less",
+          run_time_s_.mean(), overhead_s, o_.starting_s, o_.container_start_s));
+    }
     if (src_.skipped_rows() > 0) {
       note(fmt::format("{} malformed trace rows skipped", src_.skipped_rows()));
     }

@@ -206,14 +206,23 @@ std::string pct(double x) {
   return fmt::format("{:.2f}%", 100 * x);
 }
 
+// How many times a 730-hour month repeats the span: "2,628,000".
+std::string repeats_text(double span_s) {
+  return span_s > 0 ? grouped(static_cast<std::uint64_t>(kHoursPerMonth * 3600 / span_s))
+                    : std::string("infinitely many");
+}
+
+// Where a trace declares the period it stands for, in every front end.
+constexpr const char* kDeclareSpan =
+    "span_s in [workload], --span-s, or span_s= in Python; a nightly batch: 86400";
+
 std::string short_span_note(double span_s) {
   return fmt::format(
       "the span ({}) is shorter than an hour: the monthly figure repeats it {} times, so "
       "per-minute minimums, scaling delays and start-up make it unreliable (capacity is never "
-      "projected above running it all month); simulate at least an hour",
-      duration_text(span_s * 1e3),
-      span_s > 0 ? grouped(static_cast<std::uint64_t>(kHoursPerMonth * 3600 / span_s))
-                 : std::string("infinitely many"));
+      "projected above running it all month); simulate at least an hour, or declare the period "
+      "the trace stands for ({})",
+      duration_text(span_s * 1e3), repeats_text(span_s), kDeclareSpan);
 }
 
 }  // namespace
@@ -289,9 +298,24 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
   Recommendation rec;
   std::map<std::string, std::string> why;
   std::vector<const PlatformComparison*> ok;
+  // A span shorter than a minute projects nothing a platform could be chosen on (every platform
+  // bills and scales by the minute); its figures stay, the recommendation is refused.
+  std::optional<double> too_short;
+  for (const auto& p : platforms) {
+    if (!p.impossible && p.figures.span_s.n > 0 &&
+        p.figures.span_s.mean < kShortestRecommendedSpanS)
+      too_short = p.figures.span_s.mean;
+  }
   for (const auto& p : platforms) {
     if (p.impossible) {
       why[p.name] = "cannot run this workload: " + *p.impossible;
+      continue;
+    }
+    if (too_short) {
+      why[p.name] = fmt::format(
+          "not judged: the span ({}) is shorter than a minute, the period every platform bills "
+          "and scales by, and a month would repeat it {} times",
+          duration_text(*too_short * 1e3), repeats_text(*too_short));
       continue;
     }
     const auto& f = p.figures;
@@ -313,9 +337,11 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
     }
     if (f.overrun_s.mean > fell_behind_after_s(f.span_s.mean)) {
       misses.push_back(fmt::format(
-          "falls behind: still working {} after the workload's {} ended (its backlog grows "
-          "faster than it drains, so a month of these arrivals is more than it can do)",
-          duration_text(f.overrun_s.mean * 1000), duration_text(f.span_s.mean * 1000)));
+          "falls behind: still working {} after the workload's {} span ended: one span's "
+          "arrivals take it longer than the span, so the month the projection repeats them in "
+          "is more than it can do (a trace that stands for a longer period should declare it: {})",
+          duration_text(f.overrun_s.mean * 1000), duration_text(f.span_s.mean * 1000),
+          kDeclareSpan));
     }
     if (o.max_error_rate && f.error_rate.high() > *o.max_error_rate) {
       misses.push_back(
@@ -344,9 +370,16 @@ Recommendation recommend(const std::vector<PlatformComparison>& platforms, const
   if (ok.empty()) {
     const bool none_can_run = std::all_of(platforms.begin(), platforms.end(),
                                           [](const auto& p) { return p.impossible.has_value(); });
-    rec.summary = platforms.empty() ? "no platform was compared"
-                  : none_can_run    ? "no platform compared can run this workload as it is"
-                                    : "no platform meets the objectives";
+    rec.summary =
+        platforms.empty() ? "no platform was compared"
+        : none_can_run    ? "no platform compared can run this workload as it is"
+        : too_short
+            ? fmt::format(
+                  "no recommendation: the span ({}) is too short to project a month (a month "
+                  "repeats it {} times); declare the period the trace stands for ({}), or "
+                  "simulate at least an hour",
+                  duration_text(*too_short * 1e3), repeats_text(*too_short), kDeclareSpan)
+            : "no platform meets the objectives";
   } else {
     const auto* w = ok.front();
     rec.platform = w->name;
@@ -443,7 +476,9 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       // platform still working after it (a backlog it drains) is projected over the time it
       // took: a month cannot hold more.
       const double span = seen.span_s();
-      CostBreakdown cost = project_costs(rates, res.usage, span, po, res.span_s);
+      // When the platform's last work ended: after the span when it drained a backlog.
+      const double worked = std::max(res.worked_s, res.span_s);
+      CostBreakdown cost = project_costs(rates, res.usage, span, po, worked);
       // An hour-long trace whose last arrival falls in its final second spans an hour.
       if (span + 1.0 < kShortestProjectedSpanS) res.notes.push_back(short_span_note(span));
       add_front_door(rates, options.front_door, platforms[i].front_door, seen.http(), res.arrived,
@@ -459,16 +494,19 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       }
       // Per million: a month of a platform that took longer than the span (a backlog) holds the
       // span's arrivals once per time it took, not once per span.
-      if (res.span_s > span && cost.monthly_usd > 0 && res.arrived > 0) {
-        const double months_taken = res.span_s / (kHoursPerMonth * 3600.0);
+      if (worked > span && cost.monthly_usd > 0 && res.arrived > 0) {
+        const double months_taken = worked / (kHoursPerMonth * 3600.0);
         cost.usd_per_million =
             cost.monthly_usd / (static_cast<double>(res.arrived) / months_taken) * 1e6;
       }
       double longest_s = 0;
       for (const auto w : seen.max_work())
         longest_s = std::max(longest_s, to_seconds(w));
-      overrun[k] = std::max(0.0, res.span_s - span - longest_s);
+      overrun[k] = std::max(0.0, worked - span - longest_s);
       spans[k] = span;
+      // One span in every figure (header, cost rows, the platform's JSON): the workload's.
+      res.span_s = span;
+      res.worked_s = worked;
       c.platforms[i].runs[r] = std::move(res);
       c.platforms[i].costs[r] = std::move(cost);
     } catch (const ImpossibleError& e) {

@@ -69,6 +69,12 @@ double pico_to_usd(long double pico) {
   return static_cast<double>(std::llroundl(pico / 1e10L)) / 100.0;
 }
 
+// Not rounded: a span's share of a monthly charge (a 10-second trace's ALB-hours) is not cents,
+// and rounding it showed $0.00 beside a non-zero quantity (review of issue 19, C2).
+double span_usd(long double pico) {
+  return static_cast<double>(pico / 1e12L);
+}
+
 }  // namespace
 
 void validate_front_door(const FrontDoorOptions& o) {
@@ -166,11 +172,12 @@ CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_
   const double month_s = kHoursPerMonth * 3600.0;
   c.months = span_s > 0 ? span_s / month_s : 0.0;
   // The usage is projected over the time the platform worked when that is longer than the span
-  // (a backlog drained after it): a month cannot hold more. Its span figure is then the cost of
-  // that time, the cost of serving the span's arrivals.
+  // (a backlog drained after it, Batch's idle scale-down): a month cannot hold more. The span
+  // figures stay the span's share of the month, as the report's "over the span" row says (it
+  // once showed the cost of the whole period worked: review of issue 19, M2).
   const double period_s = std::max(span_s, worked_s);
   const double to_month = period_s > 0 ? month_s / period_s : 0.0;
-  const double period_months = period_s / month_s;
+  const double span_share = period_s > 0 ? span_s / period_s : 0.0;
 
   PricingOptions no_free = options;
   no_free.free_tier = false;
@@ -183,9 +190,9 @@ CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_
   // Span figures are the monthly ones in proportion to the span (tiers and allowances are
   // monthly, so a part of a month pays that part of the month's bill); quantities are the span's.
   for (const auto& item : month_bill.items) {
-    CostLine l{item.name, item.unit, 0, item.usd() * period_months, item.usd()};
+    CostLine l{item.name, item.unit, 0, item.usd() * c.months, item.usd()};
     for (const auto& sp : span_bill.items) {
-      if (sp.name == item.name) l.quantity = sp.quantity;
+      if (sp.name == item.name) l.quantity = sp.quantity * span_share;
     }
     c.lines.push_back(std::move(l));
   }
@@ -194,7 +201,7 @@ CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_
     const std::int64_t credit_cents = with_free.total_cents() - month_bill.total_cents();
     if (credit_cents != 0) {
       const double monthly = cents_to_usd(credit_cents);
-      c.lines.push_back({"Free tier (monthly allowance)", "", 0, monthly * period_months, monthly});
+      c.lines.push_back({"Free tier (monthly allowance)", "", 0, monthly * c.months, monthly});
     }
   }
   for (const auto& l : c.lines) {
@@ -269,7 +276,7 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
     // deleted, https://aws.amazon.com/elasticloadbalancing/pricing/).
     const double span_hours = c.span_s / 3600.0;
     c.lines.push_back({"Application Load Balancer hours", "ALB-hours", span_hours,
-                       pico_to_usd(tiered_pico(hour, span_hours)),
+                       span_usd(tiered_pico(hour, span_hours)),
                        pico_to_usd(tiered_pico(hour, kHoursPerMonth))});
     // LCUs per hour: the largest of the new-connection and processed-bytes dimensions (one
     // listener rule, so rule evaluations are within the 10 free rules; active connections are
@@ -295,7 +302,7 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
       const double zones = o.alb_zones();
       c.lines.push_back(
           {fmt::format("Public IPv4 addresses (load balancer, {} zones)", o.alb_zones()),
-           "IP-hours", zones * span_hours, pico_to_usd(tiered_pico(ip, zones * span_hours)),
+           "IP-hours", zones * span_hours, span_usd(tiered_pico(ip, zones * span_hours)),
            pico_to_usd(tiered_pico(ip, zones * kHoursPerMonth))});
     }
   }

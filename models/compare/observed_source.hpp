@@ -40,8 +40,8 @@ class ObservedSource final : public WorkloadSource {
 
   const HttpTraffic& http() const { return http_; }
   std::uint64_t arrivals() const { return arrivals_; }
-  /// The workload's span, the same for every platform: the period a generator declares, else
-  /// from time 0 of the trace to its last arrival (seconds).
+  /// The workload's span, the same for every platform: the period a generator or a trace
+  /// declares (duration_s, span_s), else from time 0 of the trace to its last arrival (seconds).
   double span_s() const {
     return std::max(declared_span_s().value_or(0.0), static_cast<double>(last_us_) / 1e6);
   }

@@ -101,7 +101,10 @@ ContainerResult ContainerModel::finish() {
     }
   }
   res_.cold_invocations = cold_requests_;
-  res_.span_s = to_seconds(end);
+  // The workload's span (its declared period, else its last arrival), one span with the report;
+  // the run's end, after requests or messages drained past it, is worked_s.
+  res_.span_s = to_seconds(std::max(span_end_, last_arrival_));
+  res_.worked_s = to_seconds(end);
   if (zero_waits_ > 0) res_.queue_wait_ms.add(0.0, zero_waits_);
   res_.latency_ms = res_.latency_completed_ms;
   res_.latency_ms.merge(latency_other_);

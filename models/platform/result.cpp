@@ -1,5 +1,6 @@
 #include "slsim/platform/result.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace slsim {
@@ -37,6 +38,7 @@ std::string PlatformResult::to_json() const {
   j["hosts"] = {{"mean", hosts_mean}, {"max", hosts_max}};
   j["utilisation"] = utilisation;
   j["span_s"] = span_s;
+  j["worked_s"] = std::max(worked_s, span_s);
   nlohmann::ordered_json x = nlohmann::ordered_json::object();
   for (const auto& [k, v] : extra)
     x[k] = v;

@@ -148,8 +148,9 @@ void apply_lambda(const toml::table& t, const TableReader& r, LambdaFunctionConf
 
 // Keys of [workload] that a trace reads.
 const std::vector<std::string> kTraceKeys{
-    "trace", "format", "durations",  "memory",    "sort_buffer_rows", "functions", "start_s",
-    "end_s", "top_n",  "time_scale", "memory_mb", "function",         "log_group", "duration_ms"};
+    "trace",     "format",   "durations", "memory",      "sort_buffer_rows",
+    "functions", "start_s",  "end_s",     "top_n",       "time_scale",
+    "memory_mb", "function", "log_group", "duration_ms", "span_s"};
 
 // Every key of [workload] applies to the workload's source (a trace, or the generator it names):
 // a key of another source is refused, never silently ignored.
@@ -167,8 +168,11 @@ void check_workload_keys(const toml::table& wl, const TableReader& w) {
     const std::string key(k.str());
     if (std::find(kTraceKeys.begin(), kTraceKeys.end(), key) == kTraceKeys.end()) {
       w.fail(key, fmt::format("applies to generators only; this workload reads a trace (its "
-                              "keys: {})",
-                              fmt::join(kTraceKeys, ", ")));
+                              "keys: {}){}",
+                              fmt::join(kTraceKeys, ", "),
+                              key == "duration_s"
+                                  ? "; a trace declares the period it stands for with span_s"
+                                  : ""));
     }
   }
 }
@@ -266,7 +270,7 @@ Scenario load_scenario(const std::string& path) {
          "generator",    "rate_per_s",     "duration_s",     "duration_ms", "memory_mb",
          "function",     "invocation",     "peak_to_trough", "peak_hour",   "weekend_factor",
          "burst_factor", "burst_fraction", "mean_burst_s",   "rate_sigma",  "duration_sigma",
-         "log_group"});
+         "log_group",    "span_s"});
     if (w.has("trace") == w.has("generator")) {
       w.fail("trace", "give exactly one of trace = \"file.csv\" or generator = \"poisson\"");
     }
@@ -326,6 +330,14 @@ Scenario load_scenario(const std::string& path) {
       if (!(t.select.time_scale > 0)) w.fail("time_scale", "must be > 0");
       if (!(t.select.start_s >= 0)) w.fail("start_s", "must be >= 0");
       if (!(t.select.end_s > t.select.start_s)) w.fail("end_s", "must be > start_s");
+      if (w.has("span_s")) {
+        t.select.span_s = w.num("span_s", 0);
+        try {
+          validate_span_s(t.select.span_s);  // the one check, as for --span-s and span_s=
+        } catch (const ConfigError& e) {
+          w.fail(e.key(), e.message());
+        }
+      }
     } else {
       auto& g = s.workload.generator;
       g.pattern = w.str("generator", "");

@@ -21,11 +21,13 @@ class FilteredSource final : public WorkloadSource {
         o_(std::move(o)),
         keep_(std::move(keep)),
         start_(from_seconds(o_.start_s)),
-        end_(std::isinf(o_.end_s) ? Duration::max() : from_seconds(o_.end_s)) {}
+        end_(std::isinf(o_.end_s) ? Duration::max() : from_seconds(o_.end_s)),
+        span_end_(o_.span_s ? from_seconds(*o_.span_s) : Duration::max()) {}
 
   bool next(Invocation& out) override {
     while (!done_ && src_->next(out)) {
       const Duration t = out.arrival.time_since_epoch();
+      if (t > span_end_) late_arrival(t);
       if (t < start_) continue;
       if (t >= end_) {
         done_ = true;  // sorted input: nothing later can be in the window
@@ -58,7 +60,7 @@ class FilteredSource final : public WorkloadSource {
   bool memory_is_lambda_setting() const override { return src_->memory_is_lambda_setting(); }
   const LambdaObservation* observation() const override { return src_->observation(); }
   std::optional<double> declared_span_s() const override {
-    const auto d = src_->declared_span_s();
+    const auto d = o_.span_s ? o_.span_s : src_->declared_span_s();
     if (!d) return std::nullopt;
     // The part of the declared period inside the window, in the output's time.
     const double hi = std::min(*d, o_.end_s);
@@ -75,6 +77,13 @@ class FilteredSource final : public WorkloadSource {
   }
 
  private:
+  [[noreturn]] void late_arrival(Duration t) const {
+    throw ConfigError(
+        "span_s",
+        fmt::format("the trace has an arrival at {:.6g} s, after the declared span of {:.6g} s: "
+                    "the span must cover every arrival (at least the last arrival's time)",
+                    to_seconds(t), *o_.span_s));
+  }
   void grow() {
     const auto& fns = src_->functions();
     for (std::size_t i = allowed_.size(); i < fns.size(); ++i) {
@@ -85,7 +94,7 @@ class FilteredSource final : public WorkloadSource {
   SelectOptions o_;
   std::unordered_set<std::string> keep_;
   std::vector<bool> allowed_;
-  Duration start_, end_;
+  Duration start_, end_, span_end_;
   bool done_ = false;
 };
 
@@ -162,7 +171,19 @@ std::vector<std::string> function_names(const SourceFactory& open) {
   return names;
 }
 
+void validate_span_s(std::optional<double> span_s) {
+  if (!span_s) return;
+  constexpr double kMaxS = 100 * 365.25 * 86400;
+  if (!(*span_s > 0) || !(*span_s <= kMaxS)) {
+    throw ConfigError("span_s", fmt::format("{:g} is not allowed: the period the trace stands for, "
+                                            "a number of seconds > 0 and at most 100 years "
+                                            "(a nightly batch: 86400)",
+                                            *span_s));
+  }
+}
+
 std::unique_ptr<WorkloadSource> select(const SourceFactory& open, const SelectOptions& options) {
+  validate_span_s(options.span_s);
   if (!(options.time_scale > 0) || !std::isfinite(options.time_scale)) {
     throw std::invalid_argument(
         fmt::format("time_scale must be a finite number > 0, got {}", options.time_scale));

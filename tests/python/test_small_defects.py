@@ -131,8 +131,9 @@ def test_every_comparison_command_prints_tidy_csv(tmp_path):
 
 
 def test_breakeven_shows_error_rate_and_marks_points_that_miss_the_objectives(tmp_path):
-    # Three-second requests on a Lambda with a 1 s timeout: every request fails.
-    p = trace(tmp_path, [f"{i * 0.5},f,3000,128,sync" for i in range(40)])
+    # Three-second requests on a Lambda with a 1 s timeout: every request fails. (Over 100 s: a
+    # span under a minute gets no judgement at all, docs/models.md.)
+    p = trace(tmp_path, [f"{i * 0.5},f,3000,128,sync" for i in range(200)])
     sc = tmp_path / "s.toml"
     sc.write_text(f'as_of = 2026-11-01\n[workload]\ntrace = "{p}"\n[lambda]\ntimeout_s = 1\n')
     r = run("breakeven", "--scenario", str(sc), "--platforms", "lambda", "--scale", "0.5:1",

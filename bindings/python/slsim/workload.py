@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 from typing import Iterable
 
@@ -27,7 +28,15 @@ def _dist(value) -> _core.Distribution:
     return parse_distribution(value)._core
 
 
-def _select(functions, start_s, end_s, top_n, time_scale) -> _core.SelectOptions:
+def _number(name, value) -> float:
+    """``value`` as a float (TypeError for a non-number); its range is checked by the one C++
+    validator, with the same message as the scenario key and the flag."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _select(functions, start_s, end_s, top_n, time_scale, span_s=None) -> _core.SelectOptions:
     # The same bounds as the CLI's --functions, --start-s, --end-s, --top and --time-scale.
     if isinstance(functions, (str, bytes)):
         raise TypeError(f"functions must be a list of function names, got the string {functions!r}")
@@ -45,12 +54,13 @@ def _select(functions, start_s, end_s, top_n, time_scale) -> _core.SelectOptions
         end_s=math.inf if end_s is None else float(end_s),
         top_n=_int_arg("top_n", top_n, 0, 1_000_000_000),
         time_scale=time_scale,
+        span_s=None if span_s is None else _number("span_s", span_s),  # checked in C++
     )
 
 
 _DEFAULTS = dict(memory=None, memory_mb=0, sort_buffer_rows=1_000_000, skip_bad_rows=False,
                  default_duration_ms=None, function=None, log_group=None,
-                 functions=None, start_s=0.0, end_s=None, top_n=0, time_scale=1.0)
+                 functions=None, start_s=0.0, end_s=None, top_n=0, time_scale=1.0, span_s=None)
 
 
 def _non_default(**kwargs) -> dict:
@@ -82,7 +92,7 @@ class Workload:
     def _trace(cls, name, path, fmt, shown, rebuild, *, memory_mb=0, seed=1, durations="",
                memory="", default_duration_ms=None, sort_buffer_rows=1_000_000,
                skip_bad_rows=False, functions=None, start_s=0.0, end_s=None, top_n=0,
-               time_scale=1.0):
+               time_scale=1.0, span_s=None):
         default = None if default_duration_ms is None else _dist(default_duration_ms)
         core = _core._workload_from_trace(
             path=os.fspath(path), format=fmt, memory_mb=_int_arg("memory_mb", memory_mb, 0, 1 << 20),
@@ -90,7 +100,7 @@ class Workload:
             durations=os.fspath(durations), memory=os.fspath(memory), default_duration_ms=default,
             sort_buffer_rows=_int_arg("sort_buffer_rows", sort_buffer_rows, 1, 1_000_000_000),
             skip_bad_rows=_bool_arg("skip_bad_rows", skip_bad_rows),
-            select=_select(functions, start_s, end_s, top_n, time_scale))
+            select=_select(functions, start_s, end_s, top_n, time_scale, span_s))
         return cls(core, f"slsim.Workload.{name}({os.fspath(path)!r}"
                          + (", " + _kwargs_repr(shown) if shown else "") + ")", rebuild)
 
@@ -98,60 +108,64 @@ class Workload:
     def from_csv(cls, path, *, memory_mb: int = 0, skip_bad_rows: bool = False,
                  functions: Iterable[str] | None = None, start_s: float = 0.0,
                  end_s: float | None = None, top_n: int = 0,
-                 time_scale: float = 1.0) -> "Workload":
+                 time_scale: float = 1.0, span_s: float | None = None) -> "Workload":
         """A slsim CSV trace: ``arrival_s,function,duration_ms[,memory_mb][,invocation]``.
         ``skip_bad_rows=True`` skips malformed rows and counts them (``stats()["skipped_rows"]``)
-        instead of raising :class:`slsim.TraceError`."""
+        instead of raising :class:`slsim.TraceError`. ``span_s`` is the period the trace stands
+        for, from its time 0 (a nightly batch whose jobs arrive within minutes: ``86400``); the
+        monthly projection repeats it, and every arrival must fall within it. Every reader takes
+        it."""
         shown = _non_default(memory_mb=memory_mb, skip_bad_rows=skip_bad_rows,
                              functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
-                             time_scale=time_scale)
+                             time_scale=time_scale, span_s=span_s)
         rebuild = ("from_csv", dict(path=os.fspath(path), **shown))
         return cls._trace("from_csv", path, "slsim", shown, rebuild, memory_mb=memory_mb,
                           skip_bad_rows=skip_bad_rows, functions=functions, start_s=start_s,
-                          end_s=end_s, top_n=top_n, time_scale=time_scale)
+                          end_s=end_s, top_n=top_n, time_scale=time_scale, span_s=span_s)
 
     @classmethod
     def from_azure2021(cls, path, *, memory_mb: int = 0, sort_buffer_rows: int = 1_000_000,
                        skip_bad_rows: bool = False,
                        functions: Iterable[str] | None = None, start_s: float = 0.0,
                        end_s: float | None = None, top_n: int = 0,
-                       time_scale: float = 1.0) -> "Workload":
+                       time_scale: float = 1.0, span_s: float | None = None) -> "Workload":
         """The Azure Functions 2021 invocation trace (``app,func,end_timestamp,duration``)."""
         shown = _non_default(memory_mb=memory_mb, sort_buffer_rows=sort_buffer_rows,
                              skip_bad_rows=skip_bad_rows, functions=functions, start_s=start_s,
-                             end_s=end_s, top_n=top_n, time_scale=time_scale)
+                             end_s=end_s, top_n=top_n, time_scale=time_scale, span_s=span_s)
         rebuild = ("from_azure2021", dict(path=os.fspath(path), **shown))
         return cls._trace("from_azure2021", path, "azure2021", shown, rebuild, memory_mb=memory_mb,
                           sort_buffer_rows=sort_buffer_rows, skip_bad_rows=skip_bad_rows,
                           functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
-                          time_scale=time_scale)
+                          time_scale=time_scale, span_s=span_s)
 
     @classmethod
     def from_azure2019(cls, invocations, *, durations, memory=None, seed: int = 1,
                        memory_mb: int = 0, default_duration_ms=None,
                        functions: Iterable[str] | None = None, start_s: float = 0.0,
                        end_s: float | None = None, top_n: int = 0,
-                       time_scale: float = 1.0) -> "Workload":
+                       time_scale: float = 1.0, span_s: float | None = None) -> "Workload":
         """The Azure Functions 2019 trace: per-minute counts, duration percentiles and (optional)
         memory percentiles. Counts expand into seeded uniform arrivals within each minute."""
         shown = {"durations": os.fspath(durations), "seed": seed}
         shown.update(_non_default(memory=None if memory is None else os.fspath(memory),
                                   memory_mb=memory_mb, default_duration_ms=default_duration_ms,
                                   functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
-                                  time_scale=time_scale))
+                                  time_scale=time_scale, span_s=span_s))
         rebuild = ("from_azure2019", dict(invocations=os.fspath(invocations), **shown))
         return cls._trace("from_azure2019", invocations, "azure2019", shown, rebuild,
                           memory_mb=memory_mb,
                           seed=seed, durations=durations, memory=memory or "",
                           default_duration_ms=default_duration_ms, functions=functions,
-                          start_s=start_s, end_s=end_s, top_n=top_n, time_scale=time_scale)
+                          start_s=start_s, end_s=end_s, top_n=top_n, time_scale=time_scale,
+                          span_s=span_s)
 
     @classmethod
     def from_lambda_logs(cls, path, *, function: str | None = None, log_group: str | None = None,
                          sort_buffer_rows: int = 1_000_000, skip_bad_rows: bool = False,
                          functions: Iterable[str] | None = None, start_s: float = 0.0,
                          end_s: float | None = None, top_n: int = 0,
-                         time_scale: float = 1.0) -> "Workload":
+                         time_scale: float = 1.0, span_s: float | None = None) -> "Workload":
         """Your own Lambda function's logs: the ``REPORT`` lines of CloudWatch Logs, as JSON from
         ``aws logs filter-log-events`` or as text exported to S3 (gunzipped). Arrival =
         timestamp - Duration - Init Duration; the work is the measured Duration at the logged
@@ -161,12 +175,12 @@ class Workload:
         shown = _non_default(function=function, log_group=log_group,
                              sort_buffer_rows=sort_buffer_rows, skip_bad_rows=skip_bad_rows,
                              functions=functions, start_s=start_s, end_s=end_s, top_n=top_n,
-                             time_scale=time_scale)
+                             time_scale=time_scale, span_s=span_s)
         rebuild = ("from_lambda_logs", dict(path=os.fspath(path), **shown))
         core = _core._workload_from_lambda_logs(
             path=os.fspath(path), function=function or "", log_group=log_group or "",
             sort_buffer_rows=int(sort_buffer_rows), skip_bad_rows=bool(skip_bad_rows),
-            select=_select(functions, start_s, end_s, top_n, time_scale))
+            select=_select(functions, start_s, end_s, top_n, time_scale, span_s))
         return cls(core, f"slsim.Workload.from_lambda_logs({os.fspath(path)!r}"
                          + (", " + _kwargs_repr(shown) if shown else "") + ")", rebuild)
 

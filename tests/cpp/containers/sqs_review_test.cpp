@@ -141,7 +141,7 @@ TEST_CASE("SqsConsumer: queue wait is the time visible in the queue, one sample 
     CHECK(r.attempts > 300);
     const double waited_s = 300 * r.figure("queue_wait_mean_ms") / 1000;
     CHECK(waited_s > 0);
-    CHECK(r.figure("sqs_backlog_mean") * r.span_s == Approx(waited_s).epsilon(1e-6));
+    CHECK(r.figure("sqs_backlog_mean") * r.worked_s == Approx(waited_s).epsilon(1e-6));
   }
 }
 

@@ -121,7 +121,7 @@ std::string check_case(const property::PlatformCase<ContainerOptions>& k, Covera
   }
 
   // 4. Usage against the counts.
-  const double span_billed = std::max(60.0, std::ceil(r.span_s - 1e-9));
+  const double span_billed = std::max(60.0, std::ceil(r.worked_s - 1e-9));
   if (fargate) {
     if (!r.usage.ec2.empty() || r.hosts_max != 0) why << "EC2 usage or hosts on Fargate; ";
     std::uint64_t tasks = 0;
@@ -153,14 +153,14 @@ std::string check_case(const property::PlatformCase<ContainerOptions>& k, Covera
       if (u.spot != o.cluster.spot) why << "Spot usage on a cluster without Spot (or back); ";
       if (static_cast<double>(u.instance_s) > static_cast<double>(u.instances) * span_billed)
         why << u.instance_type << ": " << u.instance_s << " instance-s for " << u.instances
-            << " instances over a span of " << r.span_s << " s; ";
+            << " instances over a span of " << r.worked_s << " s; ";
       if (u.instance_s < u.instances * 60) why << "instances billed under the 60 s minimum; ";
     }
     if (static_cast<double>(instances) != extra(r, "instances_launched"))
       why << extra(r, "instances_launched") << " instances launched, " << instances << " billed; ";
     // Instance-hours cover the instances' time alive: billed from launch, rounded up.
-    if (r.hosts_mean * r.span_s > static_cast<double>(instance_s) * (1 + 1e-9) + 1e-3)
-      why << "hosts alive " << r.hosts_mean * r.span_s << " instance-s, billed " << instance_s
+    if (r.hosts_mean * r.worked_s > static_cast<double>(instance_s) * (1 + 1e-9) + 1e-3)
+      why << "hosts alive " << r.hosts_mean * r.worked_s << " instance-s, billed " << instance_s
           << "; ";
     const std::uint32_t cap = std::max(o.cluster.instances, o.cluster.max_instances);
     if (r.hosts_max > cap)
@@ -370,7 +370,7 @@ TEST_CASE("Container property: fixed deployments meter what slsim price computes
       in.vcpu = s.vcpu;
       in.memory_gb = s.memory_gb;
       in.tasks = services * s.tasks;
-      in.task_seconds = r.span_s;
+      in.task_seconds = r.worked_s;
       in.storage_gb = s.storage_gb;
       in.arch = s.arch;
       expected.fargate.push_back(fargate_usage(rc, in, o.as_of));
@@ -379,7 +379,7 @@ TEST_CASE("Container property: fixed deployments meter what slsim price computes
       Ec2PriceInput in;
       in.instance_type = o.cluster.instance_types.front();
       in.instances = o.cluster.instances;
-      in.hours = r.span_s / 3600;
+      in.hours = r.worked_s / 3600;
       expected.ec2.push_back(ec2_usage(rc, in, o.as_of, o.region));
       // Surplus CPU credits of burstable types depend on the CPU used, which `slsim price`
       // does not know: the metered ones are taken as they are (cpu_credits_test.cpp checks
@@ -406,7 +406,7 @@ TEST_CASE("Container property: fixed deployments meter what slsim price computes
     if ((got != want || !property::same_bill(rc.price(expected, po), r.bill)) && ++failed <= 5) {
       FAIL_CHECK(to_string(lt) << " case seed " << seed << " (rerun: SLSIM_PROPERTY_SEED="
                                << seed - 3'000'000 << " SLSIM_PROPERTY_CASES=5): metered " << got
-                               << "; slsim price gives " << want << " (span " << r.span_s
+                               << "; slsim price gives " << want << " (span " << r.worked_s
                                << " s, as_of " << o.as_of.str() << ")");
     }
   }

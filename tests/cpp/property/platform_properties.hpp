@@ -72,7 +72,7 @@ inline void check_shape(const PlatformResult& r, std::uint64_t n, std::ostringst
 
   const auto q = [](const QuantileSketch& s, double p) { return s.count() ? s.quantile(p) : 0.0; };
   const double figures[] = {
-      r.span_s,
+      std::max(r.worked_s, r.span_s),
       r.latency_stats.count() ? r.latency_stats.mean() : 0.0,
       r.latency_ms.count() ? r.latency_ms.min() : 0.0,
       q(r.latency_ms, 0.5),
@@ -101,7 +101,7 @@ inline void check_shape(const PlatformResult& r, std::uint64_t n, std::ostringst
   if (r.hosts_mean > r.hosts_max * (1 + 1e-9) + 1e-9)
     why << "hosts mean " << r.hosts_mean << " > max " << r.hosts_max << "; ";
   for (const auto& s : r.timeline) {
-    if (bad(s.time_s) || s.time_s > r.span_s + 60) {
+    if (bad(s.time_s) || s.time_s > std::max(r.worked_s, r.span_s) + 60) {
       why << "timeline sample at " << s.time_s << " s; ";
       break;
     }

@@ -125,14 +125,23 @@ struct PlatformFigures {
   Estimate error_rate, cold_start_rate;
   Estimate arrived, completed, failed, timed_out, refused, expired, unfinished, cold_starts;
   Estimate instances_mean, instances_max, hosts_mean, hosts_max, utilisation;
-  /// Seconds the platform was still working after the workload's span ended (a backlog it
-  /// drained late), and that span: a platform far behind cannot keep up with the arrivals.
+  /// Seconds the platform was still working after the workload's span ended, beyond its
+  /// longest invocation (a backlog it drained late), and that span.
   Estimate overrun_s, span_s;
 };
 
-/// A platform still working this long after the workload's span (seconds) has fallen behind
-/// its arrivals: at least 10 minutes, or a tenth of the span when that is longer.
+/// The monthly projection repeats the span back to back (730 h / span times). A platform that
+/// needs longer than that to finish one span's arrivals — still working this long after the span
+/// (seconds) — would see its backlog grow from one span to the next, so a month of them is more
+/// than it can do: it "falls behind". At least 10 minutes, or a tenth of the span when longer.
+/// A burst that drains within the span is not behind (declare the period a trace stands for:
+/// SelectOptions::span_s). docs/models.md, "Falling behind".
 double fell_behind_after_s(double span_s);
+
+/// A span shorter than this (one minute: the period every platform bills and scales by — 60 s
+/// minimum charges, one-minute CloudWatch metrics) gets no recommendation: a month repeats it
+/// at least 43,800 times, and its figures say more about minimums and start-up than the work.
+inline constexpr double kShortestRecommendedSpanS = 60.0;
 
 /// One platform's part of a comparison.
 struct PlatformComparison {

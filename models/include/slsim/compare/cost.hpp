@@ -99,7 +99,8 @@ Usage scale_usage(const Usage& u, double factor);
 
 /// The span and monthly cost of `usage` metered over `span_s` seconds (see the design notes).
 /// `worked_s` > `span_s`: the platform worked that long (a backlog drained after the span), and
-/// the usage is projected over that time; the breakdown's span stays `span_s`. A monthly meter
+/// the usage is projected over that time; the breakdown's span stays `span_s`, and its span
+/// figures (quantities and usd) are the span's share of that time's. A monthly meter
 /// never exceeds its group's peak capacity running all month (Ec2Usage::peak_instances,
 /// FargateUsage::peak_*). Throws PricingError when a price does not exist at as_of.
 CostBreakdown project_costs(const RateCard& rc, const Usage& usage, double span_s,

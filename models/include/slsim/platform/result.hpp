@@ -65,8 +65,14 @@ struct PlatformResult {
   /// Mean CPU utilisation in [0, 1]: of tasks (Fargate), of instances (ECS on EC2, Batch on EC2),
   /// of environments' allocated time (Lambda: busy / alive).
   double utilisation = 0;
-  double span_s = 0;  ///< simulated span (each platform documents its ends; Lambda: first arrival
-                      ///< to the last arrival or first run, retry tails excluded)
+  /// The workload's span, from time 0 (s): its declared period (a generator's duration_s, a
+  /// trace's span_s, an Azure 2019 day) or else its last arrival; a comparison sets it to the
+  /// one span every platform shares. A model that does not know it yet leaves the end of its
+  /// run here (Lambda: the last arrival or first run, retry tails excluded).
+  double span_s = 0;
+  /// When the platform's last work ended, from time 0 (s): more than span_s when it went on
+  /// after the span (a backlog it drained, Batch's idle scale-down); 0 = span_s.
+  double worked_s = 0;
   Usage usage;
   Bill bill;
   std::vector<std::string> notes;  ///< adjustments, impossibilities and warnings, for people
@@ -82,7 +88,7 @@ struct PlatformResult {
   /// {"platform", "invocations": {arrived, completed, failed, timed_out, refused, expired,
   /// unfinished, attempts, retries, cold_starts}, "latency_ms", "latency_completed_ms",
   /// "queue_wait_ms" (mean, p50, p90, p95, p99, max; null when empty), "instances", "hosts",
-  /// "utilisation", "span_s", "extra", "notes", "cost"}.
+  /// "utilisation", "span_s", "worked_s", "extra", "notes", "cost"}.
   std::string to_json() const;
 };
 

@@ -58,8 +58,9 @@ class WorkloadSource {
   /// What the trace observed on Lambda about the invocation last returned by next() (Lambda
   /// logs: billed duration, init duration, cold start), or null when the trace says nothing.
   virtual const LambdaObservation* observation() const { return nullptr; }
-  /// The period the workload covers when it says so (a generator's duration_s, in its own time
-  /// from 0), in seconds; a trace says nothing: its span ends at its last arrival.
+  /// The period the workload covers when it says so (a generator's duration_s, an Azure 2019
+  /// day, a trace's declared SelectOptions::span_s, in its own time from 0), in seconds; else
+  /// nothing, and its span ends at its last arrival.
   virtual std::optional<double> declared_span_s() const { return std::nullopt; }
 };
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,12 +23,23 @@ struct SelectOptions {
   std::size_t top_n = 0;    ///< keep the N functions with most invocations in the window (0 = all)
   double time_scale = 1.0;  ///< replay k times faster: arrival' = start + (arrival - start) / k
   bool rebase = false;      ///< shift arrivals so the window starts at 0
+  /// The period the whole trace stands for, in its own time from 0 (s): a nightly batch whose
+  /// jobs arrive within a second is one day (86,400). Overrides what the format says (an Azure
+  /// 2019 day file); the window takes its part of it, as of a generator's duration_s. Every
+  /// arrival must fall within it (validate_span_s, and the source throws ConfigError("span_s")
+  /// for a later arrival). Unset: a trace's span ends at its last arrival.
+  std::optional<double> span_s;
 
   bool is_identity() const {
     return functions.empty() && start_s == 0 && end_s == std::numeric_limits<double>::infinity() &&
-           top_n == 0 && time_scale == 1.0 && !rebase;
+           top_n == 0 && time_scale == 1.0 && !rebase && !span_s;
   }
 };
+
+/// The one check of a declared span (SelectOptions::span_s, the scenario key span_s, the flag
+/// --span-s, the Python keyword span_s): a finite number of seconds > 0, at most 100 years.
+/// Throws ConfigError("span_s", ...). Arrivals after it are refused as the trace is read.
+void validate_span_s(std::optional<double> span_s);
 
 /// Applies `options` to the workload `open` produces. Top-N needs one counting pass over the
 /// source first (so `open` is called twice). Throws std::invalid_argument for bad options.
