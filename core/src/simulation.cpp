@@ -11,8 +11,26 @@ ComponentId Simulation::add(Component& c) {
   return static_cast<ComponentId>(components_.size() - 1);
 }
 
-void Simulation::schedule_at(TimePoint t, ComponentId target, std::uint32_t kind, std::uint64_t arg,
-                             std::uint32_t generation) {
+namespace {
+Event make_event(TimePoint t, ComponentId target, std::uint32_t kind, std::uint64_t arg,
+                 std::uint32_t generation) {
+  Event ev;
+  ev.time = t;
+  ev.target = target;
+  ev.kind = kind;
+  ev.arg = arg;
+  ev.generation = generation;
+  return ev;
+}
+}  // namespace
+
+void Simulation::schedule_last_at(TimePoint t, ComponentId target, std::uint32_t kind,
+                                  std::uint64_t arg, std::uint32_t generation) {
+  check(t, target);
+  queue_.push_last(make_event(t, target, kind, arg, generation));
+}
+
+void Simulation::check(TimePoint t, ComponentId target) const {
   if (t < now_) {
     throw std::logic_error(fmt::format("Simulation: cannot schedule at {} us, before now ({} us)",
                                        t.time_since_epoch().count(),
@@ -21,13 +39,12 @@ void Simulation::schedule_at(TimePoint t, ComponentId target, std::uint32_t kind
   if (target >= components_.size()) {
     throw std::logic_error(fmt::format("Simulation: unknown component id {}", target));
   }
-  Event ev;
-  ev.time = t;
-  ev.target = target;
-  ev.kind = kind;
-  ev.arg = arg;
-  ev.generation = generation;
-  queue_.push(ev);
+}
+
+void Simulation::schedule_at(TimePoint t, ComponentId target, std::uint32_t kind, std::uint64_t arg,
+                             std::uint32_t generation) {
+  check(t, target);
+  queue_.push(make_event(t, target, kind, arg, generation));
 }
 
 void Simulation::dispatch(const Event& ev) {
