@@ -200,7 +200,7 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
   // of the instant the quota frees (kDrain), exactly as the single-platform run reads them late.
   void begin(const Invocation*) override {}
   TimePoint hold_until() const override { return ctx_.joint ? TimePoint::min() : quota_free_; }
-  void accept(const Invocation& inv) override {
+  [[gnu::always_inline]] void accept(const Invocation& inv) override {
     if (ctx_.joint && (!held_.empty() || quota_free_ > sim_.now())) {
       held_.push_back(inv);
       schedule_drain();
@@ -518,7 +518,7 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
     return !ended_ && ctx_.ahead->more && ctx_.ahead->next <= t;
   }
 
-  void take(const Invocation& inv) {
+  [[gnu::always_inline]] void take(const Invocation& inv) {
     on_arrival(inv);
     if (deferred_n_ > 0) flush_deferred();
     if (!more()) flush_partial_arrays();
@@ -545,7 +545,12 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
     if (!more() && live_ == 0) finished_ = true;
   }
 
-  JobSpec& spec(const Invocation& inv) {
+  // A function's job definition, set up at its first invocation (the hot path is one test).
+  [[gnu::always_inline]] JobSpec& spec(const Invocation& inv) {
+    if (inv.function < specs_.size() && specs_[inv.function].ready) return specs_[inv.function];
+    return new_spec(inv);
+  }
+  [[gnu::noinline]] JobSpec& new_spec(const Invocation& inv) {
     if (inv.function >= specs_.size()) {
       specs_.resize(inv.function + 1);
       groups_.resize(inv.function + 1);
@@ -712,7 +717,7 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
     throw BatchCannotRunError(why);
   }
 
-  void on_arrival(const Invocation& inv) {
+  [[gnu::always_inline]] void on_arrival(const Invocation& inv) {
     if (inv.type == InvocationType::kSync) cannot_run_sync(inv);
     const TimePoint now = sim_.now();
     last_ = now;
@@ -849,7 +854,7 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
   // non-decreasing acceptance order, so `last_at_` is the latest acceptance.
   // A call that would wait longer than max_submit_wait_s is given up: it returns kNever, takes
   // no place in the quota, and its jobs expire.
-  TimePoint submit_call(TimePoint call, std::uint64_t jobs) {
+  [[gnu::always_inline]] TimePoint submit_call(TimePoint call, std::uint64_t jobs) {
     ++submit_calls_;
     const TimePoint at = std::max(call, submit_tat_ - submit_burst_);
     if (at - call > sdk_retry_window_) ++submit_beyond_sdk_;
@@ -915,7 +920,7 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
   // SUBMITTED state | 1000000", https://docs.aws.amazon.com/batch/latest/userguide/
   // service_limits.html, retrieved 2026-12-07; slsim counts every job accepted and not yet
   // started, as it models no separate SUBMITTED and RUNNABLE times): then the call is refused.
-  void accept(const std::uint32_t* js, std::size_t n, TimePoint now) {
+  [[gnu::always_inline]] void accept(const std::uint32_t* js, std::size_t n, TimePoint now) {
     if (runnable_ + n > submitted_max_) {
       ++refused_calls_;
       for (std::size_t k = 0; k < n; ++k)
@@ -958,7 +963,7 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
     return fmt::format("{:.1f} h", s / 3600);
   }
 
-  void submit(std::uint32_t j, TimePoint now) {
+  [[gnu::always_inline]] void submit(std::uint32_t j, TimePoint now) {
     Queue& q = queues_[specs_[jobs_[j].fn].queue];
     q.jobs.push_back(j);
     ++runnable_;

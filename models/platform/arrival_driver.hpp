@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "slsim/core/simulation.hpp"
 #include "slsim/workload/workload.hpp"
@@ -46,30 +47,33 @@ struct Lookahead {
 /// sink throws.
 template <class Sink>
 void drive(Simulation& sim, WorkloadSource& src, Sink& sink, Lookahead& ahead) {
-  Invocation next{}, cur{};
+  // Two slots, swapped: the arrival handed over and the one read ahead (no copy per arrival).
+  Invocation slots[2]{};
+  Invocation* next = &slots[0];
+  Invocation* cur = &slots[1];
   TimePoint last{};
-  ahead.held = &next;
   auto pull = [&] {
-    ahead.more = src.next(next);
+    ahead.held = next;
+    ahead.more = src.next(*next);
     if (!ahead.more) return;
-    if (next.arrival < last) throw std::logic_error("the workload is not sorted by arrival");
-    last = next.arrival;
-    ahead.next = next.arrival;
+    if (next->arrival < last) throw std::logic_error("the workload is not sorted by arrival");
+    last = next->arrival;
+    ahead.next = next->arrival;
   };
   pull();
-  sink.begin(ahead.more ? &next : nullptr);
+  sink.begin(ahead.more ? next : nullptr);
   while (ahead.more) {
     // A held workload: an arrival read late (it came during the hold) goes before the events
     // at now, as it would have been read before them.
     for (;;) {
       const TimePoint hold = sink.hold_until();
-      if (hold <= sim.now() && next.arrival < sim.now()) break;
-      sim.run_until(std::max(next.arrival, hold));
+      if (hold <= sim.now() && next->arrival < sim.now()) break;
+      sim.run_until(std::max(next->arrival, hold));
       if (sink.hold_until() <= sim.now()) break;
     }
-    cur = next;
+    std::swap(cur, next);
     pull();
-    sink.accept(cur);
+    sink.accept(*cur);
     if (!ahead.more || ahead.next > sim.now()) sink.instant_done();
   }
   sink.end_of_arrivals();
