@@ -11,23 +11,44 @@ ComponentId Simulation::add(Component& c) {
   return static_cast<ComponentId>(components_.size() - 1);
 }
 
-void Simulation::schedule_at(TimePoint t, ComponentId target, std::uint32_t kind, std::uint64_t arg,
-                             std::uint32_t generation) {
-  if (t < now_) {
-    throw std::logic_error(fmt::format("Simulation: cannot schedule at {} us, before now ({} us)",
-                                       t.time_since_epoch().count(),
-                                       now_.time_since_epoch().count()));
-  }
-  if (target >= components_.size()) {
-    throw std::logic_error(fmt::format("Simulation: unknown component id {}", target));
-  }
+namespace {
+Event make_event(TimePoint t, ComponentId target, std::uint32_t kind, std::uint64_t arg,
+                 std::uint32_t generation) {
   Event ev;
   ev.time = t;
   ev.target = target;
   ev.kind = kind;
   ev.arg = arg;
   ev.generation = generation;
-  queue_.push(ev);
+  return ev;
+}
+[[noreturn, gnu::cold, gnu::noinline]] void refuse(TimePoint t, TimePoint now, ComponentId target) {
+  if (t < now) {
+    throw std::logic_error(fmt::format("Simulation: cannot schedule at {} us, before now ({} us)",
+                                       t.time_since_epoch().count(),
+                                       now.time_since_epoch().count()));
+  }
+  throw std::logic_error(fmt::format("Simulation: unknown component id {}", target));
+}
+}  // namespace
+
+// The one check of a time and a target (the error path out of line: the hot path is two
+// compares).
+inline void Simulation::check(TimePoint t, ComponentId target) const {
+  if (t < now_ || target >= components_.size()) [[unlikely]]
+    refuse(t, now_, target);
+}
+
+void Simulation::schedule_last_at(TimePoint t, ComponentId target, std::uint32_t kind,
+                                  std::uint64_t arg, std::uint32_t generation) {
+  check(t, target);
+  queue_.push_last(make_event(t, target, kind, arg, generation));
+}
+
+void Simulation::schedule_at(TimePoint t, ComponentId target, std::uint32_t kind, std::uint64_t arg,
+                             std::uint32_t generation) {
+  check(t, target);
+  queue_.push(make_event(t, target, kind, arg, generation));
 }
 
 void Simulation::dispatch(const Event& ev) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "../platform/platform_part.hpp"
 #include "ec2_capacity.hpp"
 #include "fargate_tasks.hpp"
 #include "job_definitions.hpp"
@@ -27,7 +28,16 @@ using batch_detail::FargateTasks;
 using batch_detail::JobSpec;
 using batch_detail::kNone;
 
-enum Kind : std::uint32_t { kTick, kAttemptEnd, kIdleCheck, kInterrupt, kArrayFlush, kSubmit };
+// kDrain (joint runs): an end-of-instant event that takes the buffered calls in.
+enum Kind : std::uint32_t {
+  kTick,
+  kAttemptEnd,
+  kIdleCheck,
+  kInterrupt,
+  kArrayFlush,
+  kSubmit,
+  kDrain
+};
 enum Result : std::uint8_t { kOk, kError, kTimeout, kInterrupted };
 
 struct Job {
@@ -88,13 +98,15 @@ std::uint64_t pack(std::uint32_t env, std::uint32_t inst) {
   return (static_cast<std::uint64_t>(env) << 32) | inst;
 }
 
-class BatchModel final : public Component {
+class BatchModel final : public Component, public PlatformPart<BatchResult> {
  public:
-  BatchModel(Simulation& sim, WorkloadSource& src, const BatchOptions& o, const RateCard& rc)
+  BatchModel(Simulation& sim, WorkloadSource& src, const BatchOptions& o, const RateCard& rc,
+             PartContext context = {})
       : sim_(sim),
         src_(src),
         o_(o),
         rc_(rc),
+        ctx_(std::move(context)),
         err_rng_(o.seed, 0xBA7C01),
         spot_rng_(o.seed, 0xBA7C02) {
     validate_batch_options(o_, rc_);
@@ -177,26 +189,40 @@ class BatchModel final : public Component {
     }
   }
 
-  void run() {
-    pull();
-    while (has_pending_) {
-      // The trace is read no further while a SubmitJob call waits for the quota: the calls
-      // behind it are the unread part of the trace, so memory does not grow with the backlog.
-      // An invocation read late (it arrived during the backlog) comes before the events at now:
-      // a late array child joins its group before the group's window timer fires.
-      for (;;) {
-        if (quota_free_ <= sim_.now() && pending_.arrival < sim_.now()) break;  // read late
-        sim_.run_until(std::max(pending_.arrival, quota_free_));
-        if (quota_free_ <= sim_.now()) break;
-      }
-      on_arrival();
-      if (deferred_n_ > 0) flush_deferred();
-      if (!has_pending_) flush_partial_arrays();
+  // ---- the arrival side (arrival_driver.hpp) ----------------------------------------------------
+  // A single-platform run reads the trace no further while a SubmitJob call waits for the quota
+  // (hold_until): the calls behind it are the unread part of the trace, so memory does not grow
+  // with the backlog. An invocation read late (it arrived during the backlog) comes before the
+  // events at now: a late array child joins its group before the group's window timer fires.
+  // A joint run cannot hold the other parts' arrivals: the invocations that come while calls
+  // wait are kept here (`held_`, one Invocation, 32 bytes, per call made during the backlog:
+  // memory grows with the backlog, which a single-platform run avoids) and taken in at the end
+  // of the instant the quota frees (kDrain), exactly as the single-platform run reads them late.
+  void begin(const Invocation*) override {}
+  TimePoint hold_until() const override { return ctx_.joint ? TimePoint::min() : quota_free_; }
+  [[gnu::always_inline]] void accept(const Invocation& inv) override {
+    if (ctx_.joint && (!held_.empty() || quota_free_ > sim_.now())) {
+      held_.push_back(inv);
+      schedule_drain();
+      return;
     }
-    if (live_ > 0) sim_.run();
+    take(inv);
+  }
+  /// Every arrival at now was handed over: in a joint run, array windows that ended now and
+  /// waited for this instant's arrivals close (the lookahead was only a lower bound).
+  void instant_done() override {
+    if (ctx_.joint && held_.empty() && deferred_n_ > 0) flush_deferred();
+  }
+  void end_of_arrivals() override {
+    ended_ = true;
+    if (ctx_.joint && held_.empty()) {
+      if (deferred_n_ > 0) flush_deferred();
+      flush_partial_arrays();
+    }
+    if (!more() && live_ == 0) finished_ = true;
   }
 
-  BatchResult finish() {
+  BatchResult finish() override {
     // The run ends with the last job, or at the end of the workload's declared span if later:
     // the minvCpus instances kept running after the work are billed over the whole span, as
     // on every platform (issue 19 #6).
@@ -387,7 +413,12 @@ class BatchModel final : public Component {
   }
 
   void handle(const Event& ev, Simulation& sim) override {
+    if (finished_) return;  // done: what is left in the queue is not this run's
     switch (static_cast<Kind>(ev.kind)) {
+      case kDrain:
+        drain_pending_ = false;
+        drain();
+        break;
       case kTick:
         tick_pending_ = false;
         --live_;
@@ -454,7 +485,7 @@ class BatchModel final : public Component {
         ArrayGroup& g = groups_[ev.arg];
         if (!g.flush_pending || g.gen != ev.generation) return;
         last_ = sim.now();
-        if (has_pending_ && pending_.arrival <= g.end) {
+        if (next_at_or_before(g.end)) {
           // The trace is read behind the clock (a SubmitJob backlog holds it): invocations that
           // arrived inside this window may still be unread. The array closes when reading
           // passes its window's end (flush_deferred), with its call made at that end.
@@ -482,7 +513,7 @@ class BatchModel final : public Component {
         break;
       }
     }
-    if (!has_pending_ && live_ == 0) sim.stop();
+    if (!more() && live_ == 0) finished_ = true;
   }
 
  private:
@@ -492,15 +523,49 @@ class BatchModel final : public Component {
 
   // ---- arrivals and array jobs ---------------------------------------------------------------
 
-  void pull() {
-    has_pending_ = src_.next(pending_);
-    if (has_pending_ && pending_.arrival < last_arrival_) {
-      throw std::logic_error("the workload is not sorted by arrival");
-    }
-    if (has_pending_) last_arrival_ = pending_.arrival;
+  // More arrivals may come: calls held here, or the driver holds one and this part was not told
+  // they ended.
+  bool more() const { return !held_.empty() || (!ended_ && ctx_.ahead->more); }
+  // An arrival not yet taken in arrives at or before t: the first held call, else the driver's
+  // next arrival (in a joint run a lower bound on this part's next arrival).
+  bool next_at_or_before(TimePoint t) const {
+    if (!held_.empty()) return held_.front().arrival <= t;
+    return !ended_ && ctx_.ahead->more && ctx_.ahead->next <= t;
   }
 
-  JobSpec& spec(const Invocation& inv) {
+  [[gnu::always_inline]] void take(const Invocation& inv) {
+    on_arrival(inv);
+    if (deferred_n_ > 0) flush_deferred();
+    if (!more()) flush_partial_arrays();
+  }
+
+  void schedule_drain() {
+    if (drain_pending_) return;
+    drain_pending_ = true;
+    sim_.schedule_last_at(std::max(quota_free_, sim_.now()), id_, kDrain);
+  }
+
+  // The end of the instant the quota was to free: the held calls are taken in, in order, while
+  // the quota lets them (every one arrived before now: they are read late).
+  void drain() {
+    while (!held_.empty()) {
+      if (quota_free_ > sim_.now()) {
+        schedule_drain();
+        return;
+      }
+      const Invocation inv = held_.front();
+      held_.pop_front();
+      take(inv);
+    }
+    if (!more() && live_ == 0) finished_ = true;
+  }
+
+  // A function's job definition, set up at its first invocation (the hot path is one test).
+  [[gnu::always_inline]] JobSpec& spec(const Invocation& inv) {
+    if (inv.function < specs_.size() && specs_[inv.function].ready) return specs_[inv.function];
+    return new_spec(inv);
+  }
+  [[gnu::noinline]] JobSpec& new_spec(const Invocation& inv) {
     if (inv.function >= specs_.size()) {
       specs_.resize(inv.function + 1);
       groups_.resize(inv.function + 1);
@@ -573,7 +638,8 @@ class BatchModel final : public Component {
   // API_SubmitJob.html, API version 2016-08-10, in force since 2017-01-05). Reads on (without
   // simulating) up to kSyncScan more invocations to name the synchronous functions ("such as"
   // when it stopped before the end), then throws.
-  // `first` is the invocation last read (pending_), not yet counted.
+  // `first` is the invocation being taken in, not yet counted; the driver holds the next one.
+  // In a joint run only this part's functions count.
   [[noreturn]] void cannot_run_sync(const Invocation& first) {
     std::vector<std::uint64_t> sync;  // synchronous invocations per function id
     std::vector<bool> other;          // functions with queue or async invocations
@@ -589,6 +655,10 @@ class BatchModel final : public Component {
         other[f] = true;
       }
     };
+    const auto& table0 = src_.functions();
+    auto mine = [&](const Invocation& inv) {
+      return !ctx_.joint || (inv.function < table0.size() && ctx_.owned(table0[inv.function].name));
+    };
     count(first);
     for (std::size_t k = 0; k < specs_.size() && k < other.size(); ++k)
       other[k] = other[k] || specs_[k].ready;  // already ran as queue or async work
@@ -601,8 +671,14 @@ class BatchModel final : public Component {
     Invocation inv;
     std::uint64_t read = 1;
     bool all = true;
-    while (src_.next(inv)) {
-      count(inv);
+    for (const auto& h : held_) {
+      if (mine(h)) count(h);
+      ++read;
+    }
+    bool have = ctx_.ahead->more;
+    if (have) inv = *ctx_.ahead->held;
+    for (; have; have = src_.next(inv)) {
+      if (mine(inv)) count(inv);
       if (++read >= kSyncScan) {
         all = false;  // a day at 1,000/s took 3.3 s to read to the end: name examples instead
         break;
@@ -656,10 +732,8 @@ class BatchModel final : public Component {
     throw BatchCannotRunError(why);
   }
 
-  void on_arrival() {
-    const Invocation inv = pending_;
+  [[gnu::always_inline]] void on_arrival(const Invocation& inv) {
     if (inv.type == InvocationType::kSync) cannot_run_sync(inv);
-    pull();
     const TimePoint now = sim_.now();
     last_ = now;
     JobSpec& s = spec(inv);
@@ -742,7 +816,7 @@ class BatchModel final : public Component {
   // the end of the trace), in the order of their windows' ends: an invocation joins the array
   // its arrival time belongs to, however late the trace is read.
   void flush_deferred() {
-    if (has_pending_ && pending_.arrival <= deferred_min_) return;
+    if (next_at_or_before(deferred_min_)) return;
     while (deferred_n_ > 0) {
       FunctionId best = 0;
       bool found = false;
@@ -752,7 +826,7 @@ class BatchModel final : public Component {
           found = true;
         }
       }
-      if (has_pending_ && pending_.arrival <= groups_[best].end) {
+      if (next_at_or_before(groups_[best].end)) {
         deferred_min_ = groups_[best].end;
         return;
       }
@@ -795,7 +869,7 @@ class BatchModel final : public Component {
   // non-decreasing acceptance order, so `last_at_` is the latest acceptance.
   // A call that would wait longer than max_submit_wait_s is given up: it returns kNever, takes
   // no place in the quota, and its jobs expire.
-  TimePoint submit_call(TimePoint call, std::uint64_t jobs) {
+  [[gnu::always_inline]] TimePoint submit_call(TimePoint call, std::uint64_t jobs) {
     ++submit_calls_;
     const TimePoint at = std::max(call, submit_tat_ - submit_burst_);
     if (at - call > sdk_retry_window_) ++submit_beyond_sdk_;
@@ -861,7 +935,7 @@ class BatchModel final : public Component {
   // SUBMITTED state | 1000000", https://docs.aws.amazon.com/batch/latest/userguide/
   // service_limits.html, retrieved 2026-12-07; slsim counts every job accepted and not yet
   // started, as it models no separate SUBMITTED and RUNNABLE times): then the call is refused.
-  void accept(const std::uint32_t* js, std::size_t n, TimePoint now) {
+  [[gnu::always_inline]] void accept(const std::uint32_t* js, std::size_t n, TimePoint now) {
     if (runnable_ + n > submitted_max_) {
       ++refused_calls_;
       for (std::size_t k = 0; k < n; ++k)
@@ -904,7 +978,7 @@ class BatchModel final : public Component {
     return fmt::format("{:.1f} h", s / 3600);
   }
 
-  void submit(std::uint32_t j, TimePoint now) {
+  [[gnu::always_inline]] void submit(std::uint32_t j, TimePoint now) {
     Queue& q = queues_[specs_[jobs_[j].fn].queue];
     q.jobs.push_back(j);
     ++runnable_;
@@ -1115,6 +1189,7 @@ class BatchModel final : public Component {
   WorkloadSource& src_;
   const BatchOptions& o_;
   const RateCard& rc_;
+  PartContext ctx_;
   RngStream err_rng_, spot_rng_;
   ComponentId id_ = 0;
   std::vector<Env> envs_;
@@ -1124,9 +1199,12 @@ class BatchModel final : public Component {
   std::vector<ArrayGroup> groups_;
   std::vector<Job> jobs_;
   std::vector<std::uint32_t> free_jobs_;
-  Invocation pending_{};
-  bool has_pending_ = false, tick_pending_ = false, any_arrival_ = false, any_end_ = false;
-  TimePoint last_arrival_{}, last_{}, first_arrival_{}, last_end_{};
+  bool tick_pending_ = false, any_arrival_ = false, any_end_ = false;
+  bool ended_ = false;           // told that no more arrivals come
+  bool finished_ = false;        // no work and no arrivals left: events are ignored from now on
+  bool drain_pending_ = false;   // a kDrain is scheduled (joint runs)
+  std::deque<Invocation> held_;  // joint runs: calls made while the SubmitJob backlog waits
+  TimePoint last_{}, first_arrival_{}, last_end_{};
   std::uint64_t live_ = 0;  // pending events that matter (not Spot interruptions far ahead)
   Duration tick_{}, starting_{}, container_start_{}, launch_{}, fargate_start_{}, scale_down_{};
   double spot_rate_ = 0, max_lambda_vcpu_ = 6;
@@ -1167,9 +1245,17 @@ class BatchModel final : public Component {
 BatchResult simulate_batch(WorkloadSource& workload, const BatchOptions& options,
                            const RateCard& rates) {
   Simulation sim;
-  BatchModel model(sim, workload, options, rates);
-  model.run();
+  Lookahead ahead;
+  BatchModel model(sim, workload, options, rates, single_platform(ahead));
+  drive(sim, workload, model, ahead);
   return model.finish();
+}
+
+std::unique_ptr<PlatformPart<BatchResult>> make_batch_part(Simulation& sim, WorkloadSource& src,
+                                                           const BatchOptions& options,
+                                                           const RateCard& rates,
+                                                           PartContext context) {
+  return std::make_unique<BatchModel>(sim, src, options, rates, std::move(context));
 }
 
 }  // namespace slsim

@@ -66,7 +66,7 @@ void ContainerModel::set_peaks() {
 }
 
 ContainerResult ContainerModel::finish() {
-  const TimePoint end = sim_.now();
+  const TimePoint end = end_time();
   // What is left: queued requests time out or are unfinished, visible messages expire or are
   // unfinished; tasks and instances stop.
   finish_messages(end);

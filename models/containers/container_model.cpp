@@ -10,11 +10,12 @@
 namespace slsim::containers {
 
 ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const ContainerOptions& o,
-                               const RateCard& rc)
+                               const RateCard& rc, PartContext context)
     : sim_(sim),
       src_(src),
       o_(o),
       rc_(rc),
+      ctx_(std::move(context)),
       fargate_(o.launch_type == LaunchType::kFargate),
       start_rng_(o.seed, 201),
       health_rng_(o.seed, 202),
@@ -76,27 +77,54 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
         "instance_warmup_s is not modelled: launching instances count as capacity for the "
         "waiting tasks until they register, whatever the warm-up");
   }
-  pull_arrival();
 }
 
-void ContainerModel::run() {
-  while (has_pending_) {
-    sim_.run_until(pending_.arrival);
-    on_arrival();
-  }
-  if (in_system_ > 0) sim_.run();
+void ContainerModel::end_of_arrivals() {
+  ended_ = true;
+  drained_ = false;
+  if (in_system_ == 0) enter_tail();
+}
+
+void ContainerModel::enter_tail() {
   // Capacity kept running after the traffic is billed over the workload's span (issue 19 #6):
   // the service and cluster live on, the autoscaler scaling in as it would, until the span ends.
-  if (span_end_ > sim_.now()) {
+  const TimePoint now = sim_.now();
+  if (span_end_ > now) {
     if (!tick_scheduled_) {
       const auto m = kMinute.count();
-      schedule_tick(TimePoint{Duration{(sim_.now().time_since_epoch().count() / m + 1) * m}});
+      schedule_tick(TimePoint{Duration{(now.time_since_epoch().count() / m + 1) * m}});
     }
-    sim_.run_until(span_end_);
+    tail_until_ = span_end_;
+  } else {
+    done(now);
   }
+}
+
+void ContainerModel::done(TimePoint end) {
+  finished_ = true;
+  end_ = end;
+}
+
+TimePoint ContainerModel::end_time() const {
+  if (finished_) return end_;
+  if (tail_until_ != TimePoint::max()) return tail_until_;
+  return sim_.now();
 }
 
 void ContainerModel::handle(const Event& ev, Simulation&) {
+  if (finished_) return;  // done: what is left in the queue is not this run's
+  if (ev.time > tail_until_) {
+    done(tail_until_);
+    return;
+  }
+  on_event(ev);
+  if (drained_) {  // the last request ended after the last arrival: the tail starts
+    drained_ = false;
+    enter_tail();
+  }
+}
+
+void ContainerModel::on_event(const Event& ev) {
   switch (static_cast<Kind>(ev.kind)) {
     case kDone: {
       const auto t = static_cast<std::uint32_t>(ev.arg);
@@ -214,17 +242,7 @@ std::uint32_t ContainerModel::service_of(const Invocation& inv) {
   return s;
 }
 
-void ContainerModel::pull_arrival() {
-  has_pending_ = src_.next(pending_);
-  if (has_pending_ && pending_.arrival < last_arrival_) {
-    throw std::logic_error("the workload is not sorted by arrival");
-  }
-  if (has_pending_) last_arrival_ = pending_.arrival;
-}
-
-void ContainerModel::on_arrival() {
-  const Invocation inv = pending_;
-  pull_arrival();
+void ContainerModel::accept(const Invocation& inv) {
   last_progress_ = sim_.now();
   const auto si = service_of(inv);
   Service& s = svcs_[si];
@@ -440,7 +458,7 @@ void ContainerModel::end_request(std::uint32_t r, Outcome o, TimePoint end) {
   --in_system_;
   last_progress_ = sim_.now();
   if (!q.msg.busy()) free_reqs_.push_back(r);  // a message may still be queued or running
-  if (in_system_ == 0 && !has_pending_) sim_.stop();
+  if (in_system_ == 0 && !more()) drained_ = true;
 }
 
 std::uint32_t ContainerModel::new_request() {
@@ -553,16 +571,16 @@ void ContainerModel::on_tick() {
   // A safety bound: with work still in the system but nothing ended for 30 simulated days
   // (past SQS's longest retention and any load-balancer timeout), the run cannot make progress
   // (e.g. a service held at no task); it stops and what is left counts as unfinished.
-  if (!has_pending_ && in_system_ > 0 && now - last_progress_ > 30 * 86'400 * kSecond &&
+  if (!more() && in_system_ > 0 && now - last_progress_ > 30 * 86'400 * kSecond &&
       now > span_end_) {
     note(
         fmt::format("the run stopped {} simulated days after the last arrival or end: {} "
                     "invocations could not finish (counted as unfinished)",
                     30, in_system_));
-    sim_.stop();
+    done(now);
     return;
   }
-  if (has_pending_ || in_system_ > 0 || now + kMinute <= span_end_) schedule_tick(now + kMinute);
+  if (more() || in_system_ > 0 || now + kMinute <= span_end_) schedule_tick(now + kMinute);
 }
 
 void ContainerModel::note(std::string text) {
@@ -578,8 +596,9 @@ namespace {
 ContainerResult run_sized(WorkloadSource& workload, const ContainerOptions& sized,
                           const RateCard& rates, std::vector<std::string> first_notes) {
   Simulation sim;
-  containers::ContainerModel model(sim, workload, sized, rates);
-  model.run();
+  Lookahead ahead;
+  containers::ContainerModel model(sim, workload, sized, rates, single_platform(ahead));
+  drive(sim, workload, model, ahead);
   ContainerResult r = model.finish();
   r.notes.insert(r.notes.begin(), first_notes.begin(), first_notes.end());
   return r;
@@ -612,6 +631,14 @@ ContainerResult simulate_containers(const WorkloadOpener& open, const ContainerO
   auto src = open();
   return run_sized(*src, sized, rates,
                    {"sized from the trace: " + describe_sizing(sized, profile)});
+}
+
+std::unique_ptr<PlatformPart<ContainerResult>> make_container_part(Simulation& sim,
+                                                                   WorkloadSource& src,
+                                                                   const ContainerOptions& options,
+                                                                   const RateCard& rates,
+                                                                   PartContext context) {
+  return std::make_unique<containers::ContainerModel>(sim, src, options, rates, std::move(context));
 }
 
 }  // namespace slsim

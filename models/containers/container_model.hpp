@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "../platform/platform_part.hpp"
 #include "autoscaler.hpp"
 #include "cluster.hpp"
 #include "load_balancer.hpp"
@@ -145,17 +146,23 @@ struct Service {
   AzTasks az_tasks{};  // EC2: tasks placed per Availability Zone (for spread)
 };
 
-class ContainerModel final : public Component {
+class ContainerModel final : public Component, public PlatformPart<ContainerResult> {
  public:
   ContainerModel(Simulation& sim, WorkloadSource& src, const ContainerOptions& o,
-                 const RateCard& rc);
+                 const RateCard& rc, PartContext context = {});
 
-  /// Runs until the last request has ended and to the end of the workload's declared span
-  /// (WorkloadSource::declared_span_s), whichever is later: capacity kept running after the
-  /// traffic (min tasks, min instances) is billed over the whole span, the autoscaler still
-  /// ticking (scale-in goes on after the last request).
-  void run();
-  ContainerResult finish();
+  // The arrival side (arrival_driver.hpp). The run goes on until the last request has ended and
+  // to the end of the workload's declared span (WorkloadSource::declared_span_s), whichever is
+  // later: capacity kept running after the traffic (min tasks, min instances) is billed over the
+  // whole span, the autoscaler still ticking (scale-in goes on after the last request). Then
+  // the model is done and ignores its events left in the queue (`end_time`).
+  void begin(const Invocation*) override {}
+  TimePoint hold_until() const override { return TimePoint::min(); }
+  void accept(const Invocation& inv) override;
+  void instant_done() override {}
+  void end_of_arrivals() override;
+
+  ContainerResult finish() override;
   void handle(const Event& ev, Simulation&) override;
 
  private:
@@ -174,8 +181,15 @@ class ContainerModel final : public Component {
   std::uint32_t service_of(const Invocation& inv);
 
   // ---- arrivals and routing -----------------------------------------------------------------
-  void pull_arrival();
-  void on_arrival();
+  /// More arrivals may come (the driver holds one, and this part was not told they ended).
+  bool more() const { return !ended_ && ctx_.ahead->more; }
+  /// The last request ended after the last arrival (or there was none): the tail to the end of
+  /// the declared span, or the end of the run.
+  void enter_tail();
+  void done(TimePoint end);
+  /// The end of this model's run: where it was done, else the end of its tail, else now().
+  TimePoint end_time() const;
+  void on_event(const Event& ev);
   void route(std::uint32_t r);
   void admit(std::uint32_t r, std::uint32_t t);
 
@@ -285,6 +299,7 @@ class ContainerModel final : public Component {
   WorkloadSource& src_;
   const ContainerOptions& o_;
   const RateCard& rc_;
+  PartContext ctx_;
   bool fargate_;
   ComponentId id_ = 0;
   RngStream start_rng_, health_rng_, spot_rng_, instance_rng_, error_rng_;
@@ -294,10 +309,13 @@ class ContainerModel final : public Component {
   double acct_tokens_ = 0, acct_per_s_ = 0, acct_burst_ = 0;
   TimePoint acct_at_{};
 
-  Invocation pending_;
-  bool has_pending_ = false, tick_scheduled_ = false;
+  bool tick_scheduled_ = false;
+  bool ended_ = false;     // told that no more arrivals come
+  bool drained_ = false;   // the last request ended after the last arrival, in this event
+  bool finished_ = false;  // done: events are ignored from now on
+  TimePoint end_{};        // when it was done
+  TimePoint tail_until_ = TimePoint::max();  // in the tail: events after this are not handled
   bool unscaled_noted_ = false;  // a duration without a measured size was met (noted once)
-  TimePoint last_arrival_{};
   std::vector<Service> svcs_;
   std::unordered_map<std::string, std::uint32_t> by_name_;
   std::vector<std::uint32_t> fn_service_;

@@ -284,7 +284,7 @@ void ContainerModel::finish_messages(TimePoint end) {
 void ContainerModel::message_figures() {
   std::uint64_t messages = 0;
   double area = 0, max = 0;
-  const TimePoint end = sim_.now();
+  const TimePoint end = end_time();
   for (const auto& s : svcs_) {
     messages += s.messages;
     area += s.sqs.area(end);

@@ -6,6 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "../platform/platform_part.hpp"
 #include "slsim/core/simulation.hpp"
 #include "slsim/lambda/lambda.hpp"
 #include "slsim/lambda/lambda_config.hpp"
@@ -248,13 +249,15 @@ struct Fn {
   FunctionId id = kNone;  // kNone: not met in the workload yet
 };
 
-class LambdaModel final : public Component {
+class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
  public:
-  LambdaModel(Simulation& sim, WorkloadSource& src, const LambdaOptions& o, const RateCard& rc)
+  LambdaModel(Simulation& sim, WorkloadSource& src, const LambdaOptions& o, const RateCard& rc,
+              PartContext context = {})
       : sim_(sim),
         src_(src),
         o_(o),
         rc_(rc),
+        ctx_(std::move(context)),
         init_rng_(o.seed, 101),
         keep_rng_(o.seed, 102),
         error_rng_(o.seed, 103),
@@ -308,12 +311,20 @@ class LambdaModel final : public Component {
     }
     unreserved_cap_ = account_limit_ - static_cast<std::uint32_t>(reserved_sum);
     if (o_.record_timeseries) res_.timeseries.emplace_back();
+  }
+
+  // ---- the arrival side (arrival_driver.hpp) ----------------------------------------------------
+  /// Sets up the span and provisioned concurrency: before any event in a single-platform run; at
+  /// the model's first arrival (or the end, when it has none) in a joint run, where a provisioned
+  /// window that started earlier is set up then and counted from its start, as for a function
+  /// met late.
+  void begin(const Invocation* first) override {
+    running_ = ctx_.joint;
     // The simulated span starts at the first arrival (shifting every arrival by a constant
     // changes nothing but absolute times), or at the start of an earlier provisioned window
     // that has an end: such a window is billed whole, as AWS bills it.
-    pull_arrival();
     const TimePoint never{Duration{std::numeric_limits<std::int64_t>::max()}};
-    origin_ = has_pending_ ? pending_.arrival : never;
+    origin_ = first ? first->arrival : never;
     auto earlier_window = [&](const LambdaFunctionConfig& c) {
       for (const auto& w : c.provisioned) {
         if (w.end_s >= 0 && w.count > 0 && w.end_s > w.start_s)
@@ -338,11 +349,20 @@ class LambdaModel final : public Component {
     if (!o_.defaults.provisioned.empty()) {
       const auto& table = src_.functions();
       for (FunctionId id = 0; id < table.size(); ++id)
-        slot(id, nullptr);
+        if (ctx_.owned(table[id].name)) slot(id, nullptr);
     }
+    running_ = true;
   }
+  TimePoint hold_until() const override { return TimePoint::min(); }
+  /// An arrival, at now() == inv.arrival: idle environments past their keep-alive leave first.
+  [[gnu::always_inline]] void accept(const Invocation& inv) override {
+    expire_until(sim_.now());
+    on_arrival(inv);
+  }
+  void instant_done() override {}
+  void end_of_arrivals() override {}
 
-  LambdaResult finish() {
+  LambdaResult finish() override {
     // The span ends at the last arrival, the end of the last first run of an invocation or
     // the end of a provisioned window, whichever is last: retries, redeliveries and expiries
     // after it (an SQS message failing for its 4-day retention, async retries up to 6 h) are
@@ -622,33 +642,11 @@ class LambdaModel final : public Component {
 
   // ---- arrivals
   // ----------------------------------------------------------------------------------
-  // Arrivals are not queued as events: the run loop compares the next arrival with the next
-  // event (events at the same time go first) and calls on_arrival directly.
-  void pull_arrival() {
-    has_pending_ = src_.next(pending_);
-    if (has_pending_ && pending_.arrival < last_arrival_) {
-      throw std::logic_error("the workload is not sorted by arrival");
-    }
-    if (has_pending_) last_arrival_ = pending_.arrival;
-  }
-
- public:
-  /// Runs the simulation to the end.
-  void run() {
-    running_ = true;
-    while (has_pending_) {
-      sim_.run_until(pending_.arrival);
-      expire_until(sim_.now());
-      on_arrival();
-    }
-    sim_.run();
-  }
-
- private:
-  void on_arrival() {
-    const Invocation inv = pending_;
+  // Arrivals are not queued as events: the driver compares the next arrival with the next
+  // event (events at the same time go first) and calls accept directly.
+  [[gnu::always_inline]] void on_arrival(const Invocation& arrival) {
+    const Invocation inv = arrival;  // a copy the compiler need not reload after stores
     last_event_ = inv.arrival;
-    pull_arrival();
     const std::uint32_t s = slot_index(inv);
     Fn& f = fns_[s];
     if (f.memory_pending) {
@@ -1296,15 +1294,14 @@ class LambdaModel final : public Component {
   WorkloadSource& src_;
   const LambdaOptions& o_;
   const RateCard& rc_;
+  PartContext ctx_;
   ComponentId id_ = 0;
   RngStream init_rng_, keep_rng_, error_rng_, backoff_rng_, eni_rng_;
   // VPC ENI attachment before Hyperplane (rules lambda.vpc_eni_median_ms and _p975_ms).
   Distribution eni_penalty_ = Distribution::constant(0);
   double eni_mb_ = 3072;  // memory of environments one ENI serves (rule lambda.vpc_eni_gb_per_eni)
 
-  Invocation pending_;
-  bool has_pending_ = false;
-  TimePoint last_arrival_{}, origin_{};
+  TimePoint origin_{};
   TimePoint last_event_{};                            // the last event that changed state
   TimePoint span_end_{};                              // the end of the span (see finish)
   std::vector<Fn> fns_;                               // by slot
@@ -1332,7 +1329,7 @@ class LambdaModel final : public Component {
   TimeWeighted envs_at_end_, busy_at_end_;  // as they stood at the end of the span
   bool at_end_taken_ = false;               // envs_at_end_ and busy_at_end_ are current
   std::uint64_t cold_invocations_ = 0;      // ended invocations whose last run started cold
-  bool running_ = false;                    // the constructor's set-up is done
+  bool running_ = false;                    // begin's set-up is done
   double retro_env_s_ = 0;  // env-seconds of provisioned windows before their function was met
   SecondSample sink_;       // written when no time series is recorded; never read
   LambdaResult res_;
@@ -1345,9 +1342,17 @@ class LambdaModel final : public Component {
 LambdaResult simulate_lambda(WorkloadSource& workload, const LambdaOptions& options,
                              const RateCard& rates) {
   Simulation sim;
-  LambdaModel model(sim, workload, options, rates);
-  model.run();
+  Lookahead ahead;
+  LambdaModel model(sim, workload, options, rates, single_platform(ahead));
+  drive(sim, workload, model, ahead);
   return model.finish();
+}
+
+std::unique_ptr<PlatformPart<LambdaResult>> make_lambda_part(Simulation& sim, WorkloadSource& src,
+                                                             const LambdaOptions& options,
+                                                             const RateCard& rates,
+                                                             PartContext context) {
+  return std::make_unique<LambdaModel>(sim, src, options, rates, std::move(context));
 }
 
 }  // namespace slsim

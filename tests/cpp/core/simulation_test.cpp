@@ -227,3 +227,21 @@ TEST_CASE("Simulation: M/M/c mean wait matches Erlang C within the 99% CI", "[co
   INFO("utilisation " << u.mean << " +- " << u.half_width);
   CHECK(u.contains(lambda / mu / c));
 }
+
+TEST_CASE("Simulation: an end-of-instant event fires after every ordinary event at its time",
+          "[core]") {
+  Simulation sim;
+  Recorder r;
+  const auto id = sim.add(r);
+  sim.schedule_last_at(us(10), id, 0, 1);
+  sim.schedule_at(us(10), id, 0, 2);
+  sim.schedule_at(us(10), id, 1, 3);       // its zero-delay follow-up (1003) still comes before 1
+  sim.schedule_last_at(us(10), id, 0, 4);  // end-of-instant events keep their insertion order
+  sim.schedule_at(us(11), id, 0, 5);
+  sim.schedule_at(us(9), id, 0, 6);
+  sim.run();
+  const std::vector<std::pair<std::int64_t, std::uint64_t>> want{
+      {9, 6}, {10, 2}, {10, 3}, {10, 1003}, {10, 1}, {10, 4}, {11, 5}};
+  CHECK(r.seen == want);
+  CHECK_THROWS_AS(sim.schedule_last_at(us(5), id, 0), std::logic_error);
+}

@@ -24,6 +24,14 @@ class EventQueue {
     sift_up(heap_.size() - 1);
   }
 
+  /// Inserts an event that fires after every event pushed with `push` at the same time, even one
+  /// pushed later (end-of-instant events keep their insertion order among themselves).
+  void push_last(Event ev) {
+    ev.sequence = kLast | next_sequence_++;
+    heap_.push_back(ev);
+    sift_up(heap_.size() - 1);
+  }
+
   /// The earliest event. Precondition: !empty().
   const Event& top() const {
     if (heap_.empty()) throw std::logic_error("EventQueue::top on an empty queue");
@@ -47,6 +55,8 @@ class EventQueue {
   std::uint64_t pushed() const { return next_sequence_; }
 
  private:
+  static constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
+
   void sift_up(std::size_t i) {
     Event ev = heap_[i];
     while (i > 0) {

@@ -38,6 +38,13 @@ class Simulation {
   void schedule_at(TimePoint t, ComponentId target, std::uint32_t kind, std::uint64_t arg = 0,
                    std::uint32_t generation = 0);
 
+  /// Schedules an end-of-instant event at `t`: it fires after every ordinary event at `t`,
+  /// including those scheduled at `t` while it waits (a component that must act once the
+  /// instant is over, such as Batch releasing the calls held by its SubmitJob backlog).
+  /// Throws std::logic_error if t < now().
+  void schedule_last_at(TimePoint t, ComponentId target, std::uint32_t kind, std::uint64_t arg = 0,
+                        std::uint32_t generation = 0);
+
   /// Schedules an event `delay` after now(). Throws std::logic_error for a negative delay.
   void schedule_in(Duration delay, ComponentId target, std::uint32_t kind, std::uint64_t arg = 0,
                    std::uint32_t generation = 0) {
@@ -68,6 +75,8 @@ class Simulation {
 
  private:
   void dispatch(const Event& ev);
+  /// Throws std::logic_error for a time before now() or an unknown component.
+  void check(TimePoint t, ComponentId target) const;
 
   EventQueue queue_;
   std::vector<Component*> components_;

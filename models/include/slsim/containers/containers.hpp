@@ -6,8 +6,9 @@
 /// balancer (least outstanding requests, a bounded queue, a timeout), the task pool (each
 /// task's vCPUs shared by its requests), the autoscaler (one-minute datapoints, target
 /// tracking, step scaling, scheduled actions), the cluster (binpack placement, managed scaling,
-/// Spot). Arrivals are pulled one at a time, requests and tasks live in flat vectors with free
-/// lists, so memory does not grow with the trace. Every arrival ends in exactly one terminal
+/// Spot). Arrivals are handed over one at a time by the driver (docs/models.md, "One engine, many
+/// parts"), requests and tasks live in flat vectors with free lists, so memory does not grow
+/// with the trace. Every arrival ends in exactly one terminal
 /// state (completed, failed, timed_out, refused, or unfinished); the model checks
 /// arrived == outcomes.total() before returning.
 

@@ -6,8 +6,9 @@
 /// Design notes: one `LambdaModel` component handles every function of a workload. Requests and
 /// execution environments live in flat vectors with free lists; an environment's idle expiry is
 /// lazy (checked when an environment is looked for, and at every event) but exact: an idle
-/// environment leaves the statistics at its own deadline. Arrivals are pulled from the workload
-/// one at a time, so memory does not depend on the trace's length. Every arrival ends in exactly
+/// environment leaves the statistics at its own deadline. Arrivals are handed to the model one at a
+/// time by the driver (it accepts them; it never reads the workload: docs/models.md, "One engine,
+/// many parts"), so memory does not depend on the trace's length. Every arrival ends in exactly
 /// one terminal state: completed, failed (function error or timeout after the retries the
 /// semantics allow), or dropped (throttled and not retried, or expired in a queue).
 /// The simulated span starts at the first arrival (so shifting a trace changes nothing but
