@@ -277,12 +277,25 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
     return what.empty() ? fmt::format("{}: {}", flag, e.message())
                         : fmt::format("{} {}: {}", flag, what, e.message());
   };
+  // A setting refused after the flags were applied: values from the file were checked when it
+  // was loaded, so this one came from a flag, and so does its advice ("--no-front-door" is the
+  // flag that turns the front door off).
+  const auto flag_error = [&](const ConfigError& e) {
+    const FlagSpelling spell = [&](const std::string& key,
+                                   const std::string* value) -> std::optional<std::string> {
+      if (key == "front_door" && value && *value == "none")
+        return a.no_front_door ? "--no-front-door" : "front_door = \"none\" in the scenario";
+      if (key == "front_door" || key == "alb_availability_zones")
+        return flag_spelling([](const std::string&) { return true; })(key, value);
+      return std::nullopt;
+    };
+    return advice_as_flags(fmt::format("{}: {}", flag_of(e.key()), e.message()), spell);
+  };
   try {
     validate_report_settings(r);
   } catch (const ConfigError& e) {
     if (parse_parts_key(e.key())) throw UsageError(parts_error(e));
-    // Values from the file were checked when it was loaded: this one came from a flag.
-    throw std::invalid_argument(fmt::format("{}: {}", flag_of(e.key()), e.message()));
+    throw std::invalid_argument(flag_error(e));
   }
   // The one path from the trace flags to the workload (trace_options.hpp).
   apply_trace_args(a.trace, s);
@@ -304,18 +317,8 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
   try {
     if (need_runners) p.runners = platform_runners(s, {});
   } catch (const ConfigError& e) {
-    // Values from the file were checked when it was loaded: this one came from a flag, and so
-    // does its advice ("--no-front-door" is the flag that turns the front door off).
-    const FlagSpelling spell = [&](const std::string& key,
-                                   const std::string* value) -> std::optional<std::string> {
-      if (key == "front_door" && value && *value == "none")
-        return a.no_front_door ? "--no-front-door" : "front_door = \"none\" in the scenario";
-      if (key == "front_door" || key == "alb_availability_zones")
-        return flag_spelling([](const std::string&) { return true; })(key, value);
-      return std::nullopt;
-    };
-    throw std::invalid_argument(
-        advice_as_flags(fmt::format("{}: {}", flag_of(e.key()), e.message()), spell));
+    // Values from the file were checked when it was loaded: this one came from a flag.
+    throw std::invalid_argument(flag_error(e));
   }
   p.options = compare_options(s);
   if (a.threads) p.options.threads = *a.threads;

@@ -244,6 +244,7 @@ std::uint32_t ContainerModel::service_of(const Invocation& inv) {
 
 void ContainerModel::accept(const Invocation& inv) {
   last_progress_ = sim_.now();
+  last_arrival_ = inv.arrival;
   const auto si = service_of(inv);
   Service& s = svcs_[si];
   ++res_.arrived;

@@ -328,6 +328,7 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
   std::uint64_t in_system_ = 0;
 
   TimePoint last_progress_{};                    // the last arrival's end or arrival (safety bound)
+  TimePoint last_arrival_{};  // the latest arrival accepted (the span when none is declared)
   TimePoint span_end_{};                         // the workload's declared span (0: none)
   Level tasks_alive_, hosts_, cpu_, hosts_cpu_;  // hosts_cpu_: vCPU capacity (tasks or hosts)
   MeanAccumulator wait_mean_;

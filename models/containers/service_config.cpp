@@ -404,7 +404,10 @@ void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view regio
     require(bursts, "cpu_credits",
             fmt::format("applies to burstable instance types (T3, T4g) only, and {}: remove "
                         "cpu_credits or choose a burstable instance_type",
-                        c.instance_types.size() == 1
+                        c.instance_types.empty()
+                            ? std::string("the instance type left auto is an m5 (x86_64) or m6g "
+                                          "(arm64) size, which does not burst")
+                        : c.instance_types.size() == 1
                             ? c.instance_types.front() + " is not one"
                             : fmt::format("none of {} is", fmt::join(c.instance_types, ", "))));
   }

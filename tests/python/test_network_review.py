@@ -128,7 +128,7 @@ def test_cpu_credits_on_a_type_that_does_not_burst_is_refused(traces):
     sc = traces["dir"] / "credits.toml"
     sc.write_text(f'[workload]\ntrace = "{traces["queue"]}"\n[ecs]\ncpu_credits = "unlimited"\n')
     err = refused("simulate", "-s", str(sc), "--platform", "ecs")
-    assert "cpu_credits" in err and "m5.large" in err
+    assert "cpu_credits" in err and "left auto is an m5" in err
     wl = slsim.Workload.poisson(rate_per_s=1, duration_s=600, duration_ms=100, seed=1)
     with pytest.raises(ValueError, match="cpu_credits"):
         slsim.simulate(wl, slsim.Ecs(cpu_credits="unlimited"))
