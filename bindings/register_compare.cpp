@@ -5,14 +5,17 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "register.hpp"
 #include "slsim/compare/compare.hpp"
 #include "slsim/compare/explore.hpp"
 #include "slsim/compare/parts_spec.hpp"
+#include "slsim/compare/scenario_compare.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/pricing/pricing.hpp"
+#include "slsim/scenario/scenario.hpp"
 #include "slsim/workload/workload_filter.hpp"
 
 namespace slsim::py {
@@ -157,6 +160,8 @@ void register_compare(::pybind11::module_& m) {
   namespace py = ::pybind11;
   // A platform that cannot run the workload (slsim.simulate on it): a ValueError saying why.
   py::register_exception<ImpossibleError>(m, "ImpossibleError", PyExc_ValueError);
+  // A scenario file that cannot be read or is refused (names the file, table and key).
+  py::register_exception<ScenarioError>(m, "ScenarioError", PyExc_ValueError);
 
   m.def("_check_as_of_region", &check_as_of_region, py::arg("as_of"), py::arg("region"));
 
@@ -216,6 +221,25 @@ void register_compare(::pybind11::module_& m) {
       py::arg("place") = std::map<std::string, std::string>{}, py::arg("exclude") = Exclusions{},
       py::arg("exclude_all") = std::vector<std::string>{}, py::arg("whole") = py::none(),
       py::arg("keep") = std::vector<std::string>{});
+
+  // A scenario file as `slsim report` runs it: the comparison's JSON with, for a workload of
+  // several parts, the placement (a top-level "placement", as the report's JSON).
+  m.def(
+      "_compare_scenario",
+      [](const std::string& path, std::uint32_t threads, bool placement) {
+        const Scenario s = load_scenario(path);
+        py::gil_scoped_release release;
+        CompareOptions o = compare_options(s);
+        if (threads) o.threads = threads;
+        const Comparison c = compare(scenario_workload(s), platform_runners(s), o);
+        auto j = nlohmann::ordered_json::parse(c.to_json());
+        if (placement) {
+          const auto p = place_scenario(s, RateCard::builtin(), threads);
+          if (p) j["placement"] = nlohmann::ordered_json::parse(p->to_json());
+        }
+        return j.dump();
+      },
+      py::arg("path"), py::arg("threads") = 0, py::arg("placement") = true);
 
   m.def(
       "_validate_parts",

@@ -639,13 +639,14 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
       c.recommendation.platform ? c.recommendation.summary : c.recommendation.summary;
   out += md ? "**" + summary + "**\n\n"
             : paint(summary, c.recommendation.platform ? 'g' : 'r', colour) + "\n";
-  if (placement) {
-    const std::string mix = "Placement: " + placement->summary;
-    out += md ? "**" + mix + "**\n\n" : paint(mix, 'g', colour) + "\n";
-  }
   for (const auto& [name, why] : c.recommendation.reasons) {
     if (name == winner) continue;
     out += md ? fmt::format("- {}: {}\n", name, why) : fmt::format("  {}: {}\n", name, why);
+  }
+  if (placement) {
+    // The mix, after the single platforms' reasons: cheaper, or the best single one is optimal.
+    const std::string mix = "Placement: " + placement->summary;
+    out += md ? "\n**" + mix + "**\n" : paint(mix, 'g', colour) + "\n";
   }
   if (o.replications > 1) {
     const std::string rule =

@@ -20,7 +20,8 @@ from .distributions import (
     parse_distribution,
 )
 from .containers import Ecs, Fargate
-from .compare import Breakeven, Comparison, Tuning, breakeven, compare, tune_lambda
+from .compare import (Breakeven, Comparison, Placement, Tuning, breakeven, compare,
+                      tune_lambda)
 from .platforms import Lambda, Result, simulate, sweep
 from .batch import Batch, BatchResult
 from .pricing import Bill, RateCard, price_ec2, price_fargate, price_lambda
@@ -39,6 +40,7 @@ __all__ = [
     "breakeven",
     "tune_lambda",
     "Comparison",
+    "Placement",
     "Breakeven",
     "Tuning",
     "Lambda",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import numbers
+import os
 
 from . import _core
 from .distributions import _bool_arg, _float_arg, _int_arg, _str_arg
@@ -185,9 +186,64 @@ class Comparison:
 
         return pd.DataFrame(self.rows(), columns=list(COLUMNS))
 
+    @property
+    def placement(self) -> "Placement | None":
+        """The best platform for each part of the system (``slsim report``'s "Placement"), or
+        ``None`` when the comparison has none (a workload of one part, or one not run from a
+        scenario file)."""
+        p = self._summary.get("placement")
+        return Placement(p) if p is not None else None
+
     def __repr__(self) -> str:
         return (f"<slsim.Comparison of {', '.join(self.platforms)}: "
                 f"recommendation {self.recommendation!r}>")
+
+
+class Placement:
+    """Where each part goes (``parts``: dicts with ``part``, ``functions``, ``platform``,
+    ``monthly_usd``, ``p99_ms``, ``meets_objectives``, ``why``), the mix's ``monthly_usd`` and
+    ``line_items``, the ``best_single`` platform (``{"platform", "monthly_usd"}`` or ``None``)
+    and ``summary`` — the report's JSON ``placement`` object (docs/cli.md)."""
+
+    def __init__(self, placement: dict):
+        self._p = placement
+
+    @property
+    def parts(self) -> list[dict]:
+        return [dict(p) for p in self._p["parts"]]
+
+    @property
+    def monthly_usd(self) -> float:
+        return self._p["monthly_usd"]
+
+    @property
+    def line_items(self) -> list[dict]:
+        return [dict(li) for li in self._p["line_items"]]
+
+    @property
+    def best_single(self) -> dict | None:
+        b = self._p["best_single"]
+        return dict(b) if b is not None else None
+
+    @property
+    def summary(self) -> str:
+        return self._p["summary"]
+
+    def to_dict(self) -> dict:
+        return json.loads(json.dumps(self._p))
+
+    def to_pandas(self):
+        """A DataFrame, one row per part (part, functions, platform, monthly_usd, p99_ms,
+        meets_objectives, why)."""
+        import pandas as pd
+
+        cols = ["part", "functions", "platform", "monthly_usd", "p99_ms", "meets_objectives",
+                "why"]
+        return pd.DataFrame([{k: p[k] for k in cols} for p in self._p["parts"]], columns=cols)
+
+    def __repr__(self) -> str:
+        where = ", ".join(f"{p['part']} on {p['platform']}" for p in self._p["parts"])
+        return f"<slsim.Placement {where}: ${self.monthly_usd:,.2f}/month>"
 
 
 _OBJECTIVE_KEYS = ("slo_p99_ms", "max_error_rate", "max_cold_start_rate")
@@ -296,7 +352,8 @@ def _only_selected(platform, functions):
     return platform
 
 
-def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
+def compare(workload: Workload | None = None, platforms=None, *, scenario=None,
+            slo_p99_ms: float | None = None,
             max_error_rate: float | None = 0.01, max_cold_start_rate: float | None = None,
             seed: int = 1, replications: int = 1, as_of=None, region: str = "us-east-1",
             free_tier: bool = True, front_door: str | None = "http-api", threads: int = 0,
@@ -322,7 +379,21 @@ def compare(workload: Workload, platforms, *, slo_p99_ms: float | None = None,
     ``place={"api": "lambda"}`` pins a part (``--place``), and ``exclude=["batch"]`` (every part)
     or ``exclude={"nightly-report": ["lambda"]}`` keeps parts off platforms (``--exclude``). They
     are checked against the workload and carried to the placement; the figures do not use them.
+    
+    From a scenario file, as ``slsim report --scenario FILE`` runs it (its workload, platform
+    tables, objectives and parts): ``compare(scenario="x.toml")`` (``threads`` may be given;
+    no other argument). The result then carries ``placement`` for a workload of several parts.
     """
+    if scenario is not None:
+        if workload is not None or platforms is not None:
+            raise TypeError("compare(scenario=...) takes the workload and platforms from the "
+                            "scenario file: give no workload or platforms")
+        path = _str_arg("scenario",
+                        os.fspath(scenario) if hasattr(scenario, "__fspath__") else scenario)
+        threads = _int_arg("threads", threads, 0, 1024)
+        return Comparison(json.loads(_core._compare_scenario(path, threads)))
+    if workload is None or platforms is None:
+        raise TypeError("compare() needs a workload and platforms, or scenario=FILE")
     _check_workload(workload)
     platforms = _platform_list(platforms)
     a = _common(as_of, region, seed, threads, free_tier, front_door, account_concurrency)
