@@ -37,9 +37,11 @@ PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates) {
     PlatformResult p = to_platform_result(res);
     // A function that needs more memory than Lambda offers (its stated memory, when no size is
     // configured for it) cannot run there: simulate_lambda throws ImpossibleError.
-    if (p.outcomes.timed_out > 0) {
+    {
       // Impossible when an invocation is longer than the longest timeout Lambda allows and its
-      // function already has that timeout (a shorter configured timeout is just a failure).
+      // function already has that timeout (a shorter configured timeout is just a failure),
+      // whatever became of it: a queue message that timed out on every receive ends expired or
+      // dead-lettered, not timed out (outside review N6: four days of timeouts were billed).
       const double max_s = rc->rule("lambda.timeout_max_s", o.as_of);
       const auto& fns = seen.functions();
       for (std::size_t id = 0; id < seen.max_work().size() && id < fns.size(); ++id) {

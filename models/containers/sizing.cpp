@@ -202,8 +202,14 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
   // The per-task rate at the target: the CPU a request uses alone (the model's own accounting,
   // task_pool.hpp) against the target share of the task's vCPUs, and the request slots.
   double solo_s = f.mean_work_s;
-  if (lambda_memory && f.memory_mb > 0 && solo_s > 0) {
-    const double ref = std::min(f.memory_mb / rc.rule("lambda.mb_per_vcpu", as_of),
+  // Measured at reference_memory_mb, else at the stated memory, else at the 128 MB every
+  // platform assumes (duration_model.hpp, measured_at_mb: the rule the model runs by).
+  const double measured_mb = s.reference_memory_mb ? s.reference_memory_mb
+                             : f.memory_mb         ? f.memory_mb
+                                                   : kUnstatedMemoryMb;
+  const bool rescale = lambda_memory || s.reference_memory_mb > 0;
+  if (rescale && solo_s > 0) {
+    const double ref = std::min(measured_mb / rc.rule("lambda.mb_per_vcpu", as_of),
                                 rc.rule("lambda.max_vcpu", as_of));
     solo_s = to_seconds(scale_to_vcpu(from_seconds(solo_s), ref, s.vcpu, c, p));
   }
@@ -234,8 +240,8 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
     // sqs-visibility-timeout.html, as read 2026-12): the longest run of the trace, as a task
     // with every slot busy runs it, with a margin; 0 to 43,200 s in whole seconds.
     double longest = f.max_work_s;
-    if (lambda_memory && f.memory_mb > 0 && longest > 0) {
-      const double ref = std::min(f.memory_mb / rc.rule("lambda.mb_per_vcpu", as_of),
+    if (rescale && longest > 0) {
+      const double ref = std::min(measured_mb / rc.rule("lambda.mb_per_vcpu", as_of),
                                   rc.rule("lambda.max_vcpu", as_of));
       longest = to_seconds(scale_to_vcpu(from_seconds(longest), ref, s.vcpu, c, p));
     }
@@ -326,13 +332,35 @@ std::vector<std::string> choose_instance_types(const ContainerOptions& o, const 
   std::sort(pool.begin(), pool.end(), [](const Candidate& a, const Candidate& b) {
     return a.vcpu != b.vcpu ? a.vcpu < b.vcpu : a.mem_mib < b.mem_mib;
   });
+  // The cheapest size for the tasks the services typically run (a fixed count, else midway
+  // between their floor and ceiling), bin-packed per service: within a family, On-Demand prices
+  // are proportional to size (m5.large $0.096/h, m5.xlarge $0.192, m5.2xlarge $0.384), so the
+  // cost is the instances' vCPUs. The smallest size that holds one task can be a third dearer
+  // (outside review N1: a 2.5-vCPU task alone on each m5.xlarge against three on m5.2xlarge).
+  // Ties go to the smaller size.
+  const Candidate* best = nullptr;
+  double best_cost = 0;
   for (const auto& c : pool) {
+    double cost = 0;
     bool holds = true;
-    for (const auto* s : tasks)
-      holds = holds && s->vcpu <= c.vcpu + 1e-9 && s->memory_gb * 1024 <= c.mem_mib + 1e-9;
-    if (holds) return {c.name};
+    for (const auto* s : tasks) {
+      const double per = std::min(std::floor(c.vcpu / s->vcpu + 1e-9),
+                                  std::floor(c.mem_mib / (s->memory_gb * 1024) + 1e-9));
+      if (per < 1) {
+        holds = false;
+        break;
+      }
+      const double lo = s->tasks ? s->tasks : s->min_tasks.value_or(1);
+      const double hi = s->tasks ? s->tasks : std::max(lo, double(s->max_tasks.value_or(1)));
+      const double typical = std::max(1.0, std::ceil((lo + hi) / 2));
+      cost += c.vcpu * std::ceil(typical / per);
+    }
+    if (holds && (!best || cost < best_cost - 1e-9)) {
+      best = &c;
+      best_cost = cost;
+    }
   }
-  return {pool.back().name};
+  return {best ? best->name : pool.back().name};
 }
 
 }  // namespace

@@ -72,7 +72,8 @@ TEST_CASE("Sizing: with no CPU metric a task still serves no more than its CPU a
   o.as_of = Date(2026, 11, 1);
   set_container_option(o, o.defaults, "target_cpu_pct", "0");
   set_container_option(o, o.defaults, "vcpu", "0.5");
-  const auto s = size_containers(o, profile_of({api("api", 20, 0.2)})).services.at("api");
+  // Measured at 885 MB (half a vCPU on Lambda): 200 ms on the 0.5 vCPU task too.
+  const auto s = size_containers(o, profile_of({api("api", 20, 0.2, 885)})).services.at("api");
   // At the automatic 70% share of 100% CPU a 0.5 vCPU task serves ~7 req/s: 3 tasks or more
   // from the first minute (min_tasks is the two-task floor since review19 M4).
   CHECK(s.initial_tasks >= 3);
@@ -83,6 +84,7 @@ TEST_CASE("Sizing: with no CPU metric a task still serves no more than its CPU a
     g.rate_per_s = 20;
     g.duration_s = 600;
     g.duration_ms = Distribution::constant(200);
+    g.memory_mb = 885;
     g.function = "api";
     g.seed = 5;
     return std::unique_ptr<WorkloadSource>(std::make_unique<PoissonSource>(g));
