@@ -172,7 +172,20 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
   // Concurrency: the fewest request slots with which a saturated task reads well above the CPU
   // target (one slot at cpu_bound_fraction 0.5 reads 50%: target tracking would never see it).
   bool cpu_metric = true;
-  if (s.concurrency == 0) {
+  if (s.concurrency == 0 && backlog_only) {
+    // A consumer has no CPU metric to feed: as many messages at once as the task runs without
+    // slowing each by more than a tenth (I/O-bound work: the cap). Packing CPU-bound messages
+    // hides the overload from the backlog metric and slows every run (outside review N2: 60 s
+    // jobs took 175 s, 8-12 to a task).
+    const auto cap =
+        static_cast<std::uint32_t>(kMaxAutoConcurrencyPerVcpu * std::max(1.0, std::ceil(s.vcpu)));
+    const containers::SharingTable t(s.vcpu, cap, c, p);
+    std::uint32_t n = 1;
+    while (n < cap && t.factor[n + 1] <= 1.1)
+      ++n;
+    s.concurrency = n;
+    cpu_metric = false;
+  } else if (s.concurrency == 0) {
     const auto cap =
         static_cast<std::uint32_t>(kMaxAutoConcurrencyPerVcpu * std::max(1.0, std::ceil(s.vcpu)));
     std::uint32_t n = 1;
