@@ -1,6 +1,7 @@
 #include "containers_options.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <iostream>
@@ -34,7 +35,11 @@ std::vector<std::pair<std::string, std::string>> ContainerArgs::given() const {
     if (is_bool(key)) {
       out.emplace_back(key, flags.at(key) ? "true" : "false");
     } else {
-      out.emplace_back(key, opt->as<std::string>());
+      // Every value given: a list flag shared with Batch (--instance-type a,b) splits on ','
+      // into several results, and as<std::string>() would keep the first alone (outside
+      // review N8: "m5.large,banana" ran on m5.large, the typo unseen).
+      const auto& r = opt->results();
+      out.emplace_back(key, fmt::format("{}", fmt::join(r, ",")));
     }
   }
   return out;

@@ -167,3 +167,10 @@ def test_alb_zones_word_is_not_a_whole_number(traces):
     err = refused("report", traces["http"], "--alb-availability-zones", "abc")
     assert err.startswith("slsim: error: --alb-availability-zones: ")
     assert "not a whole number" in err and "2 to 6" in err
+
+
+def test_every_instance_type_of_a_flag_list_is_checked(traces):
+    # Outside review N8: "m5.large,banana" ran on m5.large alone, the typo unseen.
+    err = refused("simulate", traces["queue"], "--platform", "ecs", "--instance-type",
+                  "m5.large,banana")
+    assert "banana" in err
