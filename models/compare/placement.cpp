@@ -120,6 +120,32 @@ PlacementChoice search_placement(const PlacementInput& in) {
     return t;
   };
 
+  if (product <= in.exact_limit && in.prefetch) {
+    // The groups the exhaustive search will ask for: on each platform, every set of two or more
+    // of the parts that may go there, holding each part that can go nowhere else.
+    std::vector<std::pair<std::size_t, std::uint64_t>> need;
+    for (std::size_t p = 0; p < np && need.size() <= 256; ++p) {
+      std::vector<std::size_t> may;
+      std::uint64_t must = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        if (std::find(options[k].begin(), options[k].end(), p) == options[k].end()) continue;
+        may.push_back(k);
+        if (options[k].size() == 1) must |= std::uint64_t{1} << k;
+      }
+      if (may.size() > 8) {
+        need.assign(257, {});  // too many to fetch ahead: asked for one by one
+        break;
+      }
+      for (std::uint64_t sub = 0; sub < (std::uint64_t{1} << may.size()); ++sub) {
+        std::uint64_t mask = 0;
+        for (std::size_t i = 0; i < may.size(); ++i)
+          if (sub >> i & 1) mask |= std::uint64_t{1} << may[i];
+        if ((mask & must) != must || (mask & (mask - 1)) == 0) continue;
+        need.emplace_back(p, mask);
+      }
+    }
+    if (need.size() <= 256) in.prefetch(need);
+  }
   if (product <= in.exact_limit) {
     // Every assignment, in mixed radix over the parts' options.
     std::vector<std::size_t> idx(n, 0);
@@ -374,6 +400,22 @@ PlacementResult place_parts(const WorkloadFactory& workload,
       it = groups.emplace(key, compare(selected(f), {runner(platforms[p], f)}, o, rates)).first;
     }
     return it->second;
+  };
+  in.prefetch = [&](const std::vector<std::pair<std::size_t, std::uint64_t>>& need) {
+    std::vector<CompareJob> js;
+    for (const auto& [p, mask] : need) {
+      const auto f = functions_of(mask);
+      CompareJob job;
+      job.workload = selected(f);
+      job.platforms = {runner(platforms[p], f)};
+      job.options = options;
+      job.options.threads = 1;
+      job.options.progress = nullptr;
+      js.push_back(std::move(job));
+    }
+    auto done = compare_all(js, options.threads, rates);
+    for (std::size_t i = 0; i < need.size(); ++i)
+      groups.emplace(need[i], std::move(done[i]));
   };
   in.group_cost = [&](std::size_t p, std::uint64_t mask) {
     const auto& c = group_run(p, mask);

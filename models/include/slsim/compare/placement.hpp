@@ -45,6 +45,10 @@ struct PlacementInput {
   std::function<double(std::size_t p, std::uint64_t mask)> group_cost;
   /// Largest number of assignments searched exhaustively.
   std::uint64_t exact_limit = 4096;
+  /// Optional: called once, before an exhaustive search, with every (platform, mask) of two or
+  /// more parts whose group cost it will ask for (at most 256 of them), so the caller can
+  /// compute them together (in parallel) before group_cost is called.
+  std::function<void(const std::vector<std::pair<std::size_t, std::uint64_t>>&)> prefetch;
 };
 
 struct PlacementChoice {
