@@ -321,43 +321,20 @@ TEST_CASE("Sizing: the automatic instance type is the cheapest for the tasks, no
   // than three per m5.2xlarge (m5 prices are proportional to size).
   EcsOptions o;
   o.as_of = Date(2026, 11, 1);
-  FunctionProfile f;
-  f.name = "api";
-  f.invocations = 100 * 3600;
-  f.peak_per_minute = 100 * 60 * 11 / 10;
-  f.first_minute = 100 * 60;
-  f.last_s = 3600;
-  f.mean_work_s = 0.2;
-  f.max_work_s = 1.0;
-  f.memory_mb = 4096;
-  WorkloadProfile p;
-  p.functions = {f};
-  p.memory_is_lambda_setting = true;
-  const auto sized = size_containers(o, p);
-  const auto& s = sized.services.at("api");
-  REQUIRE(s.vcpu == Approx(2.5).margin(0.01));
+  const auto sized = size_containers(o, profile_of({steady_api("api", 100, 0.2, 4096)}));
+  REQUIRE(sized.services.at("api").vcpu == Approx(2.5).margin(0.01));
   REQUIRE(sized.cluster.instance_types.size() == 1);
   CHECK(sized.cluster.instance_types.front() == "m5.2xlarge");
 }
 
-TEST_CASE("Sizing: a trace with no memory is sized as if it stated 128 MB", "[containers][sizing]") {
+TEST_CASE("Sizing: a trace with no memory is sized as if it stated 128 MB",
+          "[containers][sizing]") {
   // Outside review N4: stating the 128 MB slsim assumes changed the task count.
   FargateOptions o;
   o.as_of = Date(2026, 11, 1);
-  FunctionProfile f;
-  f.name = "api";
-  f.invocations = 50 * 3600;
-  f.peak_per_minute = 50 * 60 * 11 / 10;
-  f.first_minute = 50 * 60;
-  f.last_s = 3600;
-  f.mean_work_s = 0.2;
-  f.max_work_s = 1.0;
-  WorkloadProfile p;
-  p.functions = {f};
-  p.memory_is_lambda_setting = true;
-  const auto none = size_containers(o, p).services.at("api");
-  p.functions[0].memory_mb = 128;
-  const auto stated = size_containers(o, p).services.at("api");
+  const auto none = size_containers(o, profile_of({steady_api("api", 50, 0.2)})).services.at("api");
+  const auto stated =
+      size_containers(o, profile_of({steady_api("api", 50, 0.2, 128)})).services.at("api");
   CHECK(none.vcpu == stated.vcpu);
   CHECK(none.memory_gb == stated.memory_gb);
   CHECK(none.concurrency == stated.concurrency);
