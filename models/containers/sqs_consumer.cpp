@@ -285,10 +285,23 @@ void ContainerModel::message_figures() {
   std::uint64_t messages = 0;
   double area = 0, max = 0;
   const TimePoint end = end_time();
+  const double span_s = to_seconds(std::max(span_end_, last_arrival_));
   for (const auto& s : svcs_) {
     messages += s.messages;
     area += s.sqs.area(end);
     max = std::max(max, static_cast<double>(s.sqs.max()));
+    // A consumer of rare work (a nightly job) keeps its floor of tasks running all along for
+    // work that fills a sliver of it (outside review N5): say what would cost less.
+    const double floor_s = static_cast<double>(s.cfg->min_tasks.value_or(0)) * span_s;
+    const double work_s = s.message_work_us / 1e6;
+    if (s.consumer_only() && s.cfg->tasks == 0 && floor_s > 0 && work_s < 0.05 * floor_s) {
+      note(fmt::format(
+          "service {} keeps {} running all along for work that fills {:.1f}% of {}: work this "
+          "rare costs less as a scheduled ECS task (EventBridge Scheduler RunTask) or on AWS "
+          "Batch, or with min_tasks = 0 if its messages can wait for a task to start",
+          s.name, counted(*s.cfg->min_tasks, "task", "tasks"), 100 * work_s / floor_s,
+          *s.cfg->min_tasks == 1 ? "it" : "them"));
+    }
   }
   if (messages == 0) return;
   auto& x = res_.extra;

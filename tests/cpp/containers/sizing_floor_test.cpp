@@ -341,3 +341,33 @@ TEST_CASE("Sizing: a trace with no memory is sized as if it stated 128 MB",
   CHECK(none.min_tasks == stated.min_tasks);
   CHECK(none.max_tasks == stated.max_tasks);
 }
+
+TEST_CASE("Sizing: a consumer of rare work says its floor task costs more than the work",
+          "[containers][sizing]") {
+  // Outside review N5: one nightly 40-minute job kept a task all day ($72/month on Fargate)
+  // with no word that a scheduled task or Batch would do.
+  FargateOptions o;
+  o.as_of = Date(2026, 11, 1);
+  auto c = test::one_function({7200}, 40 * 60'000.0, "nightly", InvocationType::kAsync);
+  c.memory_mb.assign(1, 2048);
+  const auto open = [c] {
+    return std::unique_ptr<WorkloadSource>(std::make_unique<test::ColumnsSource>(c, 86'400.0));
+  };
+  const auto r = simulate_containers(open, o);
+  CHECK(r.outcomes.completed == 1);
+  bool said = false;
+  for (const auto& n : r.notes)
+    said = said || n.find("scheduled ECS task") != std::string::npos;
+  CHECK(said);
+  // A steady consumer says nothing of the kind.
+  std::vector<double> at;
+  for (int i = 0; i < 3600; ++i)
+    at.push_back(i);
+  auto busy = test::one_function(at, 500, "worker", InvocationType::kQueue);
+  const auto open2 = [busy] {
+    return std::unique_ptr<WorkloadSource>(std::make_unique<test::ColumnsSource>(busy));
+  };
+  const auto b = simulate_containers(open2, o);
+  for (const auto& n : b.notes)
+    CHECK(n.find("scheduled ECS task") == std::string::npos);
+}
