@@ -12,8 +12,8 @@
 #include <utility>
 
 #include "observed_source.hpp"
-#include "selected_source.hpp"
 #include "slsim/platform/config_error.hpp"
+#include "slsim/workload/workload_filter.hpp"
 
 namespace slsim {
 
@@ -323,10 +323,14 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     }
     span_s = seen.span_s();
   }
+  // A run of some functions declares that span (select: the functions kept by name, also from
+  // a mix whose table grows while it is read).
   const auto selected = [&](const std::vector<std::string>& functions) -> WorkloadFactory {
-    return [&workload, functions, span_s](std::uint64_t seed, double scale) {
-      return std::make_unique<compare_detail::SelectedSource>(workload(seed, scale), functions,
-                                                              span_s);
+    SelectOptions sel;
+    sel.functions = functions;
+    if (span_s > 0) sel.span_s = span_s;
+    return [&workload, sel](std::uint64_t seed, double scale) {
+      return select([&] { return workload(seed, scale); }, sel);
     };
   };
 

@@ -15,7 +15,7 @@ import os
 from . import _core
 from .distributions import _bool_arg, _float_arg, _int_arg, _str_arg
 from .platforms import Lambda
-from .workload import Workload
+from .workload import Workload, _names
 
 #: Columns of ``Comparison.to_pandas()``: the columns of the ``platforms`` table of
 #: ``slsim report --format csv`` (a tidy long CSV: table, row, column, value).
@@ -247,18 +247,6 @@ class Placement:
 
 
 _OBJECTIVE_KEYS = ("slo_p99_ms", "max_error_rate", "max_cold_start_rate")
-
-
-def _names(keyword: str, value, what: str) -> list:
-    """A list of strings (a single string is refused: it is not a list of names)."""
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-        raise TypeError(f"{keyword} must be a list of {what}, got {type(value).__name__} "
-                        f"{value!r}")
-    out = list(value)
-    for v in out:
-        if not isinstance(v, str):
-            raise TypeError(f"{keyword} must be a list of {what}, got {v!r} in it")
-    return out
 
 
 def _mapping(keyword: str, value, what: str) -> dict:

@@ -73,6 +73,18 @@ def _kwargs_repr(kwargs: dict) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
 
 
+
+def _names(keyword: str, value, what: str) -> list:
+    """A list of strings (a single string is refused: it is not a list of names)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{keyword} must be a list of {what}, got {type(value).__name__} "
+                        f"{value!r}")
+    out = list(value)
+    for v in out:
+        if not isinstance(v, str):
+            raise TypeError(f"{keyword} must be a list of {what}, got {v!r} in it")
+    return out
+
 class Workload:
     """A stream of invocations sorted by arrival. Build one with a ``from_*`` or generator
     class method."""
@@ -287,13 +299,7 @@ class Workload:
         """This workload with only the invocations of ``functions`` (any workload: a trace, a
         generator such as ``azure_like``, arrays), as ``slsim report --functions``. A name the
         workload does not have is a ValueError naming ``functions`` (one pass to tell)."""
-        if isinstance(functions, (str, bytes)) or not hasattr(functions, "__iter__"):
-            raise TypeError(f"functions must be a list of function names, got "
-                            f"{type(functions).__name__} {functions!r}")
-        names = list(functions)
-        for f in names:
-            if not isinstance(f, str):
-                raise TypeError(f"functions must be a list of function names, got {f!r} in it")
+        names = _names("functions", functions, "function names")
         if not names:
             raise ValueError("functions: give at least one function name")
         return Workload(self._core.keep_functions(names),

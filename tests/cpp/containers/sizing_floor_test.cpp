@@ -6,12 +6,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "../support/columns_source.hpp"
 #include "slsim/compare/compare.hpp"
 #include "slsim/containers/containers.hpp"
 #include "slsim/containers/options_io.hpp"
 #include "slsim/containers/sizing.hpp"
 #include "slsim/workload/generators.hpp"
+#include "support/columns_source.hpp"
+#include "support/profiles.hpp"
 
 using namespace slsim;
 
@@ -19,25 +20,10 @@ namespace {
 
 FunctionProfile steady_api(const std::string& name, double rate_per_s, double work_s,
                            std::uint32_t memory_mb = 0) {
-  FunctionProfile f;
-  f.name = name;
-  f.invocations = static_cast<std::uint64_t>(rate_per_s * 3600);
-  f.peak_per_minute = static_cast<std::uint64_t>(rate_per_s * 60 * 1.1);
-  f.peak_per_hour = f.invocations;
-  f.first_minute = static_cast<std::uint64_t>(rate_per_s * 60);
-  f.last_s = 3600;
-  f.mean_work_s = work_s;
-  f.max_work_s = work_s;
-  f.memory_mb = memory_mb;
-  return f;
+  return test::steady_profile(name, rate_per_s, work_s, memory_mb);
 }
 
-WorkloadProfile profile_of(std::vector<FunctionProfile> fs) {
-  WorkloadProfile p;
-  p.functions = std::move(fs);
-  p.memory_is_lambda_setting = true;
-  return p;
-}
+using test::profile_of;
 
 /// `n` async jobs of `low_ms`..`high_ms` (evenly spread) arriving within a second at `at_s`, in
 /// a declared day.

@@ -10,30 +10,19 @@
 #include "slsim/containers/sizing.hpp"
 #include "slsim/platform/duration_model.hpp"
 #include "slsim/workload/generators.hpp"
+#include "support/profiles.hpp"
 
 using namespace slsim;
 
 namespace {
 
+/// Ten minutes of steady traffic.
 FunctionProfile api(const std::string& name, double rate_per_s, double work_s,
                     std::uint32_t memory_mb = 0) {
-  FunctionProfile f;
-  f.name = name;
-  f.invocations = static_cast<std::uint64_t>(rate_per_s * 600);
-  f.peak_per_minute = static_cast<std::uint64_t>(rate_per_s * 60 * 1.1);
-  f.first_minute = static_cast<std::uint64_t>(rate_per_s * 60);
-  f.last_s = 600;
-  f.mean_work_s = work_s;
-  f.memory_mb = memory_mb;
-  return f;
+  return test::steady_profile(name, rate_per_s, work_s, memory_mb, 600);
 }
 
-WorkloadProfile profile_of(std::vector<FunctionProfile> fs) {
-  WorkloadProfile p;
-  p.functions = std::move(fs);
-  p.memory_is_lambda_setting = true;
-  return p;
-}
+using test::profile_of;
 
 }  // namespace
 
