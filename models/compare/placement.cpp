@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <utility>
@@ -266,6 +268,85 @@ std::size_t platform_index(const std::vector<std::string>& platforms, const std:
   return static_cast<std::size_t>(it - platforms.begin());
 }
 
+// The mix's joint runs, one per seed (replication), shared by the runners of its platforms:
+// the first runner that asks for a seed runs the whole system; the others take their part.
+class JointRuns {
+ public:
+  JointRuns(WorkloadFactory workload, SystemOptions options, const RateCard& rates)
+      : workload_(std::move(workload)), options_(std::move(options)), rates_(rates) {}
+
+  PlatformResult get(std::uint64_t seed, SystemPlatform p) {
+    std::lock_guard lock(mutex_);
+    auto it = runs_.find(seed);
+    if (it == runs_.end()) {
+      Run run;
+      SystemOptions o = options_;
+      o.lambda.seed = o.ecs.seed = o.fargate.seed = o.batch.seed = seed;
+      try {
+        run.result = simulate_system([&] { return workload_(seed, 1.0); }, o, rates_);
+      } catch (const BatchCannotRunError& e) {
+        run.error = e.reason();
+      } catch (const ImpossibleError& e) {
+        run.error = e.what();
+      }
+      it = runs_.emplace(seed, std::move(run)).first;
+    }
+    const Run& run = it->second;
+    if (run.error) throw ImpossibleError("the joint run of the mix failed: " + *run.error);
+    const SystemResult& r = run.result;
+    switch (p) {
+      case SystemPlatform::kLambda:
+        if (r.lambda) return to_platform_result(*r.lambda);
+        break;
+      case SystemPlatform::kEcs:
+        if (r.ecs) return *r.ecs;
+        break;
+      case SystemPlatform::kFargate:
+        if (r.fargate) return *r.fargate;
+        break;
+      case SystemPlatform::kBatch:
+        if (r.batch) return *r.batch;
+        break;
+    }
+    throw std::logic_error("place_parts: the joint run has no result for a platform of the mix");
+  }
+
+ private:
+  struct Run {
+    SystemResult result;
+    std::optional<std::string> error;
+  };
+  WorkloadFactory workload_;
+  SystemOptions options_;
+  const RateCard& rates_;
+  std::mutex mutex_;
+  std::map<std::uint64_t, Run> runs_;
+};
+
+// `base` (a platform's runner for its parts) taking its result from the joint run: it reads
+// its own stream (the comparison's span, front door and arrival figures come from it) and
+// returns the platform's part of the system run for the seed.
+PlatformRunner joint_runner(PlatformRunner base, const std::shared_ptr<JointRuns>& joint,
+                            SystemPlatform p) {
+  const auto wrap = [joint, p](PlatformRunner x) {
+    x.prepare = nullptr;
+    x.run = [joint, p](WorkloadSource& w, std::uint64_t seed) {
+      Invocation inv;
+      while (w.next(inv)) {
+      }
+      return joint->get(seed, p);
+    };
+    return x;
+  };
+  if (base.prepare) {
+    auto prepare = base.prepare;
+    PlatformRunner x = wrap(base);
+    x.prepare = [prepare, wrap](const WorkloadProfile& profile) { return wrap(prepare(profile)); };
+    return x;
+  }
+  return wrap(std::move(base));
+}
+
 }  // namespace
 
 std::string PlacementResult::to_json() const {
@@ -299,6 +380,7 @@ std::string PlacementResult::to_json() const {
                          : Json(nullptr);
   j["exact"] = exact;
   j["group_runs"] = group_runs;
+  j["joint"] = joint;
   j["summary"] = summary;
   return j.dump();
 }
@@ -307,7 +389,7 @@ PlacementResult place_parts(const WorkloadFactory& workload,
                             const std::vector<PlacementPart>& parts,
                             const std::vector<std::string>& platforms,
                             const PartRunnerFactory& runner, const CompareOptions& options,
-                            const RateCard& rates) {
+                            const RateCard& rates, const std::optional<SystemOptions>& system) {
   const std::size_t n = parts.size(), np = platforms.size();
   if (n == 0) throw ConfigError("parts", "there is no part to place");
   if (np == 0) throw ConfigError("platforms", "there is no platform to place the parts on");
@@ -442,6 +524,64 @@ PlacementResult place_parts(const WorkloadFactory& workload,
   std::vector<std::uint64_t> masks(np, 0);
   for (std::size_t k = 0; k < n; ++k)
     if (choice.platform[k]) masks[*choice.platform[k]] |= std::uint64_t{1} << k;
+  out.search_usd = choice.monthly_usd;
+
+  // The mix re-simulated as one system (docs/models.md, "Placement"): every part on its
+  // platform on one clock; each platform's bill priced as the comparison prices it.
+  std::vector<std::optional<Comparison>> joint_runs(np);
+  if (system) {
+    SystemOptions o = *system;
+    o.placement.clear();
+    o.others.reset();
+    o.profile.reset();
+    bool all_known = true;
+    std::vector<std::string> everything;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!choice.platform[k]) continue;
+      const auto sp = parse_system_platform(platforms[*choice.platform[k]]);
+      if (!sp) all_known = false;
+      for (const auto& f : parts[k].functions) {
+        if (sp) o.placement[f] = *sp;
+        everything.push_back(f);
+      }
+    }
+    if (all_known && !everything.empty()) {
+      auto joint = std::make_shared<JointRuns>(selected(everything), std::move(o), rates);
+      std::vector<CompareJob> js;
+      std::vector<std::size_t> of;
+      for (std::size_t p = 0; p < np; ++p) {
+        if (!masks[p]) continue;
+        const auto f = functions_of(masks[p]);
+        CompareJob job;
+        job.workload = selected(f);
+        job.platforms = {
+            joint_runner(runner(platforms[p], f), joint, *parse_system_platform(platforms[p]))};
+        job.options = options;
+        job.options.threads = 1;
+        job.options.progress = nullptr;
+        js.push_back(std::move(job));
+        of.push_back(p);
+      }
+      auto done = compare_all(js, options.threads, rates);
+      bool ok = true;
+      for (const auto& c : done)
+        ok = ok && !c.platforms.front().impossible;
+      if (ok) {
+        for (std::size_t i = 0; i < of.size(); ++i)
+          joint_runs[of[i]] = std::move(done[i]);
+        out.joint = true;
+      }
+    }
+  }
+  // A platform's bill in the mix: its part of the joint run, else its parts' group run.
+  const auto mix_run = [&](std::size_t p) -> const Comparison& {
+    return joint_runs[p] ? *joint_runs[p] : group_run(p, masks[p]);
+  };
+  if (out.joint) {
+    out.monthly_usd = 0;
+    for (std::size_t p = 0; p < np; ++p)
+      if (masks[p]) out.monthly_usd += mix_run(p).platforms.front().figures.monthly_usd.mean;
+  }
   for (std::size_t k = 0; k < n; ++k) {
     PartPlacement pp;
     pp.part = parts[k].name;
@@ -472,7 +612,7 @@ PlacementResult place_parts(const WorkloadFactory& workload,
       alone_sum += in.alone[j][p].monthly_usd;
       if (j != k) mates.push_back(j);
     }
-    const double group_usd = in.group_cost(p, masks[p]);
+    const double group_usd = mix_run(p).platforms.front().figures.monthly_usd.mean;
     pp.monthly_usd = alone_sum > 0 ? group_usd * alone.monthly_usd / alone_sum
                                    : group_usd / static_cast<double>(mates.size() + 1);
     // Why there.
@@ -504,7 +644,7 @@ PlacementResult place_parts(const WorkloadFactory& workload,
   }
   for (std::size_t p = 0; p < np; ++p) {
     if (!masks[p]) continue;
-    for (const auto& l : group_run(p, masks[p]).platforms.front().costs.front().lines)
+    for (const auto& l : mix_run(p).platforms.front().costs.front().lines)
       out.line_items.emplace_back(platforms[p], l);
   }
   if (choice.best_single) {

@@ -558,4 +558,17 @@ void check_container_functions_exist(const ContainerOptions& o,
   }
 }
 
+void restrict_services(ContainerOptions& o, const std::function<bool(const std::string&)>& kept) {
+  for (auto it = o.services.begin(); it != o.services.end();) {
+    auto& fns = it->second.functions;
+    if (fns.empty()) {
+      // Serves the function it is named after.
+      it = kept(it->first) ? std::next(it) : o.services.erase(it);
+      continue;
+    }
+    std::erase_if(fns, [&](const std::string& f) { return !kept(f); });
+    it = fns.empty() ? o.services.erase(it) : std::next(it);
+  }
+}
+
 }  // namespace slsim

@@ -505,19 +505,8 @@ void restrict_to_functions(Scenario& s, const std::vector<std::string>& keep) {
   };
   std::erase_if(s.lambda.functions, [&](const auto& kv) { return !kept(kv.first); });
   std::erase_if(s.batch.functions, [&](const auto& kv) { return !kept(kv.first); });
-  for (ContainerOptions* c :
-       {static_cast<ContainerOptions*>(&s.ecs), static_cast<ContainerOptions*>(&s.fargate)}) {
-    for (auto it = c->services.begin(); it != c->services.end();) {
-      auto& fns = it->second.functions;
-      if (fns.empty()) {
-        // Serves the function it is named after.
-        it = kept(it->first) ? std::next(it) : c->services.erase(it);
-        continue;
-      }
-      std::erase_if(fns, [&](const std::string& f) { return !kept(f); });
-      it = fns.empty() ? c->services.erase(it) : std::next(it);
-    }
-  }
+  restrict_services(s.ecs, kept);
+  restrict_services(s.fargate, kept);
   s.report.parts = restrict_parts(s.report.parts, keep);
 }
 

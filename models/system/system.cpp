@@ -142,9 +142,13 @@ WorkloadProfile part_profile(const WorkloadProfile& all, const SystemOptions& o,
 
 // A platform's container options, sized as simulate_containers sizes them (from the profile of
 // its own functions when there is one), with the note it writes first.
-std::pair<ContainerOptions, std::string> sized(const ContainerOptions& options,
+// Only the services of its own functions (a service for a function placed elsewhere would run
+// its floor tasks for nothing), as a run of those functions alone has them.
+std::pair<ContainerOptions, std::string> sized(const ContainerOptions& all_services,
                                                const SystemOptions& o, SystemPlatform p,
                                                const RateCard& rates) {
+  ContainerOptions options = all_services;
+  restrict_services(options, [&](const std::string& name) { return platform_of(o, name) == p; });
   if (!needs_sizing(options)) return {options, ""};
   validate_containers(options, rates);
   if (!o.profile) {

@@ -243,6 +243,26 @@ TEST_CASE("Placement: each part of a system goes where it can run and meets its 
   CHECK(place_parts(day_system(), parts, {"lambda", "fargate", "batch"}, runner_for, o).to_json() ==
         r.to_json());
 
+  SECTION("the mix re-simulated as one system costs what its platforms' group runs cost") {
+    // Parts on different platforms share nothing here (no ALB on two platforms, no spillover),
+    // so the joint run's bill is the search's figure, line for line.
+    SystemOptions system;
+    system.lambda.as_of = system.ecs.as_of = system.fargate.as_of = system.batch.as_of =
+        Date(2026, 11, 1);
+    const auto j = place_parts(day_system(), parts, {"lambda", "fargate", "batch"}, runner_for, o,
+                               RateCard::builtin(), system);
+    INFO(j.to_json());
+    CHECK(j.joint);
+    CHECK_FALSE(r.joint);
+    CHECK(j.monthly_usd == Approx(j.search_usd).epsilon(1e-9));
+    CHECK(j.monthly_usd == Approx(r.monthly_usd).epsilon(1e-9));
+    REQUIRE(j.line_items.size() == r.line_items.size());
+    for (std::size_t i = 0; i < j.line_items.size(); ++i) {
+      CHECK(j.line_items[i].first == r.line_items[i].first);
+      CHECK(j.line_items[i].second.name == r.line_items[i].second.name);
+      CHECK(j.line_items[i].second.usd == Approx(r.line_items[i].second.usd).epsilon(1e-9));
+    }
+  }
   SECTION("a pin that cannot run is refused with the reason") {
     parts[2].place = "lambda";
     CHECK_THROWS_WITH(
@@ -281,6 +301,10 @@ TEST_CASE("Placement: the default scenario places each part where it meets its o
     if (part.part == "nightly-report") CHECK(part.platform != "lambda");
     if (part.part == "api") CHECK(part.platform != "batch");
   }
+  // The mix was re-simulated as one system; its platforms share nothing here, so its bill is
+  // the search's figure.
+  CHECK(p.joint);
+  CHECK(p.monthly_usd == Approx(p.search_usd).epsilon(1e-9));
   // Never dearer than the best single platform, which the comparison recommends.
   const auto c = compare_scenario(s);
   if (c.recommendation.platform) {

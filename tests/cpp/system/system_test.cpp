@@ -272,3 +272,26 @@ TEST_CASE("System: a function placed nowhere is an error naming it", "[system]")
   CHECK_FALSE(parse_system_platform("ec2"));
   CHECK(to_string(SystemPlatform::kBatch) == "batch");
 }
+
+TEST_CASE("System: a platform runs no service for a function placed elsewhere", "[system]") {
+  // The Fargate options name a service for the worker (one floor task all along), but the
+  // worker is placed on Lambda: the Fargate part runs the web service only, as it would alone
+  // on the web function (the placement's joint run once billed the worker's floor task too).
+  Workload w;
+  w.parts.push_back(poisson("web", 8, 900, Distribution::constant(60), InvocationType::kSync, 31));
+  w.parts.push_back(
+      poisson("worker", 1, 900, Distribution::constant(300), InvocationType::kQueue, 32));
+  SystemOptions o = options();
+  o.placement = {{"web", SystemPlatform::kFargate}, {"worker", SystemPlatform::kLambda}};
+  ServiceConfig worker;
+  worker.vcpu = 2;
+  worker.memory_gb = 4;
+  worker.min_tasks = 1;
+  worker.max_tasks = 2;
+  o.fargate.services["worker"] = worker;
+  const SystemResult r = simulate_system(w.opener(), o);
+  REQUIRE(r.fargate);
+  FargateOptions web_only = o.fargate;
+  web_only.services.clear();
+  check_same(*r.fargate, simulate_containers(w.only({"web"}), web_only));
+}

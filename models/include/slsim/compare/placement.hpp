@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "slsim/compare/compare.hpp"
+#include "slsim/system/system.hpp"
 
 namespace slsim {
 
@@ -108,7 +109,14 @@ struct PlacementResult {
   double best_single_usd = 0;
   bool exact = true;             ///< the search tried every assignment
   std::uint64_t group_runs = 0;  ///< runs of several parts together on one platform
-  std::string summary;           ///< one line for people
+  /// true: the mix was re-simulated as one system (simulate_system, every part on its platform
+  /// on one clock) and `monthly_usd`, `line_items` are that run's bill; false: the sum of the
+  /// bills of each platform's parts run together (no SystemOptions given).
+  bool joint = false;
+  /// The search's figure for the chosen mix: the sum of its platforms' group bills (equal to
+  /// the joint run's when the platforms share nothing).
+  double search_usd = 0;
+  std::string summary;  ///< one line for people
   /// {"parts": [{part, functions, platform, monthly_usd, p99_ms, meets_objectives, why}],
   ///  "monthly_usd", "line_items": [{platform, name, unit, quantity, usd, monthly_usd}],
   ///  "best_single": {platform, monthly_usd} | null, "exact", "group_runs", "summary"}
@@ -118,13 +126,17 @@ struct PlacementResult {
 /// Places the parts of `workload` on `platforms` (names): each part run alone on each platform
 /// (with its own objectives), then the cheapest assignment that meets every part's objectives
 /// with the parts on one platform run together (their shared costs counted once). Every run
-/// uses the whole workload's span (a nightly job alone is still one night a day). Throws
-/// ConfigError for a bad configuration and std::invalid_argument for a pin that cannot run
-/// (the message names the part, the platform and why).
+/// uses the whole workload's span (a nightly job alone is still one night a day). With `system`
+/// (every platform's options; its placement is ignored), the chosen mix is then re-simulated
+/// as one system and its bill is that run's, priced as the comparison prices each platform
+/// (`runner`'s labels, front doors, free tier and discounts); without it, the mix's bill is the
+/// sum of its platforms' group runs. Throws ConfigError for a bad configuration (a pin that
+/// cannot run names the part, the platform and why, key "place").
 PlacementResult place_parts(const WorkloadFactory& workload,
                             const std::vector<PlacementPart>& parts,
                             const std::vector<std::string>& platforms,
                             const PartRunnerFactory& runner, const CompareOptions& options,
-                            const RateCard& rates = RateCard::builtin());
+                            const RateCard& rates = RateCard::builtin(),
+                            const std::optional<SystemOptions>& system = std::nullopt);
 
 }  // namespace slsim

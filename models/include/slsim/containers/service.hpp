@@ -9,6 +9,7 @@
 /// Every default is documented in docs/models.md ("ECS on EC2", "Fargate") with its source.
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -259,5 +260,10 @@ void validate_containers(const ContainerOptions& o, const RateCard& rates = Rate
 /// ConfigError("services.NAME", ...) when the service serves the function of its name.
 void check_container_functions_exist(const ContainerOptions& o,
                                      const std::vector<std::string>& names);
+
+/// Leaves out of `o` the services of functions `kept` says no to (a run of some functions only,
+/// or a platform's share of a system): a service serving several functions keeps those kept,
+/// and goes when none is; a service without a `functions` list serves the function of its name.
+void restrict_services(ContainerOptions& o, const std::function<bool(const std::string&)>& kept);
 
 }  // namespace slsim
