@@ -10,15 +10,22 @@ namespace slsim::cli {
 std::vector<Table> placement_tables(const PlacementResult& p) {
   Table parts{"Placement: the best platform for each part", {}};
   parts.id = "placement";
-  parts.rows.push_back({"part", "platform", "per month", "p99", "objectives", "why"});
+  parts.rows.push_back(
+      {"part", "platform", "per month", "p99", "p99 objective", "objectives", "why"});
   for (const auto& pp : p.parts) {
     parts.rows.push_back({pp.part, pp.platform.empty() ? "none" : pp.platform,
                           pp.platform.empty() ? "n/a" : fmt_usd(pp.monthly_usd),
                           pp.p99_ms > 0 ? fmt_latency(pp.p99_ms) : "n/a",
+                          pp.slo_p99_ms ? "<= " + fmt_latency(*pp.slo_p99_ms) : "none",
                           pp.meets_objectives ? "met" : "missed", pp.why});
   }
-  parts.rows.push_back({"total", "", fmt_usd(p.monthly_usd), "", "", ""});
+  parts.rows.push_back({"total", "", fmt_usd(p.monthly_usd), "", "", "", ""});
   parts.notes.push_back(p.summary);
+  if (p.joint) {
+    parts.notes.push_back(
+        "the mix's bill is one run of the whole system: every part on its platform, on one "
+        "clock");
+  }
   if (!p.exact) {
     parts.notes.push_back(
         "too many assignments to try them all: a local search's answer (docs/models.md, "

@@ -635,18 +635,29 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
   out += "\n";
   const std::string rt = "Recommendation";
   out += md ? "### " + rt + "\n\n" : paint(rt, 'b', colour) + "\n";
-  const std::string summary =
-      c.recommendation.platform ? c.recommendation.summary : c.recommendation.summary;
-  out += md ? "**" + summary + "**\n\n"
-            : paint(summary, c.recommendation.platform ? 'g' : 'r', colour) + "\n";
+  // When the mix of platforms wins, it is the recommendation; the best single platform follows.
+  const bool mix_wins = placement && placement->recommended();
+  if (mix_wins) {
+    const std::string mix = "a mix of platforms: " + placement->summary;
+    out += md ? "**" + mix + "**\n\n" : paint(mix, 'g', colour) + "\n";
+  }
+  const std::string summary = (mix_wins ? "best single platform: " : "") + c.recommendation.summary;
+  out += md ? (mix_wins ? summary : "**" + summary + "**") + "\n\n"
+            : paint(summary,
+                    mix_wins                    ? 0
+                    : c.recommendation.platform ? 'g'
+                                                : 'r',
+                    colour) +
+                  "\n";
   for (const auto& [name, why] : c.recommendation.reasons) {
     if (name == winner) continue;
     out += md ? fmt::format("- {}: {}\n", name, why) : fmt::format("  {}: {}\n", name, why);
   }
-  if (placement) {
-    // The mix, after the single platforms' reasons: cheaper, or the best single one is optimal.
+  if (placement && !mix_wins) {
+    // The mix, after the single platforms' reasons: the best single one is optimal, or a part
+    // misses its objectives wherever it goes.
     const std::string mix = "Placement: " + placement->summary;
-    out += md ? "\n**" + mix + "**\n" : paint(mix, 'g', colour) + "\n";
+    out += md ? "\n**" + mix + "**\n" : mix + "\n";
   }
   if (o.replications > 1) {
     const std::string rule =

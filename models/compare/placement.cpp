@@ -349,6 +349,12 @@ PlatformRunner joint_runner(PlatformRunner base, const std::shared_ptr<JointRuns
 
 }  // namespace
 
+bool PlacementResult::recommended() const {
+  for (const auto& p : parts)
+    if (!p.meets_objectives) return false;
+  return !best_single || monthly_usd + 0.005 < best_single_usd;
+}
+
 std::string PlacementResult::to_json() const {
   Json j;
   Json ps = Json::array();
@@ -359,6 +365,7 @@ std::string PlacementResult::to_json() const {
     q["platform"] = p.platform.empty() ? Json(nullptr) : Json(p.platform);
     q["monthly_usd"] = p.monthly_usd;
     q["p99_ms"] = p.p99_ms;
+    q["slo_p99_ms"] = p.slo_p99_ms ? Json(*p.slo_p99_ms) : Json(nullptr);
     q["meets_objectives"] = p.meets_objectives;
     q["why"] = p.why;
     ps.push_back(std::move(q));
@@ -378,9 +385,12 @@ std::string PlacementResult::to_json() const {
   j["best_single"] = best_single
                          ? Json{{"platform", *best_single}, {"monthly_usd", best_single_usd}}
                          : Json(nullptr);
+  j["saving_usd"] = best_single ? Json(best_single_usd - monthly_usd) : Json(nullptr);
+  j["recommended"] = recommended();
   j["exact"] = exact;
   j["group_runs"] = group_runs;
   j["joint"] = joint;
+  j["search_usd"] = search_usd;
   j["summary"] = summary;
   return j.dump();
 }
@@ -602,6 +612,7 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     pp.platform = platforms[p];
     pp.alone_usd = alone.monthly_usd;
     pp.p99_ms = fig.p99_ms.mean;
+    pp.slo_p99_ms = parts[k].objectives.slo_p99_ms;
     pp.meets_objectives = choice.meets[k];
     // Its share of the platform's bill: the group's cost split in proportion to what each
     // part costs there alone (docs/models.md, "Placement").

@@ -27,7 +27,7 @@ def test_the_default_report_places_each_part(cli_json):
     assert set(parts) == {"api", "orders-consumer", "nightly-report"}
     for q in parts.values():
         assert set(q) == {"part", "functions", "platform", "monthly_usd", "p99_ms",
-                          "meets_objectives", "why"}
+                          "slo_p99_ms", "meets_objectives", "why"}
         assert q["meets_objectives"], q
     assert parts["nightly-report"]["platform"] != "lambda"  # 40 minutes: Lambda cannot run it
     assert parts["api"]["platform"] != "batch"  # synchronous: Batch cannot serve it
@@ -51,7 +51,11 @@ def test_python_from_a_scenario_equals_the_cli(cli_json):
 def test_the_report_table_has_the_section_after_the_side_by_side_table():
     out = run("report", "--scenario", DEFAULT, "-q").stdout
     assert out.index("Side by side") < out.index("Placement: the best platform for each part")
-    assert "Placement: api on" in out
+    # The mix wins on the default scenario: it is the recommendation, the best single platform
+    # follows it.
+    rec = out[out.index("Recommendation"):]
+    assert rec.splitlines()[1].startswith("a mix of platforms: api on")
+    assert rec.splitlines()[2].startswith("best single platform: fargate")
     assert "Placement" not in run("report", "--scenario", DEFAULT, "-q",
                                   "--no-placement").stdout
 
@@ -71,3 +75,60 @@ def test_compare_scenario_arguments_are_checked():
         slsim.compare()
     with pytest.raises(ValueError, match="nosuch.toml"):
         slsim.compare(scenario="nosuch.toml")
+
+
+def test_each_part_shows_its_own_p99_objective(cli_json):
+    parts = {q["part"]: q for q in cli_json["placement"]["parts"]}
+    # examples/default.toml: [report.objectives.PART] slo_p99_ms
+    assert parts["api"]["slo_p99_ms"] == 2500
+    assert parts["orders-consumer"]["slo_p99_ms"] == 30000
+    assert parts["nightly-report"]["slo_p99_ms"] == 3600000
+    for q in parts.values():
+        assert q["p99_ms"] <= q["slo_p99_ms"]
+    p = cli_json["placement"]
+    assert p["recommended"] and p["joint"]
+    assert p["saving_usd"] == pytest.approx(p["best_single"]["monthly_usd"] - p["monthly_usd"])
+
+
+def _price(*args):
+    out = json.loads(run("price", *args, "--as-of", "2026-11-01", "--format", "json").stdout)
+    return {li["name"]: li for li in out["line_items"]}
+
+
+def test_the_mix_bill_equals_slsim_price_of_its_recorded_usage(cli_json):
+    """Issue 20: the joint run's compute lines, priced again by `slsim price` from the
+    quantities the run recorded, give the same amounts to the cent."""
+    lines = {(li["platform"], li["name"]): li for li in cli_json["placement"]["line_items"]}
+    by_platform = {q["platform"] for q in cli_json["placement"]["parts"]}
+    checked = 0
+    if "lambda" in by_platform:
+        # GB-s priced at 1 GB: N one-millisecond invocations of 1,024 MB are N/1000 GB-s.
+        d = lines[("lambda", "Lambda duration (x86_64)")]
+        ms = round(d["quantity"] * 1000)
+        priced = _price("lambda", "--memory-mb", "1024", "--requests", str(ms),
+                        "--duration-ms", "1", "--no-free-tier")
+        assert priced["Lambda duration (x86_64)"]["usd"] == round(d["usd"], 2)
+        r = lines[("lambda", "Lambda requests")]
+        priced = _price("lambda", "--memory-mb", "128", "--requests", str(int(r["quantity"])),
+                        "--duration-ms", "1", "--no-free-tier")
+        assert priced["Lambda requests"]["usd"] == round(r["usd"], 2)
+        checked += 2
+    if "fargate" in by_platform:
+        v = lines[("fargate", "Fargate vCPU (x86_64)")]
+        m = lines[("fargate", "Fargate memory (x86_64)")]
+        assert m["quantity"] == pytest.approx(2 * v["quantity"])  # 1 vCPU / 2 GB tasks
+        priced = _price("fargate", "--vcpu", "1", "--memory-gb", "2", "--tasks", "1",
+                        "--task-seconds", str(v["quantity"] * 3600))
+        assert priced["Fargate vCPU (x86_64)"]["usd"] == round(v["usd"], 2)
+        assert priced["Fargate memory (x86_64)"]["usd"] == round(m["usd"], 2)
+        checked += 2
+    for (platform, name), li in lines.items():
+        if platform == "batch" and name.startswith("EC2 "):
+            itype = name.split()[1]
+            priced = _price("ec2", "--instance-type", itype, "--hours", str(li["quantity"]))
+            assert priced[name]["usd"] == round(li["usd"], 2)
+            checked += 1
+    assert checked >= 5
+    # One Application Load Balancer for every HTTP service of the mix.
+    alb = [k for k in lines if k[1] == "Application Load Balancer hours"]
+    assert len(alb) <= 1

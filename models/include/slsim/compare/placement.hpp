@@ -95,6 +95,7 @@ struct PartPlacement {
   double monthly_usd = 0;  ///< its share of its platform's bill (shared costs split by use)
   double alone_usd = 0;    ///< what it would cost on that platform alone
   double p99_ms = 0;       ///< its p99 there (from its own run)
+  std::optional<double> slo_p99_ms;  ///< its own p99 objective (ms), when it has one
   bool meets_objectives = false;
   std::string why;  ///< for people: why there
 };
@@ -117,9 +118,14 @@ struct PlacementResult {
   /// the joint run's when the platforms share nothing).
   double search_usd = 0;
   std::string summary;  ///< one line for people
+  /// The mix is the answer: every part meets its objectives and the mix costs less than the
+  /// best single platform (or no single platform meets them all).
+  bool recommended() const;
   /// {"parts": [{part, functions, platform, monthly_usd, p99_ms, meets_objectives, why}],
   ///  "monthly_usd", "line_items": [{platform, name, unit, quantity, usd, monthly_usd}],
-  ///  "best_single": {platform, monthly_usd} | null, "exact", "group_runs", "summary"}
+  ///  "best_single": {platform, monthly_usd} | null, "saving_usd" (against best_single) | null,
+  ///  "recommended", "exact", "group_runs", "joint", "search_usd", "summary"}; each part also
+  ///  has "slo_p99_ms" (null without a p99 objective)
   std::string to_json() const;
 };
 
