@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "slsim/compare/compare.hpp"
 #include "slsim/compare/explore.hpp"
 #include "slsim/compare/parts_spec.hpp"
+#include "slsim/compare/placement_workload.hpp"
 #include "slsim/compare/scenario_compare.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/pricing/pricing.hpp"
@@ -154,6 +156,37 @@ void validate_parts_keywords(const PartsSpec& p, const std::vector<std::string>*
   }
 }
 
+// ---- the placement (issue 20) -------------------------------------------------------------
+
+// A scenario as `slsim report --format json` writes it: the comparison with, for a workload of
+// several parts and unless `placement` is false, the top-level "placement".
+std::string scenario_json(const Scenario& s, std::uint32_t threads, bool placement) {
+  CompareOptions o = compare_options(s);
+  if (threads) o.threads = threads;
+  const Comparison c = compare(scenario_workload(s), platform_runners(s), o);
+  auto j = nlohmann::ordered_json::parse(c.to_json());
+  if (placement) {
+    const auto p = place_scenario(s, RateCard::builtin(), threads);
+    if (p) j["placement"] = nlohmann::ordered_json::parse(p->to_json());
+  }
+  return j.dump();
+}
+
+// The placement of a Python workload's parts on the platforms of `runners` (each name once, in
+// the comparison's order); `part_runner` (Python: the platform's runner for some functions
+// only) is called with the GIL taken. Called without the GIL.
+std::optional<PlacementResult> place_python_workload(
+    const WorkloadFactory& wl, std::uint64_t seed, const std::vector<PlatformRunner>& runners,
+    const std::function<PlatformRunner(const std::string&, const std::vector<std::string>&)>&
+        part_runner,
+    const CompareOptions& o) {
+  std::vector<std::string> names;
+  for (const auto& r : runners)
+    if (std::find(names.begin(), names.end(), r.name) == names.end()) names.push_back(r.name);
+  const auto functions = function_names([&] { return wl(seed, 1.0); });
+  return place_workload(wl, functions, names, part_runner, o);
+}
+
 }  // namespace
 
 void register_compare(::pybind11::module_& m) {
@@ -190,7 +223,9 @@ void register_compare(::pybind11::module_& m) {
          std::optional<std::uint32_t> alb_availability_zones, const Groups& groups,
          const PartObjectivesMap& part_objectives, const std::map<std::string, std::string>& place,
          const Exclusions& exclude, const std::vector<std::string>& exclude_all,
-         const py::object& whole, const std::vector<std::string>& keep) {
+         const py::object& whole, const std::vector<std::string>& keep,
+         const std::function<PlatformRunner(const std::string&, const std::vector<std::string>&)>&
+             part_runner) {
         const auto wl = python_workload(workload);
         auto o =
             make_options(as_of, region, seed, replications, threads, free_tier, front_door,
@@ -211,7 +246,13 @@ void register_compare(::pybind11::module_& m) {
           if (!whole.is_none()) o.parts = restrict_parts(o.parts, keep);
         }
         py::gil_scoped_release release;
-        return compare(wl, runners, o).to_json();
+        if (!part_runner) return compare(wl, runners, o).to_json();
+        // With part_runner (placement=True): the placement of the workload's parts, as the
+        // report's JSON has it (a top-level "placement"; none for a workload of one part).
+        auto j = nlohmann::ordered_json::parse(compare(wl, runners, o).to_json());
+        if (const auto p = place_python_workload(wl, seed, runners, part_runner, o))
+          j["placement"] = nlohmann::ordered_json::parse(p->to_json());
+        return j.dump();
       },
       py::arg("workload"), py::arg("runners"), py::arg("as_of"), py::arg("region"), py::arg("seed"),
       py::arg("replications"), py::arg("threads"), py::arg("free_tier"), py::arg("front_door"),
@@ -220,7 +261,7 @@ void register_compare(::pybind11::module_& m) {
       py::arg("part_objectives") = PartObjectivesMap{},
       py::arg("place") = std::map<std::string, std::string>{}, py::arg("exclude") = Exclusions{},
       py::arg("exclude_all") = std::vector<std::string>{}, py::arg("whole") = py::none(),
-      py::arg("keep") = std::vector<std::string>{});
+      py::arg("keep") = std::vector<std::string>{}, py::arg("part_runner") = py::none());
 
   // A scenario file as `slsim report` runs it: the comparison's JSON with, for a workload of
   // several parts, the placement (a top-level "placement", as the report's JSON).
@@ -229,17 +270,37 @@ void register_compare(::pybind11::module_& m) {
       [](const std::string& path, std::uint32_t threads, bool placement) {
         const Scenario s = load_scenario(path);
         py::gil_scoped_release release;
-        CompareOptions o = compare_options(s);
-        if (threads) o.threads = threads;
-        const Comparison c = compare(scenario_workload(s), platform_runners(s), o);
-        auto j = nlohmann::ordered_json::parse(c.to_json());
-        if (placement) {
-          const auto p = place_scenario(s, RateCard::builtin(), threads);
-          if (p) j["placement"] = nlohmann::ordered_json::parse(p->to_json());
-        }
-        return j.dump();
+        return scenario_json(s, threads, placement);
       },
       py::arg("path"), py::arg("threads") = 0, py::arg("placement") = true);
+
+  // ---- slsim.Scenario (issue 20): a scenario changed in Python, as the text of its file ----
+  // The one gate: the text goes through the scenario loader (load_scenario_text), so a value
+  // changed in Python is refused as the same key in the file would be (a ScenarioError naming
+  // the file and the key).
+  m.def(
+      "_scenario_info",
+      [](const std::string& text, const std::string& path) {
+        const Scenario s = load_scenario_text(text, path);
+        nlohmann::ordered_json j;
+        j["name"] = s.name;
+        j["description"] = s.description;
+        j["seed"] = s.seed;
+        j["as_of"] = s.as_of.str();
+        j["region"] = s.region;
+        j["functions"] = s.functions;
+        j["platforms"] = s.report.platforms;
+        return j.dump();
+      },
+      py::arg("text"), py::arg("path"));
+  m.def(
+      "_compare_scenario_text",
+      [](const std::string& text, const std::string& path, std::uint32_t threads, bool placement) {
+        const Scenario s = load_scenario_text(text, path);
+        py::gil_scoped_release release;
+        return scenario_json(s, threads, placement);
+      },
+      py::arg("text"), py::arg("path"), py::arg("threads") = 0, py::arg("placement") = true);
 
   m.def(
       "_validate_parts",

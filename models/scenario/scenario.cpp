@@ -198,6 +198,13 @@ void check_trace_format_keys(const TableReader& w, TraceFormat format) {
 
 }  // namespace
 
+namespace {
+
+// The scenario of a parsed file (load_scenario, load_scenario_text).
+Scenario scenario_of(const toml::table& root, const std::string& path);
+
+}  // namespace
+
 Scenario load_scenario(const std::string& path) {
   toml::table root;
   try {
@@ -206,6 +213,23 @@ Scenario load_scenario(const std::string& path) {
     const auto& b = e.source().begin;
     throw ScenarioError(fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
   }
+  return scenario_of(root, path);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    throw ScenarioError(fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
+  }
+  return scenario_of(root, path);
+}
+
+namespace {
+
+Scenario scenario_of(const toml::table& root, const std::string& path) {
   Scenario s;
   s.file = path;
   // Tables of platforms not modelled yet are refused, not ignored: every key of a scenario is
@@ -414,6 +438,8 @@ Scenario load_scenario(const std::string& path) {
   }
   return s;
 }
+
+}  // namespace
 
 std::string config_error_in_file(const ConfigError& e, const std::string& path,
                                  const std::string& table) {

@@ -24,6 +24,7 @@ from .compare import (Breakeven, Comparison, Placement, Tuning, breakeven, compa
                       tune_lambda)
 from .platforms import Lambda, Result, simulate, sweep
 from .batch import Batch, BatchResult
+from .scenario import Scenario, ScenarioError
 from .pricing import Bill, RateCard, price_ec2, price_fargate, price_lambda
 from .workload import Workload
 
@@ -41,6 +42,8 @@ __all__ = [
     "tune_lambda",
     "Comparison",
     "Placement",
+    "Scenario",
+    "ScenarioError",
     "Breakeven",
     "Tuning",
     "Lambda",

@@ -189,8 +189,7 @@ class Comparison:
     @property
     def placement(self) -> "Placement | None":
         """The best platform for each part of the system (``slsim report``'s "Placement"), or
-        ``None`` when the comparison has none (a workload of one part, or one not run from a
-        scenario file)."""
+        ``None`` when the comparison has none (a workload of one part, or placement=False)."""
         p = self._summary.get("placement")
         return Placement(p) if p is not None else None
 
@@ -347,7 +346,7 @@ def compare(workload: Workload | None = None, platforms=None, *, scenario=None,
             free_tier: bool = True, front_door: str | None = "http-api", threads: int = 0,
             account_concurrency: int | None = None, alb_availability_zones: int | None = None,
             functions=None, parts: dict | None = None, objectives: dict | None = None,
-            place: dict | None = None, exclude=None) -> Comparison:
+            place: dict | None = None, exclude=None, placement: bool = True) -> Comparison:
     """Run ``workload`` on each of ``platforms`` with the same ``seed`` and recommend the
     cheapest that meets the objectives (``slo_p99_ms``, ``max_error_rate`` — 1% unless given;
     None or 1 turns it off —, ``max_cold_start_rate``). ``replications`` > 1 runs that many platform seeds and reports
@@ -368,18 +367,29 @@ def compare(workload: Workload | None = None, platforms=None, *, scenario=None,
     or ``exclude={"nightly-report": ["lambda"]}`` keeps parts off platforms (``--exclude``). They
     are checked against the workload and carried to the placement; the figures do not use them.
     
+    The result carries ``placement`` (:class:`Placement`, ``slsim report``'s "Placement": the
+    best platform for each part and the bill of the mix) for a workload of two or more parts;
+    ``placement=False`` leaves it out (``--no-placement``).
+
     From a scenario file, as ``slsim report --scenario FILE`` runs it (its workload, platform
-    tables, objectives and parts): ``compare(scenario="x.toml")`` (``threads`` may be given;
-    no other argument). The result then carries ``placement`` for a workload of several parts.
+    tables, objectives and parts): ``compare(scenario="x.toml")``, or
+    ``compare(scenario=slsim.Scenario.load("x.toml"))`` after changing it (``threads`` and
+    ``placement`` may be given; no other argument).
     """
+    placement = _bool_arg("placement", placement)
     if scenario is not None:
         if workload is not None or platforms is not None:
             raise TypeError("compare(scenario=...) takes the workload and platforms from the "
                             "scenario file: give no workload or platforms")
+        threads = _int_arg("threads", threads, 0, 1024)
+        from .scenario import Scenario
+
+        if isinstance(scenario, Scenario):
+            return Comparison(json.loads(_core._compare_scenario_text(
+                scenario.to_toml(), scenario.path, threads, placement)))
         path = _str_arg("scenario",
                         os.fspath(scenario) if hasattr(scenario, "__fspath__") else scenario)
-        threads = _int_arg("threads", threads, 0, 1024)
-        return Comparison(json.loads(_core._compare_scenario(path, threads)))
+        return Comparison(json.loads(_core._compare_scenario(path, threads, placement)))
     if workload is None or platforms is None:
         raise TypeError("compare() needs a workload and platforms, or scenario=FILE")
     _check_workload(workload)
@@ -403,8 +413,22 @@ def compare(workload: Workload | None = None, platforms=None, *, scenario=None,
     text = _core._compare(workload._core, runners, a["as_of"], a["region"], a["seed"],
                           replications, a["threads"], a["free_tier"], a["front_door"],
                           *objectives_all, alb_azs, **part_args, whole=whole,
-                          keep=functions or [])
+                          keep=functions or [],
+                          part_runner=_part_runner(platforms, runners, a) if placement else None)
     return Comparison(json.loads(text))
+
+
+def _part_runner(platforms, runners, a):
+    """For the placement: the runner of the platform named `name` for a run of `functions`
+    only (its settings for other functions left out, as a scenario's tables are)."""
+    by_name = {}
+    for p, r in zip(platforms, runners):
+        by_name.setdefault(r.name, p)
+
+    def runner(name, functions):
+        return _runner(_only_selected(by_name[name], list(functions)), a["as_of"], a["region"],
+                       a["account_concurrency"], a["free_tier"])
+    return runner
 
 
 class Breakeven:

@@ -79,6 +79,11 @@ struct Scenario {
 /// Throws ScenarioError naming the file, the table and the key.
 Scenario load_scenario(const std::string& path);
 
+/// `load_scenario` of a file's text: `text` read as if it were the file `path` (errors name
+/// `path`; relative paths in it are resolved from `path`'s folder). The one gate for a scenario
+/// changed in Python (slsim.Scenario) before it runs.
+Scenario load_scenario_text(const std::string& text, const std::string& path);
+
 /// The message of a configuration error found in the scenario file `path`:
 /// "FILE: [TABLE.functions.api] reserved_concurrency: ..." (`table`: the platform's table).
 std::string config_error_in_file(const ConfigError& e, const std::string& path,
