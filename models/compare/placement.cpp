@@ -399,7 +399,7 @@ PlacementResult place_parts(const WorkloadFactory& workload,
                             const std::vector<PlacementPart>& parts,
                             const std::vector<std::string>& platforms,
                             const PartRunnerFactory& runner, const CompareOptions& options,
-                            const RateCard& rates, const std::optional<SystemOptions>& system) {
+                            const RateCard& rates) {
   const std::size_t n = parts.size(), np = platforms.size();
   if (n == 0) throw ConfigError("parts", "there is no part to place");
   if (np == 0) throw ConfigError("platforms", "there is no platform to place the parts on");
@@ -539,20 +539,24 @@ PlacementResult place_parts(const WorkloadFactory& workload,
   // The mix re-simulated as one system (docs/models.md, "Placement"): every part on its
   // platform on one clock; each platform's bill priced as the comparison prices it.
   std::vector<std::optional<Comparison>> joint_runs(np);
-  if (system) {
-    SystemOptions o = *system;
-    o.placement.clear();
-    o.others.reset();
-    o.profile.reset();
+  {
+    // Every platform's options, from its runner for the mix's functions there.
+    SystemOptions o;
     bool all_known = true;
     std::vector<std::string> everything;
-    for (std::size_t k = 0; k < n; ++k) {
-      if (!choice.platform[k]) continue;
-      const auto sp = parse_system_platform(platforms[*choice.platform[k]]);
-      if (!sp) all_known = false;
-      for (const auto& f : parts[k].functions) {
-        if (sp) o.placement[f] = *sp;
-        everything.push_back(f);
+    for (std::size_t p = 0; p < np; ++p) {
+      if (!masks[p]) continue;
+      const auto sp = parse_system_platform(platforms[p]);
+      const auto f = functions_of(masks[p]);
+      const PlatformRunner r = runner(platforms[p], f);
+      if (!sp || !r.system_options) {
+        all_known = false;
+        continue;
+      }
+      r.system_options(o);
+      for (const auto& name : f) {
+        o.placement[name] = *sp;
+        everything.push_back(name);
       }
     }
     if (all_known && !everything.empty()) {

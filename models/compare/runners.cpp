@@ -9,6 +9,7 @@
 #include "slsim/containers/containers.hpp"
 #include "slsim/containers/sizing.hpp"
 #include "slsim/platform/config_error.hpp"
+#include "slsim/system/system.hpp"
 
 namespace slsim {
 
@@ -28,6 +29,7 @@ PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates) {
   r.front_door = FrontDoorSide::kLambda;
   r.free_tier = options.free_tier;
   if (options.discount_pct != 0) r.discount_pct["lambda"] = options.discount_pct;
+  r.system_options = [options](SystemOptions& s) { s.lambda = options; };
   const RateCard* rc = &rates;
   r.run = [options = std::move(options), rc](WorkloadSource& w, std::uint64_t seed) {
     LambdaOptions o = options;
@@ -92,6 +94,10 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
                                   sized_visibly ? " (sized from the trace)" : "")
                        : fmt::format("{}, {}", platform, describe_sizing(options));
   r.front_door = FrontDoorSide::kService;
+  r.system_options = [options, ec2](SystemOptions& s) {
+    static_cast<ContainerOptions&>(ec2 ? static_cast<ContainerOptions&>(s.ecs) : s.fargate) =
+        options;
+  };
   if (options.discount_pct != 0) r.discount_pct[ec2 ? "ec2" : "fargate"] = options.discount_pct;
   (ec2 ? r.ec2_spot_discount_pct : r.fargate_spot_discount_pct) = options.spot_discount_pct;
   if (!ec2) {
@@ -180,6 +186,7 @@ PlatformRunner batch_runner(BatchOptions options, const RateCard& rates) {
     r.discount_pct["fargate"] = options.discount_pct;
   }
   r.ec2_spot_discount_pct = r.fargate_spot_discount_pct = options.spot_discount_pct;
+  r.system_options = [options](SystemOptions& s) { s.batch = options; };
   const RateCard* rc = &rates;
   r.run = [options = std::move(options), rc](WorkloadSource& w,
                                              std::uint64_t seed) -> PlatformResult {

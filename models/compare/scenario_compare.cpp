@@ -198,19 +198,7 @@ std::optional<PlacementResult> place_scenario(const Scenario& s, const RateCard&
     restrict_to_functions(t, functions);
     return platform_runners(t, {platform}, rates).front();
   };
-  // The mix is re-simulated as one system with every platform's options (at the scenario's
-  // date and region, as platform_runners sets them).
-  SystemOptions system;
-  const auto at = [&](auto options) {
-    options.as_of = base.as_of;
-    options.region = base.region;
-    return options;
-  };
-  system.lambda = at(base.lambda);
-  system.ecs = at(base.ecs);
-  system.fargate = at(base.fargate);
-  system.batch = at(base.batch);
-  return place_parts(scenario_workload(base), parts, names, runner, o, rates, system);
+  return place_parts(scenario_workload(base), parts, names, runner, o, rates);
 }
 
 }  // namespace slsim

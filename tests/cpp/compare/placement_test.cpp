@@ -245,22 +245,24 @@ TEST_CASE("Placement: each part of a system goes where it can run and meets its 
 
   SECTION("the mix re-simulated as one system costs what its platforms' group runs cost") {
     // Parts on different platforms share nothing here (no ALB on two platforms, no spillover),
-    // so the joint run's bill is the search's figure, line for line.
-    SystemOptions system;
-    system.lambda.as_of = system.ecs.as_of = system.fargate.as_of = system.batch.as_of =
-        Date(2026, 11, 1);
-    const auto j = place_parts(day_system(), parts, {"lambda", "fargate", "batch"}, runner_for, o,
-                               RateCard::builtin(), system);
-    INFO(j.to_json());
-    CHECK(j.joint);
-    CHECK_FALSE(r.joint);
-    CHECK(j.monthly_usd == Approx(j.search_usd).epsilon(1e-9));
-    CHECK(j.monthly_usd == Approx(r.monthly_usd).epsilon(1e-9));
-    REQUIRE(j.line_items.size() == r.line_items.size());
-    for (std::size_t i = 0; i < j.line_items.size(); ++i) {
-      CHECK(j.line_items[i].first == r.line_items[i].first);
-      CHECK(j.line_items[i].second.name == r.line_items[i].second.name);
-      CHECK(j.line_items[i].second.usd == Approx(r.line_items[i].second.usd).epsilon(1e-9));
+    // so the joint run's bill is the search's figure; without the platforms' options (a runner
+    // without system_options) the bill is the group runs', line for line the same.
+    CHECK(r.joint);
+    CHECK(r.monthly_usd == Approx(r.search_usd).epsilon(1e-9));
+    const auto without = [](const std::string& p, const std::vector<std::string>& f) {
+      PlatformRunner x = runner_for(p, f);
+      x.system_options = nullptr;
+      return x;
+    };
+    const auto g = place_parts(day_system(), parts, {"lambda", "fargate", "batch"}, without, o);
+    INFO(g.to_json());
+    CHECK_FALSE(g.joint);
+    CHECK(g.monthly_usd == Approx(r.monthly_usd).epsilon(1e-9));
+    REQUIRE(g.line_items.size() == r.line_items.size());
+    for (std::size_t i = 0; i < g.line_items.size(); ++i) {
+      CHECK(g.line_items[i].first == r.line_items[i].first);
+      CHECK(g.line_items[i].second.name == r.line_items[i].second.name);
+      CHECK(g.line_items[i].second.usd == Approx(r.line_items[i].second.usd).epsilon(1e-9));
     }
   }
   SECTION("a pin that cannot run is refused with the reason") {

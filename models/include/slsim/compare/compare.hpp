@@ -47,6 +47,8 @@ using WorkloadFactory =
 WorkloadFactory fixed_workload(std::function<std::unique_ptr<WorkloadSource>()> open);
 
 /// One platform in a comparison.
+struct SystemOptions;  // slsim/system/system.hpp
+
 struct PlatformRunner {
   std::string name;   ///< "lambda", "ecs", "fargate", "batch" (the JSON key)
   std::string label;  ///< for people: "AWS Lambda, 512 MB"
@@ -62,6 +64,10 @@ struct PlatformRunner {
   /// sized from the trace, with a label saying how). compare() calls it once, with the profile
   /// of the stream of its first replication, before any run.
   std::function<PlatformRunner(const WorkloadProfile&)> prepare;
+  /// Optional: writes this platform's options into a system's (its member of SystemOptions),
+  /// so the placement can re-run a mix of platforms as one system (simulate_system). Set by
+  /// lambda_runner, ecs_runner, fargate_runner and batch_runner.
+  std::function<void(SystemOptions&)> system_options;
 };
 
 /// The Lambda runner (name "lambda", front door API Gateway or a function URL).

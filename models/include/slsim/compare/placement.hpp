@@ -132,17 +132,17 @@ struct PlacementResult {
 /// Places the parts of `workload` on `platforms` (names): each part run alone on each platform
 /// (with its own objectives), then the cheapest assignment that meets every part's objectives
 /// with the parts on one platform run together (their shared costs counted once). Every run
-/// uses the whole workload's span (a nightly job alone is still one night a day). With `system`
-/// (every platform's options; its placement is ignored), the chosen mix is then re-simulated
-/// as one system and its bill is that run's, priced as the comparison prices each platform
-/// (`runner`'s labels, front doors, free tier and discounts); without it, the mix's bill is the
-/// sum of its platforms' group runs. Throws ConfigError for a bad configuration (a pin that
-/// cannot run names the part, the platform and why, key "place").
+/// uses the whole workload's span (a nightly job alone is still one night a day). The chosen mix
+/// is then re-simulated as one system (simulate_system, with each platform's options from its
+/// runner's `system_options`) and its bill is that run's, priced as the comparison prices each
+/// platform (the runners' front doors, free tier and discounts); when a runner has no
+/// `system_options`, the mix's bill is the sum of its platforms' group runs (`joint` false).
+/// Throws ConfigError for a bad configuration (a pin that cannot run names the part, the
+/// platform and why, key "place").
 PlacementResult place_parts(const WorkloadFactory& workload,
                             const std::vector<PlacementPart>& parts,
                             const std::vector<std::string>& platforms,
                             const PartRunnerFactory& runner, const CompareOptions& options,
-                            const RateCard& rates = RateCard::builtin(),
-                            const std::optional<SystemOptions>& system = std::nullopt);
+                            const RateCard& rates = RateCard::builtin());
 
 }  // namespace slsim
