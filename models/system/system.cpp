@@ -88,7 +88,7 @@ class Router {
     std::uint64_t remaining = 0;  // arrivals still to come
     bool spills = false;          // a service platform some of whose functions spill
     std::uint32_t waits = 0;      // Lambda: spilling platforms not ended yet
-    std::uint64_t http = 0;       // ECS, Fargate: requests through the ALB
+    std::uint64_t http = 0;       // its own HTTP requests (ECS, Fargate: through the ALB)
   };
 
   Router(const WorkloadSource& src, const SystemOptions& o) : src_(src), o_(o) {}
@@ -111,14 +111,14 @@ class Router {
     if (pi == kEcsIndex || pi == kFargateIndex) {
       if (inv.type == InvocationType::kSync) {
         ++s.http;
-        const auto h =
-            static_cast<std::size_t>(inv.arrival.time_since_epoch().count() / kHour.count());
-        if (alb_per_hour_.size() <= h) alb_per_hour_.resize(h + 1, 0);
-        ++alb_per_hour_[h];
+        count_hour(alb_per_hour_, inv);
         if (spill_[inv.function]) ++requests_[inv.function];
       } else if (spill_[inv.function]) {
         throw cannot_spill(src_.functions()[inv.function].name);
       }
+    } else if (pi == kLambdaIndex && inv.type == InvocationType::kSync) {
+      ++s.http;
+      count_hour(lambda_per_hour_, inv);
     }
     if (!s.begun) {
       s.begun = true;
@@ -167,6 +167,7 @@ class Router {
   }
   std::uint64_t lambda_target_requests() const { return lambda_target_; }
   const std::vector<std::uint64_t>& alb_per_hour() const { return alb_per_hour_; }
+  const std::vector<std::uint64_t>& lambda_per_hour() const { return lambda_per_hour_; }
 
   static ConfigError cannot_spill(const std::string& name) {
     return ConfigError(
@@ -200,6 +201,12 @@ class Router {
     }
   }
 
+  static void count_hour(std::vector<std::uint64_t>& per_hour, const Invocation& inv) {
+    const auto h = static_cast<std::size_t>(inv.arrival.time_since_epoch().count() / kHour.count());
+    if (per_hour.size() <= h) per_hour.resize(h + 1, 0);
+    ++per_hour[h];
+  }
+
   std::size_t platform_index(FunctionId f) {
     if (f < of_.size() && of_[f] != kUnresolved) return of_[f];
     if (f >= of_.size()) {
@@ -229,6 +236,7 @@ class Router {
   std::vector<std::uint8_t> spill_;  // FunctionId -> its service spills to Lambda
   std::vector<std::uint64_t> requests_, spilled_;  // spilling functions: requests, spilled
   std::vector<std::uint64_t> alb_per_hour_;        // requests through the ALB per hour
+  std::vector<std::uint64_t> lambda_per_hour_;     // Lambda's own requests per hour
   std::uint64_t lambda_target_ = 0;                // of them, spilled to Lambda
 };
 
@@ -346,6 +354,8 @@ void share_front(const Router& router, SystemResult& out) {
           sp.function, grouped(sp.spilled), to_string(static_cast<SystemPlatform>(sp.platform))));
     }
   }
+  out.lambda_http.requests = slots[Router::kLambdaIndex].http;
+  out.lambda_http.per_hour = router.lambda_per_hour();
   bool spills = false;
   for (const auto i : {Router::kEcsIndex, Router::kFargateIndex}) {
     if (!slots[i].spills || !service(i)) continue;

@@ -242,6 +242,28 @@ TEST_CASE("System: ECS spills to the Lambda part that runs other functions", "[s
   CHECK(r.ecs->arrived == r.ecs->outcomes.total());
   CHECK(r.lambda->arrived == r.lambda->outcomes.total());
   CHECK(r.lambda->usage.lambda.size() == 2);  // api (spilled) and events
+  // Lambda's own front door has no HTTP requests: the events are async, the spilled requests
+  // came through the ALB.
+  CHECK(r.lambda_http.requests == 0);
+  CHECK(r.alb->lambda_target_requests == spilled);
+}
+
+TEST_CASE("System: Lambda's own HTTP requests are counted for its front door", "[system]") {
+  const auto open = trace({{1, 100, 0, InvocationType::kSync},
+                           {3700, 100, 0, InvocationType::kSync},
+                           {3800, 100, 1, InvocationType::kAsync},
+                           {3900, 100, 2, InvocationType::kSync}},
+                          {"api", "events", "web"});
+  SystemOptions o = options();
+  o.placement = {{"api", SystemPlatform::kLambda},
+                 {"events", SystemPlatform::kLambda},
+                 {"web", SystemPlatform::kFargate}};
+  const SystemResult r = simulate_system(open, o);
+  CHECK(r.lambda_http.requests == 2);
+  CHECK(r.lambda_http.per_hour == std::vector<std::uint64_t>{1, 1});
+  REQUIRE(r.alb);
+  CHECK(r.alb->owner == SystemPlatform::kFargate);
+  CHECK(r.alb->per_hour == std::vector<std::uint64_t>{0, 1});
 }
 
 TEST_CASE("System: a queue or async function cannot spill", "[system]") {

@@ -131,6 +131,14 @@ struct SystemResult {
     std::vector<std::uint64_t> per_hour;  ///< requests in hour h (arrival time / 3,600 s)
   };
   std::optional<Alb> alb;
+  /// The Lambda platform's own HTTP (synchronous) requests, for its front door (API Gateway or
+  /// function URLs; slsim/compare/cost.hpp, `add_front_door`): the spilled requests are not
+  /// among them (their front door is the ALB).
+  struct Http {
+    std::uint64_t requests = 0;
+    std::vector<std::uint64_t> per_hour;  ///< requests in hour h (arrival time / 3,600 s)
+  };
+  Http lambda_http;
 };
 
 /// Runs `workload` as one system on one Simulation. Throws ConfigError for options a platform
