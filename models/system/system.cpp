@@ -147,6 +147,7 @@ class Router {
   }
 
   void end_of_arrivals() {
+    workload_ended_ = true;
     for (std::size_t i = 0; i < kPlatforms; ++i)
       if (slots_[i].sink && !slots_[i].ended) end(i);
   }
@@ -196,7 +197,8 @@ class Router {
     }
     s.ended = true;
     s.sink->end_of_arrivals();
-    if (s.spills && l.waits > 0 && --l.waits == 0 && l.counted && l.remaining == 0 && l.sink) {
+    if (s.spills && l.waits > 0 && --l.waits == 0 && l.sink &&
+        ((l.counted && l.remaining == 0) || workload_ended_)) {
       end(kLambdaIndex);
     }
   }
@@ -237,6 +239,7 @@ class Router {
   std::vector<std::uint64_t> requests_, spilled_;  // spilling functions: requests, spilled
   std::vector<std::uint64_t> alb_per_hour_;        // requests through the ALB per hour
   std::vector<std::uint64_t> lambda_per_hour_;     // Lambda's own requests per hour
+  bool workload_ended_ = false;                    // end_of_arrivals came
   std::uint64_t lambda_target_ = 0;                // of them, spilled to Lambda
 };
 

@@ -177,6 +177,16 @@ TEST_CASE("System: spillover by hand, one task of one slot and three requests at
   CHECK(r.alb->lambda_target_requests == 2);
   CHECK(r.alb->per_hour == std::vector<std::uint64_t>{4});
   CHECK(extra(*r.fargate, "alb_lcu_hours") == Approx(4.0 / (25.0 * 3600)));
+  // Without a profile (every platform ends with the workload): the same run.
+  auto src = open();
+  const SystemResult u = simulate_system(*src, o);
+  REQUIRE(u.lambda);
+  CHECK(u.lambda->arrived == 2);
+  CHECK(u.lambda->outcomes.total() == 2);
+  CHECK(u.fargate->arrived == 2);
+  CHECK(u.spilled.at("api") == 2);
+  CHECK(u.lambda->to_json() == r.lambda->to_json());
+  CHECK(u.fargate->bill.total_usd() == r.fargate->bill.total_usd());
 }
 
 TEST_CASE("System: spillover serves a bursty API with fewer tasks than the service alone",
