@@ -134,6 +134,7 @@ class Router {
     if (l.ended) throw std::logic_error("simulate_system: a request spilled after Lambda ended");
     ++spilled_[inv.function];
     ++lambda_target_;
+    count_hour(lambda_target_per_hour_, inv);
     if (!l.begun) {
       l.begun = true;
       l.sink->begin(&inv);
@@ -169,6 +170,9 @@ class Router {
   std::uint64_t lambda_target_requests() const { return lambda_target_; }
   const std::vector<std::uint64_t>& alb_per_hour() const { return alb_per_hour_; }
   const std::vector<std::uint64_t>& lambda_per_hour() const { return lambda_per_hour_; }
+  const std::vector<std::uint64_t>& lambda_target_per_hour() const {
+    return lambda_target_per_hour_;
+  }
 
   static ConfigError cannot_spill(const std::string& name) {
     return ConfigError(
@@ -236,11 +240,12 @@ class Router {
   std::array<Slot, kPlatforms> slots_{};
   std::vector<std::uint8_t> of_;     // FunctionId -> platform index (kUnresolved: not met yet)
   std::vector<std::uint8_t> spill_;  // FunctionId -> its service spills to Lambda
-  std::vector<std::uint64_t> requests_, spilled_;  // spilling functions: requests, spilled
-  std::vector<std::uint64_t> alb_per_hour_;        // requests through the ALB per hour
-  std::vector<std::uint64_t> lambda_per_hour_;     // Lambda's own requests per hour
-  bool workload_ended_ = false;                    // end_of_arrivals came
-  std::uint64_t lambda_target_ = 0;                // of them, spilled to Lambda
+  std::vector<std::uint64_t> requests_, spilled_;      // spilling functions: requests, spilled
+  std::vector<std::uint64_t> alb_per_hour_;            // requests through the ALB per hour
+  std::vector<std::uint64_t> lambda_per_hour_;         // Lambda's own requests per hour
+  std::vector<std::uint64_t> lambda_target_per_hour_;  // spilled requests per hour
+  bool workload_ended_ = false;                        // end_of_arrivals came
+  std::uint64_t lambda_target_ = 0;                    // of them, spilled to Lambda
 };
 
 // The overflow of the spilling services: the router's Lambda side.
@@ -373,6 +378,7 @@ void share_front(const Router& router, SystemResult& out) {
   alb.requests = ecs_http + fargate_http;
   alb.lambda_target_requests = router.lambda_target_requests();
   alb.per_hour = router.alb_per_hour();
+  alb.lambda_target_per_hour = router.lambda_target_per_hour();
   out.alb = alb;
   // One platform's ALB, none spilled: its figures are already the ALB's.
   if (!spills && (ecs_http == 0 || fargate_http == 0)) return;

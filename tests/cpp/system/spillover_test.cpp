@@ -176,6 +176,7 @@ TEST_CASE("System: spillover by hand, one task of one slot and three requests at
   CHECK(r.alb->requests == 4);
   CHECK(r.alb->lambda_target_requests == 2);
   CHECK(r.alb->per_hour == std::vector<std::uint64_t>{4});
+  CHECK(r.alb->lambda_target_per_hour == std::vector<std::uint64_t>{2});
   CHECK(extra(*r.fargate, "alb_lcu_hours") == Approx(4.0 / (25.0 * 3600)));
   // Without a profile (every platform ends with the workload): the same run.
   auto src = open();

@@ -119,7 +119,8 @@ struct SystemResult {
   /// of the ECS and Fargate services, spilled ones included. Its billable figures (`alb_hours`,
   /// `alb_lcu_hours` of the combined traffic) are on the owner's result; the other service
   /// platform's result has none and a note naming the owner. The ALB is priced where the front
-  /// door is (slsim/compare/cost.hpp, `add_front_door` with `per_hour` as the HTTP traffic),
+  /// door is (slsim/compare/cost.hpp, `add_front_door` with `per_hour` and
+  /// `lambda_target_per_hour` as the HTTP traffic),
   /// once, on the owner's cost: no platform's recorded usage holds it, so each platform's bill
   /// stays the rate card's price of its own usage. Unset: no HTTP service.
   struct Alb {
@@ -129,6 +130,8 @@ struct SystemResult {
     /// dimension is 0.4 GB per LCU-hour for Lambda targets, 1 GB for the others.
     std::uint64_t lambda_target_requests = 0;
     std::vector<std::uint64_t> per_hour;  ///< requests in hour h (arrival time / 3,600 s)
+    /// Of them, those sent to a Lambda target in hour h (HttpTraffic::lambda_target_per_hour).
+    std::vector<std::uint64_t> lambda_target_per_hour;
   };
   std::optional<Alb> alb;
   /// The Lambda platform's own HTTP (synchronous) requests, for its front door (API Gateway or
