@@ -272,14 +272,14 @@ WorkloadProfile part_profile(const WorkloadProfile& all, const SystemOptions& o,
 }
 
 // A platform's container options, sized as simulate_containers sizes them (from the profile of
-// its own functions when there is one; a spilling service for its base load), with the note it
-// writes first.
+// its own functions when there is one), with the note it writes first.
 std::pair<ContainerOptions, std::string> sized(const ContainerOptions& options,
                                                const SystemOptions& o, SystemPlatform p,
                                                const RateCard& rates) {
   if (!needs_sizing(options)) return {options, ""};
   validate_containers(options, rates);
   if (!o.profile) {
+    // A spilling service is sized for its base load (docs/models.md, "Spillover").
     ContainerOptions s = size_containers(options, WorkloadProfile{}, rates, o.spill);
     std::string note = "sized without a pass over the workload: " + describe_sizing(s);
     return {std::move(s), std::move(note)};
