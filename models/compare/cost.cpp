@@ -281,12 +281,18 @@ void add_front_door(const RateCard& rc, const FrontDoorOptions& o, FrontDoorSide
     // LCUs per hour: the largest of the new-connection and processed-bytes dimensions (one
     // listener rule, so rule evaluations are within the 10 free rules; active connections are
     // not modelled and are below the new-connection dimension for short requests).
+    // Processed bytes: "1 GB per hour for EC2 instances, containers and IP addresses as targets
+    // and 0.4 GB per hour for Lambda functions as targets" (same page, as read 2026-12).
     double lcu_hours = 0;
-    for (const auto n : traffic.per_hour) {
-      const double req = static_cast<double>(n);
+    for (std::size_t h = 0; h < traffic.per_hour.size(); ++h) {
+      const double req = static_cast<double>(traffic.per_hour[h]);
+      const double to_lambda = h < traffic.lambda_target_per_hour.size()
+                                   ? static_cast<double>(traffic.lambda_target_per_hour[h])
+                                   : 0.0;
       const double new_conn_per_s = req / o.requests_per_connection / 3600.0;
-      const double gb = req * o.bytes_per_request / 1e9;
-      lcu_hours += std::max(new_conn_per_s / 25.0, gb / 1.0);
+      const double gb = (req - to_lambda) * o.bytes_per_request / 1e9;
+      const double lambda_gb = to_lambda * o.bytes_per_request / 1e9;
+      lcu_hours += std::max(new_conn_per_s / 25.0, gb / 1.0 + lambda_gb / 0.4);
     }
     const double monthly_lcu = lcu_hours / c.months;
     const double monthly = pico_to_usd(tiered_pico(lcu, monthly_lcu));

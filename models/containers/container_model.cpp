@@ -239,6 +239,10 @@ std::uint32_t ContainerModel::service_of(const Invocation& inv) {
   const auto it = by_name_.find(name);
   const auto s = it != by_name_.end() ? it->second : add_service(name, o_.defaults);
   fn_service_[inv.function] = s;
+  if (ctx_.overflow) {
+    if (inv.function >= fn_spill_.size()) fn_spill_.resize(inv.function + 1, 0);
+    fn_spill_[inv.function] = ctx_.spills && ctx_.spills(name) ? 1 : 0;
+  }
   return s;
 }
 
@@ -247,6 +251,17 @@ void ContainerModel::accept(const Invocation& inv) {
   last_arrival_ = inv.arrival;
   const auto si = service_of(inv);
   Service& s = svcs_[si];
+  // Spillover (docs/models.md, "Spillover"): a request that finds every healthy task at its
+  // concurrency limit goes to the Lambda target group at once; it is not this part's arrival.
+  if (inv.function < fn_spill_.size() && fn_spill_[inv.function] &&
+      inv.type == InvocationType::kSync && s.lb.pick(s.cfg->concurrency) == UINT32_MAX) {
+    ctx_.overflow->accept(inv);
+    if (!tick_scheduled_) {
+      const auto m = kMinute.count();
+      schedule_tick(TimePoint{Duration{(sim_.now().time_since_epoch().count() / m + 1) * m}});
+    }
+    return;
+  }
   ++res_.arrived;
   // Queue and async work is consumed from an SQS queue (sqs_consumer.cpp); only requests
   // (sync) pass the load balancer.

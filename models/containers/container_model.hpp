@@ -319,6 +319,7 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
   std::vector<Service> svcs_;
   std::unordered_map<std::string, std::uint32_t> by_name_;
   std::vector<std::uint32_t> fn_service_;
+  std::vector<std::uint8_t> fn_spill_;  // FunctionId -> spills to ctx_.overflow (joint runs)
   std::vector<Request> reqs_;
   std::vector<std::uint32_t> free_reqs_;
   std::vector<TaskRec> tasks_;

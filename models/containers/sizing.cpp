@@ -151,7 +151,7 @@ double saturated_pct(double vcpu, std::uint32_t n, double c, double p) {
 
 /// The service sized for `f` (rates, mean duration, memory); `f.invocations == 0`: no pass.
 ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const RateCard& rc,
-                           const FunctionProfile& f, bool lambda_memory) {
+                           const FunctionProfile& f, bool lambda_memory, bool spill = false) {
   const std::uint32_t memory_mb = f.memory_mb ? f.memory_mb : kUnstatedMemoryMb;
   if (s.vcpu == 0 || s.memory_gb == 0) choose_size(s, lt, as_of, rc, memory_mb);
   const double c = s.cpu_bound_fraction, p = s.parallel_fraction;
@@ -289,6 +289,11 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
     // serve them, so min_tasks holds the peak minute.
     lo = kHttpFloorTasks;
     if (holds_peak(s, lt, f)) lo = std::max(lo, need(f.peak_rate_per_s()));
+    // A service that spills its overflow to Lambda (docs/models.md, "Spillover") is sized for
+    // its base load: the traffic that is always there (the 10th-percentile minute), at least one
+    // task, and no head-room for bursts shorter than the scale-out reaction (Lambda takes them,
+    // and a request that finds the single task gone goes there too).
+    if (spill) lo = std::max<std::uint32_t>(1, need(f.low_rate_per_s()));
     hi = std::max<std::uint32_t>({lo, 2, need(kPeakHeadroom * f.peak_rate_per_s())});
     // Traffic from the first minute: start with what that minute needs (a steady trace is
     // served from time 0); work that starts later starts from the floor.
@@ -384,13 +389,21 @@ double saturated_cpu_pct(const ServiceConfig& s) {
 }
 
 ContainerOptions size_containers(const ContainerOptions& o, const WorkloadProfile& profile,
-                                 const RateCard& rc) {
+                                 const RateCard& rc, const std::set<std::string>& spill) {
   ContainerOptions r = o;
   const bool lm = profile.memory_is_lambda_setting;
+  // A named service spills when every function it serves does.
+  const auto spills = [&](const std::vector<std::string>& fns) {
+    if (spill.empty() || fns.empty()) return false;
+    for (const auto& f : fns)
+      if (!spill.count(f)) return false;
+    return true;
+  };
   for (auto& [name, s] : r.services) {
     if (!needs_sizing(s)) continue;
     try {
-      s = size_service(s, r.launch_type, r.as_of, rc, profile.combined(s.functions), lm);
+      s = size_service(s, r.launch_type, r.as_of, rc, profile.combined(s.functions), lm,
+                       spills(s.functions));
     } catch (const ConfigError& e) {
       throw ConfigError(e.key(), fmt::format("service {}: {}", name, e.message()));
     }
@@ -410,7 +423,8 @@ ContainerOptions size_containers(const ContainerOptions& o, const WorkloadProfil
       }
       ServiceConfig s = o.defaults;
       s.functions = {f.name};
-      r.services[f.name] = size_service(s, r.launch_type, r.as_of, rc, f, lm);
+      r.services[f.name] =
+          size_service(s, r.launch_type, r.as_of, rc, f, lm, spill.count(f.name) > 0);
     }
     r.defaults = size_service(o.defaults, r.launch_type, r.as_of, rc, profile.combined(rest), lm);
   }

@@ -22,6 +22,8 @@
 
 namespace slsim {
 
+class ArrivalSink;
+
 /// What a model knows of the run it is part of.
 struct PartContext {
   /// The driver's lookahead (never null once the run starts).
@@ -33,6 +35,12 @@ struct PartContext {
   /// Whether the function named so is this part's (empty: every function is).
   std::function<bool(const std::string&)> owns;
   bool owned(const std::string& name) const { return !owns || owns(name); }
+  /// Spillover (a container service in a joint run, system.cpp): the synchronous requests of
+  /// the functions `spills` names that find every healthy task of their service full go to
+  /// `overflow` at once (the Lambda side, through the router) instead of the ALB's queue, and
+  /// are not this part's arrivals. Null: no spillover.
+  ArrivalSink* overflow = nullptr;
+  std::function<bool(const std::string&)> spills;
 };
 
 /// The context of a single-platform run.

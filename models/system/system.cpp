@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <stdexcept>
@@ -38,6 +39,26 @@ std::optional<SystemPlatform> parse_system_platform(std::string_view s) {
   return std::nullopt;
 }
 
+std::string to_string(SystemPlacement p) {
+  std::string out(to_string(p.platform));
+  if (p.spill) out += "+lambda";
+  return out;
+}
+
+std::optional<SystemPlacement> parse_system_placement(std::string_view s) {
+  constexpr std::string_view kSpill = "+lambda";
+  bool spill = false;
+  if (s.size() > kSpill.size() && s.substr(s.size() - kSpill.size()) == kSpill) {
+    spill = true;
+    s.remove_suffix(kSpill.size());
+  }
+  const auto p = parse_system_platform(s);
+  if (!p) return std::nullopt;
+  // Only a service behind a load balancer has an overflow to send.
+  if (spill && *p != SystemPlatform::kEcs && *p != SystemPlatform::kFargate) return std::nullopt;
+  return SystemPlacement{*p, spill};
+}
+
 namespace {
 
 constexpr std::size_t kPlatforms = 4;
@@ -56,6 +77,8 @@ std::optional<SystemPlatform> platform_of(const SystemOptions& o, const std::str
 // The router: the sink of a joint run (arrival_driver.hpp). It sends each arrival to its
 // function's platform, begins a platform at its first arrival, and tells a platform its arrivals
 // ended after its last one (when the profile gives the counts) or at the end of the workload.
+// It counts the requests through the system's ALB, and takes the overflow of spilling services
+// (`spill`) to the Lambda platform, which it ends only after every service that spills to it.
 class Router {
  public:
   struct Slot {
@@ -63,32 +86,60 @@ class Router {
     bool begun = false, ended = false;
     bool counted = false;         // `remaining` is known (from the profile)
     std::uint64_t remaining = 0;  // arrivals still to come
+    bool spills = false;          // a service platform some of whose functions spill
+    std::uint32_t waits = 0;      // Lambda: spilling platforms not ended yet
+    std::uint64_t http = 0;       // its own HTTP requests (ECS, Fargate: through the ALB)
   };
 
   Router(const WorkloadSource& src, const SystemOptions& o) : src_(src), o_(o) {}
 
   std::array<Slot, kPlatforms>& slots() { return slots_; }
+  const std::array<Slot, kPlatforms>& slots() const { return slots_; }
 
   void begin(const Invocation*) {}  // each platform begins at its own first arrival
   TimePoint hold_until() const { return TimePoint::min(); }  // the others' arrivals cannot wait
 
   void accept(const Invocation& inv) {
-    Slot& s = slots_[platform_index(inv.function)];
+    const std::size_t pi = platform_index(inv.function);
+    Slot& s = slots_[pi];
     if (s.ended) {
       throw std::logic_error(fmt::format(
           "simulate_system: the profile does not match the workload (function '{}' has more "
           "invocations than it says)",
           src_.functions()[inv.function].name));
     }
+    if (pi == kEcsIndex || pi == kFargateIndex) {
+      if (inv.type == InvocationType::kSync) {
+        ++s.http;
+        count_hour(alb_per_hour_, inv);
+        if (spill_[inv.function]) ++requests_[inv.function];
+      } else if (spill_[inv.function]) {
+        throw cannot_spill(src_.functions()[inv.function].name);
+      }
+    } else if (pi == kLambdaIndex && inv.type == InvocationType::kSync) {
+      ++s.http;
+      count_hour(lambda_per_hour_, inv);
+    }
     if (!s.begun) {
       s.begun = true;
       s.sink->begin(&inv);
     }
     s.sink->accept(inv);
-    if (s.counted && --s.remaining == 0) {
-      s.ended = true;
-      s.sink->end_of_arrivals();
+    if (s.counted && --s.remaining == 0) end(pi);
+  }
+
+  /// An overflowing request of a spilling service, at its arrival: to the Lambda platform.
+  void spill(const Invocation& inv) {
+    Slot& l = slots_[kLambdaIndex];
+    if (l.ended) throw std::logic_error("simulate_system: a request spilled after Lambda ended");
+    ++spilled_[inv.function];
+    ++lambda_target_;
+    count_hour(lambda_target_per_hour_, inv);
+    if (!l.begun) {
+      l.begun = true;
+      l.sink->begin(&inv);
     }
+    l.sink->accept(inv);
   }
 
   void instant_done() {
@@ -97,21 +148,79 @@ class Router {
   }
 
   void end_of_arrivals() {
-    for (auto& s : slots_) {
-      if (!s.sink || s.ended) continue;
-      if (!s.begun) {
-        s.begun = true;
-        s.sink->begin(nullptr);
-      }
-      s.ended = true;
-      s.sink->end_of_arrivals();
+    workload_ended_ = true;
+    for (std::size_t i = 0; i < kPlatforms; ++i)
+      if (slots_[i].sink && !slots_[i].ended) end(i);
+  }
+
+  /// The spilling functions the workload invoked: (function, requests to the service, spilled).
+  struct Spilled {
+    std::string function;
+    std::size_t platform;
+    std::uint64_t requests, spilled;
+  };
+  std::vector<Spilled> spilled() const {
+    std::vector<Spilled> out;
+    for (FunctionId f = 0; f < spill_.size(); ++f) {
+      if (!spill_[f] || of_[f] == kUnresolved) continue;
+      out.push_back({src_.functions()[f].name, of_[f], requests_[f], spilled_[f]});
+    }
+    return out;
+  }
+  std::uint64_t lambda_target_requests() const { return lambda_target_; }
+  const std::vector<std::uint64_t>& alb_per_hour() const { return alb_per_hour_; }
+  const std::vector<std::uint64_t>& lambda_per_hour() const { return lambda_per_hour_; }
+  const std::vector<std::uint64_t>& lambda_target_per_hour() const {
+    return lambda_target_per_hour_;
+  }
+
+  static ConfigError cannot_spill(const std::string& name) {
+    return ConfigError(
+        "placement",
+        fmt::format("function '{}' cannot spill to Lambda: it has queue or async invocations, "
+                    "and only HTTP (synchronous) requests pass the load balancer that sends a "
+                    "service's overflow to Lambda (place it on ecs or fargate without +lambda)",
+                    name));
+  }
+
+  static constexpr std::size_t kLambdaIndex = static_cast<std::size_t>(SystemPlatform::kLambda);
+  static constexpr std::size_t kEcsIndex = static_cast<std::size_t>(SystemPlatform::kEcs);
+  static constexpr std::size_t kFargateIndex = static_cast<std::size_t>(SystemPlatform::kFargate);
+
+ private:
+  // Ends platform i (beginning it first when it had no arrival); a spilling platform's end may
+  // end the Lambda platform, once its own arrivals are counted out too.
+  void end(std::size_t i) {
+    Slot& s = slots_[i];
+    if (s.ended) return;
+    Slot& l = slots_[kLambdaIndex];
+    if (i == kLambdaIndex && l.waits > 0) return;  // the services that spill to it end first
+    if (!s.begun) {
+      s.begun = true;
+      s.sink->begin(nullptr);
+    }
+    s.ended = true;
+    s.sink->end_of_arrivals();
+    if (s.spills && l.waits > 0 && --l.waits == 0 && l.sink &&
+        ((l.counted && l.remaining == 0) || workload_ended_)) {
+      end(kLambdaIndex);
     }
   }
 
- private:
+  static void count_hour(std::vector<std::uint64_t>& per_hour, const Invocation& inv) {
+    const auto h = static_cast<std::size_t>(inv.arrival.time_since_epoch().count() / kHour.count());
+    if (per_hour.size() <= h) per_hour.resize(h + 1, 0);
+    ++per_hour[h];
+  }
+
   std::size_t platform_index(FunctionId f) {
     if (f < of_.size() && of_[f] != kUnresolved) return of_[f];
-    if (f >= of_.size()) of_.resize(f + 1, kUnresolved);
+    if (f >= of_.size()) {
+      of_.resize(f + 1, kUnresolved);
+      spill_.resize(f + 1, 0);
+      requests_.resize(f + 1, 0);
+      spilled_.resize(f + 1, 0);
+    }
     const std::string& name = src_.functions()[f].name;
     const auto p = platform_of(o_, name);
     if (!p) {
@@ -122,13 +231,35 @@ class Router {
                                     name));
     }
     of_[f] = static_cast<std::uint8_t>(index(*p));
+    spill_[f] = o_.spill.count(name) ? 1 : 0;
     return of_[f];
   }
 
   const WorkloadSource& src_;
   const SystemOptions& o_;
   std::array<Slot, kPlatforms> slots_{};
-  std::vector<std::uint8_t> of_;  // FunctionId -> platform index (kUnresolved: not met yet)
+  std::vector<std::uint8_t> of_;     // FunctionId -> platform index (kUnresolved: not met yet)
+  std::vector<std::uint8_t> spill_;  // FunctionId -> its service spills to Lambda
+  std::vector<std::uint64_t> requests_, spilled_;      // spilling functions: requests, spilled
+  std::vector<std::uint64_t> alb_per_hour_;            // requests through the ALB per hour
+  std::vector<std::uint64_t> lambda_per_hour_;         // Lambda's own requests per hour
+  std::vector<std::uint64_t> lambda_target_per_hour_;  // spilled requests per hour
+  bool workload_ended_ = false;                        // end_of_arrivals came
+  std::uint64_t lambda_target_ = 0;                    // of them, spilled to Lambda
+};
+
+// The overflow of the spilling services: the router's Lambda side.
+class Overflow final : public ArrivalSink {
+ public:
+  explicit Overflow(Router& r) : r_(r) {}
+  void begin(const Invocation*) override {}
+  TimePoint hold_until() const override { return TimePoint::min(); }
+  void accept(const Invocation& inv) override { r_.spill(inv); }
+  void instant_done() override {}
+  void end_of_arrivals() override {}
+
+ private:
+  Router& r_;
 };
 
 // The profile restricted to the functions placed on `p`.
@@ -152,14 +283,126 @@ std::pair<ContainerOptions, std::string> sized(const ContainerOptions& all_servi
   if (!needs_sizing(options)) return {options, ""};
   validate_containers(options, rates);
   if (!o.profile) {
-    ContainerOptions s = size_containers(options, WorkloadProfile{}, rates);
+    // A spilling service is sized for its base load (docs/models.md, "Spillover").
+    ContainerOptions s = size_containers(options, WorkloadProfile{}, rates, o.spill);
     std::string note = "sized without a pass over the workload: " + describe_sizing(s);
     return {std::move(s), std::move(note)};
   }
   const WorkloadProfile mine = part_profile(*o.profile, o, p);
-  ContainerOptions s = size_containers(options, mine, rates);
-  std::string note = "sized from the trace: " + describe_sizing(s, mine);
+  ContainerOptions s = size_containers(options, mine, rates, o.spill);
+  // A spilling service holds no bursts in min_tasks: its description says none.
+  WorkloadProfile described = mine;
+  for (auto& f : described.functions)
+    if (o.spill.count(f.name)) f.burst_minutes = 0;
+  std::string note = "sized from the trace: " + describe_sizing(s, described);
   return {std::move(s), std::move(note)};
+}
+
+// 5210 -> "5,210".
+std::string grouped(std::uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+void set_extra(PlatformResult& r, const std::string& key, double v) {
+  for (auto& [k, x] : r.extra) {
+    if (k == key) {
+      x = v;
+      return;
+    }
+  }
+  r.extra.emplace_back(key, v);
+}
+
+void erase_extra(PlatformResult& r, const std::string& key) {
+  std::erase_if(r.extra, [&](const auto& e) { return e.first == key; });
+}
+
+// Spillover's validation: every spilling function is placed on a service platform, and (with
+// a profile) has only HTTP requests.
+void validate_spill(const SystemOptions& o) {
+  for (const auto& name : o.spill) {
+    const auto p = platform_of(o, name);
+    if (p != SystemPlatform::kEcs && p != SystemPlatform::kFargate) {
+      throw ConfigError(
+          "placement",
+          fmt::format("function '{}' spills to Lambda but is placed on {}: only a service on "
+                      "ecs or fargate has a load balancer whose overflow can go to Lambda "
+                      "(ecs+lambda, fargate+lambda)",
+                      name, p ? std::string(to_string(*p)) : std::string("no platform")));
+    }
+  }
+  if (!o.profile) return;
+  for (const auto& f : o.profile->functions)
+    if (o.spill.count(f.name) && f.message_invocations > 0) throw Router::cannot_spill(f.name);
+}
+
+// The spilled counts and the system's one ALB, on the results (SystemResult::spilled, ::alb).
+void share_front(const Router& router, SystemResult& out) {
+  const auto& slots = router.slots();
+  auto service = [&](std::size_t i) -> ContainerResult* {
+    auto& r = i == Router::kEcsIndex ? out.ecs : out.fargate;
+    return r ? &*r : nullptr;
+  };
+  std::array<std::uint64_t, kPlatforms> spilled{};
+  for (const auto& sp : router.spilled()) {
+    out.spilled[sp.function] = sp.spilled;
+    spilled[sp.platform] += sp.spilled;
+    ContainerResult* c = service(sp.platform);
+    if (!c) continue;
+    const double pct =
+        sp.requests > 0 ? 100.0 * static_cast<double>(sp.spilled) / static_cast<double>(sp.requests)
+                        : 0.0;
+    c->notes.push_back(fmt::format("{}: {:.1f}% of requests ({}) overflowed to Lambda", sp.function,
+                                   pct, grouped(sp.spilled)));
+    if (out.lambda && sp.spilled > 0) {
+      out.lambda->notes.push_back(fmt::format(
+          "{}: {} invocations are requests that overflowed from its {} service, through the "
+          "system's Application Load Balancer (no API Gateway for them)",
+          sp.function, grouped(sp.spilled), to_string(static_cast<SystemPlatform>(sp.platform))));
+    }
+  }
+  out.lambda_http.requests = slots[Router::kLambdaIndex].http;
+  out.lambda_http.per_hour = router.lambda_per_hour();
+  bool spills = false;
+  for (const auto i : {Router::kEcsIndex, Router::kFargateIndex}) {
+    if (!slots[i].spills || !service(i)) continue;
+    spills = true;
+    set_extra(*service(i), "spilled_to_lambda", static_cast<double>(spilled[i]));
+  }
+  const std::uint64_t ecs_http = slots[Router::kEcsIndex].http;
+  const std::uint64_t fargate_http = slots[Router::kFargateIndex].http;
+  if (ecs_http + fargate_http == 0) return;
+  SystemResult::Alb alb;
+  alb.owner = ecs_http > 0 ? SystemPlatform::kEcs : SystemPlatform::kFargate;
+  alb.requests = ecs_http + fargate_http;
+  alb.lambda_target_requests = router.lambda_target_requests();
+  alb.per_hour = router.alb_per_hour();
+  alb.lambda_target_per_hour = router.lambda_target_per_hour();
+  out.alb = alb;
+  // One platform's ALB, none spilled: its figures are already the ALB's.
+  if (!spills && (ecs_http == 0 || fargate_http == 0)) return;
+  const std::size_t owner = index(alb.owner);
+  const std::size_t other = owner == Router::kEcsIndex ? Router::kFargateIndex : Router::kEcsIndex;
+  double span_s = service(owner)->span_s;
+  if (ContainerResult* o = service(other); o && slots[other].http > 0)
+    span_s = std::max(span_s, o->span_s);
+  // As the container model writes them (billing.cpp): "each partial hour ... billed as a full
+  // hour", LCUs on the new-connections dimension, one connection per request.
+  set_extra(*service(owner), "alb_hours", std::ceil(span_s / 3600));
+  set_extra(*service(owner), "alb_lcu_hours", static_cast<double>(alb.requests) / (25.0 * 3600));
+  if (ContainerResult* o = service(other); o && slots[other].http > 0) {
+    erase_extra(*o, "alb_hours");
+    erase_extra(*o, "alb_lcu_hours");
+    o->notes.push_back(fmt::format(
+        "{} shares the system's Application Load Balancer (billed with {}): its HTTP requests "
+        "are in that ALB's LCUs, and it has no ALB-hours or load-balancer addresses of its own",
+        to_string(static_cast<SystemPlatform>(other)), to_string(alb.owner)));
+  }
 }
 
 }  // namespace
@@ -173,19 +416,30 @@ SystemResult simulate_system(WorkloadSource& workload, const SystemOptions& opti
     throw ConfigError("launch_type",
                       "the Fargate platform of a system runs on Fargate (fargate.launch_type)");
   }
+  validate_spill(options);
   std::array<bool, kPlatforms> used{};
   for (const auto& [name, p] : options.placement)
     used[index(p)] = true;
   if (options.others) used[index(*options.others)] = true;
+  if (!options.spill.empty()) used[index(SystemPlatform::kLambda)] = true;
 
   Simulation sim;
   Lookahead ahead;
   Router router(workload, options);
+  Overflow overflow(router);
   auto context = [&](SystemPlatform p) {
     PartContext c;
     c.ahead = &ahead;
     c.joint = true;
-    c.owns = [&options, p](const std::string& name) { return platform_of(options, name) == p; };
+    c.owns = [&options, p](const std::string& name) {
+      // Lambda also runs the overflow of the spilling services.
+      return platform_of(options, name) == p ||
+             (p == SystemPlatform::kLambda && options.spill.count(name) > 0);
+    };
+    if ((p == SystemPlatform::kEcs || p == SystemPlatform::kFargate) && !options.spill.empty()) {
+      c.overflow = &overflow;
+      c.spills = [&options](const std::string& name) { return options.spill.count(name) > 0; };
+    }
     return c;
   };
   // Sized container options live as long as their models.
@@ -219,6 +473,14 @@ SystemResult simulate_system(WorkloadSource& workload, const SystemOptions& opti
   slots[index(SystemPlatform::kEcs)].sink = ecs.get();
   slots[index(SystemPlatform::kFargate)].sink = fargate.get();
   slots[index(SystemPlatform::kBatch)].sink = batch.get();
+  // The Lambda platform ends after every service platform that spills to it.
+  for (const auto& name : options.spill) {
+    Router::Slot& s = slots[index(*platform_of(options, name))];
+    if (s.sink && !s.spills) {
+      s.spills = true;
+      ++slots[index(SystemPlatform::kLambda)].waits;
+    }
+  }
   if (options.profile) {
     for (const auto& f : options.profile->functions) {
       const auto p = platform_of(options, f.name);
@@ -227,9 +489,12 @@ SystemResult simulate_system(WorkloadSource& workload, const SystemOptions& opti
       s.counted = true;
       s.remaining += f.invocations;
     }
-    // A platform whose functions never arrive ends at once (it still begins at the end).
+    // A platform whose functions never arrive ends at once (it still begins at the end); Lambda
+    // with spilling services ends with the last of them.
     for (auto& s : slots)
-      if (s.sink && s.counted && s.remaining == 0) s.counted = false;
+      if (s.sink && s.counted && s.remaining == 0 && s.waits == 0) s.counted = false;
+    Router::Slot& l = slots[index(SystemPlatform::kLambda)];
+    if (l.sink && l.waits > 0) l.counted = true;
   }
 
   drive(sim, workload, router, ahead);
@@ -243,6 +508,7 @@ SystemResult simulate_system(WorkloadSource& workload, const SystemOptions& opti
   if (ecs) out.ecs = with_note(ecs->finish(), ecs_note);
   if (fargate) out.fargate = with_note(fargate->finish(), fargate_note);
   if (batch) out.batch = batch->finish();
+  share_front(router, out);
   return out;
 }
 

@@ -152,6 +152,29 @@ TEST_CASE("Cost: ALB hours and LCUs match AWS's arithmetic", "[compare]") {
   CHECK(c.monthly_usd == Approx(16.66 + 10.95));
 }
 
+TEST_CASE("Cost: an ALB's Lambda targets process 0.4 GB per LCU-hour", "[compare]") {
+  // 3,600 requests an hour of 1 MB each: 3.6 GB/h, 3.6 LCUs to containers (1 GB per LCU-hour)
+  // and 9 to a Lambda target (0.4 GB), above the new-connection dimension (0.04).
+  auto lcu_hours = [](std::uint64_t to_lambda) {
+    HttpTraffic t;
+    t.per_hour.assign(24, 3600);
+    t.lambda_target_per_hour.assign(24, to_lambda);
+    t.requests = 24 * 3600;
+    CostBreakdown c;
+    c.as_of = Date(2026, 11, 1);
+    c.region = "us-east-1";
+    c.span_s = 86'400;
+    c.months = 86'400.0 / (730 * 3600);
+    FrontDoorOptions o;
+    o.bytes_per_request = 1e6;
+    add_front_door(RateCard::builtin(), o, FrontDoorSide::kService, t, t.requests, c);
+    return c.lines.at(1).quantity;
+  };
+  CHECK(lcu_hours(0) == Approx(24 * 3.6));
+  CHECK(lcu_hours(3600) == Approx(24 * 9.0));
+  CHECK(lcu_hours(1800) == Approx(24 * (1.8 + 4.5)));
+}
+
 TEST_CASE("Cost: no front door without HTTP requests", "[compare]") {
   // Review finding: a workload of queue messages paid 730 ALB-hours a month on ECS and carried
   // an empty API Gateway line on Lambda. Only sync requests arrive over HTTP.

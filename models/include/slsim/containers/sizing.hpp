@@ -7,6 +7,7 @@
 /// wins. Every function served by the defaults becomes a service of its own, sized from its own
 /// profile. The sized options pass through validate_containers like any other.
 
+#include <set>
 #include <string>
 
 #include "slsim/containers/service.hpp"
@@ -23,9 +24,13 @@ inline constexpr double kAutoTargetCpuPct = 70;
 
 /// `o` with every auto setting chosen from `profile` (a pass over the workload it will run).
 /// With an empty profile (no pass possible) the tasks are sized from the settings alone: one to
-/// ten tasks. Throws ConfigError for a setting no size can satisfy.
+/// ten tasks. Throws ConfigError for a setting no size can satisfy. The HTTP services of the
+/// functions in `spill` (a named service: when it serves only such functions) overflow to
+/// Lambda in a joint run (slsim/system/system.hpp): they are sized for their base load, at least
+/// one task, with no head-room for short bursts (docs/models.md, "Spillover").
 ContainerOptions size_containers(const ContainerOptions& o, const WorkloadProfile& profile,
-                                 const RateCard& rates = RateCard::builtin());
+                                 const RateCard& rates = RateCard::builtin(),
+                                 const std::set<std::string>& spill = {});
 
 /// One line for people: "1 vCPU / 2 GB tasks, 6 requests each, 2-4 tasks, target 70% CPU";
 /// a queue `consumer` names its backlog target ("..., target backlog 60 s of work per task").

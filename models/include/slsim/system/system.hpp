@@ -20,12 +20,25 @@
 /// platform arrives closes after that instant's arrivals instead of at once. A single-platform
 /// run (simulate_lambda, simulate_containers, simulate_batch) is the one-part case of the same
 /// driver, with today's numbers.
+///
+/// Spillover (docs/models.md, "Spillover"): a function placed `fargate+lambda` or `ecs+lambda`
+/// is an HTTP service whose overflow goes to Lambda. One Application Load Balancer is in front
+/// of both: the service's tasks are one target group, the Lambda function a second one (ALB
+/// targets Lambda functions). A request that arrives when every healthy task of the service is
+/// at its per-task concurrency limit (the load balancer finds no free slot) goes to the Lambda
+/// function at once instead of waiting in the ALB's queue: it is then an invocation of that
+/// function on the Lambda platform of the system (its usage, cold starts, concurrency and free
+/// tier shared with the Lambda parts; no API Gateway: the ALB is its front door). The HTTP
+/// services of a system (ECS, Fargate and the spilled requests) share that one ALB
+/// (`SystemResult::alb`).
 
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "slsim/batch/batch.hpp"
 #include "slsim/containers/containers.hpp"
@@ -44,9 +57,37 @@ std::string_view to_string(SystemPlatform p);
 /// Parses "lambda", "ecs", "fargate" or "batch"; nullopt for anything else.
 std::optional<SystemPlatform> parse_system_platform(std::string_view s);
 
+/// Where a function is placed: a platform and, for a service (ECS or Fargate), whether its
+/// overflow spills to Lambda ("fargate+lambda", "ecs+lambda").
+struct SystemPlacement {
+  SystemPlatform platform = SystemPlatform::kLambda;
+  bool spill = false;
+  bool operator==(const SystemPlacement&) const = default;
+};
+
+/// "lambda", "ecs", "fargate", "batch", "ecs+lambda" or "fargate+lambda".
+std::string to_string(SystemPlacement p);
+/// Parses what to_string(SystemPlacement) writes; nullopt for anything else (a spill from
+/// Lambda or Batch, which have no load balancer to overflow from, is nothing).
+std::optional<SystemPlacement> parse_system_placement(std::string_view s);
+
 struct SystemOptions {
   /// Where each function runs, by function name.
   std::map<std::string, SystemPlatform> placement;
+  /// Functions whose service (placed on ECS or Fargate) spills its overflow to Lambda: HTTP
+  /// (synchronous) functions only; a function here placed elsewhere, or one with queue or
+  /// async invocations, is an error (ConfigError, key "placement", naming it). A spilling
+  /// service left auto is sized for its base load (docs/models.md, "Spillover").
+  std::set<std::string> spill;
+  /// Places `function` (its platform in `placement`, and in `spill` or not).
+  void place(const std::string& function, SystemPlacement p) {
+    placement[function] = p.platform;
+    if (p.spill) {
+      spill.insert(function);
+    } else {
+      spill.erase(function);
+    }
+  }
   /// Where a function the placement does not name runs; unset: such a function is an error
   /// (ConfigError, key "placement").
   std::optional<SystemPlatform> others;
@@ -69,6 +110,38 @@ struct SystemResult {
   std::optional<LambdaResult> lambda;
   std::optional<ContainerResult> ecs, fargate;
   std::optional<BatchResult> batch;
+  /// Requests each spilling function sent to Lambda, by name (every function of
+  /// `SystemOptions::spill` the workload invokes, 0 included). They are in the Lambda result
+  /// (arrived, outcomes, usage, bill), not the service's; the service's result counts them as
+  /// the extra figure `spilled_to_lambda` and says so in a note.
+  std::map<std::string, std::uint64_t> spilled;
+  /// The system's one Application Load Balancer: in front of every HTTP (synchronous) request
+  /// of the ECS and Fargate services, spilled ones included. Its billable figures (`alb_hours`,
+  /// `alb_lcu_hours` of the combined traffic) are on the owner's result; the other service
+  /// platform's result has none and a note naming the owner. The ALB is priced where the front
+  /// door is (slsim/compare/cost.hpp, `add_front_door` with `per_hour` and
+  /// `lambda_target_per_hour` as the HTTP traffic),
+  /// once, on the owner's cost: no platform's recorded usage holds it, so each platform's bill
+  /// stays the rate card's price of its own usage. Unset: no HTTP service.
+  struct Alb {
+    SystemPlatform owner = SystemPlatform::kEcs;  ///< ECS when it has HTTP requests, else Fargate
+    std::uint64_t requests = 0;                   ///< every request through it
+    /// Of them, the requests sent to a Lambda target group (spilled): the processed-bytes LCU
+    /// dimension is 0.4 GB per LCU-hour for Lambda targets, 1 GB for the others.
+    std::uint64_t lambda_target_requests = 0;
+    std::vector<std::uint64_t> per_hour;  ///< requests in hour h (arrival time / 3,600 s)
+    /// Of them, those sent to a Lambda target in hour h (HttpTraffic::lambda_target_per_hour).
+    std::vector<std::uint64_t> lambda_target_per_hour;
+  };
+  std::optional<Alb> alb;
+  /// The Lambda platform's own HTTP (synchronous) requests, for its front door (API Gateway or
+  /// function URLs; slsim/compare/cost.hpp, `add_front_door`): the spilled requests are not
+  /// among them (their front door is the ALB).
+  struct Http {
+    std::uint64_t requests = 0;
+    std::vector<std::uint64_t> per_hour;  ///< requests in hour h (arrival time / 3,600 s)
+  };
+  Http lambda_http;
 };
 
 /// Runs `workload` as one system on one Simulation. Throws ConfigError for options a platform
