@@ -3,6 +3,10 @@
 // models/compare/scenario_compare.cpp).
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
 #include "observed_source.hpp"
 #include "slsim/batch/batch.hpp"
 #include "slsim/compare/compare.hpp"
@@ -204,6 +208,129 @@ PlatformRunner batch_runner(BatchOptions options, const RateCard& rates) {
         throw ImpossibleError(e.message());
       throw;
     }
+  };
+  return r;
+}
+
+// ---- spillover: a service sized for its base load, its overflow on Lambda ----------------------
+
+namespace {
+
+// The spilling service's result and the Lambda side's as one platform's: counts, latencies and
+// usage add up (each arrival ended once, on one side); tasks and environments are summed (the
+// peak is an upper bound: the two peaks need not coincide); hosts and utilisation are the
+// service's.
+PlatformResult merge_spill(const std::string& name, const ContainerResult& svc,
+                           const LambdaResult* lam) {
+  PlatformResult r = svc;
+  r.platform = name;
+  if (!lam) return r;
+  r.arrived += lam->arrived;
+  r.outcomes.completed += lam->outcomes.completed;
+  r.outcomes.failed += lam->outcomes.failed;
+  r.outcomes.timed_out += lam->outcomes.timed_out;
+  r.outcomes.refused += lam->outcomes.refused;
+  r.outcomes.expired += lam->outcomes.expired;
+  r.outcomes.unfinished += lam->outcomes.unfinished;
+  r.attempts += lam->attempts;
+  r.retries += lam->retries;
+  r.cold_invocations = svc.cold_invocations.value_or(svc.cold_starts) +
+                       lam->cold_invocations.value_or(lam->cold_starts);
+  r.cold_starts += lam->cold_starts;
+  r.latency_ms.merge(lam->latency_ms);
+  r.latency_stats.merge(lam->latency_stats);
+  r.latency_completed_ms.merge(lam->latency_completed_ms);
+  r.latency_completed_stats.merge(lam->latency_completed_stats);
+  r.queue_wait_ms.merge(lam->queue_wait_ms);
+  r.instances_mean += lam->instances_mean;
+  r.instances_max += lam->instances_max;
+  r.span_s = std::max(r.span_s, lam->span_s);
+  r.worked_s = std::max(r.worked_s, lam->worked_s);
+  for (const auto& u : lam->usage.lambda)
+    r.usage.lambda.push_back(u);
+  for (const auto& i : lam->bill.items)
+    r.bill.items.push_back(i);
+  for (const auto& n : lam->notes)
+    r.notes.push_back("lambda side: " + n);
+  r.extra.emplace_back("lambda_environments_mean", lam->instances_mean);
+  return r;
+}
+
+}  // namespace
+
+PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner& lambda,
+                            const RateCard& rates) {
+  const auto platform = parse_system_platform(service.name);
+  if (!platform || (*platform != SystemPlatform::kEcs && *platform != SystemPlatform::kFargate) ||
+      lambda.name != "lambda" || !service.system_options || !lambda.system_options) {
+    throw std::invalid_argument(
+        "spill_runner: a service runner (ecs or fargate) and a Lambda runner, with their options");
+  }
+  SystemOptions base;
+  service.system_options(base);
+  lambda.system_options(base);
+  base.others = *platform;
+  PlatformRunner r;
+  r.name = service.name + "+lambda";
+  r.label = fmt::format("{} sized for its base load, overflow to Lambda ({})",
+                        *platform == SystemPlatform::kEcs ? "ECS on EC2" : "Fargate",
+                        lambda.label.substr(lambda.label.find(", ") == std::string::npos
+                                                ? 0
+                                                : lambda.label.find(", ") + 2));
+  r.front_door = FrontDoorSide::kService;  // the ALB, in front of the service and Lambda
+  r.free_tier = lambda.free_tier;
+  r.discount_pct = service.discount_pct;
+  for (const auto& [k, v] : lambda.discount_pct)
+    r.discount_pct[k] = v;
+  r.fargate_spot_discount_pct = service.fargate_spot_discount_pct;
+  r.ec2_spot_discount_pct = service.ec2_spot_discount_pct;
+  r.system_options = [service, lambda](SystemOptions& s) {
+    service.system_options(s);
+    lambda.system_options(s);
+  };
+  const RateCard* rc = &rates;
+  const std::string name = r.name;
+  r.run = [name](WorkloadSource&, std::uint64_t) -> PlatformResult {
+    throw std::logic_error(name + ": run before prepare");
+  };
+  r.prepare = [r, base, rc, name, platform](const WorkloadProfile& profile) {
+    PlatformRunner x = r;
+    x.prepare = nullptr;
+    // Its HTTP functions spill; queue and async work stays on the service alone.
+    std::set<std::string> spill;
+    for (const auto& f : profile.functions)
+      if (f.invocations > f.message_invocations) spill.insert(f.name);
+    if (spill.empty()) {
+      x.run = [](WorkloadSource&, std::uint64_t) -> PlatformResult {
+        throw ImpossibleError(
+            "no HTTP requests to spill: only a service of synchronous requests sends its overflow "
+            "to Lambda");
+      };
+      return x;
+    }
+    SystemOptions o = base;
+    o.spill = spill;
+    ContainerOptions& svc =
+        *platform == SystemPlatform::kEcs ? static_cast<ContainerOptions&>(o.ecs) : o.fargate;
+    try {
+      svc = size_containers(svc, profile, *rc, spill);
+    } catch (const TaskFitError& e) {
+      const std::string why = e.message();
+      x.run = [why](WorkloadSource&, std::uint64_t) -> PlatformResult {
+        throw ImpossibleError(why);
+      };
+      return x;
+    }
+    x.label = fmt::format("{}; {}", r.label, describe_sizing(svc, profile));
+    x.run = [o, rc, name, platform](WorkloadSource& w, std::uint64_t seed) {
+      SystemOptions so = o;
+      so.lambda.seed = so.ecs.seed = so.fargate.seed = so.batch.seed = seed;
+      const SystemResult res = simulate_system(w, so, *rc);
+      const auto& svc_res = *platform == SystemPlatform::kEcs ? res.ecs : res.fargate;
+      if (!svc_res) throw std::logic_error(name + ": the service did not run");
+      return merge_spill(name, *svc_res, res.lambda ? &*res.lambda : nullptr);
+    };
+    return x;
   };
   return r;
 }

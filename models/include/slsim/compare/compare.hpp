@@ -79,6 +79,14 @@ PlatformRunner ecs_runner(EcsOptions options, const RateCard& rates = RateCard::
 PlatformRunner fargate_runner(FargateOptions options, const RateCard& rates = RateCard::builtin());
 PlatformRunner batch_runner(BatchOptions options, const RateCard& rates = RateCard::builtin());
 
+/// Spillover (docs/models.md, "Spillover"): `service` (an ecs or fargate runner) sized for its
+/// base load, the overflow of its HTTP requests sent to `lambda` (a Lambda runner), both on one
+/// clock (simulate_system) behind one ALB. Named "ecs+lambda" or "fargate+lambda"; its result is
+/// the two sides as one (counts, latencies, usage, bill); a workload without HTTP requests
+/// cannot run on it (ImpossibleError). Throws std::invalid_argument for other runners.
+PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner& lambda,
+                            const RateCard& rates = RateCard::builtin());
+
 /// LambdaResult as the shared result shape: a copy of its PlatformResult base (LambdaResult
 /// derives from it; the Lambda-only fields are dropped).
 PlatformResult to_platform_result(const LambdaResult& r);
