@@ -331,6 +331,27 @@ bool meets_objectives(const Comparison& c, const PlatformComparison& p) {
   return !p.impossible && reason_of(c, p.name).rfind("too ", 0) != 0;
 }
 
+// Latency, errors and cold starts per part per platform (issue 20), as tidy CSV: row
+// `PART:PLATFORM`, columns part, platform, functions (";"-joined), p99_ms, error_rate,
+// cold_start_rate, meets_objectives, missed ("; "-joined).
+Table by_part_csv_table(const Comparison& c) {
+  Table t{"by part",
+          {{"part_platform", "part", "platform", "functions", "p99_ms", "error_rate",
+            "cold_start_rate", "meets_objectives", "missed"}}};
+  t.id = "by_part";
+  for (const auto& p : c.by_part) {
+    std::string fns, missed;
+    for (const auto& f : p.functions)
+      fns += (fns.empty() ? "" : ";") + f;
+    for (const auto& m : p.missed)
+      missed += (missed.empty() ? "" : "; ") + m;
+    t.rows.push_back({p.part + ":" + p.platform, p.part, p.platform, fns, num(p.p99_ms.mean),
+                      num(p.error_rate.mean), num(p.cold_start_rate.mean),
+                      p.meets_objectives() ? "true" : "false", missed});
+  }
+  return t;
+}
+
 // Tables as the one tidy CSV every command prints (`table,row,column,value`, output.cpp).
 std::string tidy_csv(const std::vector<Table>& tables) {
   std::ostringstream os;
@@ -391,6 +412,7 @@ std::string render_report_csv(const Comparison& c) {
     }
   }
   if (notes.rows.size() > 1) tables.push_back(std::move(notes));
+  if (!c.by_part.empty()) tables.push_back(by_part_csv_table(c));
   Table r{"recommendation", {{"recommendation", "platform", "summary"}}};
   r.id = "recommendation";
   r.rows.push_back(
@@ -482,6 +504,65 @@ Grid workload_grid(const TraceSummary& w, double span_s) {
                     fmt::format("{} / {} / {}", fmt_latency(w.duration_ms_p50),
                                 fmt_latency(w.duration_ms_p90), fmt_latency(w.duration_ms_p99))});
   g.rows.push_back({"duration max", fmt_latency(w.duration_ms_max)});
+  return g;
+}
+
+// "By part" (issue 20): a row per part, its own objectives, and per platform that can run the
+// workload its p99 / error rate / cold-start rate, with the objectives it misses named (red).
+Grid by_part_grid(const Comparison& c) {
+  Grid g;
+  g.title = "By part: p99 / errors / cold starts";
+  std::vector<std::string> platforms;
+  for (const auto& p : c.by_part)
+    if (std::find(platforms.begin(), platforms.end(), p.platform) == platforms.end())
+      platforms.push_back(p.platform);
+  std::vector<std::string> hdr{"part", "objectives"};
+  hdr.insert(hdr.end(), platforms.begin(), platforms.end());
+  g.rows.push_back(hdr);
+  g.emphasis.push_back(std::vector<char>(hdr.size(), 0));
+  std::vector<std::string> row;
+  std::vector<char> e;
+  for (std::size_t i = 0; i < c.by_part.size(); ++i) {
+    const auto& p = c.by_part[i];
+    if (i == 0 || c.by_part[i - 1].part != p.part) {
+      if (!row.empty()) {
+        g.rows.push_back(std::move(row));
+        g.emphasis.push_back(std::move(e));
+      }
+      const bool group = p.functions.size() > 1 || p.functions.front() != p.part;
+      std::string name = p.part;
+      if (group) {
+        std::string fns;
+        for (const auto& f : p.functions)
+          fns += (fns.empty() ? "" : ", ") + f;
+        name += " (" + fns + ")";
+      }
+      const std::string ob = objectives_text(p.objectives);
+      row = {name, p.objectives.slo_p99_ms || p.objectives.max_error_rate ||
+                           p.objectives.max_cold_start_rate
+                       ? ob
+                       : "none"};
+      row.resize(2 + platforms.size(), "n/a");
+      e.assign(row.size(), 0);
+    }
+    const auto col =
+        2 + static_cast<std::size_t>(std::find(platforms.begin(), platforms.end(), p.platform) -
+                                     platforms.begin());
+    std::string cell = std::isnan(p.p99_ms.mean) ? "n/a" : fmt_latency_est(p.p99_ms);
+    cell += " / " + fmt_pct(p.error_rate.mean) + " / " + fmt_pct(p.cold_start_rate.mean);
+    if (!p.meets_objectives()) {
+      std::string m;
+      for (const auto& x : p.missed)
+        m += (m.empty() ? "" : ", ") + x;
+      cell += " (misses " + m + ")";
+      e[col] = 'r';
+    }
+    row[col] = std::move(cell);
+  }
+  if (!row.empty()) {
+    g.rows.push_back(std::move(row));
+    g.emphasis.push_back(std::move(e));
+  }
   return g;
 }
 
@@ -623,6 +704,7 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
   std::vector<Grid> grids;
   if (workload) grids.push_back(workload_grid(*workload, span));
   grids.push_back(g);
+  if (!c.by_part.empty()) grids.push_back(by_part_grid(c));
   std::vector<Table> placed;
   if (placement) placed = placement_tables(*placement);
   if (!placed.empty()) grids.push_back(Grid{placed.front().title, placed.front().rows, {}});

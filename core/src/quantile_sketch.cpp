@@ -85,6 +85,35 @@ void QuantileSketch::merge(const QuantileSketch& other) {
     throw std::invalid_argument("QuantileSketch: merge needs equal accuracy");
   if (other.count_ == 0) return;
   const double old_min = count_ ? min_ : other.min_, old_max = count_ ? max_ : other.max_;
+  // Fast path (the same keys, as the accuracy is the same): when both ranges fit the cap
+  // together, counts add bucket by bucket, without a logarithm per bucket. Exactly what adding
+  // each bucket's values would give.
+  if (!other.counts_.empty()) {
+    const int lo = counts_.empty() ? other.offset_ : std::min(offset_, other.offset_);
+    const int hi = counts_.empty()
+                       ? other.offset_ + static_cast<int>(other.counts_.size())
+                       : std::max(offset_ + static_cast<int>(counts_.size()),
+                                  other.offset_ + static_cast<int>(other.counts_.size()));
+    if (static_cast<std::size_t>(hi - lo) <= max_buckets_) {
+      if (counts_.empty()) {
+        counts_.assign(other.counts_.size(), 0);
+        offset_ = other.offset_;
+      } else {
+        if (lo < offset_)
+          counts_.insert(counts_.begin(), static_cast<std::size_t>(offset_ - lo), 0);
+        offset_ = lo;
+        counts_.resize(static_cast<std::size_t>(hi - lo), 0);
+      }
+      const auto shift = static_cast<std::size_t>(other.offset_ - offset_);
+      for (std::size_t i = 0; i < other.counts_.size(); ++i)
+        counts_[shift + i] += other.counts_[i];
+      zero_count_ += other.zero_count_;
+      count_ += other.count_;
+      min_ = std::min(old_min, other.min_);
+      max_ = std::max(old_max, other.max_);
+      return;
+    }
+  }
   if (other.zero_count_) add(0.0, other.zero_count_);
   for (std::size_t i = 0; i < other.counts_.size(); ++i) {
     if (other.counts_[i])

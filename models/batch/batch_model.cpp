@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "../platform/function_tally.hpp"
 #include "../platform/platform_part.hpp"
 #include "ec2_capacity.hpp"
 #include "fargate_tasks.hpp"
@@ -238,8 +239,14 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
     std::uint64_t runnable = 0;
     for (const auto& q : queues_) {
       runnable += q.jobs.size();
-      for (const auto j : q.jobs)
-        if (jobs_[j].attempts > 0 && jobs_[j].cold) ++cold_jobs_;  // its last attempt's
+      for (const auto j : q.jobs) {
+        FunctionTally& f = fn_tally_[jobs_[j].fn];
+        ++f.outcomes.unfinished;
+        if (jobs_[j].attempts > 0 && jobs_[j].cold) {  // its last attempt's
+          ++cold_jobs_;
+          ++f.cold;
+        }
+      }
       if (!o_.record_jobs) continue;
       for (const auto j : q.jobs)
         res_.jobs.push_back(
@@ -405,6 +412,10 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
                   {"submit_backlog_max", static_cast<double>(backlog_max_)},
                   {"submit_backlog_drain_s", to_seconds(longest_drain_)}};
     res_.notes = notes_;
+    // The platform's latency sketches are its jobs' functions' merged.
+    record_functions(res_, src_.functions(), ctx_, [&](FunctionId id) -> const FunctionTally* {
+      return id < specs_.size() && specs_[id].ready ? &fn_tally_[id] : nullptr;
+    });
     if (res_.arrived != res_.outcomes.total()) {
       throw std::logic_error(fmt::format("Batch model lost jobs: {} arrived, {} accounted for",
                                          res_.arrived, res_.outcomes.total()));
@@ -569,6 +580,7 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
     if (inv.function >= specs_.size()) {
       specs_.resize(inv.function + 1);
       groups_.resize(inv.function + 1);
+      fn_tally_.resize(inv.function + 1);
     }
     JobSpec& s = specs_[inv.function];
     if (s.ready) return s;
@@ -738,6 +750,7 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
     last_ = now;
     JobSpec& s = spec(inv);
     ++res_.arrived;
+    ++fn_tally_[inv.function].arrived;
     if (!any_arrival_) {
       first_arrival_ = inv.arrival;
       any_arrival_ = true;
@@ -956,6 +969,8 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
 
   // A job that never ran (refused 4, expired 5): recorded on request, its slot freed.
   void end_unrun(std::uint32_t j, std::uint8_t outcome) {
+    FunctionTally& f = fn_tally_[jobs_[j].fn];
+    ++(outcome == 4 ? f.outcomes.refused : f.outcomes.expired);
     if (o_.record_jobs) {
       res_.jobs.push_back({to_seconds(jobs_[j].arrival), -1, -1, jobs_[j].fn, 0, outcome});
     }
@@ -1119,27 +1134,33 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
       runnable_max_ = std::max(runnable_max_, runnable_);
     } else {
       const double latency_ms = to_millis(now - b.arrival);
-      res_.latency_ms.add(latency_ms);
+      FunctionTally& f = fn_tally_[b.fn];
+      (r == kOk ? f.latency_completed : f.latency_other).add(latency_ms);
       res_.latency_stats.add(latency_ms);
       res_.queue_wait_ms.add(to_millis(b.run_start - b.arrival));
       switch (r) {
         case kOk:
           ++res_.outcomes.completed;
-          res_.latency_completed_ms.add(latency_ms);
+          ++f.outcomes.completed;
           res_.latency_completed_stats.add(latency_ms);
           run_time_s_.add(to_seconds(now - b.run_start));
           break;
         case kTimeout:
           ++res_.outcomes.timed_out;  // AWS does not retry an attempt stopped at its timeout
+          ++f.outcomes.timed_out;
           break;
         case kError:
         case kInterrupted:
           ++res_.outcomes.failed;
+          ++f.outcomes.failed;
           break;
       }
       last_end_ = std::max(last_end_, now);
       any_end_ = true;
-      if (b.cold) ++cold_jobs_;
+      if (b.cold) {
+        ++cold_jobs_;
+        ++f.cold;
+      }
       if (o_.record_jobs) {
         res_.jobs.push_back({to_seconds(b.arrival), to_seconds(b.run_start), to_seconds(now), b.fn,
                              b.attempts,
@@ -1210,7 +1231,8 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
   double spot_rate_ = 0, max_lambda_vcpu_ = 6;
   TimeWeighted jobs_tw_, hosts_tw_, cap_tw_, busy_tw_;
   double fargate_task_vcpu_s_ = 0, fargate_run_vcpu_s_ = 0;
-  std::uint64_t cold_jobs_ = 0;  // jobs whose last attempt started cold
+  std::uint64_t cold_jobs_ = 0;          // jobs whose last attempt started cold
+  std::vector<FunctionTally> fn_tally_;  // by FunctionId (function_tally.hpp)
   RunningStats run_time_s_;
   std::uint64_t interruptions_ = 0, instances_interrupted_ = 0, errors_ = 0, array_jobs_ = 0;
   std::uint64_t runnable_ = 0, runnable_max_ = 0;

@@ -287,11 +287,86 @@ std::string Comparison::to_json() const {
     reasons[k] = why;
   rec["reasons"] = reasons;
   j["recommendation"] = rec;
+  if (!by_part.empty()) {
+    Json bp = Json::array();
+    for (const auto& p : by_part) {
+      auto val = [](double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); };
+      bp.push_back({{"part", p.part},
+                    {"functions", p.functions},
+                    {"platform", p.platform},
+                    {"p99_ms", val(p.p99_ms.mean)},
+                    {"error_rate", val(p.error_rate.mean)},
+                    {"cold_start_rate", val(p.cold_start_rate.mean)},
+                    {"meets_objectives", p.meets_objectives()},
+                    {"missed", p.missed}});
+    }
+    j["by_part"] = bp;
+  }
   return j.dump();
 }
 
 double fell_behind_after_s(double span_s) {
   return std::max(600.0, 0.1 * span_s);
+}
+
+std::vector<PartFigures> part_figures(const std::vector<PlatformComparison>& platforms,
+                                      const PartsSpec& spec, const Objectives& defaults) {
+  std::vector<PartFigures> out;
+  const PlatformComparison* any = nullptr;
+  for (const auto& p : platforms)
+    if (!p.impossible && !p.runs.empty()) any = any ? any : &p;
+  if (!any) return out;
+  std::vector<std::string> names;
+  for (const auto& f : any->runs.front().functions)
+    names.push_back(f.name);
+  const auto parts = resolve_parts(spec, names);
+  if (parts.size() < 2) return out;
+  for (const auto& part : parts) {
+    const Objectives o = part_objectives(spec, part.name, defaults);
+    for (const auto& p : platforms) {
+      if (p.impossible || p.runs.empty()) continue;
+      PartFigures pf;
+      pf.part = part.name;
+      pf.functions = part.functions;
+      pf.platform = p.name;
+      pf.objectives = o;
+      std::vector<double> arrived, p99, errors, cold;
+      for (const auto& r : p.runs) {
+        FunctionFigures sum;  // the part's functions together
+        for (const auto& f : r.functions) {
+          if (std::find(part.functions.begin(), part.functions.end(), f.name) ==
+              part.functions.end())
+            continue;
+          sum.arrived += f.arrived;
+          sum.outcomes.completed += f.outcomes.completed;
+          sum.outcomes.failed += f.outcomes.failed;
+          sum.outcomes.timed_out += f.outcomes.timed_out;
+          sum.outcomes.refused += f.outcomes.refused;
+          sum.outcomes.expired += f.outcomes.expired;
+          sum.outcomes.unfinished += f.outcomes.unfinished;
+          sum.cold += f.cold;
+          sum.latency_ms.merge(f.latency_ms);
+        }
+        arrived.push_back(static_cast<double>(sum.arrived));
+        p99.push_back(q(sum.latency_ms, 0.99));
+        errors.push_back(sum.error_rate());
+        cold.push_back(sum.cold_start_rate());
+      }
+      pf.arrived = estimate(arrived);
+      pf.p99_ms = estimate(p99);
+      pf.error_rate = estimate(errors);
+      pf.cold_start_rate = estimate(cold);
+      // The recommendation's rule: the upper end of the interval within the objective.
+      if (o.slo_p99_ms && (std::isnan(pf.p99_ms.mean) || pf.p99_ms.high() > *o.slo_p99_ms))
+        pf.missed.push_back("p99");
+      if (o.max_error_rate && pf.error_rate.high() > *o.max_error_rate)
+        pf.missed.push_back("errors");
+      if (o.max_cold_start_rate && pf.cold_start_rate.high() > *o.max_cold_start_rate)
+        pf.missed.push_back("cold starts");
+      out.push_back(std::move(pf));
+    }
+  }
+  return out;
 }
 
 Recommendation recommend(const std::vector<PlatformComparison>& platforms, const Objectives& o) {
@@ -551,6 +626,7 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
     }
   }
   c.recommendation = recommend(c.platforms, options.objectives);
+  c.by_part = part_figures(c.platforms, options.parts, options.objectives);
   return c;
 }
 

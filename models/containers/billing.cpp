@@ -106,8 +106,10 @@ ContainerResult ContainerModel::finish() {
   res_.span_s = to_seconds(std::max(span_end_, last_arrival_));
   res_.worked_s = to_seconds(end);
   if (zero_waits_ > 0) res_.queue_wait_ms.add(0.0, zero_waits_);
-  res_.latency_ms = res_.latency_completed_ms;
-  res_.latency_ms.merge(latency_other_);
+  // The platform's latency sketches are its functions' merged.
+  record_functions(res_, src_.functions(), ctx_, [&](FunctionId id) -> const FunctionTally* {
+    return id < fn_tally_.size() && fn_service_[id] != UINT32_MAX ? &fn_tally_[id] : nullptr;
+  });
   res_.latency_stats = res_.latency_completed_stats;
   res_.latency_stats.merge(latency_other_stats_);
   res_.instances_mean = tasks_alive_.mean(end);

@@ -234,7 +234,10 @@ std::uint32_t ContainerModel::service_of(const Invocation& inv) {
   if (inv.function < fn_service_.size() && fn_service_[inv.function] != UINT32_MAX) {
     return fn_service_[inv.function];
   }
-  if (inv.function >= fn_service_.size()) fn_service_.resize(inv.function + 1, UINT32_MAX);
+  if (inv.function >= fn_service_.size()) {
+    fn_service_.resize(inv.function + 1, UINT32_MAX);
+    fn_tally_.resize(inv.function + 1);
+  }
   const auto& name = src_.functions()[inv.function].name;
   const auto it = by_name_.find(name);
   const auto s = it != by_name_.end() ? it->second : add_service(name, o_.defaults);
@@ -263,6 +266,7 @@ void ContainerModel::accept(const Invocation& inv) {
     return;
   }
   ++res_.arrived;
+  ++fn_tally_[inv.function].arrived;
   // Queue and async work is consumed from an SQS queue (sqs_consumer.cpp); only requests
   // (sync) pass the load balancer.
   const bool message = inv.type != InvocationType::kSync;
@@ -271,6 +275,7 @@ void ContainerModel::accept(const Invocation& inv) {
   Request& q = reqs_[r];
   q.arrival = inv.arrival;
   q.service = si;
+  q.fn = inv.function;
   q.solo = inv.work;
   q.cold = false;
   q.msg.reset(message);
@@ -438,37 +443,47 @@ void ContainerModel::expire_queue(Service& s) {
 void ContainerModel::end_request(std::uint32_t r, Outcome o, TimePoint end) {
   const Request& q = reqs_[r];
   const Service& s = svcs_[q.service];
-  if (q.cold) ++cold_requests_;
+  FunctionTally& f = fn_tally_[q.fn];
+  if (q.cold) {
+    ++cold_requests_;
+    ++f.cold;
+  }
   auto& out = res_.outcomes;
   if (o == Outcome::kTimedOut) end = std::min(end, q.arrival + s.timeout);
   const double ms = to_millis(end - q.arrival);
   switch (o) {
     case Outcome::kCompleted:
       ++out.completed;
-      res_.latency_completed_ms.add(ms);
+      ++f.outcomes.completed;
+      f.latency_completed.add(ms);
       res_.latency_completed_stats.add(ms);
       break;
     case Outcome::kFailed:
       ++out.failed;
+      ++f.outcomes.failed;
       break;
     case Outcome::kTimedOut:
       ++out.timed_out;
+      ++f.outcomes.timed_out;
       break;
     case Outcome::kRefused:
       ++out.refused;
+      ++f.outcomes.refused;
       break;
     case Outcome::kExpired:
       ++out.expired;
+      ++f.outcomes.expired;
       break;
     case Outcome::kUnfinished:
       ++out.unfinished;
+      ++f.outcomes.unfinished;
       break;
   }
   if (o == Outcome::kFailed || o == Outcome::kTimedOut) {
     // Merged with the completed ones at the end (one sketch update per request). A refused
     // request never ran (the load balancer's queue was full): counted, not a latency, as a
     // throttled Lambda invocation is not.
-    latency_other_.add(ms);
+    f.latency_other.add(ms);
     latency_other_stats_.add(ms);
   }
   --in_system_;

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "../platform/function_tally.hpp"
 #include "../platform/platform_part.hpp"
 #include "autoscaler.hpp"
 #include "cluster.hpp"
@@ -111,6 +112,7 @@ struct Request {
   TimePoint arrival{};
   Duration solo{};
   std::uint32_t service = 0;
+  FunctionId fn = 0;
   bool cold = false;  // its last admission waited for a task still starting
   MessageState msg;   // a queue message's SQS state (sqs_queue.hpp)
 };
@@ -328,14 +330,14 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
   std::unique_ptr<Cluster> cluster_;
   std::uint64_t in_system_ = 0;
 
-  TimePoint last_progress_{};                    // the last arrival's end or arrival (safety bound)
-  TimePoint last_arrival_{};  // the latest arrival accepted (the span when none is declared)
-  TimePoint span_end_{};                         // the workload's declared span (0: none)
+  TimePoint last_progress_{};  // the last arrival's end or arrival (safety bound)
+  TimePoint last_arrival_{};   // the latest arrival accepted (the span when none is declared)
+  TimePoint span_end_{};       // the workload's declared span (0: none)
   Level tasks_alive_, hosts_, cpu_, hosts_cpu_;  // hosts_cpu_: vCPU capacity (tasks or hosts)
   MeanAccumulator wait_mean_;
   std::uint64_t zero_waits_ = 0;
-  QuantileSketch latency_other_;  // requests that ended but did not complete
-  RunningStats latency_other_stats_;
+  std::vector<FunctionTally> fn_tally_;  // by FunctionId (function_tally.hpp)
+  RunningStats latency_other_stats_;     // requests that ended but did not complete
   std::uint64_t spot_interruptions_ = 0, instances_launched_ = 0;
   std::uint64_t cold_requests_ = 0;  // ended requests whose last admission was cold
   std::uint64_t http_requests_ = 0;  // arrivals through the load balancer (sync)

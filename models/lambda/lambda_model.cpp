@@ -6,6 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "../platform/function_tally.hpp"
 #include "../platform/platform_part.hpp"
 #include "slsim/core/simulation.hpp"
 #include "slsim/lambda/lambda.hpp"
@@ -247,6 +248,7 @@ struct Fn {
   std::uint64_t expired_after_failing = 0;  // SQS messages that failed until retention ran out
   LambdaUsage usage;
   FunctionId id = kNone;  // kNone: not met in the workload yet
+  FunctionTally tally;    // its figures, counted where the platform's are (function_tally.hpp)
 };
 
 class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
@@ -378,8 +380,6 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
     res_.mean_busy = busy_at_end_.mean(end);
     res_.max_busy = busy_tw_.max();
     res_.mean_idle = res_.instances_mean - res_.mean_busy;
-    res_.latency_ms = res_.latency_completed_ms;
-    res_.latency_ms.merge(latency_not_completed_);
     res_.utilisation = alive_s > 0 ? busy_at_end_.integral(end) / alive_s : 0.0;
     if (last_event_ > end) {
       note(fmt::format(
@@ -449,6 +449,11 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
     res_.retries = c.retries;
     res_.cold_starts = c.cold_starts;
     res_.cold_invocations = cold_invocations_;
+    // The platform's latency sketches are its functions' merged.
+    record_functions(res_, src_.functions(), ctx_, [&](FunctionId id) -> const FunctionTally* {
+      const auto s = id < slot_of_.size() ? slot_of_[id] : kNone;
+      return s != kNone ? &fns_[s].tally : nullptr;
+    });
     res_.extra = {{"cold_start_probability", res_.cold_start_probability()},
                   {"throttles", static_cast<double>(c.throttles)},
                   {"timeouts", static_cast<double>(c.timeouts)},
@@ -659,6 +664,7 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
       }
     }
     ++res_.counts.arrived;
+    ++f.tally.arrived;
     sample().arrivals++;
     const std::uint32_t r = new_request();
     Request& q = reqs_[r];
@@ -1034,6 +1040,7 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
   void end(std::uint32_t r, Outcome o) {
     Request& q = reqs_[r];
     auto& c = res_.counts;
+    Fn& f = fns_[q.fn];
     const TimePoint now = sim_.now();
     const double ms = to_millis(now - q.arrival);
     // latency_ms (every ended invocation that ran at least once: a request refused or expired
@@ -1042,25 +1049,30 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
     if (q.executions > 0) {
       res_.latency_stats.add(ms);
       res_.queue_wait_ms.add(to_millis(q.started - q.arrival));
-      if (o != kCompleted) latency_not_completed_.add(ms);
+      if (o != kCompleted) f.tally.latency_other.add(ms);
     }
     switch (o) {
       case kCompleted:
         ++c.completed;
-        res_.latency_completed_ms.add(ms);
+        ++f.tally.outcomes.completed;
+        f.tally.latency_completed.add(ms);
         res_.latency_completed_stats.add(ms);
         break;
       case kFailedError:
         ++c.failed_error;
+        ++f.tally.outcomes.failed;
         break;
       case kFailedTimeout:
         ++c.failed_timeout;
+        ++f.tally.outcomes.timed_out;
         break;
       case kDroppedThrottled:
         ++c.dropped_throttled;
+        ++f.tally.outcomes.refused;
         break;
       case kDroppedExpired:
         ++c.dropped_expired;
+        ++f.tally.outcomes.expired;
         break;
     }
     if (o_.record_invocations) {
@@ -1068,7 +1080,10 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
                               static_cast<std::uint16_t>(q.executions + q.throttled), q.cold,
                               static_cast<std::uint8_t>(o)});
     }
-    if (q.cold) ++cold_invocations_;  // its last run started cold
+    if (q.cold) {  // its last run started cold
+      ++cold_invocations_;
+      ++f.tally.cold;
+    }
     q.ended = true;
     if (q.inflight == 0 && !q.queued) free_reqs_.push_back(r);
   }
@@ -1333,7 +1348,6 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
   double retro_env_s_ = 0;  // env-seconds of provisioned windows before their function was met
   SecondSample sink_;       // written when no time series is recorded; never read
   LambdaResult res_;
-  QuantileSketch latency_not_completed_;  // merged into res_.latency_ms at the end
   std::vector<std::string> notes_;
 };
 

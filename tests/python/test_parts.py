@@ -111,6 +111,12 @@ def test_parts_flags_change_the_placement_only(tmp_path):
                              "--exclude", "nightly-report=lambda", "--exclude", "batch")
     placed = {p["part"]: p for p in with_parts.pop("placement")["parts"]}
     base.pop("placement")
+    # Each part is judged by its own objectives in the "By part" figures (the same figures).
+    by_part, base_by_part = with_parts.pop("by_part"), base.pop("by_part")
+    assert [{k: v for k, v in r.items() if k not in ("meets_objectives", "missed")}
+            for r in by_part] == [{k: v for k, v in r.items()
+                                   if k not in ("meets_objectives", "missed")}
+                                  for r in base_by_part]
     assert with_parts == base  # the side-by-side comparison is the whole system's
     assert placed["api"]["platform"] == "lambda"  # pinned
     assert placed["nightly-report"]["platform"] == "fargate"  # Lambda excluded (and cannot)
@@ -119,7 +125,9 @@ def test_parts_flags_change_the_placement_only(tmp_path):
     grouped = report_json("-s", f, "--platforms", "lambda", "--part", "web=api,worker",
                           "--objective", "web.slo_p99_ms=500", "--place", "web=lambda")
     assert "placement" not in grouped  # one part: the comparison is its placement
+    assert "by_part" not in grouped  # nor anything by part
     base.pop("placement", None)
+    assert [r["part"] for r in base.pop("by_part")] == ["api", "worker"]
     assert grouped == base
 
 
@@ -246,9 +254,14 @@ def test_python_parts_keywords_change_no_figure():
     with_parts = slsim.compare(wl, [slsim.Lambda()], seed=1, as_of="2026-11-01",
                                parts={"web": [a, b]}, objectives={"web": {"slo_p99_ms": 500}},
                                place={"web": "lambda"}, exclude=["batch"])
-    # The parts shape the placement only (issue 20), never the side-by-side figures.
+    # The group is one part: its figures by part are the platform's (with two of them only).
+    fns = [r["functions"] for r in with_parts.summary()["by_part"]]
+    assert fns[0] == [a, b]
+    assert sorted(fns[1:]) == sorted([n] for n in wl.function_names()[2:])
+    # The parts shape the placement and the figures by part only (issue 20), never the
+    # side-by-side figures.
     def figures(c):
-        return {k: v for k, v in c.summary().items() if k != "placement"}
+        return {k: v for k, v in c.summary().items() if k not in ("placement", "by_part")}
     assert figures(with_parts) == figures(base)
     assert base.placement is not None and with_parts.placement is not None
     # Parts of the functions left out are ignored (checked against the whole workload first).

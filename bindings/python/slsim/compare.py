@@ -193,6 +193,18 @@ class Comparison:
         p = self._summary.get("placement")
         return Placement(p) if p is not None else None
 
+    def by_part(self):
+        """Latency, errors and cold starts per part per platform (``slsim report``'s "By part"):
+        a DataFrame with a row per part and platform — part, functions, platform, p99_ms,
+        error_rate, cold_start_rate, meets_objectives (the part's own objectives) and missed
+        (those it misses). Empty for a workload of one part."""
+        import pandas as pd
+
+        cols = ["part", "functions", "platform", "p99_ms", "error_rate", "cold_start_rate",
+                "meets_objectives", "missed"]
+        rows = [{k: r[k] for k in cols} for r in self._summary.get("by_part", [])]
+        return pd.DataFrame(rows, columns=cols)
+
     def __repr__(self) -> str:
         return (f"<slsim.Comparison of {', '.join(self.platforms)}: "
                 f"recommendation {self.recommendation!r}>")

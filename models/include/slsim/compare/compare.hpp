@@ -113,7 +113,7 @@ struct CompareOptions {
   std::uint32_t replications = 1;  ///< independent seeds (1..1000); >= 2 gives 95% intervals
   std::uint32_t threads = 0;       ///< 0: one per hardware thread
   /// Parts, their own objectives (over `objectives`), pins and exclusions, for the placement
-  /// (validated by validate_parts; the single-platform comparison does not use them yet).
+  /// (validated by validate_parts); the comparison reports each part's figures (by_part).
   PartsSpec parts;
   /// Called after each finished task (done, total), from worker threads, serialised.
   std::function<void(std::size_t, std::size_t)> progress;
@@ -170,6 +170,27 @@ struct PlatformComparison {
   std::string to_json() const;
 };
 
+/// One part of the workload on one platform in the comparison (issue 20): its functions'
+/// latencies merged (PlatformResult::functions), their errors and cold starts, each over the
+/// replications, against the part's own objectives (part_objectives) by the recommendation's
+/// rule (the upper end of a figure's 95% interval within the objective).
+struct PartFigures {
+  std::string part;
+  std::vector<std::string> functions;
+  std::string platform;
+  Estimate arrived, p99_ms, error_rate, cold_start_rate;  ///< p99 NaN when none ran
+  Objectives objectives;                                  ///< the part's own
+  /// The objectives it misses, of "p99", "errors", "cold starts" (empty: it meets them).
+  std::vector<std::string> missed;
+  bool meets_objectives() const { return missed.empty(); }
+};
+
+/// Every part of `parts` (resolve_parts over the runs' functions) on every platform that could
+/// run the workload, parts first then platforms in comparison order; empty with fewer than two
+/// parts (the platforms' own figures are the part's). Objectives per part over `defaults`.
+std::vector<PartFigures> part_figures(const std::vector<PlatformComparison>& platforms,
+                                      const PartsSpec& parts, const Objectives& defaults);
+
 struct Recommendation {
   std::optional<std::string> platform;  ///< none when no platform meets the objectives
   std::string summary;                  ///< one line for people
@@ -182,9 +203,12 @@ struct Comparison {
   std::vector<PlatformComparison> platforms;  ///< in the order given
   Recommendation recommendation;
   std::string workload;  ///< the workload's description
+  /// Latency, errors and cold starts per part per platform (part_figures; empty with one part).
+  std::vector<PartFigures> by_part;
   /// {"schema_version": 1, "as_of", "region", "seed", "replications", "objectives",
   ///  "workload", "platforms": {name: ...}, "recommendation": {"platform", "summary",
-  ///  "reasons": {name: why}}}
+  ///  "reasons": {name: why}}, and with two parts or more "by_part": [{"part", "functions",
+  ///  "platform", "p99_ms", "error_rate", "cold_start_rate", "meets_objectives", "missed"}]}
   std::string to_json() const;
   const PlatformComparison* find(const std::string& name) const;
 };

@@ -38,6 +38,27 @@ struct ScalingSample {
   std::uint32_t desired = 0, running = 0, instances = 0;
 };
 
+/// One function's figures on a platform (`PlatformResult::functions`), recorded where the
+/// platform's own are, with the same definitions: its arrivals, their terminal states, those whose
+/// (last) attempt started cold (as `cold_start_invocation_fraction` counts them) and the latency
+/// sketch of `PlatformResult::latency_ms`.
+struct FunctionFigures {
+  std::string name;
+  std::uint64_t arrived = 0;
+  Outcomes outcomes;
+  std::uint64_t cold = 0;
+  QuantileSketch latency_ms;
+
+  /// Failed, timed out, refused and expired over arrived (unfinished is not an error).
+  double error_rate() const {
+    const auto bad = outcomes.failed + outcomes.timed_out + outcomes.refused + outcomes.expired;
+    return arrived ? static_cast<double>(bad) / static_cast<double>(arrived) : 0.0;
+  }
+  double cold_start_rate() const {
+    return arrived ? static_cast<double>(cold) / static_cast<double>(arrived) : 0.0;
+  }
+};
+
 struct PlatformResult {
   std::string platform;  ///< "lambda", "ecs", "fargate", "batch"
   std::uint64_t arrived = 0;
@@ -78,6 +99,10 @@ struct PlatformResult {
   std::vector<std::string> notes;  ///< adjustments, impossibilities and warnings, for people
   std::vector<std::pair<std::string, double>> extra;  ///< platform-specific figures
   std::vector<ScalingSample> timeline;                ///< on request only
+  /// Per function of the workload, in FunctionId order (in a joint run: the functions this part
+  /// owns). Their arrivals, outcomes and cold counts add up to the platform's, and their
+  /// latency sketches merge into `latency_ms`.
+  std::vector<FunctionFigures> functions;
 
   /// Share of arrivals whose (last) attempt started cold, at most 1.
   double cold_start_invocation_fraction() const {
