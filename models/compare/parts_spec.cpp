@@ -33,8 +33,9 @@ void check_platform(const std::string& key, const std::string& platform) {
 }  // namespace
 
 const std::vector<std::string>& placement_platforms() {
-  // Spillover (fargate+lambda, ecs+lambda) joins this list when the placement offers it.
-  static const std::vector<std::string> kNames{"lambda", "ecs", "fargate", "batch"};
+  // Spillover: a service sized for its base load, its HTTP overflow on Lambda (placement.hpp).
+  static const std::vector<std::string> kNames{"lambda", "ecs",        "fargate",
+                                               "batch",  "ecs+lambda", "fargate+lambda"};
   return kNames;
 }
 
@@ -131,15 +132,17 @@ void validate_parts(const PartsSpec& p, const std::vector<std::string>* function
   std::set<std::string> named;
   for (const auto& [part, pls] : p.exclude)
     named.insert(part);
+  // (A spillover is out with either of its sides, so the four platforms decide.)
+  static const std::vector<std::string> kBase{"lambda", "ecs", "fargate", "batch"};
   auto all_out = [&](const std::vector<std::string>& own) {
-    return std::all_of(
-        placement_platforms().begin(), placement_platforms().end(),
-        [&](const std::string& pl) { return contains(own, pl) || contains(p.exclude_all, pl); });
+    return std::all_of(kBase.begin(), kBase.end(), [&](const std::string& pl) {
+      return contains(own, pl) || contains(p.exclude_all, pl);
+    });
   };
   if (all_out({}))
     throw ConfigError("exclude", fmt::format("every platform is excluded ({}); leave at least "
                                              "one",
-                                             fmt::join(placement_platforms(), ", ")));
+                                             fmt::join(kBase, ", ")));
   for (const auto& part : named) {
     if (all_out(p.exclude.at(part)))
       throw ConfigError(
@@ -187,12 +190,19 @@ std::vector<std::string> allowed_platforms(const PartsSpec& p, const std::string
     return {};
   }
   const auto ex = p.exclude.find(part);
+  const auto out_one = [&](const std::string& pl) {
+    return contains(p.exclude_all, pl) || (ex != p.exclude.end() && contains(ex->second, pl));
+  };
+  // A spillover (SERVICE+lambda) is out when it is, or either of its sides.
+  const auto excluded = [&](const std::string& pl) {
+    if (out_one(pl)) return true;
+    const auto plus = pl.find('+');
+    return plus != std::string::npos &&
+           (out_one(pl.substr(0, plus)) || out_one(pl.substr(plus + 1)));
+  };
   std::vector<std::string> out;
-  for (const auto& pl : platforms) {
-    if (contains(p.exclude_all, pl)) continue;
-    if (ex != p.exclude.end() && contains(ex->second, pl)) continue;
-    out.push_back(pl);
-  }
+  for (const auto& pl : platforms)
+    if (!excluded(pl)) out.push_back(pl);
   return out;
 }
 

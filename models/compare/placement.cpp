@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <map>
 #include <memory>
@@ -14,6 +15,8 @@
 #include <utility>
 
 #include "observed_source.hpp"
+#include "slsim/batch/batch.hpp"
+#include "slsim/compare/cost.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/workload/workload_filter.hpp"
 
@@ -268,86 +271,32 @@ std::size_t platform_index(const std::vector<std::string>& platforms, const std:
   return static_cast<std::size_t>(it - platforms.begin());
 }
 
-// The mix's joint runs, one per seed (replication), shared by the runners of its platforms:
-// the first runner that asks for a seed runs the whole system; the others take their part.
-class JointRuns {
- public:
-  JointRuns(WorkloadFactory workload, SystemOptions options, const RateCard& rates)
-      : workload_(std::move(workload)), options_(std::move(options)), rates_(rates) {}
+}  // namespace
 
-  PlatformResult get(std::uint64_t seed, SystemPlatform p) {
-    std::lock_guard lock(mutex_);
-    auto it = runs_.find(seed);
-    if (it == runs_.end()) {
-      Run run;
-      SystemOptions o = options_;
-      o.lambda.seed = o.ecs.seed = o.fargate.seed = o.batch.seed = seed;
-      try {
-        run.result = simulate_system([&] { return workload_(seed, 1.0); }, o, rates_);
-      } catch (const BatchCannotRunError& e) {
-        run.error = e.reason();
-      } catch (const ImpossibleError& e) {
-        run.error = e.what();
-      }
-      it = runs_.emplace(seed, std::move(run)).first;
-    }
-    const Run& run = it->second;
-    if (run.error) throw ImpossibleError("the joint run of the mix failed: " + *run.error);
-    const SystemResult& r = run.result;
-    switch (p) {
-      case SystemPlatform::kLambda:
-        if (r.lambda) return to_platform_result(*r.lambda);
-        break;
-      case SystemPlatform::kEcs:
-        if (r.ecs) return *r.ecs;
-        break;
-      case SystemPlatform::kFargate:
-        if (r.fargate) return *r.fargate;
-        break;
-      case SystemPlatform::kBatch:
-        if (r.batch) return *r.batch;
-        break;
-    }
-    throw std::logic_error("place_parts: the joint run has no result for a platform of the mix");
-  }
-
- private:
-  struct Run {
-    SystemResult result;
-    std::optional<std::string> error;
+std::vector<std::string> with_spillover(const std::vector<std::string>& platforms) {
+  std::vector<std::string> out = platforms;
+  const auto has = [&](const char* p) {
+    return std::find(platforms.begin(), platforms.end(), p) != platforms.end();
   };
-  WorkloadFactory workload_;
-  SystemOptions options_;
-  const RateCard& rates_;
-  std::mutex mutex_;
-  std::map<std::uint64_t, Run> runs_;
-};
-
-// `base` (a platform's runner for its parts) taking its result from the joint run: it reads
-// its own stream (the comparison's span, front door and arrival figures come from it) and
-// returns the platform's part of the system run for the seed.
-PlatformRunner joint_runner(PlatformRunner base, const std::shared_ptr<JointRuns>& joint,
-                            SystemPlatform p) {
-  const auto wrap = [joint, p](PlatformRunner x) {
-    x.prepare = nullptr;
-    x.run = [joint, p](WorkloadSource& w, std::uint64_t seed) {
-      Invocation inv;
-      while (w.next(inv)) {
-      }
-      return joint->get(seed, p);
-    };
-    return x;
-  };
-  if (base.prepare) {
-    auto prepare = base.prepare;
-    PlatformRunner x = wrap(base);
-    x.prepare = [prepare, wrap](const WorkloadProfile& profile) { return wrap(prepare(profile)); };
-    return x;
+  if (!has("lambda")) return out;
+  for (const char* service : {"ecs", "fargate"}) {
+    const std::string both = std::string(service) + "+lambda";
+    if (has(service) && !has(both.c_str())) out.push_back(both);
   }
-  return wrap(std::move(base));
+  return out;
 }
 
-}  // namespace
+PartRunnerFactory with_spillover(PartRunnerFactory runner, const RateCard& rates) {
+  const RateCard* rc = &rates;
+  return [runner = std::move(runner), rc](const std::string& platform,
+                                          const std::vector<std::string>& functions) {
+    const auto plus = platform.find("+lambda");
+    if (plus == std::string::npos || plus + 7 != platform.size())
+      return runner(platform, functions);
+    return spill_runner(runner(platform.substr(0, plus), functions), runner("lambda", functions),
+                        *rc);
+  };
+}
 
 bool PlacementResult::recommended() const {
   for (const auto& p : parts)
@@ -537,64 +486,158 @@ PlacementResult place_parts(const WorkloadFactory& workload,
   out.search_usd = choice.monthly_usd;
 
   // The mix re-simulated as one system (docs/models.md, "Placement"): every part on its
-  // platform on one clock; each platform's bill priced as the comparison prices it.
-  std::vector<std::optional<Comparison>> joint_runs(np);
+  // platform on one clock (a spilling part on its service and Lambda), each platform's usage
+  // priced as the comparison prices it, one load balancer for every HTTP service.
+  constexpr std::size_t kSys = 4;
+  const auto sys_index = [](SystemPlatform q) { return static_cast<std::size_t>(q); };
+  std::array<double, kSys> sys_monthly{};
+  std::array<std::vector<CostLine>, kSys> sys_lines;
+  std::array<bool, kSys> sys_used{};
+  std::vector<std::optional<SystemPlacement>> where(n);
+  std::vector<double> joint_p99(n, 0.0);
+  std::vector<double> spilled_share(n, 0.0);  // of a spilling part's arrivals, on Lambda
   {
-    // Every platform's options, from its runner for the mix's functions there.
     SystemOptions o;
-    bool all_known = true;
+    bool ok = true;
     std::vector<std::string> everything;
-    for (std::size_t p = 0; p < np; ++p) {
+    for (std::size_t p = 0; p < np && ok; ++p) {
       if (!masks[p]) continue;
-      const auto sp = parse_system_platform(platforms[p]);
-      const auto f = functions_of(masks[p]);
-      const PlatformRunner r = runner(platforms[p], f);
+      const auto sp = parse_system_placement(platforms[p]);
+      const PlatformRunner r = runner(platforms[p], functions_of(masks[p]));
       if (!sp || !r.system_options) {
-        all_known = false;
-        continue;
+        ok = false;
+        break;
       }
       r.system_options(o);
-      for (const auto& name : f) {
-        o.placement[name] = *sp;
-        everything.push_back(name);
+      for (std::size_t k = 0; k < n; ++k) {
+        if (!(masks[p] >> k & 1)) continue;
+        where[k] = sp;
+        everything.insert(everything.end(), parts[k].functions.begin(), parts[k].functions.end());
       }
     }
-    if (all_known && !everything.empty()) {
-      auto joint = std::make_shared<JointRuns>(selected(everything), std::move(o), rates);
-      std::vector<CompareJob> js;
-      std::vector<std::size_t> of;
-      for (std::size_t p = 0; p < np; ++p) {
-        if (!masks[p]) continue;
-        const auto f = functions_of(masks[p]);
-        CompareJob job;
-        job.workload = selected(f);
-        job.platforms = {
-            joint_runner(runner(platforms[p], f), joint, *parse_system_platform(platforms[p]))};
-        job.options = options;
-        job.options.threads = 1;
-        job.options.progress = nullptr;
-        js.push_back(std::move(job));
-        of.push_back(p);
-      }
-      auto done = compare_all(js, options.threads, rates);
-      bool ok = true;
-      for (const auto& c : done)
-        ok = ok && !c.platforms.front().impossible;
-      if (ok) {
-        for (std::size_t i = 0; i < of.size(); ++i)
-          joint_runs[of[i]] = std::move(done[i]);
-        out.joint = true;
+    // Each system platform's options and pricing (free tier, discounts) from its own runner
+    // for every function it runs (a spilling part's on its service and on Lambda).
+    std::array<std::vector<std::string>, kSys> functions_on;
+    for (std::size_t k = 0; k < n && ok; ++k) {
+      if (!where[k]) continue;
+      auto& on = functions_on[sys_index(where[k]->platform)];
+      on.insert(on.end(), parts[k].functions.begin(), parts[k].functions.end());
+      if (where[k]->spill) {
+        auto& l = functions_on[sys_index(SystemPlatform::kLambda)];
+        l.insert(l.end(), parts[k].functions.begin(), parts[k].functions.end());
       }
     }
+    std::array<PricingOptions, kSys> pricing;
+    for (std::size_t q = 0; q < kSys && ok; ++q) {
+      if (functions_on[q].empty()) continue;
+      const PlatformRunner r =
+          runner(std::string(to_string(static_cast<SystemPlatform>(q))), functions_on[q]);
+      if (!r.system_options) {
+        ok = false;
+        break;
+      }
+      r.system_options(o);
+      PricingOptions& po = pricing[q];
+      po.as_of = options.as_of;
+      po.region = options.region;
+      po.free_tier = options.free_tier && r.free_tier;
+      po.discount_pct = r.discount_pct;
+      po.fargate_spot_discount_pct = r.fargate_spot_discount_pct;
+      po.ec2_spot_discount_pct = r.ec2_spot_discount_pct;
+    }
+    const auto whole = selected(everything);
+    const std::uint32_t reps = std::max<std::uint32_t>(1, options.replications);
+    try {
+      for (std::uint32_t rep = 0; ok && rep < reps; ++rep) {
+        const std::uint64_t seed = options.seed + rep;
+        SystemOptions so = o;
+        so.lambda.seed = so.ecs.seed = so.fargate.seed = so.batch.seed = seed;
+        {
+          auto pass = whole(seed, 1.0);
+          so.profile = profile_workload(*pass);
+        }
+        // A spilling part's HTTP functions spill; its queue and async work stays on the service.
+        for (std::size_t k = 0; k < n; ++k) {
+          if (!where[k]) continue;
+          for (const auto& f : parts[k].functions) {
+            const FunctionProfile* fp = so.profile->find(f);
+            const bool http = fp && fp->invocations > fp->message_invocations;
+            so.place(f, SystemPlacement{where[k]->platform, where[k]->spill && http});
+          }
+        }
+        auto src = whole(seed, 1.0);
+        const SystemResult sr = simulate_system(*src, so, rates);
+        std::array<const PlatformResult*, kSys> res{};
+        if (sr.lambda) res[sys_index(SystemPlatform::kLambda)] = &*sr.lambda;
+        if (sr.ecs) res[sys_index(SystemPlatform::kEcs)] = &*sr.ecs;
+        if (sr.fargate) res[sys_index(SystemPlatform::kFargate)] = &*sr.fargate;
+        if (sr.batch) res[sys_index(SystemPlatform::kBatch)] = &*sr.batch;
+        for (std::size_t q = 0; q < kSys; ++q) {
+          if (!res[q]) continue;
+          const PlatformResult& pr = *res[q];
+          CostBreakdown cost =
+              project_costs(rates, pr.usage, span_s, pricing[q], std::max(pr.worked_s, pr.span_s));
+          // Front doors: API Gateway for Lambda's own HTTP requests; one ALB for every HTTP
+          // request of the services (spilled ones included), billed on its owner.
+          const auto side = static_cast<SystemPlatform>(q);
+          HttpTraffic http;
+          FrontDoorSide door = FrontDoorSide::kNone;
+          if (side == SystemPlatform::kLambda) {
+            door = FrontDoorSide::kLambda;
+            http.requests = sr.lambda_http.requests;
+            http.per_hour = sr.lambda_http.per_hour;
+          } else if (sr.alb && sr.alb->owner == side) {
+            door = FrontDoorSide::kService;
+            http.requests = sr.alb->requests;
+            http.per_hour = sr.alb->per_hour;
+            http.lambda_target_per_hour = sr.alb->lambda_target_per_hour;
+          }
+          add_front_door(rates, options.front_door, door, http, pr.arrived, cost);
+          sys_used[q] = true;
+          sys_monthly[q] += cost.monthly_usd / reps;
+          if (rep == 0) sys_lines[q] = cost.lines;
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+          if (!where[k] || !where[k]->spill) continue;
+          double spilled = 0, all = 0;
+          for (const auto& f : parts[k].functions) {
+            if (const auto it = sr.spilled.find(f); it != sr.spilled.end())
+              spilled += static_cast<double>(it->second);
+            if (const FunctionProfile* fp = so.profile->find(f))
+              all += static_cast<double>(fp->invocations);
+          }
+          spilled_share[k] += (all > 0 ? spilled / all : 0.0) / reps;
+        }
+        // Each part's p99 in the joint run: its functions' latencies on every side.
+        for (std::size_t k = 0; k < n; ++k) {
+          std::optional<QuantileSketch> lat;
+          for (const auto* pr : res) {
+            if (!pr) continue;
+            for (const auto& f : pr->functions) {
+              if (std::find(parts[k].functions.begin(), parts[k].functions.end(), f.name) ==
+                  parts[k].functions.end())
+                continue;
+              if (!lat) {
+                lat = f.latency_ms;
+              } else {
+                lat->merge(f.latency_ms);
+              }
+            }
+          }
+          if (lat && lat->count()) joint_p99[k] += lat->quantile(0.99) / reps;
+        }
+      }
+    } catch (const ImpossibleError&) {
+      ok = false;  // the group runs' bills stand (the platforms ran the parts there)
+    } catch (const BatchCannotRunError&) {
+      ok = false;
+    }
+    out.joint = ok && !everything.empty();
   }
-  // A platform's bill in the mix: its part of the joint run, else its parts' group run.
-  const auto mix_run = [&](std::size_t p) -> const Comparison& {
-    return joint_runs[p] ? *joint_runs[p] : group_run(p, masks[p]);
-  };
   if (out.joint) {
     out.monthly_usd = 0;
-    for (std::size_t p = 0; p < np; ++p)
-      if (masks[p]) out.monthly_usd += mix_run(p).platforms.front().figures.monthly_usd.mean;
+    for (std::size_t q = 0; q < kSys; ++q)
+      if (sys_used[q]) out.monthly_usd += sys_monthly[q];
   }
   for (std::size_t k = 0; k < n; ++k) {
     PartPlacement pp;
@@ -615,21 +658,46 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     const auto& fig = alone_runs[k * np + p].platforms.front().figures;
     pp.platform = platforms[p];
     pp.alone_usd = alone.monthly_usd;
-    pp.p99_ms = fig.p99_ms.mean;
+    pp.p99_ms = out.joint && joint_p99[k] > 0 ? joint_p99[k] : fig.p99_ms.mean;
     pp.slo_p99_ms = parts[k].objectives.slo_p99_ms;
     pp.meets_objectives = choice.meets[k];
-    // Its share of the platform's bill: the group's cost split in proportion to what each
-    // part costs there alone (docs/models.md, "Placement").
-    double alone_sum = 0;
+    // Its share of the mix's bill: each platform's cost split among the parts that use it in
+    // proportion to what each costs where it is placed alone (docs/models.md, "Placement").
     std::vector<std::size_t> mates;
-    for (std::size_t j = 0; j < n; ++j) {
-      if (!(masks[p] >> j & 1)) continue;
-      alone_sum += in.alone[j][p].monthly_usd;
-      if (j != k) mates.push_back(j);
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != k && (masks[p] >> j & 1)) mates.push_back(j);
+    if (!out.joint) {
+      double alone_sum = 0;
+      for (std::size_t j = 0; j < n; ++j)
+        if (masks[p] >> j & 1) alone_sum += in.alone[j][p].monthly_usd;
+      const double group_usd = group_run(p, masks[p]).platforms.front().figures.monthly_usd.mean;
+      pp.monthly_usd = alone_sum > 0 ? group_usd * alone.monthly_usd / alone_sum
+                                     : group_usd / static_cast<double>(mates.size() + 1);
+    } else {
+      const auto uses = [&](std::size_t j, std::size_t q) {
+        return where[j] && (sys_index(where[j]->platform) == q ||
+                            (where[j]->spill && q == sys_index(SystemPlatform::kLambda)));
+      };
+      // A spilling part weighs on Lambda by the share of its requests that spilled, on its
+      // service by the rest.
+      const auto weight = [&](std::size_t j, std::size_t q) {
+        const double a = in.alone[j][*choice.platform[j]].monthly_usd;
+        if (!where[j]->spill) return a;
+        return q == sys_index(SystemPlatform::kLambda) ? a * spilled_share[j]
+                                                       : a * (1 - spilled_share[j]);
+      };
+      pp.monthly_usd = 0;
+      for (std::size_t q = 0; q < kSys; ++q) {
+        if (!sys_used[q] || !uses(k, q)) continue;
+        double sum = 0, users = 0;
+        for (std::size_t j = 0; j < n; ++j) {
+          if (!uses(j, q)) continue;
+          sum += weight(j, q);
+          users += 1;
+        }
+        pp.monthly_usd += sum > 0 ? sys_monthly[q] * weight(k, q) / sum : sys_monthly[q] / users;
+      }
     }
-    const double group_usd = mix_run(p).platforms.front().figures.monthly_usd.mean;
-    pp.monthly_usd = alone_sum > 0 ? group_usd * alone.monthly_usd / alone_sum
-                                   : group_usd / static_cast<double>(mates.size() + 1);
     // Why there.
     double cheapest = std::numeric_limits<double>::infinity();
     std::size_t cheapest_p = p;
@@ -655,12 +723,24 @@ PlacementResult place_parts(const WorkloadFactory& workload,
       pp.why = fmt::format("shares {} with {}: cheaper together than on {} alone ({}/month)",
                            platforms[p], names, platforms[cheapest_p], usd_text(cheapest));
     }
+    if (out.joint && where[k] && where[k]->spill) {
+      pp.why +=
+          fmt::format("; {:.1f}% of its requests overflowed to Lambda", 100 * spilled_share[k]);
+    }
     out.parts.push_back(std::move(pp));
   }
-  for (std::size_t p = 0; p < np; ++p) {
-    if (!masks[p]) continue;
-    for (const auto& l : mix_run(p).platforms.front().costs.front().lines)
-      out.line_items.emplace_back(platforms[p], l);
+  if (out.joint) {
+    for (std::size_t q = 0; q < kSys; ++q) {
+      if (!sys_used[q]) continue;
+      for (const auto& l : sys_lines[q])
+        out.line_items.emplace_back(std::string(to_string(static_cast<SystemPlatform>(q))), l);
+    }
+  } else {
+    for (std::size_t p = 0; p < np; ++p) {
+      if (!masks[p]) continue;
+      for (const auto& l : group_run(p, masks[p]).platforms.front().costs.front().lines)
+        out.line_items.emplace_back(platforms[p], l);
+    }
   }
   if (choice.best_single) {
     out.best_single = platforms[*choice.best_single];

@@ -10,10 +10,11 @@ namespace slsim {
 
 std::optional<PlacementResult> place_workload(const WorkloadFactory& workload,
                                               const std::vector<std::string>& functions,
-                                              const std::vector<std::string>& platforms,
-                                              const PartRunnerFactory& runner,
+                                              const std::vector<std::string>& platforms_in,
+                                              const PartRunnerFactory& runner_in,
                                               const CompareOptions& options,
                                               const RateCard& rates) {
+  const std::vector<std::string> platforms = with_spillover(platforms_in);
   validate_parts(options.parts, &functions);
   const auto resolved = resolve_parts(options.parts, functions);
   if (resolved.size() < 2) return std::nullopt;
@@ -30,7 +31,7 @@ std::optional<PlacementResult> place_workload(const WorkloadFactory& workload,
       if (std::find(allowed.begin(), allowed.end(), n) == allowed.end()) p.exclude.push_back(n);
     parts.push_back(std::move(p));
   }
-  return place_parts(workload, parts, platforms, runner, options, rates);
+  return place_parts(workload, parts, platforms, with_spillover(runner_in, rates), options, rates);
 }
 
 }  // namespace slsim

@@ -176,6 +176,7 @@ std::optional<PlacementResult> place_scenario(const Scenario& s, const RateCard&
   std::vector<std::string> names;
   for (const auto& r : platform_runners(base, {}, rates))
     names.push_back(r.name);
+  names = with_spillover(names);
   CompareOptions o = compare_options(base);
   if (threads) o.threads = threads;
   const auto resolved = resolve_parts(base.report.parts, keep);
@@ -193,11 +194,13 @@ std::optional<PlacementResult> place_scenario(const Scenario& s, const RateCard&
       if (std::find(allowed.begin(), allowed.end(), n) == allowed.end()) p.exclude.push_back(n);
     parts.push_back(std::move(p));
   }
-  const auto runner = [&](const std::string& platform, const std::vector<std::string>& functions) {
-    Scenario t = base;
-    restrict_to_functions(t, functions);
-    return platform_runners(t, {platform}, rates).front();
-  };
+  const auto runner = with_spillover(
+      [&](const std::string& platform, const std::vector<std::string>& functions) {
+        Scenario t = base;
+        restrict_to_functions(t, functions);
+        return platform_runners(t, {platform}, rates).front();
+      },
+      rates);
   return place_parts(scenario_workload(base), parts, names, runner, o, rates);
 }
 

@@ -139,6 +139,11 @@ TEST_CASE("PartsSpec: pins and exclusions", "[compare]") {
   CHECK(refusal(p, nullptr).first == "exclude");
   p.exclude_all = {"ecs", "fargate", "batch"};
   CHECK(refusal(p, nullptr).first == "exclude.nightly");
+  // A spillover is out with either of its sides.
+  p.exclude_all = {"lambda"};
+  p.exclude.clear();
+  CHECK(allowed_platforms(p, "api", {"lambda", "fargate", "fargate+lambda"}) ==
+        std::vector<std::string>{"fargate"});
 }
 
 TEST_CASE("PartsSpec: a run of some functions drops the settings of the parts left out",

@@ -303,10 +303,10 @@ TEST_CASE("Placement: the default scenario places each part where it meets its o
     if (part.part == "nightly-report") CHECK(part.platform != "lambda");
     if (part.part == "api") CHECK(part.platform != "batch");
   }
-  // The mix was re-simulated as one system; its platforms share nothing here, so its bill is
-  // the search's figure.
+  // The mix was re-simulated as one system: its bill is that run's (the API's overflow and the
+  // consumer share Lambda's free tier there, which the search's sum of group runs counts twice).
   CHECK(p.joint);
-  CHECK(p.monthly_usd == Approx(p.search_usd).epsilon(1e-9));
+  CHECK(p.monthly_usd >= p.search_usd - 1e-9);
   // Never dearer than the best single platform, which the comparison recommends.
   const auto c = compare_scenario(s);
   if (c.recommendation.platform) {

@@ -87,6 +87,15 @@ struct PlacementPart {
 using PartRunnerFactory = std::function<PlatformRunner(const std::string& platform,
                                                        const std::vector<std::string>& functions)>;
 
+/// The platforms a placement offers for `platforms`: them, then, when "lambda" is among them,
+/// the spillover of each service platform among them ("ecs+lambda", "fargate+lambda":
+/// spill_runner, docs/models.md "Spillover").
+std::vector<std::string> with_spillover(const std::vector<std::string>& platforms);
+
+/// `runner`, building "ecs+lambda" and "fargate+lambda" from its own two sides (spill_runner).
+PartRunnerFactory with_spillover(PartRunnerFactory runner,
+                                 const RateCard& rates = RateCard::builtin());
+
 /// Where one part goes and what it costs there.
 struct PartPlacement {
   std::string part;
