@@ -316,3 +316,141 @@ TEST_CASE("Placement: the default scenario places each part where it meets its o
     CHECK(p.monthly_usd <= p.best_single_usd + 1e-9);
   }
 }
+
+// ---- spillover and the one load balancer of a mix --------------------------------------------
+
+namespace {
+
+/// Three hours: a bursty HTTP API, a steady HTTP web service and a queue worker.
+WorkloadFactory services_and_worker() {
+  return [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
+    std::vector<std::unique_ptr<WorkloadSource>> s;
+    BurstyOptions api;
+    api.rate_per_s = 5;
+    api.burst_factor = 12;
+    api.burst_fraction = 0.05;
+    api.mean_burst_s = 60;
+    api.duration_s = 3 * 3600;
+    api.duration_ms = Distribution::constant(150);
+    api.memory_mb = 512;
+    api.function = "api";
+    api.seed = seed;
+    s.push_back(std::make_unique<BurstySource>(api));
+    GeneratorOptions web;
+    web.rate_per_s = 3;
+    web.duration_s = 3 * 3600;
+    web.duration_ms = Distribution::constant(80);
+    web.memory_mb = 512;
+    web.function = "web";
+    web.seed = seed + 1;
+    s.push_back(std::make_unique<PoissonSource>(web));
+    GeneratorOptions worker = web;
+    worker.rate_per_s = 1;
+    worker.duration_ms = Distribution::constant(1000);
+    worker.function = "worker";
+    worker.type = InvocationType::kQueue;
+    worker.seed = seed + 2;
+    s.push_back(std::make_unique<PoissonSource>(worker));
+    return std::make_unique<MixSource>(std::move(s));
+  };
+}
+
+PlatformRunner any_runner(const std::string& platform, const std::vector<std::string>& f) {
+  if (platform == "ecs") {
+    EcsOptions o;
+    o.as_of = Date(2026, 11, 1);
+    return ecs_runner(o);
+  }
+  return runner_for(platform, f);
+}
+
+std::vector<PlacementPart> three_parts() {
+  std::vector<PlacementPart> parts(3);
+  const char* names[] = {"api", "web", "worker"};
+  for (int i = 0; i < 3; ++i) {
+    parts[i].name = names[i];
+    parts[i].functions = {names[i]};
+    parts[i].objectives.slo_p99_ms = 30'000;
+  }
+  return parts;
+}
+
+const CostLine* line(const PlacementResult& r, const std::string& platform,
+                     const std::string& name) {
+  for (const auto& [p, l] : r.line_items)
+    if (p == platform && l.name == name) return &l;
+  return nullptr;
+}
+
+int lines_named(const PlacementResult& r, const std::string& name) {
+  int n = 0;
+  for (const auto& [p, l] : r.line_items)
+    n += l.name == name;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("Placement: spillover is offered for every part and billed on both sides",
+          "[compare][placement]") {
+  const auto platforms = with_spillover({"lambda", "fargate", "batch"});
+  CHECK(platforms == std::vector<std::string>{"lambda", "fargate", "batch", "fargate+lambda"});
+  CHECK(with_spillover({"ecs", "fargate"}) == std::vector<std::string>{"ecs", "fargate"});
+  auto parts = three_parts();
+  parts[0].place = "fargate+lambda";  // the bursty API: its service and its overflow
+  parts[1].place = "fargate";
+  parts[2].place = "lambda";
+  CompareOptions o;
+  o.as_of = Date(2026, 11, 1);
+  o.threads = 2;
+  const auto runner = with_spillover(any_runner);
+  const auto r = place_parts(services_and_worker(), parts, platforms, runner, o);
+  INFO(r.to_json());
+  REQUIRE(r.joint);
+  CHECK(r.parts[0].platform == "fargate+lambda");
+  CHECK_THAT(r.parts[0].why, Catch::Contains("of its requests overflowed to Lambda"));
+  // The overflow's Lambda requests are billed with the worker's, under one free tier; no API
+  // Gateway (the worker has no HTTP requests, the overflow came through the ALB).
+  const CostLine* requests = line(r, "lambda", "Lambda requests");
+  REQUIRE(requests);
+  CHECK(requests->quantity > 3 * 3600 * 1 * 0.9);  // the worker's ~10,800 messages and more
+  CHECK(lines_named(r, "API Gateway HTTP API requests") == 0);
+  // One ALB for the API and the web service, both on Fargate.
+  CHECK(lines_named(r, "Application Load Balancer hours") == 1);
+  double shares = 0, lines = 0;
+  for (const auto& p : r.parts)
+    shares += p.monthly_usd;
+  for (const auto& [p, l] : r.line_items)
+    lines += l.monthly_usd;
+  CHECK(shares == Approx(r.monthly_usd).epsilon(1e-9));
+  CHECK(lines == Approx(r.monthly_usd).epsilon(1e-6));
+
+  SECTION("a queue-only part cannot spill: the pin is refused with the reason") {
+    parts[2].place = "fargate+lambda";
+    CHECK_THROWS_WITH(place_parts(services_and_worker(), parts, platforms, runner, o),
+                      Catch::Contains("part 'worker' is placed on fargate+lambda, which cannot "
+                                      "run it") &&
+                          Catch::Contains("no HTTP requests to spill"));
+  }
+}
+
+TEST_CASE("Placement: HTTP services on ECS and on Fargate share one load balancer in the mix",
+          "[compare][placement]") {
+  auto parts = three_parts();
+  parts[0].place = "fargate";
+  parts[1].place = "ecs";
+  parts[2].place = "lambda";
+  CompareOptions o;
+  o.as_of = Date(2026, 11, 1);
+  o.threads = 2;
+  const auto r =
+      place_parts(services_and_worker(), parts, {"lambda", "ecs", "fargate"}, any_runner, o);
+  INFO(r.to_json());
+  REQUIRE(r.joint);
+  CHECK(lines_named(r, "Application Load Balancer hours") == 1);
+  CHECK(lines_named(r, "Public IPv4 addresses (load balancer, 3 zones)") == 1);
+  // The search summed two platforms' bills, each with its own ALB: the joint run pays one.
+  const CostLine* alb = line(r, "ecs", "Application Load Balancer hours");
+  REQUIRE(alb);
+  CHECK(r.monthly_usd < r.search_usd - alb->monthly_usd * 0.99);
+}
