@@ -99,7 +99,7 @@ def test_the_mix_bill_equals_slsim_price_of_its_recorded_usage(cli_json):
     """Issue 20: the joint run's compute lines, priced again by `slsim price` from the
     quantities the run recorded, give the same amounts to the cent."""
     lines = {(li["platform"], li["name"]): li for li in cli_json["placement"]["line_items"]}
-    by_platform = {q["platform"] for q in cli_json["placement"]["parts"]}
+    by_platform = {li["platform"] for li in cli_json["placement"]["line_items"]}
     checked = 0
     if "lambda" in by_platform:
         # GB-s priced at 1 GB: N one-millisecond invocations of 1,024 MB are N/1000 GB-s.
