@@ -299,6 +299,7 @@ PartRunnerFactory with_spillover(PartRunnerFactory runner, const RateCard& rates
 }
 
 bool PlacementResult::recommended() const {
+  if (skipped || parts.empty()) return false;
   for (const auto& p : parts)
     if (!p.meets_objectives) return false;
   return !best_single || monthly_usd + 0.005 < best_single_usd;
@@ -340,6 +341,7 @@ std::string PlacementResult::to_json() const {
   j["group_runs"] = group_runs;
   j["joint"] = joint;
   j["search_usd"] = search_usd;
+  j["skipped"] = skipped;
   j["summary"] = summary;
   return j.dump();
 }
@@ -353,6 +355,17 @@ PlacementResult place_parts(const WorkloadFactory& workload,
   if (n == 0) throw ConfigError("parts", "there is no part to place");
   if (np == 0) throw ConfigError("platforms", "there is no platform to place the parts on");
   validate_compare_options(options);
+  if (n > kMaxPlacedParts) {
+    PlacementResult skipped;
+    skipped.skipped = true;
+    skipped.exact = false;
+    skipped.summary = fmt::format(
+        "not placed: {} parts are more than the {} a placement runs one by one on every platform; "
+        "group functions into parts ([report.parts], --part NAME=F1,F2) or select some "
+        "(--functions, --top N)",
+        n, kMaxPlacedParts);
+    return skipped;
+  }
 
   // The whole workload's span, which every run of a part or group declares.
   double span_s = 0;

@@ -132,3 +132,20 @@ def test_the_mix_bill_equals_slsim_price_of_its_recorded_usage(cli_json):
     # One Application Load Balancer for every HTTP service of the mix.
     alb = [k for k in lines if k[1] == "Application Load Balancer hours"]
     assert len(alb) <= 1
+
+
+def test_a_trace_of_many_functions_is_not_placed_function_by_function(tmp_path):
+    trace = tmp_path / "many.csv"
+    run("generate", "--pattern", "azure-like", "--functions", "60", "--rate-per-s", "20",
+        "--duration-s", "600", "--seed", "3", "-o", str(trace))
+    out = run("report", str(trace), "-q").stdout
+    assert "Placement: the best platform" not in out
+    assert "not placed: 43 parts are more than the 32" in out
+    j = json.loads(run("report", str(trace), "-q", "--format", "json").stdout)
+    assert j["placement"]["skipped"] is True and j["placement"]["parts"] == []
+    # Grouped into parts, it is placed.
+    names = sorted({line.split(",")[1] for line in trace.read_text().splitlines()[1:]})
+    half = len(names) // 2
+    out = run("report", str(trace), "-q", "--part", "a=" + ",".join(names[:half]),
+              "--part", "b=" + ",".join(names[half:])).stdout
+    assert "Placement: the best platform for each part" in out

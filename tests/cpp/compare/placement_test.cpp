@@ -454,3 +454,26 @@ TEST_CASE("Placement: HTTP services on ECS and on Fargate share one load balance
   REQUIRE(alb);
   CHECK(r.monthly_usd < r.search_usd - alb->monthly_usd * 0.99);
 }
+
+TEST_CASE("Placement: more parts than a placement runs one by one are not placed, and said so",
+          "[compare][placement]") {
+  std::vector<PlacementPart> parts(kMaxPlacedParts + 1);
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    parts[k].name = "f" + std::to_string(k);
+    parts[k].functions = {parts[k].name};
+  }
+  int runners = 0;
+  const auto counting = [&](const std::string& p, const std::vector<std::string>& f) {
+    ++runners;
+    return runner_for(p, f);
+  };
+  CompareOptions o;
+  o.as_of = Date(2026, 11, 1);
+  const auto r = place_parts(day_system(), parts, {"lambda", "fargate"}, counting, o);
+  CHECK(r.skipped);
+  CHECK(r.parts.empty());
+  CHECK_FALSE(r.recommended());
+  CHECK(runners == 0);  // nothing ran
+  CHECK_THAT(r.summary, Catch::Contains("not placed: 33 parts are more than the 32") &&
+                            Catch::Contains("--part NAME=F1,F2"));
+}

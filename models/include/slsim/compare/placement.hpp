@@ -109,6 +109,11 @@ struct PartPlacement {
   std::string why;  ///< for people: why there
 };
 
+/// The most parts a placement places: each part runs alone on every platform (a pass over the
+/// workload each), so a trace of thousands of functions is not placed function by function;
+/// beyond it the result is `skipped`, saying how to group or select functions.
+inline constexpr std::size_t kMaxPlacedParts = 32;
+
 /// The placement of every part, and the bill of the mix.
 struct PlacementResult {
   std::vector<PartPlacement> parts;
@@ -127,13 +132,17 @@ struct PlacementResult {
   /// the joint run's when the platforms share nothing).
   double search_usd = 0;
   std::string summary;  ///< one line for people
+  /// true: nothing was placed (more than kMaxPlacedParts parts); `summary` says why and how to
+  /// group or select functions, and `parts` is empty.
+  bool skipped = false;
   /// The mix is the answer: every part meets its objectives and the mix costs less than the
   /// best single platform (or no single platform meets them all).
   bool recommended() const;
   /// {"parts": [{part, functions, platform, monthly_usd, p99_ms, meets_objectives, why}],
   ///  "monthly_usd", "line_items": [{platform, name, unit, quantity, usd, monthly_usd}],
   ///  "best_single": {platform, monthly_usd} | null, "saving_usd" (against best_single) | null,
-  ///  "recommended", "exact", "group_runs", "joint", "search_usd", "summary"}; each part also
+  ///  "recommended", "exact", "group_runs", "joint", "search_usd", "skipped", "summary"}; each
+  ///  part also
   ///  has "slo_p99_ms" (null without a p99 objective)
   std::string to_json() const;
 };
