@@ -234,6 +234,7 @@ PlacementChoice search_placement(const PlacementInput& in) {
   // The best single platform: every part meets its objectives there (pins and exclusions are
   // the mix's, not the single platform's); the cheapest such.
   for (std::size_t p = 0; p < np; ++p) {
+    if (p < in.single.size() && !in.single[p]) continue;
     bool all = true;
     for (std::size_t k = 0; k < n && all; ++k)
       all = in.alone[k][p].meets;
@@ -407,6 +408,8 @@ PlacementResult place_parts(const WorkloadFactory& workload,
 
   PlacementInput in;
   in.platforms = platforms;
+  for (const auto& p : platforms)
+    in.single.push_back(p.find('+') == std::string::npos);
   in.alone.assign(n, std::vector<PartAlone>(np));
   in.pinned.assign(n, std::nullopt);
   in.excluded.assign(n, {});
@@ -715,6 +718,8 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     double cheapest = std::numeric_limits<double>::infinity();
     std::size_t cheapest_p = p;
     for (std::size_t q = 0; q < np; ++q) {
+      const auto& x = in.excluded[k];
+      if (std::find(x.begin(), x.end(), q) != x.end()) continue;  // not an option for it
       if (in.alone[k][q].meets && in.alone[k][q].monthly_usd < cheapest) {
         cheapest = in.alone[k][q].monthly_usd;
         cheapest_p = q;
@@ -773,9 +778,16 @@ PlacementResult place_parts(const WorkloadFactory& workload,
         fmt::format("{}: {}/month, {} less than the best single platform ({}, {})", mix,
                     usd_text(out.monthly_usd), usd_text(out.best_single_usd - out.monthly_usd),
                     *out.best_single, usd_text(out.best_single_usd));
-  } else {
+  } else if (out.monthly_usd <= out.best_single_usd + 0.005) {
     out.summary = fmt::format("the best single platform is already optimal: {} at {}/month",
                               *out.best_single, usd_text(out.best_single_usd));
+  } else {
+    // Pins or exclusions kept the mix off the best single platform.
+    out.summary = fmt::format(
+        "{}: {}/month, {} more than the best single platform ({}, {}), which pins or "
+        "exclusions rule out",
+        mix, usd_text(out.monthly_usd), usd_text(out.monthly_usd - out.best_single_usd),
+        *out.best_single, usd_text(out.best_single_usd));
   }
   return out;
 }

@@ -477,3 +477,45 @@ TEST_CASE("Placement: more parts than a placement runs one by one are not placed
   CHECK_THAT(r.summary, Catch::Contains("not placed: 33 parts are more than the 32") &&
                             Catch::Contains("--part NAME=F1,F2"));
 }
+
+TEST_CASE("Placement: small services that only pay off together on one cluster behind one ALB",
+          "[compare][placement]") {
+  // Four steady HTTP services (10 req/s, 200 ms, 1 GB). Alone, each is cheaper on Lambda than
+  // on ECS (an ECS service alone pays an ALB and its instances); the sum of separate bills
+  // therefore puts all four on Lambda. Together on ECS they share one ALB and bin-pack one
+  // cluster, and that costs less than four Lambda bills: the placement must find it.
+  const auto four = [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
+    std::vector<std::unique_ptr<WorkloadSource>> s;
+    for (int i = 0; i < 4; ++i) {
+      GeneratorOptions g;
+      g.rate_per_s = 10;
+      g.duration_s = 2 * 3600;
+      g.duration_ms = Distribution::constant(200);
+      g.memory_mb = 1024;
+      g.function = "svc" + std::to_string(i);
+      g.seed = seed + static_cast<std::uint64_t>(i);
+      s.push_back(std::make_unique<PoissonSource>(g));
+    }
+    return std::make_unique<MixSource>(std::move(s));
+  };
+  std::vector<PlacementPart> parts(4);
+  for (int i = 0; i < 4; ++i) {
+    parts[i].name = "svc" + std::to_string(i);
+    parts[i].functions = {parts[i].name};
+    parts[i].objectives.slo_p99_ms = 2000;
+  }
+  CompareOptions o;
+  o.as_of = Date(2026, 11, 1);
+  o.threads = 2;
+  const auto r = place_parts(four, parts, {"lambda", "ecs"}, any_runner, o);
+  INFO(r.to_json());
+  REQUIRE(r.joint);
+  for (const auto& p : r.parts) {
+    CHECK(p.platform == "ecs");
+    // Alone, Lambda was the cheaper for each: the naive sum would have chosen it.
+    CHECK_THAT(p.why, Catch::Contains("cheaper together than on lambda alone"));
+  }
+  CHECK(lines_named(r, "Application Load Balancer hours") == 1);
+  REQUIRE(r.best_single);
+  CHECK(*r.best_single == "ecs");
+}

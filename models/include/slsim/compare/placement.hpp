@@ -44,6 +44,9 @@ struct PlacementInput {
   std::vector<std::vector<std::size_t>> excluded;
   /// Monthly cost of the parts in `mask` (bit k = part k) run together on platform p.
   std::function<double(std::size_t p, std::uint64_t mask)> group_cost;
+  /// Which platforms count as a single platform for `best_single` (empty: all); a spillover
+  /// ("fargate+lambda") is a mix of two, not a single platform.
+  std::vector<bool> single;
   /// Largest number of assignments searched exhaustively.
   std::uint64_t exact_limit = 4096;
   /// Optional: called once, before an exhaustive search, with every (platform, mask) of two or
