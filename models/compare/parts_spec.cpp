@@ -121,6 +121,16 @@ void validate_parts(const PartsSpec& p, const std::vector<std::string>* function
       throw ConfigError(key, fmt::format("'{}' is pinned to {} and excluded from it; drop the pin "
                                          "or the exclusion",
                                          part, pl));
+    // A spillover runs on both its sides: a pin to it with either side excluded is refused.
+    if (const auto plus = pl.find('+'); plus != std::string::npos) {
+      for (const std::string side : {pl.substr(0, plus), pl.substr(plus + 1)}) {
+        const auto it = p.exclude.find(part);
+        if (contains(p.exclude_all, side) || (it != p.exclude.end() && contains(it->second, side)))
+          throw ConfigError(key, fmt::format("'{}' is pinned to {}, which runs on {}, and {} is "
+                                             "excluded; drop the pin or the exclusion",
+                                             part, pl, side, side));
+      }
+    }
   }
   for (const auto& [part, pls] : p.exclude) {
     const std::string key = "exclude." + part;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <limits>
 #include <map>
 #include <memory>
@@ -239,7 +240,9 @@ PlacementChoice search_placement(const PlacementInput& in) {
     for (std::size_t k = 0; k < n && all; ++k)
       all = in.alone[k][p].meets;
     if (!all) continue;
-    const double c = s.group(p, n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1);
+    const std::uint64_t every = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+    if (in.group_meets && !in.group_meets(p, every)) continue;  // not all of them together
+    const double c = s.group(p, every);
     if (!out.best_single || c < out.best_single_usd) {
       out.best_single = p;
       out.best_single_usd = c;
@@ -344,6 +347,16 @@ std::string PlacementResult::to_json() const {
   j["search_usd"] = search_usd;
   j["skipped"] = skipped;
   j["summary"] = summary;
+  Json al = Json::array();
+  for (const auto& a : alone) {
+    al.push_back({{"part", a.part},
+                  {"platform", a.platform},
+                  {"can_run", a.can_run},
+                  {"meets_objectives", a.meets_objectives},
+                  {"monthly_usd", a.can_run ? Json(a.monthly_usd) : Json(nullptr)},
+                  {"why", a.why}});
+  }
+  j["alone"] = std::move(al);
   return j.dump();
 }
 
@@ -437,6 +450,20 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     }
   }
 
+  // The parts as a parts spec, so a group run's figures by part judge each part on its own
+  // objectives (Comparison::by_part).
+  CompareOptions group_options = options;
+  group_options.progress = nullptr;
+  group_options.parts = PartsSpec{};
+  for (const auto& part : parts) {
+    if (part.functions.size() != 1 || part.functions.front() != part.name)
+      group_options.parts.groups.push_back(PartGroup{part.name, part.functions});
+    PartObjectives po;
+    po.slo_p99_ms = part.objectives.slo_p99_ms;
+    po.max_error_rate = part.objectives.max_error_rate.value_or(1.0);
+    po.max_cold_start_rate = part.objectives.max_cold_start_rate;
+    group_options.parts.objectives[part.name] = po;
+  }
   // Group runs: the parts in `mask` together on platform p (their shared costs once).
   std::map<std::pair<std::size_t, std::uint64_t>, Comparison> groups;
   const auto functions_of = [&](std::uint64_t mask) {
@@ -456,9 +483,9 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     auto it = groups.find(key);
     if (it == groups.end()) {
       const auto f = functions_of(mask);
-      CompareOptions o = options;
-      o.progress = nullptr;
-      it = groups.emplace(key, compare(selected(f), {runner(platforms[p], f)}, o, rates)).first;
+      it =
+          groups.emplace(key, compare(selected(f), {runner(platforms[p], f)}, group_options, rates))
+              .first;
     }
     return it->second;
   };
@@ -469,9 +496,8 @@ PlacementResult place_parts(const WorkloadFactory& workload,
       CompareJob job;
       job.workload = selected(f);
       job.platforms = {runner(platforms[p], f)};
-      job.options = options;
+      job.options = group_options;
       job.options.threads = 1;
-      job.options.progress = nullptr;
       js.push_back(std::move(job));
     }
     auto done = compare_all(js, options.threads, rates);
@@ -485,6 +511,15 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     return pc.impossible ? std::numeric_limits<double>::infinity() : pc.figures.monthly_usd.mean;
   };
 
+  in.group_meets = [&](std::size_t p, std::uint64_t mask) {
+    const Comparison& c = group_run(p, mask);
+    if (c.platforms.front().impossible) return false;
+    for (const auto& f : c.by_part)
+      if (!f.meets_objectives()) return false;
+    // One part (its own run): its objectives are the run's.
+    return (mask & (mask - 1)) != 0 || in.alone[std::countr_zero(mask)][p].meets;
+  };
+
   PlacementChoice choice;
   try {
     choice = search_placement(in);
@@ -493,6 +528,12 @@ PlacementResult place_parts(const WorkloadFactory& workload,
   }
 
   PlacementResult out;
+  for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t p = 0; p < np; ++p) {
+      const PartAlone& a = in.alone[k][p];
+      out.alone.push_back({parts[k].name, platforms[p], a.can_run, a.meets, a.monthly_usd, a.why});
+    }
+  }
   out.exact = choice.exact;
   out.group_runs = groups.size();
   out.monthly_usd = choice.monthly_usd;
@@ -512,6 +553,15 @@ PlacementResult place_parts(const WorkloadFactory& workload,
   std::vector<std::optional<SystemPlacement>> where(n);
   std::vector<double> joint_p99(n, 0.0);
   std::vector<double> spilled_share(n, 0.0);  // of a spilling part's arrivals, on Lambda
+  // Each part's figures in the joint run (means over the replications), judged again against
+  // its objectives there: parts that share a platform (Lambda's account concurrency, a cluster)
+  // can miss together what each meets alone.
+  std::vector<double> joint_errors(n, 0.0), joint_cold(n, 0.0);
+  std::vector<std::uint64_t> joint_arrived(n, 0);
+  // The one ALB's monthly cost (in its owner's bill), shared by the parts whose HTTP requests
+  // pass it in proportion to their requests.
+  double alb_monthly = 0;
+  std::vector<double> alb_requests(n, 0.0);
   {
     SystemOptions o;
     bool ok = true;
@@ -608,9 +658,15 @@ PlacementResult place_parts(const WorkloadFactory& workload,
             http.per_hour = sr.alb->per_hour;
             http.lambda_target_per_hour = sr.alb->lambda_target_per_hour;
           }
+          const double before = cost.monthly_usd;
           add_front_door(rates, options.front_door, door, http, pr.arrived, cost);
           sys_used[q] = true;
-          sys_monthly[q] += cost.monthly_usd / reps;
+          if (door == FrontDoorSide::kService) {
+            alb_monthly += (cost.monthly_usd - before) / reps;
+            sys_monthly[q] += before / reps;
+          } else {
+            sys_monthly[q] += cost.monthly_usd / reps;
+          }
           if (rep == 0) sys_lines[q] = cost.lines;
         }
         for (std::size_t k = 0; k < n; ++k) {
@@ -624,15 +680,20 @@ PlacementResult place_parts(const WorkloadFactory& workload,
           }
           spilled_share[k] += (all > 0 ? spilled / all : 0.0) / reps;
         }
-        // Each part's p99 in the joint run: its functions' latencies on every side.
+        // Each part's figures in the joint run: its functions on every side.
         for (std::size_t k = 0; k < n; ++k) {
           std::optional<QuantileSketch> lat;
+          std::uint64_t arrived = 0, bad = 0, cold = 0;
           for (const auto* pr : res) {
             if (!pr) continue;
             for (const auto& f : pr->functions) {
               if (std::find(parts[k].functions.begin(), parts[k].functions.end(), f.name) ==
                   parts[k].functions.end())
                 continue;
+              arrived += f.arrived;
+              bad += f.outcomes.failed + f.outcomes.timed_out + f.outcomes.refused +
+                     f.outcomes.expired;
+              cold += f.cold;
               if (!lat) {
                 lat = f.latency_ms;
               } else {
@@ -641,6 +702,18 @@ PlacementResult place_parts(const WorkloadFactory& workload,
             }
           }
           if (lat && lat->count()) joint_p99[k] += lat->quantile(0.99) / reps;
+          if (arrived) {
+            joint_errors[k] += static_cast<double>(bad) / static_cast<double>(arrived) / reps;
+            joint_cold[k] += static_cast<double>(cold) / static_cast<double>(arrived) / reps;
+          }
+          joint_arrived[k] += arrived;
+          // Its requests through the ALB (services' HTTP requests, spilled ones included).
+          if (rep == 0 && where[k] && where[k]->platform != SystemPlatform::kLambda &&
+              where[k]->platform != SystemPlatform::kBatch) {
+            for (const auto& f : parts[k].functions)
+              if (const FunctionProfile* fp = so.profile->find(f))
+                alb_requests[k] += static_cast<double>(fp->invocations - fp->message_invocations);
+          }
         }
       }
     } catch (const ImpossibleError&) {
@@ -651,10 +724,28 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     out.joint = ok && !everything.empty();
   }
   if (out.joint) {
-    out.monthly_usd = 0;
+    out.monthly_usd = alb_monthly;
     for (std::size_t q = 0; q < kSys; ++q)
       if (sys_used[q]) out.monthly_usd += sys_monthly[q];
   }
+  // Which objectives part k misses in the joint run ("" when it meets them all there).
+  const auto joint_misses = [&](std::size_t k) {
+    std::string m;
+    const Objectives& ob = parts[k].objectives;
+    const auto add = [&](const std::string& what) { m += (m.empty() ? "" : ", ") + what; };
+    if (ob.slo_p99_ms && joint_p99[k] > *ob.slo_p99_ms) {
+      add(fmt::format("p99 {:.0f} ms above {:.0f} ms", joint_p99[k], *ob.slo_p99_ms));
+    }
+    if (ob.max_error_rate && joint_errors[k] > *ob.max_error_rate) {
+      add(fmt::format("errors {:.2f}% above {:.2f}%", 100 * joint_errors[k],
+                      100 * *ob.max_error_rate));
+    }
+    if (ob.max_cold_start_rate && joint_cold[k] > *ob.max_cold_start_rate) {
+      add(fmt::format("cold starts {:.2f}% above {:.2f}%", 100 * joint_cold[k],
+                      100 * *ob.max_cold_start_rate));
+    }
+    return m;
+  };
   for (std::size_t k = 0; k < n; ++k) {
     PartPlacement pp;
     pp.part = parts[k].name;
@@ -677,6 +768,8 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     pp.p99_ms = out.joint && joint_p99[k] > 0 ? joint_p99[k] : fig.p99_ms.mean;
     pp.slo_p99_ms = parts[k].objectives.slo_p99_ms;
     pp.meets_objectives = choice.meets[k];
+    const std::string joint_miss = out.joint && joint_arrived[k] ? joint_misses(k) : "";
+    if (!joint_miss.empty()) pp.meets_objectives = false;
     // Its share of the mix's bill: each platform's cost split among the parts that use it in
     // proportion to what each costs where it is placed alone (docs/models.md, "Placement").
     std::vector<std::size_t> mates;
@@ -713,6 +806,10 @@ PlacementResult place_parts(const WorkloadFactory& workload,
         }
         pp.monthly_usd += sum > 0 ? sys_monthly[q] * weight(k, q) / sum : sys_monthly[q] / users;
       }
+      double all_http = 0;
+      for (const double r : alb_requests)
+        all_http += r;
+      if (all_http > 0) pp.monthly_usd += alb_monthly * alb_requests[k] / all_http;
     }
     // Why there.
     double cheapest = std::numeric_limits<double>::infinity();
@@ -740,6 +837,12 @@ PlacementResult place_parts(const WorkloadFactory& workload,
         names += (names.empty() ? "" : ", ") + parts[j].name;
       pp.why = fmt::format("shares {} with {}: cheaper together than on {} alone ({}/month)",
                            platforms[p], names, platforms[cheapest_p], usd_text(cheapest));
+    }
+    if (!joint_miss.empty()) {
+      pp.why += fmt::format(
+          "; but in the mix, run together with the other parts, it misses its "
+          "objectives: {}",
+          joint_miss);
     }
     if (out.joint && where[k] && where[k]->spill) {
       pp.why +=
@@ -770,6 +873,14 @@ PlacementResult place_parts(const WorkloadFactory& workload,
   for (const auto& pp : out.parts)
     mix += fmt::format("{}{} on {}", mix.empty() ? "" : ", ", pp.part,
                        pp.platform.empty() ? "nothing" : pp.platform);
+  std::string missing;
+  for (const auto& pp : out.parts)
+    if (!pp.platform.empty() && !pp.meets_objectives)
+      missing += (missing.empty() ? "" : ", ") + pp.part;
+  const std::string caveat =
+      missing.empty() ? ""
+                      : fmt::format("; not a recommendation: {} {} its objectives there", missing,
+                                    missing.find(", ") == std::string::npos ? "misses" : "miss");
   if (!out.best_single) {
     out.summary = fmt::format("{}: {}/month; no single platform meets every part's objectives", mix,
                               usd_text(out.monthly_usd));
@@ -789,6 +900,7 @@ PlacementResult place_parts(const WorkloadFactory& workload,
         mix, usd_text(out.monthly_usd), usd_text(out.monthly_usd - out.best_single_usd),
         *out.best_single, usd_text(out.best_single_usd));
   }
+  out.summary += caveat;
   return out;
 }
 

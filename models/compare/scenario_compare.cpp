@@ -169,6 +169,9 @@ std::optional<PlacementResult> place_scenario(const Scenario& s, const RateCard&
                                               std::uint32_t threads) {
   // Every function the run keeps (the user's selection), and the scenario for them.
   const auto all = function_names(workload_factory(unselected(s)));
+  // Parts, objectives, pins and exclusions naming no part of the workload are refused before
+  // the selection drops the settings of the parts left out (as `slsim report` refuses them).
+  validate_parts(s.report.parts, &all);
   const auto keep = selected_functions(s, all);
   Scenario base = s;
   restrict_to_functions(base, keep);

@@ -149,3 +149,83 @@ def test_a_trace_of_many_functions_is_not_placed_function_by_function(tmp_path):
     out = run("report", str(trace), "-q", "--part", "a=" + ",".join(names[:half]),
               "--part", "b=" + ",".join(names[half:])).stdout
     assert "Placement: the best platform for each part" in out
+
+
+SHARED_CONCURRENCY = """
+name = "shared-concurrency"
+seed = 11
+as_of = 2026-11-01
+
+[[workloads]]
+generator = "bursty"
+function = "api"
+invocation = "sync"
+rate_per_s = 20
+duration_s = 21600
+duration_ms = "lognormal(median=100,p99=500)"
+burst_factor = 10
+burst_fraction = 0.05
+mean_burst_s = 120
+memory_mb = 512
+
+[[workloads]]
+generator = "poisson"
+function = "worker"
+invocation = "async"
+rate_per_s = 5
+duration_s = 21600
+duration_ms = "lognormal(median=3000,p99=4000)"
+memory_mb = 512
+
+[lambda]
+memory_mb = 512
+timeout_s = 30
+account_concurrency = 25
+
+[report]
+slo_p99_ms = 1000
+max_error_rate = 0.01
+platforms = ["lambda", "fargate"]
+
+[report.objectives.worker]
+slo_p99_ms = 600000
+"""
+
+
+def test_a_mix_is_judged_again_in_its_joint_run(tmp_path):
+    """Outside review of issue 20 (W1, W2): the API's overflow and the worker share Lambda's
+    25-concurrency account. Each meets its objectives alone; together the overflow is
+    throttled (13% errors). The mix must not be recommended, and the best single platform is
+    one where every part meets its objectives with the others (Fargate), not Lambda."""
+    f = tmp_path / "shared.toml"
+    f.write_text(SHARED_CONCURRENCY)
+    p = json.loads(run("report", "--scenario", str(f), "-q", "--format", "json").stdout)
+    placement = p["placement"]
+    parts = {q["part"]: q for q in placement["parts"]}
+    assert parts["api"]["platform"] == "fargate+lambda"
+    assert not parts["api"]["meets_objectives"]
+    assert "in the mix, run together with the other parts, it misses its objectives: errors" \
+        in parts["api"]["why"]
+    assert not placement["recommended"]
+    assert "not a recommendation: api misses its objectives there" in placement["summary"]
+    assert placement["best_single"]["platform"] == "fargate"
+    # The alone figures are there, per part and platform.
+    alone = {(a["part"], a["platform"]): a for a in placement["alone"]}
+    assert alone[("api", "fargate+lambda")]["meets_objectives"]
+    assert alone[("worker", "fargate+lambda")]["can_run"] is False
+
+
+def test_python_scenario_refuses_settings_for_no_part():
+    """Review P1: settings naming no part were dropped silently from Python."""
+    s = slsim.Scenario.load(DEFAULT)
+    s.place = {"zzz": "lambda"}
+    with pytest.raises(ValueError, match="'zzz' is not a part"):
+        slsim.compare(scenario=s)
+
+
+def test_a_spillover_pin_with_a_side_excluded_is_refused():
+    p = run("report", "--scenario", DEFAULT, "-q", "--place", "api=fargate+lambda",
+            "--exclude", "lambda", check=False)
+    assert p.returncode == 2
+    assert "'api' is pinned to fargate+lambda, which runs on lambda, and lambda is excluded" \
+        in p.stderr

@@ -248,7 +248,8 @@ class Placement:
         meets_objectives, why)."""
         import pandas as pd
 
-        cols = ["part", "functions", "platform", "monthly_usd", "p99_ms", "meets_objectives",
+        cols = ["part", "functions", "platform", "monthly_usd", "p99_ms", "slo_p99_ms",
+                "meets_objectives",
                 "why"]
         return pd.DataFrame([{k: p[k] for k in cols} for p in self._p["parts"]], columns=cols)
 

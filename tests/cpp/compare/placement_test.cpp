@@ -480,7 +480,7 @@ TEST_CASE("Placement: more parts than a placement runs one by one are not placed
 
 TEST_CASE("Placement: small services that only pay off together on one cluster behind one ALB",
           "[compare][placement]") {
-  // Four steady HTTP services (10 req/s, 200 ms, 1 GB). Alone, each is cheaper on Lambda than
+  // Four steady HTTP services (5 req/s, 300 ms, 512 MB). Alone, each is cheaper on Lambda than
   // on ECS (an ECS service alone pays an ALB and its instances); the sum of separate bills
   // therefore puts all four on Lambda. Together on ECS they share one ALB and bin-pack one
   // cluster, and that costs less than four Lambda bills: the placement must find it.
@@ -488,10 +488,10 @@ TEST_CASE("Placement: small services that only pay off together on one cluster b
     std::vector<std::unique_ptr<WorkloadSource>> s;
     for (int i = 0; i < 4; ++i) {
       GeneratorOptions g;
-      g.rate_per_s = 10;
+      g.rate_per_s = 5;
       g.duration_s = 2 * 3600;
-      g.duration_ms = Distribution::constant(200);
-      g.memory_mb = 1024;
+      g.duration_ms = Distribution::constant(300);
+      g.memory_mb = 512;
       g.function = "svc" + std::to_string(i);
       g.seed = seed + static_cast<std::uint64_t>(i);
       s.push_back(std::make_unique<PoissonSource>(g));
@@ -502,7 +502,7 @@ TEST_CASE("Placement: small services that only pay off together on one cluster b
   for (int i = 0; i < 4; ++i) {
     parts[i].name = "svc" + std::to_string(i);
     parts[i].functions = {parts[i].name};
-    parts[i].objectives.slo_p99_ms = 2000;
+    parts[i].objectives.slo_p99_ms = 3000;
   }
   CompareOptions o;
   o.as_of = Date(2026, 11, 1);

@@ -71,8 +71,10 @@ TEST_CASE("place_workload: the parts of a workload placed as place_parts places 
   parts[1].functions = {"worker"};
   parts[1].objectives = o.objectives;
   parts[1].objectives.slo_p99_ms = 60'000;
-  CHECK(r->to_json() ==
-        place_parts(two_parts(), parts, {"lambda", "fargate"}, runner_of, o).to_json());
+  // The platforms with their spillover (fargate+lambda), as place_workload offers them.
+  CHECK(r->to_json() == place_parts(two_parts(), parts, with_spillover({"lambda", "fargate"}),
+                                    with_spillover(runner_of), o)
+                            .to_json());
 
   SECTION("a pin and an exclusion reach the search") {
     o.parts.place["api"] = "fargate";

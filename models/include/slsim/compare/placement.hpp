@@ -44,6 +44,9 @@ struct PlacementInput {
   std::vector<std::vector<std::size_t>> excluded;
   /// Monthly cost of the parts in `mask` (bit k = part k) run together on platform p.
   std::function<double(std::size_t p, std::uint64_t mask)> group_cost;
+  /// Optional: whether every part in `mask` meets its own objectives when they run together on
+  /// platform p (the best single platform must; unset: each part's figures alone decide).
+  std::function<bool(std::size_t p, std::uint64_t mask)> group_meets;
   /// Which platforms count as a single platform for `best_single` (empty: all); a spillover
   /// ("fargate+lambda") is a mix of two, not a single platform.
   std::vector<bool> single;
@@ -117,9 +120,19 @@ struct PartPlacement {
 /// beyond it the result is `skipped`, saying how to group or select functions.
 inline constexpr std::size_t kMaxPlacedParts = 32;
 
+/// Part `part` alone on platform `platform`: the search's figures.
+struct PartAloneFigures {
+  std::string part, platform;
+  bool can_run = false, meets_objectives = false;
+  double monthly_usd = 0;  ///< when it can run
+  std::string why;         ///< why it cannot run, or which objective it misses
+};
+
 /// The placement of every part, and the bill of the mix.
 struct PlacementResult {
   std::vector<PartPlacement> parts;
+  /// Every part alone on every platform of the placement (parts, then platforms, in order).
+  std::vector<PartAloneFigures> alone;
   double monthly_usd = 0;  ///< the mix's monthly total
   /// The mix's bill: (platform, line), the lines of each platform's run of its parts together.
   std::vector<std::pair<std::string, CostLine>> line_items;
@@ -144,7 +157,8 @@ struct PlacementResult {
   /// {"parts": [{part, functions, platform, monthly_usd, p99_ms, meets_objectives, why}],
   ///  "monthly_usd", "line_items": [{platform, name, unit, quantity, usd, monthly_usd}],
   ///  "best_single": {platform, monthly_usd} | null, "saving_usd" (against best_single) | null,
-  ///  "recommended", "exact", "group_runs", "joint", "search_usd", "skipped", "summary"}; each
+  ///  "recommended", "exact", "group_runs", "joint", "search_usd", "skipped", "summary",
+  ///  "alone": [{part, platform, can_run, meets_objectives, monthly_usd | null, why}]}; each
   ///  part also
   ///  has "slo_p99_ms" (null without a p99 objective)
   std::string to_json() const;
