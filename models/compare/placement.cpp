@@ -520,387 +520,430 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     return (mask & (mask - 1)) != 0 || in.alone[std::countr_zero(mask)][p].meets;
   };
 
-  PlacementChoice choice;
-  try {
-    choice = search_placement(in);
-  } catch (const std::invalid_argument& e) {
-    throw ConfigError("place", e.what());
-  }
+  // The result of one search: the mix re-simulated as one system, priced and judged.
+  // `joint_missed[k]`: part k met its objectives alone but misses them in the joint run.
+  std::vector<bool> joint_missed(n, false);
+  const auto settle = [&](const PlacementChoice& choice) {
+    PlacementResult out;
+    std::fill(joint_missed.begin(), joint_missed.end(), false);
+    for (std::size_t k = 0; k < n; ++k) {
+      for (std::size_t p = 0; p < np; ++p) {
+        const PartAlone& a = in.alone[k][p];
+        out.alone.push_back(
+            {parts[k].name, platforms[p], a.can_run, a.meets, a.monthly_usd, a.why});
+      }
+    }
+    out.exact = choice.exact;
+    out.group_runs = groups.size();
+    out.monthly_usd = choice.monthly_usd;
+    std::vector<std::uint64_t> masks(np, 0);
+    for (std::size_t k = 0; k < n; ++k)
+      if (choice.platform[k]) masks[*choice.platform[k]] |= std::uint64_t{1} << k;
+    out.search_usd = choice.monthly_usd;
 
-  PlacementResult out;
-  for (std::size_t k = 0; k < n; ++k) {
-    for (std::size_t p = 0; p < np; ++p) {
-      const PartAlone& a = in.alone[k][p];
-      out.alone.push_back({parts[k].name, platforms[p], a.can_run, a.meets, a.monthly_usd, a.why});
-    }
-  }
-  out.exact = choice.exact;
-  out.group_runs = groups.size();
-  out.monthly_usd = choice.monthly_usd;
-  std::vector<std::uint64_t> masks(np, 0);
-  for (std::size_t k = 0; k < n; ++k)
-    if (choice.platform[k]) masks[*choice.platform[k]] |= std::uint64_t{1} << k;
-  out.search_usd = choice.monthly_usd;
-
-  // The mix re-simulated as one system (docs/models.md, "Placement"): every part on its
-  // platform on one clock (a spilling part on its service and Lambda), each platform's usage
-  // priced as the comparison prices it, one load balancer for every HTTP service.
-  constexpr std::size_t kSys = 4;
-  const auto sys_index = [](SystemPlatform q) { return static_cast<std::size_t>(q); };
-  std::array<double, kSys> sys_monthly{};
-  std::array<std::vector<CostLine>, kSys> sys_lines;
-  std::array<bool, kSys> sys_used{};
-  std::vector<std::optional<SystemPlacement>> where(n);
-  std::vector<double> joint_p99(n, 0.0);
-  std::vector<double> spilled_share(n, 0.0);  // of a spilling part's arrivals, on Lambda
-  // Each part's figures in the joint run (means over the replications), judged again against
-  // its objectives there: parts that share a platform (Lambda's account concurrency, a cluster)
-  // can miss together what each meets alone.
-  std::vector<double> joint_errors(n, 0.0), joint_cold(n, 0.0);
-  std::vector<std::uint64_t> joint_arrived(n, 0);
-  // The one ALB's monthly cost (in its owner's bill), shared by the parts whose HTTP requests
-  // pass it in proportion to their requests.
-  double alb_monthly = 0;
-  std::vector<double> alb_requests(n, 0.0);
-  {
-    SystemOptions o;
-    bool ok = true;
-    std::vector<std::string> everything;
-    for (std::size_t p = 0; p < np && ok; ++p) {
-      if (!masks[p]) continue;
-      const auto sp = parse_system_placement(platforms[p]);
-      const PlatformRunner r = runner(platforms[p], functions_of(masks[p]));
-      if (!sp || !r.system_options) {
-        ok = false;
-        break;
-      }
-      r.system_options(o);
-      for (std::size_t k = 0; k < n; ++k) {
-        if (!(masks[p] >> k & 1)) continue;
-        where[k] = sp;
-        everything.insert(everything.end(), parts[k].functions.begin(), parts[k].functions.end());
-      }
-    }
-    // Each system platform's options and pricing (free tier, discounts) from its own runner
-    // for every function it runs (a spilling part's on its service and on Lambda).
-    std::array<std::vector<std::string>, kSys> functions_on;
-    for (std::size_t k = 0; k < n && ok; ++k) {
-      if (!where[k]) continue;
-      auto& on = functions_on[sys_index(where[k]->platform)];
-      on.insert(on.end(), parts[k].functions.begin(), parts[k].functions.end());
-      if (where[k]->spill) {
-        auto& l = functions_on[sys_index(SystemPlatform::kLambda)];
-        l.insert(l.end(), parts[k].functions.begin(), parts[k].functions.end());
-      }
-    }
-    std::array<PricingOptions, kSys> pricing;
-    for (std::size_t q = 0; q < kSys && ok; ++q) {
-      if (functions_on[q].empty()) continue;
-      const PlatformRunner r =
-          runner(std::string(to_string(static_cast<SystemPlatform>(q))), functions_on[q]);
-      if (!r.system_options) {
-        ok = false;
-        break;
-      }
-      r.system_options(o);
-      PricingOptions& po = pricing[q];
-      po.as_of = options.as_of;
-      po.region = options.region;
-      po.free_tier = options.free_tier && r.free_tier;
-      po.discount_pct = r.discount_pct;
-      po.fargate_spot_discount_pct = r.fargate_spot_discount_pct;
-      po.ec2_spot_discount_pct = r.ec2_spot_discount_pct;
-    }
-    const auto whole = selected(everything);
-    const std::uint32_t reps = std::max<std::uint32_t>(1, options.replications);
-    try {
-      for (std::uint32_t rep = 0; ok && rep < reps; ++rep) {
-        const std::uint64_t seed = options.seed + rep;
-        SystemOptions so = o;
-        so.lambda.seed = so.ecs.seed = so.fargate.seed = so.batch.seed = seed;
-        {
-          auto pass = whole(seed, 1.0);
-          so.profile = profile_workload(*pass);
+    // The mix re-simulated as one system (docs/models.md, "Placement"): every part on its
+    // platform on one clock (a spilling part on its service and Lambda), each platform's usage
+    // priced as the comparison prices it, one load balancer for every HTTP service.
+    constexpr std::size_t kSys = 4;
+    const auto sys_index = [](SystemPlatform q) { return static_cast<std::size_t>(q); };
+    std::array<double, kSys> sys_monthly{};
+    std::array<std::vector<CostLine>, kSys> sys_lines;
+    std::array<bool, kSys> sys_used{};
+    std::vector<std::optional<SystemPlacement>> where(n);
+    std::vector<double> joint_p99(n, 0.0);
+    std::vector<double> spilled_share(n, 0.0);  // of a spilling part's arrivals, on Lambda
+    // Each part's figures in the joint run (means over the replications), judged again against
+    // its objectives there: parts that share a platform (Lambda's account concurrency, a cluster)
+    // can miss together what each meets alone.
+    std::vector<double> joint_errors(n, 0.0), joint_cold(n, 0.0);
+    std::vector<std::uint64_t> joint_arrived(n, 0);
+    // The one ALB's monthly cost (in its owner's bill), shared by the parts whose HTTP requests
+    // pass it in proportion to their requests.
+    double alb_monthly = 0;
+    std::vector<double> alb_requests(n, 0.0);
+    {
+      SystemOptions o;
+      bool ok = true;
+      std::vector<std::string> everything;
+      for (std::size_t p = 0; p < np && ok; ++p) {
+        if (!masks[p]) continue;
+        const auto sp = parse_system_placement(platforms[p]);
+        const PlatformRunner r = runner(platforms[p], functions_of(masks[p]));
+        if (!sp || !r.system_options) {
+          ok = false;
+          break;
         }
-        // A spilling part's HTTP functions spill; its queue and async work stays on the service.
+        r.system_options(o);
         for (std::size_t k = 0; k < n; ++k) {
-          if (!where[k]) continue;
-          for (const auto& f : parts[k].functions) {
-            const FunctionProfile* fp = so.profile->find(f);
-            const bool http = fp && fp->invocations > fp->message_invocations;
-            so.place(f, SystemPlacement{where[k]->platform, where[k]->spill && http});
-          }
+          if (!(masks[p] >> k & 1)) continue;
+          where[k] = sp;
+          everything.insert(everything.end(), parts[k].functions.begin(), parts[k].functions.end());
         }
-        auto src = whole(seed, 1.0);
-        const SystemResult sr = simulate_system(*src, so, rates);
-        std::array<const PlatformResult*, kSys> res{};
-        if (sr.lambda) res[sys_index(SystemPlatform::kLambda)] = &*sr.lambda;
-        if (sr.ecs) res[sys_index(SystemPlatform::kEcs)] = &*sr.ecs;
-        if (sr.fargate) res[sys_index(SystemPlatform::kFargate)] = &*sr.fargate;
-        if (sr.batch) res[sys_index(SystemPlatform::kBatch)] = &*sr.batch;
-        for (std::size_t q = 0; q < kSys; ++q) {
-          if (!res[q]) continue;
-          const PlatformResult& pr = *res[q];
-          CostBreakdown cost =
-              project_costs(rates, pr.usage, span_s, pricing[q], std::max(pr.worked_s, pr.span_s));
-          // Front doors: API Gateway for Lambda's own HTTP requests; one ALB for every HTTP
-          // request of the services (spilled ones included), billed on its owner.
-          const auto side = static_cast<SystemPlatform>(q);
-          HttpTraffic http;
-          FrontDoorSide door = FrontDoorSide::kNone;
-          if (side == SystemPlatform::kLambda) {
-            door = FrontDoorSide::kLambda;
-            http.requests = sr.lambda_http.requests;
-            http.per_hour = sr.lambda_http.per_hour;
-          } else if (sr.alb && sr.alb->owner == side) {
-            door = FrontDoorSide::kService;
-            http.requests = sr.alb->requests;
-            http.per_hour = sr.alb->per_hour;
-            http.lambda_target_per_hour = sr.alb->lambda_target_per_hour;
-          }
-          const double before = cost.monthly_usd;
-          add_front_door(rates, options.front_door, door, http, pr.arrived, cost);
-          sys_used[q] = true;
-          if (door == FrontDoorSide::kService) {
-            alb_monthly += (cost.monthly_usd - before) / reps;
-            sys_monthly[q] += before / reps;
-          } else {
-            sys_monthly[q] += cost.monthly_usd / reps;
-          }
-          if (rep == 0) sys_lines[q] = cost.lines;
+      }
+      // Each system platform's options and pricing (free tier, discounts) from its own runner
+      // for every function it runs (a spilling part's on its service and on Lambda).
+      std::array<std::vector<std::string>, kSys> functions_on;
+      for (std::size_t k = 0; k < n && ok; ++k) {
+        if (!where[k]) continue;
+        auto& on = functions_on[sys_index(where[k]->platform)];
+        on.insert(on.end(), parts[k].functions.begin(), parts[k].functions.end());
+        if (where[k]->spill) {
+          auto& l = functions_on[sys_index(SystemPlatform::kLambda)];
+          l.insert(l.end(), parts[k].functions.begin(), parts[k].functions.end());
         }
-        for (std::size_t k = 0; k < n; ++k) {
-          if (!where[k] || !where[k]->spill) continue;
-          double spilled = 0, all = 0;
-          for (const auto& f : parts[k].functions) {
-            if (const auto it = sr.spilled.find(f); it != sr.spilled.end())
-              spilled += static_cast<double>(it->second);
-            if (const FunctionProfile* fp = so.profile->find(f))
-              all += static_cast<double>(fp->invocations);
-          }
-          spilled_share[k] += (all > 0 ? spilled / all : 0.0) / reps;
+      }
+      std::array<PricingOptions, kSys> pricing;
+      for (std::size_t q = 0; q < kSys && ok; ++q) {
+        if (functions_on[q].empty()) continue;
+        const PlatformRunner r =
+            runner(std::string(to_string(static_cast<SystemPlatform>(q))), functions_on[q]);
+        if (!r.system_options) {
+          ok = false;
+          break;
         }
-        // Each part's figures in the joint run: its functions on every side.
-        for (std::size_t k = 0; k < n; ++k) {
-          std::optional<QuantileSketch> lat;
-          std::uint64_t arrived = 0, bad = 0, cold = 0;
-          for (const auto* pr : res) {
-            if (!pr) continue;
-            for (const auto& f : pr->functions) {
-              if (std::find(parts[k].functions.begin(), parts[k].functions.end(), f.name) ==
-                  parts[k].functions.end())
-                continue;
-              arrived += f.arrived;
-              bad += f.outcomes.failed + f.outcomes.timed_out + f.outcomes.refused +
-                     f.outcomes.expired;
-              cold += f.cold;
-              if (!lat) {
-                lat = f.latency_ms;
-              } else {
-                lat->merge(f.latency_ms);
-              }
+        r.system_options(o);
+        PricingOptions& po = pricing[q];
+        po.as_of = options.as_of;
+        po.region = options.region;
+        po.free_tier = options.free_tier && r.free_tier;
+        po.discount_pct = r.discount_pct;
+        po.fargate_spot_discount_pct = r.fargate_spot_discount_pct;
+        po.ec2_spot_discount_pct = r.ec2_spot_discount_pct;
+      }
+      const auto whole = selected(everything);
+      const std::uint32_t reps = std::max<std::uint32_t>(1, options.replications);
+      try {
+        for (std::uint32_t rep = 0; ok && rep < reps; ++rep) {
+          const std::uint64_t seed = options.seed + rep;
+          SystemOptions so = o;
+          so.lambda.seed = so.ecs.seed = so.fargate.seed = so.batch.seed = seed;
+          {
+            auto pass = whole(seed, 1.0);
+            so.profile = profile_workload(*pass);
+          }
+          // A spilling part's HTTP functions spill; its queue and async work stays on the service.
+          for (std::size_t k = 0; k < n; ++k) {
+            if (!where[k]) continue;
+            for (const auto& f : parts[k].functions) {
+              const FunctionProfile* fp = so.profile->find(f);
+              const bool http = fp && fp->invocations > fp->message_invocations;
+              so.place(f, SystemPlacement{where[k]->platform, where[k]->spill && http});
             }
           }
-          if (lat && lat->count()) joint_p99[k] += lat->quantile(0.99) / reps;
-          if (arrived) {
-            joint_errors[k] += static_cast<double>(bad) / static_cast<double>(arrived) / reps;
-            joint_cold[k] += static_cast<double>(cold) / static_cast<double>(arrived) / reps;
+          auto src = whole(seed, 1.0);
+          const SystemResult sr = simulate_system(*src, so, rates);
+          std::array<const PlatformResult*, kSys> res{};
+          if (sr.lambda) res[sys_index(SystemPlatform::kLambda)] = &*sr.lambda;
+          if (sr.ecs) res[sys_index(SystemPlatform::kEcs)] = &*sr.ecs;
+          if (sr.fargate) res[sys_index(SystemPlatform::kFargate)] = &*sr.fargate;
+          if (sr.batch) res[sys_index(SystemPlatform::kBatch)] = &*sr.batch;
+          for (std::size_t q = 0; q < kSys; ++q) {
+            if (!res[q]) continue;
+            const PlatformResult& pr = *res[q];
+            CostBreakdown cost = project_costs(rates, pr.usage, span_s, pricing[q],
+                                               std::max(pr.worked_s, pr.span_s));
+            // Front doors: API Gateway for Lambda's own HTTP requests; one ALB for every HTTP
+            // request of the services (spilled ones included), billed on its owner.
+            const auto side = static_cast<SystemPlatform>(q);
+            HttpTraffic http;
+            FrontDoorSide door = FrontDoorSide::kNone;
+            if (side == SystemPlatform::kLambda) {
+              door = FrontDoorSide::kLambda;
+              http.requests = sr.lambda_http.requests;
+              http.per_hour = sr.lambda_http.per_hour;
+            } else if (sr.alb && sr.alb->owner == side) {
+              door = FrontDoorSide::kService;
+              http.requests = sr.alb->requests;
+              http.per_hour = sr.alb->per_hour;
+              http.lambda_target_per_hour = sr.alb->lambda_target_per_hour;
+            }
+            const double before = cost.monthly_usd;
+            add_front_door(rates, options.front_door, door, http, pr.arrived, cost);
+            sys_used[q] = true;
+            if (door == FrontDoorSide::kService) {
+              alb_monthly += (cost.monthly_usd - before) / reps;
+              sys_monthly[q] += before / reps;
+            } else {
+              sys_monthly[q] += cost.monthly_usd / reps;
+            }
+            if (rep == 0) sys_lines[q] = cost.lines;
           }
-          joint_arrived[k] += arrived;
-          // Its requests through the ALB (services' HTTP requests, spilled ones included).
-          if (rep == 0 && where[k] && where[k]->platform != SystemPlatform::kLambda &&
-              where[k]->platform != SystemPlatform::kBatch) {
-            for (const auto& f : parts[k].functions)
+          for (std::size_t k = 0; k < n; ++k) {
+            if (!where[k] || !where[k]->spill) continue;
+            double spilled = 0, all = 0;
+            for (const auto& f : parts[k].functions) {
+              if (const auto it = sr.spilled.find(f); it != sr.spilled.end())
+                spilled += static_cast<double>(it->second);
               if (const FunctionProfile* fp = so.profile->find(f))
-                alb_requests[k] += static_cast<double>(fp->invocations - fp->message_invocations);
+                all += static_cast<double>(fp->invocations);
+            }
+            spilled_share[k] += (all > 0 ? spilled / all : 0.0) / reps;
+          }
+          // Each part's figures in the joint run: its functions on every side.
+          for (std::size_t k = 0; k < n; ++k) {
+            std::optional<QuantileSketch> lat;
+            std::uint64_t arrived = 0, bad = 0, cold = 0;
+            for (const auto* pr : res) {
+              if (!pr) continue;
+              for (const auto& f : pr->functions) {
+                if (std::find(parts[k].functions.begin(), parts[k].functions.end(), f.name) ==
+                    parts[k].functions.end())
+                  continue;
+                arrived += f.arrived;
+                bad += f.outcomes.failed + f.outcomes.timed_out + f.outcomes.refused +
+                       f.outcomes.expired;
+                cold += f.cold;
+                if (!lat) {
+                  lat = f.latency_ms;
+                } else {
+                  lat->merge(f.latency_ms);
+                }
+              }
+            }
+            if (lat && lat->count()) joint_p99[k] += lat->quantile(0.99) / reps;
+            if (arrived) {
+              joint_errors[k] += static_cast<double>(bad) / static_cast<double>(arrived) / reps;
+              joint_cold[k] += static_cast<double>(cold) / static_cast<double>(arrived) / reps;
+            }
+            joint_arrived[k] += arrived;
+            // Its requests through the ALB (services' HTTP requests, spilled ones included).
+            if (rep == 0 && where[k] && where[k]->platform != SystemPlatform::kLambda &&
+                where[k]->platform != SystemPlatform::kBatch) {
+              for (const auto& f : parts[k].functions)
+                if (const FunctionProfile* fp = so.profile->find(f))
+                  alb_requests[k] += static_cast<double>(fp->invocations - fp->message_invocations);
+            }
           }
         }
+      } catch (const ImpossibleError&) {
+        ok = false;  // the group runs' bills stand (the platforms ran the parts there)
+      } catch (const BatchCannotRunError&) {
+        ok = false;
       }
-    } catch (const ImpossibleError&) {
-      ok = false;  // the group runs' bills stand (the platforms ran the parts there)
-    } catch (const BatchCannotRunError&) {
-      ok = false;
+      out.joint = ok && !everything.empty();
     }
-    out.joint = ok && !everything.empty();
-  }
-  if (out.joint) {
-    out.monthly_usd = alb_monthly;
-    for (std::size_t q = 0; q < kSys; ++q)
-      if (sys_used[q]) out.monthly_usd += sys_monthly[q];
-  }
-  // Which objectives part k misses in the joint run ("" when it meets them all there).
-  const auto joint_misses = [&](std::size_t k) {
-    std::string m;
-    const Objectives& ob = parts[k].objectives;
-    const auto add = [&](const std::string& what) { m += (m.empty() ? "" : ", ") + what; };
-    if (ob.slo_p99_ms && joint_p99[k] > *ob.slo_p99_ms) {
-      add(fmt::format("p99 {:.0f} ms above {:.0f} ms", joint_p99[k], *ob.slo_p99_ms));
+    if (out.joint) {
+      out.monthly_usd = alb_monthly;
+      for (std::size_t q = 0; q < kSys; ++q)
+        if (sys_used[q]) out.monthly_usd += sys_monthly[q];
     }
-    if (ob.max_error_rate && joint_errors[k] > *ob.max_error_rate) {
-      add(fmt::format("errors {:.2f}% above {:.2f}%", 100 * joint_errors[k],
-                      100 * *ob.max_error_rate));
-    }
-    if (ob.max_cold_start_rate && joint_cold[k] > *ob.max_cold_start_rate) {
-      add(fmt::format("cold starts {:.2f}% above {:.2f}%", 100 * joint_cold[k],
-                      100 * *ob.max_cold_start_rate));
-    }
-    return m;
-  };
-  for (std::size_t k = 0; k < n; ++k) {
-    PartPlacement pp;
-    pp.part = parts[k].name;
-    pp.functions = parts[k].functions;
-    if (!choice.platform[k]) {
-      pp.why = "no platform can run it";
-      std::string reasons;
-      for (std::size_t p = 0; p < np; ++p)
-        reasons +=
-            fmt::format("{}{}: {}", reasons.empty() ? "" : "; ", platforms[p], in.alone[k][p].why);
-      if (!reasons.empty()) pp.why += " (" + reasons + ")";
-      out.parts.push_back(std::move(pp));
-      continue;
-    }
-    const auto p = *choice.platform[k];
-    const auto& alone = in.alone[k][p];
-    const auto& fig = alone_runs[k * np + p].platforms.front().figures;
-    pp.platform = platforms[p];
-    pp.alone_usd = alone.monthly_usd;
-    pp.p99_ms = out.joint && joint_p99[k] > 0 ? joint_p99[k] : fig.p99_ms.mean;
-    pp.slo_p99_ms = parts[k].objectives.slo_p99_ms;
-    pp.meets_objectives = choice.meets[k];
-    const std::string joint_miss = out.joint && joint_arrived[k] ? joint_misses(k) : "";
-    if (!joint_miss.empty()) pp.meets_objectives = false;
-    // Its share of the mix's bill: each platform's cost split among the parts that use it in
-    // proportion to what each costs where it is placed alone (docs/models.md, "Placement").
-    std::vector<std::size_t> mates;
-    for (std::size_t j = 0; j < n; ++j)
-      if (j != k && (masks[p] >> j & 1)) mates.push_back(j);
-    if (!out.joint) {
-      double alone_sum = 0;
+    // Which objectives part k misses in the joint run ("" when it meets them all there).
+    const auto joint_misses = [&](std::size_t k) {
+      std::string m;
+      const Objectives& ob = parts[k].objectives;
+      const auto add = [&](const std::string& what) { m += (m.empty() ? "" : ", ") + what; };
+      if (ob.slo_p99_ms && joint_p99[k] > *ob.slo_p99_ms) {
+        add(fmt::format("p99 {:.0f} ms above {:.0f} ms", joint_p99[k], *ob.slo_p99_ms));
+      }
+      if (ob.max_error_rate && joint_errors[k] > *ob.max_error_rate) {
+        add(fmt::format("errors {:.2f}% above {:.2f}%", 100 * joint_errors[k],
+                        100 * *ob.max_error_rate));
+      }
+      if (ob.max_cold_start_rate && joint_cold[k] > *ob.max_cold_start_rate) {
+        add(fmt::format("cold starts {:.2f}% above {:.2f}%", 100 * joint_cold[k],
+                        100 * *ob.max_cold_start_rate));
+      }
+      return m;
+    };
+    for (std::size_t k = 0; k < n; ++k) {
+      PartPlacement pp;
+      pp.part = parts[k].name;
+      pp.functions = parts[k].functions;
+      if (!choice.platform[k]) {
+        pp.why = "no platform can run it";
+        std::string reasons;
+        for (std::size_t p = 0; p < np; ++p)
+          reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : "; ", platforms[p],
+                                 in.alone[k][p].why);
+        if (!reasons.empty()) pp.why += " (" + reasons + ")";
+        out.parts.push_back(std::move(pp));
+        continue;
+      }
+      const auto p = *choice.platform[k];
+      const auto& alone = in.alone[k][p];
+      const auto& fig = alone_runs[k * np + p].platforms.front().figures;
+      pp.platform = platforms[p];
+      pp.alone_usd = alone.monthly_usd;
+      pp.p99_ms = out.joint && joint_p99[k] > 0 ? joint_p99[k] : fig.p99_ms.mean;
+      pp.slo_p99_ms = parts[k].objectives.slo_p99_ms;
+      pp.meets_objectives = choice.meets[k];
+      const std::string joint_miss = out.joint && joint_arrived[k] ? joint_misses(k) : "";
+      if (!joint_miss.empty()) {
+        joint_missed[k] = pp.meets_objectives;
+        pp.meets_objectives = false;
+      }
+      // Its share of the mix's bill: each platform's cost split among the parts that use it in
+      // proportion to what each costs where it is placed alone (docs/models.md, "Placement").
+      std::vector<std::size_t> mates;
       for (std::size_t j = 0; j < n; ++j)
-        if (masks[p] >> j & 1) alone_sum += in.alone[j][p].monthly_usd;
-      const double group_usd = group_run(p, masks[p]).platforms.front().figures.monthly_usd.mean;
-      pp.monthly_usd = alone_sum > 0 ? group_usd * alone.monthly_usd / alone_sum
-                                     : group_usd / static_cast<double>(mates.size() + 1);
-    } else {
-      const auto uses = [&](std::size_t j, std::size_t q) {
-        return where[j] && (sys_index(where[j]->platform) == q ||
-                            (where[j]->spill && q == sys_index(SystemPlatform::kLambda)));
-      };
-      // A spilling part weighs on Lambda by the share of its requests that spilled, on its
-      // service by the rest.
-      const auto weight = [&](std::size_t j, std::size_t q) {
-        const double a = in.alone[j][*choice.platform[j]].monthly_usd;
-        if (!where[j]->spill) return a;
-        return q == sys_index(SystemPlatform::kLambda) ? a * spilled_share[j]
-                                                       : a * (1 - spilled_share[j]);
-      };
-      pp.monthly_usd = 0;
-      for (std::size_t q = 0; q < kSys; ++q) {
-        if (!sys_used[q] || !uses(k, q)) continue;
-        double sum = 0, users = 0;
-        for (std::size_t j = 0; j < n; ++j) {
-          if (!uses(j, q)) continue;
-          sum += weight(j, q);
-          users += 1;
+        if (j != k && (masks[p] >> j & 1)) mates.push_back(j);
+      if (!out.joint) {
+        double alone_sum = 0;
+        for (std::size_t j = 0; j < n; ++j)
+          if (masks[p] >> j & 1) alone_sum += in.alone[j][p].monthly_usd;
+        const double group_usd = group_run(p, masks[p]).platforms.front().figures.monthly_usd.mean;
+        pp.monthly_usd = alone_sum > 0 ? group_usd * alone.monthly_usd / alone_sum
+                                       : group_usd / static_cast<double>(mates.size() + 1);
+      } else {
+        const auto uses = [&](std::size_t j, std::size_t q) {
+          return where[j] && (sys_index(where[j]->platform) == q ||
+                              (where[j]->spill && q == sys_index(SystemPlatform::kLambda)));
+        };
+        // A spilling part weighs on Lambda by the share of its requests that spilled, on its
+        // service by the rest.
+        const auto weight = [&](std::size_t j, std::size_t q) {
+          const double a = in.alone[j][*choice.platform[j]].monthly_usd;
+          if (!where[j]->spill) return a;
+          return q == sys_index(SystemPlatform::kLambda) ? a * spilled_share[j]
+                                                         : a * (1 - spilled_share[j]);
+        };
+        pp.monthly_usd = 0;
+        for (std::size_t q = 0; q < kSys; ++q) {
+          if (!sys_used[q] || !uses(k, q)) continue;
+          double sum = 0, users = 0;
+          for (std::size_t j = 0; j < n; ++j) {
+            if (!uses(j, q)) continue;
+            sum += weight(j, q);
+            users += 1;
+          }
+          pp.monthly_usd += sum > 0 ? sys_monthly[q] * weight(k, q) / sum : sys_monthly[q] / users;
         }
-        pp.monthly_usd += sum > 0 ? sys_monthly[q] * weight(k, q) / sum : sys_monthly[q] / users;
+        double all_http = 0;
+        for (const double r : alb_requests)
+          all_http += r;
+        if (all_http > 0) pp.monthly_usd += alb_monthly * alb_requests[k] / all_http;
       }
-      double all_http = 0;
-      for (const double r : alb_requests)
-        all_http += r;
-      if (all_http > 0) pp.monthly_usd += alb_monthly * alb_requests[k] / all_http;
-    }
-    // Why there.
-    double cheapest = std::numeric_limits<double>::infinity();
-    std::size_t cheapest_p = p;
-    for (std::size_t q = 0; q < np; ++q) {
-      const auto& x = in.excluded[k];
-      if (std::find(x.begin(), x.end(), q) != x.end()) continue;  // not an option for it
-      if (in.alone[k][q].meets && in.alone[k][q].monthly_usd < cheapest) {
-        cheapest = in.alone[k][q].monthly_usd;
-        cheapest_p = q;
+      // Why there.
+      double cheapest = std::numeric_limits<double>::infinity();
+      std::size_t cheapest_p = p;
+      for (std::size_t q = 0; q < np; ++q) {
+        const auto& x = in.excluded[k];
+        if (std::find(x.begin(), x.end(), q) != x.end()) continue;  // not an option for it
+        if (in.alone[k][q].meets && in.alone[k][q].monthly_usd < cheapest) {
+          cheapest = in.alone[k][q].monthly_usd;
+          cheapest_p = q;
+        }
       }
+      if (parts[k].place) {
+        pp.why =
+            choice.meets[k]
+                ? "placed here (pinned)"
+                : fmt::format("placed here (pinned), but misses its objectives: {}", alone.why);
+      } else if (!choice.meets[k]) {
+        pp.why = fmt::format("no platform meets its objectives; the cheapest that runs it ({})",
+                             alone.why);
+      } else if (cheapest_p == p || mates.empty()) {
+        pp.why = "the cheapest that meets its objectives";
+      } else {
+        std::string names;
+        for (const auto j : mates)
+          names += (names.empty() ? "" : ", ") + parts[j].name;
+        pp.why = fmt::format("shares {} with {}: cheaper together than on {} alone ({}/month)",
+                             platforms[p], names, platforms[cheapest_p], usd_text(cheapest));
+      }
+      if (!joint_miss.empty()) {
+        pp.why += fmt::format(
+            "; but in the mix, run together with the other parts, it misses its "
+            "objectives: {}",
+            joint_miss);
+      }
+      if (out.joint && where[k] && where[k]->spill) {
+        pp.why +=
+            fmt::format("; {:.1f}% of its requests overflowed to Lambda", 100 * spilled_share[k]);
+      }
+      out.parts.push_back(std::move(pp));
     }
-    if (parts[k].place) {
-      pp.why = choice.meets[k]
-                   ? "placed here (pinned)"
-                   : fmt::format("placed here (pinned), but misses its objectives: {}", alone.why);
-    } else if (!choice.meets[k]) {
-      pp.why = fmt::format("no platform meets its objectives; the cheapest that runs it ({})",
-                           alone.why);
-    } else if (cheapest_p == p || mates.empty()) {
-      pp.why = "the cheapest that meets its objectives";
+    if (out.joint) {
+      for (std::size_t q = 0; q < kSys; ++q) {
+        if (!sys_used[q]) continue;
+        for (const auto& l : sys_lines[q])
+          out.line_items.emplace_back(std::string(to_string(static_cast<SystemPlatform>(q))), l);
+      }
     } else {
-      std::string names;
-      for (const auto j : mates)
-        names += (names.empty() ? "" : ", ") + parts[j].name;
-      pp.why = fmt::format("shares {} with {}: cheaper together than on {} alone ({}/month)",
-                           platforms[p], names, platforms[cheapest_p], usd_text(cheapest));
+      for (std::size_t p = 0; p < np; ++p) {
+        if (!masks[p]) continue;
+        for (const auto& l : group_run(p, masks[p]).platforms.front().costs.front().lines)
+          out.line_items.emplace_back(platforms[p], l);
+      }
     }
-    if (!joint_miss.empty()) {
-      pp.why += fmt::format(
-          "; but in the mix, run together with the other parts, it misses its "
-          "objectives: {}",
-          joint_miss);
+    if (choice.best_single) {
+      out.best_single = platforms[*choice.best_single];
+      out.best_single_usd = choice.best_single_usd;
     }
-    if (out.joint && where[k] && where[k]->spill) {
-      pp.why +=
-          fmt::format("; {:.1f}% of its requests overflowed to Lambda", 100 * spilled_share[k]);
+    out.group_runs = groups.size();
+    // The summary line.
+    std::string mix;
+    for (const auto& pp : out.parts)
+      mix += fmt::format("{}{} on {}", mix.empty() ? "" : ", ", pp.part,
+                         pp.platform.empty() ? "nothing" : pp.platform);
+    std::string missing;
+    for (const auto& pp : out.parts)
+      if (!pp.platform.empty() && !pp.meets_objectives)
+        missing += (missing.empty() ? "" : ", ") + pp.part;
+    const std::string caveat =
+        missing.empty() ? ""
+                        : fmt::format("; not a recommendation: {} {} its objectives there", missing,
+                                      missing.find(", ") == std::string::npos ? "misses" : "miss");
+    if (!out.best_single) {
+      out.summary = fmt::format("{}: {}/month; no single platform meets every part's objectives",
+                                mix, usd_text(out.monthly_usd));
+    } else if (out.monthly_usd + 0.005 < out.best_single_usd) {
+      out.summary =
+          fmt::format("{}: {}/month, {} less than the best single platform ({}, {})", mix,
+                      usd_text(out.monthly_usd), usd_text(out.best_single_usd - out.monthly_usd),
+                      *out.best_single, usd_text(out.best_single_usd));
+    } else if (out.monthly_usd <= out.best_single_usd + 0.005) {
+      out.summary = fmt::format("the best single platform is already optimal: {} at {}/month",
+                                *out.best_single, usd_text(out.best_single_usd));
+    } else {
+      // Pins or exclusions kept the mix off the best single platform.
+      out.summary = fmt::format(
+          "{}: {}/month, {} more than the best single platform ({}, {}), which pins or "
+          "exclusions rule out",
+          mix, usd_text(out.monthly_usd), usd_text(out.monthly_usd - out.best_single_usd),
+          *out.best_single, usd_text(out.best_single_usd));
     }
-    out.parts.push_back(std::move(pp));
+    out.summary += caveat;
+    return out;
+  };
+
+  // Search, settle, and while a part misses its objectives only in the joint run (sharing a
+  // platform with others), rule that platform out for it and search again (a few rounds).
+  std::string moved;
+  PlacementResult out;
+  for (int round = 0;; ++round) {
+    PlacementChoice choice;
+    try {
+      choice = search_placement(in);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError("place", e.what());
+    }
+    PlacementResult attempt = settle(choice);
+    if (round > 0) {
+      // Keep a repair only when every part is placed.
+      bool placed = true;
+      for (const auto& pp : attempt.parts)
+        placed = placed && !pp.platform.empty();
+      if (!placed) break;
+    }
+    out = std::move(attempt);
+    if (!out.joint || round == 3) break;
+    bool again = false;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!joint_missed[k] || parts[k].place || !choice.platform[k]) continue;
+      const std::size_t p = *choice.platform[k];
+      in.excluded[k].push_back(p);
+      moved += fmt::format("{}{} off {}", moved.empty() ? "" : ", ", parts[k].name, platforms[p]);
+      again = true;
+    }
+    if (!again) break;
   }
-  if (out.joint) {
-    for (std::size_t q = 0; q < kSys; ++q) {
-      if (!sys_used[q]) continue;
-      for (const auto& l : sys_lines[q])
-        out.line_items.emplace_back(std::string(to_string(static_cast<SystemPlatform>(q))), l);
-    }
-  } else {
-    for (std::size_t p = 0; p < np; ++p) {
-      if (!masks[p]) continue;
-      for (const auto& l : group_run(p, masks[p]).platforms.front().costs.front().lines)
-        out.line_items.emplace_back(platforms[p], l);
-    }
+  if (!moved.empty()) {
+    out.summary += fmt::format(
+        " (searched again after the joint run: {}, where it missed its "
+        "objectives together with the other parts)",
+        moved);
   }
-  if (choice.best_single) {
-    out.best_single = platforms[*choice.best_single];
-    out.best_single_usd = choice.best_single_usd;
-  }
-  out.group_runs = groups.size();
-  // The summary line.
-  std::string mix;
-  for (const auto& pp : out.parts)
-    mix += fmt::format("{}{} on {}", mix.empty() ? "" : ", ", pp.part,
-                       pp.platform.empty() ? "nothing" : pp.platform);
-  std::string missing;
-  for (const auto& pp : out.parts)
-    if (!pp.platform.empty() && !pp.meets_objectives)
-      missing += (missing.empty() ? "" : ", ") + pp.part;
-  const std::string caveat =
-      missing.empty() ? ""
-                      : fmt::format("; not a recommendation: {} {} its objectives there", missing,
-                                    missing.find(", ") == std::string::npos ? "misses" : "miss");
-  if (!out.best_single) {
-    out.summary = fmt::format("{}: {}/month; no single platform meets every part's objectives", mix,
-                              usd_text(out.monthly_usd));
-  } else if (out.monthly_usd + 0.005 < out.best_single_usd) {
-    out.summary =
-        fmt::format("{}: {}/month, {} less than the best single platform ({}, {})", mix,
-                    usd_text(out.monthly_usd), usd_text(out.best_single_usd - out.monthly_usd),
-                    *out.best_single, usd_text(out.best_single_usd));
-  } else if (out.monthly_usd <= out.best_single_usd + 0.005) {
-    out.summary = fmt::format("the best single platform is already optimal: {} at {}/month",
-                              *out.best_single, usd_text(out.best_single_usd));
-  } else {
-    // Pins or exclusions kept the mix off the best single platform.
-    out.summary = fmt::format(
-        "{}: {}/month, {} more than the best single platform ({}, {}), which pins or "
-        "exclusions rule out",
-        mix, usd_text(out.monthly_usd), usd_text(out.monthly_usd - out.best_single_usd),
-        *out.best_single, usd_text(out.best_single_usd));
-  }
-  out.summary += caveat;
   return out;
 }
 
