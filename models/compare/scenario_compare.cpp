@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "slsim/compare/placement_workload.hpp"
 #include "slsim/platform/config_error.hpp"
 #include "slsim/workload/mix_source.hpp"
 #include "slsim/workload/workload_filter.hpp"
@@ -175,36 +176,18 @@ std::optional<PlacementResult> place_scenario(const Scenario& s, const RateCard&
   const auto keep = selected_functions(s, all);
   Scenario base = s;
   restrict_to_functions(base, keep);
-  validate_parts(base.report.parts, &keep);
   std::vector<std::string> names;
   for (const auto& r : platform_runners(base, {}, rates))
     names.push_back(r.name);
-  names = with_spillover(names);
   CompareOptions o = compare_options(base);
   if (threads) o.threads = threads;
-  const auto resolved = resolve_parts(base.report.parts, keep);
-  if (resolved.size() < 2) return std::nullopt;
-  std::vector<PlacementPart> parts;
-  for (const auto& part : resolved) {
-    PlacementPart p;
-    p.name = part.name;
-    p.functions = part.functions;
-    p.objectives = part_objectives(base.report.parts, part.name, o.objectives);
-    const auto pin = base.report.parts.place.find(part.name);
-    if (pin != base.report.parts.place.end()) p.place = pin->second;
-    const auto allowed = allowed_platforms(base.report.parts, part.name, names);
-    for (const auto& n : names)
-      if (std::find(allowed.begin(), allowed.end(), n) == allowed.end()) p.exclude.push_back(n);
-    parts.push_back(std::move(p));
-  }
-  const auto runner = with_spillover(
-      [&](const std::string& platform, const std::vector<std::string>& functions) {
-        Scenario t = base;
-        restrict_to_functions(t, functions);
-        return platform_runners(t, {platform}, rates).front();
-      },
-      rates);
-  return place_parts(scenario_workload(base), parts, names, runner, o, rates);
+  // The parts, their objectives, pins and exclusions as place_workload makes them.
+  const auto runner = [&](const std::string& platform, const std::vector<std::string>& functions) {
+    Scenario t = base;
+    restrict_to_functions(t, functions);
+    return platform_runners(t, {platform}, rates).front();
+  };
+  return place_workload(scenario_workload(base), keep, names, runner, o, rates);
 }
 
 }  // namespace slsim
