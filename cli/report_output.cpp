@@ -704,13 +704,25 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
   std::vector<Grid> grids;
   if (workload) grids.push_back(workload_grid(*workload, span));
   grids.push_back(g);
+  const bool too_many_parts = c.by_part.empty() && c.parts > kMaxPartsByPart;
   if (!c.by_part.empty()) grids.push_back(by_part_grid(c));
+  if (too_many_parts) {
+    // Too many parts for a table (and for figures per function): one line says how to have one.
+    out += render_grids(grids, f, md ? false : colour) + "\n";
+    grids.clear();
+    out += md ? "### By part\n\n" : paint("By part", 'b', colour) + "\n";
+    out += fmt::format(
+        "{} parts, more than {}: no figures per part. Group functions into parts (--part "
+        "NAME=f1,f2) or keep fewer functions (--functions, --top).\n",
+        c.parts, kMaxPartsByPart);
+  }
   std::vector<Table> placed;
   if (placement) placed = placement_tables(*placement);
   if (!placed.empty()) grids.push_back(Grid{placed.front().title, placed.front().rows, {}});
   if (items.rows.size() > 1) grids.push_back(items);
   for (std::size_t i = 1; i < placed.size(); ++i)
     grids.push_back(Grid{placed[i].title, placed[i].rows, {}});
+  if (too_many_parts && !grids.empty()) out += "\n";
   out += render_grids(grids, f, md ? false : colour);
 
   // Recommendation and reasons.

@@ -413,9 +413,8 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
                   {"submit_backlog_drain_s", to_seconds(longest_drain_)}};
     res_.notes = notes_;
     // The platform's latency sketches are its jobs' functions' merged.
-    record_functions(res_, src_.functions(), ctx_, [&](FunctionId id) -> const FunctionTally* {
-      return id < specs_.size() && specs_[id].ready ? &fn_tally_[id] : nullptr;
-    });
+    record_functions(res_, src_.functions(), ctx_, fn_tally_,
+                     [&](FunctionId id) { return id < specs_.size() && specs_[id].ready; });
     if (res_.arrived != res_.outcomes.total()) {
       throw std::logic_error(fmt::format("Batch model lost jobs: {} arrived, {} accounted for",
                                          res_.arrived, res_.outcomes.total()));
@@ -580,7 +579,6 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
     if (inv.function >= specs_.size()) {
       specs_.resize(inv.function + 1);
       groups_.resize(inv.function + 1);
-      fn_tally_.resize(inv.function + 1);
     }
     JobSpec& s = specs_[inv.function];
     if (s.ready) return s;
@@ -642,6 +640,7 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
                        s.vcpu_milli / 1000.0, s.mib / 1024.0, fn_mb ? fn_mb : kUnstatedMemoryMb));
     }
     s.ready = true;
+    fn_tally_.meet(inv.function);
     return s;
   }
 
@@ -1231,8 +1230,8 @@ class BatchModel final : public Component, public PlatformPart<BatchResult> {
   double spot_rate_ = 0, max_lambda_vcpu_ = 6;
   TimeWeighted jobs_tw_, hosts_tw_, cap_tw_, busy_tw_;
   double fargate_task_vcpu_s_ = 0, fargate_run_vcpu_s_ = 0;
-  std::uint64_t cold_jobs_ = 0;          // jobs whose last attempt started cold
-  std::vector<FunctionTally> fn_tally_;  // by FunctionId (function_tally.hpp)
+  std::uint64_t cold_jobs_ = 0;                    // jobs whose last attempt started cold
+  FunctionTallies fn_tally_{o_.record_functions};  // by FunctionId (function_tally.hpp)
   RunningStats run_time_s_;
   std::uint64_t interruptions_ = 0, instances_interrupted_ = 0, errors_ = 0, array_jobs_ = 0;
   std::uint64_t runnable_ = 0, runnable_max_ = 0;

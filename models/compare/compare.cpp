@@ -301,6 +301,9 @@ std::string Comparison::to_json() const {
                     {"missed", p.missed}});
     }
     j["by_part"] = bp;
+  } else if (parts > kMaxPartsByPart) {
+    j["by_part"] = Json::array();
+    j["parts"] = parts;
   }
   return j.dump();
 }
@@ -320,7 +323,7 @@ std::vector<PartFigures> part_figures(const std::vector<PlatformComparison>& pla
   for (const auto& f : any->runs.front().functions)
     names.push_back(f.name);
   const auto parts = resolve_parts(spec, names);
-  if (parts.size() < 2) return out;
+  if (parts.size() < 2 || parts.size() > kMaxPartsByPart) return out;
   for (const auto& part : parts) {
     const Objectives o = part_objectives(spec, part.name, defaults);
     for (const auto& p : platforms) {
@@ -507,7 +510,20 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
     for (const auto& p : given)
       prepared.push_back(p.prepare ? p.prepare(profile) : p);
   }
-  const std::vector<PlatformRunner>& platforms = any_prepare ? prepared : given;
+  // Figures per function (for those per part) while the workload can have 2 to kMaxPartsByPart
+  // parts: a run that meets more functions than the cap plus those the groups name has more
+  // parts than the cap, so its models stop recording them (a workload of one function costs
+  // what it did before figures per function existed: one tally).
+  std::size_t grouped = 0;
+  for (const auto& g : options.parts.groups)
+    grouped += g.functions.size();
+  std::vector<PlatformRunner> recording;
+  recording.reserve(given.size());
+  for (const auto& p : any_prepare ? prepared : given) {
+    recording.push_back(p);
+    if (p.run_recording) recording.back().run = p.run_recording(kMaxPartsByPart + grouped);
+  }
+  const std::vector<PlatformRunner>& platforms = recording;
   Comparison c;
   c.options = options;
   c.options.progress = nullptr;
@@ -531,6 +547,8 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
   // the span (a platform far behind its arrivals cannot keep up: fell_behind_after_s).
   std::vector<double> overrun(np * nr, 0.0), spans(np * nr, 0.0);
   std::vector<std::uint64_t> arrivals(np * nr, 0);
+  // The workload's functions, as each platform's first replication listed them.
+  std::vector<std::vector<std::string>> function_names(np);
   std::mutex progress_mutex;
   std::size_t done = 0;
   parallel_for(np * nr, options.threads, [&](std::size_t k) {
@@ -584,6 +602,10 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
       res.worked_s = worked;
       c.platforms[i].runs[r] = std::move(res);
       c.platforms[i].costs[r] = std::move(cost);
+      if (r == 0) {
+        for (const auto& f : seen.functions().all())
+          function_names[i].push_back(f.name);
+      }
     } catch (const ImpossibleError& e) {
       impossible[k] = e.what();
     }
@@ -626,6 +648,11 @@ Comparison compare(const WorkloadFactory& workload, const std::vector<PlatformRu
     }
   }
   c.recommendation = recommend(c.platforms, options.objectives);
+  for (std::size_t i = 0; i < np; ++i) {
+    if (c.platforms[i].impossible || c.platforms[i].runs.empty()) continue;
+    c.parts = resolve_parts(options.parts, function_names[i]).size();
+    break;
+  }
   c.by_part = part_figures(c.platforms, options.parts, options.objectives);
   return c;
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <stdexcept>
 
@@ -35,35 +36,43 @@ PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates) {
   if (options.discount_pct != 0) r.discount_pct["lambda"] = options.discount_pct;
   r.system_options = [options](SystemOptions& s) { s.lambda = options; };
   const RateCard* rc = &rates;
-  r.run = [options = std::move(options), rc](WorkloadSource& w, std::uint64_t seed) {
-    LambdaOptions o = options;
-    o.seed = seed;
-    ObservedSource seen(w);
-    const LambdaResult res = simulate_lambda(seen, o, *rc);
-    PlatformResult p = to_platform_result(res);
-    // A function that needs more memory than Lambda offers (its stated memory, when no size is
-    // configured for it) cannot run there: simulate_lambda throws ImpossibleError.
-    {
-      // Impossible when an invocation is longer than the longest timeout Lambda allows and its
-      // function already has that timeout (a shorter configured timeout is just a failure),
-      // whatever became of it: a queue message that timed out on every receive ends expired or
-      // dead-lettered, not timed out (outside review N6: four days of timeouts were billed).
-      const double max_s = rc->rule("lambda.timeout_max_s", o.as_of);
-      const auto& fns = seen.functions();
-      for (std::size_t id = 0; id < seen.max_work().size() && id < fns.size(); ++id) {
-        const auto it = o.functions.find(fns[static_cast<FunctionId>(id)].name);
-        const auto& cfg = it != o.functions.end() ? it->second : o.defaults;
-        const double work_s = to_seconds(seen.max_work()[id]);
-        if ((cfg.timeout_s == 0 || cfg.timeout_s >= max_s) && work_s > max_s) {
-          throw ImpossibleError(fmt::format(
-              "function '{}' runs up to {:.0f} s per invocation; Lambda's maximum timeout on {} "
-              "is {:.0f} s",
-              fns[static_cast<FunctionId>(id)].name, work_s, o.as_of.str(), max_s));
+  // One copy of the options, shared by `run` and `run_recording` (a copy of the runner copies
+  // no options).
+  const auto shared = std::make_shared<const LambdaOptions>(std::move(options));
+  const auto make_run = [rc, shared](std::size_t n) -> PlatformRunner::Run {
+    return [shared, rc, n](WorkloadSource& w, std::uint64_t seed) {
+      LambdaOptions o = *shared;
+      o.seed = seed;
+      o.record_functions = n;
+      ObservedSource seen(w);
+      const LambdaResult res = simulate_lambda(seen, o, *rc);
+      PlatformResult p = to_platform_result(res);
+      // A function that needs more memory than Lambda offers (its stated memory, when no size is
+      // configured for it) cannot run there: simulate_lambda throws ImpossibleError.
+      {
+        // Impossible when an invocation is longer than the longest timeout Lambda allows and its
+        // function already has that timeout (a shorter configured timeout is just a failure),
+        // whatever became of it: a queue message that timed out on every receive ends expired or
+        // dead-lettered, not timed out (outside review N6: four days of timeouts were billed).
+        const double max_s = rc->rule("lambda.timeout_max_s", o.as_of);
+        const auto& fns = seen.functions();
+        for (std::size_t id = 0; id < seen.max_work().size() && id < fns.size(); ++id) {
+          const auto it = o.functions.find(fns[static_cast<FunctionId>(id)].name);
+          const auto& cfg = it != o.functions.end() ? it->second : o.defaults;
+          const double work_s = to_seconds(seen.max_work()[id]);
+          if ((cfg.timeout_s == 0 || cfg.timeout_s >= max_s) && work_s > max_s) {
+            throw ImpossibleError(fmt::format(
+                "function '{}' runs up to {:.0f} s per invocation; Lambda's maximum timeout on {} "
+                "is {:.0f} s",
+                fns[static_cast<FunctionId>(id)].name, work_s, o.as_of.str(), max_s));
+          }
         }
       }
-    }
-    return p;
+      return p;
+    };
   };
+  r.run_recording = make_run;
+  r.run = make_run(shared->record_functions);
   return r;
 }
 
@@ -132,6 +141,7 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
   // comparison says so and goes on with the other platforms (a bad setting is an error).
   const auto cannot_run = [](PlatformRunner x, const std::string& why) {
     x.prepare = nullptr;
+    x.run_recording = nullptr;
     x.run = [why](WorkloadSource&, std::uint64_t) -> PlatformResult { throw ImpossibleError(why); };
     return x;
   };
@@ -151,11 +161,18 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
       }
     };
   }
-  r.run = [options, rc](WorkloadSource& w, std::uint64_t seed) -> PlatformResult {
-    ContainerOptions o = options;
-    o.seed = seed;
-    return simulate_containers(w, o, *rc);
+  // One copy of the options (a sized service per function), shared by `run` and
+  // `run_recording`: a copy of the runner copies no options.
+  const auto shared = std::make_shared<const ContainerOptions>(options);
+  r.run_recording = [shared, rc](std::size_t n) -> PlatformRunner::Run {
+    return [shared, rc, n](WorkloadSource& w, std::uint64_t seed) -> PlatformResult {
+      ContainerOptions o = *shared;
+      o.seed = seed;
+      o.record_functions = n;
+      return simulate_containers(w, o, *rc);
+    };
   };
+  r.run = r.run_recording(options.record_functions);
   if (!auto_sized && !sized) {
     // Sized by the user: the configuration line still counts the services the workload's
     // functions make (the defaults serve every function no service names) and shows the
@@ -192,23 +209,27 @@ PlatformRunner batch_runner(BatchOptions options, const RateCard& rates) {
   r.ec2_spot_discount_pct = r.fargate_spot_discount_pct = options.spot_discount_pct;
   r.system_options = [options](SystemOptions& s) { s.batch = options; };
   const RateCard* rc = &rates;
-  r.run = [options = std::move(options), rc](WorkloadSource& w,
-                                             std::uint64_t seed) -> PlatformResult {
-    BatchOptions o = options;
-    o.seed = seed;
-    try {
-      return simulate_batch(w, o, *rc);
-    } catch (const BatchCannotRunError& e) {
-      // Synchronous invocations: Batch has no request/response path (names the functions).
-      throw ImpossibleError(e.reason());
-    } catch (const ConfigError& e) {
-      // A job no instance type (or Fargate size) can hold: the platform cannot run it.
-      if (e.message().rfind("function '", 0) == 0 &&
-          e.message().find(" needs ") != std::string::npos)
-        throw ImpossibleError(e.message());
-      throw;
-    }
+  const auto shared = std::make_shared<const BatchOptions>(std::move(options));
+  r.run_recording = [shared, rc](std::size_t n) -> PlatformRunner::Run {
+    return [shared, rc, n](WorkloadSource& w, std::uint64_t seed) -> PlatformResult {
+      BatchOptions o = *shared;
+      o.seed = seed;
+      o.record_functions = n;
+      try {
+        return simulate_batch(w, o, *rc);
+      } catch (const BatchCannotRunError& e) {
+        // Synchronous invocations: Batch has no request/response path (names the functions).
+        throw ImpossibleError(e.reason());
+      } catch (const ConfigError& e) {
+        // A job no instance type (or Fargate size) can hold: the platform cannot run it.
+        if (e.message().rfind("function '", 0) == 0 &&
+            e.message().find(" needs ") != std::string::npos)
+          throw ImpossibleError(e.message());
+        throw;
+      }
+    };
   };
+  r.run = r.run_recording(shared->record_functions);
   return r;
 }
 

@@ -107,8 +107,8 @@ ContainerResult ContainerModel::finish() {
   res_.worked_s = to_seconds(end);
   if (zero_waits_ > 0) res_.queue_wait_ms.add(0.0, zero_waits_);
   // The platform's latency sketches are its functions' merged.
-  record_functions(res_, src_.functions(), ctx_, [&](FunctionId id) -> const FunctionTally* {
-    return id < fn_tally_.size() && fn_service_[id] != UINT32_MAX ? &fn_tally_[id] : nullptr;
+  record_functions(res_, src_.functions(), ctx_, fn_tally_, [&](FunctionId id) {
+    return id < fn_service_.size() && fn_service_[id] != UINT32_MAX;
   });
   res_.latency_stats = res_.latency_completed_stats;
   res_.latency_stats.merge(latency_other_stats_);

@@ -236,12 +236,12 @@ std::uint32_t ContainerModel::service_of(const Invocation& inv) {
   }
   if (inv.function >= fn_service_.size()) {
     fn_service_.resize(inv.function + 1, UINT32_MAX);
-    fn_tally_.resize(inv.function + 1);
   }
   const auto& name = src_.functions()[inv.function].name;
   const auto it = by_name_.find(name);
   const auto s = it != by_name_.end() ? it->second : add_service(name, o_.defaults);
   fn_service_[inv.function] = s;
+  fn_tally_.meet(inv.function);
   if (ctx_.overflow) {
     if (inv.function >= fn_spill_.size()) fn_spill_.resize(inv.function + 1, 0);
     fn_spill_[inv.function] = ctx_.spills && ctx_.spills(name) ? 1 : 0;

@@ -336,8 +336,8 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
   Level tasks_alive_, hosts_, cpu_, hosts_cpu_;  // hosts_cpu_: vCPU capacity (tasks or hosts)
   MeanAccumulator wait_mean_;
   std::uint64_t zero_waits_ = 0;
-  std::vector<FunctionTally> fn_tally_;  // by FunctionId (function_tally.hpp)
-  RunningStats latency_other_stats_;     // requests that ended but did not complete
+  FunctionTallies fn_tally_{o_.record_functions};  // by FunctionId (function_tally.hpp)
+  RunningStats latency_other_stats_;               // requests that ended but did not complete
   std::uint64_t spot_interruptions_ = 0, instances_launched_ = 0;
   std::uint64_t cold_requests_ = 0;  // ended requests whose last admission was cold
   std::uint64_t http_requests_ = 0;  // arrivals through the load balancer (sync)

@@ -247,8 +247,7 @@ struct Fn {
   bool poll_scheduled = false;
   std::uint64_t expired_after_failing = 0;  // SQS messages that failed until retention ran out
   LambdaUsage usage;
-  FunctionId id = kNone;  // kNone: not met in the workload yet
-  FunctionTally tally;    // its figures, counted where the platform's are (function_tally.hpp)
+  FunctionId id = kNone;  // kNone: not met in the workload yet (its tally: tallies_[id])
 };
 
 class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
@@ -450,10 +449,8 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
     res_.cold_starts = c.cold_starts;
     res_.cold_invocations = cold_invocations_;
     // The platform's latency sketches are its functions' merged.
-    record_functions(res_, src_.functions(), ctx_, [&](FunctionId id) -> const FunctionTally* {
-      const auto s = id < slot_of_.size() ? slot_of_[id] : kNone;
-      return s != kNone ? &fns_[s].tally : nullptr;
-    });
+    record_functions(res_, src_.functions(), ctx_, tallies_,
+                     [&](FunctionId id) { return id < slot_of_.size() && slot_of_[id] != kNone; });
     res_.extra = {{"cold_start_probability", res_.cold_start_probability()},
                   {"throttles", static_cast<double>(c.throttles)},
                   {"timeouts", static_cast<double>(c.timeouts)},
@@ -544,6 +541,7 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
     }
     slot_of_[id] = s;
     fns_[s].id = id;
+    tallies_.meet(id);
     return fns_[s];
   }
 
@@ -664,7 +662,7 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
       }
     }
     ++res_.counts.arrived;
-    ++f.tally.arrived;
+    ++tallies_[f.id].arrived;
     sample().arrivals++;
     const std::uint32_t r = new_request();
     Request& q = reqs_[r];
@@ -1040,7 +1038,7 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
   void end(std::uint32_t r, Outcome o) {
     Request& q = reqs_[r];
     auto& c = res_.counts;
-    Fn& f = fns_[q.fn];
+    FunctionTally& f = tallies_[fns_[q.fn].id];
     const TimePoint now = sim_.now();
     const double ms = to_millis(now - q.arrival);
     // latency_ms (every ended invocation that ran at least once: a request refused or expired
@@ -1049,30 +1047,30 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
     if (q.executions > 0) {
       res_.latency_stats.add(ms);
       res_.queue_wait_ms.add(to_millis(q.started - q.arrival));
-      if (o != kCompleted) f.tally.latency_other.add(ms);
+      if (o != kCompleted) f.latency_other.add(ms);
     }
     switch (o) {
       case kCompleted:
         ++c.completed;
-        ++f.tally.outcomes.completed;
-        f.tally.latency_completed.add(ms);
+        ++f.outcomes.completed;
+        f.latency_completed.add(ms);
         res_.latency_completed_stats.add(ms);
         break;
       case kFailedError:
         ++c.failed_error;
-        ++f.tally.outcomes.failed;
+        ++f.outcomes.failed;
         break;
       case kFailedTimeout:
         ++c.failed_timeout;
-        ++f.tally.outcomes.timed_out;
+        ++f.outcomes.timed_out;
         break;
       case kDroppedThrottled:
         ++c.dropped_throttled;
-        ++f.tally.outcomes.refused;
+        ++f.outcomes.refused;
         break;
       case kDroppedExpired:
         ++c.dropped_expired;
-        ++f.tally.outcomes.expired;
+        ++f.outcomes.expired;
         break;
     }
     if (o_.record_invocations) {
@@ -1082,7 +1080,7 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
     }
     if (q.cold) {  // its last run started cold
       ++cold_invocations_;
-      ++f.tally.cold;
+      ++f.cold;
     }
     q.ended = true;
     if (q.inflight == 0 && !q.queued) free_reqs_.push_back(r);
@@ -1317,10 +1315,12 @@ class LambdaModel final : public Component, public PlatformPart<LambdaResult> {
   double eni_mb_ = 3072;  // memory of environments one ENI serves (rule lambda.vpc_eni_gb_per_eni)
 
   TimePoint origin_{};
-  TimePoint last_event_{};                            // the last event that changed state
-  TimePoint span_end_{};                              // the end of the span (see finish)
-  std::vector<Fn> fns_;                               // by slot
-  std::vector<std::uint32_t> slot_of_;                // FunctionId -> slot (kNone: none yet)
+  TimePoint last_event_{};              // the last event that changed state
+  TimePoint span_end_{};                // the end of the span (see finish)
+  std::vector<Fn> fns_;                 // by slot
+  std::vector<std::uint32_t> slot_of_;  // FunctionId -> slot (kNone: none yet)
+  FunctionTallies tallies_{
+      o_.record_functions};  // by FunctionId: counted where the platform's are (function_tally.hpp)
   std::map<std::string, std::uint32_t> named_slots_;  // set up at the start, not yet invoked
   std::vector<Request> reqs_;
   std::vector<std::uint32_t> free_reqs_;

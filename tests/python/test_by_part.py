@@ -81,3 +81,35 @@ def test_python_equals_the_cli(cli_json):
     assert list(df["part"]) == [r["part"] for r in cli_json["by_part"]]
     assert list(df.columns) == ["part", "functions", "platform", "p99_ms", "error_rate",
                                 "cold_start_rate", "meets_objectives", "missed"]
+
+
+def _trace(tmp_path, n):
+    """A slsim CSV trace of `n` functions f0..f{n-1}, 100 ms calls in turn for an hour."""
+    rows = ["arrival_s,function,duration_ms,memory_mb,invocation"]
+    for i in range(4 * n):
+        rows.append(f"{i * 3600 / (4 * n):.3f},f{i % n},100,512,sync")
+    path = tmp_path / f"fns{n}.csv"
+    path.write_text("\n".join(rows) + "\n")
+    return str(path)
+
+
+def test_more_parts_than_the_cap_say_how_to_group_them(tmp_path):
+    trace = _trace(tmp_path, 40)
+    args = ("report", trace, "-q", "--no-placement")
+    out = run(*args).stdout
+    assert "By part: p99" not in out
+    assert "40 parts, more than 32: no figures per part" in out
+    assert "--part NAME=f1,f2" in out and "--functions" in out and "--top" in out
+    md = run(*args, "--format", "markdown").stdout
+    assert "40 parts, more than 32" in md
+    j = json.loads(run(*args, "--format", "json").stdout)
+    assert j["by_part"] == [] and j["parts"] == 40
+
+
+def test_three_parts_have_the_table(tmp_path):
+    trace = _trace(tmp_path, 3)
+    out = run("report", trace, "-q", "--no-placement").stdout
+    assert "By part: p99" in out
+    assert "more than 32" not in out
+    for f in ("f0", "f1", "f2"):
+        assert f in out[out.index("By part"):]

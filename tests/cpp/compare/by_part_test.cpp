@@ -31,6 +31,21 @@ WorkloadFactory three_functions() {
       [c] { return std::make_unique<test::ColumnsSource>(c, std::nullopt, false); });
 }
 
+/// `n` functions "f0".."f{n-1}" in turn, 100 ms each, one call every 10 s, 4 calls each.
+WorkloadFactory functions(int n) {
+  WorkloadColumns c;
+  for (int i = 0; i < 4 * n; ++i) {
+    c.arrival_s.push_back(i * 10.0);
+    c.function.push_back(static_cast<std::uint32_t>(i % n));
+    c.duration_ms.push_back(100.0);
+  }
+  for (int k = 0; k < n; ++k)
+    c.function_names.push_back("f" + std::to_string(k));
+  c.type.assign(c.arrival_s.size(), InvocationType::kSync);
+  return fixed_workload(
+      [c] { return std::make_unique<test::ColumnsSource>(c, std::nullopt, false); });
+}
+
 std::vector<PlatformRunner> runners() {
   LambdaOptions l;
   l.as_of = kAsOf;
@@ -110,4 +125,53 @@ TEST_CASE("Compare: a group's functions are merged into one part", "[compare][pa
   CompareOptions one = o;
   one.parts.groups = {{"all", {"fast", "slow", "mid"}}};
   CHECK(compare(three_functions(), runners(), one).by_part.empty());
+}
+
+TEST_CASE("Compare: more parts than kMaxPartsByPart give no figures per part, and none are recorded",
+          "[compare][parts]") {
+  CompareOptions o;
+  o.as_of = kAsOf;
+  o.threads = 1;
+  const auto c = compare(functions(40), runners(), o);
+  CHECK(c.parts == 40);
+  CHECK(c.by_part.empty());
+  for (const auto& p : c.platforms) {
+    REQUIRE_FALSE(p.impossible);
+    CHECK(p.runs.front().functions.empty());  // the models stopped recording them
+    CHECK(p.runs.front().arrived == 160);
+  }
+  const auto j = nlohmann::json::parse(c.to_json());
+  CHECK(j["by_part"] == nlohmann::json::array());
+  CHECK(j["parts"] == 40);
+}
+
+TEST_CASE("Compare: 40 functions grouped into 3 parts have figures per part", "[compare][parts]") {
+  CompareOptions o;
+  o.as_of = kAsOf;
+  o.threads = 1;
+  PartGroup a{"a", {}}, b{"b", {}};
+  for (int k = 0; k < 40; ++k)
+    (k < 20 ? a : b).functions.push_back("f" + std::to_string(k));
+  b.functions.pop_back();  // f39 is a part of its own
+  o.parts.groups = {a, b};
+  const auto c = compare(functions(40), runners(), o);
+  CHECK(c.parts == 3);
+  REQUIRE(c.by_part.size() == 6);
+  CHECK(c.by_part[0].part == "a");
+  CHECK(c.by_part[0].arrived.mean == 80);
+  CHECK(c.by_part[5].part == "f39");
+  CHECK(c.by_part[5].arrived.mean == 4);
+}
+
+TEST_CASE("Compare: a workload of one part records no figures per function beyond its one",
+          "[compare][parts]") {
+  CompareOptions o;
+  o.as_of = kAsOf;
+  o.threads = 1;
+  const auto c = compare(functions(1), runners(), o);
+  CHECK(c.parts == 1);
+  CHECK(c.by_part.empty());
+  CHECK(nlohmann::json::parse(c.to_json()).count("by_part") == 0);
+  for (const auto& p : c.platforms)
+    CHECK(p.runs.front().functions.size() <= 1);
 }

@@ -7,6 +7,7 @@
 /// setting's public name (scenario key = Python keyword = flag with `-` for `_`). Defaults that
 /// are facts about AWS cite their source here and in docs/models.md ("AWS Batch").
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -106,6 +107,11 @@ struct BatchOptions {
   std::uint64_t seed = 1;
   double discount_pct = 0;   ///< Savings Plans / enterprise discount on EC2 or Fargate charges
   bool record_jobs = false;  ///< per-job records in the result (memory grows with the trace)
+  /// Per-function figures (PlatformResult::functions) when the run meets at most this many
+  /// functions; 0 (the default): none, and a run of many functions costs what a run of one
+  /// does. kRecordEveryFunction: always. The platform's own figures are the same either way.
+  /// Set by the comparison (for its "By part" figures) and by simulate_system, not a user key.
+  std::size_t record_functions = 0;
 };
 
 /// The default Spot interruption rate per instance-hour: 5% of instances per 30-day month.

@@ -15,6 +15,7 @@
 /// mean monthly cost wins; a loser whose cost interval overlaps the winner's is reported as a
 /// statistical tie ("within the 95% interval") rather than as cheaper or dearer.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -57,9 +58,14 @@ struct PlatformRunner {
   std::map<std::string, double> discount_pct;  ///< PricingOptions::discount_pct for its bill
   /// PricingOptions' Spot discounts for its bill (unset: the rate card's typical figures).
   std::optional<double> fargate_spot_discount_pct, ec2_spot_discount_pct;
+  using Run = std::function<PlatformResult(WorkloadSource&, std::uint64_t seed)>;
   /// Simulates the stream with `seed`. Throws ImpossibleError when the platform cannot run the
   /// workload, ConfigError / PricingError for a bad configuration.
-  std::function<PlatformResult(WorkloadSource&, std::uint64_t seed)> run;
+  Run run;
+  /// Optional: `run` with the model's `record_functions` set to `n` (figures per function for
+  /// up to n functions), for the comparison's figures per part. Set by lambda_runner,
+  /// ecs_runner, fargate_runner and batch_runner; a spillover records them always.
+  std::function<Run(std::size_t n)> run_recording;
   /// Optional: the runner to use for a workload, from one pass over it (container services
   /// sized from the trace, with a label saying how). compare() calls it once, with the profile
   /// of the stream of its first replication, before any run.
@@ -90,6 +96,12 @@ PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner&
 /// LambdaResult as the shared result shape: a copy of its PlatformResult base (LambdaResult
 /// derives from it; the Lambda-only fields are dropped).
 PlatformResult to_platform_result(const LambdaResult& r);
+
+/// The most parts a comparison reports figures for ("By part"; `Comparison::by_part`): a table
+/// of more is no longer read, and each function's figures cost memory (a sketch each). A
+/// workload of more parts gets none, and the report says how to group its functions into parts
+/// (`--part NAME=f1,f2`) or keep fewer (`--functions`, `--top-n`).
+inline constexpr std::size_t kMaxPartsByPart = 32;
 
 /// The error-rate objective when the user gives none.
 inline constexpr double kDefaultMaxErrorRate = 0.01;
@@ -187,7 +199,8 @@ struct PartFigures {
 
 /// Every part of `parts` (resolve_parts over the runs' functions) on every platform that could
 /// run the workload, parts first then platforms in comparison order; empty with fewer than two
-/// parts (the platforms' own figures are the part's). Objectives per part over `defaults`.
+/// parts (the platforms' own figures are the part's), more than kMaxPartsByPart, or runs
+/// without figures per function. Objectives per part over `defaults`.
 std::vector<PartFigures> part_figures(const std::vector<PlatformComparison>& platforms,
                                       const PartsSpec& parts, const Objectives& defaults);
 
@@ -203,12 +216,16 @@ struct Comparison {
   std::vector<PlatformComparison> platforms;  ///< in the order given
   Recommendation recommendation;
   std::string workload;  ///< the workload's description
-  /// Latency, errors and cold starts per part per platform (part_figures; empty with one part).
+  /// Latency, errors and cold starts per part per platform (part_figures; empty with one part
+  /// or more than kMaxPartsByPart).
   std::vector<PartFigures> by_part;
+  /// The workload's parts (resolve_parts over its functions; 0 when no platform ran it).
+  std::size_t parts = 0;
   /// {"schema_version": 1, "as_of", "region", "seed", "replications", "objectives",
   ///  "workload", "platforms": {name: ...}, "recommendation": {"platform", "summary",
   ///  "reasons": {name: why}}, and with two parts or more "by_part": [{"part", "functions",
-  ///  "platform", "p99_ms", "error_rate", "cold_start_rate", "meets_objectives", "missed"}]}
+  ///  "platform", "p99_ms", "error_rate", "cold_start_rate", "meets_objectives", "missed"}]
+  ///  (empty, with "parts": their number, beyond kMaxPartsByPart)}
   std::string to_json() const;
   const PlatformComparison* find(const std::string& name) const;
 };

@@ -8,6 +8,7 @@
 /// setting's public name (the scenario key, the Python keyword, the flag with `-` for `_`).
 /// Every default is documented in docs/models.md ("ECS on EC2", "Fargate") with its source.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -212,6 +213,11 @@ struct ContainerOptions {
   /// advertised ceiling (70 % Fargate Spot, 90 % EC2 Spot).
   std::optional<double> spot_discount_pct;
   bool record_timeline = false;  ///< one ScalingSample per simulated minute
+  /// Per-function figures (PlatformResult::functions) when the run meets at most this many
+  /// functions; 0 (the default): none, and a run of many functions costs what a run of one
+  /// does. kRecordEveryFunction: always. The platform's own figures are the same either way.
+  /// Set by the comparison (for its "By part" figures) and by simulate_system, not a user key.
+  std::size_t record_functions = 0;
 };
 
 /// ECS services on EC2 instances.

@@ -16,6 +16,7 @@
 /// first run or window end (a retry tail is billed but outside it). The result is
 /// the shared `PlatformResult` shape with Lambda's own counters beside it.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -103,6 +104,11 @@ struct LambdaOptions {
   double discount_pct = 0;
   bool record_invocations = false;  ///< per-invocation records (memory grows with the trace)
   bool record_timeseries = false;   ///< per-second samples (memory grows with the span)
+  /// Per-function figures (PlatformResult::functions) when the run meets at most this many
+  /// functions; 0 (the default): none, and a run of many functions costs what a run of one
+  /// does. kRecordEveryFunction: always. The platform's own figures are the same either way.
+  /// Set by the comparison (for its "By part" figures) and by simulate_system, not a user key.
+  std::size_t record_functions = 0;
 };
 
 struct InvocationRecord {

@@ -11,7 +11,9 @@
 /// `arrived == outcomes.total()` always. Platform-specific figures are `extra` (name, value)
 /// pairs, not a second schema.
 
+#include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -59,6 +61,9 @@ struct FunctionFigures {
   }
 };
 
+/// A platform's `record_functions` for every function, however many (a joint run's).
+inline constexpr std::size_t kRecordEveryFunction = std::numeric_limits<std::size_t>::max();
+
 struct PlatformResult {
   std::string platform;  ///< "lambda", "ecs", "fargate", "batch"
   std::uint64_t arrived = 0;
@@ -101,7 +106,8 @@ struct PlatformResult {
   std::vector<ScalingSample> timeline;                ///< on request only
   /// Per function of the workload, in FunctionId order (in a joint run: the functions this part
   /// owns). Their arrivals, outcomes and cold counts add up to the platform's, and their
-  /// latency sketches merge into `latency_ms`.
+  /// latency sketches merge into `latency_ms`. Recorded on request only (the options'
+  /// `record_functions`: at most that many functions; 0, the default, none), else empty.
   std::vector<FunctionFigures> functions;
 
   /// Share of arrivals whose (last) attempt started cold, at most 1.

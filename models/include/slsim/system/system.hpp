@@ -105,7 +105,8 @@ struct SystemOptions {
 };
 
 /// Each platform's result over the functions it ran (empty for a platform nothing is placed
-/// on): the same results and bills as its single-platform run.
+/// on): the same results and bills as its single-platform run, with its figures per function
+/// (`PlatformResult::functions`, whatever the options' `record_functions`).
 struct SystemResult {
   std::optional<LambdaResult> lambda;
   std::optional<ContainerResult> ecs, fargate;
