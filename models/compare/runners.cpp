@@ -247,12 +247,7 @@ PlatformResult merge_spill(const std::string& name, const ContainerResult& svc,
   r.platform = name;
   if (!lam) return r;
   r.arrived += lam->arrived;
-  r.outcomes.completed += lam->outcomes.completed;
-  r.outcomes.failed += lam->outcomes.failed;
-  r.outcomes.timed_out += lam->outcomes.timed_out;
-  r.outcomes.refused += lam->outcomes.refused;
-  r.outcomes.expired += lam->outcomes.expired;
-  r.outcomes.unfinished += lam->outcomes.unfinished;
+  r.outcomes += lam->outcomes;
   r.attempts += lam->attempts;
   r.retries += lam->retries;
   r.cold_invocations = svc.cold_invocations.value_or(svc.cold_starts) +
@@ -274,6 +269,19 @@ PlatformResult merge_spill(const std::string& name, const ContainerResult& svc,
   for (const auto& n : lam->notes)
     r.notes.push_back("lambda side: " + n);
   r.extra.emplace_back("lambda_environments_mean", lam->instances_mean);
+  // Figures per function: a spilling function's requests on both sides.
+  for (const auto& f : lam->functions) {
+    auto it = std::find_if(r.functions.begin(), r.functions.end(),
+                           [&](const FunctionFigures& g) { return g.name == f.name; });
+    if (it == r.functions.end()) {
+      r.functions.push_back(f);
+      continue;
+    }
+    it->arrived += f.arrived;
+    it->outcomes += f.outcomes;
+    it->cold += f.cold;
+    it->latency_ms.merge(f.latency_ms);
+  }
   return r;
 }
 

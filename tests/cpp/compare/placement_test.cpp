@@ -519,3 +519,34 @@ TEST_CASE("Placement: small services that only pay off together on one cluster b
   REQUIRE(r.best_single);
   CHECK(*r.best_single == "ecs");
 }
+
+TEST_CASE("Placement: a spillover's figures per part hold both sides' requests",
+          "[compare][placement]") {
+  // The bursty API spills; its figures by part on fargate+lambda count every request, the
+  // service's and the overflow's (the Lambda side's figures per function are merged in).
+  CompareOptions o;
+  o.as_of = Date(2026, 11, 1);
+  const auto runner = with_spillover(any_runner);
+  const auto c = compare(services_and_worker(), {runner("fargate+lambda", {})}, o);
+  INFO(c.to_json());
+  REQUIRE_FALSE(c.platforms.front().impossible);
+  const auto& run = c.platforms.front().runs.front();
+  double spilled = 0;
+  for (const auto& [k, v] : run.extra)
+    if (k == "spilled_to_lambda") spilled += v;
+  CHECK(spilled > 0);
+  std::uint64_t api = 0;
+  {
+    auto w = services_and_worker()(o.seed, 1.0);
+    Invocation inv;
+    while (w->next(inv))
+      api += w->functions()[inv.function].name == "api";
+  }
+  bool found = false;
+  for (const auto& f : c.by_part) {
+    if (f.part != "api") continue;
+    found = true;
+    CHECK(f.arrived.mean == Approx(static_cast<double>(api)));
+  }
+  CHECK(found);
+}

@@ -31,6 +31,15 @@ struct Outcomes {
   std::uint64_t total() const {
     return completed + failed + timed_out + refused + expired + unfinished;
   }
+  Outcomes& operator+=(const Outcomes& o) {
+    completed += o.completed;
+    failed += o.failed;
+    timed_out += o.timed_out;
+    refused += o.refused;
+    expired += o.expired;
+    unfinished += o.unfinished;
+    return *this;
+  }
 };
 
 /// One point of a scaling timeline (on request): desired and running tasks (or environments),
