@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -523,6 +524,13 @@ PlacementResult place_parts(const WorkloadFactory& workload,
   // The result of one search: the mix re-simulated as one system, priced and judged.
   // `joint_missed[k]`: part k met its objectives alone but misses them in the joint run.
   std::vector<bool> joint_missed(n, false);
+  const auto user_excluded = in.excluded;  // the repairs below add to in.excluded
+  const auto repaired_off = [&](std::size_t k, std::size_t q) {
+    const auto& x = in.excluded[k];
+    const auto& u = user_excluded[k];
+    return std::find(x.begin(), x.end(), q) != x.end() &&
+           std::find(u.begin(), u.end(), q) == u.end();
+  };
   const auto settle = [&](const PlacementChoice& choice) {
     PlacementResult out;
     std::fill(joint_missed.begin(), joint_missed.end(), false);
@@ -817,7 +825,7 @@ PlacementResult place_parts(const WorkloadFactory& workload,
       double cheapest = std::numeric_limits<double>::infinity();
       std::size_t cheapest_p = p;
       for (std::size_t q = 0; q < np; ++q) {
-        const auto& x = in.excluded[k];
+        const auto& x = user_excluded[k];
         if (std::find(x.begin(), x.end(), q) != x.end()) continue;  // not an option for it
         if (in.alone[k][q].meets && in.alone[k][q].monthly_usd < cheapest) {
           cheapest = in.alone[k][q].monthly_usd;
@@ -832,6 +840,11 @@ PlacementResult place_parts(const WorkloadFactory& workload,
       } else if (!choice.meets[k]) {
         pp.why = fmt::format("no platform meets its objectives; the cheapest that runs it ({})",
                              alone.why);
+      } else if (cheapest_p != p && repaired_off(k, cheapest_p)) {
+        pp.why = fmt::format(
+            "{} ({}/month alone) was ruled out for it after the joint run: the parts sharing it "
+            "missed their objectives together there",
+            platforms[cheapest_p], usd_text(cheapest));
       } else if (cheapest_p == p || mates.empty()) {
         pp.why = "the cheapest that meets its objectives";
       } else {
@@ -907,42 +920,94 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     return out;
   };
 
-  // Search, settle, and while a part misses its objectives only in the joint run (sharing a
-  // platform with others), rule that platform out for it and search again (a few rounds).
-  std::string moved;
-  PlacementResult out;
-  for (int round = 0;; ++round) {
+  // Search and settle. While parts miss their objectives only in the joint run (sharing a
+  // platform with others: Lambda's account concurrency, a cluster), try each repair — one of
+  // those parts, or one of the parts it shares a platform with, ruled off its platform — search
+  // again, and keep the best mix (every part meeting its objectives first, then the cheapest);
+  // a few rounds at most.
+  struct Attempt {
+    PlacementResult out;
+    std::vector<bool> missed;
+    std::vector<std::vector<std::size_t>> excluded;
+    std::vector<std::optional<std::size_t>> platform;
+    std::string moved;
+  };
+  const auto attempt = [&](std::vector<std::vector<std::size_t>> excluded,
+                           std::string moved) -> std::optional<Attempt> {
+    in.excluded = std::move(excluded);
     PlacementChoice choice;
     try {
       choice = search_placement(in);
     } catch (const std::invalid_argument& e) {
       throw ConfigError("place", e.what());
     }
-    PlacementResult attempt = settle(choice);
-    if (round > 0) {
-      // Keep a repair only when every part is placed.
-      bool placed = true;
-      for (const auto& pp : attempt.parts)
-        placed = placed && !pp.platform.empty();
-      if (!placed) break;
-    }
-    out = std::move(attempt);
-    if (!out.joint || round == 3) break;
-    bool again = false;
-    for (std::size_t k = 0; k < n; ++k) {
-      if (!joint_missed[k] || parts[k].place || !choice.platform[k]) continue;
-      const std::size_t p = *choice.platform[k];
-      in.excluded[k].push_back(p);
-      moved += fmt::format("{}{} off {}", moved.empty() ? "" : ", ", parts[k].name, platforms[p]);
-      again = true;
-    }
-    if (!again) break;
+    Attempt a{settle(choice), joint_missed, in.excluded, choice.platform, std::move(moved)};
+    for (const auto& pp : a.out.parts)
+      if (pp.platform.empty()) return std::nullopt;  // a repair must place every part
+    return a;
+  };
+  const auto misses = [](const Attempt& a) {
+    std::size_t m = 0;
+    for (const auto& pp : a.out.parts)
+      m += !pp.meets_objectives;
+    return m;
+  };
+  const auto better = [&](const Attempt& a, const Attempt& b) {
+    const auto ma = misses(a), mb = misses(b);
+    return ma != mb ? ma < mb : a.out.monthly_usd + 0.005 < b.out.monthly_usd;
+  };
+  // The sides of a placement's platform: "fargate+lambda" runs on fargate and lambda.
+  const auto shares_side = [&](std::size_t p, std::size_t q) {
+    const auto sides = [&](std::size_t x) {
+      const auto& name = platforms[x];
+      const auto plus = name.find('+');
+      return plus == std::string::npos
+                 ? std::vector<std::string>{name}
+                 : std::vector<std::string>{name.substr(0, plus), name.substr(plus + 1)};
+    };
+    for (const auto& a : sides(p))
+      for (const auto& b : sides(q))
+        if (a == b) return true;
+    return false;
+  };
+  std::optional<Attempt> first = attempt(in.excluded, "");
+  if (!first) {  // a part no platform can run: said in its row
+    in.excluded = user_excluded;
+    PlacementChoice choice = search_placement(in);
+    return settle(choice);
   }
-  if (!moved.empty()) {
+  Attempt best = std::move(*first);
+  for (int round = 0; round < 3 && best.out.joint; ++round) {
+    // The repairs: each part that missed only in the joint run, and each unpinned part sharing
+    // a platform's side with it, off its platform.
+    std::set<std::pair<std::size_t, std::size_t>> repairs;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!best.missed[k] || !best.platform[k]) continue;
+      for (std::size_t j = 0; j < n; ++j) {
+        if (parts[j].place || !best.platform[j]) continue;
+        if (j == k || shares_side(*best.platform[j], *best.platform[k]))
+          repairs.emplace(j, *best.platform[j]);
+      }
+    }
+    std::optional<Attempt> next;
+    for (const auto& [j, p] : repairs) {
+      auto excluded = best.excluded;
+      excluded[j].push_back(p);
+      auto a = attempt(std::move(excluded),
+                       best.moved + fmt::format("{}{} off {}", best.moved.empty() ? "" : ", ",
+                                                parts[j].name, platforms[p]));
+      if (a && (!next || better(*a, *next))) next = std::move(a);
+    }
+    if (!next || !better(*next, best)) break;
+    best = std::move(*next);
+  }
+  in.excluded = best.excluded;
+  PlacementResult out = std::move(best.out);
+  if (!best.moved.empty()) {
     out.summary += fmt::format(
-        " (searched again after the joint run: {}, where it missed its "
-        "objectives together with the other parts)",
-        moved);
+        " (searched again after the joint run, where parts sharing a platform missed their "
+        "objectives together: {})",
+        best.moved);
   }
   return out;
 }

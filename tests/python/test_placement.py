@@ -195,18 +195,27 @@ slo_p99_ms = 600000
 def test_a_mix_is_judged_again_in_its_joint_run(tmp_path):
     """Outside review of issue 20 (W1, W2): the API's overflow and the worker share Lambda's
     25-concurrency account. Each meets its objectives alone; together the overflow is
-    throttled (13% errors). The placement searches again without that platform for the API,
-    and the best single platform is one where every part meets its objectives with the others
-    (Fargate), not Lambda."""
+    throttled (13% errors). The placement searches again with one part or the other off its
+    platform and keeps the cheapest mix that meets every objective (the worker moves, the API
+    keeps its spillover: second review); the best single platform is one where every part meets
+    its objectives with the others (Fargate), not Lambda."""
     f = tmp_path / "shared.toml"
     f.write_text(SHARED_CONCURRENCY)
     p = json.loads(run("report", "--scenario", str(f), "-q", "--format", "json").stdout)
     placement = p["placement"]
     parts = {q["part"]: q for q in placement["parts"]}
-    assert parts["api"]["platform"] == "fargate"
-    assert parts["worker"]["platform"] == "lambda"
+    assert parts["api"]["platform"] == "fargate+lambda"
+    assert parts["worker"]["platform"] == "fargate"
     assert all(q["meets_objectives"] for q in parts.values())
-    assert "searched again after the joint run: api off fargate+lambda" in placement["summary"]
+    assert "searched again after the joint run" in placement["summary"]
+    assert "worker off lambda" in placement["summary"]
+    assert "lambda ($" in parts["worker"]["why"] and "was ruled out for it after the joint run" \
+        in parts["worker"]["why"]
+    # Pinned, the API keeps its spillover and the worker moves for it.
+    pinned = json.loads(run("report", "--scenario", str(f), "-q", "--format", "json",
+                            "--place", "api=fargate+lambda").stdout)["placement"]
+    assert [q["platform"] for q in pinned["parts"]] == ["fargate+lambda", "fargate"]
+    assert pinned["recommended"]
     assert placement["recommended"]
     assert placement["best_single"]["platform"] == "fargate"
     assert placement["monthly_usd"] < placement["best_single"]["monthly_usd"]
