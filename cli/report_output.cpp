@@ -735,7 +735,15 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
     const std::string mix = "a mix of platforms: " + placement->summary;
     out += md ? "**" + mix + "**\n\n" : paint(mix, 'g', colour) + "\n";
   }
-  const std::string summary = (mix_wins ? "best single platform: " : "") + c.recommendation.summary;
+  // The best single platform judged part by part (the placement's) can differ from the side by
+  // side's, which judges the whole system against the scenario-wide objectives.
+  std::string summary = (mix_wins ? "best single platform: " : "") + c.recommendation.summary;
+  if (mix_wins && placement->best_single && c.recommendation.platform != placement->best_single) {
+    summary = fmt::format(
+        "best single platform: {} at {}/month, where every part meets its own objectives (the "
+        "side-by-side table judges the whole system against the scenario-wide objectives: {})",
+        *placement->best_single, fmt_usd(placement->best_single_usd), c.recommendation.summary);
+  }
   out += md ? (mix_wins ? summary : "**" + summary + "**") + "\n\n"
             : paint(summary,
                     mix_wins                    ? 0

@@ -435,6 +435,15 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     if (parts[k].place) in.pinned[k] = platform_index(platforms, *parts[k].place, key("place"));
     for (const auto& x : parts[k].exclude)
       in.excluded[k].push_back(platform_index(platforms, x, key("exclude")));
+    if (!parts[k].place && in.excluded[k].size() >= np) {
+      std::string all;
+      for (const auto& p : platforms)
+        all += (all.empty() ? "" : ", ") + p;
+      throw ConfigError(key("exclude"),
+                        fmt::format("every platform compared ({}) is excluded for '{}'; leave at "
+                                    "least one",
+                                    all, parts[k].name));
+    }
     for (std::size_t p = 0; p < np; ++p) {
       const Comparison& c = alone_runs[k * np + p];
       const PlatformComparison& pc = c.platforms.front();
@@ -490,7 +499,11 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     }
     return it->second;
   };
-  in.prefetch = [&](const std::vector<std::pair<std::size_t, std::uint64_t>>& need) {
+  in.prefetch = [&](const std::vector<std::pair<std::size_t, std::uint64_t>>& asked) {
+    // Only the group runs not run yet (a repair searches again over the same groups).
+    std::vector<std::pair<std::size_t, std::uint64_t>> need;
+    for (const auto& key : asked)
+      if (!groups.count(key)) need.push_back(key);
     std::vector<CompareJob> js;
     for (const auto& [p, mask] : need) {
       const auto f = functions_of(mask);

@@ -239,3 +239,20 @@ def test_a_spillover_pin_with_a_side_excluded_is_refused():
     assert p.returncode == 2
     assert "'api' is pinned to fargate+lambda, which runs on lambda, and lambda is excluded" \
         in p.stderr
+
+
+def test_python_scenario_refuses_keywords_it_would_drop():
+    """Second review: compare(scenario=..., place=...) dropped the keyword without a word."""
+    with pytest.raises(TypeError, match="place cannot be given with it"):
+        slsim.compare(scenario=DEFAULT, place={"api": "lambda"})
+    with pytest.raises(TypeError, match="seed, objectives cannot be given with it"):
+        slsim.compare(scenario=DEFAULT, seed=3, objectives={"api": {"slo_p99_ms": 1}})
+
+
+def test_every_compared_platform_excluded_for_a_part_is_an_error():
+    """Second review: a part with every compared platform excluded was 'placed on nothing'."""
+    p = run("report", "--scenario", DEFAULT, "-q", "--platforms", "lambda,fargate",
+            "--exclude", "api=lambda,fargate,fargate+lambda", check=False)
+    assert p.returncode == 2
+    assert "every platform compared (lambda, fargate, fargate+lambda) is excluded for 'api'" \
+        in p.stderr

@@ -8,6 +8,7 @@ and returns a :class:`Comparison` whose figures are those of ``slsim report --fo
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
 import json
 import numbers
 import os
@@ -389,6 +390,16 @@ def compare(workload: Workload | None = None, platforms=None, *, scenario=None,
     ``compare(scenario=slsim.Scenario.load("x.toml"))`` after changing it (``threads`` and
     ``placement`` may be given; no other argument).
     """
+    if scenario is not None:
+        # The scenario holds every other setting: a keyword given with it would be dropped.
+        given = locals()
+        extra = [k for k, p in inspect.signature(compare).parameters.items()
+                 if k not in ("workload", "platforms", "scenario", "threads", "placement")
+                 and not (given[k] is p.default or given[k] == p.default)]
+        if extra:
+            raise TypeError(f"compare(scenario=...) takes its settings from the scenario: "
+                            f"{', '.join(extra)} cannot be given with it (change the file, or "
+                            f"the slsim.Scenario object)")
     placement = _bool_arg("placement", placement)
     if scenario is not None:
         if workload is not None or platforms is not None:
