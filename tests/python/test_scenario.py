@@ -228,3 +228,19 @@ def test_a_pin_in_python_is_honoured_and_a_bad_pin_refused(small):
     assert {q["part"]: q["platform"] for q in c.placement.parts}["worker"] == "fargate"
     with pytest.raises(ValueError, match="place"):
         slsim.compare(wl, plats, as_of="2026-11-01", place={"nosuch": "fargate"})
+
+
+def test_scenario_tables_are_changed_by_assignment_only():
+    """Second review: s.objectives["api"] = ... changed a copy and nothing else; a pin and an
+    exclusion for one part overwrote each other."""
+    s = slsim.Scenario.load(DEFAULT)
+    with pytest.raises(TypeError):
+        s.objectives["api"] = {"slo_p99_ms": 1}
+    with pytest.raises(TypeError):
+        s.place["api"] = "lambda"
+    s.objectives = {**s.objectives, "api": {"slo_p99_ms": 2000}}
+    assert s.objectives["api"]["slo_p99_ms"] == 2000
+    s.place = {"api": "fargate+lambda"}
+    with pytest.raises(slsim.ScenarioError, match="pinned or has exclusions, not both"):
+        s.exclude = {"api": ["lambda"]}
+    assert s.place == {"api": "fargate+lambda"}

@@ -11,6 +11,7 @@ of a scenario file: a value the file would refuse is refused in Python with the 
 from __future__ import annotations
 
 import copy
+import types
 import datetime as _dt
 import json
 import math
@@ -246,6 +247,16 @@ def _class_of(name: str) -> str:
                                                                                          name)
 
 
+def _frozen(v):
+    """A read-only view of a scenario table: change it by assigning the whole value
+    (``s.objectives = {...}``), which the scenario loader checks."""
+    if isinstance(v, dict):
+        return types.MappingProxyType({k: _frozen(x) for k, x in v.items()})
+    if isinstance(v, list):
+        return tuple(_frozen(x) for x in v)
+    return v
+
+
 class Scenario:
     """A scenario file, to inspect and change before running it (``slsim.compare(scenario=s)``
     runs it as ``slsim report --scenario FILE`` does). Load one with :meth:`Scenario.load`.
@@ -463,7 +474,7 @@ class Scenario:
     def parts(self) -> dict:
         """``[report.parts]``: {part: [functions]} (every function in no part is a part of its
         own)."""
-        return copy.deepcopy(self._report().get("parts", {}))
+        return _frozen(self._report().get("parts", {}))
 
     @parts.setter
     def parts(self, v):
@@ -473,7 +484,7 @@ class Scenario:
     def objectives(self) -> dict:
         """``[report.objectives.PART]``: {part: {objective: value}} over the scenario-wide
         objectives."""
-        return copy.deepcopy(self._report().get("objectives", {}))
+        return _frozen(self._report().get("objectives", {}))
 
     @objectives.setter
     def objectives(self, v):
@@ -482,7 +493,8 @@ class Scenario:
     @property
     def place(self) -> dict:
         """``[report.place]`` pins: {part: platform}."""
-        return {k: v for k, v in self._report().get("place", {}).items() if isinstance(v, str)}
+        return _frozen({k: v for k, v in self._report().get("place", {}).items()
+                        if isinstance(v, str)})
 
     @place.setter
     def place(self, v):
@@ -492,6 +504,11 @@ class Scenario:
             report = doc.setdefault("report", {})
             old = report.get("place", {})
             new = {k: x for k, x in old.items() if not isinstance(x, str)}  # exclusions stay
+            for k in v:
+                if k in new:
+                    raise ScenarioError(f"{self._path}: [report.place] {k}: the part has "
+                                        f"exclusions; a part is pinned or has exclusions, not "
+                                        f"both (set s.exclude without it first)")
             new.update(v)
             if new:
                 report["place"] = new
@@ -510,7 +527,7 @@ class Scenario:
         for k, x in self._report().get("place", {}).items():
             if isinstance(x, dict) and "exclude" in x:
                 out[k] = list(x["exclude"])
-        return out
+        return _frozen(out)
 
     @exclude.setter
     def exclude(self, v):
@@ -526,6 +543,10 @@ class Scenario:
             for k, x in v.items():
                 if k == "*":
                     report["exclude"] = x
+                elif k in place:
+                    raise ScenarioError(f"{self._path}: [report.place] {k}: the part is pinned to "
+                                        f"{place[k]}; a part is pinned or has exclusions, not "
+                                        f"both (set s.place without it first)")
                 else:
                     place[k] = {"exclude": x}
             if place:
