@@ -319,6 +319,45 @@ std::string num(double x) {
   return std::isfinite(x) ? fmt::format("{}", x) : "";
 }
 
+// The placement as tidy CSV tables of numbers (the text tables show money and latency as
+// people read them): `placement` (row = part), `placement_alone` (row = part:platform),
+// `placement_bill` (row = platform:item) and `placement_total`.
+std::vector<Table> placement_csv(const PlacementResult& p) {
+  Table parts{
+      "placement",
+      {{"part", "platform", "monthly_usd", "p99_ms", "slo_p99_ms", "meets_objectives", "why"}}};
+  parts.id = "placement";
+  for (const auto& pp : p.parts) {
+    parts.rows.push_back({pp.part, pp.platform, pp.platform.empty() ? "" : num(pp.monthly_usd),
+                          pp.p99_ms > 0 ? num(pp.p99_ms) : "",
+                          pp.slo_p99_ms ? num(*pp.slo_p99_ms) : "",
+                          pp.meets_objectives ? "true" : "false", pp.why});
+  }
+  Table alone{"placement_alone",
+              {{"part:platform", "can_run", "meets_objectives", "monthly_usd", "why"}}};
+  alone.id = "placement_alone";
+  for (const auto& a : p.alone) {
+    alone.rows.push_back({a.part + ":" + a.platform, a.can_run ? "true" : "false",
+                          a.meets_objectives ? "true" : "false",
+                          a.can_run ? num(a.monthly_usd) : "", a.why});
+  }
+  Table bill{"placement_bill", {{"platform:item", "quantity", "unit", "usd", "monthly_usd"}}};
+  bill.id = "placement_bill";
+  for (const auto& [platform, l] : p.line_items) {
+    bill.rows.push_back(
+        {platform + ":" + l.name, num(l.quantity), l.unit, num(l.usd), num(l.monthly_usd)});
+  }
+  Table total{"placement_total",
+              {{"total", "monthly_usd", "best_single", "best_single_usd", "recommended", "joint",
+                "skipped", "summary"}}};
+  total.id = "placement_total";
+  total.rows.push_back({"mix", num(p.monthly_usd), p.best_single.value_or(""),
+                        p.best_single ? num(p.best_single_usd) : "",
+                        p.recommended() ? "true" : "false", p.joint ? "true" : "false",
+                        p.skipped ? "true" : "false", p.summary});
+  return {parts, alone, bill, total};
+}
+
 std::string reason_of(const Comparison& c, const std::string& name) {
   for (const auto& [k, v] : c.recommendation.reasons)
     if (k == name) return v;
@@ -578,8 +617,8 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
   if (f == ReportFormat::kCsv) {
     std::string csv = render_report_csv(c);
     if (placement) {
-      // The same tidy rows, without a second header line.
-      const std::string more = tidy_csv(placement_tables(*placement));
+      // The placement's tables as numbers (tidy rows, without a second header line).
+      const std::string more = tidy_csv(placement_csv(*placement));
       csv += more.substr(more.find('\n') + 1);
     }
     return csv;

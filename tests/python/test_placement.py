@@ -256,3 +256,22 @@ def test_every_compared_platform_excluded_for_a_part_is_an_error():
     assert p.returncode == 2
     assert "every platform compared (lambda, fargate, fargate+lambda) is excluded for 'api'" \
         in p.stderr
+
+
+def test_the_placement_csv_is_numbers_equal_to_the_json(cli_json):
+    """Second review: the placement's CSV rows were display strings ("$131.39", "902 ms")."""
+    import csv
+    import io
+    rows = list(csv.DictReader(io.StringIO(
+        run("report", "--scenario", DEFAULT, "-q", "--format", "csv").stdout)))
+    got = {(r["row"], r["column"]): r["value"] for r in rows if r["table"] == "placement"}
+    for q in cli_json["placement"]["parts"]:
+        assert float(got[(q["part"], "monthly_usd")]) == pytest.approx(q["monthly_usd"])
+        assert float(got[(q["part"], "p99_ms")]) == pytest.approx(q["p99_ms"])
+        assert got[(q["part"], "platform")] == q["platform"]
+    total = {r["column"]: r["value"] for r in rows if r["table"] == "placement_total"}
+    assert float(total["monthly_usd"]) == pytest.approx(cli_json["placement"]["monthly_usd"])
+    bill = [r for r in rows if r["table"] == "placement_bill" and r["column"] == "monthly_usd"]
+    assert len(bill) == len(cli_json["placement"]["line_items"])
+    alone = [r for r in rows if r["table"] == "placement_alone" and r["column"] == "can_run"]
+    assert len(alone) == len(cli_json["placement"]["alone"])
