@@ -91,10 +91,19 @@ void add_report_command(CLI::App& app) {
       try {
         placement = place_scenario(p.scenario, RateCard::builtin(), p.options.threads);
       } catch (const ConfigError& e) {
-        const bool from_file = !a->c.scenario.empty() || a->c.trace.path.empty();
+        // A pin or exclusion the flags gave is named by its flag, else by the file.
+        const std::string key = e.key();
+        std::string where = !a->c.scenario.empty() || a->c.trace.path.empty()
+                                ? p.scenario.file
+                                : std::string("--place");
+        if (key.find("place") != std::string::npos && !a->c.place.empty()) where = "--place";
+        if (key.find("exclude") != std::string::npos && !a->c.exclude.empty()) where = "--exclude";
+        // (a flag names itself; the file's message keeps its key)
         throw std::invalid_argument(
-            fmt::format("{}: {}", from_file ? p.scenario.file : std::string("--place"), e.what()));
+            fmt::format("{}: {}", where, where.rfind("--", 0) == 0 ? e.message() : e.what()));
       }
+    } else if (!a->c.place.empty() || !a->c.exclude.empty()) {
+      std::cerr << "slsim: note: --place and --exclude have no effect with --no-placement\n";
     }
     const auto f = parse_report_format(a->c.format);
     std::string text =

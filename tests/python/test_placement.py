@@ -64,8 +64,10 @@ def test_a_pin_that_cannot_run_is_refused_with_the_reason():
     p = run("report", "--scenario", DEFAULT, "-q", "--place", "nightly-report=lambda",
             check=False)
     assert p.returncode == 2, p.stderr
-    assert "part 'nightly-report' is placed on lambda, which cannot run it" in p.stderr
+    assert "--place: part 'nightly-report' is placed on lambda, which cannot run it" in p.stderr
     assert "900 s" in p.stderr
+    p = run("report", "--scenario", DEFAULT, "-q", "--no-placement", "--place", "api=fargate")
+    assert "--place and --exclude have no effect with --no-placement" in p.stderr
 
 
 def test_compare_scenario_arguments_are_checked():
