@@ -9,8 +9,6 @@
 #include <bit>
 #include <limits>
 #include <map>
-#include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -555,12 +553,10 @@ PlacementResult place_parts(const WorkloadFactory& workload,
       }
     }
     out.exact = choice.exact;
-    out.group_runs = groups.size();
-    out.monthly_usd = choice.monthly_usd;
+    out.monthly_usd = out.search_usd = choice.monthly_usd;
     std::vector<std::uint64_t> masks(np, 0);
     for (std::size_t k = 0; k < n; ++k)
       if (choice.platform[k]) masks[*choice.platform[k]] |= std::uint64_t{1} << k;
-    out.search_usd = choice.monthly_usd;
 
     // The mix re-simulated as one system (docs/models.md, "Placement"): every part on its
     // platform on one clock (a spilling part on its service and Lambda), each platform's usage
@@ -589,12 +585,10 @@ PlacementResult place_parts(const WorkloadFactory& workload,
       for (std::size_t p = 0; p < np && ok; ++p) {
         if (!masks[p]) continue;
         const auto sp = parse_system_placement(platforms[p]);
-        const PlatformRunner r = runner(platforms[p], functions_of(masks[p]));
-        if (!sp || !r.system_options) {
+        if (!sp) {
           ok = false;
           break;
         }
-        r.system_options(o);
         for (std::size_t k = 0; k < n; ++k) {
           if (!(masks[p] >> k & 1)) continue;
           where[k] = sp;

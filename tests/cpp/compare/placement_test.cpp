@@ -150,6 +150,7 @@ TEST_CASE("Placement: inputs that disagree are refused", "[compare][placement]")
 #include "slsim/compare/compare.hpp"
 #include "slsim/containers/containers.hpp"
 #include "slsim/workload/mix_source.hpp"
+#include "support/poisson_part.hpp"
 
 namespace {
 
@@ -157,21 +158,8 @@ namespace {
 WorkloadFactory day_system() {
   return [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
     std::vector<std::unique_ptr<WorkloadSource>> s;
-    GeneratorOptions api;
-    api.rate_per_s = 5;
-    api.duration_s = 6 * 3600;
-    api.duration_ms = Distribution::constant(100);
-    api.memory_mb = 512;
-    api.function = "api";
-    api.seed = seed;
-    s.push_back(std::make_unique<PoissonSource>(api));
-    GeneratorOptions worker = api;
-    worker.rate_per_s = 1;
-    worker.duration_ms = Distribution::constant(2000);
-    worker.function = "worker";
-    worker.type = InvocationType::kQueue;
-    worker.seed = seed + 1;
-    s.push_back(std::make_unique<PoissonSource>(worker));
+    s.push_back(test::poisson_part("api", 5, 6 * 3600, 100, seed));
+    s.push_back(test::poisson_part("worker", 1, 6 * 3600, 2000, seed + 1, InvocationType::kQueue));
     ScheduleOptions nightly;
     nightly.at_s = 7200;
     nightly.duration_s = 6 * 3600;
@@ -336,21 +324,8 @@ WorkloadFactory services_and_worker() {
     api.function = "api";
     api.seed = seed;
     s.push_back(std::make_unique<BurstySource>(api));
-    GeneratorOptions web;
-    web.rate_per_s = 3;
-    web.duration_s = 3 * 3600;
-    web.duration_ms = Distribution::constant(80);
-    web.memory_mb = 512;
-    web.function = "web";
-    web.seed = seed + 1;
-    s.push_back(std::make_unique<PoissonSource>(web));
-    GeneratorOptions worker = web;
-    worker.rate_per_s = 1;
-    worker.duration_ms = Distribution::constant(1000);
-    worker.function = "worker";
-    worker.type = InvocationType::kQueue;
-    worker.seed = seed + 2;
-    s.push_back(std::make_unique<PoissonSource>(worker));
+    s.push_back(test::poisson_part("web", 3, 3 * 3600, 80, seed + 1));
+    s.push_back(test::poisson_part("worker", 1, 3 * 3600, 1000, seed + 2, InvocationType::kQueue));
     return std::make_unique<MixSource>(std::move(s));
   };
 }
@@ -486,16 +461,9 @@ TEST_CASE("Placement: small services that only pay off together on one cluster b
   // cluster, and that costs less than four Lambda bills: the placement must find it.
   const auto four = [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
     std::vector<std::unique_ptr<WorkloadSource>> s;
-    for (int i = 0; i < 4; ++i) {
-      GeneratorOptions g;
-      g.rate_per_s = 5;
-      g.duration_s = 2 * 3600;
-      g.duration_ms = Distribution::constant(300);
-      g.memory_mb = 512;
-      g.function = "svc" + std::to_string(i);
-      g.seed = seed + static_cast<std::uint64_t>(i);
-      s.push_back(std::make_unique<PoissonSource>(g));
-    }
+    for (int i = 0; i < 4; ++i)
+      s.push_back(test::poisson_part("svc" + std::to_string(i), 5, 2 * 3600, 300,
+                                     seed + static_cast<std::uint64_t>(i)));
     return std::make_unique<MixSource>(std::move(s));
   };
   std::vector<PlacementPart> parts(4);

@@ -11,6 +11,7 @@
 #include "slsim/platform/config_error.hpp"
 #include "slsim/scenario/scenario.hpp"
 #include "slsim/workload/mix_source.hpp"
+#include "support/poisson_part.hpp"
 
 using namespace slsim;
 
@@ -20,21 +21,9 @@ namespace {
 WorkloadFactory two_parts() {
   return [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
     std::vector<std::unique_ptr<WorkloadSource>> s;
-    GeneratorOptions api;
-    api.rate_per_s = 2;
-    api.duration_s = 2 * 3600;
-    api.duration_ms = Distribution::constant(100);
-    api.memory_mb = 512;
-    api.function = "api";
-    api.seed = seed;
-    s.push_back(std::make_unique<PoissonSource>(api));
-    GeneratorOptions worker = api;
-    worker.rate_per_s = 0.2;
-    worker.duration_ms = Distribution::constant(3000);
-    worker.function = "worker";
-    worker.type = InvocationType::kQueue;
-    worker.seed = seed + 1;
-    s.push_back(std::make_unique<PoissonSource>(worker));
+    s.push_back(test::poisson_part("api", 2, 2 * 3600, 100, seed));
+    s.push_back(
+        test::poisson_part("worker", 0.2, 2 * 3600, 3000, seed + 1, InvocationType::kQueue));
     return std::make_unique<MixSource>(std::move(s));
   };
 }
