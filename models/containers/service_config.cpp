@@ -20,6 +20,52 @@ std::string_view to_string(LaunchType t) {
   return t == LaunchType::kEc2 ? "ecs" : "fargate";
 }
 
+std::string_view platform_name(const ContainerOptions& o) {
+  if (o.launch_type == LaunchType::kFargate) return "fargate";
+  switch (o.managed) {
+    case Managed::kEcs:
+      return "ecs-managed";
+    case Managed::kLambda:
+      return "lambda-managed";
+    case Managed::kNone:
+      break;
+  }
+  return "ecs";
+}
+
+std::string_view to_string(LambdaRuntime r) {
+  switch (r) {
+    case LambdaRuntime::kNodejs:
+      return "nodejs";
+    case LambdaRuntime::kJava:
+      return "java";
+    case LambdaRuntime::kDotnet:
+      return "dotnet";
+    case LambdaRuntime::kPython:
+      break;
+  }
+  return "python";
+}
+
+LambdaRuntime parse_lambda_runtime(std::string_view s) {
+  for (auto r : {LambdaRuntime::kPython, LambdaRuntime::kNodejs, LambdaRuntime::kJava,
+                 LambdaRuntime::kDotnet}) {
+    if (s == to_string(r)) return r;
+  }
+  throw ConfigError("runtime", fmt::format("'{}' is not allowed: use python, nodejs, java or "
+                                           "dotnet (Lambda Managed Instances runtimes)",
+                                           s));
+}
+
+LambdaManagedOptions::LambdaManagedOptions() {
+  launch_type = LaunchType::kEc2;
+  managed = Managed::kLambda;
+  // No load balancer queue: a request no execution environment has room for is throttled.
+  defaults.queue_size = 0;
+  // A capacity provider launches three instances for Availability Zone resilience.
+  cluster.min_instances = 3;
+}
+
 std::string_view to_string(SpotInFlight s) {
   return s == SpotInFlight::kRetry ? "retry" : "fail";
 }

@@ -34,6 +34,22 @@ enum class LaunchType : std::uint8_t { kEc2, kFargate };
 /// "ecs" (ECS on EC2) or "fargate".
 std::string_view to_string(LaunchType t);
 
+/// Who runs the EC2 instances of a deployment on EC2 (issue 24; docs/models.md, "ECS Managed
+/// Instances" and "Lambda Managed Instances").
+enum class Managed : std::uint8_t {
+  kNone,    ///< ECS on EC2: the user's Auto Scaling group behind a capacity provider
+  kEcs,     ///< Amazon ECS Managed Instances: AWS picks, launches and retires the instances
+  kLambda,  ///< Lambda Managed Instances: each "task" is a Lambda execution environment
+};
+
+/// The runtime of a Lambda Managed Instances function: it sets the default number of requests
+/// an execution environment serves at once, per vCPU.
+enum class LambdaRuntime : std::uint8_t { kPython, kNodejs, kJava, kDotnet };
+/// "python", "nodejs", "java" or "dotnet".
+std::string_view to_string(LambdaRuntime r);
+/// Parses to_string's names; throws ConfigError("runtime", ...) otherwise.
+LambdaRuntime parse_lambda_runtime(std::string_view s);
+
 /// What happens to the requests still in flight on a task when a Spot interruption stops it.
 enum class SpotInFlight : std::uint8_t {
   kRetry,  ///< the load balancer's client retries them on another task (counted in `retries`)
@@ -164,6 +180,14 @@ struct ServiceConfig {
   double stop_timeout_s = 30;        ///< SIGTERM to SIGKILL after a Fargate Spot warning
   SpotInFlight spot_in_flight = SpotInFlight::kRetry;
 
+  // ---- Lambda Managed Instances only: a task is an execution environment, `memory_gb` its
+  // memory (2 GB and up), `concurrency` the requests it serves at once
+  /// Memory per vCPU of an execution environment, GB: 2, 4 or 8 (its vCPUs are memory_gb / this);
+  /// 0: auto (2, Lambda's default)
+  double memory_per_vcpu_gb = 0;
+  /// Sets `concurrency` when it is auto: the runtime's default per vCPU times the vCPUs
+  LambdaRuntime runtime = LambdaRuntime::kPython;
+
   bool operator==(const ServiceConfig&) const = default;
 };
 
@@ -195,12 +219,18 @@ struct ClusterConfig {
   /// (a note says so).
   bool associate_public_ip = true;
   SpotInFlight spot_in_flight = SpotInFlight::kRetry;
+  /// ECS Managed Instances: an instance left without tasks is retired after this long, s
+  /// (infrastructureOptimization.scaleInAfter); unset: AWS's default (rules.csv
+  /// ecs_managed.scale_in_after_s). Lambda Managed Instances and ECS on EC2: not used.
+  std::optional<double> scale_in_after_s;
   bool operator==(const ClusterConfig&) const = default;
 };
 
 /// Options of a container simulation (ECS on EC2 or Fargate).
 struct ContainerOptions {
   LaunchType launch_type = LaunchType::kFargate;
+  /// Who runs the instances (EC2 only): the user (ECS on EC2), ECS or Lambda (Managed Instances).
+  Managed managed = Managed::kNone;
   ServiceConfig defaults;                         ///< for functions no service names
   std::map<std::string, ServiceConfig> services;  ///< named services (full configs)
   ClusterConfig cluster;                          ///< EC2 only
@@ -228,6 +258,25 @@ struct EcsOptions : ContainerOptions {
 struct FargateOptions : ContainerOptions {
   FargateOptions() { launch_type = LaunchType::kFargate; }
 };
+/// ECS services on Amazon ECS Managed Instances: the cluster's instance type is chosen by AWS
+/// (slsim: the cheapest type of the rate card that fits the tasks, when left auto), billed as
+/// EC2 plus a management fee per instance-hour; idle instances retire after scale_in_after_s.
+struct EcsManagedOptions : ContainerOptions {
+  EcsManagedOptions() {
+    launch_type = LaunchType::kEc2;
+    managed = Managed::kEcs;
+  }
+};
+/// Lambda functions on Lambda Managed Instances: each service is a function's execution
+/// environments (tasks) on a capacity provider's instances (the cluster, three at least),
+/// scaled on CPU and concurrency; a request no environment has room for is throttled (refused).
+/// Billed as EC2, a management fee on the instances' On-Demand price and Lambda's requests.
+struct LambdaManagedOptions : ContainerOptions {
+  LambdaManagedOptions();
+};
+
+/// The platform's name: "ecs", "fargate", "ecs-managed" or "lambda-managed".
+std::string_view platform_name(const ContainerOptions& o);
 
 /// True when the service still has settings to size from the workload (vcpu, memory_gb,
 /// concurrency, min_tasks, max_tasks or target_cpu_pct unset).
