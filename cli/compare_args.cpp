@@ -31,7 +31,8 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms, bool w
   add_trace_args(cmd, a.trace, /*trace_required=*/false);
   if (with_platforms) {
     cmd->add_option("--platforms", a.platforms,
-                    "Platforms to compare, comma-separated: lambda, ecs, fargate, batch "
+                    "Platforms to compare, comma-separated: lambda, ecs, fargate, batch, "
+                    "lambda-managed, ecs-managed "
                     "(default: the scenario's [report] platforms, else every available one)")
         ->delimiter(',');
   }

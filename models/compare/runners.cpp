@@ -86,12 +86,15 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
   const bool sized = sized_from != nullptr;
   PlatformRunner r;
   const bool ec2 = options.launch_type == LaunchType::kEc2;
-  r.name = ec2 ? "ecs" : "fargate";
+  r.name = std::string(platform_name(options));
+  const std::string on_ec2 = options.managed == Managed::kEcs      ? "ECS Managed Instances"
+                             : options.managed == Managed::kLambda ? "Lambda Managed Instances"
+                                                                   : "ECS on EC2";
   const std::string platform =
       !ec2 ? std::string("Fargate")
       : options.cluster.instance_types.empty()
-          ? std::string("ECS on EC2")  // instance type auto: sized with the tasks
-          : fmt::format("ECS on EC2 ({})", options.cluster.instance_types.front());
+          ? on_ec2  // instance type auto: sized with the tasks
+          : fmt::format("{} ({})", on_ec2, options.cluster.instance_types.front());
   const bool auto_sized = needs_sizing(options);
   const bool sizes_visibly = [&] {
     ContainerOptions v = options;
@@ -106,7 +109,10 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
             : sized    ? fmt::format("{}, {}{}", platform, describe_sizing(options, *sized_from),
                                   sized_visibly ? " (sized from the trace)" : "")
                        : fmt::format("{}, {}", platform, describe_sizing(options));
-  r.front_door = FrontDoorSide::kService;
+  // Lambda Managed Instances functions are invoked as Lambda functions are (API Gateway or a
+  // function URL); services have a load balancer.
+  r.front_door =
+      options.managed == Managed::kLambda ? FrontDoorSide::kLambda : FrontDoorSide::kService;
   r.system_options = [options, ec2](SystemOptions& s) {
     static_cast<ContainerOptions&>(ec2 ? static_cast<ContainerOptions&>(s.ecs) : s.fargate) =
         options;
@@ -145,6 +151,8 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
     x.run = [why](WorkloadSource&, std::uint64_t) -> PlatformResult { throw ImpossibleError(why); };
     return x;
   };
+  // A date before the platform existed: it cannot run (the comparison goes on without it).
+  if (const auto why = not_launched(options, rates)) return cannot_run(r, *why);
   try {
     validate_containers(options, rates);  // a bad setting is an error, before anything runs
   } catch (const TaskFitError& e) {
@@ -194,6 +202,14 @@ PlatformRunner ecs_runner(EcsOptions options, const RateCard& rates) {
 }
 
 PlatformRunner fargate_runner(FargateOptions options, const RateCard& rates) {
+  return container_runner(options, rates);
+}
+
+PlatformRunner ecs_managed_runner(EcsManagedOptions options, const RateCard& rates) {
+  return container_runner(options, rates);
+}
+
+PlatformRunner lambda_managed_runner(LambdaManagedOptions options, const RateCard& rates) {
   return container_runner(options, rates);
 }
 

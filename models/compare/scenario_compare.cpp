@@ -18,7 +18,8 @@ namespace slsim {
 //   else if (name == "fargate") out.push_back(fargate_runner(s.fargate, rates));
 
 const std::vector<std::string>& known_platforms() {
-  static const std::vector<std::string> kNames{"lambda", "ecs", "fargate", "batch"};
+  static const std::vector<std::string> kNames{"lambda",         "ecs",        "fargate", "batch",
+                                               "lambda-managed", "ecs-managed"};
   return kNames;
 }
 
@@ -33,7 +34,7 @@ void validate_report_settings(const ReportSettings& r) {
     const auto& k = known_platforms();
     if (std::find(k.begin(), k.end(), p) == k.end()) {
       throw ConfigError("platforms", fmt::format("'{}' is not a platform; allowed: lambda, ecs, "
-                                                 "fargate, batch",
+                                                 "fargate, batch, lambda-managed, ecs-managed",
                                                  p));
     }
     if (!seen.insert(p).second) {
@@ -139,6 +140,10 @@ std::vector<PlatformRunner> platform_runners(const Scenario& s,
       out.push_back(fargate_runner(at(s.fargate), rates));
     } else if (name == "batch") {
       out.push_back(batch_runner(at(s.batch), rates));
+    } else if (name == "lambda-managed") {
+      out.push_back(lambda_managed_runner(at(s.lambda_managed), rates));
+    } else if (name == "ecs-managed") {
+      out.push_back(ecs_managed_runner(at(s.ecs_managed), rates));
     } else {
       throw ConfigError("platforms",
                         fmt::format("'{}' cannot be simulated by this build of slsim yet; "

@@ -465,12 +465,24 @@ void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view regio
   }
 }
 
+std::optional<std::string> not_launched(const ContainerOptions& o, const RateCard& rc) {
+  if (o.launch_type != LaunchType::kEc2 || o.managed == Managed::kNone) return std::nullopt;
+  const bool lambda = o.managed == Managed::kLambda;
+  const char* rule = lambda ? "lambda_managed.available" : "ecs_managed.available";
+  if (rc.rule_or(rule, o.as_of, 0) != 0) return std::nullopt;
+  const auto from = rc.first_in_force(rule, 1);
+  return fmt::format("{} launched on {} (as_of is {})",
+                     lambda ? "Lambda Managed Instances" : "Amazon ECS Managed Instances",
+                     from ? from->str() : std::string("a later date"), o.as_of.str());
+}
+
 void validate_containers(const ContainerOptions& o, const RateCard& rc) {
   try {
     rc.check_as_of(o.as_of);
   } catch (const PricingError& e) {
     throw ConfigError("as_of", e.what());
   }
+  if (const auto why = not_launched(o, rc)) throw ConfigError("as_of", *why);
   if (o.launch_type == LaunchType::kFargate) {
     require(!(o.as_of < Date(2017, 11, 29)), "as_of",
             fmt::format("Fargate did not exist on {} (launched 2017-11-29)", o.as_of.str()));

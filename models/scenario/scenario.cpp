@@ -533,6 +533,8 @@ void restrict_to_functions(Scenario& s, const std::vector<std::string>& keep) {
   std::erase_if(s.batch.functions, [&](const auto& kv) { return !kept(kv.first); });
   restrict_services(s.ecs, kept);
   restrict_services(s.fargate, kept);
+  restrict_services(s.lambda_managed, kept);
+  restrict_services(s.ecs_managed, kept);
   s.report.parts = restrict_parts(s.report.parts, keep);
 }
 

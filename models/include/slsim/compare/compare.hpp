@@ -83,6 +83,13 @@ PlatformRunner lambda_runner(LambdaOptions options, const RateCard& rates = Rate
 /// an ALB front door, Batch has none). A bad setting throws ConfigError when the runner is made.
 PlatformRunner ecs_runner(EcsOptions options, const RateCard& rates = RateCard::builtin());
 PlatformRunner fargate_runner(FargateOptions options, const RateCard& rates = RateCard::builtin());
+/// The runners of ECS Managed Instances ("ecs-managed", an ALB front door) and Lambda Managed
+/// Instances ("lambda-managed", API Gateway or a function URL). Before the platform's launch
+/// date the runner's run throws ImpossibleError ("cannot run": launched on ...).
+PlatformRunner ecs_managed_runner(EcsManagedOptions options,
+                                  const RateCard& rates = RateCard::builtin());
+PlatformRunner lambda_managed_runner(LambdaManagedOptions options,
+                                     const RateCard& rates = RateCard::builtin());
 PlatformRunner batch_runner(BatchOptions options, const RateCard& rates = RateCard::builtin());
 
 /// Spillover (docs/models.md, "Spillover"): `service` (an ecs or fargate runner) sized for its

@@ -305,6 +305,11 @@ void validate_service(const ServiceConfig& s, LaunchType launch_type, Date as_of
 /// Checks a cluster at `as_of` (instance types known in the region, ranges).
 void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view region,
                       const RateCard& rates = RateCard::builtin());
+/// Why the platform of `o` cannot run at `o.as_of` (it had not launched: "Lambda Managed
+/// Instances launched on 2025-11-30 (as_of is ...)"), or nullopt. validate_containers refuses such
+/// options (ConfigError "as_of"); a comparison says the platform cannot run.
+std::optional<std::string> not_launched(const ContainerOptions& o,
+                                        const RateCard& rates = RateCard::builtin());
 /// Checks everything (defaults, every service, the cluster on EC2; as_of within slsim's data;
 /// no function in two services; every task fits an instance type).
 void validate_containers(const ContainerOptions& o, const RateCard& rates = RateCard::builtin());

@@ -65,6 +65,10 @@ struct Scenario {
   /// The [ecs] and [fargate] tables (defaults when absent); as_of, region and seed copied.
   EcsOptions ecs;
   FargateOptions fargate;
+  /// The [lambda_managed] and [ecs_managed] tables (Lambda and ECS Managed Instances; defaults
+  /// when absent); as_of, region and seed copied.
+  LambdaManagedOptions lambda_managed;
+  EcsManagedOptions ecs_managed;
   /// [[workloads]]: more workloads replayed together with [workload] (a mixed system).
   std::vector<MixEntry> more_workloads;
   /// [report]: what `slsim report` compares and against which objectives.
