@@ -131,6 +131,7 @@ Usage scale_usage(const Usage& u, double f) {
     e.surplus_credit_vcpu_ms = scaled(e.surplus_credit_vcpu_ms, f);
     e.public_ipv4_s = scaled(e.public_ipv4_s, f);
   }
+  out.lambda_managed_requests = scaled(out.lambda_managed_requests, f);
   return out;
 }
 

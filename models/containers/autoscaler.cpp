@@ -12,8 +12,9 @@ constexpr std::uint32_t kHighDatapoints = 3;
 constexpr std::uint32_t kLowDatapoints = 15;
 constexpr double kLowFraction = 0.9;
 
-Autoscaler::Autoscaler(const ServiceConfig& cfg)
+Autoscaler::Autoscaler(const ServiceConfig& cfg, bool lambda_managed)
     : cfg_(cfg),
+      lambda_managed_(lambda_managed),
       min_(cfg.tasks > 0 ? cfg.tasks : cfg.min_tasks.value_or(1)),
       max_(cfg.tasks > 0 ? cfg.tasks : std::max(min_, cfg.max_tasks.value_or(min_))) {}
 
@@ -94,12 +95,19 @@ std::optional<std::uint32_t> Autoscaler::tracking(const Datapoint& d, std::uint3
   if (cpu && !d.has_cpu) return std::nullopt;  // missing data: the alarms do not move
   // No load balancer (a queue consumer): no request metric.
   if (!cpu && !d.has_requests) return std::nullopt;
-  const double metric = cpu ? d.cpu_pct : d.requests_per_task;
+  double metric = cpu ? d.cpu_pct : d.requests_per_task;
+  // Lambda Managed Instances scales "asynchronously using resource consumption signals ... CPU
+  // resource utilization and multi-concurrency saturation"
+  // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html): the
+  // higher of the two against the target, acted on at the next datapoint (no CloudWatch alarm
+  // of several datapoints in between).
+  if (lambda_managed_ && cpu && d.saturation_pct) metric = std::max(metric, *d.saturation_pct);
+  const std::uint32_t high_needed = lambda_managed_ ? 1 : kHighDatapoints;
   high_run_ = metric > target ? high_run_ + 1 : 0;
   low_run_ = metric < kLowFraction * target ? low_run_ + 1 : 0;
   const double basis = std::max<std::uint32_t>(d.in_service, cpu ? 0 : 1);
   const auto wanted = static_cast<std::int64_t>(std::ceil(basis * metric / target - 1e-9));
-  if (high_run_ >= kHighDatapoints) {
+  if (high_run_ >= high_needed) {
     const auto next = clamp(std::max<std::int64_t>(wanted, desired));
     if (next > desired) return next;
     return std::nullopt;

@@ -34,11 +34,16 @@ struct Datapoint {
   std::uint32_t in_service = 0;  // healthy tasks at the end of the minute
   bool has_requests = true;      // false: no load balancer (a queue consumer), no request metric
   std::optional<BacklogDatapoint> backlog;  // a queue consumer's backlog policy (sqs_queue.hpp)
+  /// Lambda Managed Instances: the share of the environments' request slots in use, % (more
+  /// than 100 when requests were throttled for want of one).
+  std::optional<double> saturation_pct;
 };
 
 class Autoscaler {
  public:
-  explicit Autoscaler(const ServiceConfig& cfg);
+  /// `lambda_managed`: Lambda Managed Instances' scaler (target tracking on the higher of CPU and
+  /// concurrency saturation, acting on one datapoint; docs/models.md).
+  explicit Autoscaler(const ServiceConfig& cfg, bool lambda_managed = false);
 
   /// The desired count at time 0.
   std::uint32_t initial_desired() const;
@@ -58,6 +63,7 @@ class Autoscaler {
   std::optional<std::uint32_t> stepping(const Datapoint& d, std::uint32_t desired);
 
   const ServiceConfig& cfg_;
+  bool lambda_managed_ = false;
   std::uint32_t min_, max_;
   std::uint32_t high_run_ = 0, low_run_ = 0;
   std::optional<TimePoint> last_in_;                       // target tracking's last scale-in

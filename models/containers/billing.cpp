@@ -123,6 +123,7 @@ ContainerResult ContainerModel::finish() {
     if (u.tasks > 0) res_.usage.fargate.push_back(u);
   for (const auto& u : ec2_usage_)
     if (u.instances > 0) res_.usage.ec2.push_back(u);
+  res_.usage.lambda_managed_requests = lambda_requests_;
   PricingOptions po;
   po.as_of = o_.as_of;
   po.region = o_.region;
@@ -142,13 +143,16 @@ ContainerResult ContainerModel::finish() {
   x.emplace_back("scale_ins", static_cast<double>(ins));
   x.emplace_back("spot_interruptions", static_cast<double>(spot_interruptions_));
   if (cluster_) x.emplace_back("instances_launched", static_cast<double>(instances_launched_));
+  if (managed_ != Managed::kNone)
+    x.emplace_back("instances_retired", static_cast<double>(retired_));
   x.emplace_back("queue_wait_mean_ms", wait_mean_.mean());
   // The load balancer's billable quantities (not priced here: the rate card has no
   // load-balancer meter yet). One ALB for the deployment, "each partial hour ... billed as a
   // full hour"; LCUs on the new-connections dimension (25 per second per LCU), one connection per
   // request: LCU-hours = requests / (25 x 3,600). docs/models.md, "Load balancer".
   // Only requests pass a load balancer: a service of queue consumers has none.
-  if (http_requests_ > 0) {
+  // Lambda Managed Instances has none: its functions are invoked through Lambda's API.
+  if (http_requests_ > 0 && managed_ != Managed::kLambda) {
     x.emplace_back("alb_hours", std::ceil(res_.span_s / 3600));
     x.emplace_back("alb_lcu_hours", static_cast<double>(http_requests_) / (25.0 * 3600));
   }

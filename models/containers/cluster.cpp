@@ -16,8 +16,12 @@ constexpr double kLegacyHighPct = 75, kLegacyLowPct = 25;
 constexpr Duration kLegacyCooldown = 300 * kSecond;
 
 Cluster::Cluster(const ClusterConfig& cfg, std::vector<InstanceType> types, bool managed,
-                 double scale_in_max_pct)
-    : cfg_(cfg), types_(std::move(types)), managed_(managed), scale_in_max_pct_(scale_in_max_pct) {
+                 double scale_in_max_pct, std::optional<Duration> idle_retire)
+    : cfg_(cfg),
+      types_(std::move(types)),
+      managed_(managed),
+      scale_in_max_pct_(scale_in_max_pct),
+      idle_retire_(idle_retire) {
   largest_ = smallest_ = types_.front();
   for (const auto& t : types_) {
     largest_.cpu_units = std::max(largest_.cpu_units, t.cpu_units);
@@ -153,10 +157,10 @@ std::vector<std::uint32_t> Cluster::empty_instances(std::uint32_t at_most) const
 
 Cluster::Decision Cluster::evaluate(const std::vector<Need>& waiting, TimePoint now) {
   if (cfg_.instances > 0) return {};  // a fixed cluster: the group only replaces instances
-  return managed_ ? managed_scaling(waiting) : reservation_alarms(waiting, now);
+  return managed_ ? managed_scaling(waiting, now) : reservation_alarms(waiting, now);
 }
 
-Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting) {
+Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting, TimePoint now) {
   // N: instances needed. Waiting tasks first fill the launching instances (they are warming up
   // for them), then new instances of the first type that fits, first fit: "This calculation
   // uses a binpack strategy" whatever the services' placement strategy (spread only ranks the
@@ -164,7 +168,9 @@ Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting) {
   std::uint32_t needed = 0;
   std::vector<Need> room;  // free room of launching and hypothetical new instances
   std::vector<std::uint16_t> room_type;
+  std::uint32_t draining = 0;  // retired managed instances: they take no task
   for (const auto& in : instances_) {
+    if (in.state == InstanceState::kDraining) ++draining;
     if (in.state == InstanceState::kLaunching) {
       room.push_back({in.cpu_free, in.mem_free});
       room_type.push_back(in.type);
@@ -208,10 +214,26 @@ Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting) {
       std::clamp<double>(std::ceil(needed * 100.0 / cfg_.target_capacity_pct - 1e-9),
                          cfg_.min_instances, cfg_.max_instances));
   Decision d;
-  if (desired > running_) {
+  const std::uint32_t serving = running_ - draining;
+  if (desired > serving) {
     low_run_ = 0;
-    d.launch = std::clamp(desired - running_, cfg_.min_scaling_step, cfg_.max_scaling_step);
-    d.launch = std::min(d.launch, cfg_.max_instances - running_);
+    d.launch = std::clamp(desired - serving, cfg_.min_scaling_step, cfg_.max_scaling_step);
+    d.launch = std::min(d.launch, cfg_.max_instances - std::min(cfg_.max_instances, serving));
+  } else if (idle_retire_) {
+    // ECS Managed Instances: an instance idle for scaleInAfter is retired (idle instance
+    // detection,
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-infrastructure-optimization.html),
+    // the group kept at its minimum.
+    low_run_ = 0;
+    if (*idle_retire_ != Duration::max() && serving > cfg_.min_instances) {
+      std::uint32_t left = serving - cfg_.min_instances;
+      for (const auto i : empty_instances(serving)) {
+        if (now - instances_[i].empty_since >= *idle_retire_ && left > 0) {
+          d.terminate.push_back(i);
+          --left;
+        }
+      }
+    }
   } else if (desired < running_) {
     // Once the low alarm holds, each minute's step removes at most scale_in_max_pct_ of the
     // group (at least one instance): 5 % before 2022-09-16, 50 % since (rules.csv

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,8 +63,10 @@ struct Instance {
 class Cluster {
  public:
   /// `scale_in_max_pct`: the largest share of the group one managed scale-in step removes.
+  /// `idle_retire` (ECS Managed Instances): an empty instance is retired once idle this long
+  /// (Duration::max(): never), instead of managed scaling's scale-in.
   Cluster(const ClusterConfig& cfg, std::vector<InstanceType> types, bool managed,
-          double scale_in_max_pct);
+          double scale_in_max_pct, std::optional<Duration> idle_retire = std::nullopt);
 
   /// The first instance type (in the configured order) a task with `need` fits on.
   std::uint16_t type_for(Need need) const;
@@ -98,7 +101,7 @@ class Cluster {
   bool managed() const { return managed_; }
 
  private:
-  Decision managed_scaling(const std::vector<Need>& waiting);
+  Decision managed_scaling(const std::vector<Need>& waiting, TimePoint now);
   Decision reservation_alarms(const std::vector<Need>& waiting, TimePoint now);
   std::vector<std::uint32_t> empty_instances(std::uint32_t at_most) const;
 
@@ -106,6 +109,7 @@ class Cluster {
   std::vector<InstanceType> types_;
   bool managed_;
   double scale_in_max_pct_;
+  std::optional<Duration> idle_retire_;
   InstanceType largest_, smallest_;  // per parameter over the types (managed scale-out)
   AzTasks az_instances_{};           // instances per AZ (not terminated)
   std::vector<Instance> instances_;

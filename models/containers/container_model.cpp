@@ -17,6 +17,7 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
       rc_(rc),
       ctx_(std::move(context)),
       fargate_(o.launch_type == LaunchType::kFargate),
+      managed_(fargate_ ? Managed::kNone : o.managed),
       start_rng_(o.seed, 201),
       health_rng_(o.seed, 202),
       spot_rng_(o.seed, 203),
@@ -25,7 +26,15 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
   validate_containers(o_, rc_);
   id_ = sim_.add(*this);
   if (const auto d = src_.declared_span_s(); d && *d > 0) span_end_ = TimePoint{from_seconds(*d)};
-  res_.platform = std::string(to_string(o.launch_type));
+  res_.platform = std::string(platform_name(o));
+  // Managed instances are replaced at the end of their lifetime: ECS Managed Instances' maximum
+  // lifetime, Lambda Managed Instances' rotation (rules.csv; docs/models.md).
+  if (managed_ != Managed::kNone) {
+    const double days = rc_.rule(managed_ == Managed::kLambda ? "lambda_managed.rotation_days"
+                                                              : "ecs_managed.max_lifetime_days",
+                                 o_.as_of);
+    lifetime_ = from_seconds(days * 86'400);
+  }
   const auto g = static_cast<std::int64_t>(
       rc_.rule(fargate_ ? "fargate.granularity_s" : "ec2.granularity_s", o_.as_of));
   const auto m = static_cast<std::int64_t>(
@@ -54,13 +63,25 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
           std::floor(shape.memory_gib * 1024 * o_.cluster.registered_memory_pct / 100) -
           o_.cluster.reserved_memory_mb);
       types.push_back(it);
-      ec2_usage_.push_back(Ec2Usage{t, o_.cluster.spot, 0, 0, 0});
+      Ec2Usage u{t, o_.cluster.spot, 0, 0, 0};
+      u.manager = managed_ == Managed::kLambda ? Ec2Manager::kLambda
+                  : managed_ == Managed::kEcs  ? Ec2Manager::kEcs
+                                               : Ec2Manager::kNone;
+      ec2_usage_.push_back(u);
     }
     const bool managed =
+        managed_ != Managed::kNone ||
         o_.cluster.managed_scaling.value_or(rc_.rule("ecs.capacity_providers", o_.as_of) != 0);
-    cluster_ =
-        std::make_unique<Cluster>(o_.cluster, std::move(types), managed,
-                                  rc_.rule_or("ecs.managed_scale_in_max_pct", o_.as_of, 100));
+    // ECS Managed Instances retires an instance left idle for scaleInAfter seconds (-1: never).
+    std::optional<Duration> idle_retire;
+    if (managed_ == Managed::kEcs) {
+      const double after =
+          o_.cluster.scale_in_after_s.value_or(rc_.rule("ecs_managed.scale_in_after_s", o_.as_of));
+      idle_retire = after < 0 ? Duration::max() : from_seconds(after);
+    }
+    cluster_ = std::make_unique<Cluster>(o_.cluster, std::move(types), managed,
+                                         rc_.rule_or("ecs.managed_scale_in_max_pct", o_.as_of, 100),
+                                         idle_retire);
     if (o_.cluster.instances > 0 || o_.cluster.min_instances > 0) {
       const auto n = std::max(o_.cluster.instances, o_.cluster.min_instances);
       for (std::uint32_t i = 0; i < n; ++i)
@@ -181,6 +202,11 @@ void ContainerModel::on_event(const Event& ev) {
     case kVisible:
       on_visible(static_cast<std::uint32_t>(ev.arg), ev.generation);
       break;
+    case kRetire: {
+      const auto i = static_cast<std::uint32_t>(ev.arg);
+      if ((*cluster_)[i].generation == ev.generation) retire_instance(i);
+      break;
+    }
   }
 }
 
@@ -191,7 +217,7 @@ std::uint32_t ContainerModel::add_service(const std::string& name, const Service
   s.name = name;
   s.cfg = &cfg;
   s.table = SharingTable(cfg.vcpu, cfg.concurrency, cfg.cpu_bound_fraction, cfg.parallel_fraction);
-  s.scaler = std::make_unique<Autoscaler>(cfg);
+  s.scaler = std::make_unique<Autoscaler>(cfg, managed_ == Managed::kLambda);
   s.need = {static_cast<std::uint32_t>(std::llround(cfg.vcpu * 1024)),
             static_cast<std::uint32_t>(std::llround(cfg.memory_gb * 1024))};
   s.timeout = from_seconds(cfg.lb_timeout_s);
@@ -330,6 +356,9 @@ void ContainerModel::route(std::uint32_t r) {
   } else if (s.lb.queue.size() < s.cfg->queue_size) {
     s.lb.queue.push_back(r);
   } else {
+    // No room (Lambda Managed Instances: every execution environment is at its concurrency,
+    // the request is throttled with a 429; a service: the load balancer's queue is full).
+    ++s.refused_minute;
     end_request(r, Outcome::kRefused, sim_.now());
   }
 }
@@ -356,7 +385,8 @@ void ContainerModel::admit(std::uint32_t r, std::uint32_t t) {
   const auto n = k.n();
   k.slots.push_back({k.v + static_cast<double>(q.solo.count()), r});
   s.lb.set_load(k.lb_pos, n + 1);
-  set_cpu(s, s.table.cpu_used[n + 1] - s.table.cpu_used[n]);
+  if (managed_ == Managed::kLambda) ++lambda_requests_;  // an invocation billed as a request
+  set_cpu(s, s.table.cpu_used[n + 1] - s.table.cpu_used[n], 1);
   set_instance_cpu(t, s.table.cpu_used[n + 1] - s.table.cpu_used[n]);
 }
 
@@ -399,7 +429,8 @@ void ContainerModel::on_done(std::uint32_t t) {
     }
   }
   const auto n = k.n();
-  set_cpu(s, s.table.cpu_used[n] - s.table.cpu_used[before]);
+  set_cpu(s, s.table.cpu_used[n] - s.table.cpu_used[before],
+          static_cast<double>(n) - static_cast<double>(before));
   set_instance_cpu(t, s.table.cpu_used[n] - s.table.cpu_used[before]);
   if (k.state == TaskState::kInService) {
     s.lb.set_load(k.lb_pos, n);
@@ -507,13 +538,15 @@ void ContainerModel::touch(Service& s) {
   const auto dt = static_cast<double>((now - s.metric_at).count());
   s.cpu_area += s.cpu_now * dt;
   s.reserved_area += s.reserved_now * dt;
+  s.busy_area += s.busy_now * dt;
   s.metric_at = now;
 }
 
-void ContainerModel::set_cpu(Service& s, double delta) {
-  if (delta == 0) return;
+void ContainerModel::set_cpu(Service& s, double delta, double busy) {
+  if (delta == 0 && busy == 0) return;
   touch(s);
   s.cpu_now += delta;
+  s.busy_now += busy;
   cpu_.add(sim_.now(), delta);
 }
 
@@ -573,8 +606,21 @@ void ContainerModel::on_tick() {
         static_cast<double>(s.requests_minute) / std::max<std::uint32_t>(1, s.in_service);
     d.has_requests = !s.consumer_only();
     d.backlog = backlog_datapoint(s, now);
-    s.cpu_area = s.reserved_area = 0;
-    s.requests_minute = 0;
+    if (managed_ == Managed::kLambda && s.reserved_area > 0) {
+      // Lambda Managed Instances scales on CPU and on "multi-concurrency saturation": the share
+      // of the environments' request slots in use over the minute; requests throttled for want
+      // of a slot count as demand beyond them.
+      const double slots = s.reserved_area / s.cfg->vcpu * s.cfg->concurrency;
+      double sat = slots > 0 ? 100 * s.busy_area / slots : 0;
+      const auto served = s.requests_minute - s.refused_minute;
+      if (s.refused_minute > 0) {
+        sat = std::max(sat, 100.0 * static_cast<double>(s.requests_minute) /
+                                static_cast<double>(std::max<std::uint64_t>(served, 1)));
+      }
+      d.saturation_pct = sat;
+    }
+    s.cpu_area = s.reserved_area = s.busy_area = 0;
+    s.requests_minute = s.refused_minute = 0;
     expire_queue(s);
     const auto next = s.scaler->evaluate(d, s.desired);
     if (next != s.desired) {

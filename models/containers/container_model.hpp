@@ -37,6 +37,7 @@ enum Kind : std::uint32_t {
   kSpotEnd,        // the interrupted capacity stops
   kLaunch,         // a service may launch tasks again (launch-rate tokens)
   kVisible,        // a message's visibility timeout ended (arg request, generation its receive)
+  kRetire,         // a managed instance reached its lifetime (arg instance): it is replaced
 };
 constexpr std::uint64_t kInstanceBit = std::uint64_t{1} << 40;
 
@@ -76,6 +77,9 @@ inline Duration start_delay(const Distribution& d, RngStream& rng) {
 }
 // Spot notice: two minutes (EC2 Spot interruption notices; Fargate capacity providers).
 constexpr Duration kSpotWarning = 120 * kSecond;
+// A retired managed instance stops this long after it stopped taking tasks: its tasks drain
+// (slsim's choice; AWS publishes no figure, docs/models.md "Lambda Managed Instances").
+constexpr Duration kRetireDrain = 300 * kSecond;
 constexpr double kHoursPerMonth = 730;
 
 /// A time-weighted quantity whose past can be amended (for services found late in the trace
@@ -135,8 +139,9 @@ struct Service {
   TimePoint tokens_at{};
   // One-minute metrics.
   double cpu_now = 0, cpu_area = 0, reserved_now = 0, reserved_area = 0;
+  double busy_now = 0, busy_area = 0;  // requests in flight (Lambda Managed Instances' saturation)
   TimePoint metric_at{};
-  std::uint64_t requests_minute = 0;
+  std::uint64_t requests_minute = 0, refused_minute = 0;
   std::uint32_t fargate_usage = 0;  // index into usage.fargate
   // Queue consumer (sqs_consumer.cpp).
   SqsQueue sqs;
@@ -234,7 +239,8 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
 
   // ---- metrics ------------------------------------------------------------------------------
   void touch(Service& s);
-  void set_cpu(Service& s, double delta);
+  /// `delta` more vCPUs and `busy` more requests in flight on the service's tasks.
+  void set_cpu(Service& s, double delta, double busy);
   /// EC2: task `t`'s instance has `delta` more vCPUs busy (burstable types keep credits).
   void set_instance_cpu(std::uint32_t t, double delta);
   /// Burstable instance `in`: its credit balance brought to now (earned at the baseline, spent
@@ -284,6 +290,10 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
   void task_notice(std::uint32_t t);
   void instance_notice(std::uint32_t i);
   void instance_end(std::uint32_t i);
+  /// A managed instance at the end of its lifetime (ECS Managed Instances' maximum lifetime,
+  /// Lambda Managed Instances' rotation): it takes no new tasks, its tasks drain and are
+  /// replaced elsewhere, and it stops kRetireDrain later.
+  void retire_instance(std::uint32_t i);
 
   // ---- instances ------------------------------------------------------------------------------
   std::uint32_t new_instance(std::uint16_t type, bool active, bool since_zero = false, int az = -1);
@@ -303,6 +313,9 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
   const RateCard& rc_;
   PartContext ctx_;
   bool fargate_;
+  Managed managed_;
+  Duration lifetime_{};  // a managed instance's lifetime (0: none)
+  std::uint64_t retired_ = 0, lambda_requests_ = 0;
   ComponentId id_ = 0;
   RngStream start_rng_, health_rng_, spot_rng_, instance_rng_, error_rng_;
   Duration granularity_{kSecond}, minimum_{kMinute};

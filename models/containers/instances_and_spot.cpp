@@ -62,6 +62,33 @@ void ContainerModel::instance_notice(std::uint32_t i) {
   sim_.schedule_in(kSpotWarning, id_, kSpotEnd, i | kInstanceBit, in.generation);
 }
 
+void ContainerModel::retire_instance(std::uint32_t i) {
+  auto& in = (*cluster_)[i];
+  if (in.state == InstanceState::kDraining || in.state == InstanceState::kTerminated) return;
+  ++retired_;
+  if (in.state == InstanceState::kLaunching) {
+    instance_end(i);
+    return;
+  }
+  in.state = InstanceState::kDraining;
+  std::vector<std::uint32_t> services;
+  for (std::uint32_t t = 0; t < tasks_.size(); ++t) {
+    const auto st = tasks_[t].state;
+    if (tasks_[t].instance != i || st == TaskState::kStopped || st == TaskState::kWaiting) continue;
+    services.push_back(tasks_[t].service);
+    if (st == TaskState::kInService) {
+      drain(t, false);  // its requests finish; the service replaces it at once
+    } else if (st == TaskState::kStarting) {
+      stop_task(t, false);
+    }
+  }
+  for (const auto si : services)
+    reconcile(si);
+  try_place();
+  // What is still running when the drain time is over stops (its requests are retried).
+  sim_.schedule_in(kRetireDrain, id_, kSpotEnd, i | kInstanceBit, in.generation);
+}
+
 void ContainerModel::instance_end(std::uint32_t i) {
   for (std::uint32_t t = 0; t < tasks_.size(); ++t) {
     const auto st = tasks_[t].state;
@@ -92,6 +119,9 @@ std::uint32_t ContainerModel::new_instance(std::uint16_t type, bool active, bool
   if (!active) {
     const auto d = o_.cluster.instance_launch_s.value_or(instance_launch());
     sim_.schedule_in(start_delay(d, instance_rng_), id_, kInstanceReady, i, in.generation);
+  }
+  if (lifetime_ > Duration{0}) {
+    sim_.schedule_at(std::max(now, launched + lifetime_), id_, kRetire, i, in.generation);
   }
   if (o_.cluster.spot) {
     if (const auto d = spot_delay(o_.cluster.spot_interruption_pct)) {

@@ -465,6 +465,25 @@ void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view regio
   }
 }
 
+namespace {
+/// Lambda Managed Instances runs on the C, M and R families, large and up (AWS Compute Blog,
+/// "Build high-performance apps with AWS Lambda Managed Instances"; docs/models.md).
+bool lambda_managed_family(std::string_view type) {
+  if (type.empty() || (type[0] != 'c' && type[0] != 'm' && type[0] != 'r')) return false;
+  const auto dot = type.find('.');
+  if (dot == std::string_view::npos) return false;
+  const auto size = type.substr(dot + 1);
+  return size != "nano" && size != "micro" && size != "small" && size != "medium";
+}
+}  // namespace
+
+bool managed_instance_type_allowed(const ContainerOptions& o, std::string_view type,
+                                   const RateCard& rc) {
+  if (rc.rule_or(fmt::format("ec2.baseline_pct.{}", type), o.as_of, 0) > 0) return false;
+  if (o.managed == Managed::kLambda && !lambda_managed_family(type)) return false;
+  return true;
+}
+
 std::optional<std::string> not_launched(const ContainerOptions& o, const RateCard& rc) {
   if (o.launch_type != LaunchType::kEc2 || o.managed == Managed::kNone) return std::nullopt;
   const bool lambda = o.managed == Managed::kLambda;

@@ -149,10 +149,45 @@ double saturated_pct(double vcpu, std::uint32_t n, double c, double p) {
   return 100 * t.cpu_used[n] / vcpu;
 }
 
+/// A Lambda Managed Instances execution environment's shape, where left auto (docs/models.md,
+/// "Lambda Managed Instances"): 2 GB per vCPU (the smallest ratio, most CPU per GB), memory the
+/// function's Lambda memory (`memory_mb`, 0 when the trace states none) rounded up to whole
+/// vCPUs, 2 GB at least; concurrency the runtime's default per vCPU; target tracking at the
+/// rule lambda_managed.target_cpu_pct; three environments at least ("starts three execution
+/// environments"); no backlog policy (Lambda scales on CPU and concurrency only).
+void lambda_managed_shape(ServiceConfig& s, Date as_of, const RateCard& rc,
+                          std::uint32_t memory_mb) {
+  if (s.memory_per_vcpu_gb == 0) s.memory_per_vcpu_gb = 2;
+  if (s.memory_gb == 0) {
+    const double lo = rc.rule("lambda_managed.memory_min_mb", as_of) / 1024;
+    const double hi = rc.rule("lambda_managed.memory_max_mb", as_of) / 1024;
+    const double step = s.memory_per_vcpu_gb;
+    double gb = std::max(lo, std::ceil(memory_mb / 1024.0 / step - 1e-9) * step);
+    if (gb > hi) gb = std::floor(hi / step + 1e-9) * step;
+    s.memory_gb = gb;
+  }
+  if (s.vcpu == 0) s.vcpu = s.memory_gb / s.memory_per_vcpu_gb;
+  if (s.concurrency == 0) {
+    const double per =
+        rc.rule(fmt::format("lambda_managed.concurrency_per_vcpu.{}", to_string(s.runtime)), as_of);
+    const double most = rc.rule("lambda_managed.concurrency_max", as_of);
+    s.concurrency = static_cast<std::uint32_t>(std::clamp(std::round(per * s.vcpu), 1.0, most));
+  }
+  if (!s.target_cpu_pct && s.tasks == 0)
+    s.target_cpu_pct = rc.rule("lambda_managed.target_cpu_pct", as_of);
+  if (!s.min_tasks && s.tasks == 0)
+    s.min_tasks = static_cast<std::uint32_t>(rc.rule("lambda_managed.min_instances", as_of));
+  s.acceptable_latency_s = 0;
+  s.target_backlog_per_task = 0;
+}
+
 /// The service sized for `f` (rates, mean duration, memory); `f.invocations == 0`: no pass.
 ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const RateCard& rc,
-                           const FunctionProfile& f, bool lambda_memory, bool spill = false) {
+                           const FunctionProfile& f, bool lambda_memory, bool spill = false,
+                           Managed managed = Managed::kNone) {
   const std::uint32_t memory_mb = f.memory_mb ? f.memory_mb : kUnstatedMemoryMb;
+  if (managed == Managed::kLambda)
+    lambda_managed_shape(s, as_of, rc, lambda_memory ? memory_mb : 0);
   if (s.vcpu == 0 || s.memory_gb == 0) choose_size(s, lt, as_of, rc, memory_mb);
   const double c = s.cpu_bound_fraction, p = s.parallel_fraction;
   const bool fixed = s.tasks > 0;
@@ -328,19 +363,33 @@ std::vector<std::string> choose_instance_types(const ContainerOptions& o, const 
   const Arch arch = o.services.empty() ? o.defaults.arch : o.services.begin()->second.arch;
   struct Candidate {
     std::string name;
-    double vcpu, mem_mib;
+    double vcpu, mem_mib, cost = 0;  // cost: the On-Demand price per hour (managed instances)
   };
+  const bool managed = o.managed != Managed::kNone;
   std::vector<Candidate> family, all;
   for (const auto& t : rc.instance_types(o.as_of, o.region)) {
     const auto shape = rc.instance(t, o.as_of, o.region);
     if (shape.arch != arch) continue;
+    if (managed && !managed_instance_type_allowed(o, t, rc)) continue;
     const double mem = std::floor(shape.memory_gib * 1024 * o.cluster.registered_memory_pct / 100) -
                        o.cluster.reserved_memory_mb;
-    const Candidate c{t, shape.vcpu, mem};
+    Candidate c{t, shape.vcpu, mem};
+    if (managed) {
+      Usage u;
+      u.ec2.push_back(Ec2Usage{t, false, 1, 3600});
+      PricingOptions po;
+      po.as_of = o.as_of;
+      po.region = o.region;
+      po.free_tier = false;
+      c.cost = rc.price(u, po).total_usd();
+    }
     all.push_back(c);
     if (t.rfind(arch == Arch::kArm64 ? "m6g." : "m5.", 0) == 0) family.push_back(c);
   }
-  auto& pool = family.empty() ? all : family;
+  // AWS picks the instances of ECS and Lambda Managed Instances: "the most cost-optimized" types
+  // that fit (ECS developer guide, "Amazon ECS Managed Instances"); slsim takes the cheapest for
+  // the tasks of every family it may use. ECS on EC2: the general-purpose family.
+  auto& pool = managed || family.empty() ? all : family;
   if (pool.empty()) {
     // No type of the task's architecture (yet): the first type, which validate_containers
     // refuses naming both architectures; no EC2 prices at all: validate_cluster says so.
@@ -359,7 +408,7 @@ std::vector<std::string> choose_instance_types(const ContainerOptions& o, const 
   const Candidate* best = nullptr;
   double best_cost = 0;
   for (const auto& c : pool) {
-    double cost = 0;
+    double cost = 0, instances = 0;
     bool holds = true;
     for (const auto* s : tasks) {
       const double per = std::min(std::floor(c.vcpu / s->vcpu + 1e-9),
@@ -372,7 +421,10 @@ std::vector<std::string> choose_instance_types(const ContainerOptions& o, const 
       const double hi = s->tasks ? s->tasks : std::max(lo, double(s->max_tasks.value_or(1)));
       const double typical = std::max(1.0, std::ceil((lo + hi) / 2));
       cost += c.vcpu * std::ceil(typical / per);
+      instances += std::ceil(typical / per);
     }
+    // Managed instances: their price, and the capacity provider's floor (Lambda's three).
+    if (managed) cost = c.cost * std::max<double>(instances, o.cluster.min_instances);
     if (holds && (!best || cost < best_cost - 1e-9)) {
       best = &c;
       best_cost = cost;
@@ -403,7 +455,7 @@ ContainerOptions size_containers(const ContainerOptions& o, const WorkloadProfil
     if (!needs_sizing(s)) continue;
     try {
       s = size_service(s, r.launch_type, r.as_of, rc, profile.combined(s.functions), lm,
-                       spills(s.functions));
+                       spills(s.functions), r.managed);
     } catch (const ConfigError& e) {
       throw ConfigError(e.key(), fmt::format("service {}: {}", name, e.message()));
     }
@@ -424,9 +476,10 @@ ContainerOptions size_containers(const ContainerOptions& o, const WorkloadProfil
       ServiceConfig s = o.defaults;
       s.functions = {f.name};
       r.services[f.name] =
-          size_service(s, r.launch_type, r.as_of, rc, f, lm, spill.count(f.name) > 0);
+          size_service(s, r.launch_type, r.as_of, rc, f, lm, spill.count(f.name) > 0, r.managed);
     }
-    r.defaults = size_service(o.defaults, r.launch_type, r.as_of, rc, profile.combined(rest), lm);
+    r.defaults = size_service(o.defaults, r.launch_type, r.as_of, rc, profile.combined(rest), lm,
+                              false, r.managed);
   }
   if (r.launch_type == LaunchType::kEc2 && r.cluster.instance_types.empty())
     r.cluster.instance_types = choose_instance_types(r, rc);

@@ -210,10 +210,11 @@ void ContainerModel::start_task(std::uint32_t t) {
   }
   // Health checks: the first at a uniform phase of the interval, then healthy_threshold - 1
   // more (ALB target group defaults: 30 s interval, 5 checks). A queue consumer has no target
-  // group: it polls as soon as its container runs.
+  // group: it polls as soon as its container runs; nor has a Lambda Managed Instances execution
+  // environment (Lambda's router sends it invocations once it is initialised).
   const double interval = cfg.health_check_interval_s;
   const Duration health =
-      s.consumer_only()
+      s.consumer_only() || managed_ == Managed::kLambda
           ? Duration{0}
           : from_seconds(health_rng_.uniform() * interval + (cfg.healthy_threshold - 1) * interval);
   k.bill_from = now + prov;
@@ -293,7 +294,7 @@ void ContainerModel::stop_task(std::uint32_t t, bool spot_end) {
                                        SpotInFlight::kRetry;
     std::vector<Slot> slots = std::move(k.slots);
     k.slots.clear();
-    set_cpu(s, -s.table.cpu_used[n]);
+    set_cpu(s, -s.table.cpu_used[n], -static_cast<double>(n));
     set_instance_cpu(t, -s.table.cpu_used[n]);
     for (const auto& sl : slots) {
       if (reqs_[sl.request].msg.message) {

@@ -623,6 +623,22 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
       add("ec2", fmt::format("EC2 Spot discount on {} ({}%)", u.instance_type, fmt_num(pct)), 0, "",
           -percent_of(billed(z), pct));
     }
+    if (u.manager != Ec2Manager::kNone) {
+      // The management fee, a share of the On-Demand price whatever the instance's discount
+      // (Spot, Savings Plans): rules lambda_managed.management_fee_pct ("15% premium on the EC2
+      // on-demand instance price", https://aws.amazon.com/lambda/pricing/) and
+      // ecs_managed.management_fee_pct (a fee per type, https://aws.amazon.com/ecs/pricing/,
+      // approximated as a share). A management charge: a compute discount does not apply.
+      const bool lambda = u.manager == Ec2Manager::kLambda;
+      const double pct = rule(
+          lambda ? "lambda_managed.management_fee_pct" : "ecs_managed.management_fee_pct", o.as_of);
+      const Int128 fee = percent_of(billed(z), pct);
+      add("ec2",
+          fmt::format("{} Managed Instances management fee, {} ({}% of On-Demand)",
+                      lambda ? "Lambda" : "ECS", u.instance_type, fmt_num(pct)),
+          static_cast<double>(u.instance_s) / 3600.0, "instance-hours", fee);
+      platform_total["ec2"] -= billed(fee);
+    }
     if (u.surplus_credit_vcpu_ms > 0) {
       // T3/T4g Unlimited: surplus CPU credits per vCPU-hour (rates.csv ec2,cpu_credit).
       const auto p =
@@ -631,6 +647,14 @@ Bill RateCard::price(const Usage& usage, const PricingOptions& o) const {
       add("ec2", fmt::format("EC2 {} surplus CPU credits (unlimited)", u.instance_type), p.quantity,
           "vCPU-hours", p.zepto);
     }
+  }
+
+  // Lambda Managed Instances: Lambda's request price for every request, no free tier (the
+  // pricing page's example deducts none) and no duration charge.
+  if (usage.lambda_managed_requests > 0) {
+    const auto p = apply_tiers(rates_, "lambda", "request", "any", o.region, o.as_of,
+                               usage.lambda_managed_requests, 0, 1, "Lambda requests");
+    add("lambda", "Lambda Managed Instances requests", p.quantity, "requests", p.zepto);
   }
 
   // Discounts a user really has (Savings Plans, enterprise agreements), per platform.
@@ -663,6 +687,7 @@ Bill RateCard::price_monthly(const Usage& usage, double span_s, const PricingOpt
     for (auto* q : {&u.instances, &u.instance_s, &u.surplus_credit_vcpu_ms, &u.public_ipv4_s})
       *q = scaled(*q, num, den);
   }
+  m.lambda_managed_requests = scaled(m.lambda_managed_requests, num, den);
   PricingOptions month = o;
   month.span_s.reset();
   return price(m, month);

@@ -305,6 +305,11 @@ void validate_service(const ServiceConfig& s, LaunchType launch_type, Date as_of
 /// Checks a cluster at `as_of` (instance types known in the region, ranges).
 void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view region,
                       const RateCard& rates = RateCard::builtin());
+/// Whether AWS may pick instance `type` for the managed instances of `o` when the user names
+/// none: no burstable type (EC2 attribute-based selection excludes them by default), and for
+/// Lambda Managed Instances only the C, M and R families, large and up.
+bool managed_instance_type_allowed(const ContainerOptions& o, std::string_view type,
+                                   const RateCard& rates = RateCard::builtin());
 /// Why the platform of `o` cannot run at `o.as_of` (it had not launched: "Lambda Managed
 /// Instances launched on 2025-11-30 (as_of is ...)"), or nullopt. validate_containers refuses such
 /// options (ConfigError "as_of"); a comparison says the platform cannot run.

@@ -63,6 +63,13 @@ struct FargateUsage {
   std::uint64_t peak_vcpu_milli = 0, peak_memory_mb = 0, peak_storage_gb = 0, peak_tasks = 0;
 };
 
+/// Who manages EC2 instances for the user, for a management fee on top of the EC2 price.
+enum class Ec2Manager : std::uint8_t {
+  kNone,
+  kEcs,     ///< Amazon ECS Managed Instances (a fee per instance-hour, by type)
+  kLambda,  ///< Lambda Managed Instances (15 % of the On-Demand price)
+};
+
 /// EC2 usage of one instance type, after per-instance rounding (ECS on EC2 and Batch).
 struct Ec2Usage {
   std::string instance_type;
@@ -76,12 +83,17 @@ struct Ec2Usage {
   /// The most instances of this type running at once (an upper bound; 0 = unknown): a monthly
   /// projection never bills more than this many all month (issue 19 #7). Not priced.
   std::uint64_t peak_instances = 0;
+  /// ECS or Lambda Managed Instances: a management fee line per instance-hour.
+  Ec2Manager manager = Ec2Manager::kNone;
 };
 
 struct Usage {
   std::vector<LambdaUsage> lambda;
   std::vector<FargateUsage> fargate;
   std::vector<Ec2Usage> ec2;
+  /// Requests to functions on Lambda Managed Instances: Lambda's request price, no free tier
+  /// and no duration charge (https://aws.amazon.com/lambda/pricing/).
+  std::uint64_t lambda_managed_requests = 0;
 };
 
 struct LineItem {
