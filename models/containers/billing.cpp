@@ -43,6 +43,27 @@ void ContainerModel::bill_instance(Instance& in, TimePoint now) {
   if (o_.cluster.associate_public_ip) u.public_ipv4_s += secs;
 }
 
+// Lambda Managed Instances pays for capacity whether or not requests come: a function whose
+// work fills a sliver of its execution environments (sparse traffic, a nightly job) pays for
+// idle instances (AWS: it suits "steady-state workloads"; docs/models.md). Said per function.
+void ContainerModel::lambda_managed_notes() {
+  const double span_s = to_seconds(std::max(span_end_, last_arrival_));
+  if (span_s <= 0) return;
+  for (const auto& s : svcs_) {
+    const double floor = static_cast<double>(s.cfg->min_tasks.value_or(0));
+    const double slots_s = floor * span_s * s.cfg->vcpu;
+    // The CPU its requests used, vCPU-seconds, against the floor's vCPUs over the span.
+    const double used_s = s.cpu_total / 1e6;
+    if (floor <= 0 || used_s >= 0.05 * slots_s) continue;
+    note(fmt::format(
+        "function {} keeps {:.0f} execution environments running all along for work that uses "
+        "{:.1f}% of their CPU: Lambda Managed Instances bills the instances under them whether "
+        "or not requests come (it suits steady traffic); traffic this sparse costs less on "
+        "Lambda on demand",
+        s.name, floor, 100 * used_s / slots_s));
+  }
+}
+
 // Upper bounds of the capacity billed at once, for the monthly projection's cap (issue 19 #7):
 // the most tasks alive times the largest task of the group; the most instances alive.
 void ContainerModel::set_peaks() {
@@ -173,6 +194,7 @@ ContainerResult ContainerModel::finish() {
         "processed, https://aws.amazon.com/vpc/pricing/)",
         fargate_ ? "tasks" : "instances", fargate_ ? "assign_public_ip" : "associate_public_ip"));
   }
+  if (managed_ == Managed::kLambda) lambda_managed_notes();
   if (src_.skipped_rows() > 0) {
     const auto ex = src_.skipped_examples();
     note(fmt::format("{} malformed trace rows skipped{}", src_.skipped_rows(),

@@ -168,9 +168,9 @@ Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting, Tim
   std::uint32_t needed = 0;
   std::vector<Need> room;  // free room of launching and hypothetical new instances
   std::vector<std::uint16_t> room_type;
-  std::uint32_t draining = 0;  // retired managed instances: they take no task
+  std::uint32_t draining = 0;  // retired managed instances: replaced before they stop
   for (const auto& in : instances_) {
-    if (in.state == InstanceState::kDraining) ++draining;
+    if (in.state == InstanceState::kDraining && in.retiring) ++draining;
     if (in.state == InstanceState::kLaunching) {
       room.push_back({in.cpu_free, in.mem_free});
       room_type.push_back(in.type);

@@ -48,6 +48,7 @@ struct Instance {
   std::uint32_t cpu_free = 0, mem_free = 0, tasks = 0;
   std::uint32_t generation = 0;
   TimePoint launched{}, empty_since{};
+  bool retiring = false;  // a managed instance at the end of its lifetime: replaced at once
   // Burstable types: vCPUs busy now, since `cpu_at`; the credit balance in vCPU-microseconds
   // (negative: surplus credits owed) and the surplus already charged.
   double cpu_now = 0, credit_vcpu_us = 0, charged_vcpu_us = 0;

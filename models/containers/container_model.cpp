@@ -537,6 +537,7 @@ void ContainerModel::touch(Service& s) {
   const TimePoint now = sim_.now();
   const auto dt = static_cast<double>((now - s.metric_at).count());
   s.cpu_area += s.cpu_now * dt;
+  s.cpu_total += s.cpu_now * dt;
   s.reserved_area += s.reserved_now * dt;
   s.busy_area += s.busy_now * dt;
   s.metric_at = now;

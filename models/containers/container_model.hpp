@@ -139,7 +139,9 @@ struct Service {
   TimePoint tokens_at{};
   // One-minute metrics.
   double cpu_now = 0, cpu_area = 0, reserved_now = 0, reserved_area = 0;
-  double busy_now = 0, busy_area = 0;  // requests in flight (Lambda Managed Instances' saturation)
+  double busy_now = 0, busy_area = 0;
+  double cpu_total = 0;  // vCPU x microseconds used over the run  // requests in flight (Lambda
+                         // Managed Instances' saturation)
   TimePoint metric_at{};
   std::uint64_t requests_minute = 0, refused_minute = 0;
   std::uint32_t fargate_usage = 0;  // index into usage.fargate
@@ -236,6 +238,7 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
   /// What is left at the end: visible messages expire or are unfinished.
   void finish_messages(TimePoint end);
   void message_figures();
+  void lambda_managed_notes();
 
   // ---- metrics ------------------------------------------------------------------------------
   void touch(Service& s);

@@ -71,6 +71,7 @@ void ContainerModel::retire_instance(std::uint32_t i) {
     return;
   }
   in.state = InstanceState::kDraining;
+  in.retiring = true;
   std::vector<std::uint32_t> services;
   for (std::uint32_t t = 0; t < tasks_.size(); ++t) {
     const auto st = tasks_[t].state;

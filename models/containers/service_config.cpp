@@ -64,6 +64,9 @@ LambdaManagedOptions::LambdaManagedOptions() {
   defaults.queue_size = 0;
   // A capacity provider launches three instances for Availability Zone resilience.
   cluster.min_instances = 3;
+  // A request runs at most the function's timeout: Lambda's longest, 900 s (no load balancer's
+  // idle timeout in front).
+  defaults.lb_timeout_s = 900;
 }
 
 std::string_view to_string(SpotInFlight s) {
@@ -484,6 +487,97 @@ bool managed_instance_type_allowed(const ContainerOptions& o, std::string_view t
   return true;
 }
 
+namespace {
+
+/// The settings only ECS or Lambda Managed Instances have, and the rules of the managed
+/// platforms (docs/models.md, "ECS Managed Instances", "Lambda Managed Instances").
+void validate_managed(const ContainerOptions& o, const RateCard& rc) {
+  const bool lambda = o.managed == Managed::kLambda;
+  if (o.managed != Managed::kEcs) {
+    require(!o.cluster.scale_in_after_s, "scale_in_after_s",
+            "applies to ECS Managed Instances (ecs-managed) only");
+  }
+  const auto check_env = [&](const std::string& name, const ServiceConfig& s) {
+    const std::string who = name.empty() ? "" : "function group " + name + ": ";
+    if (!lambda) {
+      require(s.memory_per_vcpu_gb == 0, "memory_per_vcpu_gb",
+              who + "applies to Lambda Managed Instances (lambda-managed) only");
+      return;
+    }
+    const double ratio = s.memory_per_vcpu_gb == 0 ? 2 : s.memory_per_vcpu_gb;
+    require(ratio == 2 || ratio == 4 || ratio == 8, "memory_per_vcpu_gb",
+            fmt::format("{}{} GB per vCPU is not offered: use 2, 4 or 8 (Lambda Managed "
+                        "Instances' memory-to-vCPU ratios 2:1, 4:1 and 8:1)",
+                        who, num(s.memory_per_vcpu_gb)));
+    const double lo = rc.rule("lambda_managed.memory_min_mb", o.as_of);
+    const double hi = rc.rule("lambda_managed.memory_max_mb", o.as_of);
+    if (s.memory_gb > 0) {
+      const double mb = s.memory_gb * 1024;
+      require(mb >= lo - 1e-6 && mb <= hi + 1e-6, "memory_mb",
+              fmt::format("{}{} MB is not allowed on {}: an execution environment has {} to {} MB",
+                          who, num(mb), o.as_of.str(), num(lo), num(hi)));
+      const double vcpus = s.memory_gb / ratio;
+      require(std::fabs(vcpus - std::round(vcpus)) < 1e-9, "memory_mb",
+              fmt::format("{}{} MB is not a whole number of vCPUs at {} GB per vCPU: use a "
+                          "multiple of {} MB",
+                          who, num(mb), num(ratio), num(ratio * 1024)));
+      require(s.vcpu == 0 || std::fabs(s.vcpu - vcpus) < 1e-9, "memory_per_vcpu_gb",
+              fmt::format("{}vcpu {} does not match memory_mb / memory_per_vcpu_gb ({} vCPU): "
+                          "an execution environment's vCPUs follow from its memory",
+                          who, num(s.vcpu), num(vcpus)));
+    }
+    require(s.concurrency <= rc.rule("lambda_managed.concurrency_max", o.as_of), "concurrency",
+            fmt::format("{}{} is not allowed: use 1 to {} requests per execution environment", who,
+                        s.concurrency, num(rc.rule("lambda_managed.concurrency_max", o.as_of))));
+    require(!s.min_tasks || *s.min_tasks >= 1, "min_environments",
+            who +
+                "0 is not allowed: a function version keeps at least one execution "
+                "environment (Lambda starts three)");
+    require(s.tasks == 0, "tasks",
+            who +
+                "Lambda Managed Instances has no fixed count: use min_environments and "
+                "max_environments");
+    require(!s.spot, "spot", who + "Lambda Managed Instances runs On-Demand instances");
+  };
+  check_env("", o.defaults);
+  for (const auto& [name, s] : o.services)
+    check_env(name, s);
+  if (lambda) {
+    require(!o.cluster.spot, "spot",
+            "Lambda Managed Instances runs On-Demand instances (Savings Plans and Reserved "
+            "Instances apply to them: use discount_pct)");
+    require(o.cluster.instances == 0, "instances",
+            "Lambda scales the capacity provider's instances: use min_instances and "
+            "max_instances");
+    for (const auto& t : o.cluster.instance_types) {
+      require(lambda_managed_family(t), "instance_type",
+              fmt::format("{} is not offered by Lambda Managed Instances: it runs on the C, M "
+                          "and R families, large and up (e.g. m7g.large, c7g.xlarge)",
+                          t));
+    }
+    return;
+  }
+  // ECS Managed Instances.
+  require(o.cluster.instances == 0, "instances",
+          "AWS scales the instances of ECS Managed Instances: use min_instances and "
+          "max_instances");
+  if (o.cluster.scale_in_after_s) {
+    const double v = *o.cluster.scale_in_after_s;
+    require(v == -1 || (v >= 0 && v <= 3600 && v == std::floor(v)), "scale_in_after_s",
+            fmt::format("{} is not allowed: use 0 to 3600 whole seconds, or -1 to keep idle "
+                        "instances",
+                        num(v)));
+  }
+  if (o.cluster.spot && rc.rule_or("ecs_managed.spot_available", o.as_of, 0) == 0) {
+    const auto from = rc.first_in_force("ecs_managed.spot_available", 1);
+    throw ConfigError(
+        "spot", fmt::format("ECS Managed Instances offers Spot capacity from {} (as_of is {})",
+                            from ? from->str() : "a later date", o.as_of.str()));
+  }
+}
+
+}  // namespace
+
 std::optional<std::string> not_launched(const ContainerOptions& o, const RateCard& rc) {
   if (o.launch_type != LaunchType::kEc2 || o.managed == Managed::kNone) return std::nullopt;
   const bool lambda = o.managed == Managed::kLambda;
@@ -502,6 +596,18 @@ void validate_containers(const ContainerOptions& o, const RateCard& rc) {
     throw ConfigError("as_of", e.what());
   }
   if (const auto why = not_launched(o, rc)) throw ConfigError("as_of", *why);
+  if (o.launch_type == LaunchType::kEc2 && o.managed != Managed::kNone) {
+    validate_managed(o, rc);
+  } else {
+    require(!o.cluster.scale_in_after_s, "scale_in_after_s",
+            "applies to ECS Managed Instances (ecs-managed) only");
+    const auto ratio = [](const ServiceConfig& s) { return s.memory_per_vcpu_gb != 0; };
+    bool any = ratio(o.defaults);
+    for (const auto& [name, s] : o.services)
+      any = any || ratio(s);
+    require(!any, "memory_per_vcpu_gb",
+            "applies to Lambda Managed Instances (lambda-managed) only");
+  }
   if (o.launch_type == LaunchType::kFargate) {
     require(!(o.as_of < Date(2017, 11, 29)), "as_of",
             fmt::format("Fargate did not exist on {} (launched 2017-11-29)", o.as_of.str()));

@@ -162,7 +162,8 @@ void lambda_managed_shape(ServiceConfig& s, Date as_of, const RateCard& rc,
     const double lo = rc.rule("lambda_managed.memory_min_mb", as_of) / 1024;
     const double hi = rc.rule("lambda_managed.memory_max_mb", as_of) / 1024;
     const double step = s.memory_per_vcpu_gb;
-    double gb = std::max(lo, std::ceil(memory_mb / 1024.0 / step - 1e-9) * step);
+    double gb = std::max(std::ceil(lo / step - 1e-9) * step,
+                         std::ceil(memory_mb / 1024.0 / step - 1e-9) * step);
     if (gb > hi) gb = std::floor(hi / step + 1e-9) * step;
     s.memory_gb = gb;
   }
@@ -175,8 +176,6 @@ void lambda_managed_shape(ServiceConfig& s, Date as_of, const RateCard& rc,
   }
   if (!s.target_cpu_pct && s.tasks == 0)
     s.target_cpu_pct = rc.rule("lambda_managed.target_cpu_pct", as_of);
-  if (!s.min_tasks && s.tasks == 0)
-    s.min_tasks = static_cast<std::uint32_t>(rc.rule("lambda_managed.min_instances", as_of));
   s.acceptable_latency_s = 0;
   s.target_backlog_per_task = 0;
 }
@@ -334,6 +333,9 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
     // served from time 0); work that starts later starts from the floor.
     if (f.first_s < 60) initial = need(f.first_rate_per_s());
   }
+  // Lambda Managed Instances keeps three execution environments of a function at least.
+  if (managed == Managed::kLambda)
+    lo = std::max(lo, static_cast<std::uint32_t>(rc.rule("lambda_managed.min_instances", as_of)));
   // A min_tasks the user gave is the count they deploy with: the service starts there.
   if (s.min_tasks) initial = 0;
   if (s.initial_tasks > 0) {  // the user's initial count lies within the bounds chosen

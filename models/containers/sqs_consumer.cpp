@@ -294,6 +294,7 @@ void ContainerModel::message_figures() {
     // work that fills a sliver of it (outside review N5): say what would cost less.
     const double floor_s = static_cast<double>(s.cfg->min_tasks.value_or(0)) * span_s;
     const double work_s = s.message_work_us / 1e6;
+    if (managed_ == Managed::kLambda) continue;  // said for every function (billing.cpp)
     if (s.consumer_only() && s.cfg->tasks == 0 && floor_s > 0 && work_s < 0.05 * floor_s) {
       note(fmt::format(
           "service {} keeps {} running all along for work that fills {:.1f}% of {}: work this "
