@@ -674,12 +674,19 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
     g.rows.push_back(std::move(r));
     g.emphasis.push_back(std::move(e));
   };
+  // The platform in a few words ("ECS on EC2 (m5.large)"); the whole configuration is listed
+  // below the table, which keeps it as narrow as its figures.
+  Grid config;
+  config.title = "Configuration";
+  config.rows.push_back({"platform", "what was simulated"});
   {
-    std::vector<std::string> r{"configuration"};
+    std::vector<std::string> r{"platform"};
     std::vector<char> e{0};
     for (const auto& p : c.platforms) {
-      r.push_back(p.impossible ? "cannot run (see below)" : p.label);
+      const auto comma = p.label.find(", ");
+      r.push_back(p.impossible ? "cannot run (see below)" : p.label.substr(0, comma));
       e.push_back(p.impossible ? 'r' : 0);
+      if (!p.impossible) config.rows.push_back({p.name, p.label});
     }
     g.rows.push_back(r);
     g.emphasis.push_back(e);
@@ -714,8 +721,9 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
     hosts = hosts || (!p.impossible && p.figures.hosts_max.mean > 0);
   if (hosts) {
     row("EC2 instances, mean / peak", [](const auto& p) -> std::string {
-      // Lambda and Fargate run on no EC2 instances of the account's.
-      if (p.name.rfind("lambda", 0) == 0 || p.name.rfind("fargate", 0) == 0) return "n/a";
+      // Lambda and Fargate run on no EC2 instances of the account's (Lambda Managed Instances
+      // and ECS do).
+      if (p.name == "lambda" || p.name.rfind("fargate", 0) == 0) return "n/a";
       return fmt::format("{:.1f} / {}", p.figures.hosts_mean.mean,
                          fmt_count(p.figures.hosts_max.mean));
     });
@@ -743,6 +751,7 @@ std::string render_report(const Comparison& c, const Scenario& s, ReportFormat f
   std::vector<Grid> grids;
   if (workload) grids.push_back(workload_grid(*workload, span));
   grids.push_back(g);
+  if (config.rows.size() > 1 && any_possible) grids.push_back(config);
   const bool too_many_parts = c.by_part.empty() && c.parts > kMaxPartsByPart;
   if (!c.by_part.empty()) grids.push_back(by_part_grid(c));
   if (too_many_parts) {

@@ -528,7 +528,23 @@ std::string describe_service(const ServiceConfig& s, bool consumer) {
   return out + visibility();
 }
 
+namespace {
+/// A Lambda Managed Instances function's environments: "2 GB (1 vCPU) x 16 requests, 3-8
+/// environments at 50% CPU or concurrency".
+std::string describe_environments(const ServiceConfig& s) {
+  const auto lo = s.min_tasks.value_or(1), hi = s.max_tasks.value_or(lo);
+  std::string out = fmt::format("{} GB ({} vCPU) x {} request{}", num(s.memory_gb), num(s.vcpu),
+                                s.concurrency, s.concurrency == 1 ? "" : "s");
+  out += lo == hi ? fmt::format(", {} environment{}", lo, lo == 1 ? "" : "s")
+                  : fmt::format(", {}-{} environments", lo, hi);
+  if (s.target_cpu_pct.value_or(0) > 0)
+    out += fmt::format(" at {}% CPU or concurrency", num(*s.target_cpu_pct));
+  return out;
+}
+}  // namespace
+
 std::string describe_sizing(const ContainerOptions& o, const WorkloadProfile& profile) {
+  const bool lmi = o.launch_type == LaunchType::kEc2 && o.managed == Managed::kLambda;
   // The services a run has: the named ones, and one of the defaults for every function of the
   // profile that no service names (the model makes each a service of its own).
   struct Entry {
@@ -550,12 +566,14 @@ std::string describe_sizing(const ContainerOptions& o, const WorkloadProfile& pr
   // A service's line; why min_tasks holds the peak minute when the bursts are short.
   const auto line = [&](const Entry& e) {
     const ServiceConfig& s = *e.cfg;
+    if (lmi) return describe_environments(s);
     std::string out = describe_service(s, e.f.messages_only());
     if (s.tasks == 0 && holds_peak(s, o.launch_type, e.f))
       out += fmt::format(" (min_tasks holds {:.1f}-min bursts)", e.f.burst_minutes);
     return out;
   };
-  if (entries.empty()) return describe_service(o.defaults, false);
+  if (entries.empty())
+    return lmi ? describe_environments(o.defaults) : describe_service(o.defaults, false);
   if (entries.size() == 1) return line(entries.front());
   // The busiest service (most invocations) as the example, and the task counts of all.
   const Entry* busiest = &entries.front();
@@ -569,9 +587,10 @@ std::string describe_sizing(const ContainerOptions& o, const WorkloadProfile& pr
     lo += s.tasks > 0 ? s.tasks : s.min_tasks.value_or(1);
     hi += s.tasks > 0 ? s.tasks : s.max_tasks.value_or(s.min_tasks.value_or(1));
   }
+  const char* unit = lmi ? "environments" : "tasks";
   const std::string tasks =
-      lo == hi ? fmt::format("{} tasks", lo) : fmt::format("{}-{} tasks", lo, hi);
-  return fmt::format("{} services, {}; {} {}: {}", entries.size(), tasks,
+      lo == hi ? fmt::format("{} {}", lo, unit) : fmt::format("{}-{} {}", lo, hi, unit);
+  return fmt::format("{} {}, {}; {} {}: {}", entries.size(), lmi ? "functions" : "services", tasks,
                      most > 0 ? "busiest" : "e.g.", busiest->name, line(*busiest));
 }
 
