@@ -67,6 +67,11 @@ LambdaManagedOptions::LambdaManagedOptions() {
   // A request runs at most the function's timeout: Lambda's longest, 900 s (no load balancer's
   // idle timeout in front).
   defaults.lb_timeout_s = 900;
+  // Lambda scales on CPU and concurrency, not on a queue's backlog.
+  defaults.acceptable_latency_s = 0;
+  // No ECS agent registers the instance's memory: the environments' sizes are the instance's
+  // shares (2 GB per vCPU is the C family's shape, 4 the M's, 8 the R's).
+  cluster.registered_memory_pct = 100;
 }
 
 std::string_view to_string(SpotInFlight s) {

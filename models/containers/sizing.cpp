@@ -359,7 +359,11 @@ std::string num(double v) {
 /// task, m5.large at least (the family's smallest in slsim's rate card); the largest of the
 /// family when none does (validate_containers then says the task fits on none).
 std::vector<std::string> choose_instance_types(const ContainerOptions& o, const RateCard& rc) {
-  std::vector<const ServiceConfig*> tasks{&o.defaults};
+  const bool managed = o.managed != Managed::kNone;
+  // Sized options make every function a service of its own: the defaults then serve no
+  // function of the profile (managed instances count only the services; ECS on EC2 as before).
+  std::vector<const ServiceConfig*> tasks;
+  if (!managed || o.services.empty()) tasks.push_back(&o.defaults);
   for (const auto& [name, s] : o.services)
     tasks.push_back(&s);
   const Arch arch = o.services.empty() ? o.defaults.arch : o.services.begin()->second.arch;
@@ -367,7 +371,6 @@ std::vector<std::string> choose_instance_types(const ContainerOptions& o, const 
     std::string name;
     double vcpu, mem_mib, cost = 0;  // cost: the On-Demand price per hour (managed instances)
   };
-  const bool managed = o.managed != Managed::kNone;
   std::vector<Candidate> family, all;
   for (const auto& t : rc.instance_types(o.as_of, o.region)) {
     const auto shape = rc.instance(t, o.as_of, o.region);
@@ -423,10 +426,13 @@ std::vector<std::string> choose_instance_types(const ContainerOptions& o, const 
       const double hi = s->tasks ? s->tasks : std::max(lo, double(s->max_tasks.value_or(1)));
       const double typical = std::max(1.0, std::ceil((lo + hi) / 2));
       cost += c.vcpu * std::ceil(typical / per);
-      instances += std::ceil(typical / per);
+      instances += typical / per;
     }
-    // Managed instances: their price, and the capacity provider's floor (Lambda's three).
-    if (managed) cost = c.cost * std::max<double>(instances, o.cluster.min_instances);
+    // Managed instances: their price for the instances every service's tasks fill together
+    // (AWS places several services' tasks, or functions' environments, on one instance), at
+    // least the capacity provider's floor (Lambda's three).
+    if (managed)
+      cost = c.cost * std::max<double>(std::ceil(instances - 1e-9), o.cluster.min_instances);
     if (holds && (!best || cost < best_cost - 1e-9)) {
       best = &c;
       best_cost = cost;

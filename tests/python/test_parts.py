@@ -83,7 +83,8 @@ def test_tables_naming_deselected_functions_are_ignored(tmp_path):
                                 '[fargate.services.worker]\nmin_tasks = 3\n'
                                 '[batch.functions.worker]\njob_vcpu = 1\n')
     sel = report_json("-s", f, "--functions", "api")
-    assert set(sel["platforms"]) == {"lambda", "ecs", "fargate", "batch"}
+    assert set(sel["platforms"]) == {"lambda", "ecs", "fargate", "batch", "lambda-managed",
+                                     "ecs-managed"}
     # The worker's provisioned concurrency is not billed when the worker is left out.
     both = report_json("-s", f)
     lam = lambda o: o["platforms"]["lambda"]["figures"]["total_usd"]

@@ -170,6 +170,9 @@ TEST_CASE("Managed instances: sparse traffic pays for three idle instances",
   const auto* m = c.find("lambda-managed");
   CHECK(m->figures.monthly_usd.mean > 100 * c.find("lambda")->figures.monthly_usd.mean);
   CHECK(m->runs[0].hosts_mean == Approx(3));
+  // Three environments of 1 vCPU need no more than three large instances (not xlarge: the
+  // instance choice counted the unused defaults once).
+  CHECK_THAT(m->label, Catch::Contains(".large)"));
   // The reason: the instances are billed whether or not requests come.
   bool said = false;
   for (const auto& n : m->runs[0].notes)
