@@ -716,4 +716,13 @@ std::vector<std::pair<std::string, std::string>> changed_service_options(const S
   return out;
 }
 
+ContainerOptions at_launch_if_not_launched(const ContainerOptions& o, const RateCard& rates) {
+  if (!not_launched(o, rates)) return o;
+  const char* rule =
+      o.managed == Managed::kLambda ? "lambda_managed.available" : "ecs_managed.available";
+  ContainerOptions at = o;
+  if (const auto from = rates.first_in_force(rule, 1)) at.as_of = *from;
+  return at;
+}
+
 }  // namespace slsim

@@ -145,7 +145,9 @@ void load_one(const toml::table& root, const std::string& name, const std::strin
     }
   }
   try {
-    validate_containers(o);
+    // A platform not launched at as_of: its values are checked as of its launch, and a report
+    // says it cannot run (the table is kept for another date).
+    validate_containers(at_launch_if_not_launched(o));
   } catch (const ConfigError& e) {
     // Errors about a named service start with "service NAME: ".
     std::string where = name + ".";

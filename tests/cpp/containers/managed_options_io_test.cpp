@@ -130,3 +130,24 @@ TEST_CASE("Containers: ECS Managed Instances has ECS's settings but the Auto Sca
   CHECK_THROWS_AS(set_container_option(e, e.defaults, "scale_in_after_s", "60"), ConfigError);
   CHECK_THROWS_AS(set_container_option(e, e.defaults, "memory_mb", "2048"), ConfigError);
 }
+
+TEST_CASE("Containers: a comparison's managed settings before the launch are checked at it",
+          "[containers]") {
+  LambdaManagedOptions o;
+  o.as_of = Date(2025, 1, 1);
+  CHECK_THROWS_AS(validate_containers(o), ConfigError);  // simulate refuses the date
+  const auto at = at_launch_if_not_launched(o);
+  CHECK(at.as_of == Date(2025, 11, 30));
+  CHECK_NOTHROW(validate_containers(at));
+  o.defaults.concurrency = 0;
+  o.defaults.memory_per_vcpu_gb = 4;
+  CHECK(at_launch_if_not_launched(o).defaults == o.defaults);  // only the date moves
+  EcsManagedOptions e;
+  e.as_of = Date(2025, 1, 1);
+  CHECK(at_launch_if_not_launched(e).as_of == Date(2025, 9, 30));
+  e.as_of = Date(2026, 11, 1);
+  CHECK(at_launch_if_not_launched(e).as_of == Date(2026, 11, 1));
+  EcsOptions ecs;
+  ecs.as_of = Date(2019, 1, 1);
+  CHECK(at_launch_if_not_launched(ecs).as_of == Date(2019, 1, 1));
+}

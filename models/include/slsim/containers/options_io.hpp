@@ -51,4 +51,11 @@ std::vector<std::pair<std::string, std::string>> changed_service_options(const S
 std::vector<std::pair<std::string, std::string>> changed_service_options(const ServiceConfig& s,
                                                                          Managed m);
 
+/// `o` moved to the day its platform launched when `o.as_of` is before it (not_launched), else
+/// `o` as it is: what a comparison's front end validates (a scenario table, Python's
+/// slsim.compare), so that the values are checked by the rules the platform launched with and
+/// the comparison says it "cannot run" rather than refusing the settings.
+ContainerOptions at_launch_if_not_launched(const ContainerOptions& o,
+                                           const RateCard& rates = RateCard::builtin());
+
 }  // namespace slsim
