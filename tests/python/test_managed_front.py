@@ -46,12 +46,15 @@ def test_the_tables_reach_the_runners_of_the_report(tmp_path):
                            '[ecs_managed]\ninstance_type = ["c5.large"]\nscale_in_after_s = 600\n'
                            '[ecs_managed.services.fn]\nconcurrency = 8\n')
     out = run("report", "-s", str(f), "--platforms", "lambda-managed,ecs-managed", "-q").stdout
-    config = next(line for line in out.splitlines() if line.startswith("configuration"))
-    assert "Lambda Managed Instances (c5.xlarge)" in config
-    assert "ECS Managed Instances (c5.large)" in config
+    # The configurations the runners were given, in the report's text and JSON.
+    assert "Lambda Managed Instances (c5.xlarge)" in out
+    assert "ECS Managed Instances (c5.large)" in out
     j = json.loads(run("report", "-s", str(f), "--platforms", "lambda-managed,ecs-managed", "-q",
                        "--format", "json").stdout)
     assert set(j["platforms"]) == {"lambda-managed", "ecs-managed"}
+    assert j["platforms"]["lambda-managed"]["label"].startswith(
+        "Lambda Managed Instances (c5.xlarge)")
+    assert j["platforms"]["ecs-managed"]["label"].startswith("ECS Managed Instances (c5.large)")
 
 
 def test_a_service_of_ecs_managed_names_a_function_of_the_workload(tmp_path):
