@@ -1,5 +1,6 @@
-// ECS on EC2 and Fargate: settings by public name (the same setter and validator as the scenario
-// file and the CLI), simulation with the GIL released, and the shared result shape.
+// ECS on EC2, Fargate, Lambda Managed Instances and ECS Managed Instances: settings by public name
+// (the same setter and validator as the scenario file and the CLI), simulation with the GIL
+// released, and the shared result shape.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -25,11 +26,17 @@ using Settings = std::vector<std::pair<std::string, std::string>>;
 ContainerOptions build(const std::string& launch, const Settings& settings,
                        const std::map<std::string, Settings>& services, const std::string& as_of,
                        const std::string& region, std::uint64_t seed, double discount_pct,
-                       bool timeline) {
-  const bool ec2 = launch == "ecs";
-  const char* cls = ec2 ? "Ecs" : "Fargate";
-  ContainerOptions o;
-  o.launch_type = ec2 ? LaunchType::kEc2 : LaunchType::kFargate;
+                       bool timeline, bool for_runner = false) {
+  // The platform's options with its defaults (Lambda Managed Instances: no load balancer
+  // queue, three instances).
+  ContainerOptions o = launch == "ecs"              ? ContainerOptions(EcsOptions())
+                       : launch == "lambda-managed" ? ContainerOptions(LambdaManagedOptions())
+                       : launch == "ecs-managed"    ? ContainerOptions(EcsManagedOptions())
+                                                    : ContainerOptions(FargateOptions());
+  const char* cls = launch == "ecs"              ? "Ecs"
+                    : launch == "lambda-managed" ? "LambdaManaged"
+                    : launch == "ecs-managed"    ? "EcsManaged"
+                                                 : "Fargate";
   try {
     o.as_of = as_of.empty() ? Date::today() : Date::parse(as_of);
   } catch (const std::invalid_argument& e) {
@@ -53,7 +60,9 @@ ContainerOptions build(const std::string& launch, const Settings& settings,
       o.services[name] = c;
     }
     where.clear();
-    validate_containers(o);
+    // A comparison's runner at a date before the platform launched says it cannot run; its
+    // values are checked as of the launch.
+    validate_containers(for_runner ? at_launch_if_not_launched(o) : o);
   } catch (const ConfigError& e) {
     std::string msg = e.message();
     if (!where.empty()) msg = "service " + where + ": " + msg;
@@ -101,8 +110,24 @@ void register_containers(pybind11::module_& m) {
         return d;
       });
 
-  m.def("container_service_keys", [] { return container_service_keys(); });
-  m.def("container_cluster_keys", [] { return container_cluster_keys(); });
+  // The keys of a platform: "ecs" or "fargate" (the default), "lambda-managed", "ecs-managed".
+  const auto managed_of = [](const std::string& platform) {
+    return platform == "lambda-managed" ? Managed::kLambda
+           : platform == "ecs-managed"  ? Managed::kEcs
+                                        : Managed::kNone;
+  };
+  m.def(
+      "container_service_keys",
+      [managed_of](const std::string& platform) {
+        return container_service_keys(managed_of(platform));
+      },
+      ::py::arg("platform") = "");
+  m.def(
+      "container_cluster_keys",
+      [managed_of](const std::string& platform) {
+        return container_cluster_keys(managed_of(platform));
+      },
+      ::py::arg("platform") = "");
   m.def("container_key_is_number", [](const std::string& k) { return container_key_is_number(k); });
   m.def(
       "_check_containers",
@@ -126,13 +151,24 @@ void register_containers(pybind11::module_& m) {
       ::py::arg("workload"), ::py::arg("launch"), ::py::arg("settings"), ::py::arg("services"),
       ::py::arg("as_of"), ::py::arg("region"), ::py::arg("seed"), ::py::arg("discount_pct"),
       ::py::arg("timeline"));
-  // The comparison's runner for slsim.Ecs / slsim.Fargate (slsim.compare).
+  // The comparison's runner for slsim.Ecs / Fargate / LambdaManaged / EcsManaged (slsim.compare).
   m.def(
       "_container_runner",
       [](const std::string& launch, const Settings& settings,
          const std::map<std::string, Settings>& services, const std::string& as_of,
          const std::string& region) {
-        const ContainerOptions o = build(launch, settings, services, as_of, region, 1, 0, false);
+        const ContainerOptions o =
+            build(launch, settings, services, as_of, region, 1, 0, false, /*for_runner=*/true);
+        if (o.launch_type == LaunchType::kEc2 && o.managed == Managed::kLambda) {
+          LambdaManagedOptions l;
+          static_cast<ContainerOptions&>(l) = o;
+          return lambda_managed_runner(l);
+        }
+        if (o.launch_type == LaunchType::kEc2 && o.managed == Managed::kEcs) {
+          EcsManagedOptions e;
+          static_cast<ContainerOptions&>(e) = o;
+          return ecs_managed_runner(e);
+        }
         if (o.launch_type == LaunchType::kEc2) {
           EcsOptions e;
           static_cast<ContainerOptions&>(e) = o;

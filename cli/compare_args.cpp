@@ -232,7 +232,9 @@ PreparedCompare prepare_compare(const CompareArgs& a, bool need_runners) {
   // Every platform's table at the date, region and seed in force (a TRACE without a scenario,
   // or --as-of / --region / --seed, would otherwise leave ECS, Fargate and Batch at 1970-01-01).
   for (ContainerOptions* c :
-       {static_cast<ContainerOptions*>(&s.ecs), static_cast<ContainerOptions*>(&s.fargate)}) {
+       {static_cast<ContainerOptions*>(&s.ecs), static_cast<ContainerOptions*>(&s.fargate),
+        static_cast<ContainerOptions*>(&s.lambda_managed),
+        static_cast<ContainerOptions*>(&s.ecs_managed)}) {
     c->as_of = s.as_of;
     c->region = s.region;
     c->seed = s.seed;

@@ -53,24 +53,75 @@ std::string ContainerArgs::container_only_flag() const {
   return timeline ? "--timeline" : "";
 }
 
+namespace {
+
+bool has_key(const std::vector<std::string>& keys, const std::string& k) {
+  return std::find(keys.begin(), keys.end(), k) != keys.end();
+}
+
+// Every container setting of some platform: ECS's, then those of the managed platforms.
+std::vector<std::string> all_container_keys() {
+  std::vector<std::string> keys;
+  for (const Managed m : {Managed::kNone, Managed::kEcs, Managed::kLambda})
+    for (const auto* list : {&container_service_keys(m), &container_cluster_keys(m)})
+      for (const auto& k : *list)
+        if (!has_key(keys, k)) keys.push_back(k);
+  return keys;
+}
+
+std::string help_platforms(const std::vector<std::string>& platforms) {
+  std::string out;
+  for (const auto& p : platforms)
+    out += (out.empty() ? "" : "/") + p;
+  return out;
+}
+
+const char* const kContainerGroup = "Containers (--platform ecs|fargate)";
+const char* const kManagedGroup = "Managed Instances (--platform lambda-managed|ecs-managed)";
+
+}  // namespace
+
+std::vector<std::string> container_flag_owners(const std::string& key) {
+  std::vector<std::string> out;
+  if (has_key(container_service_keys(), key) || has_key(container_cluster_keys(), key))
+    out.insert(out.end(), {"ecs", "fargate"});
+  if (has_key(container_service_keys(Managed::kLambda), key) ||
+      has_key(container_cluster_keys(Managed::kLambda), key))
+    out.emplace_back("lambda-managed");
+  if (has_key(container_service_keys(Managed::kEcs), key) ||
+      has_key(container_cluster_keys(Managed::kEcs), key))
+    out.emplace_back("ecs-managed");
+  return out;
+}
+
+std::vector<std::string> container_flag_platforms(const std::string& key) {
+  const bool ecs = has_key(container_service_keys(), key) || has_key(container_cluster_keys(), key);
+  std::vector<std::string> out = container_flag_owners(key);
+  // An ECS key given to a managed platform reaches its setter, which says whose it is ("AWS
+  // manages the instances of ECS Managed Instances", "not a Lambda Managed Instances setting").
+  for (const char* m : {"lambda-managed", "ecs-managed"})
+    if (ecs && !has_key(out, m)) out.emplace_back(m);
+  return out;
+}
+
 void add_container_options(CLI::App* cmd, ContainerArgs& a) {
-  std::vector<std::string> keys = container_service_keys();
-  for (const auto& k : container_cluster_keys())
-    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
-  for (const auto& k : keys) {
+  for (const auto& k : all_container_keys()) {
     if (k == "functions") continue;  // services group functions in a scenario file
     const auto name = dashed(k);
+    const bool ecs = has_key(container_service_keys(), k) || has_key(container_cluster_keys(), k);
     if (auto* existing = cmd->get_option_no_throw(name)) {
       // The queue flags shared with Lambda (and Batch): listed with the containers' flags, their
-      // help naming every platform they apply to.
+      // help naming every platform they apply to. Lambda's --memory-mb and --runtime are Lambda
+      // Managed Instances' too.
       if (k == "visibility_timeout_s" || k == "error_probability") {
-        existing->group("Containers (--platform ecs|fargate)");
+        existing->group(kContainerGroup);
       }
       a.options.emplace_back(k, existing);
       a.shared.push_back(k);
       continue;
     }
-    const auto help = fmt::format("ecs/fargate: {} (scenario key {})", k, k);
+    const auto help =
+        fmt::format("{}: {} (scenario key {})", help_platforms(container_flag_owners(k)), k, k);
     CLI::Option* opt = nullptr;
     if (is_bool(k)) {
       a.flags[k] = false;
@@ -78,11 +129,12 @@ void add_container_options(CLI::App* cmd, ContainerArgs& a) {
     } else {
       opt = cmd->add_option(name, a.text[k], help);
     }
-    opt->group("Containers (--platform ecs|fargate)");
+    opt->group(ecs ? kContainerGroup : kManagedGroup);
     a.options.emplace_back(k, opt);
   }
-  cmd->add_flag("--timeline", a.timeline, "ecs/fargate: print the scaling timeline (per minute)")
-      ->group("Containers (--platform ecs|fargate)");
+  cmd->add_flag("--timeline", a.timeline,
+                "ecs/fargate/lambda-managed/ecs-managed: print the scaling timeline (per minute)")
+      ->group(kContainerGroup);
 }
 
 namespace {
@@ -96,12 +148,37 @@ FlagSpelling container_spelling(const ContainerArgs& args) {
   });
 }
 
+// The settings a setter's message lists ("Lambda Managed Instances settings: memory_mb,
+// runtime, ...") as the flags that set them (a scenario file's `functions` has none).
+std::string listed_as_flags(const std::string& m) {
+  const std::string marker = "Lambda Managed Instances settings: ";
+  const auto at = m.find(marker);
+  if (at == std::string::npos) return m;
+  std::string out = m.substr(0, at) + "its flags: ";
+  std::size_t from = at + marker.size();
+  bool first = true;
+  while (from < m.size()) {
+    const auto comma = m.find(", ", from);
+    const std::string key = m.substr(from, comma == std::string::npos ? comma : comma - from);
+    if (key != "functions") {
+      out += (first ? "" : ", ") + dashed(key);
+      first = false;
+    }
+    if (comma == std::string::npos) break;
+    from = comma + 2;
+  }
+  return out;
+}
+
 }  // namespace
 
 ContainerOptions container_options(const std::string& platform, const Scenario& s,
                                    const ContainerArgs& args) {
   ContainerOptions o = platform == "ecs" ? static_cast<ContainerOptions>(s.ecs)
-                                         : static_cast<ContainerOptions>(s.fargate);
+                       : platform == "lambda-managed"
+                           ? static_cast<ContainerOptions>(s.lambda_managed)
+                       : platform == "ecs-managed" ? static_cast<ContainerOptions>(s.ecs_managed)
+                                                   : static_cast<ContainerOptions>(s.fargate);
   o.as_of = s.as_of;
   o.region = s.region;
   o.seed = s.seed;
@@ -111,7 +188,7 @@ ContainerOptions container_options(const std::string& platform, const Scenario& 
       // A flag sets the defaults and every named service (as Lambda's flags do).
       set_container_option(o, o.defaults, key, value);
       for (auto& [name, svc] : o.services) {
-        const auto& cluster = container_cluster_keys();
+        const auto& cluster = container_cluster_keys(o.managed);
         const bool cluster_key = o.launch_type == LaunchType::kEc2 &&
                                  std::find(cluster.begin(), cluster.end(), key) != cluster.end();
         if (!cluster_key && key != "spot_discount_pct")
@@ -119,8 +196,9 @@ ContainerOptions container_options(const std::string& platform, const Scenario& 
       }
     } catch (const ConfigError& e) {
       // The flag is the prefix, as for Lambda's flags; the message names the value.
-      throw ConfigError("", advice_as_flags(flag_message(dashed(key), key, e.message()),
-                                            container_spelling(args)));
+      throw ConfigError(
+          "", advice_as_flags(flag_message(dashed(key), key, listed_as_flags(e.message())),
+                              container_spelling(args)));
     }
   }
   try {
@@ -147,11 +225,20 @@ std::string names_error_in_file(const ConfigError& e, const std::string& file,
   return fmt::format("{}: [{}.{}]: {}", file, table, key, e.message());
 }
 
-std::vector<Table> container_tables(const ContainerResult& r) {
+std::vector<Table> container_tables(const ContainerResult& r, const std::string& platform_in) {
   // One value per row (tidy CSV: one value per cell), as for Lambda.
-  const bool ec2 = r.platform == "ecs";
-  const std::string id = ec2 ? "ecs" : "fargate";
-  Table t{ec2 ? "ECS on EC2" : "Fargate", {{"metric", "value"}}};
+  const std::string platform = platform_in.empty() ? r.platform : platform_in;
+  const bool ec2 = platform != "fargate";
+  const bool lambda_managed = platform == "lambda-managed";
+  std::string id = platform;
+  std::replace(id.begin(), id.end(), '-', '_');
+  const std::string title = platform == "fargate"       ? "Fargate"
+                            : lambda_managed            ? "Lambda Managed Instances"
+                            : platform == "ecs-managed" ? "ECS Managed Instances"
+                                                        : "ECS on EC2";
+  // A Lambda Managed Instances task is an execution environment.
+  const std::string tasks = lambda_managed ? "execution environments" : "tasks";
+  Table t{title, {{"metric", "value"}}};
   t.id = id;
   auto row = [&](std::string k, std::string v) { t.rows.push_back({std::move(k), std::move(v)}); };
   auto count = [&](std::string k, std::uint64_t v) { row(std::move(k), fmt::format("{}", v)); };
@@ -176,8 +263,8 @@ std::vector<Table> container_tables(const ContainerResult& r) {
   row("latency p99 (ms)", lat(r.latency_ms.quantile(0.99)));
   row("queue wait p50 (ms)", waits ? fixed(r.queue_wait_ms.quantile(0.5), 1) : "n/a");
   row("queue wait p99 (ms)", waits ? fixed(r.queue_wait_ms.quantile(0.99), 1) : "n/a");
-  row("tasks mean", fixed(r.instances_mean, 2));
-  row("tasks max", fixed(r.instances_max, 0));
+  row(tasks + " mean", fixed(r.instances_mean, 2));
+  row(tasks + " max", fixed(r.instances_max, 0));
   if (ec2) {
     row("instances mean", fixed(r.hosts_mean, 2));
     row("instances max", fixed(r.hosts_max, 0));
@@ -192,13 +279,21 @@ std::vector<Table> container_tables(const ContainerResult& r) {
   // pass a load balancer (alb_hours is there when some came): a queue-only workload has none.
   const bool http = std::any_of(r.extra.begin(), r.extra.end(),
                                 [](const auto& x) { return x.first == "alb_hours"; });
-  t.notes.push_back(
-      http ? fmt::format("the bill is {}'s own charges; `slsim report` adds the front door, an "
-                         "Application Load Balancer (alb_hours, alb_lcu_hours above), to a "
-                         "service with HTTP requests",
-                         ec2 ? "ECS on EC2" : "Fargate")
-           : std::string("no front door: the workload has no HTTP requests (its queue and async "
-                         "messages reach the services through SQS, with no load balancer)"));
+  if (lambda_managed) {
+    // Invoked as Lambda functions are (FrontDoorSide::kLambda in the comparison).
+    t.notes.emplace_back(
+        "the bill is Lambda Managed Instances' own charges; `slsim report` adds the front door "
+        "of HTTP requests, API Gateway or a function URL, as for Lambda");
+  } else {
+    t.notes.push_back(
+        http ? fmt::format("the bill is {}'s own charges; `slsim report` adds the front door, an "
+                           "Application Load Balancer (alb_hours, alb_lcu_hours above), to a "
+                           "service with HTTP requests",
+                           title)
+             : std::string("no front door: the workload has no HTTP requests (its queue and "
+                           "async messages reach the services through SQS, with no load "
+                           "balancer)"));
+  }
   std::vector<Table> out{t};
   if (!r.timeline.empty()) {
     // Long format: the row label is the minute's time.
@@ -209,7 +304,7 @@ std::vector<Table> container_tables(const ContainerResult& r) {
                          fmt::format("{}", x.running), fmt::format("{}", x.instances)});
     out.push_back(tl);
   }
-  Table bill = bill_table(r.bill, ec2 ? "ECS on EC2 bill" : "Fargate bill");
+  Table bill = bill_table(r.bill, title + " bill");
   bill.id = id + "_bill";
   out.push_back(bill);
   return out;
@@ -225,7 +320,9 @@ void run_container_simulation(const std::string& platform, const Scenario& s,
     try {
       check_container_functions_exist(o, invoked_functions(open));
     } catch (const ConfigError& e) {
-      throw UsageError(names_error_in_file(e, s.file, platform));
+      std::string table = platform;  // the scenario table: lambda_managed, ecs_managed
+      std::replace(table.begin(), table.end(), '-', '_');
+      throw UsageError(names_error_in_file(e, s.file, table));
     }
   }
   // Services left auto are sized from one pass over the workload; the notes say how.
@@ -236,7 +333,7 @@ void run_container_simulation(const std::string& platform, const Scenario& s,
     if (f == Format::kJson) {
       os << r.to_json() << "\n";
     } else {
-      write_tables(os, container_tables(r), f);
+      write_tables(os, container_tables(r, platform), f);
     }
   });
 }

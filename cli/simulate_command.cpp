@@ -82,16 +82,25 @@ void check_flags_apply(const CLI::App* cmd, const std::string& platform, const C
   applies["--invocation"].insert("batch");  // a trace reading option: the jobs' invocation type
   for (const auto* opt : cmd->get_options())
     if (opt->get_group() == kBatchGroup) applies[opt->get_name()].insert("batch");
-  for (const auto& [key, opt] : ca.options)
-    applies[opt->get_name()].insert({"ecs", "fargate"});
-  applies["--timeline"].insert({"ecs", "fargate"});
+  // The platforms a flag is named with in the message (those that have the setting): a managed
+  // platform is passed ECS's flags too, for its setter to say why they are not its own.
+  std::map<std::string, std::set<std::string>> owners = applies;
+  for (const auto& [key, opt] : ca.options) {
+    for (const auto& p : container_flag_platforms(key))
+      applies[opt->get_name()].insert(p);
+    for (const auto& p : container_flag_owners(key))
+      owners[opt->get_name()].insert(p);
+  }
+  for (auto* m : {&applies, &owners})
+    (*m)["--timeline"].insert({"ecs", "fargate", "lambda-managed", "ecs-managed"});
   for (const auto* opt : cmd->get_options()) {
     if (opt->count() == 0) continue;
     const auto it = applies.find(opt->get_name());
     if (it == applies.end() || it->second.count(platform)) continue;
+    const auto& named = owners[opt->get_name()];
     std::vector<std::string> to;
-    for (const char* p : {"lambda", "ecs", "fargate", "batch"})
-      if (it->second.count(p)) to.emplace_back(p);
+    for (const char* p : {"lambda", "ecs", "fargate", "batch", "lambda-managed", "ecs-managed"})
+      if (named.count(p)) to.emplace_back(p);
     std::string list = to.front();
     for (std::size_t i = 1; i < to.size(); ++i)
       list += (i + 1 == to.size() ? " or " : ", ") + to[i];
@@ -119,7 +128,7 @@ void add_simulate_command(CLI::App& app) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--platform", a->platform, "Platform to simulate")
-      ->check(CLI::IsMember({"lambda", "ecs", "fargate", "batch"}))
+      ->check(CLI::IsMember({"lambda", "ecs", "fargate", "batch", "lambda-managed", "ecs-managed"}))
       ->capture_default_str();
   cmd->add_option("--scenario,-s", a->scenario,
                   "Scenario file (TOML); default: the bundled one, or none when a TRACE is given");
@@ -134,10 +143,14 @@ void add_simulate_command(CLI::App& app) {
       ->check(whole(0, kMaxSeed));
   // Any whole number: one that is not even a size is refused with Lambda's range at as_of
   // (below), the rest by the validator, as for the scenario key and Python.
-  cmd->add_option("--memory-mb", a->memory_mb_given, "Lambda memory for every function (MB)");
+  cmd->add_option("--memory-mb", a->memory_mb_given,
+                  "Lambda memory for every function (MB); lambda-managed: an execution "
+                  "environment's memory (scenario key memory_mb)");
   // Words are checked by the validator (set_lambda_choice): the scenario key's message.
   cmd->add_option("--arch", a->arch, "x86_64 or arm64");
-  cmd->add_option("--runtime", a->runtime, "python, nodejs, java, dotnet, go, custom, container");
+  cmd->add_option("--runtime", a->runtime,
+                  "python, nodejs, java, dotnet, go, custom, container (lambda-managed: python, "
+                  "nodejs, java or dotnet)");
   cmd->add_flag("--vpc", a->vpc, "Functions are attached to a VPC");
   cmd->add_flag("--no-vpc", a->no_vpc, "Functions are not attached to a VPC")->excludes("--vpc");
   cmd->add_option("--timeout-s", a->timeout_s,
@@ -206,7 +219,8 @@ void add_simulate_command(CLI::App& app) {
     apply_trace_args(a->trace, s);
     // Selecting functions of any workload; tables naming the others are ignored (issue 20).
     select_functions(a->trace, s, {a->platform});
-    if (a->platform == "ecs" || a->platform == "fargate") {
+    if (a->platform == "ecs" || a->platform == "fargate" || a->platform == "lambda-managed" ||
+        a->platform == "ecs-managed") {
       run_container_simulation(a->platform, s, workload_factory(s), *ca, a->format, a->output);
       return;
     }

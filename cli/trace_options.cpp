@@ -330,11 +330,16 @@ void select_functions(const TraceArgs& a, Scenario& s, const std::set<std::strin
   const bool names_ecs = tables.count("ecs") && !s.ecs.services.empty();
   const bool names_fargate = tables.count("fargate") && !s.fargate.services.empty();
   const bool names_batch = tables.count("batch") && !s.batch.functions.empty();
+  const bool names_lambda_managed =
+      tables.count("lambda-managed") && !s.lambda_managed.services.empty();
+  const bool names_ecs_managed = tables.count("ecs-managed") && !s.ecs_managed.services.empty();
   const auto& sel = s.workload.trace.select;
   const bool lone_trace = s.workload.kind == WorkloadSpec::Kind::kTrace && s.more_workloads.empty();
   const bool selecting =
       !s.functions.empty() || (lone_trace && (!sel.functions.empty() || sel.top_n > 0));
-  if (!(selecting || force || names_lambda || names_ecs || names_fargate || names_batch)) return;
+  if (!(selecting || force || names_lambda || names_ecs || names_fargate || names_batch ||
+        names_lambda_managed || names_ecs_managed))
+    return;
   const auto all = function_names(workload_factory(unselected(s)));
   if (a.given("--functions")) {
     check_selected_functions(a, all);
@@ -355,6 +360,10 @@ void select_functions(const TraceArgs& a, Scenario& s, const std::set<std::strin
     if (names_fargate) check_container_functions_exist(s.fargate, all);
     table = "batch";
     if (names_batch) check_batch_functions_exist(s.batch, all);
+    table = "lambda_managed";
+    if (names_lambda_managed) check_container_functions_exist(s.lambda_managed, all);
+    table = "ecs_managed";
+    if (names_ecs_managed) check_container_functions_exist(s.ecs_managed, all);
   } catch (const ConfigError& e) {
     throw UsageError(names_error_in_file(e, s.file, table));
   }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -160,6 +161,72 @@ const std::vector<std::string>& container_cluster_keys() {
   return keys;
 }
 
+namespace {
+
+// The Auto Scaling group's own settings: AWS runs the instances of ECS Managed Instances.
+constexpr std::string_view kAsgKeys[] = {
+    "managed_scaling",    "target_capacity_pct",   "instance_warmup_s",
+    "min_scaling_step",   "max_scaling_step",      "instances",
+    "reserved_memory_mb", "registered_memory_pct", "instance_launch_s"};
+
+bool is_asg_key(std::string_view k) {
+  for (const auto a : kAsgKeys)
+    if (a == k) return true;
+  return false;
+}
+
+bool contains(const std::vector<std::string>& keys, std::string_view k) {
+  return std::find(keys.begin(), keys.end(), k) != keys.end();
+}
+
+// The keys of Lambda Managed Instances that no other platform has.
+bool lambda_managed_only(std::string_view k) {
+  return k == "memory_mb" || k == "memory_per_vcpu_gb" || k == "runtime" ||
+         k == "min_environments" || k == "max_environments";
+}
+
+// The scenario table of the options' platform: "ecs", "fargate", "ecs_managed", "lambda_managed".
+std::string table_of(const ContainerOptions& o) {
+  std::string t(platform_name(o));
+  std::replace(t.begin(), t.end(), '-', '_');
+  return t;
+}
+
+}  // namespace
+
+const std::vector<std::string>& container_service_keys(Managed m) {
+  // A Lambda Managed Instances function: Lambda's names (an execution environment is a task).
+  static const std::vector<std::string> lambda{
+      "functions",        "memory_mb",          "memory_per_vcpu_gb", "concurrency",
+      "runtime",          "min_environments",   "max_environments",   "arch",
+      "target_cpu_pct",   "cpu_bound_fraction", "parallel_fraction",  "reference_memory_mb",
+      "error_probability"};
+  return m == Managed::kLambda ? lambda : container_service_keys();
+}
+
+const std::vector<std::string>& container_cluster_keys(Managed m) {
+  // The capacity provider of Lambda Managed Instances (AllowedInstanceTypes, its scaling limits).
+  static const std::vector<std::string> lambda{"instance_type", "min_instances", "max_instances"};
+  // ECS Managed Instances: ECS on EC2's cluster without the Auto Scaling group's own settings,
+  // plus the idle-instance delay (infrastructureOptimization.scaleInAfter).
+  static const std::vector<std::string> ecs = [] {
+    std::vector<std::string> keys;
+    for (const auto& k : container_cluster_keys())
+      if (!is_asg_key(k)) keys.push_back(k);
+    keys.push_back("scale_in_after_s");
+    return keys;
+  }();
+  switch (m) {
+    case Managed::kLambda:
+      return lambda;
+    case Managed::kEcs:
+      return ecs;
+    case Managed::kNone:
+      break;
+  }
+  return container_cluster_keys();
+}
+
 bool container_key_is_number(std::string_view key) {
   static constexpr std::string_view kNumbers[] = {
       "vcpu", "memory_gb", "concurrency", "tasks", "min_tasks", "max_tasks", "initial_tasks",
@@ -172,81 +239,222 @@ bool container_key_is_number(std::string_view key) {
       // the EC2 cluster
       "instances", "min_instances", "max_instances", "target_capacity_pct", "instance_warmup_s",
       "min_scaling_step", "max_scaling_step", "reserved_memory_mb", "registered_memory_pct",
-      "availability_zones"};
+      "availability_zones", "scale_in_after_s",
+      // Lambda Managed Instances
+      "memory_mb", "memory_per_vcpu_gb", "min_environments", "max_environments"};
   for (const auto k : kNumbers)
     if (k == key) return true;
   return false;
 }
 
+namespace {
+
+void set_service_option(const ContainerOptions& o, ServiceConfig& s, const std::string& k,
+                        std::string_view v);
+
+// One setting of an EC2 cluster (a key of container_cluster_keys(managed)).
+void set_cluster_option(ClusterConfig& c, const std::string& k, std::string_view v) {
+  if (k == "instance_type") {
+    // auto: the smallest m5 type that holds the sized tasks (sizing.hpp)
+    c.instance_types = trim(v) == "auto" ? std::vector<std::string>{} : split(v, ',');
+    if (trim(v) != "auto" && c.instance_types.empty())
+      throw ConfigError(k, "name at least one EC2 instance type, or auto");
+  } else if (k == "instances") {
+    c.instances = whole(k, v);
+  } else if (k == "min_instances") {
+    c.min_instances = whole(k, v);
+  } else if (k == "max_instances") {
+    c.max_instances = whole(k, v);
+  } else if (k == "target_capacity_pct") {
+    c.target_capacity_pct = number(k, v);
+  } else if (k == "instance_warmup_s") {
+    c.instance_warmup_s = number(k, v);
+  } else if (k == "min_scaling_step") {
+    c.min_scaling_step = whole(k, v);
+  } else if (k == "max_scaling_step") {
+    c.max_scaling_step = whole(k, v);
+  } else if (k == "instance_launch_s") {
+    c.instance_launch_s = dist(k, v);
+  } else if (k == "reserved_memory_mb") {
+    c.reserved_memory_mb = whole(k, v);
+  } else if (k == "registered_memory_pct") {
+    c.registered_memory_pct = number(k, v);
+  } else if (k == "managed_scaling") {
+    c.managed_scaling = boolean(k, v);
+  } else if (k == "placement") {
+    c.placement = parse_placement(trim(v));
+  } else if (k == "availability_zones") {
+    c.availability_zones = whole(k, v);
+  } else if (k == "cpu_credits") {
+    c.cpu_credits = parse_cpu_credits(trim(v));
+  } else if (k == "spot") {
+    c.spot = boolean(k, v);
+  } else if (k == "spot_interruption_pct") {
+    c.spot_interruption_pct = number(k, v);
+  } else if (k == "spot_in_flight") {
+    c.spot_in_flight = parse_spot_in_flight(trim(v));
+  } else if (k == "associate_public_ip") {
+    c.associate_public_ip = boolean(k, v);
+  } else if (k == "scale_in_after_s") {
+    // Seconds, or -1: off (an idle instance is kept); auto: AWS's default. Its range is
+    // validate_cluster's.
+    if (trim(v) == "auto") {
+      c.scale_in_after_s.reset();
+    } else {
+      c.scale_in_after_s = number(k, v);
+    }
+  }
+}
+
+// A Lambda Managed Instances function's setting (Lambda's names) or its capacity provider's.
+void set_lambda_managed_option(ContainerOptions& o, ServiceConfig& s, const std::string& k,
+                               std::string_view v, bool service_only) {
+  const auto& svc = container_service_keys(Managed::kLambda);
+  const auto& cluster = container_cluster_keys(Managed::kLambda);
+  if (!contains(svc, k) && !contains(cluster, k)) {
+    std::vector<std::string> all = svc;
+    all.insert(all.end(), cluster.begin(), cluster.end());
+    const bool known = contains(container_service_keys(), k) ||
+                       contains(container_cluster_keys(), k) ||
+                       contains(container_cluster_keys(Managed::kEcs), k);
+    throw ConfigError(
+        k, fmt::format("{}; Lambda Managed Instances settings: {}",
+                       known ? "is not a Lambda Managed Instances setting" : "unknown setting",
+                       fmt::join(all, ", ")));
+  }
+  if (contains(cluster, k)) {
+    if (service_only) {
+      throw ConfigError(k,
+                        "is a setting of the capacity provider: set it in [lambda_managed], not "
+                        "in a function's table");
+    }
+    set_cluster_option(o.cluster, k, v);
+    return;
+  }
+  const bool is_auto = trim(v) == "auto";
+  if (is_auto) {
+    if (k == "memory_mb") {
+      s.memory_gb = 0;
+    } else if (k == "memory_per_vcpu_gb") {
+      s.memory_per_vcpu_gb = 0;
+    } else if (k == "concurrency") {
+      s.concurrency = 0;
+    } else if (k == "min_environments") {
+      s.min_tasks.reset();
+    } else if (k == "max_environments") {
+      s.max_tasks.reset();
+    } else if (k == "target_cpu_pct") {
+      s.target_cpu_pct.reset();
+    } else {
+      throw ConfigError(k,
+                        "'auto' is not allowed here: auto applies to memory_mb, "
+                        "memory_per_vcpu_gb, concurrency, min_environments, max_environments, "
+                        "target_cpu_pct and instance_type");
+    }
+    return;
+  }
+  if (k == "memory_mb") {
+    const double mb = number(k, v);
+    if (!(mb > 0 && mb <= 4'294'967'295.0) || mb != std::floor(mb)) {
+      throw ConfigError(k, fmt::format("'{}' is not allowed: use a whole number of MB (an "
+                                       "execution environment's memory), or auto",
+                                       trim(v)));
+    }
+    s.memory_gb = mb / 1024;  // 1 GB = 1,024 MB, as Lambda counts
+  } else if (k == "memory_per_vcpu_gb") {
+    const double r = number(k, v);
+    // 0 is how the struct says auto: a user's 0 is refused rather than silently defaulted.
+    if (r == 0)
+      throw ConfigError(k, "0 is not allowed: give the GB of memory per vCPU, or leave it unset");
+    s.memory_per_vcpu_gb = r;
+  } else if (k == "concurrency") {
+    const double c = number(k, v);
+    if (!(c >= 1 && c <= 4'294'967'295.0) || c != std::floor(c)) {
+      // 0 inside the struct means the runtime's default.
+      throw ConfigError(
+          k, fmt::format("'{}' is not allowed: the requests an execution environment serves at "
+                         "once must be at least 1; leave it unset for the runtime's default "
+                         "(python 16, nodejs 64, java/dotnet 32 per vCPU)",
+                         trim(v)));
+    }
+    s.concurrency = static_cast<std::uint32_t>(c);
+  } else if (k == "runtime") {
+    s.runtime = parse_lambda_runtime(trim(v));
+  } else if (k == "min_environments") {
+    s.min_tasks = whole(k, v);
+  } else if (k == "max_environments") {
+    s.max_tasks = whole(k, v);
+  } else {
+    // Named as on ECS: functions, arch, target_cpu_pct and the duration model's.
+    set_service_option(o, s, k, v);
+  }
+}
+
+// The platform of the options, as a message names it.
+std::string_view platform_label(const ContainerOptions& o) {
+  if (o.launch_type == LaunchType::kFargate) return "Fargate";
+  return o.managed == Managed::kEcs ? "ECS Managed Instances" : "ECS on EC2";
+}
+
+}  // namespace
+
 void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_view key,
                           std::string_view v, bool service_only) {
   const std::string k(key);
   const bool ec2 = o.launch_type == LaunchType::kEc2;
-  const auto is_cluster = [&] {
-    for (const auto& c : container_cluster_keys())
-      if (c == k) return true;
-    return false;
-  };
+  const Managed managed = ec2 ? o.managed : Managed::kNone;
+  if (managed == Managed::kLambda) {
+    set_lambda_managed_option(o, s, k, v, service_only);
+    return;
+  }
+  const std::string table = table_of(o);
+  if (managed == Managed::kEcs && is_asg_key(k)) {
+    throw ConfigError(k, fmt::format("AWS manages the instances of ECS Managed Instances; {} is "
+                                     "an ECS-on-EC2 setting ([ecs])",
+                                     k));
+  }
+  if (lambda_managed_only(k)) {
+    throw ConfigError(k, fmt::format("is a Lambda Managed Instances setting ([lambda_managed]), "
+                                     "not one of {}",
+                                     platform_label(o)));
+  }
+  if (k == "scale_in_after_s" && managed != Managed::kEcs) {
+    throw ConfigError(k, fmt::format("is an ECS Managed Instances setting ([ecs_managed]): AWS "
+                                     "retires its idle instances after it; not one of {}",
+                                     platform_label(o)));
+  }
+  const auto is_cluster = [&] { return contains(container_cluster_keys(managed), k); };
   if (k == "spot_discount_pct") {
     // One bill per platform: the Spot discount is the table's ([fargate] / [ecs]), not a
     // service's. Checked against AWS's ceiling by validate_containers.
     if (service_only) {
       throw ConfigError(k, fmt::format("is a setting of the whole platform: set it in [{}], not "
                                        "in a service",
-                                       ec2 ? "ecs" : "fargate"));
+                                       table));
     }
     o.spot_discount_pct = number(k, v);
     return;
   }
   if (ec2 && is_cluster()) {
     if (service_only) {
-      throw ConfigError(k, "is a setting of the cluster: set it in [ecs], not in a service");
+      throw ConfigError(
+          k, fmt::format("is a setting of the cluster: set it in [{}], not in a service", table));
     }
-    ClusterConfig& c = o.cluster;
-    if (k == "instance_type") {
-      // auto: the smallest m5 type that holds the sized tasks (sizing.hpp)
-      c.instance_types = trim(v) == "auto" ? std::vector<std::string>{} : split(v, ',');
-      if (trim(v) != "auto" && c.instance_types.empty())
-        throw ConfigError(k, "name at least one EC2 instance type, or auto");
-    } else if (k == "instances") {
-      c.instances = whole(k, v);
-    } else if (k == "min_instances") {
-      c.min_instances = whole(k, v);
-    } else if (k == "max_instances") {
-      c.max_instances = whole(k, v);
-    } else if (k == "target_capacity_pct") {
-      c.target_capacity_pct = number(k, v);
-    } else if (k == "instance_warmup_s") {
-      c.instance_warmup_s = number(k, v);
-    } else if (k == "min_scaling_step") {
-      c.min_scaling_step = whole(k, v);
-    } else if (k == "max_scaling_step") {
-      c.max_scaling_step = whole(k, v);
-    } else if (k == "instance_launch_s") {
-      c.instance_launch_s = dist(k, v);
-    } else if (k == "reserved_memory_mb") {
-      c.reserved_memory_mb = whole(k, v);
-    } else if (k == "registered_memory_pct") {
-      c.registered_memory_pct = number(k, v);
-    } else if (k == "managed_scaling") {
-      c.managed_scaling = boolean(k, v);
-    } else if (k == "placement") {
-      c.placement = parse_placement(trim(v));
-    } else if (k == "availability_zones") {
-      c.availability_zones = whole(k, v);
-    } else if (k == "cpu_credits") {
-      c.cpu_credits = parse_cpu_credits(trim(v));
-    } else if (k == "spot") {
-      c.spot = boolean(k, v);
-    } else if (k == "spot_interruption_pct") {
-      c.spot_interruption_pct = number(k, v);
-    } else if (k == "spot_in_flight") {
-      c.spot_in_flight = parse_spot_in_flight(trim(v));
-    } else if (k == "associate_public_ip") {
-      c.associate_public_ip = boolean(k, v);
-    }
+    set_cluster_option(o.cluster, k, v);
     return;
   }
+  set_service_option(o, s, k, v);
+}
+
+namespace {
+
+// One setting of a service (ECS's names), after the platform's own keys were handled.
+void set_service_option(const ContainerOptions& o, ServiceConfig& s, const std::string& k,
+                        std::string_view v) {
+  const bool ec2 = o.launch_type == LaunchType::kEc2;
+  const Managed managed = ec2 ? o.managed : Managed::kNone;
+  const std::string table = table_of(o);
+  const auto is_cluster = [&] { return contains(container_cluster_keys(managed), k); };
   // "auto" leaves a sized setting to be chosen from the workload (slsim/containers/sizing.hpp).
   const bool is_auto = trim(v) == "auto";
   if (is_auto) {
@@ -398,20 +606,25 @@ void set_container_option(ContainerOptions& o, ServiceConfig& s, std::string_vie
     s.spot_in_flight = parse_spot_in_flight(trim(v));
   } else if (k == "assign_public_ip") {
     if (ec2) {
-      throw ConfigError(k,
-                        "is a Fargate task's setting (tasks on EC2 instances get no public "
-                        "address); an instance's is associate_public_ip in [ecs]");
+      throw ConfigError(k, fmt::format("is a Fargate task's setting (tasks on EC2 instances get no "
+                                       "public address); an instance's is associate_public_ip in "
+                                       "[{}]",
+                                       table));
     }
     s.assign_public_ip = boolean(k, v);
   } else {
     if (!ec2 && is_cluster())
       throw ConfigError(k, "is a setting of ECS on EC2 clusters, not Fargate");
     std::vector<std::string> all = container_service_keys();
-    if (ec2)
-      all.insert(all.end(), container_cluster_keys().begin(), container_cluster_keys().end());
+    if (ec2) {
+      const auto& cluster = container_cluster_keys(managed);
+      all.insert(all.end(), cluster.begin(), cluster.end());
+    }
     throw ConfigError(k, fmt::format("unknown setting; known: {}", fmt::join(all, ", ")));
   }
 }
+
+}  // namespace
 
 std::vector<std::pair<std::string, std::string>> changed_service_options(const ServiceConfig& s) {
   const ServiceConfig d;
@@ -476,6 +689,40 @@ std::vector<std::pair<std::string, std::string>> changed_service_options(const S
   if (s.assign_public_ip != d.assign_public_ip)
     out.emplace_back("assign_public_ip", s.assign_public_ip ? "true" : "false");
   return out;
+}
+
+std::vector<std::pair<std::string, std::string>> changed_service_options(const ServiceConfig& s,
+                                                                         Managed m) {
+  if (m != Managed::kLambda) return changed_service_options(s);
+  const ServiceConfig d = LambdaManagedOptions().defaults;
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto n = [&](const char* k, double a, double b) {
+    if (a != b) out.emplace_back(k, num_text(a));
+  };
+  if (s.functions != d.functions)
+    out.emplace_back("functions", fmt::format("{}", fmt::join(s.functions, ",")));
+  n("memory_mb", s.memory_gb * 1024, d.memory_gb * 1024);
+  n("memory_per_vcpu_gb", s.memory_per_vcpu_gb, d.memory_per_vcpu_gb);
+  n("concurrency", s.concurrency, d.concurrency);
+  if (s.runtime != d.runtime) out.emplace_back("runtime", std::string(to_string(s.runtime)));
+  if (s.min_tasks) out.emplace_back("min_environments", fmt::format("{}", *s.min_tasks));
+  if (s.max_tasks) out.emplace_back("max_environments", fmt::format("{}", *s.max_tasks));
+  if (s.arch != d.arch) out.emplace_back("arch", std::string(to_string(s.arch)));
+  if (s.target_cpu_pct) out.emplace_back("target_cpu_pct", num_text(*s.target_cpu_pct));
+  n("cpu_bound_fraction", s.cpu_bound_fraction, d.cpu_bound_fraction);
+  n("parallel_fraction", s.parallel_fraction, d.parallel_fraction);
+  n("reference_memory_mb", s.reference_memory_mb, d.reference_memory_mb);
+  n("error_probability", s.error_probability, d.error_probability);
+  return out;
+}
+
+ContainerOptions at_launch_if_not_launched(const ContainerOptions& o, const RateCard& rates) {
+  if (!not_launched(o, rates)) return o;
+  const char* rule =
+      o.managed == Managed::kLambda ? "lambda_managed.available" : "ecs_managed.available";
+  ContainerOptions at = o;
+  if (const auto from = rates.first_in_force(rule, 1)) at.as_of = *from;
+  return at;
 }
 
 }  // namespace slsim

@@ -1,10 +1,12 @@
-// The [ecs] and [fargate] tables: every value goes through the containers' one setter
-// (set_container_option) and validator (validate_containers), as CLI flags and Python keywords do.
+// The [ecs], [fargate], [lambda_managed] and [ecs_managed] tables: every value goes through the
+// containers' one setter (set_container_option) and validator (validate_containers), as CLI flags
+// and Python keywords do.
 
 #include "containers_table.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "slsim/containers/options_io.hpp"
@@ -68,12 +70,18 @@ std::string to_text(const toml::node& n, const TableReader& r, const std::string
 
 void read_settings(const toml::table& t, const TableReader& r, ContainerOptions& o,
                    ServiceConfig& s, bool service_only) {
+  const Managed managed = o.launch_type == LaunchType::kEc2 ? o.managed : Managed::kNone;
+  const auto& own = container_service_keys(managed);
+  const auto& cluster = container_cluster_keys(managed);
   for (const auto& [k, node] : t) {
     const std::string key(k.str());
     if (key == "services" || key == "discount_pct") continue;
     // A number, not text that reads as one; "auto" is the word a sized setting takes (the
-    // setter refuses it for the others).
-    if (node.is_string() && container_key_is_number(key) && *node.value<std::string>() != "auto") {
+    // setter refuses it for the others). Another platform's key: the setter says whose it is.
+    const bool of_platform = std::find(own.begin(), own.end(), key) != own.end() ||
+                             std::find(cluster.begin(), cluster.end(), key) != cluster.end();
+    if (of_platform && node.is_string() && container_key_is_number(key) &&
+        *node.value<std::string>() != "auto") {
       r.fail(key,
              fmt::format("must be a number, not the string \"{}\"", *node.value<std::string>()));
     }
@@ -94,16 +102,27 @@ void load_one(const toml::table& root, const std::string& name, const std::strin
   const toml::table* t = root[name].as_table();
   if (!t) throw ScenarioError(fmt::format("{}: {}: must be a table", path, name));
   const bool ec2 = o.launch_type == LaunchType::kEc2;
+  const Managed managed = ec2 ? o.managed : Managed::kNone;
+  const auto& own = container_service_keys(managed);
+  const auto& cluster = container_cluster_keys(managed);
   std::set<std::string> keys;
-  for (const auto& k : container_service_keys())
+  for (const auto& k : own)
     if (k != "functions") keys.insert(k);
-  std::set<std::string> service_keys(container_service_keys().begin(),
-                                     container_service_keys().end());
+  std::set<std::string> service_keys(own.begin(), own.end());
   if (ec2) {
-    keys.insert(container_cluster_keys().begin(), container_cluster_keys().end());
-    for (const auto& k : container_cluster_keys())
+    keys.insert(cluster.begin(), cluster.end());
+    for (const auto& k : cluster)
       service_keys.erase(k);
   }
+  // The managed platforms (issue 24): every setting reaches the setter, which says whose
+  // another platform's key is ("not a Lambda Managed Instances setting", "AWS manages the
+  // instances of ECS Managed Instances") or lists the platform's keys for an unknown one.
+  const auto every_key = [managed](const toml::table& table, std::set<std::string>& allowed) {
+    if (managed == Managed::kNone) return;
+    for (const auto& [k, v] : table)
+      if (k.str() != "services" && k.str() != "discount_pct") allowed.insert(std::string(k.str()));
+  };
+  every_key(*t, keys);
   keys.insert({"services", "discount_pct"});
   TableReader r(*t, path, name + ".", keys);
   read_settings(*t, r, o, o.defaults, false);
@@ -115,7 +134,9 @@ void load_one(const toml::table& root, const std::string& name, const std::strin
       const std::string sn(sname.str());
       const auto* st = node.as_table();
       if (!st) r.fail("services." + sn, "must be a table of settings");
-      TableReader sr(*st, path, name + ".services." + sn + ".", service_keys);
+      std::set<std::string> allowed = service_keys;
+      every_key(*st, allowed);
+      TableReader sr(*st, path, name + ".services." + sn + ".", allowed);
       ServiceConfig c = o.defaults;
       c.functions.clear();
       read_settings(*st, sr, o, c, true);
@@ -124,7 +145,9 @@ void load_one(const toml::table& root, const std::string& name, const std::strin
     }
   }
   try {
-    validate_containers(o);
+    // A platform not launched at as_of: its values are checked as of its launch, and a report
+    // says it cannot run (the table is kept for another date).
+    validate_containers(at_launch_if_not_launched(o));
   } catch (const ConfigError& e) {
     // Errors about a named service start with "service NAME: ".
     std::string where = name + ".";
@@ -143,6 +166,8 @@ void load_one(const toml::table& root, const std::string& name, const std::strin
 void load_container_tables(const toml::table& root, const std::string& path, Scenario& s) {
   load_one(root, "ecs", path, s, s.ecs);
   load_one(root, "fargate", path, s, s.fargate);
+  load_one(root, "lambda_managed", path, s, s.lambda_managed);
+  load_one(root, "ecs_managed", path, s, s.ecs_managed);
 }
 
 }  // namespace slsim::scenario_detail

@@ -1,5 +1,6 @@
 #pragma once
-// The [ecs] and [fargate] tables of a scenario file. Private to models/scenario/.
+// The container tables of a scenario file ([ecs], [fargate], [lambda_managed], [ecs_managed]).
+// Private to models/scenario/.
 
 #include <toml++/toml.h>
 
@@ -9,8 +10,9 @@
 
 namespace slsim::scenario_detail {
 
-/// Reads [ecs] and [fargate] (defaults, cluster settings, [*.services.NAME]) into `s.ecs` and
-/// `s.fargate`, copying as_of, region and seed from the scenario, and validates them.
+/// Reads [ecs], [fargate], [lambda_managed] and [ecs_managed] (defaults, cluster settings,
+/// [*.services.NAME]) into `s.ecs`, `s.fargate`, `s.lambda_managed` and `s.ecs_managed`,
+/// copying as_of, region and seed from the scenario, and validates them.
 /// Throws ScenarioError naming the file, the key and what is allowed.
 void load_container_tables(const toml::table& root, const std::string& path, Scenario& s);
 

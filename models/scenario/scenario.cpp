@@ -239,13 +239,14 @@ Scenario scenario_of(const toml::table& root, const std::string& path) {
       throw ScenarioError(
           fmt::format("{}: [{}]: this version of slsim does not read a [{}] "
                       "table yet; remove it (tables read: [workload], [lambda], [ecs], "
-                      "[fargate], [batch])",
+                      "[fargate], [batch], [lambda_managed], [ecs_managed])",
                       path, t, t));
     }
   }
-  TableReader top(root, path, "",
-                  {"name", "description", "seed", "as_of", "region", "workload", "lambda", "ecs",
-                   "fargate", "batch", "report", "workloads", "functions"});
+  TableReader top(
+      root, path, "",
+      {"name", "description", "seed", "as_of", "region", "workload", "lambda", "ecs", "fargate",
+       "batch", "lambda_managed", "ecs_managed", "report", "workloads", "functions"});
   s.name = top.str("name", s.name);
   s.description = top.str("description", "");
   s.seed = static_cast<std::uint64_t>(top.integer("seed", 1, 0, INT64_MAX));
@@ -428,7 +429,8 @@ Scenario scenario_of(const toml::table& root, const std::string& path) {
     }
   }
   scenario_detail::load_batch_table(root, path, s);
-  scenario_detail::load_container_tables(root, path, s);  // [ecs], [fargate]
+  // [ecs], [fargate], [lambda_managed], [ecs_managed]
+  scenario_detail::load_container_tables(root, path, s);
   scenario_detail::load_compare_tables(root, path, s);
   // The one validator of the Lambda configuration, with the file and table named.
   try {

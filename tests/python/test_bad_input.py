@@ -518,15 +518,15 @@ def test_price_unknown_platform_is_named():
 
 
 @pytest.mark.parametrize("platform, flag, applies", [
-    ("lambda", ["--vcpu", "1"], "ecs or fargate"),
+    ("lambda", ["--vcpu", "1"], "ecs, fargate or ecs-managed"),
     ("lambda", ["--min-vcpus", "1"], "batch"),
-    ("lambda", ["--timeline"], "ecs or fargate"),
-    ("fargate", ["--memory-mb", "1024"], "lambda"),
+    ("lambda", ["--timeline"], "ecs, fargate, lambda-managed or ecs-managed"),
+    ("fargate", ["--memory-mb", "1024"], "lambda or lambda-managed"),
     ("fargate", ["--reserved-concurrency", "5"], "lambda"),
     ("ecs", ["--max-vcpus", "8"], "batch"),
     ("ecs", ["--no-free-tier"], "lambda"),
-    ("batch", ["--memory-mb", "1024"], "lambda"),
-    ("batch", ["--vcpu", "1"], "ecs or fargate"),
+    ("batch", ["--memory-mb", "1024"], "lambda or lambda-managed"),
+    ("batch", ["--vcpu", "1"], "ecs, fargate or ecs-managed"),
     ("fargate", ["--timeout-s", "30"], "lambda or batch"),
 ])
 def test_simulate_refuses_flags_of_another_platform(tmp_path, platform, flag, applies):

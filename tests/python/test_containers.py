@@ -141,7 +141,7 @@ def test_cli_bad_flag_names_the_flag_and_what_is_allowed(tmp_path):
     assert p.returncode == 2 and "--instance-type" in p.stderr and "m5.large" in p.stderr
     # A container flag on Lambda is refused, not ignored.
     p = run("simulate", str(trace), "--tasks", "3", check=False)
-    assert p.returncode == 2 and "--tasks applies to --platform ecs or fargate" in p.stderr
+    assert p.returncode == 2 and "--tasks applies to --platform ecs, fargate or ecs-managed" in p.stderr
 
 
 def test_example_scenario_runs_on_both_platforms():

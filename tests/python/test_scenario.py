@@ -103,7 +103,11 @@ def test_a_loaded_scenario_shows_its_settings():
     assert s.functions is None
     assert s.workload["function"] == "api"
     assert [w["function"] for w in s.workloads] == ["orders-consumer", "nightly-report"]
-    assert list(s.platforms) == ["lambda", "ecs", "fargate", "batch"]
+    # Every platform the report runs when [report] platforms is not given (issue 24 added two).
+    assert list(s.platforms) == ["lambda", "ecs", "fargate", "batch", "lambda-managed",
+                                 "ecs-managed"]
+    assert s.platforms["lambda-managed"] == slsim.LambdaManaged()
+    assert s.platforms["ecs-managed"] == slsim.EcsManaged()
     lam = s.platforms["lambda"]
     assert isinstance(lam, slsim.Lambda)
     assert lam == slsim.Lambda(memory_mb=512, runtime="python", timeout_s=30, functions={

@@ -1,5 +1,5 @@
 """slsim — what a workload would cost and how it would perform on AWS Lambda, ECS on EC2,
-Fargate and AWS Batch.
+Fargate, AWS Batch, Lambda Managed Instances and ECS Managed Instances.
 
 The public Python API. ``slsim._core`` is the compiled, private half.
 """
@@ -19,7 +19,7 @@ from .distributions import (
     Weibull,
     parse_distribution,
 )
-from .containers import Ecs, Fargate
+from .containers import Ecs, EcsManaged, Fargate, LambdaManaged
 from .compare import (Breakeven, Comparison, Placement, Tuning, breakeven, compare,
                       tune_lambda)
 from .platforms import Lambda, Result, simulate, sweep
@@ -37,6 +37,8 @@ __version__ = _core.__version__
 __all__ = [
     "Ecs",
     "Fargate",
+    "LambdaManaged",
+    "EcsManaged",
     "compare",
     "breakeven",
     "tune_lambda",

@@ -88,8 +88,9 @@ def _objectives(slo_p99_ms, max_error_rate, max_cold_start_rate) -> tuple:
 
 def _platform_list(platforms) -> list:
     if isinstance(platforms, (str, bytes)) or not hasattr(platforms, "__iter__"):
-        raise TypeError("platforms must be a list of slsim.Lambda, slsim.Ecs, slsim.Fargate or "
-                        f"slsim.Batch, got {type(platforms).__name__} {platforms!r}")
+        raise TypeError("platforms must be a list of slsim.Lambda, slsim.Ecs, slsim.Fargate, "
+                        "slsim.Batch, slsim.LambdaManaged or slsim.EcsManaged, got "
+                        f"{type(platforms).__name__} {platforms!r}")
     return list(platforms)
 
 
@@ -107,15 +108,15 @@ def _runner(platform, as_of: str, region: str, account_concurrency: int, free_ti
         return _core._lambda_runner(platform._core_config(), platform._core_functions(), as_of,
                                     region, int(account_concurrency), bool(free_tier))
     from .batch import Batch
-    from .containers import Ecs, Fargate
+    from .containers import _ContainerPlatform
 
-    if isinstance(platform, (Ecs, Fargate)):
+    if isinstance(platform, _ContainerPlatform):  # Ecs, Fargate, LambdaManaged, EcsManaged
         return _core._container_runner(platform._LAUNCH, platform._settings(),
                                        platform._service_settings(), as_of, region)
     if isinstance(platform, Batch):
         return _core._batch_runner(platform._kwargs, as_of, region)
     raise TypeError(f"unsupported platform {platform!r}; supported: slsim.Lambda, slsim.Ecs, "
-                    "slsim.Fargate, slsim.Batch")
+                    "slsim.Fargate, slsim.Batch, slsim.LambdaManaged, slsim.EcsManaged")
 
 
 def _check_workload(workload):
@@ -318,7 +319,7 @@ def _only_selected(platform, functions):
     if functions is None:
         return platform
     from .batch import Batch
-    from .containers import Ecs, Fargate
+    from .containers import _ContainerPlatform
 
     if isinstance(platform, Lambda) and platform._functions:
         kept = {k: v for k, v in platform._functions.items() if k in functions}
@@ -327,7 +328,7 @@ def _only_selected(platform, functions):
         kw = dict(platform._kwargs)
         kw["functions"] = kept
         return Lambda(**kw)
-    if isinstance(platform, (Ecs, Fargate)) and platform._services:
+    if isinstance(platform, _ContainerPlatform) and platform._services:
         services = {}
         for name, svc in platform._services.items():
             listed = svc._kwargs.get("functions")

@@ -1,9 +1,13 @@
-"""Container platforms: ``slsim.Fargate(...)`` and ``slsim.Ecs(...)`` (ECS on EC2).
+"""Container platforms: ``slsim.Fargate(...)``, ``slsim.Ecs(...)`` (ECS on EC2), and the
+platforms on EC2 instances AWS manages: ``slsim.LambdaManaged(...)`` (Lambda Managed Instances)
+and ``slsim.EcsManaged(...)`` (Amazon ECS Managed Instances).
 
 Keyword-only, with the scenario file's key names (``vcpu``, ``memory_gb``, ``concurrency``,
-``min_tasks``, ``max_tasks``, ``target_cpu_pct``, ``tasks``, ...); eval-able repr, equality,
-pickling; a bad value is a ``ValueError`` naming the keyword and what is allowed. Both are
-accepted by :func:`slsim.simulate` and :func:`slsim.sweep`. See docs/models.md.
+``min_tasks``, ``max_tasks``, ``target_cpu_pct``, ``tasks``, ...; Lambda Managed Instances
+take Lambda's: ``memory_mb``, ``runtime``, ``min_environments``, ...); eval-able repr,
+equality, pickling; a bad value is a ``ValueError`` naming the keyword and what is allowed.
+All are accepted by :func:`slsim.simulate`, :func:`slsim.sweep` and :func:`slsim.compare`.
+See docs/models.md.
 """
 
 from __future__ import annotations
@@ -52,15 +56,33 @@ def _repr(value) -> str:
     return repr(value)
 
 
+# The platforms on EC2 instances that AWS manages (issue 24).
+_MANAGED = ("lambda-managed", "ecs-managed")
+
+
+def _every_key() -> set:
+    """Every container setting of some platform."""
+    keys = set()
+    for platform in ("ecs", *_MANAGED):
+        keys |= set(_core.container_service_keys(platform))
+        keys |= set(_core.container_cluster_keys(platform))
+    return keys
+
+
 class _ContainerPlatform:
     _LAUNCH = ""
     _NAME = ""
 
     def __init__(self, *, services: dict | None = None, **kwargs):
-        keys = set(_core.container_service_keys())
-        if self._LAUNCH == "ecs":
-            keys |= set(_core.container_cluster_keys())
-        unknown = set(kwargs) - keys
+        keys = set(_core.container_service_keys(self._LAUNCH))
+        if self._LAUNCH != "fargate":
+            keys |= set(_core.container_cluster_keys(self._LAUNCH))
+        passed = keys
+        if self._LAUNCH in _MANAGED:
+            # Another platform's setting reaches the setter, which says why it is not this
+            # platform's ("not a Lambda Managed Instances setting", "AWS manages the instances").
+            passed = keys | _every_key()
+        unknown = set(kwargs) - passed
         if unknown:
             raise TypeError(f"{self._NAME}() got unknown arguments {sorted(unknown)}; "
                             f"known: {sorted(keys | {'services'})}")
@@ -184,3 +206,49 @@ class Ecs(_ContainerPlatform):
 
     _LAUNCH = "ecs"
     _NAME = "Ecs"
+
+
+class LambdaManaged(_ContainerPlatform):
+    """Lambda functions on Lambda Managed Instances (launched 2025-11-30): each function's
+    execution environments run on the EC2 instances of a capacity provider that Lambda
+    manages, each serving several requests at once; billed as the instances' EC2 price, a
+    management fee on their On-Demand price and Lambda's requests (docs/models.md, "Lambda
+    Managed Instances"). Every argument is optional.
+
+    A function: memory_mb (an execution environment's memory, MB), memory_per_vcpu_gb (2, 4 or
+    8: its vCPUs are memory_mb / 1,024 / this; default 2), concurrency (requests an execution
+    environment serves at once, at least 1; default: the runtime's, per vCPU: python 16, nodejs
+    64, java and dotnet 32), runtime ("python", "nodejs", "java" or "dotnet"),
+    min_environments / max_environments, target_cpu_pct (the capacity provider's target
+    utilisation), arch, cpu_bound_fraction, parallel_fraction, reference_memory_mb,
+    error_probability; and services={name: LambdaManaged(functions=[...], ...)} for groups of
+    functions with their own settings.
+
+    The capacity provider: instance_type (a name or a list: the types Lambda may use),
+    min_instances (default 3, for Availability Zone resilience), max_instances.
+
+    ECS's settings (queue_size, vcpu, tasks, spot, ...) are not Lambda Managed Instances': a
+    ValueError says so and names those that are.
+    """
+
+    _LAUNCH = "lambda-managed"
+    _NAME = "LambdaManaged"
+
+
+class EcsManaged(_ContainerPlatform):
+    """ECS services on Amazon ECS Managed Instances (launched 2025-09-30): AWS picks, launches
+    and retires the EC2 instances from the tasks' requirements; billed as EC2 plus a management
+    fee per instance-hour (docs/models.md, "ECS Managed Instances"). The service arguments of
+    :class:`Ecs`, and of its cluster instance_type (the types AWS may pick; default "auto": the
+    cheapest that fits the tasks), min_instances, max_instances, placement,
+    availability_zones, cpu_credits, associate_public_ip, Spot capacity (spot,
+    spot_interruption_pct, spot_in_flight), plus scale_in_after_s (an instance left without
+    tasks is retired after this many seconds; -1: never; default AWS's).
+
+    The Auto Scaling group's settings (managed_scaling, target_capacity_pct, instance_warmup_s,
+    min_scaling_step, max_scaling_step, instances, reserved_memory_mb, registered_memory_pct,
+    instance_launch_s) are ECS on EC2's: AWS manages these instances, and a ValueError says so.
+    """
+
+    _LAUNCH = "ecs-managed"
+    _NAME = "EcsManaged"

@@ -295,14 +295,14 @@ class Result:
 def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region: str = "us-east-1",
              account_concurrency: int | None = None, free_tier: bool = True, discount_pct: float = 0.0,
              records: bool = False, timeseries: bool = False) -> Result:
-    """Simulate ``workload`` on ``platform`` (a :class:`Lambda`, :class:`Ecs`, :class:`Fargate` or
-    :class:`Batch`). The GIL is released while it
+    """Simulate ``workload`` on ``platform`` (a :class:`Lambda`, :class:`Ecs`, :class:`Fargate`,
+    :class:`Batch`, :class:`LambdaManaged` or :class:`EcsManaged`). The GIL is released while it
     runs, so several simulations can run on threads."""
     if not isinstance(workload, Workload):
         raise TypeError(f"workload must be a slsim.Workload, got {type(workload).__name__}")
     if not isinstance(platform, Lambda) and not hasattr(platform, "_simulate"):
-        raise TypeError("platform must be a slsim.Lambda, slsim.Ecs, slsim.Fargate or "
-                        f"slsim.Batch, got {type(platform).__name__}")
+        raise TypeError("platform must be a slsim.Lambda, slsim.Ecs, slsim.Fargate, slsim.Batch, "
+                        f"slsim.LambdaManaged or slsim.EcsManaged, got {type(platform).__name__}")
     seed = _int_arg("seed", seed, 0, 9_223_372_036_854_775_807)
     if isinstance(as_of, (_dt.date, _dt.datetime)):
         as_of = as_of.strftime("%Y-%m-%d")
@@ -325,7 +325,7 @@ def simulate(workload: Workload, platform, *, seed: int = 1, as_of=None, region:
                                              seed, account_concurrency, free_tier, discount_pct,
                                              records, timeseries)
         return Result(core, "lambda", names)
-    # slsim.Ecs, slsim.Fargate (containers.py) and slsim.Batch (batch.py)
+    # slsim.Ecs, Fargate, LambdaManaged, EcsManaged (containers.py) and slsim.Batch (batch.py)
     return platform._simulate(workload, seed=seed, as_of=as_of, region=region,
                               discount_pct=discount_pct, timeseries=timeseries, records=records,
                               account_concurrency=account_concurrency, free_tier=free_tier)

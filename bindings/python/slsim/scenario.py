@@ -24,12 +24,21 @@ from . import _core
 ScenarioError = _core.ScenarioError
 
 # The platforms `slsim report` compares when [report] platforms is not given, in report order.
-_ALL_PLATFORMS = ("lambda", "ecs", "fargate", "batch")
+_ALL_PLATFORMS = ("lambda", "ecs", "fargate", "batch", "lambda-managed", "ecs-managed")
 # [lambda] keys of the account, not of a function (they stay in the table, see `lambda_account`).
 _LAMBDA_ACCOUNT = ("account_concurrency", "burst", "free_tier", "discount_pct")
 # Keys of a platform's table that its Python object has no keyword for (kept as they are).
 _TABLE_ONLY = {"lambda": _LAMBDA_ACCOUNT, "ecs": ("discount_pct",),
-               "fargate": ("discount_pct",), "batch": ("discount_pct",)}
+               "fargate": ("discount_pct",), "batch": ("discount_pct",),
+               "lambda-managed": ("discount_pct",), "ecs-managed": ("discount_pct",)}
+# The container platforms' classes by platform name (the scenario table is the name with "_").
+_CONTAINERS = {"ecs": "Ecs", "fargate": "Fargate", "lambda-managed": "LambdaManaged",
+               "ecs-managed": "EcsManaged"}
+
+
+def _table_name(platform: str) -> str:
+    """The scenario table of a platform: "lambda-managed" -> "lambda_managed"."""
+    return platform.replace("-", "_")
 _TRIPLES = {"step_scaling": ("lower_pct", "upper_pct", "change"),
             "schedule": ("at_s", "min_tasks", "max_tasks")}
 
@@ -86,7 +95,7 @@ def _no_none(d: dict) -> dict:
     return {k: v for k, v in d.items() if v is not None}
 
 
-# ---- platform tables <-> slsim.Lambda / Ecs / Fargate / Batch -------------------------------
+# ---- platform tables <-> slsim.Lambda / Ecs / Fargate / Batch / LambdaManaged / EcsManaged --
 
 def _spec(v):
     """A number or distribution as the file writes it (a Distribution as its spec)."""
@@ -148,16 +157,16 @@ def _container_table(obj) -> dict:
 
 
 def _platform_object(name: str, t: dict):
+    from . import containers
     from .batch import Batch
-    from .containers import Ecs, Fargate
     from .platforms import Lambda
 
     t = t or {}
     if name == "lambda":
         fns = {f: Lambda(**_lambda_kwargs(ft)) for f, ft in t.get("functions", {}).items()}
         return Lambda(**_lambda_kwargs(t), functions=fns or None)
-    if name in ("ecs", "fargate"):
-        cls = Ecs if name == "ecs" else Fargate
+    if name in _CONTAINERS:
+        cls = getattr(containers, _CONTAINERS[name])
         services = {s: cls(**_container_kwargs(st)) for s, st in t.get("services", {}).items()}
         return cls(**_container_kwargs(t), services=services or None)
     if name == "batch":
@@ -166,15 +175,18 @@ def _platform_object(name: str, t: dict):
 
 
 def _platform_name(obj) -> str:
+    from . import containers
     from .batch import Batch
-    from .containers import Ecs, Fargate
     from .platforms import Lambda
 
-    for cls, name in ((Lambda, "lambda"), (Ecs, "ecs"), (Fargate, "fargate"), (Batch, "batch")):
+    classes = [(Lambda, "lambda"), (Batch, "batch")] + [
+        (getattr(containers, c), n) for n, c in _CONTAINERS.items()]
+    for cls, name in classes:
         if isinstance(obj, cls):
             return name
-    raise TypeError(f"a scenario's platform must be a slsim.Lambda, slsim.Ecs, slsim.Fargate or "
-                    f"slsim.Batch, got {type(obj).__name__} {obj!r}")
+    raise TypeError(f"a scenario's platform must be a slsim.Lambda, slsim.Ecs, slsim.Fargate, "
+                    f"slsim.Batch, slsim.LambdaManaged or slsim.EcsManaged, got "
+                    f"{type(obj).__name__} {obj!r}")
 
 
 def _platform_table(obj, old: dict) -> dict:
@@ -187,7 +199,7 @@ def _platform_table(obj, old: dict) -> dict:
         fns = {f: _lambda_table(fo) for f, fo in obj._functions.items()}
         if fns:
             t["functions"] = fns
-    elif name in ("ecs", "fargate"):
+    elif name in _CONTAINERS:
         t = _container_table(obj)
         if obj._services:
             t["services"] = {s: _container_table(so) for s, so in obj._services.items()}
@@ -198,7 +210,8 @@ def _platform_table(obj, old: dict) -> dict:
 
 class _Platforms:
     """``Scenario.platforms``: the platforms the report compares, by name, as slsim.Lambda,
-    slsim.Ecs, slsim.Fargate and slsim.Batch objects built from the file's tables. Assigning one
+    slsim.Ecs, slsim.Fargate, slsim.Batch, slsim.LambdaManaged and slsim.EcsManaged objects
+    built from the file's tables. Assigning one
     (``s.platforms["lambda"] = slsim.Lambda(memory_mb=1024)``) writes its table, through the
     scenario loader."""
 
@@ -221,7 +234,7 @@ class _Platforms:
         if name not in self.keys():
             raise KeyError(f"{name!r} is not one of the scenario's platforms: "
                            f"{', '.join(self.keys())}")
-        return _platform_object(name, self._s._doc.get(name))
+        return _platform_object(name, self._s._doc.get(_table_name(name)))
 
     def __setitem__(self, name: str, obj):
         if _platform_name(obj) != name:
@@ -229,7 +242,7 @@ class _Platforms:
                             f"{type(obj).__name__}")
 
         def change(doc):
-            doc[name] = _platform_table(obj, doc.get(name))
+            doc[_table_name(name)] = _platform_table(obj, doc.get(_table_name(name)))
         self._s._change(change)
 
     def items(self):
@@ -243,8 +256,7 @@ class _Platforms:
 
 
 def _class_of(name: str) -> str:
-    return {"lambda": "Lambda", "ecs": "Ecs", "fargate": "Fargate", "batch": "Batch"}.get(name,
-                                                                                         name)
+    return {"lambda": "Lambda", "batch": "Batch", **_CONTAINERS}.get(name, name)
 
 
 def _frozen(v):
@@ -268,8 +280,9 @@ class Scenario:
     ``slo_p99_ms``, ``max_error_rate``, ``max_cold_start_rate`` (``[report]``), and the parts:
     ``parts`` (``[report.parts]``), ``objectives`` (``[report.objectives.PART]``), ``place``
     (``[report.place]`` pins) and ``exclude`` (``[report] exclude``). ``platforms`` maps each
-    platform the report compares to its options as a slsim.Lambda, slsim.Ecs, slsim.Fargate or
-    slsim.Batch; assign an item to change one (``s.platforms["lambda"] = slsim.Lambda(...)``) or
+    platform the report compares to its options as a slsim.Lambda, slsim.Ecs, slsim.Fargate,
+    slsim.Batch, slsim.LambdaManaged or slsim.EcsManaged (tables [lambda_managed] and
+    [ecs_managed]); assign an item to change one (``s.platforms["lambda"] = slsim.Lambda(...)``) or
     a list to choose the platforms (``s.platforms = [slsim.Lambda(), slsim.Fargate()]``).
     ``to_dict()`` and ``to_toml()`` give the whole file.
 
@@ -430,7 +443,7 @@ class Scenario:
 
         def change(doc):
             for name, obj in zip(names, objs):
-                doc[name] = _platform_table(obj, doc.get(name))
+                doc[_table_name(name)] = _platform_table(obj, doc.get(_table_name(name)))
             doc.setdefault("report", {})["platforms"] = names
         self._change(change)
 
