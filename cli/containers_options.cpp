@@ -10,6 +10,7 @@
 #include "cli_support.hpp"
 #include "slsim/containers/options_io.hpp"
 #include "slsim/platform/config_error.hpp"
+#include "slsim/platform/impossible_error.hpp"
 #include "trace_options.hpp"
 
 namespace slsim::cli {
@@ -326,8 +327,14 @@ void run_container_simulation(const std::string& platform, const Scenario& s,
     }
   }
   // Services left auto are sized from one pass over the workload; the notes say how.
-  const ContainerResult r =
-      simulate_containers(WorkloadOpener([&] { return with_progress(open()); }), o);
+  const ContainerResult r = [&] {
+    try {
+      return simulate_containers(WorkloadOpener([&] { return with_progress(open()); }), o);
+    } catch (const ImpossibleError& e) {
+      // The workload, not a flag, is what the platform cannot run (as `report` says it).
+      throw UsageError(fmt::format("{} cannot run this workload: {}", platform, e.what()));
+    }
+  }();
   const auto f = parse_format(format);
   write_result(output, [&](std::ostream& os) {
     if (f == Format::kJson) {

@@ -177,23 +177,9 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
       ContainerOptions o = *shared;
       o.seed = seed;
       o.record_functions = n;
-      if (o.managed != Managed::kLambda) return simulate_containers(w, o, *rc);
-      // Lambda Managed Instances functions have Lambda's longest timeout: a longer invocation
-      // cannot run there (as on Lambda, lambda_runner).
-      ObservedSource seen(w);
-      PlatformResult p = simulate_containers(seen, o, *rc);
-      const double max_s = rc->rule("lambda.timeout_max_s", o.as_of);
-      const auto& fns = seen.functions();
-      for (std::size_t id = 0; id < seen.max_work().size() && id < fns.size(); ++id) {
-        const double work_s = to_seconds(seen.max_work()[id]);
-        if (work_s > max_s) {
-          throw ImpossibleError(fmt::format(
-              "function '{}' runs up to {:.0f} s per invocation; a Lambda function's maximum "
-              "timeout on {} is {:.0f} s, on Managed Instances too",
-              fns[static_cast<FunctionId>(id)].name, work_s, o.as_of.str(), max_s));
-        }
-      }
-      return p;
+      // Lambda Managed Instances cannot run an invocation longer than Lambda's longest
+      // timeout: the model throws ImpossibleError ("cannot run").
+      return simulate_containers(w, o, *rc);
     };
   };
   r.run = r.run_recording(options.record_functions);

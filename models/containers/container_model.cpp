@@ -6,6 +6,7 @@
 
 #include "slsim/containers/sizing.hpp"
 #include "slsim/platform/duration_model.hpp"
+#include "slsim/platform/impossible_error.hpp"
 
 namespace slsim::containers {
 
@@ -34,6 +35,8 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
                                                               : "ecs_managed.max_lifetime_days",
                                  o_.as_of);
     lifetime_ = from_seconds(days * 86'400);
+    if (managed_ == Managed::kLambda)
+      max_work_ = from_seconds(rc_.rule("lambda.timeout_max_s", o_.as_of));
   }
   const auto g = static_cast<std::int64_t>(
       rc_.rule(fargate_ ? "fargate.granularity_s" : "ec2.granularity_s", o_.as_of));
@@ -276,6 +279,16 @@ std::uint32_t ContainerModel::service_of(const Invocation& inv) {
 }
 
 void ContainerModel::accept(const Invocation& inv) {
+  // A Lambda Managed Instances function has Lambda's longest timeout (rule lambda.timeout_max_s,
+  // 900 s since 2018-10-10): longer work cannot run there, as on Lambda (runners.cpp).
+  if (managed_ == Managed::kLambda && inv.work > max_work_) {
+    const auto& fns = src_.functions();
+    throw ImpossibleError(fmt::format(
+        "function '{}' runs {:.0f} s in one invocation; a Lambda function's maximum timeout on "
+        "{} is {:.0f} s, on Managed Instances too",
+        inv.function < fns.size() ? fns[inv.function].name : std::string("?"), to_seconds(inv.work),
+        o_.as_of.str(), to_seconds(max_work_)));
+  }
   last_progress_ = sim_.now();
   last_arrival_ = inv.arrival;
   const auto si = service_of(inv);

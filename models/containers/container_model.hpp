@@ -317,7 +317,8 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
   PartContext ctx_;
   bool fargate_;
   Managed managed_;
-  Duration lifetime_{};  // a managed instance's lifetime (0: none)
+  Duration lifetime_{};                  // a managed instance's lifetime (0: none)
+  Duration max_work_ = Duration::max();  // Lambda Managed Instances: Lambda's longest timeout
   std::uint64_t retired_ = 0, lambda_requests_ = 0;
   ComponentId id_ = 0;
   RngStream start_rng_, health_rng_, spot_rng_, instance_rng_, error_rng_;

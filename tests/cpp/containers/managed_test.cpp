@@ -262,6 +262,27 @@ TEST_CASE("Managed instances: before launch they cannot run", "[containers][mana
   CHECK(c.recommendation.platform == std::optional<std::string>("lambda"));
 }
 
+TEST_CASE("Managed instances: Lambda's longest timeout holds on Managed Instances",
+          "[containers][managed]") {
+  // A 20-minute job: Lambda Managed Instances cannot run it (900 s), ECS Managed Instances can.
+  const auto wl = [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
+    GeneratorOptions g;
+    g.function = "report";
+    g.rate_per_s = 1.0 / 600;
+    g.duration_s = 3600;
+    g.duration_ms = Distribution::constant(1'200'000);
+    g.type = InvocationType::kAsync;
+    g.seed = seed;
+    return std::make_unique<PoissonSource>(g);
+  };
+  EcsManagedOptions em;
+  em.as_of = kAsOf;
+  const auto c = compare(wl, {lambda_managed_runner(lmi()), ecs_managed_runner(em)}, options());
+  REQUIRE(c.find("lambda-managed")->impossible);
+  CHECK_THAT(*c.find("lambda-managed")->impossible, Catch::Contains("900 s"));
+  CHECK_FALSE(c.find("ecs-managed")->impossible);
+}
+
 TEST_CASE("Managed instances: bad settings name the key", "[containers][managed]") {
   const auto key_of = [](const ContainerOptions& o) {
     try {
