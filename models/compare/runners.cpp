@@ -113,9 +113,11 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
   // function URL); services have a load balancer.
   r.front_door =
       options.managed == Managed::kLambda ? FrontDoorSide::kLambda : FrontDoorSide::kService;
-  r.system_options = [options, ec2](SystemOptions& s) {
-    static_cast<ContainerOptions&>(ec2 ? static_cast<ContainerOptions&>(s.ecs) : s.fargate) =
-        options;
+  // Into the joint run's field of its platform (launch type, and who manages the instances).
+  r.system_options = [options](SystemOptions& s) {
+    const auto platform = parse_system_platform(platform_name(options));
+    if (!platform) throw std::logic_error("container_runner: not a platform of a system");
+    system_container_options(s, *platform) = options;
   };
   if (options.discount_pct != 0) r.discount_pct[ec2 ? "ec2" : "fargate"] = options.discount_pct;
   (ec2 ? r.ec2_spot_discount_pct : r.fargate_spot_discount_pct) = options.spot_discount_pct;
@@ -355,8 +357,7 @@ PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner&
     }
     SystemOptions o = base;
     o.spill = spill;
-    ContainerOptions& svc =
-        *platform == SystemPlatform::kEcs ? static_cast<ContainerOptions&>(o.ecs) : o.fargate;
+    ContainerOptions& svc = system_container_options(o, *platform);
     try {
       svc = size_containers(svc, profile, *rc, spill);
     } catch (const TaskFitError& e) {
@@ -370,6 +371,7 @@ PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner&
     x.run = [o, rc, name, platform](WorkloadSource& w, std::uint64_t seed) {
       SystemOptions so = o;
       so.lambda.seed = so.ecs.seed = so.fargate.seed = so.batch.seed = seed;
+      so.lambda_managed.seed = so.ecs_managed.seed = seed;
       const SystemResult res = simulate_system(w, so, *rc);
       const auto& svc_res = *platform == SystemPlatform::kEcs ? res.ecs : res.fargate;
       if (!svc_res) throw std::logic_error(name + ": the service did not run");
