@@ -34,9 +34,15 @@ void check_platform(const std::string& key, const std::string& platform) {
 
 const std::vector<std::string>& placement_platforms() {
   // Spillover: a service sized for its base load, its HTTP overflow on Lambda (placement.hpp).
-  static const std::vector<std::string> kNames{
-      "lambda",         "ecs",         "fargate",    "batch",
-      "lambda-managed", "ecs-managed", "ecs+lambda", "fargate+lambda"};
+  static const std::vector<std::string> kNames{"lambda",
+                                               "ecs",
+                                               "fargate",
+                                               "batch",
+                                               "lambda-managed",
+                                               "ecs-managed",
+                                               "ecs+lambda",
+                                               "fargate+lambda",
+                                               "ecs-managed+lambda"};
   return kNames;
 }
 

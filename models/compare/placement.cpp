@@ -282,7 +282,7 @@ std::vector<std::string> with_spillover(const std::vector<std::string>& platform
     return std::find(platforms.begin(), platforms.end(), p) != platforms.end();
   };
   if (!has("lambda")) return out;
-  for (const char* service : {"ecs", "fargate"}) {
+  for (const char* service : {"ecs", "fargate", "ecs-managed"}) {
     const std::string both = std::string(service) + "+lambda";
     if (has(service) && !has(both.c_str())) out.push_back(both);
   }

@@ -308,10 +308,11 @@ PlatformResult merge_spill(const std::string& name, const ContainerResult& svc,
 PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner& lambda,
                             const RateCard& rates) {
   const auto platform = parse_system_platform(service.name);
-  if (!platform || (*platform != SystemPlatform::kEcs && *platform != SystemPlatform::kFargate) ||
-      lambda.name != "lambda" || !service.system_options || !lambda.system_options) {
+  if (!platform || !behind_alb(*platform) || lambda.name != "lambda" || !service.system_options ||
+      !lambda.system_options) {
     throw std::invalid_argument(
-        "spill_runner: a service runner (ecs or fargate) and a Lambda runner, with their options");
+        "spill_runner: a service runner (ecs, fargate or ecs-managed) and a Lambda runner, with "
+        "their options");
   }
   SystemOptions base;
   service.system_options(base);
@@ -320,7 +321,9 @@ PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner&
   PlatformRunner r;
   r.name = service.name + "+lambda";
   r.label = fmt::format("{} sized for its base load, overflow to Lambda ({})",
-                        *platform == SystemPlatform::kEcs ? "ECS on EC2" : "Fargate",
+                        *platform == SystemPlatform::kEcs       ? "ECS on EC2"
+                        : *platform == SystemPlatform::kFargate ? "Fargate"
+                                                                : "ECS Managed Instances",
                         lambda.label.substr(lambda.label.find(", ") == std::string::npos
                                                 ? 0
                                                 : lambda.label.find(", ") + 2));
@@ -358,6 +361,13 @@ PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner&
     SystemOptions o = base;
     o.spill = spill;
     ContainerOptions& svc = system_container_options(o, *platform);
+    // A service platform that had not launched at as_of: the spillover cannot run either.
+    if (const auto why = not_launched(svc, *rc)) {
+      x.run = [why = *why](WorkloadSource&, std::uint64_t) -> PlatformResult {
+        throw ImpossibleError(why);
+      };
+      return x;
+    }
     try {
       svc = size_containers(svc, profile, *rc, spill);
     } catch (const TaskFitError& e) {
@@ -373,7 +383,9 @@ PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner&
       so.lambda.seed = so.ecs.seed = so.fargate.seed = so.batch.seed = seed;
       so.lambda_managed.seed = so.ecs_managed.seed = seed;
       const SystemResult res = simulate_system(w, so, *rc);
-      const auto& svc_res = *platform == SystemPlatform::kEcs ? res.ecs : res.fargate;
+      const auto& svc_res = *platform == SystemPlatform::kEcs       ? res.ecs
+                            : *platform == SystemPlatform::kFargate ? res.fargate
+                                                                    : res.ecs_managed;
       if (!svc_res) throw std::logic_error(name + ": the service did not run");
       return merge_spill(name, *svc_res, res.lambda ? &*res.lambda : nullptr);
     };

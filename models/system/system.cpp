@@ -83,7 +83,7 @@ std::optional<SystemPlacement> parse_system_placement(std::string_view s) {
   const auto p = parse_system_platform(s);
   if (!p) return std::nullopt;
   // Only a service behind a load balancer has an overflow to send.
-  if (spill && *p != SystemPlatform::kEcs && *p != SystemPlatform::kFargate) return std::nullopt;
+  if (spill && !behind_alb(*p)) return std::nullopt;
   return SystemPlacement{*p, spill};
 }
 
@@ -219,7 +219,8 @@ class Router {
         "placement",
         fmt::format("function '{}' cannot spill to Lambda: it has queue or async invocations, "
                     "and only HTTP (synchronous) requests pass the load balancer that sends a "
-                    "service's overflow to Lambda (place it on ecs or fargate without +lambda)",
+                    "service's overflow to Lambda (place it on its service platform without "
+                    "+lambda)",
                     name));
   }
 
@@ -375,12 +376,12 @@ void erase_extra(PlatformResult& r, const std::string& key) {
 void validate_spill(const SystemOptions& o) {
   for (const auto& name : o.spill) {
     const auto p = platform_of(o, name);
-    if (p != SystemPlatform::kEcs && p != SystemPlatform::kFargate) {
+    if (!p || !behind_alb(*p)) {
       throw ConfigError(
           "placement",
           fmt::format("function '{}' spills to Lambda but is placed on {}: only a service on "
-                      "ecs or fargate has a load balancer whose overflow can go to Lambda "
-                      "(ecs+lambda, fargate+lambda)",
+                      "ecs, fargate or ecs-managed has a load balancer whose overflow can go to "
+                      "Lambda (ecs+lambda, fargate+lambda, ecs-managed+lambda)",
                       name, p ? std::string(to_string(*p)) : std::string("no platform")));
     }
   }

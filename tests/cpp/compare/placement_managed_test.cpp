@@ -112,10 +112,15 @@ TEST_CASE("Placement: the 2025 platforms are placement platforms", "[compare][pl
   CHECK_NOTHROW(validate_parts(spec, nullptr));
   spec.exclude["web"].push_back("ecs-managed");
   CHECK_THROWS_AS(validate_parts(spec, nullptr), ConfigError);
-  // No overflow from Lambda Managed Instances to Lambda (no load balancer to send it).
+  // No overflow from Lambda Managed Instances to Lambda (no load balancer to send it); an ECS
+  // Managed Instances service's, yes.
   spec = PartsSpec{};
   spec.place["api"] = "lambda-managed+lambda";
   CHECK_THROWS_AS(validate_parts(spec, nullptr), ConfigError);
+  spec.place["api"] = "ecs-managed+lambda";
+  CHECK_NOTHROW(validate_parts(spec, nullptr));
+  CHECK(with_spillover({"lambda", "lambda-managed", "ecs-managed"}) ==
+        std::vector<std::string>{"lambda", "lambda-managed", "ecs-managed", "ecs-managed+lambda"});
 }
 
 TEST_CASE("Placement: each runner's options reach its own platform of the joint run",
@@ -236,4 +241,49 @@ TEST_CASE("Placement: Lambda and Lambda Managed Instances price one API Gateway"
         place_parts(api_web_worker(), parts, {"lambda", "lambda-managed"}, runner_for, o);
     CHECK(q.parts[0].platform == "lambda");
   }
+}
+
+TEST_CASE("Placement: a part pinned to ecs-managed+lambda runs on both sides",
+          "[compare][placement]") {
+  auto parts = three_parts();
+  parts[0].place = "ecs-managed+lambda";
+  parts[1].place = "ecs-managed";
+  parts[2].place = "lambda";
+  CompareOptions o;
+  o.as_of = Date(2026, 11, 1);
+  o.threads = 2;
+  const auto platforms = with_spillover({"lambda", "ecs-managed"});
+  const auto r = place_parts(api_web_worker(), parts, platforms, with_spillover(runner_for), o);
+  INFO(r.to_json());
+  REQUIRE(r.joint);
+  CHECK(r.parts[0].platform == "ecs-managed+lambda");
+  CHECK_THAT(r.parts[0].why, Catch::Contains("of its requests overflowed to Lambda"));
+  // One ALB for the API (with its Lambda target group) and the web service.
+  CHECK(lines_named(r, "Application Load Balancer hours") == 1);
+  CHECK(line(r, "ecs-managed", "Application Load Balancer hours"));
+  CHECK(line(r, "lambda", "Lambda requests"));
+  check_totals(r);
+}
+
+TEST_CASE("Placement: before ECS Managed Instances launched, its spillover cannot run either",
+          "[compare][placement]") {
+  // 2025-06-01: before 2025-09-30. The comparison goes on without it (no error for the run).
+  const auto runner =
+      with_spillover([](const std::string& platform, const std::vector<std::string>&) {
+        const Date as_of(2025, 6, 1);
+        if (platform == "ecs-managed") {
+          EcsManagedOptions o;
+          o.as_of = as_of;
+          return ecs_managed_runner(o);
+        }
+        LambdaOptions o;
+        o.as_of = as_of;
+        return lambda_runner(o);
+      });
+  CompareOptions o;
+  o.as_of = Date(2025, 6, 1);
+  const auto c = compare(api_web_worker(), {runner("ecs-managed+lambda", {"api"})}, o);
+  REQUIRE(c.platforms.front().impossible);
+  CHECK_THAT(*c.platforms.front().impossible,
+             Catch::Contains("Amazon ECS Managed Instances launched on 2025-09-30"));
 }

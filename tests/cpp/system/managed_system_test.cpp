@@ -1,8 +1,9 @@
 // Issue 24 in the joint run: Lambda Managed Instances and ECS Managed Instances are platforms of
 // a system. Each gives the result it gives alone on its own functions; ECS Managed Instances'
-// HTTP services pass the system's one ALB with the ECS and Fargate services; Lambda Managed
-// Instances has no ALB (its HTTP requests pass Lambda's front door, counted apart); every
-// arrival ends in one terminal state.
+// HTTP services pass the system's one ALB with the ECS and Fargate services, and may spill
+// their overflow to Lambda (ecs-managed+lambda); Lambda Managed Instances has no ALB (its HTTP
+// requests pass Lambda's front door, counted apart) and spills nothing; every arrival ends in
+// one terminal state.
 
 #include <catch2/catch.hpp>
 #include <memory>
@@ -210,4 +211,41 @@ TEST_CASE("System: a platform's options of the wrong kind are refused", "[system
   o.others = SystemPlatform::kEcs;
   o.ecs.managed = Managed::kEcs;  // ECS Managed Instances is the ecs-managed platform
   CHECK_THROWS_AS(simulate_system(w.opener(), o), ConfigError);
+}
+
+TEST_CASE("System: an ECS Managed Instances service spills its overflow to Lambda", "[system]") {
+  const auto p = parse_system_placement("ecs-managed+lambda");
+  REQUIRE(p);
+  CHECK(p->platform == SystemPlatform::kEcsManaged);
+  CHECK(p->spill);
+  CHECK(to_string(*p) == "ecs-managed+lambda");
+  // One task of two slots for 30 requests/s of 200 ms: most of them overflow.
+  Mix w;
+  w.duration_s = 600;
+  w.parts = {{"api", 30, 200, InvocationType::kSync}, {"events", 2, 100, InvocationType::kAsync}};
+  SystemOptions o = options();
+  o.place("api", *p);
+  o.place("events", {SystemPlatform::kLambda, false});
+  o.ecs_managed.defaults.tasks = 1;
+  o.ecs_managed.defaults.concurrency = 2;
+  o.ecs_managed.defaults.vcpu = 0.5;
+  o.ecs_managed.defaults.memory_gb = 1;
+  const SystemResult r = simulate_system(w.opener(), o);
+  REQUIRE(r.ecs_managed);
+  REQUIRE(r.lambda);
+  const std::uint64_t spilled = r.spilled.at("api");
+  CHECK(spilled > w.count({"api"}, true) / 2);
+  CHECK(extra(*r.ecs_managed, "spilled_to_lambda") == static_cast<double>(spilled));
+  CHECK(has_note(*r.ecs_managed, "overflowed to Lambda"));
+  // Every arrival ends in exactly one terminal state, on one side or the other.
+  CHECK(r.ecs_managed->arrived + r.lambda->arrived == w.count({"api", "events"}, false));
+  CHECK(r.ecs_managed->arrived == r.ecs_managed->outcomes.total());
+  CHECK(r.lambda->arrived == r.lambda->outcomes.total());
+  // One ALB in front of the service and its Lambda target group; Lambda's own front door has no
+  // HTTP requests (the events are async).
+  REQUIRE(r.alb);
+  CHECK(r.alb->owner == SystemPlatform::kEcsManaged);
+  CHECK(r.alb->requests == w.count({"api"}, true));
+  CHECK(r.alb->lambda_target_requests == spilled);
+  CHECK(r.lambda_http.requests == 0);
 }

@@ -21,12 +21,12 @@
 /// run (simulate_lambda, simulate_containers, simulate_batch) is the one-part case of the same
 /// driver, with today's numbers.
 ///
-/// Spillover (docs/models.md, "Spillover"): a function placed `fargate+lambda` or `ecs+lambda`
-/// is an HTTP service whose overflow goes to Lambda. One Application Load Balancer is in front
-/// of both: the service's tasks are one target group, the Lambda function a second one (ALB
-/// targets Lambda functions). A request that arrives when every healthy task of the service is
-/// at its per-task concurrency limit (the load balancer finds no free slot) goes to the Lambda
-/// function at once instead of waiting in the ALB's queue: it is then an invocation of that
+/// Spillover (docs/models.md, "Spillover"): a function placed `fargate+lambda`, `ecs+lambda` or
+/// `ecs-managed+lambda` is an HTTP service whose overflow goes to Lambda. One Application Load
+/// Balancer is in front of both: the service's tasks are one target group, the Lambda function a
+/// second one (ALB targets Lambda functions). A request that arrives when every healthy task of the
+/// service is at its per-task concurrency limit (the load balancer finds no free slot) goes to the
+/// Lambda function at once instead of waiting in the ALB's queue: it is then an invocation of that
 /// function on the Lambda platform of the system (its usage, cold starts, concurrency and free
 /// tier shared with the Lambda parts; no API Gateway: the ALB is its front door). The HTTP
 /// services of a system (ECS, Fargate, ECS Managed Instances and the spilled requests) share
@@ -34,10 +34,11 @@
 ///
 /// The platforms of 2025 (issue 24) are container models of their own (`make_container_part`,
 /// as ECS and Fargate): ECS Managed Instances ("ecs-managed") is a service platform behind the
-/// system's ALB like ECS and Fargate; Lambda Managed Instances ("lambda-managed") has no load
-/// balancer: its functions are invoked as Lambda functions are, so its HTTP requests pass
-/// Lambda's front door (API Gateway or function URLs), counted apart from Lambda's own
-/// (`SystemResult::lambda_managed_http`), and it spills to nothing.
+/// system's ALB like ECS and Fargate, and may spill to Lambda as they do; Lambda Managed
+/// Instances ("lambda-managed") has no load balancer: its functions are invoked as Lambda
+/// functions are, so its HTTP requests pass Lambda's front door (API Gateway or function URLs),
+/// counted apart from Lambda's own (`SystemResult::lambda_managed_http`), and it spills to
+/// nothing (a function is on a capacity provider or on Lambda's own fleet, not both).
 
 #include <cstdint>
 #include <map>
@@ -75,25 +76,28 @@ std::optional<SystemPlatform> parse_system_platform(std::string_view s);
 /// the services of ECS, Fargate and ECS Managed Instances.
 bool behind_alb(SystemPlatform p);
 
-/// Where a function is placed: a platform and, for a service (ECS or Fargate), whether its
-/// overflow spills to Lambda ("fargate+lambda", "ecs+lambda").
+/// Where a function is placed: a platform and, for a service behind the ALB (ECS, Fargate, ECS
+/// Managed Instances), whether its overflow spills to Lambda ("fargate+lambda", "ecs+lambda",
+/// "ecs-managed+lambda").
 struct SystemPlacement {
   SystemPlatform platform = SystemPlatform::kLambda;
   bool spill = false;
   bool operator==(const SystemPlacement&) const = default;
 };
 
-/// A platform's name (to_string(SystemPlatform)), or "ecs+lambda" or "fargate+lambda".
+/// A platform's name (to_string(SystemPlatform)), or "ecs+lambda", "fargate+lambda" or
+/// "ecs-managed+lambda".
 std::string to_string(SystemPlacement p);
 /// Parses what to_string(SystemPlacement) writes; nullopt for anything else (a spill from
 /// Lambda, Batch or Lambda Managed Instances, which have no load balancer to overflow from, is
-/// nothing; so is one from ECS Managed Instances, not offered yet).
+/// nothing).
 std::optional<SystemPlacement> parse_system_placement(std::string_view s);
 
 struct SystemOptions {
   /// Where each function runs, by function name.
   std::map<std::string, SystemPlatform> placement;
-  /// Functions whose service (placed on ECS or Fargate) spills its overflow to Lambda: HTTP
+  /// Functions whose service (placed on ECS, Fargate or ECS Managed Instances) spills its
+  /// overflow to Lambda: HTTP
   /// (synchronous) functions only; a function here placed elsewhere, or one with queue or
   /// async invocations, is an error (ConfigError, key "placement", naming it). A spilling
   /// service left auto is sized for its base load (docs/models.md, "Spillover").
