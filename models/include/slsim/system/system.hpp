@@ -38,7 +38,8 @@
 /// Instances ("lambda-managed") has no load balancer: its functions are invoked as Lambda
 /// functions are, so its HTTP requests pass Lambda's front door (API Gateway or function URLs),
 /// counted apart from Lambda's own (`SystemResult::lambda_managed_http`), and it spills to
-/// nothing (a function is on a capacity provider or on Lambda's own fleet, not both).
+/// nothing (no load balancer to send an overflow; a request no execution environment has room
+/// for is throttled, as the container model says).
 
 #include <cstdint>
 #include <map>
@@ -97,10 +98,10 @@ struct SystemOptions {
   /// Where each function runs, by function name.
   std::map<std::string, SystemPlatform> placement;
   /// Functions whose service (placed on ECS, Fargate or ECS Managed Instances) spills its
-  /// overflow to Lambda: HTTP
-  /// (synchronous) functions only; a function here placed elsewhere, or one with queue or
-  /// async invocations, is an error (ConfigError, key "placement", naming it). A spilling
-  /// service left auto is sized for its base load (docs/models.md, "Spillover").
+  /// overflow to Lambda: HTTP (synchronous) functions only; a function here placed elsewhere,
+  /// or one with queue or async invocations, is an error (ConfigError, key "placement", naming
+  /// it). A spilling service left auto is sized for its base load (docs/models.md,
+  /// "Spillover").
   std::set<std::string> spill;
   /// Places `function` (its platform in `placement`, and in `spill` or not).
   void place(const std::string& function, SystemPlacement p) {
