@@ -34,8 +34,15 @@ void check_platform(const std::string& key, const std::string& platform) {
 
 const std::vector<std::string>& placement_platforms() {
   // Spillover: a service sized for its base load, its HTTP overflow on Lambda (placement.hpp).
-  static const std::vector<std::string> kNames{"lambda", "ecs",        "fargate",
-                                               "batch",  "ecs+lambda", "fargate+lambda"};
+  static const std::vector<std::string> kNames{"lambda",
+                                               "ecs",
+                                               "fargate",
+                                               "batch",
+                                               "lambda-managed",
+                                               "ecs-managed",
+                                               "ecs+lambda",
+                                               "fargate+lambda",
+                                               "ecs-managed+lambda"};
   return kNames;
 }
 
@@ -142,8 +149,9 @@ void validate_parts(const PartsSpec& p, const std::vector<std::string>* function
   std::set<std::string> named;
   for (const auto& [part, pls] : p.exclude)
     named.insert(part);
-  // (A spillover is out with either of its sides, so the four platforms decide.)
-  static const std::vector<std::string> kBase{"lambda", "ecs", "fargate", "batch"};
+  // (A spillover is out with either of its sides, so the platforms without one decide.)
+  static const std::vector<std::string> kBase{"lambda",         "ecs",        "fargate", "batch",
+                                              "lambda-managed", "ecs-managed"};
   auto all_out = [&](const std::vector<std::string>& own) {
     return std::all_of(kBase.begin(), kBase.end(), [&](const std::string& pl) {
       return contains(own, pl) || contains(p.exclude_all, pl);

@@ -282,7 +282,7 @@ std::vector<std::string> with_spillover(const std::vector<std::string>& platform
     return std::find(platforms.begin(), platforms.end(), p) != platforms.end();
   };
   if (!has("lambda")) return out;
-  for (const char* service : {"ecs", "fargate"}) {
+  for (const char* service : {"ecs", "fargate", "ecs-managed"}) {
     const std::string both = std::string(service) + "+lambda";
     if (has(service) && !has(both.c_str())) out.push_back(both);
   }
@@ -561,7 +561,7 @@ PlacementResult place_parts(const WorkloadFactory& workload,
     // The mix re-simulated as one system (docs/models.md, "Placement"): every part on its
     // platform on one clock (a spilling part on its service and Lambda), each platform's usage
     // priced as the comparison prices it, one load balancer for every HTTP service.
-    constexpr std::size_t kSys = 4;
+    constexpr std::size_t kSys = 6;  // SystemPlatform's values
     const auto sys_index = [](SystemPlatform q) { return static_cast<std::size_t>(q); };
     std::array<double, kSys> sys_monthly{};
     std::array<std::vector<CostLine>, kSys> sys_lines;
@@ -632,6 +632,7 @@ PlacementResult place_parts(const WorkloadFactory& workload,
           const std::uint64_t seed = options.seed + rep;
           SystemOptions so = o;
           so.lambda.seed = so.ecs.seed = so.fargate.seed = so.batch.seed = seed;
+          so.lambda_managed.seed = so.ecs_managed.seed = seed;
           {
             auto pass = whole(seed, 1.0);
             so.profile = profile_workload(*pass);
@@ -652,20 +653,37 @@ PlacementResult place_parts(const WorkloadFactory& workload,
           if (sr.ecs) res[sys_index(SystemPlatform::kEcs)] = &*sr.ecs;
           if (sr.fargate) res[sys_index(SystemPlatform::kFargate)] = &*sr.fargate;
           if (sr.batch) res[sys_index(SystemPlatform::kBatch)] = &*sr.batch;
+          if (sr.lambda_managed)
+            res[sys_index(SystemPlatform::kLambdaManaged)] = &*sr.lambda_managed;
+          if (sr.ecs_managed) res[sys_index(SystemPlatform::kEcsManaged)] = &*sr.ecs_managed;
           for (std::size_t q = 0; q < kSys; ++q) {
             if (!res[q]) continue;
             const PlatformResult& pr = *res[q];
             CostBreakdown cost = project_costs(rates, pr.usage, span_s, pricing[q],
                                                std::max(pr.worked_s, pr.span_s));
-            // Front doors: API Gateway for Lambda's own HTTP requests; one ALB for every HTTP
-            // request of the services (spilled ones included), billed on its owner.
+            // Front doors: API Gateway for the HTTP requests of Lambda's and Lambda Managed
+            // Instances' own functions; one ALB for every HTTP request of the services (ECS,
+            // Fargate, ECS Managed Instances; spilled ones included), billed on its owner.
             const auto side = static_cast<SystemPlatform>(q);
             HttpTraffic http;
             FrontDoorSide door = FrontDoorSide::kNone;
-            if (side == SystemPlatform::kLambda) {
+            double share = 1;  // of the front door's charge, this side's
+            if (side == SystemPlatform::kLambda || side == SystemPlatform::kLambdaManaged) {
+              // One API Gateway whose request tiers are the account's: both kinds of Lambda
+              // function priced together, each side billed its requests' share.
               door = FrontDoorSide::kLambda;
-              http.requests = sr.lambda_http.requests;
-              http.per_hour = sr.lambda_http.per_hour;
+              const bool own_is_lambda = side == SystemPlatform::kLambda;
+              const auto& own = own_is_lambda ? sr.lambda_http : sr.lambda_managed_http;
+              const auto& mate = own_is_lambda ? sr.lambda_managed_http : sr.lambda_http;
+              if (own.requests > 0) {
+                http.requests = own.requests + mate.requests;
+                share = static_cast<double>(own.requests) / static_cast<double>(http.requests);
+                http.per_hour = own.per_hour;
+                if (http.per_hour.size() < mate.per_hour.size())
+                  http.per_hour.resize(mate.per_hour.size(), 0);
+                for (std::size_t h = 0; h < mate.per_hour.size(); ++h)
+                  http.per_hour[h] += mate.per_hour[h];
+              }
             } else if (sr.alb && sr.alb->owner == side) {
               door = FrontDoorSide::kService;
               http.requests = sr.alb->requests;
@@ -673,7 +691,18 @@ PlacementResult place_parts(const WorkloadFactory& workload,
               http.lambda_target_per_hour = sr.alb->lambda_target_per_hour;
             }
             const double before = cost.monthly_usd;
+            const std::size_t door_lines = cost.lines.size();
             add_front_door(rates, options.front_door, door, http, pr.arrived, cost);
+            if (share < 1) {
+              for (std::size_t i = door_lines; i < cost.lines.size(); ++i) {
+                CostLine& l = cost.lines[i];
+                l.quantity *= share;
+                l.usd *= share;
+                l.monthly_usd *= share;
+              }
+              // No front door again: only the totals, now of the shared lines.
+              add_front_door(rates, options.front_door, FrontDoorSide::kNone, {}, pr.arrived, cost);
+            }
             sys_used[q] = true;
             if (door == FrontDoorSide::kService) {
               alb_monthly += (cost.monthly_usd - before) / reps;
@@ -722,8 +751,7 @@ PlacementResult place_parts(const WorkloadFactory& workload,
             }
             joint_arrived[k] += arrived;
             // Its requests through the ALB (services' HTTP requests, spilled ones included).
-            if (rep == 0 && where[k] && where[k]->platform != SystemPlatform::kLambda &&
-                where[k]->platform != SystemPlatform::kBatch) {
+            if (rep == 0 && where[k] && behind_alb(where[k]->platform)) {
               for (const auto& f : parts[k].functions)
                 if (const FunctionProfile* fp = so.profile->find(f))
                   alb_requests[k] += static_cast<double>(fp->invocations - fp->message_invocations);

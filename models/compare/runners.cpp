@@ -113,9 +113,11 @@ PlatformRunner container_runner(const ContainerOptions& options, const RateCard&
   // function URL); services have a load balancer.
   r.front_door =
       options.managed == Managed::kLambda ? FrontDoorSide::kLambda : FrontDoorSide::kService;
-  r.system_options = [options, ec2](SystemOptions& s) {
-    static_cast<ContainerOptions&>(ec2 ? static_cast<ContainerOptions&>(s.ecs) : s.fargate) =
-        options;
+  // Into the joint run's field of its platform (launch type, and who manages the instances).
+  r.system_options = [options](SystemOptions& s) {
+    const auto platform = parse_system_platform(platform_name(options));
+    if (!platform) throw std::logic_error("container_runner: not a platform of a system");
+    system_container_options(s, *platform) = options;
   };
   if (options.discount_pct != 0) r.discount_pct[ec2 ? "ec2" : "fargate"] = options.discount_pct;
   (ec2 ? r.ec2_spot_discount_pct : r.fargate_spot_discount_pct) = options.spot_discount_pct;
@@ -308,10 +310,11 @@ PlatformResult merge_spill(const std::string& name, const ContainerResult& svc,
 PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner& lambda,
                             const RateCard& rates) {
   const auto platform = parse_system_platform(service.name);
-  if (!platform || (*platform != SystemPlatform::kEcs && *platform != SystemPlatform::kFargate) ||
-      lambda.name != "lambda" || !service.system_options || !lambda.system_options) {
+  if (!platform || !behind_alb(*platform) || lambda.name != "lambda" || !service.system_options ||
+      !lambda.system_options) {
     throw std::invalid_argument(
-        "spill_runner: a service runner (ecs or fargate) and a Lambda runner, with their options");
+        "spill_runner: a service runner (ecs, fargate or ecs-managed) and a Lambda runner, with "
+        "their options");
   }
   SystemOptions base;
   service.system_options(base);
@@ -320,7 +323,9 @@ PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner&
   PlatformRunner r;
   r.name = service.name + "+lambda";
   r.label = fmt::format("{} sized for its base load, overflow to Lambda ({})",
-                        *platform == SystemPlatform::kEcs ? "ECS on EC2" : "Fargate",
+                        *platform == SystemPlatform::kEcs       ? "ECS on EC2"
+                        : *platform == SystemPlatform::kFargate ? "Fargate"
+                                                                : "ECS Managed Instances",
                         lambda.label.substr(lambda.label.find(", ") == std::string::npos
                                                 ? 0
                                                 : lambda.label.find(", ") + 2));
@@ -357,8 +362,14 @@ PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner&
     }
     SystemOptions o = base;
     o.spill = spill;
-    ContainerOptions& svc =
-        *platform == SystemPlatform::kEcs ? static_cast<ContainerOptions&>(o.ecs) : o.fargate;
+    ContainerOptions& svc = system_container_options(o, *platform);
+    // A service platform that had not launched at as_of: the spillover cannot run either.
+    if (const auto why = not_launched(svc, *rc)) {
+      x.run = [why = *why](WorkloadSource&, std::uint64_t) -> PlatformResult {
+        throw ImpossibleError(why);
+      };
+      return x;
+    }
     try {
       svc = size_containers(svc, profile, *rc, spill);
     } catch (const TaskFitError& e) {
@@ -372,8 +383,11 @@ PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner&
     x.run = [o, rc, name, platform](WorkloadSource& w, std::uint64_t seed) {
       SystemOptions so = o;
       so.lambda.seed = so.ecs.seed = so.fargate.seed = so.batch.seed = seed;
+      so.lambda_managed.seed = so.ecs_managed.seed = seed;
       const SystemResult res = simulate_system(w, so, *rc);
-      const auto& svc_res = *platform == SystemPlatform::kEcs ? res.ecs : res.fargate;
+      const auto& svc_res = *platform == SystemPlatform::kEcs       ? res.ecs
+                            : *platform == SystemPlatform::kFargate ? res.fargate
+                                                                    : res.ecs_managed;
       if (!svc_res) throw std::logic_error(name + ": the service did not run");
       return merge_spill(name, *svc_res, res.lambda ? &*res.lambda : nullptr);
     };

@@ -27,16 +27,44 @@ std::string_view to_string(SystemPlatform p) {
       return "fargate";
     case SystemPlatform::kBatch:
       return "batch";
+    case SystemPlatform::kLambdaManaged:
+      return "lambda-managed";
+    case SystemPlatform::kEcsManaged:
+      return "ecs-managed";
   }
   return "?";
 }
 
 std::optional<SystemPlatform> parse_system_platform(std::string_view s) {
-  for (const auto p : {SystemPlatform::kLambda, SystemPlatform::kEcs, SystemPlatform::kFargate,
-                       SystemPlatform::kBatch}) {
+  for (const auto p :
+       {SystemPlatform::kLambda, SystemPlatform::kEcs, SystemPlatform::kFargate,
+        SystemPlatform::kBatch, SystemPlatform::kLambdaManaged, SystemPlatform::kEcsManaged}) {
     if (s == to_string(p)) return p;
   }
   return std::nullopt;
+}
+
+bool behind_alb(SystemPlatform p) {
+  return p == SystemPlatform::kEcs || p == SystemPlatform::kFargate ||
+         p == SystemPlatform::kEcsManaged;
+}
+
+ContainerOptions& system_container_options(SystemOptions& o, SystemPlatform p) {
+  switch (p) {
+    case SystemPlatform::kEcs:
+      return o.ecs;
+    case SystemPlatform::kFargate:
+      return o.fargate;
+    case SystemPlatform::kLambdaManaged:
+      return o.lambda_managed;
+    case SystemPlatform::kEcsManaged:
+      return o.ecs_managed;
+    case SystemPlatform::kLambda:
+    case SystemPlatform::kBatch:
+      break;
+  }
+  throw std::invalid_argument(
+      fmt::format("system_container_options: {} is not a container platform", to_string(p)));
 }
 
 std::string to_string(SystemPlacement p) {
@@ -55,13 +83,13 @@ std::optional<SystemPlacement> parse_system_placement(std::string_view s) {
   const auto p = parse_system_platform(s);
   if (!p) return std::nullopt;
   // Only a service behind a load balancer has an overflow to send.
-  if (spill && *p != SystemPlatform::kEcs && *p != SystemPlatform::kFargate) return std::nullopt;
+  if (spill && !behind_alb(*p)) return std::nullopt;
   return SystemPlacement{*p, spill};
 }
 
 namespace {
 
-constexpr std::size_t kPlatforms = 4;
+constexpr std::size_t kPlatforms = 6;
 constexpr std::uint8_t kUnresolved = 0xFF;
 
 std::size_t index(SystemPlatform p) {
@@ -88,10 +116,13 @@ class Router {
     std::uint64_t remaining = 0;  // arrivals still to come
     bool spills = false;          // a service platform some of whose functions spill
     std::uint32_t waits = 0;      // Lambda: spilling platforms not ended yet
-    std::uint64_t http = 0;       // its own HTTP requests (ECS, Fargate: through the ALB)
+    std::uint64_t http = 0;       // its own HTTP requests (behind_alb: through the ALB)
   };
 
-  Router(const WorkloadSource& src, const SystemOptions& o) : src_(src), o_(o) {}
+  Router(const WorkloadSource& src, const SystemOptions& o) : src_(src), o_(o) {
+    for (std::size_t i = 0; i < kPlatforms; ++i)
+      alb_[i] = behind_alb(static_cast<SystemPlatform>(i));
+  }
 
   std::array<Slot, kPlatforms>& slots() { return slots_; }
   const std::array<Slot, kPlatforms>& slots() const { return slots_; }
@@ -108,7 +139,7 @@ class Router {
           "invocations than it says)",
           src_.functions()[inv.function].name));
     }
-    if (pi == kEcsIndex || pi == kFargateIndex) {
+    if (alb_[pi]) {
       if (inv.type == InvocationType::kSync) {
         ++s.http;
         count_hour(alb_per_hour_, inv);
@@ -116,9 +147,15 @@ class Router {
       } else if (spill_[inv.function]) {
         throw cannot_spill(src_.functions()[inv.function].name);
       }
-    } else if (pi == kLambdaIndex && inv.type == InvocationType::kSync) {
-      ++s.http;
-      count_hour(lambda_per_hour_, inv);
+    } else if (inv.type == InvocationType::kSync) {
+      // Lambda's front door (API Gateway or function URLs), for either kind of Lambda.
+      if (pi == kLambdaIndex) {
+        ++s.http;
+        count_hour(lambda_per_hour_, inv);
+      } else if (pi == kLambdaManagedIndex) {
+        ++s.http;
+        count_hour(lambda_managed_per_hour_, inv);
+      }
     }
     if (!s.begun) {
       s.begun = true;
@@ -170,6 +207,9 @@ class Router {
   std::uint64_t lambda_target_requests() const { return lambda_target_; }
   const std::vector<std::uint64_t>& alb_per_hour() const { return alb_per_hour_; }
   const std::vector<std::uint64_t>& lambda_per_hour() const { return lambda_per_hour_; }
+  const std::vector<std::uint64_t>& lambda_managed_per_hour() const {
+    return lambda_managed_per_hour_;
+  }
   const std::vector<std::uint64_t>& lambda_target_per_hour() const {
     return lambda_target_per_hour_;
   }
@@ -179,13 +219,20 @@ class Router {
         "placement",
         fmt::format("function '{}' cannot spill to Lambda: it has queue or async invocations, "
                     "and only HTTP (synchronous) requests pass the load balancer that sends a "
-                    "service's overflow to Lambda (place it on ecs or fargate without +lambda)",
+                    "service's overflow to Lambda (place it on its service platform without "
+                    "+lambda)",
                     name));
   }
 
   static constexpr std::size_t kLambdaIndex = static_cast<std::size_t>(SystemPlatform::kLambda);
   static constexpr std::size_t kEcsIndex = static_cast<std::size_t>(SystemPlatform::kEcs);
   static constexpr std::size_t kFargateIndex = static_cast<std::size_t>(SystemPlatform::kFargate);
+  static constexpr std::size_t kLambdaManagedIndex =
+      static_cast<std::size_t>(SystemPlatform::kLambdaManaged);
+  static constexpr std::size_t kEcsManagedIndex =
+      static_cast<std::size_t>(SystemPlatform::kEcsManaged);
+  /// The service platforms behind the system's ALB, in the order that picks its owner.
+  static constexpr std::array<std::size_t, 3> kAlbSides{kEcsIndex, kFargateIndex, kEcsManagedIndex};
 
  private:
   // Ends platform i (beginning it first when it had no arrival); a spilling platform's end may
@@ -226,8 +273,8 @@ class Router {
     if (!p) {
       throw ConfigError("placement",
                         fmt::format("function '{}' of the workload is placed on no platform (place "
-                                    "it on lambda, ecs, fargate or batch, or set where the others "
-                                    "run)",
+                                    "it on lambda, ecs, fargate, batch, lambda-managed or "
+                                    "ecs-managed, or set where the others run)",
                                     name));
     }
     of_[f] = static_cast<std::uint8_t>(index(*p));
@@ -238,14 +285,16 @@ class Router {
   const WorkloadSource& src_;
   const SystemOptions& o_;
   std::array<Slot, kPlatforms> slots_{};
-  std::vector<std::uint8_t> of_;     // FunctionId -> platform index (kUnresolved: not met yet)
-  std::vector<std::uint8_t> spill_;  // FunctionId -> its service spills to Lambda
-  std::vector<std::uint64_t> requests_, spilled_;      // spilling functions: requests, spilled
-  std::vector<std::uint64_t> alb_per_hour_;            // requests through the ALB per hour
-  std::vector<std::uint64_t> lambda_per_hour_;         // Lambda's own requests per hour
-  std::vector<std::uint64_t> lambda_target_per_hour_;  // spilled requests per hour
-  bool workload_ended_ = false;                        // end_of_arrivals came
-  std::uint64_t lambda_target_ = 0;                    // of them, spilled to Lambda
+  std::array<bool, kPlatforms> alb_{};  // platform index -> behind_alb
+  std::vector<std::uint8_t> of_;        // FunctionId -> platform index (kUnresolved: not met yet)
+  std::vector<std::uint8_t> spill_;     // FunctionId -> its service spills to Lambda
+  std::vector<std::uint64_t> requests_, spilled_;       // spilling functions: requests, spilled
+  std::vector<std::uint64_t> alb_per_hour_;             // requests through the ALB per hour
+  std::vector<std::uint64_t> lambda_per_hour_;          // Lambda's own requests per hour
+  std::vector<std::uint64_t> lambda_managed_per_hour_;  // Lambda Managed Instances' per hour
+  std::vector<std::uint64_t> lambda_target_per_hour_;   // spilled requests per hour
+  bool workload_ended_ = false;                         // end_of_arrivals came
+  std::uint64_t lambda_target_ = 0;                     // of them, spilled to Lambda
 };
 
 // The overflow of the spilling services: the router's Lambda side.
@@ -327,12 +376,12 @@ void erase_extra(PlatformResult& r, const std::string& key) {
 void validate_spill(const SystemOptions& o) {
   for (const auto& name : o.spill) {
     const auto p = platform_of(o, name);
-    if (p != SystemPlatform::kEcs && p != SystemPlatform::kFargate) {
+    if (!p || !behind_alb(*p)) {
       throw ConfigError(
           "placement",
           fmt::format("function '{}' spills to Lambda but is placed on {}: only a service on "
-                      "ecs or fargate has a load balancer whose overflow can go to Lambda "
-                      "(ecs+lambda, fargate+lambda)",
+                      "ecs, fargate or ecs-managed has a load balancer whose overflow can go to "
+                      "Lambda (ecs+lambda, fargate+lambda, ecs-managed+lambda)",
                       name, p ? std::string(to_string(*p)) : std::string("no platform")));
     }
   }
@@ -341,11 +390,29 @@ void validate_spill(const SystemOptions& o) {
     if (o.spill.count(f.name) && f.message_invocations > 0) throw Router::cannot_spill(f.name);
 }
 
+// The container result of platform index i (ECS, Fargate, Lambda or ECS Managed Instances).
+std::optional<ContainerResult>& container_result(SystemResult& out, std::size_t i) {
+  switch (static_cast<SystemPlatform>(i)) {
+    case SystemPlatform::kEcs:
+      return out.ecs;
+    case SystemPlatform::kFargate:
+      return out.fargate;
+    case SystemPlatform::kLambdaManaged:
+      return out.lambda_managed;
+    case SystemPlatform::kEcsManaged:
+      return out.ecs_managed;
+    case SystemPlatform::kLambda:
+    case SystemPlatform::kBatch:
+      break;
+  }
+  throw std::logic_error("simulate_system: not a container platform");
+}
+
 // The spilled counts and the system's one ALB, on the results (SystemResult::spilled, ::alb).
 void share_front(const Router& router, SystemResult& out) {
   const auto& slots = router.slots();
   auto service = [&](std::size_t i) -> ContainerResult* {
-    auto& r = i == Router::kEcsIndex ? out.ecs : out.fargate;
+    auto& r = container_result(out, i);
     return r ? &*r : nullptr;
   };
   std::array<std::uint64_t, kPlatforms> spilled{};
@@ -368,40 +435,49 @@ void share_front(const Router& router, SystemResult& out) {
   }
   out.lambda_http.requests = slots[Router::kLambdaIndex].http;
   out.lambda_http.per_hour = router.lambda_per_hour();
+  out.lambda_managed_http.requests = slots[Router::kLambdaManagedIndex].http;
+  out.lambda_managed_http.per_hour = router.lambda_managed_per_hour();
   bool spills = false;
-  for (const auto i : {Router::kEcsIndex, Router::kFargateIndex}) {
+  std::uint64_t http = 0;
+  std::size_t with_http = 0;  // service platforms with HTTP requests
+  std::optional<std::size_t> owner;
+  for (const auto i : Router::kAlbSides) {
+    if (slots[i].http > 0) {
+      http += slots[i].http;
+      ++with_http;
+      if (!owner) owner = i;
+    }
     if (!slots[i].spills || !service(i)) continue;
     spills = true;
     set_extra(*service(i), "spilled_to_lambda", static_cast<double>(spilled[i]));
   }
-  const std::uint64_t ecs_http = slots[Router::kEcsIndex].http;
-  const std::uint64_t fargate_http = slots[Router::kFargateIndex].http;
-  if (ecs_http + fargate_http == 0) return;
+  if (!owner) return;
   SystemResult::Alb alb;
-  alb.owner = ecs_http > 0 ? SystemPlatform::kEcs : SystemPlatform::kFargate;
-  alb.requests = ecs_http + fargate_http;
+  alb.owner = static_cast<SystemPlatform>(*owner);
+  alb.requests = http;
   alb.lambda_target_requests = router.lambda_target_requests();
   alb.per_hour = router.alb_per_hour();
   alb.lambda_target_per_hour = router.lambda_target_per_hour();
   out.alb = alb;
   // One platform's ALB, none spilled: its figures are already the ALB's.
-  if (!spills && (ecs_http == 0 || fargate_http == 0)) return;
-  const std::size_t owner = index(alb.owner);
-  const std::size_t other = owner == Router::kEcsIndex ? Router::kFargateIndex : Router::kEcsIndex;
-  double span_s = service(owner)->span_s;
-  if (ContainerResult* o = service(other); o && slots[other].http > 0)
-    span_s = std::max(span_s, o->span_s);
+  if (!spills && with_http == 1) return;
+  double span_s = service(*owner)->span_s;
+  for (const auto i : Router::kAlbSides)
+    if (ContainerResult* o = service(i); o && slots[i].http > 0)
+      span_s = std::max(span_s, o->span_s);
   // As the container model writes them (billing.cpp): "each partial hour ... billed as a full
   // hour", LCUs on the new-connections dimension, one connection per request.
-  set_extra(*service(owner), "alb_hours", std::ceil(span_s / 3600));
-  set_extra(*service(owner), "alb_lcu_hours", static_cast<double>(alb.requests) / (25.0 * 3600));
-  if (ContainerResult* o = service(other); o && slots[other].http > 0) {
+  set_extra(*service(*owner), "alb_hours", std::ceil(span_s / 3600));
+  set_extra(*service(*owner), "alb_lcu_hours", static_cast<double>(alb.requests) / (25.0 * 3600));
+  for (const auto i : Router::kAlbSides) {
+    ContainerResult* o = service(i);
+    if (i == *owner || !o || slots[i].http == 0) continue;
     erase_extra(*o, "alb_hours");
     erase_extra(*o, "alb_lcu_hours");
     o->notes.push_back(fmt::format(
         "{} shares the system's Application Load Balancer (billed with {}): its HTTP requests "
         "are in that ALB's LCUs, and it has no ALB-hours or load-balancer addresses of its own",
-        to_string(static_cast<SystemPlatform>(other)), to_string(alb.owner)));
+        to_string(static_cast<SystemPlatform>(i)), to_string(alb.owner)));
   }
 }
 
@@ -412,9 +488,27 @@ SystemResult simulate_system(WorkloadSource& workload, const SystemOptions& opti
   if (options.ecs.launch_type != LaunchType::kEc2) {
     throw ConfigError("launch_type", "the ECS platform of a system runs on EC2 (ecs.launch_type)");
   }
+  if (options.ecs.managed != Managed::kNone) {
+    throw ConfigError("managed",
+                      "the ECS platform of a system runs on the user's EC2 instances (ecs.managed "
+                      "none); ECS and Lambda Managed Instances are the ecs-managed and "
+                      "lambda-managed platforms");
+  }
   if (options.fargate.launch_type != LaunchType::kFargate) {
     throw ConfigError("launch_type",
                       "the Fargate platform of a system runs on Fargate (fargate.launch_type)");
+  }
+  if (options.lambda_managed.launch_type != LaunchType::kEc2 ||
+      options.lambda_managed.managed != Managed::kLambda) {
+    throw ConfigError("managed",
+                      "the lambda-managed platform of a system runs on EC2 managed by Lambda "
+                      "(lambda_managed.launch_type ec2, lambda_managed.managed lambda)");
+  }
+  if (options.ecs_managed.launch_type != LaunchType::kEc2 ||
+      options.ecs_managed.managed != Managed::kEcs) {
+    throw ConfigError("managed",
+                      "the ecs-managed platform of a system runs on EC2 managed by ECS "
+                      "(ecs_managed.launch_type ec2, ecs_managed.managed ecs)");
   }
   validate_spill(options);
   std::array<bool, kPlatforms> used{};
@@ -436,7 +530,7 @@ SystemResult simulate_system(WorkloadSource& workload, const SystemOptions& opti
       return platform_of(options, name) == p ||
              (p == SystemPlatform::kLambda && options.spill.count(name) > 0);
     };
-    if ((p == SystemPlatform::kEcs || p == SystemPlatform::kFargate) && !options.spill.empty()) {
+    if (behind_alb(p) && !options.spill.empty()) {
       c.overflow = &overflow;
       c.spills = [&options](const std::string& name) { return options.spill.count(name) > 0; };
     }
@@ -445,41 +539,40 @@ SystemResult simulate_system(WorkloadSource& workload, const SystemOptions& opti
   // Sized container options live as long as their models, as do the others'. Each part's
   // figures per function are recorded (a part's p99 in the placement's joint run is its
   // functions').
-  std::optional<ContainerOptions> ecs_options, fargate_options;
   LambdaOptions lambda_options = options.lambda;
   BatchOptions batch_options = options.batch;
   lambda_options.record_functions = batch_options.record_functions = kRecordEveryFunction;
-  std::string ecs_note, fargate_note;
   std::unique_ptr<PlatformPart<LambdaResult>> lambda;
-  std::unique_ptr<PlatformPart<ContainerResult>> ecs, fargate;
   std::unique_ptr<PlatformPart<BatchResult>> batch;
+  // The container platforms (ECS, Fargate, Lambda and ECS Managed Instances), by platform index.
+  std::array<std::optional<ContainerOptions>, kPlatforms> container_options;
+  std::array<std::string, kPlatforms> container_notes;
+  std::array<std::unique_ptr<PlatformPart<ContainerResult>>, kPlatforms> containers;
+  const auto container = [&](SystemPlatform p, const ContainerOptions& all_services) {
+    const std::size_t i = index(p);
+    if (!used[i]) return;
+    auto [o, note] = sized(all_services, options, p, rates);
+    container_options[i] = std::move(o);
+    container_options[i]->record_functions = kRecordEveryFunction;
+    container_notes[i] = std::move(note);
+    containers[i] = make_container_part(sim, workload, *container_options[i], rates, context(p));
+  };
   if (used[index(SystemPlatform::kLambda)]) {
     lambda =
         make_lambda_part(sim, workload, lambda_options, rates, context(SystemPlatform::kLambda));
   }
-  if (used[index(SystemPlatform::kEcs)]) {
-    auto [o, note] = sized(options.ecs, options, SystemPlatform::kEcs, rates);
-    ecs_options = std::move(o);
-    ecs_options->record_functions = kRecordEveryFunction;
-    ecs_note = std::move(note);
-    ecs = make_container_part(sim, workload, *ecs_options, rates, context(SystemPlatform::kEcs));
-  }
-  if (used[index(SystemPlatform::kFargate)]) {
-    auto [o, note] = sized(options.fargate, options, SystemPlatform::kFargate, rates);
-    fargate_options = std::move(o);
-    fargate_options->record_functions = kRecordEveryFunction;
-    fargate_note = std::move(note);
-    fargate = make_container_part(sim, workload, *fargate_options, rates,
-                                  context(SystemPlatform::kFargate));
-  }
+  container(SystemPlatform::kEcs, options.ecs);
+  container(SystemPlatform::kFargate, options.fargate);
   if (used[index(SystemPlatform::kBatch)]) {
     batch = make_batch_part(sim, workload, batch_options, rates, context(SystemPlatform::kBatch));
   }
+  container(SystemPlatform::kLambdaManaged, options.lambda_managed);
+  container(SystemPlatform::kEcsManaged, options.ecs_managed);
   auto& slots = router.slots();
   slots[index(SystemPlatform::kLambda)].sink = lambda.get();
-  slots[index(SystemPlatform::kEcs)].sink = ecs.get();
-  slots[index(SystemPlatform::kFargate)].sink = fargate.get();
   slots[index(SystemPlatform::kBatch)].sink = batch.get();
+  for (std::size_t i = 0; i < kPlatforms; ++i)
+    if (containers[i]) slots[i].sink = containers[i].get();
   // The Lambda platform ends after every service platform that spills to it.
   for (const auto& name : options.spill) {
     Router::Slot& s = slots[index(*platform_of(options, name))];
@@ -507,13 +600,13 @@ SystemResult simulate_system(WorkloadSource& workload, const SystemOptions& opti
   drive(sim, workload, router, ahead);
 
   SystemResult out;
-  auto with_note = [](ContainerResult r, const std::string& note) {
-    if (!note.empty()) r.notes.insert(r.notes.begin(), note);
-    return r;
-  };
   if (lambda) out.lambda = lambda->finish();
-  if (ecs) out.ecs = with_note(ecs->finish(), ecs_note);
-  if (fargate) out.fargate = with_note(fargate->finish(), fargate_note);
+  for (std::size_t i = 0; i < kPlatforms; ++i) {
+    if (!containers[i]) continue;
+    ContainerResult r = containers[i]->finish();
+    if (!container_notes[i].empty()) r.notes.insert(r.notes.begin(), container_notes[i]);
+    container_result(out, i) = std::move(r);
+  }
   if (batch) out.batch = batch->finish();
   share_front(router, out);
   return out;

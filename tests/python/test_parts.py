@@ -156,7 +156,8 @@ def test_default_scenario_gives_each_part_its_own_objective():
     (["--place", "nosuch=lambda"], "--place nosuch: 'nosuch' is not a part"),
     (["--place", "api=batch", "--exclude", "batch"], "--place api: 'api' is pinned to batch"),
     (["--exclude", "k8s"], "--exclude: 'k8s' is not a platform"),
-    (["--exclude", "api=lambda,ecs,fargate,batch"], "--exclude api: every platform is excluded"),
+    (["--exclude", "api=lambda,ecs,fargate,batch,lambda-managed,ecs-managed"],
+     "--exclude api: every platform is excluded"),
 ])
 def test_bad_parts_flags_name_the_flag(tmp_path, flags, message):
     p = run("report", "-s", two_functions(tmp_path), "--platforms", "lambda", *flags, check=2)
@@ -285,7 +286,8 @@ def test_python_parts_keywords_change_no_figure():
                                            "lambda, ecs, fargate, batch"),
     (dict(place={"nosuch": "lambda"}), ValueError, r"place\['nosuch'\]: 'nosuch' is not a part"),
     (dict(exclude=["k8s"]), ValueError, r"exclude: 'k8s' is not a platform"),
-    (dict(exclude={"f1": ["lambda", "ecs", "fargate", "batch"]}), ValueError,
+    (dict(exclude={"f1": ["lambda", "ecs", "fargate", "batch", "lambda-managed", "ecs-managed"]}),
+     ValueError,
      r"exclude\['f1'\]: every platform is excluded"),
 ])
 def test_python_bad_parts_name_the_keyword(kwargs, error, message):

@@ -135,10 +135,13 @@ TEST_CASE("PartsSpec: pins and exclusions", "[compare]") {
   CHECK(key == "place.nosuch");
   CHECK_THAT(why, Catch::Contains("not a part"));
   p.place.clear();
-  p.exclude_all = {"lambda", "ecs", "fargate", "batch"};
+  p.exclude_all = {"lambda", "ecs", "fargate", "batch", "lambda-managed", "ecs-managed"};
   CHECK(refusal(p, nullptr).first == "exclude");
-  p.exclude_all = {"ecs", "fargate", "batch"};
+  p.exclude_all = {"ecs", "fargate", "batch", "lambda-managed", "ecs-managed"};
   CHECK(refusal(p, nullptr).first == "exclude.nightly");
+  // The 2025 platforms are platforms too: with one of them left, a part has somewhere to go.
+  p.exclude_all = {"ecs", "fargate", "batch", "ecs-managed"};
+  CHECK_NOTHROW(validate_parts(p, nullptr));
   // A spillover is out with either of its sides.
   p.exclude_all = {"lambda"};
   p.exclude.clear();

@@ -92,9 +92,10 @@ PlatformRunner lambda_managed_runner(LambdaManagedOptions options,
                                      const RateCard& rates = RateCard::builtin());
 PlatformRunner batch_runner(BatchOptions options, const RateCard& rates = RateCard::builtin());
 
-/// Spillover (docs/models.md, "Spillover"): `service` (an ecs or fargate runner) sized for its
-/// base load, the overflow of its HTTP requests sent to `lambda` (a Lambda runner), both on one
-/// clock (simulate_system) behind one ALB. Named "ecs+lambda" or "fargate+lambda"; its result is
+/// Spillover (docs/models.md, "Spillover"): `service` (an ecs, fargate or ecs-managed runner)
+/// sized for its base load, the overflow of its HTTP requests sent to `lambda` (a Lambda
+/// runner), both on one clock (simulate_system) behind one ALB. Named "ecs+lambda",
+/// "fargate+lambda" or "ecs-managed+lambda"; its result is
 /// the two sides as one (counts, latencies, usage, bill); a workload without HTTP requests
 /// cannot run on it (ImpossibleError). Throws std::invalid_argument for other runners.
 PlatformRunner spill_runner(const PlatformRunner& service, const PlatformRunner& lambda,

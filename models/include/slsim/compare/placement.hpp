@@ -94,11 +94,12 @@ using PartRunnerFactory = std::function<PlatformRunner(const std::string& platfo
                                                        const std::vector<std::string>& functions)>;
 
 /// The platforms a placement offers for `platforms`: them, then, when "lambda" is among them,
-/// the spillover of each service platform among them ("ecs+lambda", "fargate+lambda":
-/// spill_runner, docs/models.md "Spillover").
+/// the spillover of each service platform behind an ALB among them ("ecs+lambda",
+/// "fargate+lambda", "ecs-managed+lambda": spill_runner, docs/models.md "Spillover"; none for
+/// "lambda-managed", which has no load balancer).
 std::vector<std::string> with_spillover(const std::vector<std::string>& platforms);
 
-/// `runner`, building "ecs+lambda" and "fargate+lambda" from its own two sides (spill_runner).
+/// `runner`, building the spillovers ("SERVICE+lambda") from their own two sides (spill_runner).
 PartRunnerFactory with_spillover(PartRunnerFactory runner,
                                  const RateCard& rates = RateCard::builtin());
 
