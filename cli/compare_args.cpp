@@ -89,8 +89,8 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms, bool w
       ->allow_extra_args(false);
   cmd->add_option("--place", a.place,
                   "Pin a part to a platform: PART=PLATFORM, PLATFORM one of lambda, ecs, fargate, "
-                  "batch, or a spillover: fargate+lambda, ecs+lambda (repeatable; as "
-                  "[report.place])")
+                  "batch, lambda-managed, ecs-managed, or a spillover: fargate+lambda, "
+                  "ecs+lambda, ecs-managed+lambda (repeatable; as [report.place])")
       ->allow_extra_args(false);
   cmd->add_option("--exclude", a.exclude,
                   "Keep parts off platforms: PART=PLATFORM[,PLATFORM] for one part, or "
