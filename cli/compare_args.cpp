@@ -33,7 +33,8 @@ void add_compare_args(CLI::App* cmd, CompareArgs& a, bool with_platforms, bool w
     cmd->add_option("--platforms", a.platforms,
                     "Platforms to compare, comma-separated: lambda, ecs, fargate, batch, "
                     "lambda-managed, ecs-managed "
-                    "(default: the scenario's [report] platforms, else every available one)")
+                    "(default: the scenario's [report] platforms, else every platform that exists "
+                    "on the as_of date)")
         ->delimiter(',');
   }
   cmd->add_option("--slo-p99-ms", a.slo_p99_ms, "Objective: p99 latency at most this (ms)")

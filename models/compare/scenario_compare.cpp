@@ -117,8 +117,16 @@ std::vector<PlatformRunner> platform_runners(const Scenario& s,
                                              const RateCard& rates) {
   std::vector<std::string> names = names_in.empty() ? s.report.platforms : names_in;
   if (names.empty()) {
+    // Every platform that exists on the scenario's date: the 2025 platforms from their launch
+    // (named explicitly before it, they "cannot run" and say since when).
     for (const auto& n : known_platforms()) {
-      if (platform_available(n)) names.push_back(n);
+      if (!platform_available(n)) continue;
+      if (n == "lambda-managed" || n == "ecs-managed") {
+        const auto rule =
+            n == "lambda-managed" ? "lambda_managed.available" : "ecs_managed.available";
+        if (rates.rule_or(rule, s.as_of, 0) == 0) continue;
+      }
+      names.push_back(n);
     }
   }
   ReportSettings check;

@@ -108,7 +108,16 @@ std::optional<std::uint32_t> Autoscaler::tracking(const Datapoint& d, std::uint3
   const double basis = std::max<std::uint32_t>(d.in_service, cpu ? 0 : 1);
   const auto wanted = static_cast<std::int64_t>(std::ceil(basis * metric / target - 1e-9));
   if (high_run_ >= high_needed) {
-    const auto next = clamp(std::max<std::int64_t>(wanted, desired));
+    auto next = clamp(std::max<std::int64_t>(wanted, desired));
+    if (lambda_managed_) {
+      // "scale to handle traffic doubling within five minutes": slsim's reading is that the
+      // environments at most double in five minutes (more than doubling "may see throttles").
+      if (!window_at_ || d.at - *window_at_ >= 5 * kMinute) {
+        window_at_ = d.at;
+        window_base_ = std::max<std::uint32_t>(desired, 1);
+      }
+      next = std::max(desired, std::min<std::uint32_t>(next, 2 * window_base_));
+    }
     if (next > desired) return next;
     return std::nullopt;
   }

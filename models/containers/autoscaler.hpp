@@ -64,6 +64,10 @@ class Autoscaler {
 
   const ServiceConfig& cfg_;
   bool lambda_managed_ = false;
+  // Lambda Managed Instances: the environments at the start of the current five minutes; a
+  // scale-out goes at most to twice that within them.
+  std::optional<TimePoint> window_at_;
+  std::uint32_t window_base_ = 0;
   std::uint32_t min_, max_;
   std::uint32_t high_run_ = 0, low_run_ = 0;
   std::optional<TimePoint> last_in_;                       // target tracking's last scale-in

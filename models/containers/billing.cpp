@@ -185,7 +185,8 @@ ContainerResult ContainerModel::finish() {
   bool private_subnets = false;
   for (const auto& s : svcs_)
     private_subnets = private_subnets || (fargate_ && !s.cfg->assign_public_ip);
-  private_subnets = private_subnets || (!fargate_ && !o_.cluster.associate_public_ip);
+  private_subnets = private_subnets ||
+                    (!fargate_ && !o_.cluster.associate_public_ip && managed_ != Managed::kLambda);
   if (private_subnets) {
     note(fmt::format(
         "{} without a public IPv4 address ({} = false) run in private subnets: the "
@@ -212,10 +213,13 @@ ContainerResult ContainerModel::finish() {
     }
     return any && all;
   };
-  if (o_.services.empty()) {  // else the named services' warnings say it
+  // (Not for Lambda Managed Instances: it scales on concurrency as on CPU, always, and its
+  // settings are refused where they cannot work.)
+  if (o_.services.empty() && managed_ != Managed::kLambda) {
     warn = service_warnings("", o_.defaults, consumer(&o_.defaults));
   }
   for (const auto& [name, cfg] : o_.services) {
+    if (managed_ == Managed::kLambda) break;
     for (auto& w : service_warnings(name, cfg, consumer(&cfg)))
       warn.push_back(std::move(w));
   }

@@ -16,12 +16,13 @@ constexpr double kLegacyHighPct = 75, kLegacyLowPct = 25;
 constexpr Duration kLegacyCooldown = 300 * kSecond;
 
 Cluster::Cluster(const ClusterConfig& cfg, std::vector<InstanceType> types, bool managed,
-                 double scale_in_max_pct, std::optional<Duration> idle_retire)
+                 double scale_in_max_pct, std::optional<Duration> idle_retire, std::uint32_t spread)
     : cfg_(cfg),
       types_(std::move(types)),
       managed_(managed),
       scale_in_max_pct_(scale_in_max_pct),
-      idle_retire_(idle_retire) {
+      idle_retire_(idle_retire),
+      spread_(spread) {
   largest_ = smallest_ = types_.front();
   for (const auto& t : types_) {
     largest_.cpu_units = std::max(largest_.cpu_units, t.cpu_units);
@@ -169,8 +170,10 @@ Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting, Tim
   std::vector<Need> room;  // free room of launching and hypothetical new instances
   std::vector<std::uint16_t> room_type;
   std::uint32_t draining = 0;  // retired managed instances: replaced before they stop
+  std::uint32_t tasks = static_cast<std::uint32_t>(waiting.size());
   for (const auto& in : instances_) {
     if (in.state == InstanceState::kDraining && in.retiring) ++draining;
+    if (in.state == InstanceState::kActive) tasks += in.tasks;
     if (in.state == InstanceState::kLaunching) {
       room.push_back({in.cpu_free, in.mem_free});
       room_type.push_back(in.type);
@@ -210,6 +213,10 @@ Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting, Tim
     }
   }
   needed += launching + extra;
+  // ECS Managed Instances spreads a service "across at least 3 instances in different
+  // Availability Zones when possible ... Availability Zone spread takes precedence over bin
+  // packing" (managed-instance-auto-scaling.html).
+  needed = std::max(needed, std::min(spread_, tasks));
   const auto desired = static_cast<std::uint32_t>(
       std::clamp<double>(std::ceil(needed * 100.0 / cfg_.target_capacity_pct - 1e-9),
                          cfg_.min_instances, cfg_.max_instances));
@@ -225,8 +232,9 @@ Cluster::Decision Cluster::managed_scaling(const std::vector<Need>& waiting, Tim
     // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-infrastructure-optimization.html),
     // the group kept at its minimum.
     low_run_ = 0;
-    if (*idle_retire_ != Duration::max() && serving > cfg_.min_instances) {
-      std::uint32_t left = serving - cfg_.min_instances;
+    const std::uint32_t keep = std::max(cfg_.min_instances, std::min(spread_, tasks));
+    if (*idle_retire_ != Duration::max() && serving > keep) {
+      std::uint32_t left = serving - keep;
       for (const auto i : empty_instances(serving)) {
         if (now - instances_[i].empty_since >= *idle_retire_ && left > 0) {
           d.terminate.push_back(i);

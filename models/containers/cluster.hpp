@@ -65,9 +65,11 @@ class Cluster {
  public:
   /// `scale_in_max_pct`: the largest share of the group one managed scale-in step removes.
   /// `idle_retire` (ECS Managed Instances): an empty instance is retired once idle this long
-  /// (Duration::max(): never), instead of managed scaling's scale-in.
+  /// (Duration::max(): never), instead of managed scaling's scale-in; `spread`: the group keeps
+  /// at least this many instances (one per Availability Zone) while it has as many tasks.
   Cluster(const ClusterConfig& cfg, std::vector<InstanceType> types, bool managed,
-          double scale_in_max_pct, std::optional<Duration> idle_retire = std::nullopt);
+          double scale_in_max_pct, std::optional<Duration> idle_retire = std::nullopt,
+          std::uint32_t spread = 0);
 
   /// The first instance type (in the configured order) a task with `need` fits on.
   std::uint16_t type_for(Need need) const;
@@ -111,6 +113,7 @@ class Cluster {
   bool managed_;
   double scale_in_max_pct_;
   std::optional<Duration> idle_retire_;
+  std::uint32_t spread_ = 0;
   InstanceType largest_, smallest_;  // per parameter over the types (managed scale-out)
   AzTasks az_instances_{};           // instances per AZ (not terminated)
   std::vector<Instance> instances_;

@@ -32,7 +32,7 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
   // lifetime, Lambda Managed Instances' rotation (rules.csv; docs/models.md).
   if (managed_ != Managed::kNone) {
     const double days = rc_.rule(managed_ == Managed::kLambda ? "lambda_managed.rotation_days"
-                                                              : "ecs_managed.max_lifetime_days",
+                                                              : "ecs_managed.replace_after_days",
                                  o_.as_of);
     lifetime_ = from_seconds(days * 86'400);
     if (managed_ == Managed::kLambda)
@@ -84,7 +84,7 @@ ContainerModel::ContainerModel(Simulation& sim, WorkloadSource& src, const Conta
     }
     cluster_ = std::make_unique<Cluster>(o_.cluster, std::move(types), managed,
                                          rc_.rule_or("ecs.managed_scale_in_max_pct", o_.as_of, 100),
-                                         idle_retire);
+                                         idle_retire, managed_ == Managed::kEcs ? 3 : 0);
     if (o_.cluster.instances > 0 || o_.cluster.min_instances > 0) {
       const auto n = std::max(o_.cluster.instances, o_.cluster.min_instances);
       for (std::uint32_t i = 0; i < n; ++i)
@@ -206,8 +206,16 @@ void ContainerModel::on_event(const Event& ev) {
       on_visible(static_cast<std::uint32_t>(ev.arg), ev.generation);
       break;
     case kRetire: {
-      const auto i = static_cast<std::uint32_t>(ev.arg);
-      if ((*cluster_)[i].generation == ev.generation) retire_instance(i);
+      // First a replacement is launched; kReplaceLead later (arg | kInstanceBit) the old
+      // instance drains onto it (docs/models.md, "Lambda Managed Instances").
+      const auto i = static_cast<std::uint32_t>(ev.arg & (kInstanceBit - 1));
+      if ((*cluster_)[i].generation != ev.generation) break;
+      if (ev.arg & kInstanceBit) {
+        retire_instance(i);
+      } else if ((*cluster_)[i].state == InstanceState::kActive) {
+        new_instance((*cluster_)[i].type, false);
+        sim_.schedule_in(kReplaceLead, id_, kRetire, i | kInstanceBit, ev.generation);
+      }
       break;
     }
   }

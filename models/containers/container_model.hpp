@@ -77,9 +77,13 @@ inline Duration start_delay(const Distribution& d, RngStream& rng) {
 }
 // Spot notice: two minutes (EC2 Spot interruption notices; Fargate capacity providers).
 constexpr Duration kSpotWarning = 120 * kSecond;
-// A retired managed instance stops this long after it stopped taking tasks: its tasks drain
-// (slsim's choice; AWS publishes no figure, docs/models.md "Lambda Managed Instances").
-constexpr Duration kRetireDrain = 300 * kSecond;
+// A retired managed instance stops this long after it stopped taking tasks, at the latest: its
+// tasks are replaced and drain (slsim's choice; AWS publishes no figure, docs/models.md "Lambda
+// Managed Instances"); it stops as soon as it holds no task.
+constexpr Duration kRetireDrain = 1800 * kSecond;
+// A managed instance's replacement is launched this long before it drains (an instance launch's
+// 99th percentile is 150 s, instance_launch()).
+constexpr Duration kReplaceLead = 180 * kSecond;
 constexpr double kHoursPerMonth = 730;
 
 /// A time-weighted quantity whose past can be amended (for services found late in the trace
@@ -144,6 +148,7 @@ struct Service {
                          // Managed Instances' saturation)
   TimePoint metric_at{};
   std::uint64_t requests_minute = 0, refused_minute = 0;
+  std::uint32_t doomed = 0;         // doomed tasks still in service (retiring managed instances)
   std::uint32_t fargate_usage = 0;  // index into usage.fargate
   // Queue consumer (sqs_consumer.cpp).
   SqsQueue sqs;
@@ -182,6 +187,9 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
     TimePoint due{};             // time of the pending completion event (when has_due)
     bool has_due = false;
     bool queued = false;  // in a launch queue or waiting for a place
+    // On a retiring managed instance: still serving, no longer counted active (its replacement
+    // is); it drains when a task of its service goes into service.
+    bool doomed = false;
   };
 
   // ---- services -----------------------------------------------------------------------------

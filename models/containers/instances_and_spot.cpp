@@ -78,7 +78,12 @@ void ContainerModel::retire_instance(std::uint32_t i) {
     if (tasks_[t].instance != i || st == TaskState::kStopped || st == TaskState::kWaiting) continue;
     services.push_back(tasks_[t].service);
     if (st == TaskState::kInService) {
-      drain(t, false);  // its requests finish; the service replaces it at once
+      // It serves on until its replacement does (go_in_service), then drains.
+      if (!tasks_[t].doomed) {
+        tasks_[t].doomed = true;
+        --svcs_[tasks_[t].service].active;
+        ++svcs_[tasks_[t].service].doomed;
+      }
     } else if (st == TaskState::kStarting) {
       stop_task(t, false);
     }
@@ -122,7 +127,10 @@ std::uint32_t ContainerModel::new_instance(std::uint16_t type, bool active, bool
     sim_.schedule_in(start_delay(d, instance_rng_), id_, kInstanceReady, i, in.generation);
   }
   if (lifetime_ > Duration{0}) {
-    sim_.schedule_at(std::max(now, launched + lifetime_), id_, kRetire, i, in.generation);
+    // Instances launched together are not replaced together: each within an hour after its
+    // lifetime, at a uniform offset.
+    const Duration stagger = from_seconds(3600 * instance_rng_.uniform());
+    sim_.schedule_at(std::max(now, launched + lifetime_ + stagger), id_, kRetire, i, in.generation);
   }
   if (o_.cluster.spot) {
     if (const auto d = spot_delay(o_.cluster.spot_interruption_pct)) {

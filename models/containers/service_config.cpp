@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -72,6 +73,16 @@ LambdaManagedOptions::LambdaManagedOptions() {
   // No ECS agent registers the instance's memory: the environments' sizes are the instance's
   // shares (2 GB per vCPU is the C family's shape, 4 the M's, 8 the R's).
   cluster.registered_memory_pct = 100;
+  // Queue and asynchronous invocations follow Lambda's asynchronous rules: two retries after a
+  // failure, events kept six hours at most (invocation-async-error-handling.html; nothing says
+  // Managed Instances differ). An SQS event source's own redrive policy is not modelled.
+  defaults.max_receive_count = 3;
+  defaults.message_retention_s = 21'600;
+  // The instances are in the capacity provider's subnets, which Lambda reaches itself: no
+  // public IPv4 address is billed (AWS's pricing example has none).
+  cluster.associate_public_ip = false;
+  // AWS's MaxVCpuCount goes up to 15,000: slsim's bound on instances is 1,000.
+  cluster.max_instances = 1000;
 }
 
 std::string_view to_string(SpotInFlight s) {
@@ -169,7 +180,8 @@ bool needs_sizing(const ContainerOptions& o) {
          (o.launch_type == LaunchType::kEc2 && o.cluster.instance_types.empty());
 }
 
-void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const RateCard& rc) {
+void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const RateCard& rc,
+                      bool ecs_task_limits) {
   const bool fargate = lt == LaunchType::kFargate;
   // 0 (vcpu, memory_gb, concurrency) and unset (min_tasks, max_tasks, target_cpu_pct) are
   // "auto": sized from the workload (sizing.cpp), and the sized service passes through here again.
@@ -261,8 +273,9 @@ void validate_service(const ServiceConfig& s, LaunchType lt, Date as_of, const R
             "pulls its image within startup_s; remove image_pull_s");
   } else {
     // Task CPU on EC2: 128 to 10,240 CPU units (0.125 to 10 vCPU), 1,024 units per vCPU.
-    require(s.vcpu == 0 || (s.vcpu >= 0.125 && s.vcpu <= 10 &&
-                            std::fabs(s.vcpu * 1024 - std::round(s.vcpu * 1024)) < 1e-6),
+    require(!ecs_task_limits || s.vcpu == 0 ||
+                (s.vcpu >= 0.125 && s.vcpu <= 10 &&
+                 std::fabs(s.vcpu * 1024 - std::round(s.vcpu * 1024)) < 1e-6),
             "vcpu",
             fmt::format("{} is not allowed on EC2: use 0.125 to 10 vCPU (whole CPU units of "
                         "1/1024 vCPU)",
@@ -489,6 +502,9 @@ bool managed_instance_type_allowed(const ContainerOptions& o, std::string_view t
                                    const RateCard& rc) {
   if (rc.rule_or(fmt::format("ec2.baseline_pct.{}", type), o.as_of, 0) > 0) return false;
   if (o.managed == Managed::kLambda && !lambda_managed_family(type)) return false;
+  // ECS Managed Instances picks "the most cost-optimized general-purpose Amazon EC2 instance
+  // types" (ECS developer guide, "Amazon ECS Managed Instances"): the M families.
+  if (o.managed == Managed::kEcs && (type.empty() || type[0] != 'm')) return false;
   return true;
 }
 
@@ -526,6 +542,11 @@ void validate_managed(const ContainerOptions& o, const RateCard& rc) {
               fmt::format("{}{} MB is not a whole number of vCPUs at {} GB per vCPU: use a "
                           "multiple of {} MB",
                           who, num(mb), num(ratio), num(ratio * 1024)));
+      const double most = rc.rule("lambda_managed.max_vcpu", o.as_of);
+      require(vcpus <= most + 1e-9, "memory_mb",
+              fmt::format("{}{} MB at {} GB per vCPU is {} vCPUs: an execution environment has "
+                          "at most {} on {}",
+                          who, num(mb), num(ratio), num(vcpus), num(most), o.as_of.str()));
       require(s.vcpu == 0 || std::fabs(s.vcpu - vcpus) < 1e-9, "memory_per_vcpu_gb",
               fmt::format("{}vcpu {} does not match memory_mb / memory_per_vcpu_gb ({} vCPU): "
                           "an execution environment's vCPUs follow from its memory",
@@ -538,6 +559,11 @@ void validate_managed(const ContainerOptions& o, const RateCard& rc) {
             who +
                 "0 is not allowed: a function version keeps at least one execution "
                 "environment (Lambda starts three)");
+    require(!s.target_cpu_pct || (*s.target_cpu_pct > 0 && *s.target_cpu_pct <= 100),
+            "target_cpu_pct",
+            fmt::format("{}{} is not allowed: Lambda Managed Instances always scales; use a target "
+                        "resource utilisation from 1 to 100 %",
+                        who, s.target_cpu_pct ? num(*s.target_cpu_pct) : std::string()));
     require(s.tasks == 0, "tasks",
             who +
                 "Lambda Managed Instances has no fixed count: use min_environments and "
@@ -554,6 +580,12 @@ void validate_managed(const ContainerOptions& o, const RateCard& rc) {
     require(o.cluster.instances == 0, "instances",
             "Lambda scales the capacity provider's instances: use min_instances and "
             "max_instances");
+    const auto floor = static_cast<std::uint32_t>(rc.rule("lambda_managed.min_instances", o.as_of));
+    require(
+        o.cluster.min_instances >= floor, "min_instances",
+        fmt::format("{} is not allowed: a capacity provider runs {} instances at least (\"launches "
+                    "three by default for AZ resiliency\")",
+                    o.cluster.min_instances, floor));
     for (const auto& t : o.cluster.instance_types) {
       require(lambda_managed_family(t), "instance_type",
               fmt::format("{} is not offered by Lambda Managed Instances: it runs on the C, M "
@@ -594,7 +626,62 @@ std::optional<std::string> not_launched(const ContainerOptions& o, const RateCar
                      from ? from->str() : std::string("a later date"), o.as_of.str());
 }
 
+namespace {
+void validate_containers_as_given(const ContainerOptions& o, const RateCard& rc);
+
+/// A message of the container checks in Lambda Managed Instances' words (its keys are Lambda's:
+/// min_environments, memory_mb; an environment, not a task).
+std::string lambda_managed_words(std::string m) {
+  const std::pair<const char*, const char*> words[] = {
+      {"min_tasks", "min_environments"}, {"max_tasks", "max_environments"},
+      {"memory_gb", "memory_mb"},        {"a task", "an execution environment"},
+      {"tasks", "environments"},         {"task", "environment"},
+      {"service ", "function group "},   {"a arm64", "an arm64"},
+  };
+  for (const auto& [from, to] : words) {
+    for (std::size_t at = m.find(from); at != std::string::npos; at = m.find(from, at)) {
+      m.replace(at, std::strlen(from), to);
+      at += std::strlen(to);
+    }
+  }
+  return m;
+}
+std::string lambda_managed_key(const std::string& k) {
+  if (k == "min_tasks") return "min_environments";
+  if (k == "max_tasks") return "max_environments";
+  if (k == "memory_gb") return "memory_mb";
+  if (k == "vcpu") return "memory_mb";  // an environment's vCPUs follow from its memory
+  return k;
+}
+}  // namespace
+
 void validate_containers(const ContainerOptions& o, const RateCard& rc) {
+  if (o.launch_type != LaunchType::kEc2 || o.managed != Managed::kLambda) {
+    validate_containers_as_given(o, rc);
+    return;
+  }
+  // Lambda Managed Instances: an environment's vCPUs follow from its memory; the checks are
+  // the containers', said in Lambda's words.
+  ContainerOptions n = o;
+  const auto derive = [](ServiceConfig& s) {
+    const double ratio = s.memory_per_vcpu_gb == 0 ? 2 : s.memory_per_vcpu_gb;
+    if (s.vcpu == 0 && s.memory_gb > 0 && (ratio == 2 || ratio == 4 || ratio == 8))
+      s.vcpu = s.memory_gb / ratio;
+  };
+  derive(n.defaults);
+  for (auto& [name, s] : n.services)
+    derive(s);
+  try {
+    validate_containers_as_given(n, rc);
+  } catch (const TaskFitError& e) {
+    throw TaskFitError(lambda_managed_key(e.key()), lambda_managed_words(e.message()));
+  } catch (const ConfigError& e) {
+    throw ConfigError(lambda_managed_key(e.key()), lambda_managed_words(e.message()));
+  }
+}
+
+namespace {
+void validate_containers_as_given(const ContainerOptions& o, const RateCard& rc) {
   try {
     rc.check_as_of(o.as_of);
   } catch (const PricingError& e) {
@@ -638,7 +725,7 @@ void validate_containers(const ContainerOptions& o, const RateCard& rc) {
   }
   const auto check = [&](const std::string& name, const ServiceConfig& s) {
     try {
-      validate_service(s, o.launch_type, o.as_of, rc);
+      validate_service(s, o.launch_type, o.as_of, rc, o.managed != Managed::kLambda);
     } catch (const ConfigError& e) {
       if (name.empty()) throw;
       throw ConfigError(e.key(), fmt::format("service {}: {}", name, e.message()));
@@ -721,6 +808,7 @@ void validate_containers(const ContainerOptions& o, const RateCard& rc) {
   for (const auto& [name, s] : o.services)
     must_fit(name, s);
 }
+}  // namespace
 
 void check_container_functions_exist(const ContainerOptions& o,
                                      const std::vector<std::string>& names) {

@@ -265,7 +265,11 @@ ServiceConfig size_service(ServiceConfig s, LaunchType lt, Date as_of, const Rat
   // The smaller of the request slots' rate and the CPU's: a task serves no more than its vCPUs
   // allow whether or not a CPU metric scales it (with no CPU target, at the automatic target's
   // share, so it keeps the same headroom).
-  double per_task = kSlotShare * s.concurrency / std::max(solo_s, 1e-6);
+  // Lambda Managed Instances scales its environments on their request slots as on CPU, against
+  // the same target: they run with that share of their slots busy.
+  const double slot_share =
+      managed == Managed::kLambda ? std::min(kSlotShare, target / 100) : kSlotShare;
+  double per_task = slot_share * s.concurrency / std::max(solo_s, 1e-6);
   if (cpu_s > 0) per_task = std::min(per_task, target / 100 * s.vcpu / cpu_s);
   if (backlog_only) {
     s.target_cpu_pct = 0;  // the backlog policy alone (sqs_consumer.cpp)
@@ -381,12 +385,14 @@ std::vector<std::string> choose_instance_types(const ContainerOptions& o, const 
     Candidate c{t, shape.vcpu, mem};
     if (managed) {
       Usage u;
-      u.ec2.push_back(Ec2Usage{t, false, 1, 3600});
+      // 1,000 hours: the price per hour to a thousandth of a cent (one hour's bill is rounded
+      // to the cent: c5.large's $0.085 would tie c7i.large's $0.08925).
+      u.ec2.push_back(Ec2Usage{t, false, 1, 3'600'000});
       PricingOptions po;
       po.as_of = o.as_of;
       po.region = o.region;
       po.free_tier = false;
-      c.cost = rc.price(u, po).total_usd();
+      c.cost = rc.price(u, po).total_usd() / 1000;
     }
     all.push_back(c);
     if (t.rfind(arch == Arch::kArm64 ? "m6g." : "m5.", 0) == 0) family.push_back(c);
@@ -426,16 +432,22 @@ std::vector<std::string> choose_instance_types(const ContainerOptions& o, const 
       const double hi = s->tasks ? s->tasks : std::max(lo, double(s->max_tasks.value_or(1)));
       // Managed instances: the tasks that always run (prices are proportional to size within a
       // family, so the floor decides what a larger instance would waste).
-      const double typical =
-          managed ? std::max(1.0, lo) : std::max(1.0, std::ceil((lo + hi) / 2));
+      const double typical = managed ? std::max(1.0, lo) : std::max(1.0, std::ceil((lo + hi) / 2));
       cost += c.vcpu * std::ceil(typical / per);
       instances += typical / per;
     }
     // Managed instances: their price for the instances every service's tasks fill together
     // (AWS places several services' tasks, or functions' environments, on one instance), at
     // least the capacity provider's floor (Lambda's three).
-    if (managed)
-      cost = c.cost * std::max<double>(std::ceil(instances - 1e-9), o.cluster.min_instances);
+    // ECS Managed Instances spreads tasks over three instances (in three AZs) when it can.
+    double floor = o.cluster.min_instances;
+    if (o.managed == Managed::kEcs) {
+      double lo_tasks = 0;
+      for (const auto* s : tasks)
+        lo_tasks += s->tasks ? s->tasks : s->min_tasks.value_or(1);
+      floor = std::max(floor, std::min(3.0, lo_tasks));
+    }
+    if (managed) cost = c.cost * std::max(std::ceil(instances - 1e-9), floor);
     if (holds && (!best || cost < best_cost - 1e-9)) {
       best = &c;
       best_cost = cost;

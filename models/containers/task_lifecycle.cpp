@@ -111,6 +111,7 @@ void ContainerModel::scale_in(std::uint32_t si, std::uint32_t count) {
       // sets ProtectionEnabled while it works), and scale-in stops only unprotected tasks; the
       // surplus is stopped when a protected task goes idle (on_done) or at a later tick.
       if (rank == 2 && k.n() > 0 && protects(s)) rank = 99;
+      if (k.doomed) rank = 99;  // already on its way out (a retiring managed instance)
       if (rank < best_rank || (rank == 2 && best_rank == 2 && k.n() < tasks_[best].n())) {
         best = *it;
         best_rank = rank;
@@ -242,6 +243,16 @@ void ContainerModel::go_in_service(std::uint32_t t) {
   set_reserved(s, s.cfg->vcpu);
   serve_queue(t);
   reschedule(t);
+  // A task replacing one on a retiring managed instance is serving: the old one drains now
+  // (ECS's minimumHealthyPercent 100: the new task first).
+  if (s.doomed > 0) {
+    for (const auto d : s.tasks) {
+      if (d != t && tasks_[d].doomed && tasks_[d].state == TaskState::kInService) {
+        drain(d, false);
+        break;
+      }
+    }
+  }
 }
 
 void ContainerModel::deregister(std::uint32_t t) {
@@ -258,7 +269,12 @@ void ContainerModel::drain(std::uint32_t t, bool spot) {
   Service& s = svcs_[k.service];
   deregister(t);
   k.state = TaskState::kDraining;
-  --s.active;
+  if (k.doomed) {
+    k.doomed = false;  // no longer counted active since it was doomed
+    --s.doomed;
+  } else {
+    --s.active;
+  }
   ++k.gen;
   if (spot) {
     k.spot_doomed = true;
@@ -284,7 +300,11 @@ void ContainerModel::stop_task(std::uint32_t t, bool spot_end) {
   const TaskState was = k.state;
   if (was == TaskState::kStopped) return;
   if (was == TaskState::kInService) deregister(t);
-  if (was == TaskState::kWaiting || was == TaskState::kStarting || was == TaskState::kInService) {
+  if (k.doomed && was == TaskState::kInService) {
+    k.doomed = false;  // no longer counted active since it was doomed
+    --s.doomed;
+  } else if (was == TaskState::kWaiting || was == TaskState::kStarting ||
+             was == TaskState::kInService) {
     --s.active;
   }
   if (!k.slots.empty()) {
@@ -319,6 +339,10 @@ void ContainerModel::stop_task(std::uint32_t t, bool spot_end) {
     if (!fargate_ && k.instance != UINT32_MAX) {
       cluster_->release(k.instance, s.need, now);
       --s.az_tasks[(*cluster_)[k.instance].az];
+      const auto& in = (*cluster_)[k.instance];
+      if (in.retiring && in.tasks == 0 && in.state == InstanceState::kDraining) {
+        sim_.schedule_in(Duration{0}, id_, kSpotEnd, k.instance | kInstanceBit, in.generation);
+      }
     }
   }
   k.state = TaskState::kStopped;

@@ -353,3 +353,150 @@ TEST_CASE("Managed instances: environments are sized from the runtime and the tr
   const auto t = s.cluster.instance_types.front();
   CHECK((t[0] == 'c' || t[0] == 'm' || t[0] == 'r'));
 }
+
+// ---- outside review of issue 24 ---------------------------------------------------------------
+
+TEST_CASE("Managed instances: replacing instances keeps the service up", "[containers][managed]") {
+  // Review 1: at 14 days every instance was drained at once (3 -> 0 environments, requests
+  // refused). A replacement is launched first, instances launched together are replaced apart.
+  const auto wl = poisson(0.5, 16 * 86'400.0, 200);
+  auto src = wl(5, 1.0);
+  auto o = lmi();
+  o.record_timeline = true;
+  const auto r = simulate_containers(*src, size_containers(o, {}, RateCard::builtin()));
+  CHECK(r.outcomes.total() == r.arrived);
+  CHECK(r.outcomes.refused == 0);
+  CHECK(r.figure("instances_retired") >= 3);
+  std::uint32_t least = UINT32_MAX;
+  for (const auto& s : r.timeline)
+    if (s.time_s > 13.9 * 86'400) least = std::min(least, s.running);
+  CHECK(least >= 2);
+
+  EcsManagedOptions e;
+  e.as_of = kAsOf;
+  e.defaults.min_tasks = 2;
+  auto src2 = wl(5, 1.0);
+  const auto er = simulate_containers(*src2, size_containers(e, {}, RateCard::builtin()));
+  CHECK(er.outcomes.completed == er.arrived);
+  CHECK(er.figure("instances_retired") >= 1);
+}
+
+TEST_CASE("Managed instances: ECS Managed Instances spreads tasks over three instances",
+          "[containers][managed]") {
+  // Review 2: "distribution across at least 3 instances in different Availability Zones when
+  // possible" (managed-instance-auto-scaling.html); and the general-purpose types.
+  EcsManagedOptions e;
+  e.as_of = kAsOf;
+  e.defaults.vcpu = 0.5;
+  e.defaults.memory_gb = 1;
+  e.defaults.concurrency = 4;
+  e.defaults.min_tasks = 3;
+  e.defaults.max_tasks = 6;
+  const auto sized = size_containers(e, {}, RateCard::builtin());
+  REQUIRE(sized.cluster.instance_types.size() == 1);
+  CHECK(sized.cluster.instance_types.front()[0] == 'm');
+  auto src = poisson(20, 3600, 80)(2, 1.0);
+  const auto r = simulate_containers(*src, sized);
+  CHECK(r.hosts_mean >= 2.9);
+}
+
+TEST_CASE("Managed instances: asynchronous invocations follow Lambda's retry rules",
+          "[containers][managed]") {
+  // Review 3: two retries, then the event fails (0.2^3 = 0.8 % of them).
+  const auto wl = [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
+    GeneratorOptions g;
+    g.function = "worker";
+    g.rate_per_s = 10;
+    g.duration_s = 2000;
+    g.duration_ms = Distribution::constant(100);
+    g.type = InvocationType::kAsync;
+    g.seed = seed;
+    return std::make_unique<PoissonSource>(g);
+  };
+  auto o = lmi();
+  o.defaults.error_probability = 0.2;
+  auto src = wl(4, 1);
+  const auto r = simulate_containers(*src, size_containers(o, {}, RateCard::builtin()));
+  CHECK(r.outcomes.total() == r.arrived);
+  const double failed = static_cast<double>(r.arrived - r.outcomes.completed) / r.arrived;
+  CHECK(failed == Approx(0.008).margin(0.003));
+}
+
+TEST_CASE("Managed instances: environments up to 32 GB and 16 vCPU", "[containers][managed]") {
+  // Review 4: ECS's 10-vCPU task limit refused AWS's largest environments.
+  auto o = lmi();
+  o.defaults.memory_gb = 32;  // 16 vCPU at 2 GB each
+  CHECK_NOTHROW(validate_containers(o));
+  const auto sized = size_containers(o, {}, RateCard::builtin());
+  CHECK(sized.defaults.vcpu == 16);
+  auto src = poisson(2, 600, 200)(1, 1.0);
+  const auto r = simulate_containers(*src, sized);
+  CHECK(r.outcomes.completed == r.arrived);
+  o.defaults.memory_gb = 34;
+  CHECK_THROWS_WITH(validate_containers(o), Catch::Contains("2048 to 32768 MB"));
+}
+
+TEST_CASE("Managed instances: traffic quadrupling within five minutes throttles",
+          "[containers][managed]") {
+  // Review 6: "If your traffic more than doubles within 5 minutes, you may see throttles" —
+  // a ramp doubling every 150 s throttled nothing; the environments now at most double in five
+  // minutes.
+  container_test::Trace t;
+  double at = 0, rate = 5;
+  while (at < 2400) {
+    t.add(at, 500);
+    if (at >= 1200 && rate < 80) rate = 5 * std::pow(2.0, (at - 1200) / 150);
+    at += 1 / rate;
+  }
+  auto o = lmi(1.0);
+  o.defaults.reference_memory_mb = 2048;
+  o.defaults.max_tasks = 200;
+  o.defaults.initial_tasks = 5;
+  auto src = t.source();
+  const auto r = simulate_containers(*src, size_containers(o, {}, RateCard::builtin()));
+  CHECK(r.outcomes.total() == r.arrived);
+  CHECK(r.outcomes.refused > 0);
+}
+
+TEST_CASE("Managed instances: errors in Lambda's words, and settings AWS does not offer",
+          "[containers][managed]") {
+  // Review 9 and 10.
+  auto o = lmi();
+  o.defaults.min_tasks = 5;
+  o.defaults.max_tasks = 2;
+  try {
+    validate_containers(o);
+    FAIL("accepted");
+  } catch (const ConfigError& e) {
+    CHECK(e.key() == "min_environments");
+    CHECK_THAT(e.message(), Catch::Contains("max_environments"));
+    CHECK_THAT(e.message(), !Catch::Contains("tasks"));
+  }
+  o = lmi();
+  o.cluster.min_instances = 1;
+  CHECK_THROWS_WITH(validate_containers(o), Catch::Contains("3 instances at least"));
+  o = lmi();
+  o.defaults.target_cpu_pct = 0;
+  CHECK_THROWS_WITH(validate_containers(o), Catch::Contains("always scales"));
+  o = lmi();
+  o.defaults.memory_gb = 8;
+  o.cluster.instance_types = {"c5.large"};
+  try {
+    validate_containers(o);
+    FAIL("accepted");
+  } catch (const TaskFitError& e) {  // the platform cannot run it: "cannot run" in a report
+    CHECK_THAT(e.message(), Catch::Contains("4 vCPU"));
+    CHECK(e.key() == "memory_mb");
+  }
+}
+
+TEST_CASE("Managed instances: a steady load is served from the start, with no public address",
+          "[containers][managed]") {
+  // Review 11 and 12: the first minute's environments at the target's share of their slots;
+  // Lambda Managed Instances' instances have no public IPv4 line.
+  const auto wl = poisson(300, 900, 200, 2048);
+  const auto c = compare(wl, {lambda_managed_runner(lmi(0.02))}, options());
+  const auto& r = c.platforms[0].runs[0];
+  CHECK(r.outcomes.refused == 0);
+  CHECK_FALSE(has_line(c.platforms[0].costs[0], "Public IPv4"));
+}

@@ -265,6 +265,7 @@ struct EcsManagedOptions : ContainerOptions {
   EcsManagedOptions() {
     launch_type = LaunchType::kEc2;
     managed = Managed::kEcs;
+    cluster.max_instances = 1000;  // AWS scales the instances; slsim's bound
   }
 };
 /// Lambda functions on Lambda Managed Instances: each service is a function's execution
@@ -300,8 +301,10 @@ class TaskFitError : public ConfigError {
 
 /// Checks one service at `as_of` (Fargate sizes, ranges, scaling settings). `launch_type` says
 /// which rules apply. Throws ConfigError(key, what is allowed).
+/// `ecs_task_limits`: ECS's task CPU range on EC2 (0.125 to 10 vCPU) applies (not to Lambda
+/// Managed Instances' environments, up to 16 vCPU).
 void validate_service(const ServiceConfig& s, LaunchType launch_type, Date as_of,
-                      const RateCard& rates = RateCard::builtin());
+                      const RateCard& rates = RateCard::builtin(), bool ecs_task_limits = true);
 /// Checks a cluster at `as_of` (instance types known in the region, ranges).
 void validate_cluster(const ClusterConfig& c, Date as_of, std::string_view region,
                       const RateCard& rates = RateCard::builtin());
