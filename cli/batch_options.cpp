@@ -19,7 +19,8 @@ void add_batch_args(CLI::App* cmd, BatchArgs& a) {
   const std::string g = "AWS Batch (--platform batch)";  // simulate_command.cpp: kBatchGroup
   cmd->add_option("--compute", a.compute, "Batch: ec2, spot, fargate or fargate_spot")->group(g);
   cmd->add_option("--instance-types,--instance-type", a.instance_types,
-                  "Batch: EC2 instance types (or optimal)")
+                  "EC2 instance types: Batch's (or optimal); ecs, ecs-managed and "
+                  "lambda-managed: the cluster's or capacity provider's (comma-separated)")
       ->group(g)
       ->delimiter(',');
   cmd->add_option("--min-vcpus", a.min_vcpus, "Batch: minvCpus")->group(g);

@@ -373,7 +373,8 @@ void set_lambda_managed_option(ContainerOptions& o, ServiceConfig& s, const std:
       // 0 inside the struct means the runtime's default.
       throw ConfigError(
           k, fmt::format("'{}' is not allowed: the requests an execution environment serves at "
-                         "once must be at least 1; leave it unset for the runtime's default "
+                         "once must be at least 1 (a whole number); leave it unset for the "
+                         "runtime's default "
                          "(python 16, nodejs 64, java/dotnet 32 per vCPU)",
                          trim(v)));
     }

@@ -1,10 +1,12 @@
 #pragma once
 // Task pool: tasks and the requests they serve, with processor sharing on the task's vCPUs.
 //
-// Design notes: a task serving n requests gives each a CPU share of vcpu / n. A request's solo
-// duration S (its trace duration rescaled to the task's full vCPUs) stretches by
-// factor(n) = scale_to_vcpu's factor from the solo share to the shared one (the same duration
-// model and parameters Lambda uses; slsim/platform/duration_model.hpp). Every request on a task
+// Design notes: a task serving n requests shares its vCPUs among the requests in their CPU part
+// (all n when the work is all CPU: vcpu / n each; fewer, by a mean-field estimate, when part of
+// each request waits on I/O). A request's solo duration S (its trace duration rescaled to the
+// task's full vCPUs) stretches by factor(n): its I/O part unchanged, its CPU part by
+// scale_to_vcpu's factor from the solo share to the shared one (the same duration model and
+// parameters Lambda uses; slsim/platform/duration_model.hpp). Every request on a task
 // then progresses at the same rate 1 / factor(n), so one virtual clock per task (solo
 // microseconds served per request) orders their completions exactly: a request admitted at
 // virtual time v finishes when the clock reaches v + S. Only the task's next completion is
@@ -31,14 +33,27 @@ struct SharingTable {
     cpu_used.assign(concurrency + 1, 0.0);
     const double solo = cpu_speed(vcpu, p);
     for (std::uint32_t n = 1; n <= concurrency; ++n) {
-      const double share = vcpu / n;
-      const double cpu_part = c * solo / cpu_speed(share, p);  // wall time of the CPU part
-      factor[n] = (1 - c) + cpu_part;
+      // Mean field: a request's CPU part shares the vCPUs with those of the other n - 1 requests
+      // that are in their CPU part at the time, each a share q = cpu_part / factor of its time
+      // (its I/O part shares nothing). The stretch of the CPU part grows with q: iterated from no
+      // stretch, it rises to the smallest fixed point. Work all on CPU (c = 1) gives q = 1 at
+      // once: each of n requests gets vcpu / n, plain processor sharing.
+      double cpu_part = c, f = 1, share = vcpu;
+      for (int it = 0; it < 500; ++it) {
+        const double q = f > 0 ? cpu_part / f : 0;
+        share = vcpu / (1 + (n - 1) * q);
+        const double next = c * solo / cpu_speed(share, p);  // wall time of the CPU part
+        const bool done = std::fabs(next - cpu_part) <= 1e-12 * std::max(1.0, next);
+        cpu_part = next;
+        f = (1 - c) + cpu_part;
+        if (done) break;
+      }
+      factor[n] = f;
       // Each request spends cpu_part / factor of its time on CPU, keeping cpu_speed(share, p)
       // vCPUs busy (Amdahl: one vCPU when the work is serial, its whole share when fully
       // parallel, in between otherwise).
       const double per_request = cpu_speed(share, p);
-      cpu_used[n] = std::min(vcpu, n * per_request * (factor[n] > 0 ? cpu_part / factor[n] : 0));
+      cpu_used[n] = std::min(vcpu, n * per_request * (f > 0 ? cpu_part / f : 0));
     }
   }
 };
