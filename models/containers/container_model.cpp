@@ -213,6 +213,7 @@ void ContainerModel::on_event(const Event& ev) {
       if (ev.arg & kInstanceBit) {
         retire_instance(i);
       } else if ((*cluster_)[i].state == InstanceState::kActive) {
+        ++retired_;
         new_instance((*cluster_)[i].type, false);
         sim_.schedule_in(kReplaceLead, id_, kRetire, i | kInstanceBit, ev.generation);
       }
@@ -326,6 +327,7 @@ void ContainerModel::accept(const Invocation& inv) {
   q.solo = inv.work;
   q.cold = false;
   q.msg.reset(message);
+  q.msg.async = message && inv.type == InvocationType::kAsync;
   const ServiceConfig& cfg = *s.cfg;
   // Measured at the service's reference_memory_mb, else at the size the source states: the one
   // rule every platform follows (docs/models.md, "Durations and memory").

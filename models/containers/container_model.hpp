@@ -77,6 +77,10 @@ inline Duration start_delay(const Distribution& d, RngStream& rng) {
 }
 // Spot notice: two minutes (EC2 Spot interruption notices; Fargate capacity providers).
 constexpr Duration kSpotWarning = 120 * kSecond;
+// Lambda's asynchronous invocations: three attempts (MaximumRetryAttempts 2 by default) within
+// a maximum event age of six hours (invocation-async-error-handling.html).
+constexpr std::uint32_t kLambdaAsyncAttempts = 3;
+constexpr double kLambdaAsyncMaxAgeS = 21'600;
 // A retired managed instance stops this long after it stopped taking tasks, at the latest: its
 // tasks are replaced and drain (slsim's choice; AWS publishes no figure, docs/models.md "Lambda
 // Managed Instances"); it stops as soon as it holds no task.
@@ -231,6 +235,9 @@ class ContainerModel final : public Component, public PlatformPart<ContainerResu
   /// Receives visible messages while a task has a free slot (`prefer` first, when it is in
   /// service). Schedules completions of tasks other than `prefer`.
   void poll(std::uint32_t si, std::uint32_t prefer = UINT32_MAX);
+  /// A message's retention period (s) and receives before it fails (0: none), by its kind.
+  double retention_s(const Request& q) const;
+  std::uint32_t max_receives(const Request& q) const;
   /// Drops the head of the visible queue when it was deleted or is past the retention period.
   bool drop_head(Service& s);
   void receive(std::uint32_t r, std::uint32_t t);

@@ -65,7 +65,6 @@ void ContainerModel::instance_notice(std::uint32_t i) {
 void ContainerModel::retire_instance(std::uint32_t i) {
   auto& in = (*cluster_)[i];
   if (in.state == InstanceState::kDraining || in.state == InstanceState::kTerminated) return;
-  ++retired_;
   if (in.state == InstanceState::kLaunching) {
     instance_end(i);
     return;

@@ -73,11 +73,8 @@ LambdaManagedOptions::LambdaManagedOptions() {
   // No ECS agent registers the instance's memory: the environments' sizes are the instance's
   // shares (2 GB per vCPU is the C family's shape, 4 the M's, 8 the R's).
   cluster.registered_memory_pct = 100;
-  // Queue and asynchronous invocations follow Lambda's asynchronous rules: two retries after a
-  // failure, events kept six hours at most (invocation-async-error-handling.html; nothing says
-  // Managed Instances differ). An SQS event source's own redrive policy is not modelled.
-  defaults.max_receive_count = 3;
-  defaults.message_retention_s = 21'600;
+  // Asynchronous invocations follow Lambda's asynchronous rules (containers' sqs_consumer.cpp,
+  // retention_s), queue work its queue's (SQS defaults).
   // The instances are in the capacity provider's subnets, which Lambda reaches itself: no
   // public IPv4 address is billed (AWS's pricing example has none).
   cluster.associate_public_ip = false;

@@ -430,9 +430,7 @@ std::vector<std::string> choose_instance_types(const ContainerOptions& o, const 
       }
       const double lo = s->tasks ? s->tasks : s->min_tasks.value_or(1);
       const double hi = s->tasks ? s->tasks : std::max(lo, double(s->max_tasks.value_or(1)));
-      // Managed instances: the tasks that always run (prices are proportional to size within a
-      // family, so the floor decides what a larger instance would waste).
-      const double typical = managed ? std::max(1.0, lo) : std::max(1.0, std::ceil((lo + hi) / 2));
+      const double typical = std::max(1.0, std::ceil((lo + hi) / 2));
       cost += c.vcpu * std::ceil(typical / per);
       instances += typical / per;
     }

@@ -92,14 +92,27 @@ void ContainerModel::enqueue_message(std::uint32_t r) {
   poll(si);
 }
 
+// Lambda Managed Instances: an asynchronous invocation follows Lambda's asynchronous rules (two
+// retries after a failure, events kept six hours: invocation-async-error-handling.html; nothing
+// says Managed Instances differ); queue work and every other platform's, its queue's.
+double ContainerModel::retention_s(const Request& q) const {
+  return managed_ == Managed::kLambda && q.msg.async ? kLambdaAsyncMaxAgeS
+                                                     : svcs_[q.service].cfg->message_retention_s;
+}
+
+std::uint32_t ContainerModel::max_receives(const Request& q) const {
+  return managed_ == Managed::kLambda && q.msg.async ? kLambdaAsyncAttempts
+                                                     : svcs_[q.service].cfg->max_receive_count;
+}
+
 bool ContainerModel::drop_head(Service& s) {
   if (s.sqs.fifo.empty()) return false;
   const auto r = s.sqs.fifo.front();
   MessageState& m = reqs_[r].msg;
   if (!m.ended) {
     // SQS deletes a message older than the retention period (kept while it is not older).
-    if (to_seconds(sim_.now() - reqs_[r].arrival) <= s.cfg->message_retention_s) return false;
-    if (m.receives > 0 && s.cfg->max_receive_count == 0) ++expired_after_failing_;
+    if (to_seconds(sim_.now() - reqs_[r].arrival) <= retention_s(reqs_[r])) return false;
+    if (m.receives > 0 && max_receives(reqs_[r]) == 0) ++expired_after_failing_;
     end_message(r, Outcome::kExpired, sim_.now());
   }
   s.sqs.fifo.pop_front();
@@ -146,7 +159,7 @@ void ContainerModel::receive(std::uint32_t r, std::uint32_t t) {
   // Invisible for the visibility timeout from this receive, unless a run deletes it; SQS deletes
   // a message at the end of its retention period whether or not it is invisible then, so the
   // event comes at that deadline when it is earlier (on_visible).
-  const TimePoint deadline = q.arrival + from_seconds(cfg.message_retention_s);
+  const TimePoint deadline = q.arrival + from_seconds(retention_s(q));
   sim_.schedule_at(std::min(sim_.now() + from_seconds(cfg.visibility_timeout_s.value_or(
                                              kSqsDefaultVisibilityTimeoutS)),
                             deadline),
@@ -159,15 +172,15 @@ void ContainerModel::on_visible(std::uint32_t r, std::uint32_t gen) {
   MessageState& m = q.msg;
   if (m.vis_gen != gen || m.ended) return;  // received again since, or deleted
   Service& s = svcs_[q.service];
-  if (to_seconds(sim_.now() - q.arrival) >= s.cfg->message_retention_s) {
+  if (to_seconds(sim_.now() - q.arrival) >= retention_s(q)) {
     // The retention period ended while it was invisible: SQS deletes it now. A run still in
     // progress decides when it ends (message_done): deleted, or expired if it fails.
     if (m.inflight > 0) return;
-    if (m.receives > 0 && s.cfg->max_receive_count == 0) ++expired_after_failing_;
+    if (m.receives > 0 && max_receives(q) == 0) ++expired_after_failing_;
     end_message(r, Outcome::kExpired, sim_.now());
     return;
   }
-  if (s.cfg->max_receive_count > 0 && m.receives >= s.cfg->max_receive_count) {
+  if (max_receives(q) > 0 && m.receives >= max_receives(q)) {
     // Received max_receive_count times without being deleted: to the dead-letter queue.
     ++dead_lettered_;
     end_message(r, Outcome::kFailed, sim_.now());
@@ -192,9 +205,9 @@ void ContainerModel::message_done(std::uint32_t r, TimePoint now) {
   const double p = cfg.error_probability;
   if (p > 0 && error_rng_.uniform() < p) {
     ++failed_runs_;  // not deleted: it reappears when its visibility timeout ends
-    if (m.inflight == 0 && to_seconds(now - q.arrival) >= cfg.message_retention_s) {
+    if (m.inflight == 0 && to_seconds(now - q.arrival) >= retention_s(q)) {
       // Past its retention period (on_visible left it to this run): SQS deleted it.
-      if (cfg.max_receive_count == 0) ++expired_after_failing_;
+      if (max_receives(q) == 0) ++expired_after_failing_;
       end_message(r, Outcome::kExpired, now);
     }
     return;
@@ -214,8 +227,8 @@ void ContainerModel::abandon_run(std::uint32_t r) {
     // Past its retention period (on_visible left it to this run, whose task stopped): deleted.
     // end_message frees the index (it must not be freed twice: two requests would share it).
     const ServiceConfig& cfg = *svcs_[q.service].cfg;
-    if (to_seconds(sim_.now() - q.arrival) >= cfg.message_retention_s) {
-      if (m.receives > 0 && cfg.max_receive_count == 0) ++expired_after_failing_;
+    if (to_seconds(sim_.now() - q.arrival) >= retention_s(q)) {
+      if (m.receives > 0 && max_receives(q) == 0) ++expired_after_failing_;
       end_message(r, Outcome::kExpired, sim_.now());
     }
   }
@@ -272,7 +285,7 @@ void ContainerModel::finish_messages(TimePoint end) {
       const auto r = s.sqs.fifo.front();
       MessageState& m = reqs_[r].msg;
       if (!m.ended) {
-        const bool old = to_seconds(end - reqs_[r].arrival) > s.cfg->message_retention_s;
+        const bool old = to_seconds(end - reqs_[r].arrival) > retention_s(reqs_[r]);
         end_message(r, old ? Outcome::kExpired : Outcome::kUnfinished, end);
       }
       s.sqs.fifo.pop_front();

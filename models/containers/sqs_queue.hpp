@@ -50,6 +50,7 @@ struct MessageState {
   bool message = false;        // a queue message (else an HTTP request)
   bool queued = false;         // in its service's visible FIFO (possibly deleted since)
   bool ended = false;          // deleted, dead-lettered or expired
+  bool async = false;          // an asynchronous invocation (else a queue message)
   /// Reset for a new message or request; the generation goes on.
   void reset(bool is_message) {
     const auto gen = vis_gen;

@@ -103,11 +103,14 @@ def test_a_loaded_scenario_shows_its_settings():
     assert s.functions is None
     assert s.workload["function"] == "api"
     assert [w["function"] for w in s.workloads] == ["orders-consumer", "nightly-report"]
-    # Every platform the report runs when [report] platforms is not given (issue 24 added two).
+    # Every platform the report runs when [report] platforms is not given (issue 24 added two;
+    # the bundled scenario names the runtime of its Lambda Managed Instances functions).
     assert list(s.platforms) == ["lambda", "ecs", "fargate", "batch", "lambda-managed",
                                  "ecs-managed"]
-    assert s.platforms["lambda-managed"] == slsim.LambdaManaged()
-    assert s.platforms["ecs-managed"] == slsim.EcsManaged()
+    assert s.platforms["lambda-managed"] == slsim.LambdaManaged(runtime="python")
+    # ECS Managed Instances runs the services ECS runs.
+    em = repr(s.platforms["ecs-managed"])
+    assert em.startswith("slsim.EcsManaged(vcpu=1, memory_gb=2, concurrency=4, min_tasks=2")
     lam = s.platforms["lambda"]
     assert isinstance(lam, slsim.Lambda)
     assert lam == slsim.Lambda(memory_mb=512, runtime="python", timeout_s=30, functions={

@@ -500,3 +500,24 @@ TEST_CASE("Managed instances: a steady load is served from the start, with no pu
   CHECK(r.outcomes.refused == 0);
   CHECK_FALSE(has_line(c.platforms[0].costs[0], "Public IPv4"));
 }
+
+TEST_CASE("Managed instances: queue work keeps its queue's retry rules", "[containers][managed]") {
+  // Second review 2: only asynchronous invocations follow Lambda's async rules; an SQS queue
+  // retries until its retention period (4 days), as on Lambda and ECS.
+  const auto wl = [](std::uint64_t seed, double) -> std::unique_ptr<WorkloadSource> {
+    GeneratorOptions g;
+    g.function = "worker";
+    g.rate_per_s = 10;
+    g.duration_s = 2000;
+    g.duration_ms = Distribution::constant(100);
+    g.type = InvocationType::kQueue;
+    g.seed = seed;
+    return std::make_unique<PoissonSource>(g);
+  };
+  auto o = lmi();
+  o.defaults.error_probability = 0.2;
+  auto src = wl(4, 1);
+  const auto r = simulate_containers(*src, size_containers(o, {}, RateCard::builtin()));
+  CHECK(r.outcomes.total() == r.arrived);
+  CHECK(r.outcomes.completed == r.arrived);
+}
