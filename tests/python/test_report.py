@@ -55,7 +55,8 @@ def test_json_shape():
     names = [i["name"] for i in lam["cost"]["line_items"]]
     assert "API Gateway HTTP API requests" in names
     assert out["recommendation"]["platform"] == "lambda"
-    assert set(out["recommendation"]["reasons"]) == {"lambda", "ecs", "fargate", "batch"}
+    assert set(out["recommendation"]["reasons"]) == {"lambda", "ecs", "fargate", "batch",
+                                                     "lambda-managed", "ecs-managed"}
     for name in ("ecs", "fargate"):
         assert isinstance(out["platforms"][name]["cost"]["monthly_usd"], float)
     # An API (synchronous) workload: AWS Batch has no request/response path (issue 19, item 3).
@@ -225,8 +226,9 @@ def test_breakeven_and_tune_formats():
     # Tidy long CSV (issue 19): `breakeven` and one `breakeven_<platform>` table, row = scale.
     assert list(rows[0].keys()) == ["table", "row", "column", "value"]
     assert {r["table"] for r in rows} == {"breakeven", "breakeven_lambda", "breakeven_ecs",
-                                          "breakeven_fargate", "breakeven_batch"}
-    assert len([r for r in rows if r["column"] == "status"]) == 3 * 4
+                                          "breakeven_fargate", "breakeven_batch",
+                                          "breakeven_lambda-managed", "breakeven_ecs-managed"}
+    assert len([r for r in rows if r["column"] == "status"]) == 3 * 6
     t = json.loads(ok("tune", "lambda", "--scenario", "small.toml", "--memory-mb",
                       "128,512,1024", "--strategy", "cost", "--format", "json",
                       cwd=GOLDEN).stdout)
@@ -273,10 +275,12 @@ def test_python_compare_equals_cli_json():
     c = slsim.compare(w, [slsim.Lambda(memory_mb=512, timeout_s=30),
                           slsim.Ecs(instance_type="t3.medium", **service),
                           slsim.Fargate(**service),
-                          slsim.Batch(instance_types=["c5.large"], max_vcpus=8)],
+                          slsim.Batch(instance_types=["c5.large"], max_vcpus=8),
+                          slsim.LambdaManaged(), slsim.EcsManaged()],
                       slo_p99_ms=1000, max_error_rate=0.01, seed=5, as_of="2026-11-01")
     py = c.summary()
-    assert set(py["platforms"]) == {"lambda", "ecs", "fargate", "batch"}
+    assert set(py["platforms"]) == {"lambda", "ecs", "fargate", "batch", "lambda-managed",
+                                    "ecs-managed"}
     for name in py["platforms"]:
         if "impossible" in cli["platforms"][name]:  # batch: the API is synchronous
             assert py["platforms"][name]["impossible"] == cli["platforms"][name]["impossible"]
