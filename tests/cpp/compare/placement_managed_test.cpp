@@ -13,6 +13,7 @@
 #include "slsim/platform/config_error.hpp"
 #include "slsim/system/system.hpp"
 #include "slsim/workload/mix_source.hpp"
+#include "support/default_runner.hpp"
 #include "support/poisson_part.hpp"
 
 using namespace slsim;
@@ -32,27 +33,8 @@ WorkloadFactory api_web_worker() {
   };
 }
 
-PlatformRunner runner_for(const std::string& platform, const std::vector<std::string>&) {
-  const Date as_of(2026, 11, 1);
-  if (platform == "lambda-managed") {
-    LambdaManagedOptions o;
-    o.as_of = as_of;
-    return lambda_managed_runner(o);
-  }
-  if (platform == "ecs-managed") {
-    EcsManagedOptions o;
-    o.as_of = as_of;
-    return ecs_managed_runner(o);
-  }
-  if (platform == "ecs") {
-    EcsOptions o;
-    o.as_of = as_of;
-    return ecs_runner(o);
-  }
-  LambdaOptions o;
-  o.as_of = as_of;
-  return lambda_runner(o);
-}
+// Each platform with its default options (the library's platform_runners).
+const auto runner_for = test::default_runner;
 
 std::vector<PlacementPart> three_parts() {
   std::vector<PlacementPart> parts(3);

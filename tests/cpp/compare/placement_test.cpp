@@ -150,6 +150,7 @@ TEST_CASE("Placement: inputs that disagree are refused", "[compare][placement]")
 #include "slsim/compare/compare.hpp"
 #include "slsim/containers/containers.hpp"
 #include "slsim/workload/mix_source.hpp"
+#include "support/default_runner.hpp"
 #include "support/poisson_part.hpp"
 
 namespace {
@@ -172,22 +173,8 @@ WorkloadFactory day_system() {
   };
 }
 
-PlatformRunner runner_for(const std::string& platform, const std::vector<std::string>&) {
-  const Date as_of(2026, 11, 1);
-  if (platform == "lambda") {
-    LambdaOptions o;
-    o.as_of = as_of;
-    return lambda_runner(o);
-  }
-  if (platform == "fargate") {
-    FargateOptions o;
-    o.as_of = as_of;
-    return fargate_runner(o);
-  }
-  BatchOptions o;
-  o.as_of = as_of;
-  return batch_runner(o);
-}
+// Each platform with its default options (the library's platform_runners).
+const auto runner_for = test::default_runner;
 
 }  // namespace
 
